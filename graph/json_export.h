@@ -1,0 +1,16 @@
+// JSON export of the whole graph: the format `kg export --format json` prints
+// and the scorer reads. Deterministic: nodes and relationships sorted by id.
+#pragma once
+
+#include <ostream>
+
+#include "graph/store.h"
+
+namespace kg::graph {
+
+// Writes {"nodes":[{"id","labels","properties"}...],
+//         "relationships":[{"id","type","start","end","properties"}...]}
+// one element per line, ending with a newline.
+void ExportJson(const Store& store, std::ostream& out);
+
+}  // namespace kg::graph

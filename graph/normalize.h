@@ -1,0 +1,16 @@
+// Name normalization for the alias index: Unicode decomposition, accents
+// removed, case folded, apostrophes unified, punctuation folded to spaces.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace kg::graph {
+
+// "L’Élysée" and "l'elysee" give the same key. Invalid UTF-8 bytes are dropped.
+std::string NormalizeName(std::string_view name);
+
+// True when `text` is valid UTF-8.
+bool IsValidUtf8(std::string_view text);
+
+}  // namespace kg::graph

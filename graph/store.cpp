@@ -1,0 +1,666 @@
+// Store implementation: schema, migrations, prepared statements, invariants.
+#include "graph/store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+
+#include "graph/normalize.h"
+
+namespace kg::graph {
+
+namespace {
+
+// Version 1 of the schema. Each later version appends one entry to
+// kMigrations; Migrate() runs the entries between user_version and
+// kSchemaVersion in one transaction.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+INSERT INTO meta(key, value) VALUES ('graph_version', 0);
+CREATE TABLE articles(
+  id INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  title TEXT, url TEXT, author TEXT, published TEXT, lang TEXT, path TEXT,
+  ingested_at TEXT NOT NULL,
+  text TEXT NOT NULL);
+CREATE TABLE nodes(
+  id INTEGER PRIMARY KEY,
+  name TEXT,
+  props TEXT NOT NULL DEFAULT '{}');
+CREATE INDEX nodes_name ON nodes(name);
+CREATE TABLE node_labels(
+  label TEXT NOT NULL,
+  node_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+  PRIMARY KEY(label, node_id)) WITHOUT ROWID;
+CREATE INDEX node_labels_node ON node_labels(node_id);
+CREATE TABLE rels(
+  id INTEGER PRIMARY KEY,
+  src INTEGER NOT NULL REFERENCES nodes(id),
+  dst INTEGER NOT NULL REFERENCES nodes(id),
+  type TEXT NOT NULL,
+  props TEXT NOT NULL DEFAULT '{}');
+CREATE INDEX rels_src_type ON rels(src, type);
+CREATE INDEX rels_dst_type ON rels(dst, type);
+CREATE TABLE evidence(
+  id INTEGER PRIMARY KEY,
+  node_id INTEGER REFERENCES nodes(id) ON DELETE CASCADE,
+  rel_id INTEGER REFERENCES rels(id) ON DELETE CASCADE,
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  sentence_index INTEGER NOT NULL,
+  span_start INTEGER NOT NULL,
+  span_end INTEGER NOT NULL,
+  sentence TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  confidence REAL NOT NULL DEFAULT 1.0,
+  CHECK ((node_id IS NULL) <> (rel_id IS NULL)));
+CREATE INDEX evidence_node ON evidence(node_id) WHERE node_id IS NOT NULL;
+CREATE INDEX evidence_rel ON evidence(rel_id) WHERE rel_id IS NOT NULL;
+CREATE INDEX evidence_article ON evidence(article_id);
+CREATE TABLE aliases(
+  norm TEXT NOT NULL,
+  node_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+  alias TEXT NOT NULL,
+  PRIMARY KEY(norm, node_id)) WITHOUT ROWID;
+CREATE INDEX aliases_node ON aliases(node_id);
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1};
+static_assert(std::size(kMigrations) == kSchemaVersion);
+
+std::string NowIso() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::optional<std::string> NameOf(const Properties& props) {
+  auto it = props.find("name");
+  if (it != props.end() && it->second.is_string()) return it->second.as_string();
+  return std::nullopt;
+}
+
+int UserVersion(Database& db) {
+  Statement st(db, "PRAGMA user_version");
+  st.Step();
+  return static_cast<int>(st.ColumnInt(0));
+}
+
+}  // namespace
+
+struct Store::Statements {
+  Statement insert_node, insert_label, insert_rel, update_node, update_rel, delete_label;
+  Statement get_node, get_labels, get_rel, node_exists;
+  Statement nodes_with_label, nodes_named, all_node_ids;
+  Statement out_edges, in_edges, out_edges_type, in_edges_type;
+  Statement insert_alias, find_alias, aliases_of;
+  Statement find_article, insert_article, get_article, insert_evidence;
+  Statement evidence_node, evidence_rel;
+  Statement count_rels_of, delete_rels_of, delete_node, delete_rel, bump_version, graph_version;
+};
+
+Store::Store(const std::string& path, Mode mode)
+    : db_(path, mode == Mode::kReadOnly ? Database::Mode::kReadOnly
+                                        : Database::Mode::kReadWriteCreate),
+      read_only_(mode == Mode::kReadOnly) {
+  // Refuse a file that is not SQLite, or a kg database from the future,
+  // before writing anything.
+  int version;
+  try {
+    version = UserVersion(db_);
+  } catch (const StorageError& e) {
+    throw StorageError("'" + path + "' is not a kg database (" + e.what() + ")");
+  }
+  if (version > kSchemaVersion) {
+    throw StorageError("'" + path + "' was written by a newer kg (schema version " +
+                       std::to_string(version) + "; this kg knows up to " +
+                       std::to_string(kSchemaVersion) + "); it was not modified");
+  }
+  if (version == 0) {
+    Statement st(db_, "SELECT count(*) FROM sqlite_schema");
+    st.Step();
+    if (st.ColumnInt(0) != 0)
+      throw StorageError("'" + path + "' is an SQLite database but not a kg database");
+  }
+  db_.Exec("PRAGMA foreign_keys=ON");
+  if (!read_only_) {
+    db_.Exec("PRAGMA journal_mode=WAL");
+    db_.Exec("PRAGMA synchronous=NORMAL");
+    if (version < kSchemaVersion) Migrate();
+  } else if (version < kSchemaVersion) {
+    throw StorageError("'" + path + "' has no kg schema yet (run 'kg init' first)");
+  }
+  PrepareStatements();
+}
+
+Store::~Store() = default;
+
+void Store::Migrate() {
+  Transaction txn(db_);
+  int version = UserVersion(db_);
+  for (int v = version; v < kSchemaVersion; ++v) db_.Exec(kMigrations[v]);
+  // PRAGMA takes no bound parameters; the value is a compile-time constant.
+  db_.Exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
+  txn.Commit();
+}
+
+void Store::PrepareStatements() {
+  st_ = std::make_unique<Statements>();
+  auto& s = *st_;
+  s.get_node = Statement(db_, "SELECT props FROM nodes WHERE id=?1");
+  s.get_labels = Statement(db_, "SELECT label FROM node_labels WHERE node_id=?1 ORDER BY label");
+  s.get_rel = Statement(db_, "SELECT src, dst, type, props FROM rels WHERE id=?1");
+  s.node_exists = Statement(db_, "SELECT 1 FROM nodes WHERE id=?1");
+  s.nodes_with_label =
+      Statement(db_, "SELECT node_id FROM node_labels WHERE label=?1 ORDER BY node_id");
+  s.nodes_named = Statement(db_, "SELECT id FROM nodes WHERE name=?1 ORDER BY id");
+  s.all_node_ids = Statement(db_, "SELECT id FROM nodes ORDER BY id");
+  s.out_edges = Statement(db_, "SELECT id, dst, type FROM rels WHERE src=?1 ORDER BY id");
+  s.in_edges = Statement(db_, "SELECT id, src, type FROM rels WHERE dst=?1 ORDER BY id");
+  s.out_edges_type =
+      Statement(db_, "SELECT id, dst, type FROM rels WHERE src=?1 AND type=?2 ORDER BY id");
+  s.in_edges_type =
+      Statement(db_, "SELECT id, src, type FROM rels WHERE dst=?1 AND type=?2 ORDER BY id");
+  s.find_alias = Statement(db_, "SELECT node_id FROM aliases WHERE norm=?1 ORDER BY node_id");
+  s.aliases_of = Statement(db_, "SELECT alias FROM aliases WHERE node_id=?1 ORDER BY alias");
+  s.find_article = Statement(db_, "SELECT id FROM articles WHERE hash=?1");
+  s.get_article = Statement(db_,
+                            "SELECT hash, title, url, author, published, lang, path, ingested_at, "
+                            "text FROM articles WHERE id=?1");
+  constexpr const char* kEvidenceCols =
+      "SELECT e.id, e.node_id, e.rel_id, e.article_id, e.sentence_index, e.span_start, "
+      "e.span_end, e.sentence, e.rule, e.confidence, a.title, a.published FROM evidence e "
+      "JOIN articles a ON a.id = e.article_id ";
+  s.evidence_node = Statement(db_, (std::string(kEvidenceCols) +
+                                    "WHERE e.node_id=?1 ORDER BY e.article_id, e.span_start, e.id")
+                                       .c_str());
+  s.evidence_rel = Statement(db_, (std::string(kEvidenceCols) +
+                                   "WHERE e.rel_id=?1 ORDER BY e.article_id, e.span_start, e.id")
+                                      .c_str());
+  s.graph_version = Statement(db_, "SELECT value FROM meta WHERE key='graph_version'");
+  if (read_only_) return;
+  s.insert_node = Statement(db_, "INSERT INTO nodes(name, props) VALUES (?1, ?2)");
+  s.insert_label = Statement(db_, "INSERT OR IGNORE INTO node_labels(label, node_id) VALUES (?1, ?2)");
+  s.delete_label = Statement(db_, "DELETE FROM node_labels WHERE label=?1 AND node_id=?2");
+  s.insert_rel = Statement(db_, "INSERT INTO rels(src, dst, type, props) VALUES (?1, ?2, ?3, ?4)");
+  s.update_node = Statement(db_, "UPDATE nodes SET name=?2, props=?3 WHERE id=?1");
+  s.update_rel = Statement(db_, "UPDATE rels SET props=?2 WHERE id=?1");
+  s.insert_alias =
+      Statement(db_, "INSERT OR IGNORE INTO aliases(norm, node_id, alias) VALUES (?1, ?2, ?3)");
+  s.insert_article = Statement(db_,
+                               "INSERT INTO articles(hash, title, url, author, published, lang, "
+                               "path, ingested_at, text) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+  s.insert_evidence = Statement(db_,
+                                "INSERT INTO evidence(node_id, rel_id, article_id, sentence_index, "
+                                "span_start, span_end, sentence, rule, confidence) "
+                                "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+  s.count_rels_of = Statement(db_,
+                              "SELECT (SELECT count(*) FROM rels WHERE src=?1) + "
+                              "(SELECT count(*) FROM rels WHERE dst=?1)");
+  s.delete_rels_of = Statement(db_, "DELETE FROM rels WHERE src=?1 OR dst=?1");
+  s.delete_node = Statement(db_, "DELETE FROM nodes WHERE id=?1");
+  s.delete_rel = Statement(db_, "DELETE FROM rels WHERE id=?1");
+  s.bump_version =
+      Statement(db_, "UPDATE meta SET value = value + 1 WHERE key='graph_version'");
+}
+
+// --- transactions
+
+Store::WriteTxn::WriteTxn(Store& store) : store_(&store), depth_(store.txn_depth_) {
+  if (store_->read_only_) throw StorageError("the database is open read-only");
+  if (depth_ == 0)
+    store_->db_.Exec("BEGIN IMMEDIATE");
+  else
+    store_->db_.Exec("SAVEPOINT kg_nested");
+  ++store_->txn_depth_;
+}
+
+Store::WriteTxn::~WriteTxn() {
+  if (done_) return;
+  --store_->txn_depth_;
+  auto* h = store_->db_.handle();
+  if (depth_ == 0) {
+    sqlite3_exec(h, "ROLLBACK", nullptr, nullptr, nullptr);
+  } else {
+    sqlite3_exec(h, "ROLLBACK TO kg_nested; RELEASE kg_nested", nullptr, nullptr, nullptr);
+  }
+}
+
+void Store::WriteTxn::Commit() {
+  if (depth_ == 0) {
+    store_->st_->bump_version.Run();
+    store_->db_.Exec("COMMIT");
+  } else {
+    store_->db_.Exec("RELEASE kg_nested");
+  }
+  --store_->txn_depth_;
+  done_ = true;
+}
+
+template <typename F>
+auto Store::Write(F&& fn) {
+  WriteTxn txn(*this);
+  if constexpr (std::is_void_v<decltype(fn())>) {
+    fn();
+    txn.Commit();
+  } else {
+    auto result = fn();
+    txn.Commit();
+    return result;
+  }
+}
+
+// --- nodes and relationships
+
+NodeId Store::CreateNode(const std::vector<std::string>& labels, const Properties& props) {
+  return Write([&] {
+    auto& s = *st_;
+    s.insert_node.Bind(1, NameOf(props)).Bind(2, EncodeProperties(props)).Run();
+    NodeId id = db_.LastInsertRowid();
+    for (const auto& label : labels) s.insert_label.Bind(1, label).Bind(2, id).Run();
+    return id;
+  });
+}
+
+RelId Store::CreateRelationship(NodeId start, NodeId end, const std::string& type,
+                                const Properties& props) {
+  return Write([&] {
+    if (!NodeExists(start) || !NodeExists(end))
+      throw StorageError("cannot create relationship " + type + ": node " +
+                         std::to_string(NodeExists(start) ? end : start) + " does not exist");
+    st_->insert_rel.Bind(1, start).Bind(2, end).Bind(3, type).Bind(4, EncodeProperties(props)).Run();
+    return db_.LastInsertRowid();
+  });
+}
+
+void Store::SetNodeProperties(NodeId id, const Properties& props) {
+  Write([&] {
+    st_->update_node.Bind(1, id).Bind(2, NameOf(props)).Bind(3, EncodeProperties(props)).Run();
+  });
+}
+
+void Store::SetRelationshipProperties(RelId id, const Properties& props) {
+  Write([&] { st_->update_rel.Bind(1, id).Bind(2, EncodeProperties(props)).Run(); });
+}
+
+void Store::AddLabel(NodeId id, const std::string& label) {
+  Write([&] { st_->insert_label.Bind(1, label).Bind(2, id).Run(); });
+}
+
+void Store::RemoveLabel(NodeId id, const std::string& label) {
+  Write([&] { st_->delete_label.Bind(1, label).Bind(2, id).Run(); });
+}
+
+void Store::DeleteNode(NodeId id, bool detach) {
+  Write([&] {
+    auto& s = *st_;
+    if (detach) {
+      s.delete_rels_of.Bind(1, id).Run();
+    } else {
+      s.count_rels_of.Bind(1, id);
+      s.count_rels_of.Step();
+      int64_t n = s.count_rels_of.ColumnInt(0);
+      s.count_rels_of.Reset();
+      if (n > 0)
+        throw StorageError("cannot delete node " + std::to_string(id) + ": it still has " +
+                           std::to_string(n) + " relationship(s)");
+    }
+    s.delete_node.Bind(1, id).Run();
+  });
+}
+
+void Store::DeleteRelationship(RelId id) {
+  Write([&] { st_->delete_rel.Bind(1, id).Run(); });
+}
+
+std::vector<std::string> Store::LabelsOf(NodeId id) const {
+  auto& st = st_->get_labels;
+  st.Bind(1, id);
+  std::vector<std::string> labels;
+  while (st.Step()) labels.push_back(st.ColumnText(0));
+  st.Reset();
+  return labels;
+}
+
+bool Store::NodeExists(NodeId id) const {
+  auto& st = st_->node_exists;
+  st.Bind(1, id);
+  bool found = st.Step();
+  st.Reset();
+  return found;
+}
+
+std::optional<Node> Store::GetNode(NodeId id) const {
+  auto& st = st_->get_node;
+  st.Bind(1, id);
+  if (!st.Step()) {
+    st.Reset();
+    return std::nullopt;
+  }
+  Node node;
+  node.id = id;
+  node.props = DecodeProperties(st.ColumnView(0));
+  st.Reset();
+  node.labels = LabelsOf(id);
+  return node;
+}
+
+std::optional<Relationship> Store::GetRelationship(RelId id) const {
+  auto& st = st_->get_rel;
+  st.Bind(1, id);
+  if (!st.Step()) {
+    st.Reset();
+    return std::nullopt;
+  }
+  Relationship rel{id, st.ColumnInt(0), st.ColumnInt(1), st.ColumnText(2),
+                   DecodeProperties(st.ColumnView(3))};
+  st.Reset();
+  return rel;
+}
+
+namespace {
+std::vector<NodeId> CollectIds(Statement& st) {
+  std::vector<NodeId> ids;
+  while (st.Step()) ids.push_back(st.ColumnInt(0));
+  st.Reset();
+  return ids;
+}
+}  // namespace
+
+std::vector<NodeId> Store::AllNodeIds() const { return CollectIds(st_->all_node_ids); }
+
+std::vector<NodeId> Store::NodesWithLabel(const std::string& label) const {
+  st_->nodes_with_label.Bind(1, label);
+  return CollectIds(st_->nodes_with_label);
+}
+
+std::vector<NodeId> Store::NodesNamed(const std::string& name) const {
+  st_->nodes_named.Bind(1, name);
+  return CollectIds(st_->nodes_named);
+}
+
+std::vector<Edge> Store::EdgesOf(NodeId node, Direction dir, const std::string& type) const {
+  std::vector<Edge> edges;
+  auto collect = [&](Statement& st, bool outgoing) {
+    st.Bind(1, node);
+    if (!type.empty()) st.Bind(2, type);
+    while (st.Step()) edges.push_back({st.ColumnInt(0), st.ColumnInt(1), st.ColumnText(2), outgoing});
+    st.Reset();
+  };
+  auto& s = *st_;
+  if (dir != Direction::kIn) collect(type.empty() ? s.out_edges : s.out_edges_type, true);
+  if (dir != Direction::kOut) {
+    size_t before = edges.size();
+    collect(type.empty() ? s.in_edges : s.in_edges_type, false);
+    // A self-loop is one relationship: list it once in kBoth.
+    if (dir == Direction::kBoth) {
+      edges.erase(std::remove_if(edges.begin() + static_cast<std::ptrdiff_t>(before), edges.end(),
+                                 [&](const Edge& e) { return e.other == node; }),
+                  edges.end());
+    }
+  }
+  if (dir == Direction::kBoth)
+    std::stable_sort(edges.begin(), edges.end(),
+                     [](const Edge& a, const Edge& b) { return a.id < b.id; });
+  return edges;
+}
+
+void Store::ForEachNode(const std::function<void(const Node&)>& fn) const {
+  Statement nodes(db_, "SELECT id, props FROM nodes ORDER BY id");
+  Statement labels(db_, "SELECT node_id, label FROM node_labels ORDER BY node_id, label");
+  bool have_label = labels.Step();
+  while (nodes.Step()) {
+    Node node;
+    node.id = nodes.ColumnInt(0);
+    node.props = DecodeProperties(nodes.ColumnView(1));
+    while (have_label && labels.ColumnInt(0) < node.id) have_label = labels.Step();
+    while (have_label && labels.ColumnInt(0) == node.id) {
+      node.labels.push_back(labels.ColumnText(1));
+      have_label = labels.Step();
+    }
+    fn(node);
+  }
+}
+
+void Store::ForEachRelationship(const std::function<void(const Relationship&)>& fn) const {
+  Statement st(db_, "SELECT id, src, dst, type, props FROM rels ORDER BY id");
+  while (st.Step()) {
+    fn(Relationship{st.ColumnInt(0), st.ColumnInt(1), st.ColumnInt(2), st.ColumnText(3),
+                    DecodeProperties(st.ColumnView(4))});
+  }
+}
+
+namespace {
+int64_t ScalarInt(const Database& db, const char* sql) {
+  Statement st(db, sql);
+  st.Step();
+  return st.IsNull(0) ? 0 : st.ColumnInt(0);
+}
+std::vector<std::string> Strings(const Database& db, const char* sql) {
+  Statement st(db, sql);
+  std::vector<std::string> out;
+  while (st.Step()) out.push_back(st.ColumnText(0));
+  return out;
+}
+}  // namespace
+
+int64_t Store::MaxNodeId() const { return ScalarInt(db_, "SELECT max(id) FROM nodes"); }
+int64_t Store::MaxRelationshipId() const { return ScalarInt(db_, "SELECT max(id) FROM rels"); }
+std::vector<std::string> Store::AllLabels() const {
+  return Strings(db_, "SELECT DISTINCT label FROM node_labels ORDER BY label");
+}
+std::vector<std::string> Store::AllRelationshipTypes() const {
+  return Strings(db_, "SELECT DISTINCT type FROM rels ORDER BY type");
+}
+
+// --- aliases
+
+void Store::AddAlias(NodeId node, const std::string& alias) {
+  std::string norm = NormalizeName(alias);
+  if (norm.empty()) return;
+  Write([&] { st_->insert_alias.Bind(1, norm).Bind(2, node).Bind(3, alias).Run(); });
+}
+
+std::vector<NodeId> Store::FindByAlias(const std::string& name) const {
+  st_->find_alias.Bind(1, NormalizeName(name));
+  return CollectIds(st_->find_alias);
+}
+
+std::vector<std::string> Store::AliasesOf(NodeId node) const {
+  auto& st = st_->aliases_of;
+  st.Bind(1, node);
+  std::vector<std::string> out;
+  while (st.Step()) out.push_back(st.ColumnText(0));
+  st.Reset();
+  return out;
+}
+
+// --- articles and evidence
+
+std::optional<ArticleId> Store::FindArticleByHash(const std::string& hash) const {
+  auto& st = st_->find_article;
+  st.Bind(1, hash);
+  std::optional<ArticleId> id;
+  if (st.Step()) id = st.ColumnInt(0);
+  st.Reset();
+  return id;
+}
+
+ArticleId Store::AddArticle(const Article& a) {
+  return Write([&] {
+    st_->insert_article.Bind(1, a.hash)
+        .Bind(2, a.title)
+        .Bind(3, a.url)
+        .Bind(4, a.author)
+        .Bind(5, a.published)
+        .Bind(6, a.lang)
+        .Bind(7, a.path)
+        .Bind(8, a.ingested_at.empty() ? NowIso() : a.ingested_at)
+        .Bind(9, a.text)
+        .Run();
+    return db_.LastInsertRowid();
+  });
+}
+
+std::optional<Article> Store::GetArticle(ArticleId id) const {
+  auto& st = st_->get_article;
+  st.Bind(1, id);
+  if (!st.Step()) {
+    st.Reset();
+    return std::nullopt;
+  }
+  Article a;
+  a.id = id;
+  a.hash = st.ColumnText(0);
+  a.title = st.ColumnOptText(1);
+  a.url = st.ColumnOptText(2);
+  a.author = st.ColumnOptText(3);
+  a.published = st.ColumnOptText(4);
+  a.lang = st.ColumnOptText(5);
+  a.path = st.ColumnOptText(6);
+  a.ingested_at = st.ColumnText(7);
+  a.text = st.ColumnText(8);
+  st.Reset();
+  return a;
+}
+
+int64_t Store::AddEvidence(const Evidence& e) {
+  if (e.node.has_value() == e.rel.has_value())
+    throw StorageError("evidence must point at exactly one node or relationship");
+  return Write([&] {
+    st_->insert_evidence.Bind(1, e.node)
+        .Bind(2, e.rel)
+        .Bind(3, e.article)
+        .Bind(4, e.sentence_index)
+        .Bind(5, e.span_start)
+        .Bind(6, e.span_end)
+        .Bind(7, e.sentence)
+        .Bind(8, e.rule)
+        .Bind(9, e.confidence)
+        .Run();
+    return db_.LastInsertRowid();
+  });
+}
+
+namespace {
+std::vector<Evidence> ReadEvidence(Statement& st, int64_t id) {
+  st.Bind(1, id);
+  std::vector<Evidence> out;
+  while (st.Step()) {
+    Evidence e;
+    e.id = st.ColumnInt(0);
+    if (!st.IsNull(1)) e.node = st.ColumnInt(1);
+    if (!st.IsNull(2)) e.rel = st.ColumnInt(2);
+    e.article = st.ColumnInt(3);
+    e.sentence_index = st.ColumnInt(4);
+    e.span_start = st.ColumnInt(5);
+    e.span_end = st.ColumnInt(6);
+    e.sentence = st.ColumnText(7);
+    e.rule = st.ColumnText(8);
+    e.confidence = st.ColumnDouble(9);
+    e.article_title = st.ColumnOptText(10);
+    e.article_published = st.ColumnOptText(11);
+    out.push_back(std::move(e));
+  }
+  st.Reset();
+  return out;
+}
+}  // namespace
+
+std::vector<Evidence> Store::EvidenceForNode(NodeId id) const {
+  return ReadEvidence(st_->evidence_node, id);
+}
+std::vector<Evidence> Store::EvidenceForRelationship(RelId id) const {
+  return ReadEvidence(st_->evidence_rel, id);
+}
+
+// --- whole store
+
+Stats Store::GetStats() const {
+  Stats s;
+  s.articles = ScalarInt(db_, "SELECT count(*) FROM articles");
+  s.nodes = ScalarInt(db_, "SELECT count(*) FROM nodes");
+  s.relationships = ScalarInt(db_, "SELECT count(*) FROM rels");
+  s.evidence = ScalarInt(db_, "SELECT count(*) FROM evidence");
+  s.aliases = ScalarInt(db_, "SELECT count(*) FROM aliases");
+  Statement by_label(db_, "SELECT label, count(*) FROM node_labels GROUP BY label ORDER BY label");
+  while (by_label.Step()) s.nodes_by_label.emplace_back(by_label.ColumnText(0), by_label.ColumnInt(1));
+  Statement by_type(db_, "SELECT type, count(*) FROM rels GROUP BY type ORDER BY type");
+  while (by_type.Step()) s.rels_by_type.emplace_back(by_type.ColumnText(0), by_type.ColumnInt(1));
+  return s;
+}
+
+std::vector<std::string> Store::Check() const {
+  std::vector<std::string> problems;
+  {
+    Statement st(db_, "PRAGMA integrity_check");
+    while (st.Step()) {
+      std::string line = st.ColumnText(0);
+      if (line != "ok") problems.push_back("sqlite: " + line);
+    }
+  }
+  struct Invariant {
+    const char* sql;
+    const char* what;
+  };
+  // Each query returns (id, detail) of the rows that break the invariant.
+  static constexpr Invariant kInvariants[] = {
+      {"SELECT r.id, r.src FROM rels r LEFT JOIN nodes n ON n.id = r.src WHERE n.id IS NULL "
+       "ORDER BY r.id",
+       "relationship %1 starts at missing node %2"},
+      {"SELECT r.id, r.dst FROM rels r LEFT JOIN nodes n ON n.id = r.dst WHERE n.id IS NULL "
+       "ORDER BY r.id",
+       "relationship %1 ends at missing node %2"},
+      {"SELECT e.id, e.node_id FROM evidence e LEFT JOIN nodes n ON n.id = e.node_id "
+       "WHERE e.node_id IS NOT NULL AND n.id IS NULL ORDER BY e.id",
+       "evidence %1 points at missing node %2"},
+      {"SELECT e.id, e.rel_id FROM evidence e LEFT JOIN rels r ON r.id = e.rel_id "
+       "WHERE e.rel_id IS NOT NULL AND r.id IS NULL ORDER BY e.id",
+       "evidence %1 points at missing relationship %2"},
+      {"SELECT e.id, e.article_id FROM evidence e LEFT JOIN articles a ON a.id = e.article_id "
+       "WHERE a.id IS NULL ORDER BY e.id",
+       "evidence %1 points at missing article %2"},
+      {"SELECT e.id, e.article_id FROM evidence e JOIN articles a ON a.id = e.article_id "
+       "WHERE e.span_start < 0 OR e.span_end < e.span_start OR e.span_end > length(CAST(a.text AS BLOB)) "
+       "ORDER BY e.id",
+       "evidence %1 has a span outside article %2"},
+      {"SELECT l.node_id, l.label FROM node_labels l LEFT JOIN nodes n ON n.id = l.node_id "
+       "WHERE n.id IS NULL ORDER BY l.node_id",
+       "label of missing node %1 (%2)"},
+      {"SELECT a.node_id, a.alias FROM aliases a LEFT JOIN nodes n ON n.id = a.node_id "
+       "WHERE n.id IS NULL ORDER BY a.node_id",
+       "alias '%2' of missing node %1"},
+      {"SELECT id, props FROM nodes WHERE json_valid(props) = 0 OR json_type(props) <> 'object' "
+       "ORDER BY id",
+       "node %1 has malformed properties"},
+      {"SELECT id, props FROM rels WHERE json_valid(props) = 0 OR json_type(props) <> 'object' "
+       "ORDER BY id",
+       "relationship %1 has malformed properties"},
+  };
+  for (const auto& inv : kInvariants) {
+    Statement st(db_, inv.sql);
+    while (st.Step()) {
+      std::string msg = inv.what;
+      auto put = [&](const char* mark, const std::string& text) {
+        auto pos = msg.find(mark);
+        if (pos != std::string::npos) msg.replace(pos, 2, text);
+      };
+      put("%1", st.ColumnText(0));
+      put("%2", st.ColumnText(1));
+      problems.push_back(msg);
+    }
+  }
+  return problems;
+}
+
+int64_t Store::GraphVersion() const {
+  auto& st = st_->graph_version;
+  st.Step();
+  int64_t v = st.ColumnInt(0);
+  st.Reset();
+  return v;
+}
+
+}  // namespace kg::graph

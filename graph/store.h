@@ -1,0 +1,180 @@
+// Store: the SQLite property graph with provenance, kg's source of truth.
+// Nodes (labels, properties), relationships (start, end, type, properties),
+// articles, evidence linking facts to sentences, and an alias index.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "graph/sqlite.h"
+#include "graph/value.h"
+
+namespace kg::graph {
+
+using NodeId = int64_t;
+using RelId = int64_t;
+using ArticleId = int64_t;
+
+// The schema version this build writes (PRAGMA user_version).
+inline constexpr int kSchemaVersion = 1;
+
+struct Node {
+  NodeId id = 0;
+  std::vector<std::string> labels;  // sorted
+  Properties props;
+};
+
+struct Relationship {
+  RelId id = 0;
+  NodeId start = 0;
+  NodeId end = 0;
+  std::string type;
+  Properties props;
+};
+
+// One adjacency entry as seen from a node.
+struct Edge {
+  RelId id = 0;
+  NodeId other = 0;  // the node at the far end
+  std::string type;
+  bool outgoing = true;  // true when the node is the start
+};
+
+enum class Direction { kOut, kIn, kBoth };
+
+struct Article {
+  ArticleId id = 0;
+  std::string hash;  // content hash of the normalized text
+  std::optional<std::string> title, url, author, published, lang, path;
+  std::string ingested_at;  // ISO 8601, UTC
+  std::string text;
+};
+
+struct Evidence {
+  int64_t id = 0;
+  std::optional<NodeId> node;  // exactly one of node / rel is set
+  std::optional<RelId> rel;
+  ArticleId article = 0;
+  int64_t sentence_index = 0;
+  int64_t span_start = 0;  // byte offsets into the article's text
+  int64_t span_end = 0;
+  std::string sentence;
+  std::string rule;
+  double confidence = 1.0;
+  // Filled by the readers, ignored by AddEvidence.
+  std::optional<std::string> article_title, article_published;
+};
+
+struct Stats {
+  int64_t articles = 0, nodes = 0, relationships = 0, evidence = 0, aliases = 0;
+  std::vector<std::pair<std::string, int64_t>> nodes_by_label;  // sorted by label
+  std::vector<std::pair<std::string, int64_t>> rels_by_type;    // sorted by type
+};
+
+class Store {
+ public:
+  enum class Mode { kReadOnly, kReadWrite };
+
+  // Opens the database at `path`; kReadWrite creates it (and its schema) when
+  // missing and migrates an older schema. Throws StorageError when the file is
+  // not a kg database or was written by a newer kg; such a file is not touched.
+  Store(const std::string& path, Mode mode);
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  ~Store();
+
+  // A write transaction: all or nothing. Nests (inner levels are savepoints).
+  // Committing the outermost level bumps the graph version.
+  class WriteTxn {
+   public:
+    explicit WriteTxn(Store& store);
+    WriteTxn(const WriteTxn&) = delete;
+    WriteTxn& operator=(const WriteTxn&) = delete;
+    ~WriteTxn();  // rolls back unless Commit() ran
+    void Commit();
+
+   private:
+    Store* store_;
+    int depth_;
+    bool done_ = false;
+  };
+
+  // --- nodes and relationships (mutators wrap themselves in a transaction
+  // when none is open)
+  NodeId CreateNode(const std::vector<std::string>& labels, const Properties& props);
+  RelId CreateRelationship(NodeId start, NodeId end, const std::string& type,
+                           const Properties& props);
+  // Replaces the whole property map.
+  void SetNodeProperties(NodeId id, const Properties& props);
+  void SetRelationshipProperties(RelId id, const Properties& props);
+  void AddLabel(NodeId id, const std::string& label);
+  void RemoveLabel(NodeId id, const std::string& label);
+  // Deletes the node and, when `detach`, its relationships; without `detach`
+  // a node that still has relationships is refused with StorageError.
+  void DeleteNode(NodeId id, bool detach);
+  void DeleteRelationship(RelId id);
+
+  std::optional<Node> GetNode(NodeId id) const;
+  std::optional<Relationship> GetRelationship(RelId id) const;
+  std::vector<std::string> LabelsOf(NodeId id) const;
+  bool NodeExists(NodeId id) const;
+
+  // All ids, ascending.
+  std::vector<NodeId> AllNodeIds() const;
+  std::vector<NodeId> NodesWithLabel(const std::string& label) const;
+  // Nodes whose `name` property equals `name` exactly.
+  std::vector<NodeId> NodesNamed(const std::string& name) const;
+  // Adjacency of `node`, ascending by relationship id; `type` empty = any.
+  std::vector<Edge> EdgesOf(NodeId node, Direction dir, const std::string& type = "") const;
+  void ForEachNode(const std::function<void(const Node&)>& fn) const;
+  void ForEachRelationship(const std::function<void(const Relationship&)>& fn) const;
+  int64_t MaxNodeId() const;
+  int64_t MaxRelationshipId() const;
+  std::vector<std::string> AllLabels() const;
+  std::vector<std::string> AllRelationshipTypes() const;
+
+  // --- aliases (entity resolution)
+  void AddAlias(NodeId node, const std::string& alias);
+  // Nodes having `name` as an alias or name, compared after NormalizeName.
+  std::vector<NodeId> FindByAlias(const std::string& name) const;
+  std::vector<std::string> AliasesOf(NodeId node) const;
+
+  // --- articles and evidence
+  std::optional<ArticleId> FindArticleByHash(const std::string& hash) const;
+  ArticleId AddArticle(const Article& article);
+  std::optional<Article> GetArticle(ArticleId id) const;
+  int64_t AddEvidence(const Evidence& evidence);
+  std::vector<Evidence> EvidenceForNode(NodeId id) const;
+  std::vector<Evidence> EvidenceForRelationship(RelId id) const;
+
+  // --- whole-store
+  Stats GetStats() const;
+  // SQLite's integrity check plus the graph's own invariants. Returns the
+  // problems found, one line each; empty means healthy.
+  std::vector<std::string> Check() const;
+  // Increases on every committed write; caches of the graph key on it.
+  int64_t GraphVersion() const;
+
+  // The connection, for graph/ internals (views, bulk loaders).
+  Database& db() { return db_; }
+  const Database& db() const { return db_; }
+  bool read_only() const { return read_only_; }
+
+ private:
+  void Migrate();
+  void PrepareStatements();
+  template <typename F>
+  auto Write(F&& fn);
+
+  Database db_;  // declared first: destroyed after the statements
+  bool read_only_;
+  int txn_depth_ = 0;
+  struct Statements;
+  std::unique_ptr<Statements> st_;
+};
+
+}  // namespace kg::graph

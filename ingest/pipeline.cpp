@@ -1,0 +1,2 @@
+// Ingest pipeline (being built).
+#include "ingest/pipeline.h"

@@ -1,0 +1,2 @@
+// Query engine (being built).
+#include "queries/engine.h"

@@ -1,0 +1,203 @@
+// The store: nodes, relationships, evidence and aliases; transactions are all
+// or nothing; databases from a newer kg are refused untouched.
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include "graph/store.h"
+#include "tests/test_util.h"
+
+using namespace kg::graph;
+using kg::testing::ReadFile;
+using kg::testing::TempDir;
+
+TEST_CASE("nodes and relationships round-trip with labels and properties", "[graph][store]") {
+  TempDir tmp;
+  Store store(tmp.File("kg.db"), Store::Mode::kReadWrite);
+  Properties props{{"name", Value("Société Générale")},
+                   {"big", Value(std::numeric_limits<int64_t>::max())},
+                   {"tags", Value(List{Value("a"), Value(1.5)})}};
+  NodeId a = store.CreateNode({"Organization", "Bank"}, props);
+  NodeId b = store.CreateNode({"Project"}, {{"name", Value("Stargate")}});
+  RelId r = store.CreateRelationship(a, b, "FUNDS", {{"amount_usd", Value(1e11)}});
+
+  auto node = store.GetNode(a);
+  REQUIRE(node);
+  CHECK(node->labels == std::vector<std::string>{"Bank", "Organization"});
+  CHECK(node->props == props);
+  auto rel = store.GetRelationship(r);
+  REQUIRE(rel);
+  CHECK(rel->start == a);
+  CHECK(rel->end == b);
+  CHECK(rel->type == "FUNDS");
+  CHECK(rel->props.at("amount_usd") == Value(1e11));
+  CHECK(store.NodesNamed("Stargate") == std::vector<NodeId>{b});
+  CHECK(store.NodesWithLabel("Organization") == std::vector<NodeId>{a});
+  auto out = store.EdgesOf(a, Direction::kOut);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].other == b);
+  CHECK(store.EdgesOf(b, Direction::kIn, "FUNDS").size() == 1);
+  CHECK(store.EdgesOf(b, Direction::kIn, "OWNS").empty());
+  CHECK_FALSE(store.GetNode(999));
+}
+
+TEST_CASE("a relationship to a missing node is refused", "[graph][store]") {
+  TempDir tmp;
+  Store store(tmp.File("kg.db"), Store::Mode::kReadWrite);
+  NodeId a = store.CreateNode({"X"}, {});
+  CHECK_THROWS_AS(store.CreateRelationship(a, 42, "T", {}), kg::StorageError);
+  CHECK(store.GetStats().relationships == 0);
+}
+
+TEST_CASE("a failed write inside a transaction leaves the database as it was", "[graph][store]") {
+  TempDir tmp;
+  Store store(tmp.File("kg.db"), Store::Mode::kReadWrite);
+  NodeId keep = store.CreateNode({"Keep"}, {{"name", Value("kept")}});
+  auto version = store.GraphVersion();
+  try {
+    Store::WriteTxn txn(store);
+    NodeId n = store.CreateNode({"Temp"}, {{"name", Value("temp")}});
+    store.CreateRelationship(keep, n, "LINK", {});
+    store.AddAlias(n, "temporary");
+    store.CreateRelationship(n, 12345, "BROKEN", {});  // throws
+    txn.Commit();
+    FAIL("the write should have thrown");
+  } catch (const kg::StorageError&) {
+  }
+  auto stats = store.GetStats();
+  CHECK(stats.nodes == 1);
+  CHECK(stats.relationships == 0);
+  CHECK(stats.aliases == 0);
+  CHECK(store.GraphVersion() == version);
+  CHECK(store.Check().empty());
+}
+
+TEST_CASE("committed writes bump the graph version", "[graph][store]") {
+  TempDir tmp;
+  Store store(tmp.File("kg.db"), Store::Mode::kReadWrite);
+  auto v0 = store.GraphVersion();
+  {
+    Store::WriteTxn txn(store);
+    store.CreateNode({"A"}, {});
+    store.CreateNode({"A"}, {});
+    txn.Commit();
+  }
+  CHECK(store.GraphVersion() == v0 + 1);
+}
+
+TEST_CASE("aliases resolve regardless of case and accents", "[graph][store]") {
+  TempDir tmp;
+  Store store(tmp.File("kg.db"), Store::Mode::kReadWrite);
+  NodeId us = store.CreateNode({"Country"}, {{"name", Value("United States")}});
+  store.AddAlias(us, "United States");
+  store.AddAlias(us, "les États-Unis");
+  store.AddAlias(us, "U.S.");
+  CHECK(store.FindByAlias("LES ETATS-UNIS") == std::vector<NodeId>{us});
+  CHECK(store.FindByAlias("u.s.") == std::vector<NodeId>{us});
+  CHECK(store.FindByAlias("France").empty());
+  CHECK(store.AliasesOf(us).size() == 3);
+}
+
+TEST_CASE("evidence links a fact to its article and sentence", "[graph][store]") {
+  TempDir tmp;
+  Store store(tmp.File("kg.db"), Store::Mode::kReadWrite);
+  Article art;
+  art.hash = "h1";
+  art.title = "Title";
+  art.text = "OpenAI funds Stargate.";
+  ArticleId aid = store.AddArticle(art);
+  CHECK(store.FindArticleByHash("h1") == aid);
+  CHECK_FALSE(store.FindArticleByHash("h2"));
+  CHECK_THROWS_AS(store.AddArticle(art), kg::StorageError);  // same hash twice
+
+  NodeId a = store.CreateNode({"Organization"}, {{"name", Value("OpenAI")}});
+  NodeId b = store.CreateNode({"Project"}, {{"name", Value("Stargate")}});
+  RelId r = store.CreateRelationship(a, b, "FUNDS", {});
+  Evidence e;
+  e.rel = r;
+  e.article = aid;
+  e.span_start = 0;
+  e.span_end = 22;
+  e.sentence = art.text;
+  e.rule = "en.funds.1";
+  store.AddEvidence(e);
+  auto ev = store.EvidenceForRelationship(r);
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].sentence == art.text);
+  CHECK(ev[0].rule == "en.funds.1");
+  CHECK(ev[0].article_title == "Title");
+
+  Evidence both = e;
+  both.node = a;
+  CHECK_THROWS_AS(store.AddEvidence(both), kg::StorageError);
+  CHECK(store.Check().empty());
+}
+
+TEST_CASE("a database written by a newer kg is refused and left untouched", "[graph][store]") {
+  TempDir tmp;
+  std::string path = tmp.File("kg.db");
+  {
+    Store store(path, Store::Mode::kReadWrite);
+    store.CreateNode({"A"}, {});
+  }
+  {
+    Database db(path, Database::Mode::kReadWrite);
+    db.Exec("PRAGMA journal_mode=DELETE");
+    db.Exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion + 1)).c_str());
+  }
+  std::string before = ReadFile(path);
+  try {
+    Store store(path, Store::Mode::kReadWrite);
+    FAIL("opening should have thrown");
+  } catch (const kg::StorageError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("newer kg"));
+  }
+  CHECK(ReadFile(path) == before);
+}
+
+TEST_CASE("a file that is not a kg database is refused", "[graph][store]") {
+  TempDir tmp;
+  std::string path = tmp.File("other.db");
+  kg::testing::WriteFile(path, "this is not sqlite at all, just text that is long enough....");
+  CHECK_THROWS_AS(Store(path, Store::Mode::kReadWrite), kg::StorageError);
+  {
+    Database db(tmp.File("foreign.db"), Database::Mode::kReadWriteCreate);
+    db.Exec("CREATE TABLE t(x)");
+  }
+  CHECK_THROWS_WITH(Store(tmp.File("foreign.db"), Store::Mode::kReadWrite),
+                    Catch::Contains("not a kg database"));
+}
+
+TEST_CASE("check reports a dangling relationship", "[graph][store]") {
+  TempDir tmp;
+  std::string path = tmp.File("kg.db");
+  {
+    Store store(path, Store::Mode::kReadWrite);
+    NodeId a = store.CreateNode({"A"}, {});
+    NodeId b = store.CreateNode({"B"}, {});
+    store.CreateRelationship(a, b, "T", {});
+    CHECK(store.Check().empty());
+  }
+  {
+    Database db(path, Database::Mode::kReadWrite);
+    db.Exec("PRAGMA foreign_keys=OFF");
+    db.Exec("INSERT INTO rels(src, dst, type) VALUES (1, 77, 'DANGLING')");
+  }
+  Store store(path, Store::Mode::kReadOnly);
+  auto problems = store.Check();
+  REQUIRE(problems.size() == 1);
+  CHECK_THAT(problems[0], Catch::Contains("missing node 77"));
+}
+
+TEST_CASE("deleting a node with relationships needs detach", "[graph][store]") {
+  TempDir tmp;
+  Store store(tmp.File("kg.db"), Store::Mode::kReadWrite);
+  NodeId a = store.CreateNode({"A"}, {});
+  NodeId b = store.CreateNode({"B"}, {});
+  store.CreateRelationship(a, b, "T", {});
+  CHECK_THROWS_AS(store.DeleteNode(a, false), kg::StorageError);
+  store.DeleteNode(a, true);
+  CHECK(store.GetStats().nodes == 1);
+  CHECK(store.GetStats().relationships == 0);
+  CHECK(store.Check().empty());
+}

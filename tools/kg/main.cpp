@@ -1,0 +1,61 @@
+// kg: the command-line front door. Parses the global options, lets each
+// command group register itself, then runs the chosen command and maps
+// errors to exit codes (0 ok, 1 error, 2 bad usage).
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "graph/error.h"
+#include "tools/kg/cli.h"
+
+namespace kg::cli {
+
+std::unique_ptr<graph::Store> OpenStore(const GlobalOptions& global, graph::Store::Mode mode) {
+  if (mode == graph::Store::Mode::kReadOnly && !std::filesystem::exists(global.db))
+    throw StorageError("no database at '" + global.db +
+                       "' (create one with 'kg init' or 'kg ingest', or pass --db PATH)");
+  return std::make_unique<graph::Store>(global.db, mode);
+}
+
+}  // namespace kg::cli
+
+int main(int argc, char** argv) {
+  using namespace kg::cli;
+  CLI::App app{"kg: build a knowledge graph from news articles and query it.", "kg"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  GlobalOptions global;
+  const char* env_db = std::getenv("KG_DB");
+  global.db = env_db && *env_db ? env_db : "kg.db";
+  app.add_option("--db", global.db, "SQLite database file (default: $KG_DB or ./kg.db)");
+  app.set_version_flag("--version", std::string("kg ") + KG_VERSION);
+  app.footer("Run 'kg COMMAND --help' for the options of one command.");
+
+  Action action;
+  RegisterStoreCommands(app, global, action);
+  RegisterIngestCommands(app, global, action);
+  RegisterQueryCommands(app, global, action);
+  RegisterExportCommands(app, global, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kUsage;
+  }
+  try {
+    return action ? action() : kUsage;
+  } catch (const kg::Error& e) {
+    std::cerr << "kg: error: " << e.what() << "\n";
+    return kError;
+  } catch (const std::exception& e) {
+    std::cerr << "kg: error: " << e.what() << "\n";
+    return kError;
+  }
+}

@@ -17,7 +17,6 @@
 
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/graph_traits.hpp>
-#include <boost/graph/two_bit_color_map.hpp>
 #include <boost/iterator/iterator_facade.hpp>
 #include <boost/property_map/property_map.hpp>
 
@@ -741,27 +740,93 @@ inline size_t out_degree(VertexIndex u, const BfsGraph& g) {
   return static_cast<size_t>(std::distance(b, e));
 }
 
-using ColorMap = boost::two_bit_color_map<boost::typed_identity_property_map<VertexIndex>>;
+// Per-thread scratch state of one search, reused between calls so that a
+// query pays for the vertices it touches rather than for the whole graph: an
+// entry counts only when its stamp equals the current epoch.
+struct Scratch {
+  std::vector<uint32_t> stamp;
+  uint32_t epoch = 0;
+  std::vector<int32_t> dist;
+  std::vector<uint8_t> color;
+  std::vector<VertexIndex> pred;
+  std::vector<uint32_t> pred_rel;
+  std::vector<int32_t> head;  // AllShortestPaths: first PredEntry of a vertex
 
-ColorMap MakeColorMap(size_t n) {
-  return ColorMap(n, boost::typed_identity_property_map<VertexIndex>());
+  void Begin(size_t n) {
+    if (stamp.size() != n) {
+      stamp.assign(n, 0);
+      dist.assign(n, 0);
+      color.assign(n, 0);
+      pred.assign(n, 0);
+      pred_rel.assign(n, 0);
+      head.assign(n, 0);
+      epoch = 0;
+    }
+    if (++epoch == 0) {
+      std::fill(stamp.begin(), stamp.end(), 0);
+      epoch = 1;
+    }
+  }
+  bool Seen(VertexIndex v) const { return stamp[v] == epoch; }
+  int32_t Dist(VertexIndex v) const { return Seen(v) ? dist[v] : -1; }
+  // Marks v reached at distance d; its colour becomes white until Boost sets it.
+  void Reach(VertexIndex v, int32_t d) {
+    stamp[v] = epoch;
+    dist[v] = d;
+    color[v] = boost::white_color;
+    head[v] = -1;
+  }
+};
+
+// Two scratch areas per thread: the two sides of a bidirectional search.
+Scratch& ThreadScratch(int which) {
+  thread_local Scratch scratch[2];
+  return scratch[which];
+}
+
+// Boost colour map over a Scratch: unreached vertices read as white.
+struct ScratchColorMap {
+  Scratch* s;
+};
+
+}  // namespace detail
+}  // namespace kg::graph
+
+namespace boost {
+template <>
+struct property_traits<kg::graph::detail::ScratchColorMap> {
+  using value_type = default_color_type;
+  using reference = default_color_type;
+  using key_type = kg::graph::VertexIndex;
+  using category = read_write_property_map_tag;
+};
+}  // namespace boost
+
+namespace kg::graph {
+namespace detail {
+
+inline boost::default_color_type get(const ScratchColorMap& m, VertexIndex v) {
+  return m.s->Seen(v) ? static_cast<boost::default_color_type>(m.s->color[v]) : boost::white_color;
+}
+inline void put(const ScratchColorMap& m, VertexIndex v, boost::default_color_type c) {
+  // Only reached vertices are coloured: Reach() ran before (tree_edge, source).
+  m.s->color[v] = static_cast<uint8_t>(c);
 }
 
 // FIFO queue for breadth_first_visit that does not expand vertices at
 // `max_depth` (they are still discovered).
 class DepthLimitedQueue {
  public:
-  DepthLimitedQueue(const std::vector<int32_t>& dist, int max_depth)
-      : dist_(dist), max_depth_(max_depth) {}
+  DepthLimitedQueue(const Scratch& s, int max_depth) : s_(s), max_depth_(max_depth) {}
   void push(VertexIndex v) {
-    if (dist_[v] < max_depth_) queue_.push_back(v);
+    if (s_.dist[v] < max_depth_) queue_.push_back(v);
   }
   VertexIndex& top() { return queue_[head_]; }
   void pop() { ++head_; }
   bool empty() const { return head_ == queue_.size(); }
 
  private:
-  const std::vector<int32_t>& dist_;
+  const Scratch& s_;
   int max_depth_;
   std::vector<VertexIndex> queue_;
   size_t head_ = 0;
@@ -769,31 +834,28 @@ class DepthLimitedQueue {
 
 class ReachVisitor : public boost::default_bfs_visitor {
  public:
-  ReachVisitor(std::vector<int32_t>& dist, std::vector<VertexIndex>& order)
-      : dist_(&dist), order_(&order) {}
+  ReachVisitor(Scratch& s, std::vector<VertexIndex>& order) : s_(&s), order_(&order) {}
   void tree_edge(const BfsEdge& e, const BfsGraph&) const {
-    (*dist_)[e.target] = (*dist_)[e.source] + 1;
+    s_->Reach(e.target, s_->dist[e.source] + 1);
   }
   void discover_vertex(VertexIndex v, const BfsGraph&) const { order_->push_back(v); }
 
  private:
-  std::vector<int32_t>* dist_;
+  Scratch* s_;
   std::vector<VertexIndex>* order_;
 };
 
 // One side of a bidirectional search, expanded one level per call.
 struct SearchSide {
   BfsGraph g;
-  std::vector<int32_t> dist;
-  std::vector<VertexIndex> pred;
-  std::vector<uint32_t> pred_rel;
-  ColorMap color;
+  Scratch& s;
   std::vector<VertexIndex> frontier, next;
   int level = 0;
 
-  SearchSide(BfsGraph graph, size_t n, VertexIndex start)
-      : g(graph), dist(n, -1), pred(n, 0), pred_rel(n, 0), color(MakeColorMap(n)) {
-    dist[start] = 0;
+  SearchSide(BfsGraph graph, Scratch& scratch, size_t n, VertexIndex start)
+      : g(graph), s(scratch) {
+    s.Begin(n);
+    s.Reach(start, 0);
     frontier.push_back(start);
   }
 };
@@ -804,7 +866,7 @@ class LevelQueue {
  public:
   explicit LevelQueue(SearchSide& side) : side_(side) {}
   void push(VertexIndex v) {
-    if (side_.dist[v] == side_.level)
+    if (side_.s.dist[v] == side_.level)
       queue_.push_back(v);
     else
       side_.next.push_back(v);
@@ -827,21 +889,22 @@ struct Meeting {
 class LevelVisitor : public boost::default_bfs_visitor {
  public:
   LevelVisitor(SearchSide& self, const SearchSide& other, Meeting& meeting)
-      : self_(&self), other_(&other), meeting_(&meeting) {}
+      : self_(&self.s), other_(&other.s), meeting_(&meeting) {}
   void tree_edge(const BfsEdge& e, const BfsGraph&) const {
     VertexIndex v = e.target;
-    self_->dist[v] = self_->dist[e.source] + 1;
+    self_->Reach(v, self_->dist[e.source] + 1);
     self_->pred[v] = e.source;
     self_->pred_rel[v] = e.rel;
-    if (other_->dist[v] >= 0) {
-      int length = self_->dist[v] + other_->dist[v];
+    int32_t other = other_->Dist(v);
+    if (other >= 0) {
+      int length = self_->dist[v] + other;
       if (length < meeting_->length) *meeting_ = {length, v};
     }
   }
 
  private:
-  SearchSide* self_;
-  const SearchSide* other_;
+  Scratch* self_;
+  const Scratch* other_;
   Meeting* meeting_;
 };
 
@@ -849,7 +912,7 @@ void ExpandLevel(SearchSide& side, const SearchSide& other, Meeting& meeting) {
   side.next.clear();
   LevelQueue queue(side);
   boost::breadth_first_visit(side.g, side.frontier.begin(), side.frontier.end(), queue,
-                             LevelVisitor(side, other, meeting), side.color);
+                             LevelVisitor(side, other, meeting), ScratchColorMap{&side.s});
   side.frontier.swap(side.next);
   ++side.level;
 }
@@ -866,33 +929,32 @@ struct PredEntry {
 class AllPathsVisitor : public boost::default_bfs_visitor {
  public:
   struct State {
-    std::vector<int32_t> dist;
-    std::vector<int32_t> head;  // first PredEntry of each vertex
+    Scratch* s = nullptr;
     std::vector<PredEntry> preds;
     VertexIndex target = 0;
     int target_dist = -1;
   };
-  explicit AllPathsVisitor(State& s) : s_(&s) {}
+  explicit AllPathsVisitor(State& st) : st_(&st) {}
   void examine_vertex(VertexIndex u, const BfsGraph&) const {
     // Vertices come out in distance order: once one at the target's distance
     // is examined, every predecessor of the target is known.
-    if (s_->target_dist >= 0 && s_->dist[u] >= s_->target_dist) throw StopSearch{};
+    if (st_->target_dist >= 0 && st_->s->dist[u] >= st_->target_dist) throw StopSearch{};
   }
   void tree_edge(const BfsEdge& e, const BfsGraph&) const {
-    s_->dist[e.target] = s_->dist[e.source] + 1;
+    st_->s->Reach(e.target, st_->s->dist[e.source] + 1);
     AddPred(e);
-    if (e.target == s_->target) s_->target_dist = s_->dist[e.target];
+    if (e.target == st_->target) st_->target_dist = st_->s->dist[e.target];
   }
   void non_tree_edge(const BfsEdge& e, const BfsGraph&) const {
-    if (s_->dist[e.target] == s_->dist[e.source] + 1) AddPred(e);
+    if (st_->s->dist[e.target] == st_->s->dist[e.source] + 1) AddPred(e);
   }
 
  private:
   void AddPred(const BfsEdge& e) const {
-    s_->preds.push_back({e.source, e.rel, s_->head[e.target]});
-    s_->head[e.target] = static_cast<int32_t>(s_->preds.size() - 1);
+    st_->preds.push_back({e.source, e.rel, st_->s->head[e.target]});
+    st_->s->head[e.target] = static_cast<int32_t>(st_->preds.size() - 1);
   }
-  State* s_;
+  State* st_;
 };
 
 }  // namespace detail
@@ -904,14 +966,15 @@ std::vector<std::pair<NodeId, int>> GraphView::Reachable(NodeId start, Direction
   auto s = IndexOf(start);
   if (!s || max_hops < 0) return result;
   detail::BfsGraph g = detail::MakeBfsGraph(*this, dir, types);
-  std::vector<int32_t> dist(num_nodes_, -1);
+  detail::Scratch& scratch = detail::ThreadScratch(0);
+  scratch.Begin(num_nodes_);
+  scratch.Reach(*s, 0);
   std::vector<VertexIndex> order;
-  dist[*s] = 0;
-  detail::DepthLimitedQueue queue(dist, max_hops);
-  boost::breadth_first_visit(g, *s, queue, detail::ReachVisitor(dist, order),
-                             detail::MakeColorMap(num_nodes_));
+  detail::DepthLimitedQueue queue(scratch, max_hops);
+  boost::breadth_first_visit(g, *s, queue, detail::ReachVisitor(scratch, order),
+                             detail::ScratchColorMap{&scratch});
   result.reserve(order.size());
-  for (VertexIndex v : order) result.emplace_back(node_ids_[v], dist[v]);
+  for (VertexIndex v : order) result.emplace_back(node_ids_[v], scratch.dist[v]);
   return result;
 }
 
@@ -920,8 +983,10 @@ std::optional<Path> GraphView::ShortestPath(NodeId from, NodeId to, Direction di
   auto a = IndexOf(from), b = IndexOf(to);
   if (!a || !b || max_hops < 0) return std::nullopt;
   if (*a == *b) return Path{{from}, {}};
-  detail::SearchSide fwd(detail::MakeBfsGraph(*this, dir, types), num_nodes_, *a);
-  detail::SearchSide bwd(detail::Reversed(*this, dir, types), num_nodes_, *b);
+  detail::SearchSide fwd(detail::MakeBfsGraph(*this, dir, types), detail::ThreadScratch(0),
+                         num_nodes_, *a);
+  detail::SearchSide bwd(detail::Reversed(*this, dir, types), detail::ThreadScratch(1),
+                         num_nodes_, *b);
   detail::Meeting meeting;
   // Alternate whole levels, always growing the smaller frontier. The first
   // level that makes the two searches touch holds a shortest path; taking
@@ -937,18 +1002,18 @@ std::optional<Path> GraphView::ShortestPath(NodeId from, NodeId to, Direction di
   Path path;
   std::vector<VertexIndex> first_half;
   std::vector<uint32_t> first_rels;
-  for (VertexIndex v = meeting.vertex; v != *a; v = fwd.pred[v]) {
+  for (VertexIndex v = meeting.vertex; v != *a; v = fwd.s.pred[v]) {
     first_half.push_back(v);
-    first_rels.push_back(fwd.pred_rel[v]);
+    first_rels.push_back(fwd.s.pred_rel[v]);
   }
   path.nodes.push_back(from);
   for (size_t i = first_half.size(); i-- > 0;) {
     path.rels.push_back(rel_ids_[first_rels[i]]);
     path.nodes.push_back(node_ids_[first_half[i]]);
   }
-  for (VertexIndex v = meeting.vertex; v != *b; v = bwd.pred[v]) {
-    path.rels.push_back(rel_ids_[bwd.pred_rel[v]]);
-    path.nodes.push_back(node_ids_[bwd.pred[v]]);
+  for (VertexIndex v = meeting.vertex; v != *b; v = bwd.s.pred[v]) {
+    path.rels.push_back(rel_ids_[bwd.s.pred_rel[v]]);
+    path.nodes.push_back(node_ids_[bwd.s.pred[v]]);
   }
   return path;
 }
@@ -963,20 +1028,21 @@ std::vector<Path> GraphView::AllShortestPaths(NodeId from, NodeId to, Direction 
     return paths;
   }
   detail::AllPathsVisitor::State state;
-  state.dist.assign(num_nodes_, -1);
-  state.head.assign(num_nodes_, -1);
+  state.s = &detail::ThreadScratch(0);
+  state.s->Begin(num_nodes_);
+  state.s->Reach(*a, 0);
   state.target = *b;
-  state.dist[*a] = 0;
   detail::BfsGraph g = detail::MakeBfsGraph(*this, dir, types);
-  detail::DepthLimitedQueue queue(state.dist, max_hops);
+  detail::DepthLimitedQueue queue(*state.s, max_hops);
   try {
     boost::breadth_first_visit(g, *a, queue, detail::AllPathsVisitor(state),
-                               detail::MakeColorMap(num_nodes_));
+                               detail::ScratchColorMap{state.s});
   } catch (const detail::StopSearch&) {
   }
   if (state.target_dist < 0) return paths;
 
   // Walk the predecessor DAG back from the target.
+  const std::vector<int32_t>& head = state.s->head;
   std::vector<VertexIndex> nodes_rev{*b};
   std::vector<uint32_t> rels_rev;
   std::function<void(VertexIndex)> walk = [&](VertexIndex v) {
@@ -988,7 +1054,7 @@ std::vector<Path> GraphView::AllShortestPaths(NodeId from, NodeId to, Direction 
       paths.push_back(std::move(p));
       return;
     }
-    for (int32_t e = state.head[v]; e >= 0; e = state.preds[e].next) {
+    for (int32_t e = head[v]; e >= 0; e = state.preds[e].next) {
       nodes_rev.push_back(state.preds[e].from);
       rels_rev.push_back(state.preds[e].rel);
       walk(state.preds[e].from);

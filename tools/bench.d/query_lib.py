@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""Helpers of tools/bench.d/query: load the benchmark graph into a kg database,
+time kg (CLI cold, in-process warm, GraphView primitives), and compare the
+checksums with the peers' results. Usage:
+
+  query_lib.py load KG DB DATADIR          kg import if it exists, else a direct SQLite load
+  query_lib.py run KG VIEWBENCH DB DATADIR BENCHDIR SCALE   JSON lines on stdout
+  query_lib.py report SCALE RESULTS.jsonl PEERS.jsonl       markdown table on stdout
+"""
+import csv, hashlib, json, os, sqlite3, statistics, subprocess, sys, time
+
+REPS = int(os.environ.get("REPS", "5"))
+COLD_REPS = int(os.environ.get("COLD_REPS", "3"))
+CAP_S = float(os.environ.get("CAP_S", "120"))
+
+
+def checksum(text):
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def canonical(kind, rows):
+    """rows: list of lists of strings (CSV rows without header)."""
+    if kind == "row":
+        return "|".join(rows[0]) if rows else ""
+    if kind == "set":
+        return "\n".join(sorted(r[0] for r in rows))
+    if kind == "rows":
+        return "\n".join("|".join(r) for r in rows)
+    return rows[0][0] if rows else ""
+
+
+def kg_has_command(kg, name):
+    out = subprocess.run([kg, "--help"], capture_output=True, text=True).stdout
+    return any(line.split()[:1] == [name] for line in out.splitlines())
+
+
+def load(kg, db, datadir):
+    for f in (db, db + "-wal", db + "-shm", db + ".view"):
+        if os.path.exists(f):
+            os.remove(f)
+    t0 = time.perf_counter()
+    if kg_has_command(kg, "import"):
+        subprocess.run([kg, "--db", db, "import", "--nodes", os.path.join(datadir, "nodes.csv"),
+                        "--relationships", os.path.join(datadir, "edges.csv")], check=True)
+        how = "kg import"
+    else:
+        # Bench-only loader: the kg schema written directly (node id = csv id + 1,
+        # the csv id kept as property `id`), until `kg import` exists.
+        subprocess.run([kg, "--db", db, "init"], check=True, capture_output=True)
+        con = sqlite3.connect(db)
+        con.execute("PRAGMA synchronous=OFF")
+        with open(os.path.join(datadir, "nodes.csv"), newline="") as f:
+            rows = csv.reader(f)
+            next(rows)
+            nodes = [(int(i) + 1, name, label, int(i)) for i, label, name in rows]
+        con.executemany("INSERT INTO nodes(id, name, props) VALUES (?, ?, json_object('id', ?, 'name', ?))",
+                        ((i, name, i - 1, name) for i, name, _, _ in nodes))
+        con.executemany("INSERT INTO node_labels(label, node_id) VALUES (?, ?)",
+                        ((label, i) for i, _, label, _ in nodes))
+        with open(os.path.join(datadir, "edges.csv"), newline="") as f:
+            rows = csv.reader(f)
+            next(rows)
+            con.executemany("INSERT INTO rels(src, dst, type) VALUES (?, ?, ?)",
+                            ((int(s) + 1, int(d) + 1, t) for s, d, t in rows))
+        con.execute("UPDATE meta SET value = value + 1 WHERE key = 'graph_version'")
+        con.commit()
+        con.execute("ANALYZE")
+        con.close()
+        how = "bench loader (python sqlite3)"
+    return round(time.perf_counter() - t0, 2), how
+
+
+def queries_of(benchdir, datadir):
+    with open(os.path.join(benchdir, "queries.json")) as f:
+        queries = json.load(f)["queries"]
+    with open(os.path.join(datadir, "params.json")) as f:
+        params = json.load(f)
+    with open(os.path.join(datadir, "pairs.txt")) as f:
+        pairs = [line.split()[:2] for line in f if not line.startswith("#")]
+    return queries, params, pairs
+
+
+def cypher_literal(value):
+    if isinstance(value, str):
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return json.dumps(value)
+
+
+def bind(text, args):
+    """Replaces $param by a literal (kg query takes no parameters on the CLI yet)."""
+    for name in sorted(args, key=len, reverse=True):
+        text = text.replace("$" + name, cypher_literal(args[name]))
+    return text
+
+
+def kg_query(kg, db, text, repeat=None):
+    env = dict(os.environ)
+    if repeat:
+        env["KG_QUERY_REPEAT"] = str(repeat)  # in-process repetition, timings on stderr
+    t0 = time.perf_counter()
+    p = subprocess.run([kg, "--db", db, "query", "--format", "csv", text], capture_output=True,
+                       text=True, env=env, timeout=CAP_S * (repeat or 1) + 30)
+    wall = (time.perf_counter() - t0) * 1000
+    if p.returncode != 0:
+        raise RuntimeError(p.stderr.strip()[:300])
+    rows = list(csv.reader(p.stdout.splitlines()))[1:]
+    return wall, rows, p.stderr
+
+
+def run_cli(kg, db, benchdir, datadir, scale):
+    """Every query through `kg query --format csv`: cold = one process per query."""
+    queries, params, pairs = queries_of(benchdir, datadir)
+    for q in queries:
+        rec = {"system": "kg-cli", "scale": scale, "query": q["id"], "status": "ok"}
+        try:
+            if q["result"] == "pairs":
+                def once():
+                    total, hops = 0.0, []
+                    for s, d in pairs:
+                        wall, rows, _ = kg_query(kg, db, bind(q["opencypher"], {"src": s, "dst": d}))
+                        total += wall
+                        hops.append(rows[0][0] if rows else "-1")
+                    return total, ",".join(hops)
+            else:
+                text = bind(q["opencypher"], {k: params[v] for k, v in q["args"].items()})
+
+                def once(text=text):
+                    wall, rows, _ = kg_query(kg, db, text)
+                    return wall, canonical(q["result"], rows)
+            runs = [once() for _ in range(COLD_REPS)]
+            times = [t for t, _ in runs]
+            result = runs[-1][1]
+            rec.update(cold_median_ms=round(statistics.median(times), 3), cold_reps=COLD_REPS,
+                       result_checksum=checksum(result),
+                       result=result if len(result) <= 160 else f"{result.count(chr(10)) + 1} rows")
+            if q["result"] != "pairs" and os.environ.get("KG_WARM", "1") == "1":
+                _, _, err = kg_query(kg, db, text, repeat=REPS + 1)
+                warm = [float(line.split()[-1]) for line in err.splitlines()
+                        if line.startswith("kg: query repeat ")][1:]
+                if warm:
+                    rec.update(warm_median_ms=round(statistics.median(warm), 3), warm_reps=len(warm))
+        except Exception as e:  # noqa: BLE001 - one failing query must not stop the others
+            rec.update(status="error", note=f"{type(e).__name__}: {e}"[:300])
+        rec.update(loadavg_1m=round(os.getloadavg()[0], 2))
+        print(json.dumps(rec), flush=True)
+
+
+def run_view(viewbench, db, datadir, scale):
+    """The same queries as direct GraphView calls: warm (in-process) and cold (one process each)."""
+    warm = {}
+    p = subprocess.run([viewbench, "--db", db, "--data", datadir, "--reps", str(REPS)],
+                       capture_output=True, text=True, check=True)
+    for line in p.stdout.splitlines():
+        r = json.loads(line)
+        warm[r["query"]] = r
+    for qid, r in warm.items():
+        cold_wall, cold_inner = [], []
+        for _ in range(COLD_REPS):
+            t0 = time.perf_counter()
+            c = subprocess.run([viewbench, "--db", db, "--data", datadir, "--query", qid, "--reps", "1",
+                                "--no-warmup"], capture_output=True, text=True, check=True)
+            cold_wall.append((time.perf_counter() - t0) * 1000)
+            cold_inner.append(json.loads(c.stdout)["times_ms"][0])
+        result = r["result"]
+        print(json.dumps({
+            "system": "kg-view", "scale": scale, "query": qid, "status": "ok",
+            "median_ms": round(statistics.median(r["times_ms"]), 3), "reps": len(r["times_ms"]),
+            "cold_process_median_ms": round(statistics.median(cold_wall), 3),
+            "cold_query_median_ms": round(statistics.median(cold_inner), 3),
+            "view_open_ms": round(r["open_view_ms"], 3), "view_source": r["view_source"],
+            "result_checksum": checksum(result),
+            "result": result if len(result) <= 160 else f"{result.count(chr(10)) + 1} rows",
+            "loadavg_1m": round(os.getloadavg()[0], 2)}), flush=True)
+
+
+def latest(path, scale):
+    """Latest run's line per (system, query) of a peers' JSONL file."""
+    best = {}
+    if not os.path.exists(path):
+        return best
+    with open(path) as f:
+        for line in f:
+            r = json.loads(line)
+            if r.get("scale") == scale:
+                best[(r["system"], r["query"])] = r
+    return best
+
+
+def fmt(ms):
+    if ms is None:
+        return "—"
+    return f"{ms:,.3g}" if ms < 100 else f"{ms:,.0f}"
+
+
+def report(scale, ours_path, peer_paths):
+    ours = latest(ours_path, scale)
+    peers = {}
+    for path in peer_paths:
+        peers.update(latest(path, scale))
+    qids = ["Q1", "Q2", "Q3", "Q4", "Q5", "Q5b", "Q6", "Q7"]
+    systems = ["kuzu", "sqlite", "igraph", "networkx"]
+    print(f"| query | kg CLI cold | kg view warm | kg view cold (process) | "
+          + " | ".join(systems) + " | checksums |")
+    print("|---" * (5 + len(systems)) + "|")
+    for q in qids:
+        cli, view = ours.get(("kg-cli", q), {}), ours.get(("kg-view", q), {})
+        sums = {r.get("result_checksum") for (s, qq), r in peers.items() if qq == q and r.get("status") == "ok"}
+        mine = {r.get("result_checksum") for r in (cli, view) if r.get("status") == "ok"}
+        agree = "—" if not mine else ("ok" if mine <= sums and len(sums) == 1 else "**MISMATCH**")
+        cells = [fmt(cli.get("cold_median_ms")) if cli.get("status") == "ok" else (cli.get("status") or "—"),
+                 fmt(view.get("median_ms")), fmt(view.get("cold_process_median_ms"))]
+        for s in systems:
+            r = peers.get((s, q))
+            cells.append(fmt(r["median_ms"]) if r and r.get("status") == "ok" else (r or {}).get("status", "—"))
+        print(f"| {q} | " + " | ".join(cells) + f" | {agree} |")
+
+
+def main():
+    cmd = sys.argv[1]
+    if cmd == "load":
+        load_s, how = load(*sys.argv[2:5])
+        print(json.dumps({"load_s": load_s, "how": how}))
+    elif cmd == "run":
+        kg, viewbench, db, datadir, benchdir, scale = sys.argv[2:8]
+        run_view(viewbench, db, datadir, scale)
+        if os.environ.get("KG_CLI", "auto") != "0":
+            probe = subprocess.run([kg, "--db", db, "query", "--format", "csv", "RETURN 1"],
+                                   capture_output=True, text=True)
+            if probe.returncode == 0:
+                run_cli(kg, db, benchdir, datadir, scale)
+            else:
+                print(f"query_lib: kg query does not work yet ({probe.stderr.strip()[:120]}); "
+                      "CLI timings skipped", file=sys.stderr)
+    elif cmd == "report":
+        report(sys.argv[2], sys.argv[3], sys.argv[4:])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

@@ -27,6 +27,7 @@ std::unique_ptr<graph::Store> OpenStore(const GlobalOptions& global, graph::Stor
 
 void RegisterStoreCommands(CLI::App& app, const GlobalOptions& global, Action& action);
 void RegisterExportCommands(CLI::App& app, const GlobalOptions& global, Action& action);
+void RegisterImportCommands(CLI::App& app, const GlobalOptions& global, Action& action);
 void RegisterIngestCommands(CLI::App& app, const GlobalOptions& global, Action& action);
 void RegisterQueryCommands(CLI::App& app, const GlobalOptions& global, Action& action);
 

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   RegisterIngestCommands(app, global, action);
   RegisterQueryCommands(app, global, action);
   RegisterExportCommands(app, global, action);
+  RegisterImportCommands(app, global, action);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,721 @@
+// CSV and JSON bulk import. One pass per file: parse a row, check it, insert
+// it with a cached prepared statement. The first bad row stops the inserts;
+// later rows are still checked so the report lists every problem (up to a
+// cap), then the transaction rolls back. For big relationship files the
+// indexes of `rels` are dropped before the load and rebuilt after it (inside
+// the same transaction), which is much cheaper than keeping them up to date
+// row by row.
+#include "graph/csv_import.h"
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <unordered_map>
+
+#include "graph/csv.h"
+
+namespace kg::graph {
+
+namespace {
+
+std::string JoinLines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i) out += '\n';
+    out += lines[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+ImportError::ImportError(std::vector<std::string> problems)
+    : Error(JoinLines(problems)), problems_(std::move(problems)) {}
+
+namespace {
+
+enum class ColumnKind { kId, kLabel, kStartId, kEndId, kType, kIgnore, kProperty };
+enum class ScalarType { kString, kInt, kFloat, kBool };
+
+struct Column {
+  ColumnKind kind = ColumnKind::kProperty;
+  std::string name;   // property name ("" for pure id / label / type columns)
+  std::string space;  // id space of ID / START_ID / END_ID columns
+  ScalarType type = ScalarType::kString;
+  bool array = false;
+  bool plain_id = false;  // plain format: keep the id as property `id`, int when it is one
+};
+
+struct Header {
+  bool neo4j = false;
+  std::vector<Column> columns;
+  int id = -1, label = -1, start = -1, end = -1, type = -1;
+  bool has_properties = false;
+};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Parses "KIND" or "KIND(space)"; returns false when `spec` is not `kind`.
+bool MatchSpecial(std::string_view spec, std::string_view kind, std::string* space) {
+  std::string upper = Lower(spec);
+  std::string want = Lower(kind);
+  if (upper == want) return true;
+  if (upper.size() > want.size() + 1 && upper.compare(0, want.size(), want) == 0 &&
+      spec[want.size()] == '(' && spec.back() == ')') {
+    *space = std::string(spec.substr(want.size() + 1, spec.size() - want.size() - 2));
+    return true;
+  }
+  return false;
+}
+
+// Tries to read `cell` as a neo4j-admin header field. Returns nullopt for a
+// cell with no recognised `:type` suffix.
+std::optional<Column> ParseNeo4jCell(std::string_view cell) {
+  auto colon = cell.rfind(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  Column col;
+  col.name = std::string(cell.substr(0, colon));
+  std::string_view spec = cell.substr(colon + 1);
+  if (MatchSpecial(spec, "ID", &col.space)) {
+    col.kind = ColumnKind::kId;
+  } else if (MatchSpecial(spec, "START_ID", &col.space)) {
+    col.kind = ColumnKind::kStartId;
+  } else if (MatchSpecial(spec, "END_ID", &col.space)) {
+    col.kind = ColumnKind::kEndId;
+  } else if (Lower(spec) == "label") {
+    col.kind = ColumnKind::kLabel;
+  } else if (Lower(spec) == "type") {
+    col.kind = ColumnKind::kType;
+  } else if (Lower(spec) == "ignore") {
+    col.kind = ColumnKind::kIgnore;
+  } else {
+    std::string t = Lower(spec);
+    if (t.size() > 2 && t.compare(t.size() - 2, 2, "[]") == 0) {
+      col.array = true;
+      t.resize(t.size() - 2);
+    }
+    if (t == "int" || t == "long" || t == "short" || t == "byte") {
+      col.type = ScalarType::kInt;
+    } else if (t == "float" || t == "double") {
+      col.type = ScalarType::kFloat;
+    } else if (t == "boolean") {
+      col.type = ScalarType::kBool;
+    } else if (t == "string" || t == "char" || t == "date" || t == "datetime" ||
+               t == "localdatetime" || t == "time" || t == "localtime" || t == "duration" ||
+               t == "point") {
+      col.type = ScalarType::kString;
+    } else {
+      return std::nullopt;
+    }
+    if (col.name.empty()) return std::nullopt;
+  }
+  return col;
+}
+
+Header ParseHeader(CsvReader& reader, bool nodes) {
+  if (!reader.Next()) throw ImportError({reader.path() + ":1: empty file (no header line)"});
+  const auto& cells = reader.fields();
+  std::vector<std::optional<Column>> neo(cells.size());
+  for (size_t i = 0; i < cells.size(); ++i) neo[i] = ParseNeo4jCell(cells[i].text);
+  // One special column (:ID, :LABEL, ...) makes the whole header neo4j-admin's.
+  Header h;
+  for (const auto& c : neo)
+    if (c && c->kind != ColumnKind::kProperty) h.neo4j = true;
+  std::string where = reader.Where();
+  for (size_t i = 0; i < cells.size(); ++i) {
+    std::string cell(cells[i].text);
+    Column col;
+    if (h.neo4j) {
+      if (neo[i]) {
+        col = *neo[i];
+      } else if (cell.find(':') != std::string::npos) {
+        throw ImportError({where + ": unknown type in header column '" + cell + "'"});
+      } else {
+        col.name = cell;  // untyped: string
+      }
+    } else {
+      std::string lower = Lower(cell);
+      col.name = cell;
+      if (nodes && lower == "id") {
+        col.kind = ColumnKind::kId;
+        col.plain_id = true;
+      } else if (nodes && (lower == "label" || lower == "labels")) {
+        col.kind = ColumnKind::kLabel;
+      } else if (!nodes && (lower == "src" || lower == "start" || lower == "source")) {
+        col.kind = ColumnKind::kStartId;
+      } else if (!nodes && (lower == "dst" || lower == "end" || lower == "target")) {
+        col.kind = ColumnKind::kEndId;
+      } else if (!nodes && lower == "type") {
+        col.kind = ColumnKind::kType;
+      }
+    }
+    if (col.kind != ColumnKind::kProperty && col.kind != ColumnKind::kId) col.name.clear();
+    if (col.kind == ColumnKind::kProperty && col.name.empty())
+      throw ImportError({where + ": header column " + std::to_string(i + 1) + " has no name"});
+    auto set = [&](int& slot, const char* what) {
+      if (slot >= 0) throw ImportError({where + ": more than one " + what + " column"});
+      slot = static_cast<int>(i);
+    };
+    bool misplaced = false;
+    switch (col.kind) {
+      case ColumnKind::kId: nodes ? set(h.id, ":ID") : void(misplaced = true); break;
+      case ColumnKind::kLabel: nodes ? set(h.label, ":LABEL") : void(misplaced = true); break;
+      case ColumnKind::kStartId: !nodes ? set(h.start, ":START_ID") : void(misplaced = true); break;
+      case ColumnKind::kEndId: !nodes ? set(h.end, ":END_ID") : void(misplaced = true); break;
+      case ColumnKind::kType: !nodes ? set(h.type, ":TYPE") : void(misplaced = true); break;
+      case ColumnKind::kIgnore: break;
+      case ColumnKind::kProperty: h.has_properties = true; break;
+    }
+    if (misplaced)
+      throw ImportError({where + ": column '" + cell + "' does not belong in a " +
+                         (nodes ? "nodes" : "relationships") + " file"});
+    if (col.kind == ColumnKind::kId && !col.name.empty()) h.has_properties = true;
+    h.columns.push_back(std::move(col));
+  }
+  if (nodes && !h.neo4j && h.id < 0)
+    throw ImportError({where + ": a nodes file needs an 'id' column (plain format: id,label,name) "
+                       "or neo4j-admin headers (:ID, :LABEL, ...)"});
+  if (!nodes && (h.start < 0 || h.end < 0 || h.type < 0))
+    throw ImportError({where + ": a relationships file needs start, end and type columns " +
+                       (h.neo4j ? "(:START_ID, :END_ID, :TYPE)" : "(src,dst,type)")});
+  return h;
+}
+
+// A canonical decimal integer ("0", "42", "-7"; no sign "+", no leading zero).
+std::optional<int64_t> CanonicalInt(std::string_view s) {
+  if (s.empty() || s.size() > 18) return std::nullopt;
+  size_t i = s[0] == '-' ? 1 : 0;
+  if (i == s.size() || (s[i] == '0' && s.size() > i + 1) || (i == 1 && s == "-0"))
+    return std::nullopt;
+  int64_t v = 0;
+  for (size_t k = i; k < s.size(); ++k) {
+    char c = s[k];
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return i ? -v : v;
+}
+
+// Maps one id space's file ids to node ids. Canonical integers are keyed by
+// value (a dense vector for small ones), other ids by text.
+class IdSpace {
+ public:
+  // Returns false when `id` is already mapped.
+  bool Insert(std::string_view id, NodeId node) {
+    if (auto v = CanonicalInt(id)) {
+      int64_t k = *v;
+      if (k >= 0 && static_cast<uint64_t>(k) < DenseLimit()) {
+        if (static_cast<size_t>(k) >= dense_.size()) dense_.resize(static_cast<size_t>(k) + 1, 0);
+        if (dense_[static_cast<size_t>(k)] != 0) return false;
+        dense_[static_cast<size_t>(k)] = node;
+        ++count_;
+        return true;
+      }
+      if (k >= 0 && static_cast<size_t>(k) < dense_.size() && dense_[static_cast<size_t>(k)] != 0)
+        return false;
+      bool added = sparse_.emplace(k, node).second;
+      count_ += added;
+      return added;
+    }
+    bool added = strings_.emplace(std::string(id), node).second;
+    count_ += added;
+    return added;
+  }
+
+  NodeId Find(std::string_view id) const {
+    if (auto v = CanonicalInt(id)) {
+      int64_t k = *v;
+      if (k >= 0 && static_cast<size_t>(k) < dense_.size() && dense_[static_cast<size_t>(k)] != 0)
+        return dense_[static_cast<size_t>(k)];
+      auto it = sparse_.find(k);
+      return it == sparse_.end() ? 0 : it->second;
+    }
+    auto it = strings_.find(std::string(id));
+    return it == strings_.end() ? 0 : it->second;
+  }
+
+ private:
+  uint64_t DenseLimit() const { return 4 * static_cast<uint64_t>(count_) + (uint64_t{1} << 20); }
+
+  std::vector<NodeId> dense_;  // 0 = absent (node ids start at 1)
+  std::unordered_map<int64_t, NodeId> sparse_;
+  std::unordered_map<std::string, NodeId> strings_;
+  int64_t count_ = 0;
+};
+
+class Problems {
+ public:
+  explicit Problems(size_t max) : max_(max) {}
+  void Add(std::string message) {
+    problems_.push_back(std::move(message));
+    if (problems_.size() >= max_) {
+      problems_.push_back("(stopped after " + std::to_string(max_) + " problems)");
+      throw ImportError(std::move(problems_));
+    }
+  }
+  bool any() const { return !problems_.empty(); }
+  void ThrowIfAny() {
+    if (!problems_.empty()) throw ImportError(std::move(problems_));
+  }
+
+ private:
+  size_t max_;
+  std::vector<std::string> problems_;
+};
+
+// Parses `text` as one value of `type`; nullopt when it is not one.
+std::optional<Value> ParseScalar(std::string_view text, ScalarType type) {
+  switch (type) {
+    case ScalarType::kString: return Value(std::string(text));
+    case ScalarType::kInt: {
+      auto t = Trim(text);
+      int64_t v = 0;
+      if (!t.empty() && t[0] == '+') t.remove_prefix(1);
+      auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+      if (ec != std::errc() || p != t.data() + t.size() || t.empty()) return std::nullopt;
+      return Value(v);
+    }
+    case ScalarType::kFloat: {
+      auto t = Trim(text);
+      if (!t.empty() && t[0] == '+') t.remove_prefix(1);
+      std::string lower = Lower(t);
+      if (lower == "nan") return Value(std::nan(""));
+      if (lower == "inf" || lower == "infinity") return Value(HUGE_VAL);
+      if (lower == "-inf" || lower == "-infinity") return Value(-HUGE_VAL);
+      double v = 0;
+      auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+      if (ec != std::errc() || p != t.data() + t.size() || t.empty()) return std::nullopt;
+      return Value(v);
+    }
+    case ScalarType::kBool: {
+      std::string lower = Lower(Trim(text));
+      if (lower == "true") return Value(true);
+      if (lower == "false") return Value(false);
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+const char* TypeName(ScalarType t) {
+  switch (t) {
+    case ScalarType::kString: return "string";
+    case ScalarType::kInt: return "integer";
+    case ScalarType::kFloat: return "float";
+    case ScalarType::kBool: return "boolean";
+  }
+  return "?";
+}
+
+// Sets the properties of one row. Returns false (after reporting) on a value
+// that does not fit its column.
+bool ReadProperties(const Header& h, const CsvReader& reader, char array_delimiter,
+                    Properties& props, Problems& problems) {
+  const auto& fields = reader.fields();
+  bool ok = true;
+  for (size_t i = 0; i < h.columns.size(); ++i) {
+    const Column& col = h.columns[i];
+    if (col.name.empty()) continue;
+    if (col.kind != ColumnKind::kProperty && col.kind != ColumnKind::kId) continue;
+    const CsvField& f = fields[i];
+    if (col.plain_id) {
+      if (auto v = CanonicalInt(f.text))
+        props[col.name] = Value(*v);
+      else
+        props[col.name] = Value(std::string(f.text));
+      continue;
+    }
+    // neo4j-admin: an empty unquoted field sets nothing.
+    if (f.text.empty() && !(f.quoted && (col.type == ScalarType::kString || col.array))) continue;
+    if (!h.neo4j) {
+      props[col.name] = Value(std::string(f.text));
+      continue;
+    }
+    if (col.array) {
+      // Every piece between delimiters is one element; "" is the empty list.
+      List list;
+      bool bad = false;
+      std::string_view rest = f.text;
+      while (!f.text.empty()) {
+        auto cut = rest.find(array_delimiter);
+        std::string_view item = rest.substr(0, cut);
+        auto v = ParseScalar(item, col.type);
+        if (!v) {
+          problems.Add(reader.Where() + ": column '" + col.name + "': '" + std::string(item) +
+                       "' is not a " + TypeName(col.type));
+          bad = true;
+          break;
+        }
+        list.push_back(std::move(*v));
+        if (cut == std::string_view::npos) break;
+        rest.remove_prefix(cut + 1);
+      }
+      if (bad) {
+        ok = false;
+        continue;
+      }
+      props[col.name] = Value(std::move(list));
+      continue;
+    }
+    auto v = ParseScalar(f.text, col.type);
+    if (!v) {
+      problems.Add(reader.Where() + ": column '" + col.name + "': '" + std::string(f.text) +
+                   "' is not a " + TypeName(col.type));
+      ok = false;
+      continue;
+    }
+    props[col.name] = std::move(*v);
+  }
+  return ok;
+}
+
+std::vector<std::string> SplitLabels(std::string_view text, char delimiter) {
+  std::vector<std::string> labels;
+  while (true) {
+    auto cut = text.find(delimiter);
+    auto label = Trim(text.substr(0, cut));
+    if (!label.empty()) labels.emplace_back(label);
+    if (cut == std::string_view::npos) break;
+    text.remove_prefix(cut + 1);
+  }
+  std::sort(labels.begin(), labels.end());
+  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+  return labels;
+}
+
+int64_t ScalarInt(const Database& db, const char* sql) {
+  Statement st(db, sql);
+  st.Step();
+  return st.IsNull(0) ? 0 : st.ColumnInt(0);
+}
+
+// Connection settings for a bulk load, restored on scope exit. PRAGMAs that
+// change journaling or foreign keys are no-ops inside a transaction, so this
+// wraps the write transaction.
+class BulkSettings {
+ public:
+  BulkSettings(Database& db, bool new_file) : db_(db), new_file_(new_file) {
+    // Rows are checked here before they are written: SQLite's per-row foreign
+    // key lookups would only repeat that work. The page cache keeps its
+    // default size: a bigger one makes CREATE INDEX's sorter slower (it sorts
+    // one huge in-memory run instead of merging small ones).
+    db_.Exec("PRAGMA foreign_keys=OFF");
+    if (new_file_) {
+      db_.Exec("PRAGMA journal_mode=OFF");
+      db_.Exec("PRAGMA synchronous=OFF");
+    }
+  }
+  ~BulkSettings() {
+    auto* h = db_.handle();
+    if (new_file_) {
+      sqlite3_exec(h, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
+      sqlite3_exec(h, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+    }
+    sqlite3_exec(h, "PRAGMA foreign_keys=ON", nullptr, nullptr, nullptr);
+  }
+  BulkSettings(const BulkSettings&) = delete;
+  BulkSettings& operator=(const BulkSettings&) = delete;
+
+ private:
+  Database& db_;
+  bool new_file_;
+};
+
+// The indexes of one table, dropped for a bulk load and recreated from their
+// own stored definitions afterwards.
+class DroppedIndexes {
+ public:
+  DroppedIndexes(Database& db, const char* table) : db_(db) {
+    Statement st(db_, "SELECT name, sql FROM sqlite_schema WHERE type='index' AND tbl_name=?1 "
+                      "AND sql IS NOT NULL ORDER BY name");
+    st.Bind(1, table);
+    while (st.Step()) indexes_.emplace_back(st.ColumnText(0), st.ColumnText(1));
+    for (const auto& [name, sql] : indexes_) {
+      // Index names come from the schema itself; quote them as identifiers.
+      std::string quoted = "\"";
+      for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+      quoted += '"';
+      db_.Exec(("DROP INDEX " + quoted).c_str());
+    }
+  }
+  void Rebuild() {
+    for (const auto& [name, sql] : indexes_) db_.Exec(sql.c_str());
+    indexes_.clear();
+  }
+
+ private:
+  Database& db_;
+  std::vector<std::pair<std::string, std::string>> indexes_;
+};
+
+double SecondsSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+class CsvLoader {
+ public:
+  CsvLoader(Store& store, const CsvImportOptions& options)
+      : store_(store),
+        db_(store.db()),
+        options_(options),
+        problems_(options.max_problems),
+        insert_node_(db_, "INSERT INTO nodes(id, name, props) VALUES (?1, ?2, ?3)"),
+        insert_label_(db_, "INSERT OR IGNORE INTO node_labels(label, node_id) VALUES (?1, ?2)"),
+        insert_rel_(db_, "INSERT INTO rels(id, src, dst, type, props) VALUES (?1, ?2, ?3, ?4, ?5)") {
+    next_node_ = store.MaxNodeId() + 1;
+    next_rel_ = store.MaxRelationshipId() + 1;
+  }
+
+  ImportStats Run() {
+    auto t0 = std::chrono::steady_clock::now();
+    for (const auto& file : options_.node_files) LoadNodes(file);
+    stats_.nodes_seconds = SecondsSince(t0);
+    t0 = std::chrono::steady_clock::now();
+    // Rebuilding the rels indexes costs a sort of the whole table: worth it
+    // when the load is large next to what is already there.
+    uintmax_t bytes = 0;
+    for (const auto& file : options_.relationship_files) {
+      std::error_code ec;
+      auto size = std::filesystem::file_size(file, ec);
+      if (!ec) bytes += size;
+    }
+    int64_t existing = ScalarInt(db_, "SELECT count(*) FROM rels");
+    std::optional<DroppedIndexes> dropped;
+    if (bytes / 24 > static_cast<uintmax_t>(existing) && bytes > (uintmax_t{1} << 20))
+      dropped.emplace(db_, "rels");
+    for (const auto& file : options_.relationship_files) LoadRelationships(file);
+    problems_.ThrowIfAny();
+    stats_.relationships_seconds = SecondsSince(t0);
+    t0 = std::chrono::steady_clock::now();
+    if (dropped) dropped->Rebuild();
+    stats_.index_seconds = SecondsSince(t0);
+    return stats_;
+  }
+
+ private:
+  IdSpace& Space(const std::string& name) { return spaces_[name]; }
+
+  void LoadNodes(const std::string& path) {
+    CsvReader reader(path, options_.delimiter);
+    Header h = ParseHeader(reader, true);
+    IdSpace* space = h.id >= 0 ? &Space(h.columns[static_cast<size_t>(h.id)].space) : nullptr;
+    sqlite3_stmt* node_st = insert_node_.handle();
+    sqlite3_stmt* label_st = insert_label_.handle();
+    Properties props;
+    while (reader.Next()) {
+      const auto& f = reader.fields();
+      if (f.size() != h.columns.size()) {
+        problems_.Add(reader.Where() + ": expected " + std::to_string(h.columns.size()) +
+                      " fields, found " + std::to_string(f.size()));
+        continue;
+      }
+      NodeId node = next_node_;
+      if (space) {
+        auto id = f[static_cast<size_t>(h.id)].text;
+        if (id.empty()) {
+          problems_.Add(reader.Where() + ": missing node id");
+          continue;
+        }
+        if (!space->Insert(id, node)) {
+          problems_.Add(reader.Where() + ": duplicate node id '" + std::string(id) + "'");
+          continue;
+        }
+      }
+      props.clear();
+      if (h.has_properties &&
+          !ReadProperties(h, reader, options_.array_delimiter, props, problems_))
+        continue;
+      ++next_node_;
+      if (problems_.any()) continue;  // keep checking, stop writing
+      std::string encoded = EncodeProperties(props);
+      auto name = props.find("name");
+      sqlite3_bind_int64(node_st, 1, node);
+      if (name != props.end() && name->second.is_string())
+        sqlite3_bind_text64(node_st, 2, name->second.as_string().data(),
+                            name->second.as_string().size(), SQLITE_STATIC, SQLITE_UTF8);
+      else
+        sqlite3_bind_null(node_st, 2);
+      sqlite3_bind_text64(node_st, 3, encoded.data(), encoded.size(), SQLITE_STATIC, SQLITE_UTF8);
+      Step(node_st, reader);
+      if (h.label >= 0) {
+        for (const auto& label :
+             SplitLabels(f[static_cast<size_t>(h.label)].text, options_.array_delimiter)) {
+          sqlite3_bind_text64(label_st, 1, label.data(), label.size(), SQLITE_STATIC, SQLITE_UTF8);
+          sqlite3_bind_int64(label_st, 2, node);
+          Step(label_st, reader);
+        }
+      }
+      ++stats_.nodes;
+    }
+  }
+
+  void LoadRelationships(const std::string& path) {
+    CsvReader reader(path, options_.delimiter);
+    Header h = ParseHeader(reader, false);
+    IdSpace& start_space = Space(h.columns[static_cast<size_t>(h.start)].space);
+    IdSpace& end_space = Space(h.columns[static_cast<size_t>(h.end)].space);
+    const size_t start_col = static_cast<size_t>(h.start), end_col = static_cast<size_t>(h.end),
+                 type_col = static_cast<size_t>(h.type);
+    sqlite3_stmt* st = insert_rel_.handle();
+    Properties props;
+    std::string encoded;
+    while (reader.Next()) {
+      const auto& f = reader.fields();
+      if (f.size() != h.columns.size()) {
+        problems_.Add(reader.Where() + ": expected " + std::to_string(h.columns.size()) +
+                      " fields, found " + std::to_string(f.size()));
+        continue;
+      }
+      std::string_view start_id = f[start_col].text, end_id = f[end_col].text,
+                       type = f[type_col].text;
+      NodeId start = start_space.Find(start_id);
+      NodeId end = end_space.Find(end_id);
+      bool ok = true;
+      if (start == 0) {
+        problems_.Add(reader.Where() + ": unknown start node id '" + std::string(start_id) + "'");
+        ok = false;
+      }
+      if (end == 0) {
+        problems_.Add(reader.Where() + ": unknown end node id '" + std::string(end_id) + "'");
+        ok = false;
+      }
+      if (type.empty()) {
+        problems_.Add(reader.Where() + ": missing relationship type");
+        ok = false;
+      }
+      if (h.has_properties) {
+        props.clear();
+        ok = ReadProperties(h, reader, options_.array_delimiter, props, problems_) && ok;
+      }
+      if (!ok || problems_.any()) continue;
+      sqlite3_bind_int64(st, 1, next_rel_);
+      sqlite3_bind_int64(st, 2, start);
+      sqlite3_bind_int64(st, 3, end);
+      sqlite3_bind_text64(st, 4, type.data(), type.size(), SQLITE_STATIC, SQLITE_UTF8);
+      if (h.has_properties && !props.empty()) {
+        encoded = EncodeProperties(props);
+        sqlite3_bind_text64(st, 5, encoded.data(), encoded.size(), SQLITE_STATIC, SQLITE_UTF8);
+      } else {
+        sqlite3_bind_text(st, 5, "{}", 2, SQLITE_STATIC);
+      }
+      Step(st, reader);
+      ++next_rel_;
+      ++stats_.relationships;
+    }
+  }
+
+  void Step(sqlite3_stmt* st, const CsvReader& reader) {
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+      throw StorageError(reader.Where() + ": insert failed: " + sqlite3_errmsg(db_.handle()));
+  }
+
+  Store& store_;
+  Database& db_;
+  const CsvImportOptions& options_;
+  Problems problems_;
+  Statement insert_node_, insert_label_, insert_rel_;
+  std::map<std::string, IdSpace> spaces_;
+  NodeId next_node_ = 1;
+  RelId next_rel_ = 1;
+  ImportStats stats_;
+};
+
+}  // namespace
+
+ImportStats ImportCsv(Store& store, const CsvImportOptions& options) {
+  auto t0 = std::chrono::steady_clock::now();
+  if (store.read_only()) throw StorageError("the database is open read-only");
+  ImportStats stats;
+  {
+    BulkSettings settings(store.db(), options.new_file);
+    Store::WriteTxn txn(store);
+    CsvLoader loader(store, options);
+    stats = loader.Run();
+    auto t1 = std::chrono::steady_clock::now();
+    txn.Commit();
+    stats.commit_seconds = SecondsSince(t1);
+  }
+  stats.seconds = SecondsSince(t0);
+  return stats;
+}
+
+ImportStats ImportJson(Store& store, const std::string& path) {
+  auto t0 = std::chrono::steady_clock::now();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot read '" + path + "'");
+  nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object())
+    throw ImportError({path + ": not a JSON document"});
+  if (!doc.contains("nodes") || !doc["nodes"].is_array() || !doc.contains("relationships") ||
+      !doc["relationships"].is_array())
+    throw ImportError({path + ": expected {\"nodes\": [...], \"relationships\": [...]}"});
+  auto props_of = [&](const nlohmann::json& item, const std::string& where) {
+    Properties props;
+    if (!item.contains("properties")) return props;
+    const auto& p = item["properties"];
+    if (!p.is_object()) throw ImportError({where + ": \"properties\" is not an object"});
+    for (auto it = p.begin(); it != p.end(); ++it) props[it.key()] = FromJson(it.value());
+    return props;
+  };
+  ImportStats stats;
+  Store::WriteTxn txn(store);
+  std::unordered_map<int64_t, NodeId> ids;
+  size_t index = 0;
+  for (const auto& item : doc["nodes"]) {
+    std::string where = path + ": nodes[" + std::to_string(index++) + "]";
+    if (!item.is_object() || !item.contains("id") || !item["id"].is_number_integer())
+      throw ImportError({where + ": missing integer \"id\""});
+    std::vector<std::string> labels;
+    if (item.contains("labels")) {
+      if (!item["labels"].is_array()) throw ImportError({where + ": \"labels\" is not a list"});
+      for (const auto& l : item["labels"]) {
+        if (!l.is_string()) throw ImportError({where + ": a label is not a string"});
+        labels.push_back(l.get<std::string>());
+      }
+    }
+    int64_t file_id = item["id"].get<int64_t>();
+    NodeId node = store.CreateNode(labels, props_of(item, where));
+    if (!ids.emplace(file_id, node).second)
+      throw ImportError({where + ": duplicate node id " + std::to_string(file_id)});
+    ++stats.nodes;
+  }
+  index = 0;
+  for (const auto& item : doc["relationships"]) {
+    std::string where = path + ": relationships[" + std::to_string(index++) + "]";
+    if (!item.is_object() || !item.contains("start") || !item["start"].is_number_integer() ||
+        !item.contains("end") || !item["end"].is_number_integer() || !item.contains("type") ||
+        !item["type"].is_string())
+      throw ImportError({where + ": needs integer \"start\", \"end\" and string \"type\""});
+    auto start = ids.find(item["start"].get<int64_t>());
+    auto end = ids.find(item["end"].get<int64_t>());
+    if (start == ids.end() || end == ids.end())
+      throw ImportError({where + ": unknown " + std::string(start == ids.end() ? "start" : "end") +
+                         " node id"});
+    store.CreateRelationship(start->second, end->second, item["type"].get<std::string>(),
+                             props_of(item, where));
+    ++stats.relationships;
+  }
+  txn.Commit();
+  stats.seconds = SecondsSince(t0);
+  return stats;
+}
+
+}  // namespace kg::graph

@@ -1,0 +1,1299 @@
+// Executor implementation. Rows are vectors of values addressed through a
+// Layout (variable name -> slot). Each operator maps the rows it gets to the
+// rows it gives: MATCH extends rows by walking patterns from their planned
+// anchor, WITH/RETURN project (grouping when aggregating), UNWIND multiplies,
+// CREATE writes.
+#include "queries/executor.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <deque>
+#include <functional>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "queries/functions.h"
+
+namespace kg::queries {
+
+namespace {
+
+using namespace ast;
+using Row = std::vector<Value>;
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+[[noreturn]] void TypeFail(const std::string& message, SourceSpan span) {
+  throw QueryError("TypeError", "InvalidArgumentType", message, span);
+}
+
+class Layout {
+ public:
+  int Find(const std::string& name) const {
+    auto it = index_.find(name);
+    return it == index_.end() ? -1 : it->second;
+  }
+  int Add(const std::string& name) {
+    int i = Find(name);
+    if (i >= 0) return i;
+    names_.push_back(name);
+    return index_[name] = static_cast<int>(names_.size()) - 1;
+  }
+  size_t size() const { return names_.size(); }
+  const std::vector<std::string>& names() const { return names_; }
+
+ private:
+  std::vector<std::string> names_;
+  std::unordered_map<std::string, int> index_;
+};
+
+// Variables visible to an expression: the row, then locals (list
+// comprehension variables), then aggregate results computed for a group.
+struct Env {
+  const Layout* layout = nullptr;
+  const Row* row = nullptr;
+  const std::vector<std::pair<std::string, Value>>* locals = nullptr;
+  const std::map<const Expr*, Value>* aggregates = nullptr;
+};
+
+int64_t CheckedAdd(int64_t a, int64_t b, SourceSpan span) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r)) throw QueryError("ArithmeticError", "IntegerOverflow", "integer overflow", span);
+  return r;
+}
+int64_t CheckedSub(int64_t a, int64_t b, SourceSpan span) {
+  int64_t r;
+  if (__builtin_sub_overflow(a, b, &r)) throw QueryError("ArithmeticError", "IntegerOverflow", "integer overflow", span);
+  return r;
+}
+int64_t CheckedMul(int64_t a, int64_t b, SourceSpan span) {
+  int64_t r;
+  if (__builtin_mul_overflow(a, b, &r)) throw QueryError("ArithmeticError", "IntegerOverflow", "integer overflow", span);
+  return r;
+}
+
+class Executor {
+ public:
+  Executor(GraphAccess* graph, const Params& params) : graph_(graph), params_(params) {}
+
+  QueryResult Run(const Plan& plan) {
+    QueryResult result;
+    std::vector<std::string> labels_before;
+    if (plan.writes) labels_before = graph_->AllLabels();
+    for (size_t p = 0; p < plan.parts.size(); ++p) {
+      auto [columns, rows] = RunSingle(plan.parts[p]);
+      if (p == 0) result.columns = columns;
+      for (auto& r : rows) result.rows.push_back(std::move(r));
+    }
+    bool distinct_union = !plan.union_all.empty() && !plan.union_all[0];
+    if (distinct_union) result.rows = Distinct(std::move(result.rows));
+    result.effects = effects_;
+    if (plan.writes) {
+      auto labels_after = graph_->AllLabels();
+      result.effects.labels_added =
+          static_cast<int64_t>(labels_after.size()) - static_cast<int64_t>(labels_before.size());
+      if (result.effects.labels_added < 0) result.effects.labels_added = 0;
+    }
+    return result;
+  }
+
+  Value Eval(const Expr& e, const Env& env);
+
+ private:
+  static std::vector<Row> Distinct(std::vector<Row> rows) {
+    std::set<Row, RowLess> seen;
+    std::vector<Row> out;
+    for (auto& r : rows)
+      if (seen.insert(r).second) out.push_back(std::move(r));
+    return out;
+  }
+
+  std::pair<std::vector<std::string>, std::vector<Row>> RunSingle(const SinglePlan& plan) {
+    Layout layout;
+    std::vector<Row> rows(1);  // one empty row to start from
+    std::vector<std::string> columns;
+    for (const auto& op : plan.ops) {
+      switch (op.kind) {
+        case OpKind::kMatch:
+        case OpKind::kOptionalMatch: rows = RunMatch(op, layout, std::move(rows)); break;
+        case OpKind::kUnwind: rows = RunUnwind(op, layout, std::move(rows)); break;
+        case OpKind::kCreate: rows = RunCreate(op, layout, std::move(rows)); break;
+        case OpKind::kProject: {
+          rows = RunProject(op, layout, std::move(rows));
+          columns = op.new_variables;
+          break;
+        }
+      }
+    }
+    if (plan.columns.empty()) return {{}, {}};
+    return {columns, std::move(rows)};
+  }
+
+  // ---------------------------------------------------------------- MATCH
+  struct MatchState {
+    const PlanOp* op;
+    Layout* layout;
+    std::vector<RelId> used_rels;  // relationship uniqueness within the MATCH
+  };
+
+  std::vector<Row> RunMatch(const PlanOp& op, Layout& layout, std::vector<Row> input) {
+    for (const auto& v : op.new_variables) layout.Add(v);
+    std::vector<Row> out;
+    MatchState state{&op, &layout, {}};
+    for (auto& row : input) {
+      row.resize(layout.size());
+      size_t before = out.size();
+      MatchSteps(state, 0, row, [&](const Row& r) {
+        if (op.clause->where) {
+          Env env{&layout, &r};
+          Value ok = Eval(*op.clause->where, env);
+          if (!ok.is_bool() || !ok.as_bool()) return;
+        }
+        out.push_back(r);
+      });
+      if (op.kind == OpKind::kOptionalMatch && out.size() == before) {
+        Row r = row;
+        for (const auto& v : op.new_variables) r[layout.Find(v)] = Value();
+        out.push_back(std::move(r));
+      }
+    }
+    return out;
+  }
+
+  void MatchSteps(MatchState& st, size_t step_index, Row& row, const std::function<void(const Row&)>& emit) {
+    if (step_index == st.op->steps.size()) {
+      emit(row);
+      return;
+    }
+    const PatternStep& step = st.op->steps[step_index];
+    MatchPart(st, step, row, [&](Row& r) { MatchSteps(st, step_index + 1, r, emit); });
+  }
+
+  bool NodeMatches(NodeId id, const NodePattern& n, const Env& env) {
+    if (n.labels.empty() && !n.properties) return true;
+    const auto& node = graph_->GetNode(id);
+    for (const auto& l : n.labels)
+      if (!std::binary_search(node.labels.begin(), node.labels.end(), l)) return false;
+    return PropertiesMatch(node.props, n.properties, env);
+  }
+
+  bool PropertiesMatch(const graph::Properties& props, const ExprPtr& pattern, const Env& env) {
+    if (!pattern) return true;
+    Value expected = Eval(*pattern, env);
+    if (expected.is_null()) return true;
+    if (!expected.is_map()) TypeFail("a property pattern must be a map", pattern->span);
+    for (const auto& [k, v] : expected.as_map()) {
+      auto it = props.find(k);
+      if (it == props.end()) return false;
+      auto eq = Equals(FromGraphValue(it->second), v);
+      if (!eq || !*eq) return false;
+    }
+    return true;
+  }
+
+  bool RelMatches(RelId id, const RelPattern& r, const Env& env) {
+    if (!r.properties) return true;
+    return PropertiesMatch(graph_->GetRelationship(id).props, r.properties, env);
+  }
+
+  static graph::Direction StepDirection(const RelPattern& r, bool reversed) {
+    if (r.direction == Direction::kBoth) return graph::Direction::kBoth;
+    bool out = r.direction == Direction::kLeftToRight;
+    if (reversed) out = !out;
+    return out ? graph::Direction::kOut : graph::Direction::kIn;
+  }
+
+  std::vector<NodeId> AnchorCandidates(const PatternStep& step, const NodePattern& n, const Env& env) {
+    switch (step.anchor) {
+      case AnchorKind::kNameIndex: {
+        Value name = Eval(*step.anchor_name, env);
+        if (!name.is_string()) return {};
+        return graph_->NodesNamed(name.as_string());
+      }
+      case AnchorKind::kLabelIndex: return graph_->NodesWithLabel(step.anchor_label);
+      default: (void)n; return graph_->AllNodes();
+    }
+  }
+
+  // Binds `value` to slot of `name`; returns false when the slot already holds
+  // a different value.
+  static bool BindOrCheck(Row& row, int slot, const Value& value, bool& was_bound) {
+    was_bound = !row[slot].is_null();
+    if (was_bound) return Equivalent(row[slot], value);
+    row[slot] = value;
+    return true;
+  }
+
+  void MatchPart(MatchState& st, const PatternStep& step, Row& row, const std::function<void(Row&)>& next) {
+    const PatternPart& part = *step.part;
+    Layout& layout = *st.layout;
+    size_t k = part.rels.size();
+    // Walk order: indexes into part.nodes / part.rels.
+    auto node_at = [&](size_t i) -> const NodePattern& { return part.nodes[step.reversed ? k - i : i]; };
+    auto rel_at = [&](size_t i) -> const RelPattern& { return part.rels[step.reversed ? k - 1 - i : i]; };
+    const NodePattern& first = node_at(0);
+    int first_slot = first.variable.empty() ? -1 : layout.Find(first.variable);
+    Env env{&layout, &row};
+    std::vector<NodeId> candidates;
+    if (first_slot >= 0 && !row[first_slot].is_null()) {
+      if (!row[first_slot].is_node()) return;
+      candidates.push_back(row[first_slot].as_node().id);
+    } else {
+      candidates = AnchorCandidates(step, first, env);
+    }
+    if (part.kind != PathKind::kNormal) {
+      for (NodeId c : candidates) MatchShortest(st, step, row, c, next);
+      return;
+    }
+    std::vector<NodeId> path_nodes;
+    std::vector<RelId> path_rels;
+    std::vector<size_t> hops_per_step;  // for rebuilding the path in pattern order
+    for (NodeId c : candidates) {
+      if (!NodeMatches(c, first, env)) continue;
+      bool was_bound = false;
+      if (first_slot >= 0 && !BindOrCheck(row, first_slot, Value(NodeRef{c}), was_bound)) continue;
+      path_nodes.assign(1, c);
+      path_rels.clear();
+      hops_per_step.clear();
+      ExtendChain(st, step, row, 0, path_nodes, path_rels, hops_per_step, next);
+      if (first_slot >= 0 && !was_bound) row[first_slot] = Value();
+    }
+  }
+
+  void FinishPart(MatchState& st, const PatternStep& step, Row& row, std::vector<NodeId>& path_nodes,
+                  std::vector<RelId>& path_rels, const std::function<void(Row&)>& next) {
+    const PatternPart& part = *step.part;
+    int slot = part.path_variable.empty() ? -1 : st.layout->Find(part.path_variable);
+    if (slot >= 0) {
+      PathValue p{path_nodes, path_rels};
+      if (step.reversed) {
+        std::reverse(p.nodes.begin(), p.nodes.end());
+        std::reverse(p.rels.begin(), p.rels.end());
+      }
+      row[slot] = Value(std::move(p));
+      next(row);
+      row[slot] = Value();
+    } else {
+      next(row);
+    }
+  }
+
+  void ExtendChain(MatchState& st, const PatternStep& step, Row& row, size_t i, std::vector<NodeId>& path_nodes,
+                   std::vector<RelId>& path_rels, std::vector<size_t>& hops, const std::function<void(Row&)>& next) {
+    const PatternPart& part = *step.part;
+    size_t k = part.rels.size();
+    if (i == k) {
+      FinishPart(st, step, row, path_nodes, path_rels, next);
+      return;
+    }
+    Layout& layout = *st.layout;
+    const RelPattern& rel = part.rels[step.reversed ? k - 1 - i : i];
+    const NodePattern& target = part.nodes[step.reversed ? k - 1 - i : i + 1];
+    int target_slot = target.variable.empty() ? -1 : layout.Find(target.variable);
+    int rel_slot = rel.variable.empty() ? -1 : layout.Find(rel.variable);
+    graph::Direction dir = StepDirection(rel, step.reversed);
+    NodeId from = path_nodes.back();
+    Env env{&layout, &row};
+
+    auto arrive = [&](NodeId node, const std::function<void()>& on_ok) {
+      if (target_slot >= 0 && !row[target_slot].is_null()) {
+        if (!row[target_slot].is_node() || row[target_slot].as_node().id != node) return;
+        if (!NodeMatches(node, target, env)) return;
+        on_ok();
+        return;
+      }
+      if (!NodeMatches(node, target, env)) return;
+      if (target_slot >= 0) row[target_slot] = Value(NodeRef{node});
+      on_ok();
+      if (target_slot >= 0) row[target_slot] = Value();
+    };
+
+    if (!rel.var_length) {
+      bool rel_bound = rel_slot >= 0 && !row[rel_slot].is_null();
+      for (const auto& e : graph_->Expand(from, dir, rel.types)) {
+        if (std::find(st.used_rels.begin(), st.used_rels.end(), e.id) != st.used_rels.end()) continue;
+        if (rel_bound && (!row[rel_slot].is_rel() || row[rel_slot].as_rel().id != e.id)) continue;
+        if (!RelMatches(e.id, rel, env)) continue;
+        st.used_rels.push_back(e.id);
+        if (rel_slot >= 0 && !rel_bound) row[rel_slot] = Value(RelRef{e.id});
+        path_rels.push_back(e.id);
+        path_nodes.push_back(e.other);
+        arrive(e.other, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, hops, next); });
+        path_nodes.pop_back();
+        path_rels.pop_back();
+        if (rel_slot >= 0 && !rel_bound) row[rel_slot] = Value();
+        st.used_rels.pop_back();
+      }
+      return;
+    }
+    // Variable length: depth-first over trails (no relationship twice).
+    int64_t min_hops = rel.min_hops.value_or(1);
+    int64_t max_hops = rel.max_hops.value_or(std::numeric_limits<int64_t>::max());
+    std::optional<ValueList> bound_list;
+    if (rel_slot >= 0 && !row[rel_slot].is_null()) {
+      if (!row[rel_slot].is_list()) return;
+      bound_list = row[rel_slot].as_list();
+    }
+    size_t base = path_rels.size();
+    std::function<void(NodeId, int64_t)> dfs = [&](NodeId node, int64_t depth) {
+      if (depth >= min_hops) {
+        ValueList rels;
+        for (size_t j = base; j < path_rels.size(); ++j) rels.push_back(Value(RelRef{path_rels[j]}));
+        if (step.reversed) std::reverse(rels.begin(), rels.end());
+        bool ok = true;
+        if (bound_list) ok = Equivalent(Value(*bound_list), Value(rels));
+        if (ok) {
+          if (rel_slot >= 0 && !bound_list) row[rel_slot] = Value(std::move(rels));
+          arrive(node, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, hops, next); });
+          if (rel_slot >= 0 && !bound_list) row[rel_slot] = Value();
+        }
+      }
+      if (depth >= max_hops) return;
+      for (const auto& e : graph_->Expand(node, dir, rel.types)) {
+        if (std::find(st.used_rels.begin(), st.used_rels.end(), e.id) != st.used_rels.end()) continue;
+        if (!RelMatches(e.id, rel, env)) continue;
+        st.used_rels.push_back(e.id);
+        path_rels.push_back(e.id);
+        path_nodes.push_back(e.other);
+        dfs(e.other, depth + 1);
+        path_nodes.pop_back();
+        path_rels.pop_back();
+        st.used_rels.pop_back();
+      }
+    };
+    dfs(from, 0);
+  }
+
+  // shortestPath / allShortestPaths: breadth-first search from `start` with
+  // a visited set; each reached node records its predecessors at the
+  // shortest depth, and paths are rebuilt from those records.
+  void MatchShortest(MatchState& st, const PatternStep& step, Row& row, NodeId start,
+                     const std::function<void(Row&)>& next) {
+    const PatternPart& part = *step.part;
+    Layout& layout = *st.layout;
+    Env env{&layout, &row};
+    const NodePattern& first = part.nodes.front();
+    const NodePattern& last = part.nodes.back();
+    const RelPattern& rel = part.rels.front();
+    if (!NodeMatches(start, first, env)) return;
+    int first_slot = first.variable.empty() ? -1 : layout.Find(first.variable);
+    bool first_bound = false;
+    if (first_slot >= 0 && !BindOrCheck(row, first_slot, Value(NodeRef{start}), first_bound)) return;
+    int last_slot = last.variable.empty() ? -1 : layout.Find(last.variable);
+    std::optional<NodeId> target;
+    if (last_slot >= 0 && !row[last_slot].is_null()) {
+      if (!row[last_slot].is_node()) return;
+      target = row[last_slot].as_node().id;
+    }
+    int64_t min_hops = rel.min_hops.value_or(1);
+    int64_t max_hops = rel.var_length ? rel.max_hops.value_or(std::numeric_limits<int64_t>::max()) : 1;
+    graph::Direction dir = StepDirection(rel, false);
+    struct Pred {
+      NodeId from;
+      RelId rel;
+    };
+    std::unordered_map<NodeId, std::vector<Pred>> preds;
+    std::unordered_map<NodeId, int64_t> depth_of{{start, 0}};
+    std::vector<NodeId> frontier{start};
+    std::vector<NodeId> reached_order;
+    if (min_hops == 0) reached_order.push_back(start);
+    for (int64_t depth = 0; depth < max_hops && !frontier.empty(); ++depth) {
+      if (target && depth_of.count(*target) && depth_of[*target] >= std::max<int64_t>(min_hops, 1)) break;
+      std::vector<NodeId> next_frontier;
+      for (NodeId n : frontier) {
+        for (const auto& e : graph_->Expand(n, dir, rel.types)) {
+          if (!RelMatches(e.id, rel, env)) continue;
+          auto it = depth_of.find(e.other);
+          if (it == depth_of.end()) {
+            depth_of[e.other] = depth + 1;
+            preds[e.other].push_back({n, e.id});
+            next_frontier.push_back(e.other);
+            reached_order.push_back(e.other);
+          } else if (it->second == depth + 1) {
+            preds[e.other].push_back({n, e.id});
+          }
+        }
+      }
+      frontier = std::move(next_frontier);
+    }
+    for (NodeId end : reached_order) {
+      if (target && end != *target) continue;
+      if (depth_of[end] < min_hops) continue;
+      if (!NodeMatches(end, last, env)) continue;
+      // Rebuild paths (one for shortestPath, all for allShortestPaths).
+      std::vector<std::pair<std::vector<NodeId>, std::vector<RelId>>> paths;
+      std::vector<NodeId> ns{end};
+      std::vector<RelId> rs;
+      bool all = part.kind == PathKind::kAllShortest;
+      std::function<void(NodeId)> back = [&](NodeId n) {
+        if (!all && !paths.empty()) return;
+        if (n == start && (ns.size() - 1) == static_cast<size_t>(depth_of[end])) {
+          paths.push_back({std::vector<NodeId>(ns.rbegin(), ns.rend()), std::vector<RelId>(rs.rbegin(), rs.rend())});
+          return;
+        }
+        auto it = preds.find(n);
+        if (it == preds.end()) return;
+        for (const auto& p : it->second) {
+          ns.push_back(p.from);
+          rs.push_back(p.rel);
+          back(p.from);
+          ns.pop_back();
+          rs.pop_back();
+        }
+      };
+      back(end);
+      for (auto& [pn, pr] : paths) {
+        bool was = false;
+        if (last_slot >= 0 && !BindOrCheck(row, last_slot, Value(NodeRef{end}), was)) continue;
+        int rel_slot = rel.variable.empty() ? -1 : layout.Find(rel.variable);
+        if (rel_slot >= 0) {
+          ValueList rl;
+          for (RelId r : pr) rl.push_back(Value(RelRef{r}));
+          row[rel_slot] = rel.var_length ? Value(std::move(rl)) : (pr.empty() ? Value() : Value(RelRef{pr[0]}));
+        }
+        FinishPart(st, step, row, pn, pr, next);
+        if (rel_slot >= 0) row[rel_slot] = Value();
+        if (last_slot >= 0 && !was) row[last_slot] = Value();
+      }
+    }
+    if (first_slot >= 0 && !first_bound) row[first_slot] = Value();
+  }
+
+  // ---------------------------------------------------------------- UNWIND
+  std::vector<Row> RunUnwind(const PlanOp& op, Layout& layout, std::vector<Row> input) {
+    int slot = layout.Add(op.clause->unwind_variable);
+    std::vector<Row> out;
+    for (auto& row : input) {
+      row.resize(layout.size());
+      Env env{&layout, &row};
+      Value list = Eval(*op.clause->unwind_expr, env);
+      if (list.is_null()) continue;
+      if (!list.is_list()) {
+        row[slot] = list;
+        out.push_back(row);
+        continue;
+      }
+      for (const auto& item : list.as_list()) {
+        Row r = row;
+        r[slot] = item;
+        out.push_back(std::move(r));
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- CREATE
+  graph::Properties EvalProperties(const ExprPtr& e, const Env& env) {
+    graph::Properties props;
+    if (!e) return props;
+    Value m = Eval(*e, env);
+    if (m.is_null()) return props;
+    if (!m.is_map()) TypeFail("properties must be a map", e->span);
+    for (const auto& [k, v] : m.as_map()) {
+      if (v.is_null()) continue;
+      auto g = ToGraphValue(v);
+      if (!g) throw QueryError("TypeError", "InvalidPropertyType", "property '" + k + "' cannot hold a " + TypeName(v), e->span);
+      if (v.is_list())
+        for (const auto& item : v.as_list())
+          if (item.is_list() || item.is_map())
+            throw QueryError("TypeError", "InvalidPropertyType", "property '" + k + "' cannot hold nested collections", e->span);
+      if (v.is_map()) throw QueryError("TypeError", "InvalidPropertyType", "property '" + k + "' cannot hold a map", e->span);
+      props[k] = std::move(*g);
+    }
+    return props;
+  }
+
+  std::vector<Row> RunCreate(const PlanOp& op, Layout& layout, std::vector<Row> input) {
+    for (const auto& v : op.new_variables) layout.Add(v);
+    for (auto& row : input) {
+      row.resize(layout.size());
+      for (const auto& part : op.clause->patterns) {
+        std::vector<NodeId> nodes;
+        std::vector<RelId> rels;
+        for (size_t i = 0; i < part.nodes.size(); ++i) {
+          const auto& n = part.nodes[i];
+          int slot = n.variable.empty() ? -1 : layout.Find(n.variable);
+          Env env{&layout, &row};
+          if (slot >= 0 && !row[slot].is_null()) {
+            if (!row[slot].is_node()) TypeFail("'" + n.variable + "' is not a node", n.span);
+            nodes.push_back(row[slot].as_node().id);
+          } else {
+            auto props = EvalProperties(n.properties, env);
+            NodeId id = graph_->CreateNode(n.labels, props);
+            effects_.nodes_created++;
+            effects_.properties_set += static_cast<int64_t>(props.size());
+            if (slot >= 0) row[slot] = Value(NodeRef{id});
+            nodes.push_back(id);
+          }
+        }
+        for (size_t i = 0; i < part.rels.size(); ++i) {
+          const auto& r = part.rels[i];
+          Env env{&layout, &row};
+          auto props = EvalProperties(r.properties, env);
+          NodeId a = nodes[i], b = nodes[i + 1];
+          if (r.direction == Direction::kRightToLeft) std::swap(a, b);
+          RelId id = graph_->CreateRelationship(a, b, r.types[0], props);
+          effects_.relationships_created++;
+          effects_.properties_set += static_cast<int64_t>(props.size());
+          if (!r.variable.empty()) row[layout.Find(r.variable)] = Value(RelRef{id});
+          rels.push_back(id);
+        }
+        if (!part.path_variable.empty()) row[layout.Find(part.path_variable)] = Value(PathValue{nodes, rels});
+      }
+    }
+    return input;
+  }
+
+  // ---------------------------------------------------------------- WITH / RETURN
+  static void CollectAggregates(const Expr& e, std::vector<const Expr*>& out) {
+    if (e.kind == ExprKind::kCountStar || (e.kind == ExprKind::kFunction && IsAggregateFunction(Lower(e.name)))) {
+      out.push_back(&e);
+      return;
+    }
+    for (const auto& a : e.args)
+      if (a) CollectAggregates(*a, out);
+  }
+
+  int64_t EvalSkipLimit(const ExprPtr& e, const char* what) {
+    Value v = Eval(*e, Env{});
+    if (!v.is_int())
+      throw QueryError("SyntaxError", "InvalidArgumentType", std::string(what) + " needs an integer", e->span);
+    if (v.as_int() < 0)
+      throw QueryError("SyntaxError", "NegativeIntegerArgument", std::string(what) + " cannot be negative", e->span);
+    return v.as_int();
+  }
+
+  Value Aggregate(const Expr& agg, const std::vector<const Row*>& group, const Layout& layout) {
+    if (agg.kind == ExprKind::kCountStar) return Value(static_cast<int64_t>(group.size()));
+    std::string name = Lower(agg.name);
+    std::vector<Value> values;
+    for (const Row* r : group) {
+      Env env{&layout, r};
+      Value v = Eval(*agg.args[0], env);
+      if (!v.is_null()) values.push_back(std::move(v));
+    }
+    if (agg.distinct) {
+      std::vector<Value> uniq;
+      std::set<Value, ValueLess> seen;
+      for (auto& v : values)
+        if (seen.insert(v).second) uniq.push_back(std::move(v));
+      values = std::move(uniq);
+    }
+    if (name == "count") return Value(static_cast<int64_t>(values.size()));
+    if (name == "collect") return Value(ValueList(values.begin(), values.end()));
+    if (name == "min" || name == "max") {
+      if (values.empty()) return Value();
+      const Value* best = &values[0];
+      for (const auto& v : values) {
+        int c = OrderCompare(v, *best);
+        if (name == "min" ? c < 0 : c > 0) best = &v;
+      }
+      return *best;
+    }
+    if (name == "sum" || name == "avg") {
+      bool all_int = true;
+      int64_t isum = 0;
+      double fsum = 0;
+      for (const auto& v : values) {
+        if (!v.is_number()) TypeFail(name + "() needs numbers", agg.span);
+        if (v.is_int() && all_int) {
+          if (__builtin_add_overflow(isum, v.as_int(), &isum)) all_int = false, fsum = static_cast<double>(isum);
+        } else {
+          if (all_int) fsum = static_cast<double>(isum);
+          all_int = false;
+        }
+        if (!all_int) fsum += 0;
+      }
+      if (!all_int) {
+        fsum = 0;
+        for (const auto& v : values) fsum += v.as_number();
+      }
+      if (name == "sum") return all_int ? Value(isum) : Value(fsum);
+      if (values.empty()) return Value();
+      double total = all_int ? static_cast<double>(isum) : fsum;
+      return Value(total / static_cast<double>(values.size()));
+    }
+    if (name == "stdev" || name == "stdevp") {
+      if (values.size() < (name == "stdev" ? 2u : 1u)) return Value(0.0);
+      double mean = 0;
+      for (const auto& v : values) {
+        if (!v.is_number()) TypeFail(name + "() needs numbers", agg.span);
+        mean += v.as_number();
+      }
+      mean /= static_cast<double>(values.size());
+      double ss = 0;
+      for (const auto& v : values) ss += (v.as_number() - mean) * (v.as_number() - mean);
+      return Value(std::sqrt(ss / static_cast<double>(values.size() - (name == "stdev" ? 1 : 0))));
+    }
+    if (name == "percentiledisc" || name == "percentilecont") {
+      if (values.empty()) return Value();
+      Env env{&layout, group[0]};
+      Value pv = Eval(*agg.args[1], env);
+      if (!pv.is_number()) TypeFail("percentile must be a number", agg.span);
+      double p = pv.as_number();
+      if (p < 0 || p > 1) throw QueryError("ArgumentError", "NumberOutOfRange", "percentile must be between 0 and 1", agg.span);
+      std::sort(values.begin(), values.end(), ValueLess());
+      size_t n = values.size();
+      if (name == "percentiledisc") {
+        size_t idx = p == 0 ? 0 : static_cast<size_t>(std::ceil(p * static_cast<double>(n))) - 1;
+        return values[std::min(idx, n - 1)];
+      }
+      double pos = p * static_cast<double>(n - 1);
+      size_t lo = static_cast<size_t>(std::floor(pos));
+      size_t hi = static_cast<size_t>(std::ceil(pos));
+      double frac = pos - static_cast<double>(lo);
+      return Value(values[lo].as_number() + (values[hi].as_number() - values[lo].as_number()) * frac);
+    }
+    return Value();
+  }
+
+  std::vector<Row> RunProject(const PlanOp& op, Layout& layout, std::vector<Row> input) {
+    const Projection& p = op.clause->projection;
+    // Items: star expands to the visible variables (sorted), then the listed items.
+    struct Item {
+      const Expr* expr = nullptr;  // null for a star variable
+      std::string name;
+      int star_slot = -1;
+    };
+    std::vector<Item> items;
+    if (p.star) {
+      std::vector<std::string> names = layout.names();
+      std::sort(names.begin(), names.end());
+      for (const auto& n : names) items.push_back({nullptr, n, layout.Find(n)});
+    }
+    for (const auto& it : p.items) items.push_back({it.expr.get(), it.ColumnName(), -1});
+    bool aggregating = false;
+    for (const auto& it : items)
+      if (it.expr && ContainsAggregate(*it.expr)) aggregating = true;
+
+    // ORDER BY sees the projected names and, where they are not shadowed,
+    // the variables before the projection: a combined row [old..., new...].
+    std::vector<std::string> combined_names = layout.names();
+    for (const auto& it : items) combined_names.push_back(it.name);
+    std::unordered_map<std::string, int> combined_index;
+    for (size_t i = 0; i < combined_names.size(); ++i) combined_index[combined_names[i]] = static_cast<int>(i);
+    Layout order_layout;
+    std::vector<int> order_pick;
+    for (const auto& [name, idx] : combined_index) {
+      order_layout.Add(name);
+      order_pick.push_back(idx);
+    }
+
+    struct Out {
+      Row values;
+      Row order_row;  // in order_layout
+      std::map<const Expr*, Value> aggregates;
+    };
+    std::vector<Out> outs;
+    auto make_order_row = [&](const Row& old_row, const Row& values) {
+      Row r(order_pick.size());
+      for (size_t i = 0; i < order_pick.size(); ++i) {
+        int idx = order_pick[i];
+        r[i] = idx < static_cast<int>(layout.size()) ? (idx < static_cast<int>(old_row.size()) ? old_row[idx] : Value())
+                                                       : values[idx - layout.size()];
+      }
+      return r;
+    };
+
+    if (!aggregating) {
+      for (auto& row : input) {
+        row.resize(layout.size());
+        Env env{&layout, &row};
+        Row values;
+        values.reserve(items.size());
+        for (const auto& it : items) values.push_back(it.expr ? Eval(*it.expr, env) : row[it.star_slot]);
+        Out o;
+        if (!p.order_by.empty()) o.order_row = make_order_row(row, values);
+        o.values = std::move(values);
+        outs.push_back(std::move(o));
+      }
+    } else {
+      std::vector<const Expr*> aggs;
+      for (const auto& it : items)
+        if (it.expr) CollectAggregates(*it.expr, aggs);
+      for (const auto& s : p.order_by) CollectAggregates(*s.expr, aggs);
+      // Group by the non-aggregate items.
+      std::map<Row, std::vector<const Row*>, RowLess> groups;
+      std::vector<Row> group_order;
+      for (auto& row : input) row.resize(layout.size());
+      for (const auto& row : input) {
+        Env env{&layout, &row};
+        Row key;
+        for (const auto& it : items)
+          if (!it.expr) key.push_back(row[it.star_slot]);
+          else if (!ContainsAggregate(*it.expr)) key.push_back(Eval(*it.expr, env));
+        auto [pos, inserted] = groups.try_emplace(key);
+        if (inserted) group_order.push_back(key);
+        pos->second.push_back(&row);
+      }
+      bool all_aggregate = true;
+      for (const auto& it : items)
+        if (!it.expr || !ContainsAggregate(*it.expr)) all_aggregate = false;
+      if (groups.empty() && all_aggregate) {
+        groups[Row{}];
+        group_order.push_back(Row{});
+      }
+      Row empty_row(layout.size());
+      for (const auto& key : group_order) {
+        const auto& members = groups[key];
+        Out o;
+        for (const Expr* a : aggs) o.aggregates[a] = Aggregate(*a, members, layout);
+        const Row& rep = members.empty() ? empty_row : *members[0];
+        Env env{&layout, &rep, nullptr, &o.aggregates};
+        for (const auto& it : items) o.values.push_back(it.expr ? Eval(*it.expr, env) : rep[it.star_slot]);
+        if (!p.order_by.empty()) o.order_row = make_order_row(rep, o.values);
+        outs.push_back(std::move(o));
+      }
+    }
+
+    if (p.distinct) {
+      std::set<Row, RowLess> seen;
+      std::vector<Out> kept;
+      for (auto& o : outs)
+        if (seen.insert(o.values).second) kept.push_back(std::move(o));
+      outs = std::move(kept);
+    }
+    if (!p.order_by.empty()) {
+      std::vector<std::pair<Row, size_t>> keys;
+      for (size_t i = 0; i < outs.size(); ++i) {
+        Row k;
+        Env env{&order_layout, &outs[i].order_row, nullptr, &outs[i].aggregates};
+        for (const auto& s : p.order_by) {
+          // An ORDER BY item written like a projected item sorts by that column.
+          int col = -1;
+          for (size_t c = 0; c < items.size(); ++c)
+            if (items[c].expr && ast::ToString(*items[c].expr) == ast::ToString(*s.expr)) col = static_cast<int>(c);
+          k.push_back(col >= 0 ? outs[i].values[col] : Eval(*s.expr, env));
+        }
+        keys.push_back({std::move(k), i});
+      }
+      std::stable_sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
+        for (size_t j = 0; j < p.order_by.size(); ++j) {
+          int c = OrderCompare(a.first[j], b.first[j]);
+          if (c != 0) return p.order_by[j].descending ? c > 0 : c < 0;
+        }
+        return false;
+      });
+      std::vector<Out> sorted;
+      for (auto& [k, i] : keys) sorted.push_back(std::move(outs[i]));
+      outs = std::move(sorted);
+    }
+    size_t skip = p.skip ? static_cast<size_t>(EvalSkipLimit(p.skip, "SKIP")) : 0;
+    size_t limit = p.limit ? static_cast<size_t>(EvalSkipLimit(p.limit, "LIMIT")) : outs.size();
+    std::vector<Row> result;
+    Layout next;
+    for (const auto& it : items) next.Add(it.name);
+    size_t window_end = skip + std::min(limit, outs.size());
+    for (size_t i = skip; i < outs.size() && i < window_end; ++i) {
+      if (p.where) {
+        Env env{&next, &outs[i].values};
+        Value ok = Eval(*p.where, env);
+        if (!ok.is_bool() || !ok.as_bool()) continue;
+      }
+      result.push_back(std::move(outs[i].values));
+    }
+    // WITH ... WHERE filters the rows SKIP and LIMIT kept.
+    layout = std::move(next);
+    return result;
+  }
+
+  // ---------------------------------------------------------------- expressions
+  Value LookupVariable(const std::string& name, const Env& env, SourceSpan span) {
+    if (env.locals)
+      for (auto it = env.locals->rbegin(); it != env.locals->rend(); ++it)
+        if (it->first == name) return it->second;
+    if (env.layout) {
+      int slot = env.layout->Find(name);
+      if (slot >= 0 && env.row && slot < static_cast<int>(env.row->size())) return (*env.row)[slot];
+      if (slot >= 0) return Value();
+    }
+    throw QueryError("SyntaxError", "UndefinedVariable", "variable '" + name + "' is not defined", span);
+  }
+
+  Value PropertyOf(const Value& target, const std::string& key, SourceSpan span) {
+    if (target.is_null()) return Value();
+    const graph::Properties* props = nullptr;
+    if (target.is_node()) props = &graph_->GetNode(target.as_node().id).props;
+    else if (target.is_rel()) props = &graph_->GetRelationship(target.as_rel().id).props;
+    else if (target.is_map()) {
+      auto it = target.as_map().find(key);
+      return it == target.as_map().end() ? Value() : it->second;
+    } else {
+      TypeFail("cannot read property '" + key + "' of a " + TypeName(target), span);
+    }
+    auto it = props->find(key);
+    return it == props->end() ? Value() : FromGraphValue(it->second);
+  }
+
+  static std::optional<bool> Truth(const Value& v, SourceSpan span) {
+    if (v.is_null()) return std::nullopt;
+    if (!v.is_bool()) TypeFail("expected a boolean, got a " + TypeName(v), span);
+    return v.as_bool();
+  }
+
+  static Value FromTruth(std::optional<bool> b) { return b ? Value(*b) : Value(); }
+
+  Value Arithmetic(Op op, const Value& a, const Value& b, SourceSpan span) {
+    if (a.is_null() || b.is_null()) return Value();
+    if (op == Op::kAdd) {
+      if (a.is_list() || b.is_list()) {
+        ValueList out;
+        if (a.is_list()) out = a.as_list();
+        else out.push_back(a);
+        if (b.is_list()) out.insert(out.end(), b.as_list().begin(), b.as_list().end());
+        else out.push_back(b);
+        return Value(std::move(out));
+      }
+      if (a.is_string() && b.is_string()) return Value(a.as_string() + b.as_string());
+      if (a.is_string() && b.is_number()) return Value(a.as_string() + (b.is_int() ? std::to_string(b.as_int()) : FormatFloat(b.as_float())));
+      if (b.is_string() && a.is_number()) return Value((a.is_int() ? std::to_string(a.as_int()) : FormatFloat(a.as_float())) + b.as_string());
+    }
+    if (!a.is_number() || !b.is_number())
+      TypeFail("cannot apply an arithmetic operator to a " + TypeName(a) + " and a " + TypeName(b), span);
+    if (a.is_int() && b.is_int()) {
+      int64_t x = a.as_int(), y = b.as_int();
+      switch (op) {
+        case Op::kAdd: return Value(CheckedAdd(x, y, span));
+        case Op::kSub: return Value(CheckedSub(x, y, span));
+        case Op::kMul: return Value(CheckedMul(x, y, span));
+        case Op::kDiv:
+          if (y == 0) throw QueryError("ArithmeticError", "DivisionByZero", "division by zero", span);
+          if (x == INT64_MIN && y == -1) throw QueryError("ArithmeticError", "IntegerOverflow", "integer overflow", span);
+          return Value(x / y);
+        case Op::kMod:
+          if (y == 0) throw QueryError("ArithmeticError", "DivisionByZero", "division by zero", span);
+          if (y == -1) return Value(int64_t{0});
+          return Value(x % y);
+        case Op::kPow: return Value(std::pow(static_cast<double>(x), static_cast<double>(y)));
+        default: break;
+      }
+    }
+    double x = a.as_number(), y = b.as_number();
+    switch (op) {
+      case Op::kAdd: return Value(x + y);
+      case Op::kSub: return Value(x - y);
+      case Op::kMul: return Value(x * y);
+      case Op::kDiv: return Value(x / y);
+      case Op::kMod: return Value(std::fmod(x, y));
+      case Op::kPow: return Value(std::pow(x, y));
+      default: return Value();
+    }
+  }
+
+  const RE2& Regex(const std::string& pattern, SourceSpan span) {
+    auto it = regexes_.find(pattern);
+    if (it != regexes_.end()) return *it->second;
+    RE2::Options options;
+    options.set_log_errors(false);
+    auto re = std::make_unique<RE2>(pattern, options);
+    if (!re->ok()) throw QueryError("ArgumentError", "InvalidArgumentValue", "invalid regular expression: " + re->error(), span);
+    return *regexes_.emplace(pattern, std::move(re)).first->second;
+  }
+
+  Value EvalBinary(const Expr& e, const Env& env) {
+    Op op = e.op;
+    if (op == Op::kAnd || op == Op::kOr || op == Op::kXor) {
+      auto a = Truth(Eval(*e.args[0], env), e.args[0]->span);
+      if (op == Op::kAnd && a && !*a) {
+        Truth(Eval(*e.args[1], env), e.args[1]->span);
+        return Value(false);
+      }
+      if (op == Op::kOr && a && *a) {
+        Truth(Eval(*e.args[1], env), e.args[1]->span);
+        return Value(true);
+      }
+      auto b = Truth(Eval(*e.args[1], env), e.args[1]->span);
+      if (op == Op::kAnd) {
+        if (b && !*b) return Value(false);
+        if (a && b) return Value(true);
+        return Value();
+      }
+      if (op == Op::kOr) {
+        if (b && *b) return Value(true);
+        if (a && b) return Value(false);
+        return Value();
+      }
+      if (!a || !b) return Value();
+      return Value(*a != *b);
+    }
+    Value a = Eval(*e.args[0], env);
+    Value b = Eval(*e.args[1], env);
+    switch (op) {
+      case Op::kEq: return FromTruth(Equals(a, b));
+      case Op::kNe: {
+        auto eq = Equals(a, b);
+        return eq ? Value(!*eq) : Value();
+      }
+      case Op::kLt:
+      case Op::kGt:
+      case Op::kLe:
+      case Op::kGe: {
+        auto c = Compare(a, b);
+        if (!c) return Value();
+        switch (op) {
+          case Op::kLt: return Value(*c < 0);
+          case Op::kGt: return Value(*c > 0);
+          case Op::kLe: return Value(*c <= 0);
+          default: return Value(*c >= 0);
+        }
+      }
+      case Op::kAdd:
+      case Op::kSub:
+      case Op::kMul:
+      case Op::kDiv:
+      case Op::kMod:
+      case Op::kPow: return Arithmetic(op, a, b, e.span);
+      case Op::kIn: {
+        if (b.is_null()) return Value();
+        if (!b.is_list()) TypeFail("IN needs a list, got a " + TypeName(b), e.args[1]->span);
+        bool unknown = false;
+        for (const auto& item : b.as_list()) {
+          auto eq = Equals(a, item);
+          if (!eq) unknown = true;
+          else if (*eq) return Value(true);
+        }
+        return unknown ? Value() : Value(false);
+      }
+      case Op::kStartsWith:
+      case Op::kEndsWith:
+      case Op::kContains: {
+        if (!a.is_string() || !b.is_string()) return Value();
+        const std::string& s = a.as_string();
+        const std::string& t = b.as_string();
+        if (op == Op::kStartsWith) return Value(s.compare(0, t.size(), t) == 0 && s.size() >= t.size());
+        if (op == Op::kEndsWith) return Value(s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0);
+        return Value(s.find(t) != std::string::npos);
+      }
+      case Op::kRegex: {
+        if (!a.is_string() || !b.is_string()) return Value();
+        return Value(RE2::FullMatch(a.as_string(), Regex(b.as_string(), e.args[1]->span)));
+      }
+      default: return Value();
+    }
+  }
+
+  Value EvalIndex(const Expr& e, const Env& env) {
+    Value target = Eval(*e.args[0], env);
+    Value index = Eval(*e.args[1], env);
+    if (target.is_null() || index.is_null()) return Value();
+    if (target.is_list()) {
+      if (!index.is_int()) TypeFail("list index must be an integer", e.args[1]->span);
+      const auto& l = target.as_list();
+      int64_t i = index.as_int();
+      int64_t n = static_cast<int64_t>(l.size());
+      if (i < 0) i += n;
+      if (i < 0 || i >= n) return Value();
+      return l[static_cast<size_t>(i)];
+    }
+    if (target.is_map() || target.is_node() || target.is_rel()) {
+      if (!index.is_string()) TypeFail("map key must be a string", e.args[1]->span);
+      return PropertyOf(target, index.as_string(), e.span);
+    }
+    TypeFail("cannot index a " + TypeName(target), e.span);
+  }
+
+  Value EvalSlice(const Expr& e, const Env& env) {
+    Value target = Eval(*e.args[0], env);
+    Value from = e.args[1] ? Eval(*e.args[1], env) : Value(int64_t{0});
+    Value to = e.args[2] ? Eval(*e.args[2], env) : Value();
+    if (target.is_null()) return Value();
+    if ((e.args[1] && from.is_null()) || (e.args[2] && to.is_null())) return Value();
+    if (!target.is_list()) TypeFail("cannot slice a " + TypeName(target), e.span);
+    const auto& l = target.as_list();
+    int64_t n = static_cast<int64_t>(l.size());
+    if (!from.is_int() || (!to.is_null() && !to.is_int())) TypeFail("slice bounds must be integers", e.span);
+    int64_t a = from.as_int(), b = to.is_null() ? n : to.as_int();
+    if (a < 0) a += n;
+    if (b < 0) b += n;
+    a = std::clamp<int64_t>(a, 0, n);
+    b = std::clamp<int64_t>(b, 0, n);
+    if (b <= a) return Value(ValueList{});
+    return Value(ValueList(l.begin() + a, l.begin() + b));
+  }
+
+  Value EvalCase(const Expr& e, const Env& env) {
+    size_t i = 0;
+    Value subject;
+    if (e.has_subject) subject = Eval(*e.args[i++], env);
+    size_t pairs_end = e.args.size() - (e.has_else ? 1 : 0);
+    for (; i + 1 < pairs_end + 1 && i < pairs_end; i += 2) {
+      Value w = Eval(*e.args[i], env);
+      bool hit;
+      if (e.has_subject) {
+        auto eq = Equals(subject, w);
+        hit = eq && *eq;
+      } else {
+        hit = w.is_bool() && w.as_bool();
+      }
+      if (hit) return Eval(*e.args[i + 1], env);
+    }
+    return e.has_else ? Eval(*e.args.back(), env) : Value();
+  }
+
+  Value EvalComprehension(const Expr& e, const Env& env) {
+    Value list = Eval(*e.args[0], env);
+    if (list.is_null()) return Value();
+    if (!list.is_list()) TypeFail("expected a list, got a " + TypeName(list), e.args[0]->span);
+    std::vector<std::pair<std::string, Value>> locals;
+    if (env.locals) locals = *env.locals;
+    locals.push_back({e.variable, Value()});
+    Env inner = env;
+    inner.locals = &locals;
+    if (e.kind == ExprKind::kListComprehension) {
+      ValueList out;
+      for (const auto& item : list.as_list()) {
+        locals.back().second = item;
+        if (e.args[1]) {
+          Value ok = Eval(*e.args[1], inner);
+          if (!ok.is_bool() || !ok.as_bool()) continue;
+        }
+        out.push_back(e.args[2] ? Eval(*e.args[2], inner) : item);
+      }
+      return Value(std::move(out));
+    }
+    int64_t trues = 0, nulls = 0, total = 0;
+    for (const auto& item : list.as_list()) {
+      locals.back().second = item;
+      ++total;
+      Value ok = e.args[1] ? Eval(*e.args[1], inner) : Value(true);
+      if (ok.is_null()) ++nulls;
+      else if (ok.is_bool() && ok.as_bool()) ++trues;
+    }
+    int64_t falses = total - trues - nulls;
+    if (e.name == "all") return falses > 0 ? Value(false) : (nulls > 0 ? Value() : Value(true));
+    if (e.name == "any") return trues > 0 ? Value(true) : (nulls > 0 ? Value() : Value(false));
+    if (e.name == "none") return trues > 0 ? Value(false) : (nulls > 0 ? Value() : Value(true));
+    // single
+    if (trues > 1) return Value(false);
+    if (nulls > 0) return Value();
+    return Value(trues == 1);
+  }
+
+  Value EvalPatternPredicate(const Expr& e, const Env& env) {
+    // Existence of at least one match of the pattern under the current bindings.
+    PlanOp op;
+    op.kind = OpKind::kMatch;
+    PatternStep step;
+    step.part = e.pattern.get();
+    Layout layout = env.layout ? *env.layout : Layout();
+    Row row = env.row ? *env.row : Row();
+    for (size_t i = 0; i < e.pattern->nodes.size(); ++i) {
+      if (!e.pattern->nodes[i].variable.empty()) layout.Add(e.pattern->nodes[i].variable);
+      if (i < e.pattern->rels.size() && !e.pattern->rels[i].variable.empty()) layout.Add(e.pattern->rels[i].variable);
+    }
+    row.resize(layout.size());
+    const auto& first = e.pattern->nodes.front();
+    int slot = first.variable.empty() ? -1 : layout.Find(first.variable);
+    if (slot >= 0 && !row[slot].is_null()) step.anchor = AnchorKind::kBoundVariable;
+    else {
+      const auto& last = e.pattern->nodes.back();
+      int lslot = last.variable.empty() ? -1 : layout.Find(last.variable);
+      if (lslot >= 0 && !row[lslot].is_null()) {
+        step.reversed = true;
+        step.anchor = AnchorKind::kBoundVariable;
+      }
+    }
+    op.steps.push_back(step);
+    MatchState st{&op, &layout, {}};
+    bool found = false;
+    try {
+      MatchSteps(st, 0, row, [&](const Row&) {
+        found = true;
+        throw Found{};
+      });
+    } catch (const Found&) {
+    }
+    return Value(found);
+  }
+  struct Found {};
+
+  Value GraphFunction(const std::string& name, const Expr& e, const std::vector<Value>& args) {
+    const Value& a = args.empty() ? Value() : args[0];
+    auto bad = [&] { TypeFail(e.name + "() cannot take a " + TypeName(a), e.span); };
+    if (name == "id") {
+      if (a.is_null()) return Value();
+      if (a.is_node()) return Value(a.as_node().id);
+      if (a.is_rel()) return Value(a.as_rel().id);
+      bad();
+    }
+    if (name == "labels") {
+      if (a.is_null()) return Value();
+      if (!a.is_node()) bad();
+      ValueList out;
+      for (const auto& l : graph_->GetNode(a.as_node().id).labels) out.push_back(Value(l));
+      return Value(std::move(out));
+    }
+    if (name == "type") {
+      if (a.is_null()) return Value();
+      if (!a.is_rel()) bad();
+      return Value(graph_->GetRelationship(a.as_rel().id).type);
+    }
+    if (name == "properties") {
+      if (a.is_null()) return Value();
+      if (a.is_map()) return a;
+      const graph::Properties* props = nullptr;
+      if (a.is_node()) props = &graph_->GetNode(a.as_node().id).props;
+      else if (a.is_rel()) props = &graph_->GetRelationship(a.as_rel().id).props;
+      else bad();
+      ValueMap out;
+      for (const auto& [k, v] : *props) out.emplace(k, FromGraphValue(v));
+      return Value(std::move(out));
+    }
+    if (name == "keys") {
+      if (a.is_null()) return Value();
+      ValueList out;
+      if (a.is_map()) {
+        for (const auto& [k, v] : a.as_map()) out.push_back(Value(k));
+        return Value(std::move(out));
+      }
+      const graph::Properties* props = nullptr;
+      if (a.is_node()) props = &graph_->GetNode(a.as_node().id).props;
+      else if (a.is_rel()) props = &graph_->GetRelationship(a.as_rel().id).props;
+      else bad();
+      for (const auto& [k, v] : *props) out.push_back(Value(k));
+      return Value(std::move(out));
+    }
+    if (name == "length") {
+      if (a.is_null()) return Value();
+      if (a.is_path()) return Value(static_cast<int64_t>(a.as_path().rels.size()));
+      if (a.is_list()) return Value(static_cast<int64_t>(a.as_list().size()));
+      if (a.is_string()) return CallScalarFunction("size", args, e.span).value();
+      bad();
+    }
+    if (name == "size" && a.is_path()) TypeFail("size() cannot take a Path", e.span);
+    if (name == "nodes" || name == "relationships") {
+      if (a.is_null()) return Value();
+      if (!a.is_path()) bad();
+      ValueList out;
+      if (name == "nodes")
+        for (auto n : a.as_path().nodes) out.push_back(Value(NodeRef{n}));
+      else
+        for (auto r : a.as_path().rels) out.push_back(Value(RelRef{r}));
+      return Value(std::move(out));
+    }
+    if (name == "startnode" || name == "endnode") {
+      if (a.is_null()) return Value();
+      if (!a.is_rel()) bad();
+      const auto& r = graph_->GetRelationship(a.as_rel().id);
+      return Value(NodeRef{name == "startnode" ? r.start : r.end});
+    }
+    if (name == "exists") return Value(!a.is_null());
+    if (name == "evidence") {
+      if (a.is_null()) return Value();
+      std::vector<graph::Evidence> ev;
+      if (a.is_node()) ev = graph_->EvidenceForNode(a.as_node().id);
+      else if (a.is_rel()) ev = graph_->EvidenceForRelationship(a.as_rel().id);
+      else bad();
+      ValueList out;
+      for (const auto& x : ev) {
+        ValueMap m;
+        m["article"] = x.article_title ? Value(*x.article_title) : Value(x.article);
+        m["date"] = x.article_published ? Value(*x.article_published) : Value();
+        m["sentence"] = Value(x.sentence);
+        m["rule"] = Value(x.rule);
+        out.push_back(Value(std::move(m)));
+      }
+      return Value(std::move(out));
+    }
+    if (name == "timestamp") return Value(static_cast<int64_t>(std::time(nullptr)) * 1000);
+    if (auto v = CallScalarFunction(name, args, e.span)) return *v;
+    throw QueryError("SyntaxError", "UnknownFunction", "unknown function '" + e.name + "'", e.span);
+  }
+
+  GraphAccess* graph_;
+  const Params& params_;
+  SideEffects effects_;
+  std::unordered_map<std::string, std::unique_ptr<RE2>> regexes_;
+};
+
+Value Executor::Eval(const Expr& e, const Env& env) {
+  if (env.aggregates) {
+    auto it = env.aggregates->find(&e);
+    if (it != env.aggregates->end()) return it->second;
+  }
+  switch (e.kind) {
+    case ExprKind::kLiteral: return e.literal;
+    case ExprKind::kParameter: {
+      auto it = params_.find(e.name);
+      if (it == params_.end())
+        throw QueryError("ParameterMissing", "MissingParameter", "parameter $" + e.name + " has no value", e.span);
+      return it->second;
+    }
+    case ExprKind::kVariable: return LookupVariable(e.name, env, e.span);
+    case ExprKind::kProperty: return PropertyOf(Eval(*e.args[0], env), e.name, e.span);
+    case ExprKind::kLabelCheck: {
+      Value v = Eval(*e.args[0], env);
+      if (v.is_null()) return Value();
+      if (!v.is_node()) TypeFail("label check needs a node", e.span);
+      const auto& labels = graph_->GetNode(v.as_node().id).labels;
+      for (const auto& l : e.keys)
+        if (!std::binary_search(labels.begin(), labels.end(), l)) return Value(false);
+      return Value(true);
+    }
+    case ExprKind::kList: {
+      ValueList out;
+      out.reserve(e.args.size());
+      for (const auto& a : e.args) out.push_back(Eval(*a, env));
+      return Value(std::move(out));
+    }
+    case ExprKind::kMap: {
+      ValueMap out;
+      for (size_t i = 0; i < e.args.size(); ++i) out[e.keys[i]] = Eval(*e.args[i], env);
+      return Value(std::move(out));
+    }
+    case ExprKind::kIndex: return EvalIndex(e, env);
+    case ExprKind::kSlice: return EvalSlice(e, env);
+    case ExprKind::kUnary: {
+      Value v = Eval(*e.args[0], env);
+      if (e.op == Op::kNot) {
+        auto t = Truth(v, e.args[0]->span);
+        return t ? Value(!*t) : Value();
+      }
+      if (v.is_null()) return Value();
+      if (!v.is_number()) TypeFail("cannot negate a " + TypeName(v), e.span);
+      if (e.op == Op::kPlus) return v;
+      if (v.is_int()) return Value(CheckedSub(0, v.as_int(), e.span));
+      return Value(-v.as_float());
+    }
+    case ExprKind::kBinary: return EvalBinary(e, env);
+    case ExprKind::kIsNull: return Value(Eval(*e.args[0], env).is_null());
+    case ExprKind::kIsNotNull: return Value(!Eval(*e.args[0], env).is_null());
+    case ExprKind::kCountStar:
+      throw QueryError("SyntaxError", "InvalidAggregation", "count(*) is not allowed here", e.span);
+    case ExprKind::kFunction: {
+      std::string name = Lower(e.name);
+      if (IsAggregateFunction(name))
+        throw QueryError("SyntaxError", "InvalidAggregation", e.name + "() is not allowed here", e.span);
+      std::vector<Value> args;
+      args.reserve(e.args.size());
+      for (const auto& a : e.args) args.push_back(Eval(*a, env));
+      return GraphFunction(name, e, args);
+    }
+    case ExprKind::kCase: return EvalCase(e, env);
+    case ExprKind::kListComprehension:
+    case ExprKind::kQuantifier: return EvalComprehension(e, env);
+    case ExprKind::kPatternPredicate: return EvalPatternPredicate(e, env);
+  }
+  return Value();
+}
+
+}  // namespace
+
+QueryResult Execute(const Plan& plan, GraphAccess& graph, const Params& params) {
+  Executor executor(&graph, params);
+  return executor.Run(plan);
+}
+
+Value EvaluateConstant(const ast::Expr& expr, const Params& params) {
+  Executor executor(nullptr, params);
+  return executor.Eval(expr, Env{});
+}
+
+}  // namespace kg::queries

@@ -1,0 +1,78 @@
+// StoreGraph: GraphAccess over graph::Store with per-query caches.
+#include "queries/graph_access.h"
+
+#include <algorithm>
+
+#include "graph/sqlite.h"
+#include "queries/error.h"
+
+namespace kg::queries {
+
+const graph::Node& StoreGraph::GetNode(NodeId id) {
+  auto it = nodes_.find(id);
+  if (it != nodes_.end()) return it->second;
+  auto node = store_.GetNode(id);
+  if (!node) throw QueryError("EntityNotFound", "", "node " + std::to_string(id) + " does not exist");
+  return nodes_.emplace(id, std::move(*node)).first->second;
+}
+
+const graph::Relationship& StoreGraph::GetRelationship(RelId id) {
+  auto it = rels_.find(id);
+  if (it != rels_.end()) return it->second;
+  auto rel = store_.GetRelationship(id);
+  if (!rel) throw QueryError("EntityNotFound", "", "relationship " + std::to_string(id) + " does not exist");
+  return rels_.emplace(id, std::move(*rel)).first->second;
+}
+
+std::vector<EdgeRef> StoreGraph::Expand(NodeId node, graph::Direction dir, const std::vector<std::string>& types) {
+  std::vector<EdgeRef> out;
+  auto add = [&](const std::vector<graph::Edge>& edges) {
+    for (const auto& e : edges) out.push_back({e.id, e.other, e.outgoing});
+  };
+  if (types.empty()) {
+    add(store_.EdgesOf(node, dir));
+  } else {
+    for (const auto& t : types) add(store_.EdgesOf(node, dir, t));
+    if (types.size() > 1) {
+      std::sort(out.begin(), out.end(), [](const EdgeRef& a, const EdgeRef& b) {
+        return a.id != b.id ? a.id < b.id : a.outgoing > b.outgoing;
+      });
+      out.erase(std::unique(out.begin(), out.end(),
+                            [](const EdgeRef& a, const EdgeRef& b) { return a.id == b.id && a.outgoing == b.outgoing; }),
+                out.end());
+    }
+  }
+  return out;
+}
+
+int64_t StoreGraph::CountNodes() {
+  graph::Statement st(store_.db(), "SELECT count(*) FROM nodes");
+  st.Step();
+  return st.ColumnInt(0);
+}
+
+int64_t StoreGraph::CountRelationships() {
+  graph::Statement st(store_.db(), "SELECT count(*) FROM rels");
+  st.Step();
+  return st.ColumnInt(0);
+}
+
+NodeId StoreGraph::CreateNode(const std::vector<std::string>& labels, const graph::Properties& props) {
+  NodeId id = store_.CreateNode(labels, props);
+  graph::Node node;
+  node.id = id;
+  node.labels = labels;
+  std::sort(node.labels.begin(), node.labels.end());
+  node.labels.erase(std::unique(node.labels.begin(), node.labels.end()), node.labels.end());
+  node.props = props;
+  nodes_[id] = std::move(node);
+  return id;
+}
+
+RelId StoreGraph::CreateRelationship(NodeId start, NodeId end, const std::string& type, const graph::Properties& props) {
+  RelId id = store_.CreateRelationship(start, end, type, props);
+  rels_[id] = graph::Relationship{id, start, end, type, props};
+  return id;
+}
+
+}  // namespace kg::queries

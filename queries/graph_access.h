@@ -1,0 +1,74 @@
+// GraphAccess: the only way the executor reaches the graph. A small
+// interface (node by id, labels, properties, nodes by label or name, expand)
+// so that a faster implementation (a CSR view) can replace the Store-backed
+// one without touching the executor. StoreGraph reads lazily and caches what
+// it read, so a point query reads a small part of a large graph.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "graph/store.h"
+
+namespace kg::queries {
+
+using graph::NodeId;
+using graph::RelId;
+
+struct EdgeRef {
+  RelId id = 0;
+  NodeId other = 0;
+  bool outgoing = true;  // true when the expanded node is the start
+};
+
+class GraphAccess {
+ public:
+  virtual ~GraphAccess() = default;
+  // REQUIRES: the node exists. The reference is valid until the next call
+  // that creates or changes nodes.
+  virtual const graph::Node& GetNode(NodeId id) = 0;
+  virtual const graph::Relationship& GetRelationship(RelId id) = 0;
+  virtual std::vector<NodeId> AllNodes() = 0;
+  virtual std::vector<NodeId> NodesWithLabel(const std::string& label) = 0;
+  virtual std::vector<NodeId> NodesNamed(const std::string& name) = 0;
+  // Relationships of `node` in direction `dir`, any of `types` (empty = any),
+  // ascending by relationship id; a self-loop appears once in kBoth.
+  virtual std::vector<EdgeRef> Expand(NodeId node, graph::Direction dir, const std::vector<std::string>& types) = 0;
+  virtual std::vector<std::string> AllLabels() = 0;
+  virtual int64_t CountNodes() = 0;
+  virtual int64_t CountRelationships() = 0;
+
+  // Writes (only with a writable store).
+  virtual NodeId CreateNode(const std::vector<std::string>& labels, const graph::Properties& props) = 0;
+  virtual RelId CreateRelationship(NodeId start, NodeId end, const std::string& type, const graph::Properties& props) = 0;
+  // Evidence for why a node/relationship exists.
+  virtual std::vector<graph::Evidence> EvidenceForNode(NodeId id) = 0;
+  virtual std::vector<graph::Evidence> EvidenceForRelationship(RelId id) = 0;
+};
+
+class StoreGraph : public GraphAccess {
+ public:
+  explicit StoreGraph(graph::Store& store) : store_(store) {}
+  const graph::Node& GetNode(NodeId id) override;
+  const graph::Relationship& GetRelationship(RelId id) override;
+  std::vector<NodeId> AllNodes() override { return store_.AllNodeIds(); }
+  std::vector<NodeId> NodesWithLabel(const std::string& label) override { return store_.NodesWithLabel(label); }
+  std::vector<NodeId> NodesNamed(const std::string& name) override { return store_.NodesNamed(name); }
+  std::vector<EdgeRef> Expand(NodeId node, graph::Direction dir, const std::vector<std::string>& types) override;
+  std::vector<std::string> AllLabels() override { return store_.AllLabels(); }
+  int64_t CountNodes() override;
+  int64_t CountRelationships() override;
+  NodeId CreateNode(const std::vector<std::string>& labels, const graph::Properties& props) override;
+  RelId CreateRelationship(NodeId start, NodeId end, const std::string& type, const graph::Properties& props) override;
+  std::vector<graph::Evidence> EvidenceForNode(NodeId id) override { return store_.EvidenceForNode(id); }
+  std::vector<graph::Evidence> EvidenceForRelationship(RelId id) override { return store_.EvidenceForRelationship(id); }
+
+ private:
+  graph::Store& store_;
+  std::unordered_map<NodeId, graph::Node> nodes_;
+  std::unordered_map<RelId, graph::Relationship> rels_;
+};
+
+}  // namespace kg::queries

@@ -1,0 +1,51 @@
+// Plan: what the executor runs, as plain data. One list of operators per
+// part of a UNION. Operators borrow expressions and patterns from the AST
+// (held alive by the plan); the planner's decisions are the anchor of each
+// pattern (bound variable, name index, label index or a scan) and the
+// direction each pattern is walked in.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "queries/ast.h"
+
+namespace kg::queries {
+
+enum class AnchorKind { kBoundVariable, kNameIndex, kLabelIndex, kAllNodes };
+
+// One pattern part, walked from `reversed ? last : first` node.
+struct PatternStep {
+  const ast::PatternPart* part = nullptr;
+  bool reversed = false;
+  AnchorKind anchor = AnchorKind::kAllNodes;
+  ast::ExprPtr anchor_name;   // kNameIndex: the expression giving the name
+  std::string anchor_label;   // kLabelIndex
+};
+
+enum class OpKind { kMatch, kOptionalMatch, kCreate, kUnwind, kProject };
+
+struct PlanOp {
+  OpKind kind;
+  const ast::Clause* clause = nullptr;
+  std::vector<PatternStep> steps;  // kMatch / kOptionalMatch
+  // Variables this operator introduces (in slot order).
+  std::vector<std::string> new_variables;
+};
+
+struct SinglePlan {
+  std::vector<PlanOp> ops;
+  std::vector<std::string> columns;  // the final RETURN columns (empty without RETURN)
+};
+
+struct Plan {
+  std::shared_ptr<const ast::Query> query;  // owns what the operators point into
+  std::vector<SinglePlan> parts;
+  std::vector<bool> union_all;
+  bool writes = false;
+  // One operator per line, indented by union part (for --explain).
+  std::string ToString() const;
+};
+
+}  // namespace kg::queries

@@ -1,0 +1,203 @@
+// Planner implementation: tracks which variables are bound clause by clause
+// and scores the two ends of each pattern part.
+#include "queries/planner.h"
+
+#include <algorithm>
+#include <set>
+
+namespace kg::queries {
+
+namespace {
+
+using namespace ast;
+
+// `WHERE var.name = <constant>` conjuncts, by variable.
+void CollectNameEqualities(const ExprPtr& where, std::map<std::string, ExprPtr>& out) {
+  if (!where) return;
+  if (where->kind == ExprKind::kBinary && where->op == Op::kAnd) {
+    CollectNameEqualities(where->args[0], out);
+    CollectNameEqualities(where->args[1], out);
+    return;
+  }
+  if (where->kind != ExprKind::kBinary || where->op != Op::kEq) return;
+  for (int side = 0; side < 2; ++side) {
+    const auto& prop = where->args[side];
+    const auto& value = where->args[1 - side];
+    if (prop->kind == ExprKind::kProperty && prop->name == "name" && prop->args[0]->kind == ExprKind::kVariable &&
+        (value->kind == ExprKind::kParameter || (value->kind == ExprKind::kLiteral && value->literal.is_string())))
+      out[prop->args[0]->name] = value;
+  }
+}
+
+ExprPtr NameFromProperties(const NodePattern& n) {
+  if (!n.properties || n.properties->kind != ExprKind::kMap) return nullptr;
+  for (size_t i = 0; i < n.properties->keys.size(); ++i) {
+    const auto& v = n.properties->args[i];
+    if (n.properties->keys[i] == "name" &&
+        (v->kind == ExprKind::kParameter || (v->kind == ExprKind::kLiteral && v->literal.is_string())))
+      return v;
+  }
+  return nullptr;
+}
+
+// Lower is better.
+int Score(const NodePattern& n, const std::set<std::string>& bound, const std::map<std::string, ExprPtr>& names,
+          PatternStep& step) {
+  if (!n.variable.empty() && bound.count(n.variable)) {
+    step.anchor = AnchorKind::kBoundVariable;
+    return 0;
+  }
+  if (auto name = NameFromProperties(n)) {
+    step.anchor = AnchorKind::kNameIndex;
+    step.anchor_name = name;
+    return 1;
+  }
+  if (!n.variable.empty()) {
+    auto it = names.find(n.variable);
+    if (it != names.end()) {
+      step.anchor = AnchorKind::kNameIndex;
+      step.anchor_name = it->second;
+      return 1;
+    }
+  }
+  if (!n.labels.empty()) {
+    step.anchor = AnchorKind::kLabelIndex;
+    step.anchor_label = n.labels[0];
+    return 2;
+  }
+  step.anchor = AnchorKind::kAllNodes;
+  return 3;
+}
+
+void BindPattern(const PatternPart& part, std::set<std::string>& bound, std::vector<std::string>& added) {
+  auto add = [&](const std::string& v) {
+    if (!v.empty() && bound.insert(v).second) added.push_back(v);
+  };
+  for (size_t i = 0; i < part.nodes.size(); ++i) {
+    add(part.nodes[i].variable);
+    if (i < part.rels.size()) add(part.rels[i].variable);
+  }
+  add(part.path_variable);
+}
+
+}  // namespace
+
+Plan BuildPlan(std::shared_ptr<const ast::Query> query) {
+  Plan plan;
+  plan.query = query;
+  plan.union_all = query->union_all;
+  for (const auto& sq : query->parts) {
+    SinglePlan single;
+    std::set<std::string> bound;
+    for (const auto& clause : sq.clauses) {
+      PlanOp op;
+      op.clause = &clause;
+      switch (clause.kind) {
+        case ClauseKind::kMatch:
+        case ClauseKind::kOptionalMatch: {
+          op.kind = clause.kind == ClauseKind::kMatch ? OpKind::kMatch : OpKind::kOptionalMatch;
+          std::map<std::string, ExprPtr> names;
+          CollectNameEqualities(clause.where, names);
+          // Patterns with a bound or indexed end go first.
+          std::vector<const PatternPart*> remaining;
+          for (const auto& p : clause.patterns) remaining.push_back(&p);
+          while (!remaining.empty()) {
+            size_t best = 0;
+            int best_score = 100;
+            PatternStep best_step;
+            for (size_t i = 0; i < remaining.size(); ++i) {
+              const auto* part = remaining[i];
+              PatternStep front, back;
+              front.part = back.part = part;
+              back.reversed = true;
+              int sf = Score(part->nodes.front(), bound, names, front);
+              int sb = part->nodes.size() > 1 && part->kind == PathKind::kNormal
+                           ? Score(part->nodes.back(), bound, names, back) : 100;
+              if (sf < best_score) best_score = sf, best = i, best_step = front;
+              if (sb < best_score) best_score = sb, best = i, best_step = back;
+            }
+            op.steps.push_back(best_step);
+            BindPattern(*remaining[best], bound, op.new_variables);
+            remaining.erase(remaining.begin() + static_cast<std::ptrdiff_t>(best));
+          }
+          break;
+        }
+        case ClauseKind::kCreate:
+          op.kind = OpKind::kCreate;
+          plan.writes = true;
+          for (const auto& p : clause.patterns) BindPattern(p, bound, op.new_variables);
+          break;
+        case ClauseKind::kUnwind:
+          op.kind = OpKind::kUnwind;
+          bound.insert(clause.unwind_variable);
+          op.new_variables.push_back(clause.unwind_variable);
+          break;
+        case ClauseKind::kWith:
+        case ClauseKind::kReturn: {
+          op.kind = OpKind::kProject;
+          std::set<std::string> next;
+          std::vector<std::string> columns;
+          if (clause.projection.star) {
+            for (const auto& v : bound) columns.push_back(v);  // sorted (std::set)
+          }
+          for (const auto& item : clause.projection.items) columns.push_back(item.ColumnName());
+          for (const auto& c : columns) next.insert(c);
+          op.new_variables = columns;
+          bound = next;
+          if (clause.kind == ClauseKind::kReturn) single.columns = columns;
+          break;
+        }
+      }
+      single.ops.push_back(std::move(op));
+    }
+    plan.parts.push_back(std::move(single));
+  }
+  return plan;
+}
+
+std::string Plan::ToString() const {
+  static const char* const kAnchors[] = {"bound variable", "name index", "label index", "all nodes"};
+  std::string out;
+  for (size_t p = 0; p < parts.size(); ++p) {
+    if (p > 0) out += union_all[p - 1] ? "UnionAll\n" : "Union (distinct)\n";
+    for (const auto& op : parts[p].ops) {
+      const auto& c = *op.clause;
+      switch (op.kind) {
+        case OpKind::kMatch:
+        case OpKind::kOptionalMatch:
+          out += op.kind == OpKind::kMatch ? "Match\n" : "OptionalMatch\n";
+          for (const auto& s : op.steps) {
+            const auto& n = s.reversed ? s.part->nodes.back() : s.part->nodes.front();
+            out += "  Pattern " + std::string(s.reversed ? "(walked right to left) " : "") + "from (" + n.variable +
+                   ") via " + kAnchors[static_cast<int>(s.anchor)];
+            if (s.anchor == AnchorKind::kLabelIndex) out += " :" + s.anchor_label;
+            if (s.anchor == AnchorKind::kNameIndex) out += " name = " + ast::ToString(*s.anchor_name);
+            if (s.part->kind == PathKind::kShortest) out += ", shortest path (BFS)";
+            if (s.part->kind == PathKind::kAllShortest) out += ", all shortest paths (BFS)";
+            out += "\n";
+          }
+          if (c.where) out += "  Filter " + ast::ToString(*c.where) + "\n";
+          break;
+        case OpKind::kCreate: out += "Create\n"; break;
+        case OpKind::kUnwind: out += "Unwind " + ast::ToString(*c.unwind_expr) + " AS " + c.unwind_variable + "\n"; break;
+        case OpKind::kProject: {
+          const auto& pr = c.projection;
+          bool agg = false;
+          for (const auto& i : pr.items) agg = agg || ast::ContainsAggregate(*i.expr);
+          out += std::string(c.kind == ClauseKind::kReturn ? "Return" : "With") + (agg ? " (aggregate)" : "") +
+                 (pr.distinct ? " (distinct)" : "") + ":";
+          for (const auto& v : op.new_variables) out += " " + v;
+          out += "\n";
+          if (!pr.order_by.empty()) out += "  Sort\n";
+          if (pr.skip) out += "  Skip " + ast::ToString(*pr.skip) + "\n";
+          if (pr.limit) out += "  Limit " + ast::ToString(*pr.limit) + "\n";
+          if (pr.where) out += "  Filter " + ast::ToString(*pr.where) + "\n";
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace kg::queries

@@ -30,5 +30,6 @@ void RegisterExportCommands(CLI::App& app, const GlobalOptions& global, Action& 
 void RegisterImportCommands(CLI::App& app, const GlobalOptions& global, Action& action);
 void RegisterIngestCommands(CLI::App& app, const GlobalOptions& global, Action& action);
 void RegisterQueryCommands(CLI::App& app, const GlobalOptions& global, Action& action);
+void RegisterPathCommands(CLI::App& app, const GlobalOptions& global, Action& action);
 
 }  // namespace kg::cli

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   RegisterStoreCommands(app, global, action);
   RegisterIngestCommands(app, global, action);
   RegisterQueryCommands(app, global, action);
+  RegisterPathCommands(app, global, action);
   RegisterExportCommands(app, global, action);
   RegisterImportCommands(app, global, action);
 

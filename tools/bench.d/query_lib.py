@@ -4,7 +4,7 @@ time kg (CLI cold, in-process warm, GraphView primitives), and compare the
 checksums with the peers' results. Usage:
 
   query_lib.py load KG DB DATADIR          kg import if it exists, else a direct SQLite load
-  query_lib.py run KG VIEWBENCH DB DATADIR BENCHDIR SCALE   JSON lines on stdout
+  query_lib.py run KG VIEWBENCH QUERYBENCH DB DATADIR BENCHDIR SCALE   JSON lines on stdout
   query_lib.py report SCALE RESULTS.jsonl PEERS.jsonl       markdown table on stdout
 """
 import csv, hashlib, json, os, sqlite3, statistics, subprocess, sys, time
@@ -93,54 +93,65 @@ def bind(text, args):
     return text
 
 
-def kg_query(kg, db, text, repeat=None):
-    env = dict(os.environ)
-    if repeat:
-        env["KG_QUERY_REPEAT"] = str(repeat)  # in-process repetition, timings on stderr
+def kg_query(kg, db, text):
+    """One cold execution: a fresh `kg query` process. Returns (wall ms, csv rows)."""
     t0 = time.perf_counter()
     p = subprocess.run([kg, "--db", db, "query", "--format", "csv", text], capture_output=True,
-                       text=True, env=env, timeout=CAP_S * (repeat or 1) + 30)
+                       text=True, timeout=CAP_S)
     wall = (time.perf_counter() - t0) * 1000
     if p.returncode != 0:
         raise RuntimeError(p.stderr.strip()[:300])
-    rows = list(csv.reader(p.stdout.splitlines()))[1:]
-    return wall, rows, p.stderr
+    return wall, list(csv.reader(p.stdout.splitlines()))[1:]
 
 
-def run_cli(kg, db, benchdir, datadir, scale):
-    """Every query through `kg query --format csv`: cold = one process per query."""
+def kg_query_warm(querybench, db, text):
+    """Median of REPS in-process executions after one warm-up (kg_query_bench)."""
+    p = subprocess.run([querybench, "--db", db, "--reps", str(REPS + 1), text], capture_output=True,
+                       text=True, timeout=CAP_S * (REPS + 1))
+    if p.returncode != 0:
+        raise RuntimeError(p.stderr.strip()[:300])
+    times = [float(line.split()[-1]) for line in p.stderr.splitlines()
+             if line.startswith("kg: query repeat ")][1:]
+    return statistics.median(times)
+
+
+def run_cli(kg, querybench, db, benchdir, datadir, scale):
+    """Every query of queries.json ("opencypher") through kg's query engine: cold = one
+    `kg query --format csv` process per execution (Q5/Q5b: one per pair, summed), warm =
+    in-process repetition (Q5/Q5b: sum of the per-pair medians)."""
     queries, params, pairs = queries_of(benchdir, datadir)
+    only = os.environ.get("KG_QUERIES", "").split(",") if os.environ.get("KG_QUERIES") else None
     for q in queries:
+        if only and q["id"] not in only:
+            continue
         rec = {"system": "kg-cli", "scale": scale, "query": q["id"], "status": "ok"}
+        if q["result"] == "pairs":
+            texts = [bind(q["opencypher"], {"src": a, "dst": b}) for a, b in pairs]
+        else:
+            texts = [bind(q["opencypher"], {k: params[v] for k, v in q["args"].items()})]
         try:
+            times, results = [], []
+            for _ in range(COLD_REPS):
+                total, per_text = 0.0, []
+                for text in texts:
+                    wall, rows = kg_query(kg, db, text)
+                    total += wall
+                    per_text.append(rows)
+                times.append(total)
             if q["result"] == "pairs":
-                def once():
-                    total, hops = 0.0, []
-                    for s, d in pairs:
-                        wall, rows, _ = kg_query(kg, db, bind(q["opencypher"], {"src": s, "dst": d}))
-                        total += wall
-                        hops.append(rows[0][0] if rows else "-1")
-                    return total, ",".join(hops)
+                result = ",".join(rows[0][0] if rows else "-1" for rows in per_text)
             else:
-                text = bind(q["opencypher"], {k: params[v] for k, v in q["args"].items()})
-
-                def once(text=text):
-                    wall, rows, _ = kg_query(kg, db, text)
-                    return wall, canonical(q["result"], rows)
-            runs = [once() for _ in range(COLD_REPS)]
-            times = [t for t, _ in runs]
-            result = runs[-1][1]
+                result = canonical(q["result"], per_text[0])
             rec.update(cold_median_ms=round(statistics.median(times), 3), cold_reps=COLD_REPS,
                        result_checksum=checksum(result),
                        result=result if len(result) <= 160 else f"{result.count(chr(10)) + 1} rows")
-            if q["result"] != "pairs" and os.environ.get("KG_WARM", "1") == "1":
-                _, _, err = kg_query(kg, db, text, repeat=REPS + 1)
-                warm = [float(line.split()[-1]) for line in err.splitlines()
-                        if line.startswith("kg: query repeat ")][1:]
-                if warm:
-                    rec.update(warm_median_ms=round(statistics.median(warm), 3), warm_reps=len(warm))
+            if os.environ.get("KG_WARM", "1") == "1":
+                rec.update(warm_median_ms=round(sum(kg_query_warm(querybench, db, t) for t in texts), 3),
+                           warm_reps=REPS)
         except Exception as e:  # noqa: BLE001 - one failing query must not stop the others
-            rec.update(status="error", note=f"{type(e).__name__}: {e}"[:300])
+            timeout = isinstance(e, subprocess.TimeoutExpired)
+            rec.update(status="timeout" if timeout else "error", cap_s=CAP_S,
+                       note=None if timeout else f"{type(e).__name__}: {e}"[:300])
         rec.update(loadavg_1m=round(os.getloadavg()[0], 2))
         print(json.dumps(rec), flush=True)
 
@@ -199,15 +210,16 @@ def report(scale, ours_path, peer_paths):
         peers.update(latest(path, scale))
     qids = ["Q1", "Q2", "Q3", "Q4", "Q5", "Q5b", "Q6", "Q7"]
     systems = ["kuzu", "sqlite", "igraph", "networkx"]
-    print(f"| query | kg CLI cold | kg view warm | kg view cold (process) | "
+    print(f"| query | kg query cold (CLI) | kg query warm | kg view warm | kg view cold (process) | "
           + " | ".join(systems) + " | checksums |")
-    print("|---" * (5 + len(systems)) + "|")
+    print("|---" * (6 + len(systems)) + "|")
     for q in qids:
         cli, view = ours.get(("kg-cli", q), {}), ours.get(("kg-view", q), {})
         sums = {r.get("result_checksum") for (s, qq), r in peers.items() if qq == q and r.get("status") == "ok"}
         mine = {r.get("result_checksum") for r in (cli, view) if r.get("status") == "ok"}
         agree = "—" if not mine else ("ok" if mine <= sums and len(sums) == 1 else "**MISMATCH**")
         cells = [fmt(cli.get("cold_median_ms")) if cli.get("status") == "ok" else (cli.get("status") or "—"),
+                 fmt(cli.get("warm_median_ms")),
                  fmt(view.get("median_ms")), fmt(view.get("cold_process_median_ms"))]
         for s in systems:
             r = peers.get((s, q))
@@ -221,13 +233,14 @@ def main():
         load_s, how = load(*sys.argv[2:5])
         print(json.dumps({"load_s": load_s, "how": how}))
     elif cmd == "run":
-        kg, viewbench, db, datadir, benchdir, scale = sys.argv[2:8]
-        run_view(viewbench, db, datadir, scale)
+        kg, viewbench, querybench, db, datadir, benchdir, scale = sys.argv[2:9]
+        if os.environ.get("KG_VIEW", "1") == "1":
+            run_view(viewbench, db, datadir, scale)
         if os.environ.get("KG_CLI", "auto") != "0":
             probe = subprocess.run([kg, "--db", db, "query", "--format", "csv", "RETURN 1"],
                                    capture_output=True, text=True)
             if probe.returncode == 0:
-                run_cli(kg, db, benchdir, datadir, scale)
+                run_cli(kg, querybench, db, benchdir, datadir, scale)
             else:
                 print(f"query_lib: kg query does not work yet ({probe.stderr.strip()[:120]}); "
                       "CLI timings skipped", file=sys.stderr)

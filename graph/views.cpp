@@ -377,10 +377,39 @@ bool WriteCacheFile(const std::string& path, const std::vector<uint64_t>& image)
 
 // Owns the bytes the view's pointers refer to: a read-only mapping of the
 // cache file, or an in-memory image.
+//
+// Sections of a mapped cache file are checked lazily: the header, the node
+// ids and the name tables when the file is opened, every other section the
+// first time a call needs it (GraphView::Require). A process that touches a
+// few nodes thus reads a few arrays, not the whole file. A bad section makes
+// the call throw ViewCacheError after removing the file, so that the next
+// Open rebuilds it.
 struct ViewStorage {
   const void* map = nullptr;
   size_t map_bytes = 0;
   std::vector<uint64_t> image;
+  std::string path;  // the cache file, when mapped
+  SectionEntry sections[kNumSections];
+  std::atomic<bool> verified[kNumSections] = {};
+
+  void MarkAllVerified() {
+    for (auto& v : verified) v.store(true, std::memory_order_relaxed);
+  }
+  bool VerifySection(size_t s) {
+    if (verified[s].load(std::memory_order_acquire)) return true;
+    const auto& e = sections[s];
+    if (Checksum(data() + e.offset, Padded(e.bytes)) != e.checksum) return false;
+    verified[s].store(true, std::memory_order_release);
+    return true;
+  }
+  void Require(uint32_t mask) {
+    for (size_t s = 0; s < kNumSections; ++s) {
+      if (!(mask & (1u << s)) || VerifySection(s)) continue;
+      ::unlink(path.c_str());
+      throw ViewCacheError("the graph view cache '" + path +
+                           "' is corrupt; it has been removed and will be rebuilt on the next run");
+    }
+  }
 
   ViewStorage() = default;
   ViewStorage(const ViewStorage&) = delete;
@@ -436,8 +465,11 @@ std::unique_ptr<ViewStorage> LoadCacheFile(const std::string& path,
         Padded(e.bytes) > bytes - e.offset)
       return nullptr;
     if (expected[s] != ~0ull && e.bytes != expected[s]) return nullptr;
-    if (Checksum(base + e.offset, Padded(e.bytes)) != e.checksum) return nullptr;
+    storage->sections[s] = e;
   }
+  storage->path = path;
+  for (size_t s : {kNodeIds, kTypeNames, kLabelNames})
+    if (!storage->VerifySection(s)) return nullptr;
   // The CSR must end where the relationship arrays end.
   auto last_offset = [&](Section s) {
     uint64_t v;
@@ -451,6 +483,32 @@ std::unique_ptr<ViewStorage> LoadCacheFile(const std::string& path,
 }  // namespace
 
 std::string GraphView::CachePath(const std::string& db_path) { return db_path + ".view"; }
+
+namespace {
+constexpr uint32_t Bit(Section s) { return 1u << s; }
+// Traversal in one direction: offsets, far ends, types.
+constexpr uint32_t kWalkOut = Bit(kOutOff) | Bit(kOutNodes) | Bit(kOutTypes);
+constexpr uint32_t kWalkIn = Bit(kInOff) | Bit(kInNodes) | Bit(kInTypes);
+// Reporting relationships as well.
+constexpr uint32_t kRelsOut = kWalkOut | Bit(kOutRels) | Bit(kRelIds);
+constexpr uint32_t kRelsIn = kWalkIn | Bit(kInRels) | Bit(kRelIds);
+constexpr uint32_t kLabelLists = Bit(kLabelOff) | Bit(kLabelNodes);
+constexpr uint32_t kNodeLabelLists = Bit(kNodeLabelOff) | Bit(kNodeLabels);
+
+uint32_t Walk(Direction dir) {
+  return dir == Direction::kOut ? kWalkOut : dir == Direction::kIn ? kWalkIn : kWalkOut | kWalkIn;
+}
+uint32_t Rels(Direction dir) {
+  return dir == Direction::kOut ? kRelsOut : dir == Direction::kIn ? kRelsIn : kRelsOut | kRelsIn;
+}
+}  // namespace
+
+void GraphView::Require(uint32_t mask) const { storage_->Require(mask); }
+
+std::span<const RelId> GraphView::rel_ids() const {
+  Require(Bit(kRelIds));
+  return {rel_ids_, num_rels_};
+}
 
 GraphView::~GraphView() = default;
 
@@ -487,6 +545,7 @@ std::unique_ptr<GraphView> GraphView::Build(const Store& store) {
   DbIdentity identity;
   auto storage = std::make_unique<ViewStorage>();
   storage->image = BuildImage(store, identity);
+  storage->MarkAllVerified();
   std::unique_ptr<GraphView> view(new GraphView());
   view->Attach(std::move(storage));
   view->source_ = ViewSource::kBuiltInMemory;
@@ -506,6 +565,7 @@ std::unique_ptr<GraphView> GraphView::Open(const Store& store) {
   }
   auto storage = std::make_unique<ViewStorage>();
   storage->image = BuildImage(store, identity);
+  storage->MarkAllVerified();
   view->source_ = ViewSource::kBuiltInMemory;
   if (identity.cacheable) {
     std::string path = CachePath(store.db().path());
@@ -553,11 +613,13 @@ TypeFilter GraphView::Types(const std::vector<std::string>& types) const {
 }
 
 GraphView::Csr GraphView::out() const {
+  Require(kRelsOut);
   return {{out_off_, num_nodes_ + 1}, {out_nodes_, num_rels_}, {out_rels_, num_rels_},
           {out_types_, num_rels_}};
 }
 
 GraphView::Csr GraphView::in() const {
+  Require(kRelsIn);
   return {{in_off_, num_nodes_ + 1}, {in_nodes_, num_rels_}, {in_rels_, num_rels_},
           {in_types_, num_rels_}};
 }
@@ -567,6 +629,7 @@ std::vector<Neighbour> GraphView::Neighbours(NodeId node, Direction dir,
   std::vector<Neighbour> result;
   auto v = IndexOf(node);
   if (!v) return result;
+  Require(Rels(dir));
   uint64_t ob = out_off_[*v], oe = dir == Direction::kIn ? ob : out_off_[*v + 1];
   uint64_t ib = in_off_[*v], ie = dir == Direction::kOut ? ib : in_off_[*v + 1];
   // Both ranges ascend by relationship index: merge them.
@@ -589,6 +652,7 @@ std::vector<Neighbour> GraphView::Neighbours(NodeId node, Direction dir,
 size_t GraphView::Degree(NodeId node, Direction dir, const TypeFilter& types) const {
   auto v = IndexOf(node);
   if (!v) return 0;
+  Require(Walk(dir));
   size_t degree = 0;
   if (dir != Direction::kIn) {
     if (types.any()) {
@@ -610,11 +674,13 @@ std::vector<NodeId> GraphView::NodesWithLabel(std::string_view label) const {
   std::vector<NodeId> ids;
   auto l = LabelOf(label);
   if (!l) return ids;
+  Require(kLabelLists);
   for (uint64_t p = label_off_[*l]; p < label_off_[*l + 1]; ++p) ids.push_back(node_ids_[label_nodes_[p]]);
   return ids;
 }
 
 std::span<const LabelId> GraphView::LabelsOf(VertexIndex v) const {
+  Require(kNodeLabelLists);
   return {node_labels_ + node_label_off_[v], node_labels_ + node_label_off_[v + 1]};
 }
 
@@ -965,6 +1031,7 @@ std::vector<std::pair<NodeId, int>> GraphView::Reachable(NodeId start, Direction
   std::vector<std::pair<NodeId, int>> result;
   auto s = IndexOf(start);
   if (!s || max_hops < 0) return result;
+  Require(Walk(dir));
   detail::BfsGraph g = detail::MakeBfsGraph(*this, dir, types);
   detail::Scratch& scratch = detail::ThreadScratch(0);
   scratch.Begin(num_nodes_);
@@ -982,6 +1049,7 @@ std::optional<Path> GraphView::ShortestPath(NodeId from, NodeId to, Direction di
                                             const TypeFilter& types) const {
   auto a = IndexOf(from), b = IndexOf(to);
   if (!a || !b || max_hops < 0) return std::nullopt;
+  Require(kRelsOut | kRelsIn);  // one side walks out, the other in
   if (*a == *b) return Path{{from}, {}};
   detail::SearchSide fwd(detail::MakeBfsGraph(*this, dir, types), detail::ThreadScratch(0),
                          num_nodes_, *a);
@@ -1023,6 +1091,7 @@ std::vector<Path> GraphView::AllShortestPaths(NodeId from, NodeId to, Direction 
   std::vector<Path> paths;
   auto a = IndexOf(from), b = IndexOf(to);
   if (!a || !b || max_hops < 0 || limit == 0) return paths;
+  Require(Rels(dir));
   if (*a == *b) {
     paths.push_back(Path{{from}, {}});
     return paths;

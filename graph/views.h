@@ -85,6 +85,10 @@ class GraphView {
   ~GraphView();
 
   // Thread safety: every const member may be called from several threads.
+  //
+  // Corruption: a view mapped from the cache checks each part of the file
+  // the first time a call needs it. A corrupt part makes that call throw
+  // ViewCacheError after deleting the file: Open() again to rebuild.
 
   size_t num_nodes() const { return num_nodes_; }
   size_t num_relationships() const { return num_rels_; }
@@ -142,11 +146,14 @@ class GraphView {
   Csr out() const;
   Csr in() const;
   std::span<const NodeId> node_ids() const { return {node_ids_, num_nodes_}; }
-  std::span<const RelId> rel_ids() const { return {rel_ids_, num_rels_}; }
+  std::span<const RelId> rel_ids() const;
 
  private:
   GraphView() = default;
   void Attach(std::unique_ptr<ViewStorage> storage);
+  // Checks the cache sections in `mask` (bits of the file's section
+  // numbers) on first use; throws ViewCacheError when one is corrupt.
+  void Require(uint32_t mask) const;
 
   std::unique_ptr<ViewStorage> storage_;
   ViewSource source_ = ViewSource::kBuiltInMemory;

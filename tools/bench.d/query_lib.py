@@ -7,11 +7,18 @@ checksums with the peers' results. Usage:
   query_lib.py run KG VIEWBENCH QUERYBENCH DB DATADIR BENCHDIR SCALE   JSON lines on stdout
   query_lib.py report SCALE RESULTS.jsonl PEERS.jsonl       markdown table on stdout
 """
-import csv, hashlib, json, os, sqlite3, statistics, subprocess, sys, time
+import csv, hashlib, json, os, resource, sqlite3, statistics, subprocess, sys, time
 
 REPS = int(os.environ.get("REPS", "5"))
 COLD_REPS = int(os.environ.get("COLD_REPS", "3"))
 CAP_S = float(os.environ.get("CAP_S", "120"))
+
+
+def children_cpu_ms():
+    """CPU time (user + system) of the finished child processes so far: with 2 shared cores
+    wall-clock times of short processes swing with the load; CPU time much less."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (r.ru_utime + r.ru_stime) * 1000
 
 
 def checksum(text):
@@ -94,14 +101,14 @@ def bind(text, args):
 
 
 def kg_query(kg, db, text):
-    """One cold execution: a fresh `kg query` process. Returns (wall ms, csv rows)."""
-    t0 = time.perf_counter()
+    """One cold execution: a fresh `kg query` process. Returns (wall ms, cpu ms, csv rows)."""
+    c0, t0 = children_cpu_ms(), time.perf_counter()
     p = subprocess.run([kg, "--db", db, "query", "--format", "csv", text], capture_output=True,
                        text=True, timeout=CAP_S)
-    wall = (time.perf_counter() - t0) * 1000
+    wall, cpu = (time.perf_counter() - t0) * 1000, children_cpu_ms() - c0
     if p.returncode != 0:
         raise RuntimeError(p.stderr.strip()[:300])
-    return wall, list(csv.reader(p.stdout.splitlines()))[1:]
+    return wall, cpu, list(csv.reader(p.stdout.splitlines()))[1:]
 
 
 def kg_query_warm(querybench, db, text, view=False):
@@ -132,19 +139,22 @@ def run_cli(kg, querybench, db, benchdir, datadir, scale):
         else:
             texts = [bind(q["opencypher"], {k: params[v] for k, v in q["args"].items()})]
         try:
-            times, results = [], []
+            times, cpus = [], []
             for _ in range(COLD_REPS):
-                total, per_text = 0.0, []
+                total, total_cpu, per_text = 0.0, 0.0, []
                 for text in texts:
-                    wall, rows = kg_query(kg, db, text)
+                    wall, cpu, rows = kg_query(kg, db, text)
                     total += wall
+                    total_cpu += cpu
                     per_text.append(rows)
                 times.append(total)
+                cpus.append(total_cpu)
             if q["result"] == "pairs":
                 result = ",".join(rows[0][0] if rows else "-1" for rows in per_text)
             else:
                 result = canonical(q["result"], per_text[0])
-            rec.update(cold_median_ms=round(statistics.median(times), 3), cold_reps=COLD_REPS,
+            rec.update(cold_median_ms=round(statistics.median(times), 3),
+                       cold_cpu_median_ms=round(statistics.median(cpus), 3), cold_reps=COLD_REPS,
                        result_checksum=checksum(result),
                        result=result if len(result) <= 160 else f"{result.count(chr(10)) + 1} rows")
             if os.environ.get("KG_WARM", "1") == "1":
@@ -169,18 +179,20 @@ def run_view(viewbench, db, datadir, scale):
         r = json.loads(line)
         warm[r["query"]] = r
     for qid, r in warm.items():
-        cold_wall, cold_inner = [], []
+        cold_wall, cold_cpu, cold_inner = [], [], []
         for _ in range(COLD_REPS):
-            t0 = time.perf_counter()
+            c0, t0 = children_cpu_ms(), time.perf_counter()
             c = subprocess.run([viewbench, "--db", db, "--data", datadir, "--query", qid, "--reps", "1",
                                 "--no-warmup"], capture_output=True, text=True, check=True)
             cold_wall.append((time.perf_counter() - t0) * 1000)
+            cold_cpu.append(children_cpu_ms() - c0)
             cold_inner.append(json.loads(c.stdout)["times_ms"][0])
         result = r["result"]
         print(json.dumps({
             "system": "kg-view", "scale": scale, "query": qid, "status": "ok",
             "median_ms": round(statistics.median(r["times_ms"]), 3), "reps": len(r["times_ms"]),
             "cold_process_median_ms": round(statistics.median(cold_wall), 3),
+            "cold_process_cpu_median_ms": round(statistics.median(cold_cpu), 3),
             "cold_query_median_ms": round(statistics.median(cold_inner), 3),
             "view_open_ms": round(r["open_view_ms"], 3), "view_source": r["view_source"],
             "result_checksum": checksum(result),

@@ -131,13 +131,22 @@ int RunPath(const GlobalOptions& global, const PathOptions& opt) {
   auto store = OpenStore(global, graph::Store::Mode::kReadOnly);
   NodeId a = ResolveOne(*store, opt.from);
   NodeId b = ResolveOne(*store, opt.to);
-  auto view = graph::GraphView::Open(*store);
-  auto types = view->Types(opt.types);
+  auto search = [&] {
+    auto view = graph::GraphView::Open(*store);
+    auto types = view->Types(opt.types);
+    std::vector<graph::Path> found;
+    if (opt.all) {
+      found = view->AllShortestPaths(a, b, dir, opt.max_hops, types, opt.limit);
+    } else if (auto p = view->ShortestPath(a, b, dir, opt.max_hops, types)) {
+      found.push_back(std::move(*p));
+    }
+    return found;
+  };
   std::vector<graph::Path> paths;
-  if (opt.all) {
-    paths = view->AllShortestPaths(a, b, dir, opt.max_hops, types, opt.limit);
-  } else if (auto p = view->ShortestPath(a, b, dir, opt.max_hops, types)) {
-    paths.push_back(std::move(*p));
+  try {
+    paths = search();
+  } catch (const graph::ViewCacheError&) {
+    paths = search();  // the corrupt cache file is gone: this builds a fresh view
   }
   std::string a_name = graph::DisplayName(*store->GetNode(a));
   std::string b_name = graph::DisplayName(*store->GetNode(b));

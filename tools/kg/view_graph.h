@@ -21,9 +21,16 @@ class ViewGraph : public queries::StoreGraph {
   std::vector<queries::EdgeRef> Expand(graph::NodeId node, graph::Direction dir,
                                        const std::vector<std::string>& types) override {
     if (!view_) view_ = graph::GraphView::Open(store_);
+    std::vector<graph::Neighbour> found;
+    try {
+      found = view_->Neighbours(node, dir, view_->Types(types));
+    } catch (const graph::ViewCacheError&) {
+      view_ = graph::GraphView::Open(store_);  // the corrupt cache file is gone: rebuild
+      found = view_->Neighbours(node, dir, view_->Types(types));
+    }
     std::vector<queries::EdgeRef> out;
-    for (const auto& n : view_->Neighbours(node, dir, view_->Types(types)))
-      out.push_back({n.rel, n.node, n.outgoing});
+    out.reserve(found.size());
+    for (const auto& n : found) out.push_back({n.rel, n.node, n.outgoing});
     return out;
   }
 

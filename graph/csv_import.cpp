@@ -566,7 +566,7 @@ class CsvLoader {
       auto size = std::filesystem::file_size(file, ec);
       if (!ec) bytes += size;
     }
-    if (bytes < (uintmax_t{1} << 20)) return false;
+    if (bytes < (uintmax_t{64} << 10)) return false;
     return bytes / 24 > static_cast<uintmax_t>(ScalarInt(db_, count_sql));
   }
 

@@ -102,3 +102,15 @@ TEST_CASE("kg export graphml and svg write files", "[tools][export]") {
   CHECK(r.err.empty());
   CHECK_THAT(ReadFile(tmp.File("g.svg")), Catch::Contains("<svg") && Catch::Contains("Côte d"));
 }
+
+TEST_CASE("kg export svg without Graphviz names the package to install", "[tools][export]") {
+  TempDir tmp;
+  std::string db = MakeDb(tmp);
+  // An empty PATH: `dot` cannot be found, whatever is installed.
+  std::string cmd = std::string("PATH=/nonexistent '") + KG_BINARY + "' " + db +
+                    "export --format svg >'" + tmp.File("out") + "' 2>'" + tmp.File("err") + "'";
+  int status = std::system(cmd.c_str());
+  CHECK(WEXITSTATUS(status) == 1);
+  CHECK_THAT(ReadFile(tmp.File("err")),
+             Catch::Contains("Debian package 'graphviz'") && Catch::Contains("--format dot"));
+}

@@ -48,7 +48,8 @@ struct CsvImportOptions {
 struct ImportStats {
   int64_t nodes = 0;
   int64_t relationships = 0;
-  double seconds = 0;  // wall time of the whole import
+  double seconds = 0;      // wall time of the whole import
+  double cpu_seconds = 0;  // CPU time (user + system) of this process during the import
   // Phases, in seconds: nodes, relationships, index rebuild, commit.
   double nodes_seconds = 0, relationships_seconds = 0, index_seconds = 0, commit_seconds = 0;
 };

@@ -21,9 +21,13 @@ std::string PropsJson(const Properties& props) {
 }  // namespace
 
 void ExportJson(const Store& store, std::ostream& out) {
+  ExportJson(store, Subgraph::Whole(), out);
+}
+
+void ExportJson(const Store& store, const Subgraph& subgraph, std::ostream& out) {
   out << "{\"nodes\": [";
   bool first = true;
-  store.ForEachNode([&](const Node& node) {
+  ForEachNodeIn(store, subgraph, [&](const Node& node) {
     out << (first ? "\n  " : ",\n  ") << "{\"id\": " << node.id
         << ", \"labels\": " << Dump(node.labels) << ", \"properties\": " << PropsJson(node.props)
         << "}";
@@ -31,7 +35,7 @@ void ExportJson(const Store& store, std::ostream& out) {
   });
   out << (first ? "" : "\n") << "],\n\"relationships\": [";
   first = true;
-  store.ForEachRelationship([&](const Relationship& rel) {
+  ForEachRelationshipIn(store, subgraph, [&](const Relationship& rel) {
     out << (first ? "\n  " : ",\n  ") << "{\"id\": " << rel.id << ", \"type\": " << Dump(rel.type)
         << ", \"start\": " << rel.start << ", \"end\": " << rel.end
         << ", \"properties\": " << PropsJson(rel.props) << "}";

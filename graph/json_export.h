@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "graph/store.h"
+#include "graph/subgraph.h"
 
 namespace kg::graph {
 
@@ -12,5 +13,7 @@ namespace kg::graph {
 //         "relationships":[{"id","type","start","end","properties"}...]}
 // one element per line, ending with a newline.
 void ExportJson(const Store& store, std::ostream& out);
+// The same format restricted to `subgraph`.
+void ExportJson(const Store& store, const Subgraph& subgraph, std::ostream& out);
 
 }  // namespace kg::graph

@@ -72,7 +72,8 @@ int RunImport(const GlobalOptions& global, const ImportOptions& opt) {
     std::cout.precision(3);
     std::cout << "phases: nodes " << stats.nodes_seconds << " s, relationships "
               << stats.relationships_seconds << " s, index rebuild " << stats.index_seconds
-              << " s, commit " << stats.commit_seconds << " s\n";
+              << " s, commit " << stats.commit_seconds << " s; CPU " << stats.cpu_seconds
+              << " s\n";
   }
   return kOk;
 }

@@ -141,12 +141,24 @@ class Executor {
     const PlanOp* op;
     Layout* layout;
     std::vector<RelId> used_rels;  // relationship uniqueness within the MATCH
+    // Slots bound before this MATCH: a null there (from OPTIONAL MATCH)
+    // matches nothing, while a null in a new slot means "not bound yet".
+    std::vector<bool> prebound;
   };
+
+  static std::vector<bool> PreboundSlots(const Layout& layout, const PlanOp& op) {
+    std::vector<bool> pre(layout.size(), true);
+    for (const auto& v : op.new_variables) {
+      int slot = layout.Find(v);
+      if (slot >= 0) pre[slot] = false;
+    }
+    return pre;
+  }
 
   std::vector<Row> RunMatch(const PlanOp& op, Layout& layout, std::vector<Row> input) {
     for (const auto& v : op.new_variables) layout.Add(v);
     std::vector<Row> out;
-    MatchState state{&op, &layout, {}};
+    MatchState state{&op, &layout, {}, PreboundSlots(layout, op)};
     for (auto& row : input) {
       row.resize(layout.size());
       size_t before = out.size();
@@ -237,11 +249,11 @@ class Executor {
     size_t k = part.rels.size();
     // Walk order: indexes into part.nodes / part.rels.
     auto node_at = [&](size_t i) -> const NodePattern& { return part.nodes[step.reversed ? k - i : i]; };
-    auto rel_at = [&](size_t i) -> const RelPattern& { return part.rels[step.reversed ? k - 1 - i : i]; };
     const NodePattern& first = node_at(0);
     int first_slot = first.variable.empty() ? -1 : layout.Find(first.variable);
     Env env{&layout, &row};
     std::vector<NodeId> candidates;
+    if (first_slot >= 0 && st.prebound[first_slot] && row[first_slot].is_null()) return;
     if (first_slot >= 0 && !row[first_slot].is_null()) {
       if (!row[first_slot].is_node()) return;
       candidates.push_back(row[first_slot].as_node().id);
@@ -302,6 +314,8 @@ class Executor {
     NodeId from = path_nodes.back();
     Env env{&layout, &row};
 
+    if (target_slot >= 0 && st.prebound[target_slot] && row[target_slot].is_null()) return;
+    if (rel_slot >= 0 && st.prebound[rel_slot] && row[rel_slot].is_null()) return;
     auto arrive = [&](NodeId node, const std::function<void()>& on_ok) {
       if (target_slot >= 0 && !row[target_slot].is_null()) {
         if (!row[target_slot].is_node() || row[target_slot].as_node().id != node) return;
@@ -710,7 +724,7 @@ class Executor {
         values.reserve(items.size());
         for (const auto& it : items) values.push_back(it.expr ? Eval(*it.expr, env) : row[it.star_slot]);
         Out o;
-        if (!p.order_by.empty()) o.order_row = make_order_row(row, values);
+        if (!p.order_by.empty() || p.where) o.order_row = make_order_row(row, values);
         o.values = std::move(values);
         outs.push_back(std::move(o));
       }
@@ -748,7 +762,7 @@ class Executor {
         const Row& rep = members.empty() ? empty_row : *members[0];
         Env env{&layout, &rep, nullptr, &o.aggregates};
         for (const auto& it : items) o.values.push_back(it.expr ? Eval(*it.expr, env) : rep[it.star_slot]);
-        if (!p.order_by.empty()) o.order_row = make_order_row(rep, o.values);
+        if (!p.order_by.empty() || p.where) o.order_row = make_order_row(rep, o.values);
         outs.push_back(std::move(o));
       }
     }
@@ -793,7 +807,7 @@ class Executor {
     size_t window_end = skip + std::min(limit, outs.size());
     for (size_t i = skip; i < outs.size() && i < window_end; ++i) {
       if (p.where) {
-        Env env{&next, &outs[i].values};
+        Env env{&order_layout, &outs[i].order_row, nullptr, &outs[i].aggregates};
         Value ok = Eval(*p.where, env);
         if (!ok.is_bool() || !ok.as_bool()) continue;
       }
@@ -937,6 +951,7 @@ class Executor {
       case Op::kGe: {
         auto c = Compare(a, b);
         if (!c) return Value();
+        if (*c == kUnordered) return Value(false);
         switch (op) {
           case Op::kLt: return Value(*c < 0);
           case Op::kGt: return Value(*c > 0);
@@ -1077,34 +1092,9 @@ class Executor {
   }
 
   Value EvalPatternPredicate(const Expr& e, const Env& env) {
-    // Existence of at least one match of the pattern under the current bindings.
-    PlanOp op;
-    op.kind = OpKind::kMatch;
-    PatternStep step;
-    step.part = e.pattern.get();
-    Layout layout = env.layout ? *env.layout : Layout();
-    Row row = env.row ? *env.row : Row();
-    for (size_t i = 0; i < e.pattern->nodes.size(); ++i) {
-      if (!e.pattern->nodes[i].variable.empty()) layout.Add(e.pattern->nodes[i].variable);
-      if (i < e.pattern->rels.size() && !e.pattern->rels[i].variable.empty()) layout.Add(e.pattern->rels[i].variable);
-    }
-    row.resize(layout.size());
-    const auto& first = e.pattern->nodes.front();
-    int slot = first.variable.empty() ? -1 : layout.Find(first.variable);
-    if (slot >= 0 && !row[slot].is_null()) step.anchor = AnchorKind::kBoundVariable;
-    else {
-      const auto& last = e.pattern->nodes.back();
-      int lslot = last.variable.empty() ? -1 : layout.Find(last.variable);
-      if (lslot >= 0 && !row[lslot].is_null()) {
-        step.reversed = true;
-        step.anchor = AnchorKind::kBoundVariable;
-      }
-    }
-    op.steps.push_back(step);
-    MatchState st{&op, &layout, {}};
     bool found = false;
     try {
-      MatchSteps(st, 0, row, [&](const Row&) {
+      MatchInline(*e.pattern, env, [&](const Layout&, const Row&) {
         found = true;
         throw Found{};
       });
@@ -1112,6 +1102,61 @@ class Executor {
     }
     return Value(found);
   }
+
+  Value EvalPatternComprehension(const Expr& e, const Env& env) {
+    ValueList out;
+    MatchInline(*e.pattern, env, [&](const Layout& layout, const Row& row) {
+      Env inner{&layout, &row, env.locals, env.aggregates};
+      if (e.args[0]) {
+        Value ok = Eval(*e.args[0], inner);
+        if (!ok.is_bool() || !ok.as_bool()) return;
+      }
+      out.push_back(Eval(*e.args[1], inner));
+    });
+    return Value(std::move(out));
+  }
+
+  // Matches a pattern inside an expression under the current bindings
+  // (locals included), calling `fn` for each match.
+  void MatchInline(const PatternPart& pattern, const Env& env, const std::function<void(const Layout&, const Row&)>& fn) {
+    PlanOp op;
+    op.kind = OpKind::kMatch;
+    PatternStep step;
+    step.part = &pattern;
+    Layout layout = env.layout ? *env.layout : Layout();
+    Row row = env.row ? *env.row : Row();
+    row.resize(layout.size());
+    if (env.locals)
+      for (const auto& [name, value] : *env.locals) {
+        int slot = layout.Add(name);
+        row.resize(layout.size());
+        row[slot] = value;
+      }
+    size_t bound_count = layout.size();
+    for (size_t i = 0; i < pattern.nodes.size(); ++i) {
+      if (!pattern.nodes[i].variable.empty()) layout.Add(pattern.nodes[i].variable);
+      if (i < pattern.rels.size() && !pattern.rels[i].variable.empty()) layout.Add(pattern.rels[i].variable);
+    }
+    if (!pattern.path_variable.empty()) layout.Add(pattern.path_variable);
+    row.resize(layout.size());
+    for (size_t i = bound_count; i < layout.size(); ++i) op.new_variables.push_back(layout.names()[i]);
+    const auto& first = pattern.nodes.front();
+    int slot = first.variable.empty() ? -1 : layout.Find(first.variable);
+    if (slot >= 0 && !row[slot].is_null()) {
+      step.anchor = AnchorKind::kBoundVariable;
+    } else {
+      const auto& last = pattern.nodes.back();
+      int lslot = last.variable.empty() ? -1 : layout.Find(last.variable);
+      if (lslot >= 0 && !row[lslot].is_null()) {
+        step.reversed = true;
+        step.anchor = AnchorKind::kBoundVariable;
+      }
+    }
+    op.steps.push_back(step);
+    MatchState st{&op, &layout, {}, PreboundSlots(layout, op)};
+    MatchSteps(st, 0, row, [&](const Row& r) { fn(layout, r); });
+  }
+
   struct Found {};
 
   Value GraphFunction(const std::string& name, const Expr& e, const std::vector<Value>& args) {
@@ -1280,6 +1325,7 @@ Value Executor::Eval(const Expr& e, const Env& env) {
     case ExprKind::kListComprehension:
     case ExprKind::kQuantifier: return EvalComprehension(e, env);
     case ExprKind::kPatternPredicate: return EvalPatternPredicate(e, env);
+    case ExprKind::kPatternComprehension: return EvalPatternComprehension(e, env);
   }
   return Value();
 }

@@ -87,6 +87,8 @@ std::optional<graph::Value> ToGraphValue(const Value& value);
 std::optional<bool> Equals(const Value& a, const Value& b);
 // Three-valued ordering comparison (<): returns nullopt when a and b are not
 // comparable (different types, nulls, NaN involved); else the sign of a-b.
+// kUnordered (NaN involved): every ordering comparison is false.
+inline constexpr int kUnordered = 2;
 std::optional<int> Compare(const Value& a, const Value& b);
 // The total order used by ORDER BY, DISTINCT and grouping: negative, 0, positive.
 int OrderCompare(const Value& a, const Value& b);

@@ -283,7 +283,8 @@ void RegisterQueryCommands(CLI::App& app, const GlobalOptions& global, Action& a
       "query", "Run a query (a subset of the openCypher query language, tested against the openCypher TCK)");
   cmd->add_option("query", opt->text, "The query text, or - for standard input");
   cmd->add_option("-f,--file", opt->file, "Read the query from FILE");
-  cmd->add_option("--param", opt->params, "Parameter NAME=VALUE (VALUE is a literal: 1, 'text', [1,2], {k: 1})");
+  cmd->add_option("--param", opt->params, "Parameter NAME=VALUE (VALUE is a literal: 1, 'text', [1,2], {k: 1})")
+      ->allow_extra_args(false);
   cmd->add_option("--format", opt->format, "Output format: table, csv, json or tck");
   cmd->add_flag("--write", opt->write, "Allow CREATE (creates the database if missing)");
   cmd->add_flag("--explain", opt->explain, "Print the plan instead of running the query");

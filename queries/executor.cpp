@@ -347,9 +347,15 @@ class Executor {
       }
       return;
     }
-    // Variable length: depth-first over trails (no relationship twice).
     int64_t min_hops = rel.min_hops.value_or(1);
     int64_t max_hops = rel.max_hops.value_or(std::numeric_limits<int64_t>::max());
+    if (step.distinct_ends) {
+      ReachDistinct(st, step, rel, dir, from, min_hops, max_hops, env, [&](NodeId node) {
+        arrive(node, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, hops, next); });
+      });
+      return;
+    }
+    // Variable length: depth-first over trails (no relationship twice).
     std::optional<ValueList> bound_list;
     if (rel_slot >= 0 && !row[rel_slot].is_null()) {
       if (!row[rel_slot].is_list()) return;
@@ -383,6 +389,55 @@ class Executor {
       }
     };
     dfs(from, 0);
+  }
+
+  // The distinct nodes reachable from `from` in min..max hops (min <= 1),
+  // breadth-first with a visited set. Any node other than `from` reachable
+  // by a walk is reachable by a trail no longer than the walk. `from` itself
+  // needs a cycle: a directed walk back contains one; undirected, a trail
+  // back is searched for explicitly.
+  void ReachDistinct(MatchState& st, const PatternStep& step, const RelPattern& rel, graph::Direction dir, NodeId from,
+                     int64_t min_hops, int64_t max_hops, const Env& env, const std::function<void(NodeId)>& emit) {
+    (void)step;
+    if (min_hops == 0) emit(from);
+    std::unordered_set<NodeId> visited{from};
+    std::vector<NodeId> frontier{from};
+    bool back_to_start = false;
+    for (int64_t depth = 0; depth < max_hops && !frontier.empty(); ++depth) {
+      std::vector<NodeId> next_frontier;
+      for (NodeId n : frontier)
+        for (const auto& e : graph_->Expand(n, dir, rel.types)) {
+          if (!RelMatches(e.id, rel, env)) continue;
+          if (e.other == from) back_to_start = true;
+          if (visited.insert(e.other).second) {
+            next_frontier.push_back(e.other);
+            emit(e.other);
+          }
+        }
+      frontier = std::move(next_frontier);
+    }
+    if (!back_to_start || min_hops == 0) return;
+    if (dir != graph::Direction::kBoth) {
+      emit(from);
+      return;
+    }
+    // Undirected: look for a trail from `from` back to itself.
+    std::vector<RelId> used;
+    std::function<bool(NodeId, int64_t)> dfs = [&](NodeId n, int64_t depth) {
+      if (depth >= max_hops) return false;
+      for (const auto& e : graph_->Expand(n, dir, rel.types)) {
+        if (std::find(used.begin(), used.end(), e.id) != used.end()) continue;
+        if (std::find(st.used_rels.begin(), st.used_rels.end(), e.id) != st.used_rels.end()) continue;
+        if (!RelMatches(e.id, rel, env)) continue;
+        if (e.other == from) return true;
+        used.push_back(e.id);
+        bool found = dfs(e.other, depth + 1);
+        used.pop_back();
+        if (found) return true;
+      }
+      return false;
+    };
+    if (dfs(from, 0)) emit(from);
   }
 
   // shortestPath / allShortestPaths: breadth-first search from `start` with

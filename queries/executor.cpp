@@ -1225,14 +1225,14 @@ class Executor {
     }
     if (name == "labels") {
       if (a.is_null()) return Value();
-      if (!a.is_node()) bad();
+      if (!a.is_node()) throw QueryError("TypeError", "InvalidArgumentValue", "labels() needs a node, got a " + TypeName(a), e.span);
       ValueList out;
       for (const auto& l : graph_->GetNode(a.as_node().id).labels) out.push_back(Value(l));
       return Value(std::move(out));
     }
     if (name == "type") {
       if (a.is_null()) return Value();
-      if (!a.is_rel()) bad();
+      if (!a.is_rel()) throw QueryError("TypeError", "InvalidArgumentValue", "type() needs a relationship, got a " + TypeName(a), e.span);
       return Value(graph_->GetRelationship(a.as_rel().id).type);
     }
     if (name == "properties") {

@@ -29,6 +29,7 @@ const char* KindName(VarKind k) {
     case VarKind::kPath: return "a path";
     case VarKind::kValue: return "a value";
     case VarKind::kScalar: return "a value that is not a graph element";
+    case VarKind::kList: return "a list";
   }
   return "?";
 }
@@ -89,7 +90,8 @@ class Analyzer {
       return;
     }
     if (kind == VarKind::kPath) Fail("VariableAlreadyBound", "variable '" + name + "' is already bound", span);
-    if (it->second == VarKind::kScalar)
+    if (it->second == VarKind::kList && kind == VarKind::kRelationshipList) return;
+    if (it->second == VarKind::kScalar || it->second == VarKind::kList)
       Fail("VariableTypeConflict", "variable '" + name + "' is " + KindName(it->second) + ", not " + KindName(kind), span);
     if (it->second == VarKind::kValue && kind == VarKind::kNode) return;  // a node passed on as a value
     if (it->second == VarKind::kValue && (kind == VarKind::kRelationship || kind == VarKind::kRelationshipList)) return;
@@ -254,7 +256,7 @@ class Analyzer {
         std::set<std::string> order_keys = keys;
         for (const auto& item : p.items)
           if (!item.alias.empty() && !ContainsAggregate(*item.expr)) order_keys.insert(item.alias);
-        CheckExprAllowAggregate(*s.expr, order_scope);
+        CheckExprAllowAggregate(*s.expr, order_scope, p);
         CheckAggregationRefs(*s.expr, order_keys, "AmbiguousAggregationExpression");
       } else {
         CheckOrderExpr(*s.expr, order_scope, p);
@@ -263,7 +265,7 @@ class Analyzer {
     CheckSkipLimit(p.skip);
     CheckSkipLimit(p.limit);
     if (p.where) {
-      CheckExpr(*p.where, order_scope, false);
+      CheckOrderExpr(*p.where, order_scope, p);
       if (ContainsAggregate(*p.where)) Fail("InvalidAggregation", "aggregation is not allowed in WHERE", p.where->span);
     }
     scope = std::move(next);
@@ -291,18 +293,31 @@ class Analyzer {
   }
 
   static VarKind InferKind(const Expr& e) {
-    if ((e.kind == ExprKind::kLiteral && !e.literal.is_null()) || e.kind == ExprKind::kList || e.kind == ExprKind::kMap)
+    if ((e.kind == ExprKind::kLiteral && !e.literal.is_null()) || e.kind == ExprKind::kMap) return VarKind::kScalar;
+    if (e.kind == ExprKind::kList) {
+      for (const auto& item : e.args)
+        if (InferKind(*item) != VarKind::kScalar) return VarKind::kList;
       return VarKind::kScalar;
+    }
     return VarKind::kValue;
   }
 
-  void CheckExprAllowAggregate(const Expr& e, const Scope& scope) {
-    // Aggregate arguments may use the earlier scope; checked loosely.
-    if (e.kind == ExprKind::kCountStar || (e.kind == ExprKind::kFunction && IsAggregateFunction(Lower(e.name)))) return;
+  // An aggregating ORDER BY item: parts equal to a projected expression are
+  // fine; other aggregates may only use the projected names.
+  void CheckExprAllowAggregate(const Expr& e, const Scope& scope, const Projection& p) {
+    std::string text = ToString(e);
+    for (const auto& item : p.items)
+      if (ToString(*item.expr) == text) return;
+    if (e.kind == ExprKind::kCountStar) return;
+    if (e.kind == ExprKind::kFunction && IsAggregateFunction(Lower(e.name))) {
+      for (const auto& a : e.args)
+        if (a) CheckExpr(*a, scope, false, true);
+      return;
+    }
     if (e.kind == ExprKind::kVariable && !scope.count(e.name))
       Fail("UndefinedVariable", "variable '" + e.name + "' is not defined", e.span);
     for (const auto& a : e.args)
-      if (a) CheckExprAllowAggregate(*a, scope);
+      if (a) CheckExprAllowAggregate(*a, scope, p);
   }
 
   void CheckSkipLimit(const ExprPtr& e) {
@@ -352,6 +367,19 @@ class Analyzer {
         for (const auto& a : e.args)
           if (a) CheckExpr(*a, scope, allow_aggregate, inside_aggregate || agg);
         CheckLiteralArgumentTypes(e, name);
+        if (name == "size" && !e.args.empty() && e.args[0] && e.args[0]->kind == ExprKind::kPatternPredicate)
+          Fail("UnexpectedSyntax", "size() of a pattern is not allowed; use a pattern comprehension", e.args[0]->span);
+        if (!e.args.empty() && e.args[0] && e.args[0]->kind == ExprKind::kVariable) {
+          auto it2 = scope.find(e.args[0]->name);
+          if (it2 != scope.end()) {
+            VarKind k = it2->second;
+            bool bad = (name == "size" && k == VarKind::kPath) ||
+                       (name == "labels" && k != VarKind::kNode && k != VarKind::kValue) ||
+                       (name == "type" && k != VarKind::kRelationship && k != VarKind::kValue) ||
+                       (name == "length" && (k == VarKind::kNode || k == VarKind::kRelationship));
+            if (bad) Fail("InvalidArgumentType", name + "() cannot take " + KindName(k), e.args[0]->span);
+          }
+        }
         return;
       }
       case ExprKind::kListComprehension:
@@ -407,11 +435,17 @@ class Analyzer {
       default:
         for (const auto& a : e.args)
           if (a) CheckExpr(*a, scope, allow_aggregate, inside_aggregate);
+        if (e.kind == ExprKind::kBinary && e.op == Op::kIn) {
+          const Expr& list = *e.args[1];
+          if ((list.kind == ExprKind::kLiteral && !list.literal.is_null()) || list.kind == ExprKind::kMap)
+            Fail("InvalidArgumentType", "IN needs a list", list.span);
+        }
         if ((e.kind == ExprKind::kBinary && (e.op == Op::kAnd || e.op == Op::kOr || e.op == Op::kXor)) ||
             (e.kind == ExprKind::kUnary && e.op == Op::kNot)) {
           for (const auto& a : e.args) {
             bool boolean_literal = a->kind == ExprKind::kLiteral && (a->literal.is_bool() || a->literal.is_null());
-            if (InferKind(*a) == VarKind::kScalar && !boolean_literal)
+            bool never_boolean = a->kind == ExprKind::kList || a->kind == ExprKind::kMap;
+            if ((InferKind(*a) == VarKind::kScalar || never_boolean) && !boolean_literal)
               Fail("InvalidArgumentType", "a boolean operator needs boolean operands", a->span);
           }
         }

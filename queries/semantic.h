@@ -13,7 +13,8 @@ namespace kg::queries {
 
 // kValue: any value (could hold a node); kScalar: a value known not to be a
 // node, relationship or path (from a literal, list or map expression).
-enum class VarKind { kNode, kRelationship, kRelationshipList, kPath, kValue, kScalar };
+// kList: a list literal (may hold relationships, never is a node).
+enum class VarKind { kNode, kRelationship, kRelationshipList, kPath, kValue, kScalar, kList };
 
 // Throws QueryError(SyntaxError, <TCK detail>) at the first problem found.
 void Analyze(const ast::Query& query);

@@ -188,12 +188,16 @@ class Executor {
     MatchPart(st, step, row, [&](Row& r) { MatchSteps(st, step_index + 1, r, emit); });
   }
 
-  bool NodeMatches(NodeId id, const NodePattern& n, const Env& env) {
+  // `known_label`: a label the node is known to have (from the label index).
+  bool NodeMatches(NodeId id, const NodePattern& n, const Env& env, const std::string* known_label = nullptr) {
     if (n.labels.empty() && !n.properties) return true;
-    const auto& node = graph_->GetNode(id);
-    for (const auto& l : n.labels)
-      if (!std::binary_search(node.labels.begin(), node.labels.end(), l)) return false;
-    return PropertiesMatch(node.props, n.properties, env);
+    if (!n.labels.empty() && !(n.labels.size() == 1 && known_label && n.labels[0] == *known_label)) {
+      const auto& labels = graph_->LabelsOf(id);
+      for (const auto& l : n.labels)
+        if (!std::binary_search(labels.begin(), labels.end(), l)) return false;
+    }
+    if (!n.properties) return true;
+    return PropertiesMatch(graph_->GetNode(id).props, n.properties, env);
   }
 
   bool PropertiesMatch(const graph::Properties& props, const ExprPtr& pattern, const Env& env) {
@@ -267,8 +271,9 @@ class Executor {
     std::vector<NodeId> path_nodes;
     std::vector<RelId> path_rels;
     std::vector<size_t> hops_per_step;  // for rebuilding the path in pattern order
+    const std::string* known_label = step.anchor == AnchorKind::kLabelIndex ? &step.anchor_label : nullptr;
     for (NodeId c : candidates) {
-      if (!NodeMatches(c, first, env)) continue;
+      if (!NodeMatches(c, first, env, known_label)) continue;
       bool was_bound = false;
       if (first_slot >= 0 && !BindOrCheck(row, first_slot, Value(NodeRef{c}), was_bound)) continue;
       path_nodes.assign(1, c);
@@ -336,7 +341,7 @@ class Executor {
         if (rel_bound && (!row[rel_slot].is_rel() || row[rel_slot].as_rel().id != e.id)) continue;
         if (!RelMatches(e.id, rel, env)) continue;
         st.used_rels.push_back(e.id);
-        if (rel_slot >= 0 && !rel_bound) row[rel_slot] = Value(RelRef{e.id});
+        if (rel_slot >= 0 && !rel_bound) row[rel_slot] = Value(RelRef{e.id, e.type_code});
         path_rels.push_back(e.id);
         path_nodes.push_back(e.other);
         arrive(e.other, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, hops, next); });
@@ -389,6 +394,69 @@ class Executor {
       }
     };
     dfs(from, 0);
+  }
+
+  // Breadth-first from both ends, one whole level at a time, expanding the
+  // smaller frontier; stops at the first level where the searches meet.
+  bool BidirectionalShortest(NodeId start, NodeId target, graph::Direction dir, const RelPattern& rel, int64_t max_hops,
+                             const Env& env, std::vector<NodeId>& path_nodes, std::vector<RelId>& path_rels) {
+    struct Link {
+      NodeId node;
+      RelId rel;
+      int64_t depth;
+    };
+    graph::Direction back_dir = dir == graph::Direction::kOut  ? graph::Direction::kIn
+                                : dir == graph::Direction::kIn ? graph::Direction::kOut
+                                                               : graph::Direction::kBoth;
+    std::unordered_map<NodeId, Link> fwd{{start, {start, 0, 0}}}, bwd{{target, {target, 0, 0}}};
+    std::vector<NodeId> ffront{start}, bfront{target};
+    int64_t fdepth = 0, bdepth = 0;
+    while (!ffront.empty() && !bfront.empty() && fdepth + bdepth < max_hops) {
+      bool forward = ffront.size() <= bfront.size();
+      auto& front = forward ? ffront : bfront;
+      auto& mine = forward ? fwd : bwd;
+      auto& other = forward ? bwd : fwd;
+      int64_t depth = (forward ? fdepth : bdepth) + 1;
+      std::vector<NodeId> next_front;
+      std::optional<NodeId> meet;
+      int64_t best = std::numeric_limits<int64_t>::max();
+      for (NodeId n : front) {
+        for (const auto& e : graph_->Expand(n, forward ? dir : back_dir, rel.types)) {
+          if (!RelMatches(e.id, rel, env)) continue;
+          if (mine.count(e.other)) continue;
+          mine[e.other] = {n, e.id, depth};
+          next_front.push_back(e.other);
+          auto it = other.find(e.other);
+          if (it != other.end() && depth + it->second.depth < best) {
+            best = depth + it->second.depth;
+            meet = e.other;
+          }
+        }
+      }
+      (forward ? fdepth : bdepth) = depth;
+      front = std::move(next_front);
+      if (meet) {
+        if (best > max_hops) return false;
+        std::vector<NodeId> left{*meet};
+        std::vector<RelId> left_rels;
+        for (NodeId n = *meet; n != start;) {
+          const Link& l = fwd.at(n);
+          left_rels.push_back(l.rel);
+          left.push_back(l.node);
+          n = l.node;
+        }
+        path_nodes.assign(left.rbegin(), left.rend());
+        path_rels.assign(left_rels.rbegin(), left_rels.rend());
+        for (NodeId n = *meet; n != target;) {
+          const Link& l = bwd.at(n);
+          path_rels.push_back(l.rel);
+          path_nodes.push_back(l.node);
+          n = l.node;
+        }
+        return true;
+      }
+    }
+    return false;
   }
 
   // The distinct nodes reachable from `from` in min..max hops (min <= 1),
@@ -464,6 +532,24 @@ class Executor {
     int64_t min_hops = rel.min_hops.value_or(1);
     int64_t max_hops = rel.var_length ? rel.max_hops.value_or(std::numeric_limits<int64_t>::max()) : 1;
     graph::Direction dir = StepDirection(rel, false);
+    if (target && *target != start && part.kind == PathKind::kShortest && min_hops <= 1) {
+      if (NodeMatches(*target, last, env)) {
+        std::vector<NodeId> pn;
+        std::vector<RelId> pr;
+        if (BidirectionalShortest(start, *target, dir, rel, max_hops, env, pn, pr)) {
+          int rel_slot = rel.variable.empty() ? -1 : layout.Find(rel.variable);
+          if (rel_slot >= 0) {
+            ValueList rl;
+            for (RelId r : pr) rl.push_back(Value(RelRef{r}));
+            row[rel_slot] = rel.var_length ? Value(std::move(rl)) : Value(RelRef{pr[0]});
+          }
+          FinishPart(st, step, row, pn, pr, next);
+          if (rel_slot >= 0) row[rel_slot] = Value();
+        }
+      }
+      if (first_slot >= 0 && !first_bound) row[first_slot] = Value();
+      return;
+    }
     struct Pred {
       NodeId from;
       RelId rel;
@@ -1227,12 +1313,13 @@ class Executor {
       if (a.is_null()) return Value();
       if (!a.is_node()) throw QueryError("TypeError", "InvalidArgumentValue", "labels() needs a node, got a " + TypeName(a), e.span);
       ValueList out;
-      for (const auto& l : graph_->GetNode(a.as_node().id).labels) out.push_back(Value(l));
+      for (const auto& l : graph_->LabelsOf(a.as_node().id)) out.push_back(Value(l));
       return Value(std::move(out));
     }
     if (name == "type") {
       if (a.is_null()) return Value();
       if (!a.is_rel()) throw QueryError("TypeError", "InvalidArgumentValue", "type() needs a relationship, got a " + TypeName(a), e.span);
+      if (a.as_rel().type_code >= 0) return Value(graph_->TypeName(a.as_rel().type_code));
       return Value(graph_->GetRelationship(a.as_rel().id).type);
     }
     if (name == "properties") {
@@ -1332,7 +1419,7 @@ Value Executor::Eval(const Expr& e, const Env& env) {
       Value v = Eval(*e.args[0], env);
       if (v.is_null()) return Value();
       if (!v.is_node()) TypeFail("label check needs a node", e.span);
-      const auto& labels = graph_->GetNode(v.as_node().id).labels;
+      const auto& labels = graph_->LabelsOf(v.as_node().id);
       for (const auto& l : e.keys)
         if (!std::binary_search(labels.begin(), labels.end(), l)) return Value(false);
       return Value(true);

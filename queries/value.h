@@ -20,7 +20,8 @@ struct NodeRef {
 };
 struct RelRef {
   int64_t id = 0;
-  bool operator==(const RelRef&) const = default;
+  int32_t type_code = -1;  // GraphAccess::TypeName(type_code) when >= 0; a cache, not identity
+  bool operator==(const RelRef& o) const { return id == o.id; }
 };
 // A path: nodes[0] -rels[0]- nodes[1] ... ; nodes.size() == rels.size() + 1.
 struct PathValue {

@@ -137,6 +137,11 @@ std::string ToString(const Expr& e) {
       return s + ")";
     }
     case ExprKind::kPatternPredicate: return PatternText(*e.pattern);
+    case ExprKind::kPatternComprehension: {
+      std::string s = "[" + PatternText(*e.pattern);
+      if (e.args[0]) s += " WHERE " + arg(0);
+      return s + " | " + arg(1) + "]";
+    }
   }
   return "?";
 }

@@ -33,6 +33,7 @@ enum class ExprKind {
   kListComprehension,  // [name IN args[0] WHERE args[1] | args[2]]
   kQuantifier,     // name (all/any/none/single)(variable IN args[0] WHERE args[1])
   kPatternPredicate,   // a relationship pattern used as a boolean (pattern)
+  kPatternComprehension,  // [pattern WHERE args[0] | args[1]] (pattern)
 };
 
 enum class Op {

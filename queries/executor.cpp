@@ -141,12 +141,24 @@ class Executor {
     const PlanOp* op;
     Layout* layout;
     std::vector<RelId> used_rels;  // relationship uniqueness within the MATCH
+    // Slots bound before this MATCH: a null there (from OPTIONAL MATCH)
+    // matches nothing, while a null in a new slot means "not bound yet".
+    std::vector<bool> prebound;
   };
+
+  static std::vector<bool> PreboundSlots(const Layout& layout, const PlanOp& op) {
+    std::vector<bool> pre(layout.size(), true);
+    for (const auto& v : op.new_variables) {
+      int slot = layout.Find(v);
+      if (slot >= 0) pre[slot] = false;
+    }
+    return pre;
+  }
 
   std::vector<Row> RunMatch(const PlanOp& op, Layout& layout, std::vector<Row> input) {
     for (const auto& v : op.new_variables) layout.Add(v);
     std::vector<Row> out;
-    MatchState state{&op, &layout, {}};
+    MatchState state{&op, &layout, {}, PreboundSlots(layout, op)};
     for (auto& row : input) {
       row.resize(layout.size());
       size_t before = out.size();
@@ -176,12 +188,16 @@ class Executor {
     MatchPart(st, step, row, [&](Row& r) { MatchSteps(st, step_index + 1, r, emit); });
   }
 
-  bool NodeMatches(NodeId id, const NodePattern& n, const Env& env) {
+  // `known_label`: a label the node is known to have (from the label index).
+  bool NodeMatches(NodeId id, const NodePattern& n, const Env& env, const std::string* known_label = nullptr) {
     if (n.labels.empty() && !n.properties) return true;
-    const auto& node = graph_->GetNode(id);
-    for (const auto& l : n.labels)
-      if (!std::binary_search(node.labels.begin(), node.labels.end(), l)) return false;
-    return PropertiesMatch(node.props, n.properties, env);
+    if (!n.labels.empty() && !(n.labels.size() == 1 && known_label && n.labels[0] == *known_label)) {
+      const auto& labels = graph_->LabelsOf(id);
+      for (const auto& l : n.labels)
+        if (!std::binary_search(labels.begin(), labels.end(), l)) return false;
+    }
+    if (!n.properties) return true;
+    return PropertiesMatch(graph_->GetNode(id).props, n.properties, env);
   }
 
   bool PropertiesMatch(const graph::Properties& props, const ExprPtr& pattern, const Env& env) {
@@ -237,11 +253,11 @@ class Executor {
     size_t k = part.rels.size();
     // Walk order: indexes into part.nodes / part.rels.
     auto node_at = [&](size_t i) -> const NodePattern& { return part.nodes[step.reversed ? k - i : i]; };
-    auto rel_at = [&](size_t i) -> const RelPattern& { return part.rels[step.reversed ? k - 1 - i : i]; };
     const NodePattern& first = node_at(0);
     int first_slot = first.variable.empty() ? -1 : layout.Find(first.variable);
     Env env{&layout, &row};
     std::vector<NodeId> candidates;
+    if (first_slot >= 0 && st.prebound[first_slot] && row[first_slot].is_null()) return;
     if (first_slot >= 0 && !row[first_slot].is_null()) {
       if (!row[first_slot].is_node()) return;
       candidates.push_back(row[first_slot].as_node().id);
@@ -255,8 +271,9 @@ class Executor {
     std::vector<NodeId> path_nodes;
     std::vector<RelId> path_rels;
     std::vector<size_t> hops_per_step;  // for rebuilding the path in pattern order
+    const std::string* known_label = step.anchor == AnchorKind::kLabelIndex ? &step.anchor_label : nullptr;
     for (NodeId c : candidates) {
-      if (!NodeMatches(c, first, env)) continue;
+      if (!NodeMatches(c, first, env, known_label)) continue;
       bool was_bound = false;
       if (first_slot >= 0 && !BindOrCheck(row, first_slot, Value(NodeRef{c}), was_bound)) continue;
       path_nodes.assign(1, c);
@@ -302,6 +319,8 @@ class Executor {
     NodeId from = path_nodes.back();
     Env env{&layout, &row};
 
+    if (target_slot >= 0 && st.prebound[target_slot] && row[target_slot].is_null()) return;
+    if (rel_slot >= 0 && st.prebound[rel_slot] && row[rel_slot].is_null()) return;
     auto arrive = [&](NodeId node, const std::function<void()>& on_ok) {
       if (target_slot >= 0 && !row[target_slot].is_null()) {
         if (!row[target_slot].is_node() || row[target_slot].as_node().id != node) return;
@@ -322,7 +341,7 @@ class Executor {
         if (rel_bound && (!row[rel_slot].is_rel() || row[rel_slot].as_rel().id != e.id)) continue;
         if (!RelMatches(e.id, rel, env)) continue;
         st.used_rels.push_back(e.id);
-        if (rel_slot >= 0 && !rel_bound) row[rel_slot] = Value(RelRef{e.id});
+        if (rel_slot >= 0 && !rel_bound) row[rel_slot] = Value(RelRef{e.id, e.type_code});
         path_rels.push_back(e.id);
         path_nodes.push_back(e.other);
         arrive(e.other, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, hops, next); });
@@ -333,9 +352,15 @@ class Executor {
       }
       return;
     }
-    // Variable length: depth-first over trails (no relationship twice).
     int64_t min_hops = rel.min_hops.value_or(1);
     int64_t max_hops = rel.max_hops.value_or(std::numeric_limits<int64_t>::max());
+    if (step.distinct_ends) {
+      ReachDistinct(st, step, rel, dir, from, min_hops, max_hops, env, [&](NodeId node) {
+        arrive(node, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, hops, next); });
+      });
+      return;
+    }
+    // Variable length: depth-first over trails (no relationship twice).
     std::optional<ValueList> bound_list;
     if (rel_slot >= 0 && !row[rel_slot].is_null()) {
       if (!row[rel_slot].is_list()) return;
@@ -371,6 +396,118 @@ class Executor {
     dfs(from, 0);
   }
 
+  // Breadth-first from both ends, one whole level at a time, expanding the
+  // smaller frontier; stops at the first level where the searches meet.
+  bool BidirectionalShortest(NodeId start, NodeId target, graph::Direction dir, const RelPattern& rel, int64_t max_hops,
+                             const Env& env, std::vector<NodeId>& path_nodes, std::vector<RelId>& path_rels) {
+    struct Link {
+      NodeId node;
+      RelId rel;
+      int64_t depth;
+    };
+    graph::Direction back_dir = dir == graph::Direction::kOut  ? graph::Direction::kIn
+                                : dir == graph::Direction::kIn ? graph::Direction::kOut
+                                                               : graph::Direction::kBoth;
+    std::unordered_map<NodeId, Link> fwd{{start, {start, 0, 0}}}, bwd{{target, {target, 0, 0}}};
+    std::vector<NodeId> ffront{start}, bfront{target};
+    int64_t fdepth = 0, bdepth = 0;
+    while (!ffront.empty() && !bfront.empty() && fdepth + bdepth < max_hops) {
+      bool forward = ffront.size() <= bfront.size();
+      auto& front = forward ? ffront : bfront;
+      auto& mine = forward ? fwd : bwd;
+      auto& other = forward ? bwd : fwd;
+      int64_t depth = (forward ? fdepth : bdepth) + 1;
+      std::vector<NodeId> next_front;
+      std::optional<NodeId> meet;
+      int64_t best = std::numeric_limits<int64_t>::max();
+      for (NodeId n : front) {
+        for (const auto& e : graph_->Expand(n, forward ? dir : back_dir, rel.types)) {
+          if (!RelMatches(e.id, rel, env)) continue;
+          if (mine.count(e.other)) continue;
+          mine[e.other] = {n, e.id, depth};
+          next_front.push_back(e.other);
+          auto it = other.find(e.other);
+          if (it != other.end() && depth + it->second.depth < best) {
+            best = depth + it->second.depth;
+            meet = e.other;
+          }
+        }
+      }
+      (forward ? fdepth : bdepth) = depth;
+      front = std::move(next_front);
+      if (meet) {
+        if (best > max_hops) return false;
+        std::vector<NodeId> left{*meet};
+        std::vector<RelId> left_rels;
+        for (NodeId n = *meet; n != start;) {
+          const Link& l = fwd.at(n);
+          left_rels.push_back(l.rel);
+          left.push_back(l.node);
+          n = l.node;
+        }
+        path_nodes.assign(left.rbegin(), left.rend());
+        path_rels.assign(left_rels.rbegin(), left_rels.rend());
+        for (NodeId n = *meet; n != target;) {
+          const Link& l = bwd.at(n);
+          path_rels.push_back(l.rel);
+          path_nodes.push_back(l.node);
+          n = l.node;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // The distinct nodes reachable from `from` in min..max hops (min <= 1),
+  // breadth-first with a visited set. Any node other than `from` reachable
+  // by a walk is reachable by a trail no longer than the walk. `from` itself
+  // needs a cycle: a directed walk back contains one; undirected, a trail
+  // back is searched for explicitly.
+  void ReachDistinct(MatchState& st, const PatternStep& step, const RelPattern& rel, graph::Direction dir, NodeId from,
+                     int64_t min_hops, int64_t max_hops, const Env& env, const std::function<void(NodeId)>& emit) {
+    (void)step;
+    if (min_hops == 0) emit(from);
+    std::unordered_set<NodeId> visited{from};
+    std::vector<NodeId> frontier{from};
+    bool back_to_start = false;
+    for (int64_t depth = 0; depth < max_hops && !frontier.empty(); ++depth) {
+      std::vector<NodeId> next_frontier;
+      for (NodeId n : frontier)
+        for (const auto& e : graph_->Expand(n, dir, rel.types)) {
+          if (!RelMatches(e.id, rel, env)) continue;
+          if (e.other == from) back_to_start = true;
+          if (visited.insert(e.other).second) {
+            next_frontier.push_back(e.other);
+            emit(e.other);
+          }
+        }
+      frontier = std::move(next_frontier);
+    }
+    if (!back_to_start || min_hops == 0) return;
+    if (dir != graph::Direction::kBoth) {
+      emit(from);
+      return;
+    }
+    // Undirected: look for a trail from `from` back to itself.
+    std::vector<RelId> used;
+    std::function<bool(NodeId, int64_t)> dfs = [&](NodeId n, int64_t depth) {
+      if (depth >= max_hops) return false;
+      for (const auto& e : graph_->Expand(n, dir, rel.types)) {
+        if (std::find(used.begin(), used.end(), e.id) != used.end()) continue;
+        if (std::find(st.used_rels.begin(), st.used_rels.end(), e.id) != st.used_rels.end()) continue;
+        if (!RelMatches(e.id, rel, env)) continue;
+        if (e.other == from) return true;
+        used.push_back(e.id);
+        bool found = dfs(e.other, depth + 1);
+        used.pop_back();
+        if (found) return true;
+      }
+      return false;
+    };
+    if (dfs(from, 0)) emit(from);
+  }
+
   // shortestPath / allShortestPaths: breadth-first search from `start` with
   // a visited set; each reached node records its predecessors at the
   // shortest depth, and paths are rebuilt from those records.
@@ -395,6 +532,24 @@ class Executor {
     int64_t min_hops = rel.min_hops.value_or(1);
     int64_t max_hops = rel.var_length ? rel.max_hops.value_or(std::numeric_limits<int64_t>::max()) : 1;
     graph::Direction dir = StepDirection(rel, false);
+    if (target && *target != start && part.kind == PathKind::kShortest && min_hops <= 1) {
+      if (NodeMatches(*target, last, env)) {
+        std::vector<NodeId> pn;
+        std::vector<RelId> pr;
+        if (BidirectionalShortest(start, *target, dir, rel, max_hops, env, pn, pr)) {
+          int rel_slot = rel.variable.empty() ? -1 : layout.Find(rel.variable);
+          if (rel_slot >= 0) {
+            ValueList rl;
+            for (RelId r : pr) rl.push_back(Value(RelRef{r}));
+            row[rel_slot] = rel.var_length ? Value(std::move(rl)) : Value(RelRef{pr[0]});
+          }
+          FinishPart(st, step, row, pn, pr, next);
+          if (rel_slot >= 0) row[rel_slot] = Value();
+        }
+      }
+      if (first_slot >= 0 && !first_bound) row[first_slot] = Value();
+      return;
+    }
     struct Pred {
       NodeId from;
       RelId rel;
@@ -710,7 +865,7 @@ class Executor {
         values.reserve(items.size());
         for (const auto& it : items) values.push_back(it.expr ? Eval(*it.expr, env) : row[it.star_slot]);
         Out o;
-        if (!p.order_by.empty()) o.order_row = make_order_row(row, values);
+        if (!p.order_by.empty() || p.where) o.order_row = make_order_row(row, values);
         o.values = std::move(values);
         outs.push_back(std::move(o));
       }
@@ -748,7 +903,7 @@ class Executor {
         const Row& rep = members.empty() ? empty_row : *members[0];
         Env env{&layout, &rep, nullptr, &o.aggregates};
         for (const auto& it : items) o.values.push_back(it.expr ? Eval(*it.expr, env) : rep[it.star_slot]);
-        if (!p.order_by.empty()) o.order_row = make_order_row(rep, o.values);
+        if (!p.order_by.empty() || p.where) o.order_row = make_order_row(rep, o.values);
         outs.push_back(std::move(o));
       }
     }
@@ -793,7 +948,7 @@ class Executor {
     size_t window_end = skip + std::min(limit, outs.size());
     for (size_t i = skip; i < outs.size() && i < window_end; ++i) {
       if (p.where) {
-        Env env{&next, &outs[i].values};
+        Env env{&order_layout, &outs[i].order_row, nullptr, &outs[i].aggregates};
         Value ok = Eval(*p.where, env);
         if (!ok.is_bool() || !ok.as_bool()) continue;
       }
@@ -937,6 +1092,7 @@ class Executor {
       case Op::kGe: {
         auto c = Compare(a, b);
         if (!c) return Value();
+        if (*c == kUnordered) return Value(false);
         switch (op) {
           case Op::kLt: return Value(*c < 0);
           case Op::kGt: return Value(*c > 0);
@@ -1077,34 +1233,9 @@ class Executor {
   }
 
   Value EvalPatternPredicate(const Expr& e, const Env& env) {
-    // Existence of at least one match of the pattern under the current bindings.
-    PlanOp op;
-    op.kind = OpKind::kMatch;
-    PatternStep step;
-    step.part = e.pattern.get();
-    Layout layout = env.layout ? *env.layout : Layout();
-    Row row = env.row ? *env.row : Row();
-    for (size_t i = 0; i < e.pattern->nodes.size(); ++i) {
-      if (!e.pattern->nodes[i].variable.empty()) layout.Add(e.pattern->nodes[i].variable);
-      if (i < e.pattern->rels.size() && !e.pattern->rels[i].variable.empty()) layout.Add(e.pattern->rels[i].variable);
-    }
-    row.resize(layout.size());
-    const auto& first = e.pattern->nodes.front();
-    int slot = first.variable.empty() ? -1 : layout.Find(first.variable);
-    if (slot >= 0 && !row[slot].is_null()) step.anchor = AnchorKind::kBoundVariable;
-    else {
-      const auto& last = e.pattern->nodes.back();
-      int lslot = last.variable.empty() ? -1 : layout.Find(last.variable);
-      if (lslot >= 0 && !row[lslot].is_null()) {
-        step.reversed = true;
-        step.anchor = AnchorKind::kBoundVariable;
-      }
-    }
-    op.steps.push_back(step);
-    MatchState st{&op, &layout, {}};
     bool found = false;
     try {
-      MatchSteps(st, 0, row, [&](const Row&) {
+      MatchInline(*e.pattern, env, [&](const Layout&, const Row&) {
         found = true;
         throw Found{};
       });
@@ -1112,6 +1243,61 @@ class Executor {
     }
     return Value(found);
   }
+
+  Value EvalPatternComprehension(const Expr& e, const Env& env) {
+    ValueList out;
+    MatchInline(*e.pattern, env, [&](const Layout& layout, const Row& row) {
+      Env inner{&layout, &row, env.locals, env.aggregates};
+      if (e.args[0]) {
+        Value ok = Eval(*e.args[0], inner);
+        if (!ok.is_bool() || !ok.as_bool()) return;
+      }
+      out.push_back(Eval(*e.args[1], inner));
+    });
+    return Value(std::move(out));
+  }
+
+  // Matches a pattern inside an expression under the current bindings
+  // (locals included), calling `fn` for each match.
+  void MatchInline(const PatternPart& pattern, const Env& env, const std::function<void(const Layout&, const Row&)>& fn) {
+    PlanOp op;
+    op.kind = OpKind::kMatch;
+    PatternStep step;
+    step.part = &pattern;
+    Layout layout = env.layout ? *env.layout : Layout();
+    Row row = env.row ? *env.row : Row();
+    row.resize(layout.size());
+    if (env.locals)
+      for (const auto& [name, value] : *env.locals) {
+        int slot = layout.Add(name);
+        row.resize(layout.size());
+        row[slot] = value;
+      }
+    size_t bound_count = layout.size();
+    for (size_t i = 0; i < pattern.nodes.size(); ++i) {
+      if (!pattern.nodes[i].variable.empty()) layout.Add(pattern.nodes[i].variable);
+      if (i < pattern.rels.size() && !pattern.rels[i].variable.empty()) layout.Add(pattern.rels[i].variable);
+    }
+    if (!pattern.path_variable.empty()) layout.Add(pattern.path_variable);
+    row.resize(layout.size());
+    for (size_t i = bound_count; i < layout.size(); ++i) op.new_variables.push_back(layout.names()[i]);
+    const auto& first = pattern.nodes.front();
+    int slot = first.variable.empty() ? -1 : layout.Find(first.variable);
+    if (slot >= 0 && !row[slot].is_null()) {
+      step.anchor = AnchorKind::kBoundVariable;
+    } else {
+      const auto& last = pattern.nodes.back();
+      int lslot = last.variable.empty() ? -1 : layout.Find(last.variable);
+      if (lslot >= 0 && !row[lslot].is_null()) {
+        step.reversed = true;
+        step.anchor = AnchorKind::kBoundVariable;
+      }
+    }
+    op.steps.push_back(step);
+    MatchState st{&op, &layout, {}, PreboundSlots(layout, op)};
+    MatchSteps(st, 0, row, [&](const Row& r) { fn(layout, r); });
+  }
+
   struct Found {};
 
   Value GraphFunction(const std::string& name, const Expr& e, const std::vector<Value>& args) {
@@ -1125,14 +1311,15 @@ class Executor {
     }
     if (name == "labels") {
       if (a.is_null()) return Value();
-      if (!a.is_node()) bad();
+      if (!a.is_node()) throw QueryError("TypeError", "InvalidArgumentValue", "labels() needs a node, got a " + TypeName(a), e.span);
       ValueList out;
-      for (const auto& l : graph_->GetNode(a.as_node().id).labels) out.push_back(Value(l));
+      for (const auto& l : graph_->LabelsOf(a.as_node().id)) out.push_back(Value(l));
       return Value(std::move(out));
     }
     if (name == "type") {
       if (a.is_null()) return Value();
-      if (!a.is_rel()) bad();
+      if (!a.is_rel()) throw QueryError("TypeError", "InvalidArgumentValue", "type() needs a relationship, got a " + TypeName(a), e.span);
+      if (a.as_rel().type_code >= 0) return Value(graph_->TypeName(a.as_rel().type_code));
       return Value(graph_->GetRelationship(a.as_rel().id).type);
     }
     if (name == "properties") {
@@ -1232,7 +1419,7 @@ Value Executor::Eval(const Expr& e, const Env& env) {
       Value v = Eval(*e.args[0], env);
       if (v.is_null()) return Value();
       if (!v.is_node()) TypeFail("label check needs a node", e.span);
-      const auto& labels = graph_->GetNode(v.as_node().id).labels;
+      const auto& labels = graph_->LabelsOf(v.as_node().id);
       for (const auto& l : e.keys)
         if (!std::binary_search(labels.begin(), labels.end(), l)) return Value(false);
       return Value(true);
@@ -1280,6 +1467,7 @@ Value Executor::Eval(const Expr& e, const Env& env) {
     case ExprKind::kListComprehension:
     case ExprKind::kQuantifier: return EvalComprehension(e, env);
     case ExprKind::kPatternPredicate: return EvalPatternPredicate(e, env);
+    case ExprKind::kPatternComprehension: return EvalPatternComprehension(e, env);
   }
   return Value();
 }

@@ -70,7 +70,7 @@ std::optional<Value> CallScalarFunction(const std::string& name, const std::vect
   if (name == "range") {
     for (const auto& a : args) {
       if (a.is_null()) return Value();
-      if (!a.is_int()) TypeFail(name, a, span);
+      if (!a.is_int()) throw QueryError("ArgumentError", "InvalidArgumentType", "range() needs integers, got a " + TypeName(a), span);
     }
     int64_t start = arg(0).as_int(), end = arg(1).as_int(), step = args.size() > 2 ? arg(2).as_int() : 1;
     if (step == 0) throw QueryError("ArgumentError", "NumberOutOfRange", "range() step cannot be 0", span);

@@ -24,10 +24,25 @@ const graph::Relationship& StoreGraph::GetRelationship(RelId id) {
   return rels_.emplace(id, std::move(*rel)).first->second;
 }
 
+const std::vector<std::string>& StoreGraph::LabelsOf(NodeId id) {
+  auto it = nodes_.find(id);
+  if (it != nodes_.end()) return it->second.labels;
+  auto lit = labels_.find(id);
+  if (lit != labels_.end()) return lit->second;
+  return labels_.emplace(id, store_.LabelsOf(id)).first->second;
+}
+
+int32_t StoreGraph::TypeCode(const std::string& type) {
+  auto it = type_codes_.find(type);
+  if (it != type_codes_.end()) return it->second;
+  type_names_.push_back(type);
+  return type_codes_[type] = static_cast<int32_t>(type_names_.size() - 1);
+}
+
 std::vector<EdgeRef> StoreGraph::Expand(NodeId node, graph::Direction dir, const std::vector<std::string>& types) {
   std::vector<EdgeRef> out;
   auto add = [&](const std::vector<graph::Edge>& edges) {
-    for (const auto& e : edges) out.push_back({e.id, e.other, e.outgoing});
+    for (const auto& e : edges) out.push_back({e.id, e.other, e.outgoing, TypeCode(e.type)});
   };
   if (types.empty()) {
     add(store_.EdgesOf(node, dir));

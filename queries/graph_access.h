@@ -21,6 +21,7 @@ struct EdgeRef {
   RelId id = 0;
   NodeId other = 0;
   bool outgoing = true;  // true when the expanded node is the start
+  int32_t type_code = -1;  // see GraphAccess::TypeName
 };
 
 class GraphAccess {
@@ -30,6 +31,10 @@ class GraphAccess {
   // that creates or changes nodes.
   virtual const graph::Node& GetNode(NodeId id) = 0;
   virtual const graph::Relationship& GetRelationship(RelId id) = 0;
+  // Labels only (cheaper than GetNode when properties are not needed).
+  virtual const std::vector<std::string>& LabelsOf(NodeId id) = 0;
+  // The relationship type behind an EdgeRef::type_code.
+  virtual const std::string& TypeName(int32_t type_code) = 0;
   virtual std::vector<NodeId> AllNodes() = 0;
   virtual std::vector<NodeId> NodesWithLabel(const std::string& label) = 0;
   virtual std::vector<NodeId> NodesNamed(const std::string& name) = 0;
@@ -53,6 +58,8 @@ class StoreGraph : public GraphAccess {
   explicit StoreGraph(graph::Store& store) : store_(store) {}
   const graph::Node& GetNode(NodeId id) override;
   const graph::Relationship& GetRelationship(RelId id) override;
+  const std::vector<std::string>& LabelsOf(NodeId id) override;
+  const std::string& TypeName(int32_t type_code) override { return type_names_[static_cast<size_t>(type_code)]; }
   std::vector<NodeId> AllNodes() override { return store_.AllNodeIds(); }
   std::vector<NodeId> NodesWithLabel(const std::string& label) override { return store_.NodesWithLabel(label); }
   std::vector<NodeId> NodesNamed(const std::string& name) override { return store_.NodesNamed(name); }
@@ -69,6 +76,10 @@ class StoreGraph : public GraphAccess {
   graph::Store& store_;
   std::unordered_map<NodeId, graph::Node> nodes_;
   std::unordered_map<RelId, graph::Relationship> rels_;
+  std::unordered_map<NodeId, std::vector<std::string>> labels_;
+  std::vector<std::string> type_names_;
+  std::unordered_map<std::string, int32_t> type_codes_;
+  int32_t TypeCode(const std::string& type);
 };
 
 }  // namespace kg::queries

@@ -201,7 +201,7 @@ class Parser {
       ProjectionItem item;
       SourceSpan item_start = Peek().span;
       item.expr = ParseExpr();
-      item.text = Text(item.expr->span);
+      item.text = Text(SpanFrom(item_start));
       if (IsKeyword("AS")) {
         Next();
         if (!AtVariable()) Unexpected("a variable name");
@@ -768,6 +768,32 @@ class Parser {
   ExprPtr ParseListOrComprehension() {
     SourceSpan start = Next().span;  // [
     auto e = std::make_shared<Expr>();
+    if (IsSymbol("(") || (AtVariable() && IsSymbol("=", 1))) {
+      size_t saved = pos_;
+      try {
+        auto part = std::make_shared<PatternPart>();
+        PatternPart parsed = ParsePatternPart();
+        if (!parsed.rels.empty() && (IsKeyword("WHERE") || IsSymbol("|"))) {
+          *part = std::move(parsed);
+          e->kind = ExprKind::kPatternComprehension;
+          e->pattern = part;
+          ExprPtr where;
+          if (IsKeyword("WHERE")) {
+            Next();
+            where = ParseExpr();
+          }
+          ExpectSymbol("|");
+          e->args.push_back(where);
+          e->args.push_back(ParseExpr());
+          ExpectSymbol("]");
+          e->span = SpanFrom(start);
+          return e;
+        }
+        pos_ = saved;
+      } catch (const QueryError&) {
+        pos_ = saved;
+      }
+    }
     if (AtVariable() && IsKeyword("IN", 1)) {
       e->kind = ExprKind::kListComprehension;
       e->variable = Next().text;

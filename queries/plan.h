@@ -22,6 +22,10 @@ struct PatternStep {
   AnchorKind anchor = AnchorKind::kAllNodes;
   ast::ExprPtr anchor_name;   // kNameIndex: the expression giving the name
   std::string anchor_label;   // kLabelIndex
+  // Set when only the distinct end nodes of the pattern matter downstream
+  // (DISTINCT or count(DISTINCT ...) next): a variable-length hop is then a
+  // breadth-first reachability search that visits each node once.
+  bool distinct_ends = false;
 };
 
 enum class OpKind { kMatch, kOptionalMatch, kCreate, kUnwind, kProject };

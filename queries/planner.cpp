@@ -80,6 +80,38 @@ void BindPattern(const PatternPart& part, std::set<std::string>& bound, std::vec
   add(part.path_variable);
 }
 
+bool UsesOnlyDistinct(const Projection& p) {
+  if (p.distinct) return true;
+  bool any_aggregate = false;
+  for (const auto& item : p.items) {
+    const Expr& e = *item.expr;
+    if (e.kind == ExprKind::kFunction && e.distinct) {
+      any_aggregate = true;
+      continue;
+    }
+    if (ContainsAggregate(e)) return false;
+  }
+  return any_aggregate;
+}
+
+// A MATCH of one chain ending in an anonymous variable-length hop, no path
+// variable and no WHERE, followed by a projection that only needs distinct
+// rows: the hop can be a reachability search.
+void MarkDistinctEnds(SinglePlan& single) {
+  for (size_t i = 0; i + 1 < single.ops.size(); ++i) {
+    auto& op = single.ops[i];
+    const auto& next = single.ops[i + 1];
+    if (op.kind != OpKind::kMatch || op.steps.size() != 1 || op.clause->where) continue;
+    if (next.kind != OpKind::kProject || !UsesOnlyDistinct(next.clause->projection)) continue;
+    auto& step = op.steps[0];
+    const PatternPart& part = *step.part;
+    if (part.kind != PathKind::kNormal || !part.path_variable.empty() || part.rels.size() != 1) continue;
+    const RelPattern& rel = part.rels[0];
+    if (!rel.var_length || !rel.variable.empty() || rel.properties || rel.min_hops.value_or(1) > 1) continue;
+    step.distinct_ends = true;
+  }
+}
+
 }  // namespace
 
 Plan BuildPlan(std::shared_ptr<const ast::Query> query) {
@@ -150,6 +182,7 @@ Plan BuildPlan(std::shared_ptr<const ast::Query> query) {
       }
       single.ops.push_back(std::move(op));
     }
+    MarkDistinctEnds(single);
     plan.parts.push_back(std::move(single));
   }
   return plan;
@@ -174,6 +207,7 @@ std::string Plan::ToString() const {
             if (s.anchor == AnchorKind::kNameIndex) out += " name = " + ast::ToString(*s.anchor_name);
             if (s.part->kind == PathKind::kShortest) out += ", shortest path (BFS)";
             if (s.part->kind == PathKind::kAllShortest) out += ", all shortest paths (BFS)";
+            if (s.distinct_ends) out += ", distinct ends (BFS reachability)";
             out += "\n";
           }
           if (c.where) out += "  Filter " + ast::ToString(*c.where) + "\n";

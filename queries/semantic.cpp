@@ -28,6 +28,8 @@ const char* KindName(VarKind k) {
     case VarKind::kRelationshipList: return "a list of relationships";
     case VarKind::kPath: return "a path";
     case VarKind::kValue: return "a value";
+    case VarKind::kScalar: return "a value that is not a graph element";
+    case VarKind::kList: return "a list";
   }
   return "?";
 }
@@ -88,6 +90,9 @@ class Analyzer {
       return;
     }
     if (kind == VarKind::kPath) Fail("VariableAlreadyBound", "variable '" + name + "' is already bound", span);
+    if (it->second == VarKind::kList && kind == VarKind::kRelationshipList) return;
+    if (it->second == VarKind::kScalar || it->second == VarKind::kList)
+      Fail("VariableTypeConflict", "variable '" + name + "' is " + KindName(it->second) + ", not " + KindName(kind), span);
     if (it->second == VarKind::kValue && kind == VarKind::kNode) return;  // a node passed on as a value
     if (it->second == VarKind::kValue && (kind == VarKind::kRelationship || kind == VarKind::kRelationshipList)) return;
     if (it->second != kind)
@@ -161,6 +166,8 @@ class Analyzer {
         CheckPropertiesExpr(n.properties, scope, false);
         if (i < part.rels.size()) {
           const auto& r = part.rels[i];
+          if (!r.variable.empty() && scope.count(r.variable))
+            Fail("VariableAlreadyBound", "variable '" + r.variable + "' is already bound", r.variable_span);
           if (r.var_length) Fail("CreatingVarLength", "CREATE cannot create a variable-length relationship", r.span);
           if (r.types.size() != 1)
             Fail("NoSingleRelationshipType", "CREATE needs exactly one relationship type", r.span);
@@ -208,7 +215,7 @@ class Analyzer {
     Scope next;
     std::vector<std::string> columns;
     if (p.star) {
-      if (scope.empty()) Fail("NoVariablesInScope", "RETURN * needs variables in scope", p.star_span);
+      if (scope.empty() && !is_with) Fail("NoVariablesInScope", "RETURN * needs variables in scope", p.star_span);
       next = scope;
       for (const auto& [name, kind] : scope) columns.push_back(name);
     }
@@ -232,7 +239,7 @@ class Analyzer {
     for (const auto& item : p.items)
       if (ContainsAggregate(*item.expr)) CheckAggregationRefs(*item.expr, keys, "AmbiguousAggregationExpression");
     for (const auto& item : p.items) {
-      VarKind kind = VarKind::kValue;
+      VarKind kind = InferKind(*item.expr);
       if (item.expr->kind == ExprKind::kVariable) kind = scope.at(item.expr->name);
       next[item.ColumnName()] = kind;
     }
@@ -249,29 +256,68 @@ class Analyzer {
         std::set<std::string> order_keys = keys;
         for (const auto& item : p.items)
           if (!item.alias.empty() && !ContainsAggregate(*item.expr)) order_keys.insert(item.alias);
-        CheckExprAllowAggregate(*s.expr, order_scope);
+        CheckExprAllowAggregate(*s.expr, order_scope, p);
         CheckAggregationRefs(*s.expr, order_keys, "AmbiguousAggregationExpression");
       } else {
-        CheckExpr(*s.expr, order_scope, false);
+        CheckOrderExpr(*s.expr, order_scope, p);
       }
     }
     CheckSkipLimit(p.skip);
     CheckSkipLimit(p.limit);
     if (p.where) {
-      CheckExpr(*p.where, next, false);
+      CheckOrderExpr(*p.where, order_scope, p);
       if (ContainsAggregate(*p.where)) Fail("InvalidAggregation", "aggregation is not allowed in WHERE", p.where->span);
     }
     scope = std::move(next);
     return columns;
   }
 
-  void CheckExprAllowAggregate(const Expr& e, const Scope& scope) {
-    // Aggregate arguments may use the earlier scope; checked loosely.
-    if (e.kind == ExprKind::kCountStar || (e.kind == ExprKind::kFunction && IsAggregateFunction(Lower(e.name)))) return;
+  // ORDER BY may repeat a projected expression even when its variables are
+  // gone (after DISTINCT or aggregation).
+  void CheckOrderExpr(const Expr& e, const Scope& scope, const Projection& p) {
+    std::string text = ToString(e);
+    for (const auto& item : p.items)
+      if (ToString(*item.expr) == text) return;
+    if (e.kind == ExprKind::kVariable) {
+      CheckExpr(e, scope, false);
+      return;
+    }
+    if (e.kind == ExprKind::kListComprehension || e.kind == ExprKind::kQuantifier || e.kind == ExprKind::kPatternPredicate ||
+        e.kind == ExprKind::kPatternComprehension) {
+      CheckExpr(e, scope, false);
+      return;
+    }
+    if (e.kind == ExprKind::kFunction) CheckExpr(e, scope, false);
+    for (const auto& a : e.args)
+      if (a) CheckOrderExpr(*a, scope, p);
+  }
+
+  static VarKind InferKind(const Expr& e) {
+    if ((e.kind == ExprKind::kLiteral && !e.literal.is_null()) || e.kind == ExprKind::kMap) return VarKind::kScalar;
+    if (e.kind == ExprKind::kList) {
+      for (const auto& item : e.args)
+        if (InferKind(*item) != VarKind::kScalar) return VarKind::kList;
+      return VarKind::kScalar;
+    }
+    return VarKind::kValue;
+  }
+
+  // An aggregating ORDER BY item: parts equal to a projected expression are
+  // fine; other aggregates may only use the projected names.
+  void CheckExprAllowAggregate(const Expr& e, const Scope& scope, const Projection& p) {
+    std::string text = ToString(e);
+    for (const auto& item : p.items)
+      if (ToString(*item.expr) == text) return;
+    if (e.kind == ExprKind::kCountStar) return;
+    if (e.kind == ExprKind::kFunction && IsAggregateFunction(Lower(e.name))) {
+      for (const auto& a : e.args)
+        if (a) CheckExpr(*a, scope, false, true);
+      return;
+    }
     if (e.kind == ExprKind::kVariable && !scope.count(e.name))
       Fail("UndefinedVariable", "variable '" + e.name + "' is not defined", e.span);
     for (const auto& a : e.args)
-      if (a) CheckExprAllowAggregate(*a, scope);
+      if (a) CheckExprAllowAggregate(*a, scope, p);
   }
 
   void CheckSkipLimit(const ExprPtr& e) {
@@ -288,7 +334,6 @@ class Analyzer {
 
   static bool HasVariables(const Expr& e) {
     if (e.kind == ExprKind::kVariable || e.kind == ExprKind::kPatternPredicate) return true;
-    if (e.kind == ExprKind::kFunction && Lower(e.name) == "rand") return true;
     for (const auto& a : e.args)
       if (a && HasVariables(*a)) return true;
     return false;
@@ -322,6 +367,19 @@ class Analyzer {
         for (const auto& a : e.args)
           if (a) CheckExpr(*a, scope, allow_aggregate, inside_aggregate || agg);
         CheckLiteralArgumentTypes(e, name);
+        if (name == "size" && !e.args.empty() && e.args[0] && e.args[0]->kind == ExprKind::kPatternPredicate)
+          Fail("UnexpectedSyntax", "size() of a pattern is not allowed; use a pattern comprehension", e.args[0]->span);
+        if (!e.args.empty() && e.args[0] && e.args[0]->kind == ExprKind::kVariable) {
+          auto it2 = scope.find(e.args[0]->name);
+          if (it2 != scope.end()) {
+            VarKind k = it2->second;
+            bool bad = (name == "size" && k == VarKind::kPath) ||
+                       (name == "labels" && k != VarKind::kNode && k != VarKind::kValue) ||
+                       (name == "type" && k != VarKind::kRelationship && k != VarKind::kValue) ||
+                       (name == "length" && (k == VarKind::kNode || k == VarKind::kRelationship));
+            if (bad) Fail("InvalidArgumentType", name + "() cannot take " + KindName(k), e.args[0]->span);
+          }
+        }
         return;
       }
       case ExprKind::kListComprehension:
@@ -331,6 +389,19 @@ class Analyzer {
         inner[e.variable] = VarKind::kValue;
         for (size_t i = 1; i < e.args.size(); ++i)
           if (e.args[i]) CheckExpr(*e.args[i], inner, false, inside_aggregate);
+        return;
+      }
+      case ExprKind::kPatternComprehension: {
+        Scope inner = scope;
+        for (size_t i = 0; i < e.pattern->nodes.size(); ++i) {
+          const auto& n = e.pattern->nodes[i];
+          if (!n.variable.empty()) inner.emplace(n.variable, VarKind::kNode);
+          if (i < e.pattern->rels.size() && !e.pattern->rels[i].variable.empty())
+            inner.emplace(e.pattern->rels[i].variable, e.pattern->rels[i].var_length ? VarKind::kRelationshipList : VarKind::kRelationship);
+        }
+        if (!e.pattern->path_variable.empty()) inner.emplace(e.pattern->path_variable, VarKind::kPath);
+        if (e.args[0]) CheckExpr(*e.args[0], inner, false);
+        CheckExpr(*e.args[1], inner, false);
         return;
       }
       case ExprKind::kPatternPredicate: {
@@ -364,6 +435,20 @@ class Analyzer {
       default:
         for (const auto& a : e.args)
           if (a) CheckExpr(*a, scope, allow_aggregate, inside_aggregate);
+        if (e.kind == ExprKind::kBinary && e.op == Op::kIn) {
+          const Expr& list = *e.args[1];
+          if ((list.kind == ExprKind::kLiteral && !list.literal.is_null()) || list.kind == ExprKind::kMap)
+            Fail("InvalidArgumentType", "IN needs a list", list.span);
+        }
+        if ((e.kind == ExprKind::kBinary && (e.op == Op::kAnd || e.op == Op::kOr || e.op == Op::kXor)) ||
+            (e.kind == ExprKind::kUnary && e.op == Op::kNot)) {
+          for (const auto& a : e.args) {
+            bool boolean_literal = a->kind == ExprKind::kLiteral && (a->literal.is_bool() || a->literal.is_null());
+            bool never_boolean = a->kind == ExprKind::kList || a->kind == ExprKind::kMap;
+            if ((InferKind(*a) == VarKind::kScalar || never_boolean) && !boolean_literal)
+              Fail("InvalidArgumentType", "a boolean operator needs boolean operands", a->span);
+          }
+        }
         return;
     }
   }

@@ -11,7 +11,10 @@
 
 namespace kg::queries {
 
-enum class VarKind { kNode, kRelationship, kRelationshipList, kPath, kValue };
+// kValue: any value (could hold a node); kScalar: a value known not to be a
+// node, relationship or path (from a literal, list or map expression).
+// kList: a list literal (may hold relationships, never is a node).
+enum class VarKind { kNode, kRelationship, kRelationshipList, kPath, kValue, kScalar, kList };
 
 // Throws QueryError(SyntaxError, <TCK detail>) at the first problem found.
 void Analyze(const ast::Query& query);

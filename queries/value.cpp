@@ -145,7 +145,7 @@ std::optional<int> Compare(const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return std::nullopt;
   if (a.is_number() && b.is_number()) {
     if ((a.is_float() && std::isnan(a.as_float())) || (b.is_float() && std::isnan(b.as_float())))
-      return std::nullopt;
+      return kUnordered;
     return CompareNumbers(a, b);
   }
   if (a.v.index() != b.v.index()) return std::nullopt;

@@ -20,7 +20,8 @@ struct NodeRef {
 };
 struct RelRef {
   int64_t id = 0;
-  bool operator==(const RelRef&) const = default;
+  int32_t type_code = -1;  // GraphAccess::TypeName(type_code) when >= 0; a cache, not identity
+  bool operator==(const RelRef& o) const { return id == o.id; }
 };
 // A path: nodes[0] -rels[0]- nodes[1] ... ; nodes.size() == rels.size() + 1.
 struct PathValue {
@@ -87,6 +88,8 @@ std::optional<graph::Value> ToGraphValue(const Value& value);
 std::optional<bool> Equals(const Value& a, const Value& b);
 // Three-valued ordering comparison (<): returns nullopt when a and b are not
 // comparable (different types, nulls, NaN involved); else the sign of a-b.
+// kUnordered (NaN involved): every ordering comparison is false.
+inline constexpr int kUnordered = 2;
 std::optional<int> Compare(const Value& a, const Value& b);
 // The total order used by ORDER BY, DISTINCT and grouping: negative, 0, positive.
 int OrderCompare(const Value& a, const Value& b);

@@ -85,6 +85,9 @@ int RunQuery(const GlobalOptions& global, const QueryOptions& opt) {
     auto params = ParseParams(opt.params);
     auto mode = opt.write ? graph::Store::Mode::kReadWrite : graph::Store::Mode::kReadOnly;
     auto store = OpenStore(global, mode);
+    // A larger page cache and memory-mapped reads for traversals.
+    store->db().Exec("PRAGMA cache_size=-65536");
+    store->db().Exec("PRAGMA mmap_size=1073741824");
     queries::Engine engine(*store);
     if (opt.explain) {
       std::cout << engine.Explain(text);
@@ -98,6 +101,9 @@ int RunQuery(const GlobalOptions& global, const QueryOptions& opt) {
       txn.Commit();
       std::cout << out;
     } else {
+      // One read transaction for the whole query: SQLite takes its shared
+      // lock once instead of once per statement.
+      graph::Transaction read_txn(store->db(), false);
       result = engine.Run(text, params, false);
       std::cout << queries::FormatResult(result, engine.graph(), format);
     }
@@ -283,7 +289,8 @@ void RegisterQueryCommands(CLI::App& app, const GlobalOptions& global, Action& a
       "query", "Run a query (a subset of the openCypher query language, tested against the openCypher TCK)");
   cmd->add_option("query", opt->text, "The query text, or - for standard input");
   cmd->add_option("-f,--file", opt->file, "Read the query from FILE");
-  cmd->add_option("--param", opt->params, "Parameter NAME=VALUE (VALUE is a literal: 1, 'text', [1,2], {k: 1})");
+  cmd->add_option("--param", opt->params, "Parameter NAME=VALUE (VALUE is a literal: 1, 'text', [1,2], {k: 1})")
+      ->allow_extra_args(false);
   cmd->add_option("--format", opt->format, "Output format: table, csv, json or tck");
   cmd->add_flag("--write", opt->write, "Allow CREATE (creates the database if missing)");
   cmd->add_flag("--explain", opt->explain, "Print the plan instead of running the query");

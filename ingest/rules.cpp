@@ -83,6 +83,11 @@ bool ExpandPattern(const std::string& src, std::string& out, std::vector<Slot>& 
       i = close;
       continue;
     }
+    if (inner == "det") {
+      out += R"((?:(?:le|la|les|un|une|des|du|son|sa|ses|leur|leurs|ce|cette|the|a|an|its|their|this) |l'|d')?)";
+      i = close;
+      continue;
+    }
     if (inner == "any") {
       out += R"([^.;!?]{0,160}?)";
       i = close;

@@ -13,9 +13,7 @@
 
 #include "ingest/types.h"
 
-namespace re2 {
-class RE2;
-}
+#include <re2/re2.h>
 
 namespace kg::ingest {
 

@@ -76,6 +76,8 @@ std::vector<Sentence> SplitSentences(std::string_view t, const Lexicon& lex) {
         in_straight = false;
         closes_quote = true;
         ++j;
+      } else if (t[j] == ' ' && t.compare(j + 1, 2, "\xC2\xBB") == 0) {
+        ++j;  // "partons. »": French spacing before the closing guillemet
       } else if (t.compare(j, 2, "\xC2\xBB") == 0) {
         if (guillemets > 0) --guillemets;
         closes_quote = true;

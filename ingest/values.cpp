@@ -112,7 +112,7 @@ std::string CurrencyCode(std::string_view word) {
 std::string ParseDate(std::string_view text) {
   static const RE2 dmy(std::string(R"((?i)\b(1er|\d{1,2})\s+)") + kMonthAlt + R"(\s+(\d{4})\b)", Opts());
   static const RE2 mdy(std::string(R"((?i)\b)") + kMonthAlt + R"(\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b)", Opts());
-  static const RE2 iso(R"(\b(\d{4})-(\d{2})-(\d{2})\b)", Opts());
+  static const RE2 iso(R"((\d{4})-(\d{2})-(\d{2}))", Opts());
   std::string a, b, c;
   if (RE2::PartialMatch(text, dmy, &a, &b, &c))
     return Iso(std::stoi(c), MonthNumber(b), a == "1er" ? 1 : std::stoi(a));

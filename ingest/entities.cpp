@@ -452,6 +452,12 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vect
     for (const auto& m : out)
       if (m.begin == k && m.source != MentionSource::kDemonym) before_name = true;
     if (before_name) continue;
+    // "the maker of X", "la société d'investissement": a description, not a
+    // reference back.
+    std::string_view next = text.substr(e, std::min<size_t>(5, s.end - e));
+    if (next.rfind(" of ", 0) == 0 || next.rfind(" de ", 0) == 0 || next.rfind(" d'", 0) == 0 ||
+        next.rfind(" du ", 0) == 0 || next.rfind(" des ", 0) == 0)
+      continue;
     const HeadNoun* head = FindHead(g[1]);
     if (!head) continue;
     Mention a;

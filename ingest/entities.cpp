@@ -59,6 +59,7 @@ bool Overlaps(const std::vector<Mention>& ms, size_t b, size_t e) {
 RE2::Options Opts() {
   RE2::Options o;
   o.set_log_errors(false);
+  o.set_max_mem(64 << 20);
   return o;
 }
 
@@ -66,6 +67,11 @@ RE2::Options Opts() {
 
 Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   std::vector<std::string> heads, anaphors;
+  for (const auto& h : lex_.heads)
+    for (const auto& t : Tokenize(h.text)) cue_words_.insert(t.folded);
+  for (const char* w : {"nom", "baptise", "baptisee", "nomme", "nommee", "appele", "appelee", "denomme",
+                        "surnomme", "intitule", "called", "named", "dubbed", "known"})
+    cue_words_.insert(w);
   for (const auto& h : lex_.heads) {
     heads.push_back(RE2::QuoteMeta(h.text));
     if (h.anaphor) anaphors.push_back(RE2::QuoteMeta(h.text));
@@ -359,6 +365,18 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s,
   for (auto& m : out) {
     if (m.source == MentionSource::kDemonym || m.nested || m.type == "Country" || !IsEntityType(m.type)) continue;
     size_t from = s.begin;
+    // Cheap test first: a descriptor needs a head noun or a naming word among
+    // the few words before the name.
+    {
+      size_t lo = m.begin > s.begin + 160 ? m.begin - 160 : s.begin;
+      while (lo > s.begin && (static_cast<unsigned char>(text[lo]) & 0xC0) == 0x80) --lo;
+      auto before = Tokenize(text.substr(lo, m.begin - lo), lo);
+      bool cue = false;
+      for (size_t k = before.size(); k > 0 && k + 14 > before.size(); --k)
+        if (cue_words_.count(before[k - 1].folded)) cue = true;
+      if (!cue) continue;
+      from = lo;
+    }
     while (from < m.begin) {
       std::string_view prefix = text.substr(from, m.begin - from);
       re2::StringPiece g[3];

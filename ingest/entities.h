@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "ingest/lexicon.h"
@@ -45,6 +46,7 @@ class Recognizer {
   void AddAnaphors(std::string_view text, const Sentence& s, std::vector<Mention>& m) const;
 
   const Lexicon& lex_;
+  std::unordered_set<std::string> cue_words_;  // folded words of heads and naming verbs
   std::unique_ptr<re2::RE2> descriptor_, anaphor_, connector_;
 };
 

@@ -79,7 +79,7 @@ bool ExpandPattern(const std::string& src, std::string& out, std::vector<Slot>& 
       continue;
     }
     if (inner == "gap") {
-      out += R"([^\x01.;!?]{0,60}?)";
+      out += R"([^\x01.;!?]*?)";
       i = close;
       continue;
     }
@@ -89,7 +89,7 @@ bool ExpandPattern(const std::string& src, std::string& out, std::vector<Slot>& 
       continue;
     }
     if (inner == "any") {
-      out += R"([^.;!?]{0,160}?)";
+      out += R"([^.;!?]*?)";
       i = close;
       continue;
     }
@@ -312,6 +312,7 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
       }
       RE2::Options o;
       o.set_log_errors(false);
+      o.set_max_mem(64 << 20);
       o.set_case_sensitive(false);
       auto re = std::make_unique<RE2>(expanded, o);
       if (!re->ok()) {
@@ -445,9 +446,33 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
       *explain_views += (v == 0 ? "    full:      " : "    collapsed: ") + shown + "\n";
     }
   }
-  for (const auto& rp : rules_) {
-    const Rule& r = *rp;
+  // Types present in the sentence: a rule none of whose emits can find both
+  // endpoints is skipped without running its pattern.
+  std::vector<std::string> present;
+  for (const auto& m : mentions)
+    if (Usable(m) && std::find(present.begin(), present.end(), m.type) == present.end()) present.push_back(m.type);
+  auto slot_possible = [&](const Rule& r, const std::string& end) {
+    if (end.empty() || end[0] == '@') return true;
+    for (const auto& sl : r.slots) {
+      if (sl.name != end) continue;
+      for (const auto& t : sl.types) {
+        if (t == "Entity") {
+          for (auto* k : kEntityTypes)
+            if (std::find(present.begin(), present.end(), k) != present.end()) return true;
+        } else if (std::find(present.begin(), present.end(), t) != present.end()) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return true;  // a new_ group
+  };
+  for (size_t ri = 0; ri < rules_.size(); ++ri) {
+    const Rule& r = *rules_[ri];
     if (!r.re || (!r.lang.empty() && r.lang != lang)) continue;
+    bool possible = false;
+    for (const auto& e : r.emits) possible |= slot_possible(r, e.src) && slot_possible(r, e.dst);
+    if (!possible) continue;
     int ngroups = r.re->NumberOfCapturingGroups() + 1;
     std::vector<re2::StringPiece> groups(static_cast<size_t>(ngroups));
     for (int v = 0; v < 2; ++v) {

@@ -56,6 +56,7 @@ std::string Iso(int y, int m, int d) {
 RE2::Options Opts() {
   RE2::Options o;
   o.set_log_errors(false);
+  o.set_max_mem(64 << 20);
   o.set_case_sensitive(false);
   return o;
 }

@@ -1,2 +1,332 @@
-// Ingest pipeline (being built).
+// The pipeline runs the stages sentence by sentence, because resolution and
+// rules look back at earlier sentences (anaphora, focus, currency context).
 #include "ingest/pipeline.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "graph/normalize.h"
+#include "ingest/entities.h"
+#include "ingest/quotes.h"
+#include "ingest/resolve.h"
+#include "ingest/sentences.h"
+#include "ingest/text.h"
+#include "ingest/values.h"
+
+#ifndef KG_CORPUS_DIR
+#define KG_CORPUS_DIR "corpus"
+#endif
+
+namespace kg::ingest {
+
+namespace {
+
+std::vector<std::string> RuleFiles(const std::string& corpus_dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  fs::path dir = fs::path(corpus_dir) / "rules";
+  if (fs::exists(dir))
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().extension() == ".rules") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+bool Symmetric(const std::string& t) { return t == "COMPETES_WITH" || t == "PARTNER_OF"; }
+
+}  // namespace
+
+std::string Pipeline::DefaultCorpusDir() {
+  const char* env = std::getenv("KG_CORPUS");
+  if (env && *env) return env;
+  return KG_CORPUS_DIR;
+}
+
+Pipeline::Pipeline(const std::string& corpus_dir)
+    : lexicon_(Lexicon::Load(corpus_dir)), rules_(RuleSet::Load(RuleFiles(corpus_dir))) {
+  cleaner_ = std::make_unique<TextCleaner>(lexicon_);
+  values_ = std::make_unique<ValueFinder>();
+  recognizer_ = std::make_unique<Recognizer>(lexicon_);
+  quotes_ = std::make_unique<QuoteAttributor>(lexicon_);
+}
+
+Pipeline::~Pipeline() = default;
+
+std::string Pipeline::DetectLanguage(std::string_view text) const {
+  auto toks = Tokenize(text.substr(0, 8000));
+  int fr = 0, en = 0;
+  for (const auto& t : toks) {
+    if (lexicon_.stop_fr.count(t.folded)) ++fr;
+    if (lexicon_.stop_en.count(t.folded)) ++en;
+  }
+  return en > fr ? "en" : "fr";
+}
+
+Extraction Pipeline::Extract(std::string_view raw, Format format, const DocOptions& o) const {
+  Document doc = cleaner_->Clean(raw, format, o.max_bytes);
+  if (o.title) doc.title = o.title;
+  if (o.url) doc.url = o.url;
+  if (o.date) {
+    std::string d = ParseDate(*o.date);
+    doc.published = d.empty() ? *o.date : d;
+  }
+  if (o.path) doc.path = o.path;
+  doc.lang = o.lang == "auto" || o.lang.empty() ? DetectLanguage(doc.text) : o.lang;
+  return ExtractDocument(std::move(doc));
+}
+
+Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* given) const {
+  Extraction ex;
+  ex.doc = std::move(doc);
+  if (!ex.doc.lang) ex.doc.lang = DetectLanguage(ex.doc.text);
+  const std::string lang = *ex.doc.lang;
+  const std::string& text = ex.doc.text;
+  ex.sentences = SplitSentences(text, lexicon_);
+  Resolver resolver(ex);
+  ValueContext vctx;
+  std::map<std::string, size_t> rel_index;
+
+  for (size_t si = 0; si < ex.sentences.size(); ++si) {
+    const Sentence& s = ex.sentences[si];
+    auto vals = values_->Find(text, s, lang, vctx);
+    auto ents = recognizer_->Find(text, s, vals, given);
+    std::vector<Mention> all = std::move(vals);
+    for (auto& m : ents) all.push_back(std::move(m));
+    std::stable_sort(all.begin(), all.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
+    ex.mentions.push_back(std::move(all));
+    resolver.ResolveSentence(si);
+
+    auto matches = rules_.Apply(text, s, ex.mentions[si], lang);
+    for (const auto& match : matches) {
+      const Rule& r = *match.rule;
+      // Entities the rule itself names ("le décret de Joe Biden").
+      std::map<std::string, int> created;
+      for (const auto& [group, type] : r.new_entities) {
+        auto it = match.new_spans.find(group);
+        if (it == match.new_spans.end()) continue;
+        Mention m;
+        m.begin = it->second.first;
+        m.end = it->second.second;
+        while (m.end > m.begin && (text[m.end - 1] == ' ' || text[m.end - 1] == ',')) --m.end;
+        if (m.end <= m.begin) continue;
+        m.outer_begin = m.begin;
+        m.type = type;
+        m.source = MentionSource::kDiscovered;
+        m.surface = text.substr(m.begin, m.end - m.begin);
+        // Leading articles are not part of the name.
+        std::string name = m.surface;
+        for (const char* det : {"le ", "la ", "les ", "l'", "du ", "de la ", "de l'", "des ", "un ", "une ", "the ", "a ", "an "}) {
+          std::string d(det);
+          if (name.size() > d.size() && graph::NormalizeName(name.substr(0, d.size())) + (d.back() == ' ' ? " " : "") ==
+                                            graph::NormalizeName(d) + (d.back() == ' ' ? " " : "")) {
+            name = name.substr(d.size());
+            break;
+          }
+        }
+        m.canonical = name;
+        m.signal = "rule:" + r.id;
+        // Reuse a mention already covering the span.
+        int found = -1;
+        for (const auto& o : ex.mentions[si])
+          if (o.entity >= 0 && o.type == type && o.begin <= m.begin && o.end >= m.end) found = o.entity;
+        if (found < 0) {
+          resolver.Resolve(m, si);
+          found = m.entity;
+          ex.mentions[si].push_back(m);
+        }
+        created[group.substr(group.find('_', 4) + 1)] = found;
+      }
+      auto endpoints = [&](const std::string& name, int exclude) {
+        std::vector<int> out;
+        if (!name.empty() && name[0] == '@') {
+          int f = resolver.Focus(name.substr(1), si, match.begin, exclude);
+          if (f >= 0) out.push_back(f);
+          return out;
+        }
+        auto c = created.find(name);
+        if (c != created.end()) {
+          if (c->second >= 0) out.push_back(c->second);
+          return out;
+        }
+        auto it = match.slots.find(name);
+        if (it == match.slots.end()) return out;
+        for (int idx : it->second) {
+          int e = ex.mentions[si][static_cast<size_t>(idx)].entity;
+          if (e >= 0) out.push_back(e);
+        }
+        return out;
+      };
+      for (const auto& emit : r.emits) {
+        auto dsts = endpoints(emit.dst, -1);
+        int excl = dsts.size() == 1 ? dsts[0] : -1;
+        auto srcs = endpoints(emit.src, excl);
+        if (srcs.empty() || dsts.empty()) continue;
+        graph::Properties props;
+        for (const auto& [key, val] : emit.props) {
+          auto it = match.slots.find(val);
+          if (it == match.slots.end() || it->second.empty()) {
+            if (r.slots.end() == std::find_if(r.slots.begin(), r.slots.end(), [&](const Slot& sl) { return sl.name == val; }))
+              props[key] = val;  // a literal
+            continue;
+          }
+          const Mention& v = ex.mentions[si][static_cast<size_t>(it->second[0])];
+          if (v.type == "Money") {
+            if (v.currency == "USD") props[key + "_usd"] = v.amount;
+            props[key] = v.amount;
+            props["currency"] = v.currency;
+            if (!v.period.empty()) props["period"] = v.period;
+          } else if (v.type == "Date") {
+            props[key] = v.iso_date;
+          } else if (v.type == "Number") {
+            if (std::floor(v.amount) == v.amount && std::abs(v.amount) < 9e15)
+              props[key] = static_cast<int64_t>(v.amount);
+            else
+              props[key] = v.amount;
+          } else if (v.entity >= 0) {
+            props[key] = ex.entities[v.entity].name;
+          }
+        }
+        for (int a : srcs) {
+          for (int b : dsts) {
+            if (a == b) continue;
+            int x = a, y = b;
+            if (Symmetric(emit.type) && x > y) std::swap(x, y);
+            std::string key = emit.type + "\t" + std::to_string(x) + "\t" + std::to_string(y);
+            auto it = rel_index.find(key);
+            if (it != rel_index.end()) {
+              auto& old = ex.relations[it->second].props;
+              for (const auto& [k, v] : props) old.emplace(k, v);
+              continue;
+            }
+            RelationRecord rec;
+            rec.src = a;
+            rec.dst = b;
+            rec.type = emit.type;
+            rec.props = props;
+            rec.rule = r.id;
+            rec.sentence = si;
+            rec.span_begin = match.begin;
+            rec.span_end = match.end;
+            rel_index.emplace(key, ex.relations.size());
+            ex.relations.push_back(std::move(rec));
+          }
+        }
+      }
+    }
+    auto qs = quotes_->Attribute(text, s, si, ex.mentions[si],
+                                 [&](size_t pos) { return resolver.Focus("Person", si, pos); });
+    for (auto& q : qs) ex.quotes.push_back(std::move(q));
+  }
+
+  // A product named after its maker ("Nvidia H800") is developed by it.
+  for (size_t p = 0; p < ex.entities.size(); ++p) {
+    const auto& prod = ex.entities[p];
+    if (prod.type != "Product" || !prod.strong) continue;
+    auto ptoks = Tokenize(prod.name);
+    for (size_t o = 0; o < ex.entities.size(); ++o) {
+      const auto& org = ex.entities[o];
+      if (org.type != "Organization") continue;
+      auto otoks = Tokenize(org.name);
+      if (otoks.empty() || otoks.size() >= ptoks.size()) continue;
+      bool prefix = true;
+      for (size_t k = 0; k < otoks.size(); ++k) prefix &= otoks[k].folded == ptoks[k].folded;
+      if (!prefix) continue;
+      std::string key = "DEVELOPS\t" + std::to_string(o) + "\t" + std::to_string(p);
+      if (rel_index.count(key)) continue;
+      RelationRecord rec;
+      rec.src = static_cast<int>(o);
+      rec.dst = static_cast<int>(p);
+      rec.type = "DEVELOPS";
+      rec.rule = "name.maker-prefix";
+      rec.sentence = prod.first_sentence;
+      rec.span_begin = prod.first_begin;
+      rec.span_end = prod.first_end;
+      rel_index.emplace(key, ex.relations.size());
+      ex.relations.push_back(rec);
+    }
+  }
+  // Entities that take part in a fact become nodes.
+  for (const auto& r : ex.relations) {
+    ex.entities[r.src].strong = true;
+    ex.entities[r.dst].strong = true;
+  }
+  for (const auto& q : ex.quotes) {
+    if (q.speaker >= 0) ex.entities[q.speaker].strong = true;
+    for (int a : q.about) ex.entities[a].strong = true;
+  }
+  return ex;
+}
+
+std::string Pipeline::Explain(const Extraction& ex, bool views) const {
+  std::ostringstream out;
+  const std::string& text = ex.doc.text;
+  out << "article: " << ex.doc.title.value_or("(untitled)") << "  lang=" << ex.doc.lang.value_or("?");
+  if (ex.doc.author) out << "  author=" << *ex.doc.author;
+  if (ex.doc.published) out << "  date=" << *ex.doc.published;
+  out << "\n";
+  for (size_t si = 0; si < ex.sentences.size(); ++si) {
+    const auto& s = ex.sentences[si];
+    std::string shown;
+    size_t pos = s.begin;
+    std::vector<const Mention*> ms;
+    for (const auto& m : ex.mentions[si]) ms.push_back(&m);
+    std::sort(ms.begin(), ms.end(), [](const Mention* a, const Mention* b) { return a->begin < b->begin; });
+    for (const Mention* m : ms) {
+      if (m->begin < pos) continue;
+      shown += text.substr(pos, m->begin - pos);
+      shown += "[" + text.substr(m->begin, m->end - m->begin) + "|" + m->type;
+      if (m->entity >= 0 && ex.entities[m->entity].name != m->surface) shown += "=" + ex.entities[m->entity].name;
+      if (m->type == "Money") {
+        std::ostringstream v;
+        v.precision(15);
+        v << m->amount << " " << m->currency << (m->currency_inferred ? "?" : "");
+        shown += "=" + v.str();
+      }
+      if (m->type == "Date") shown += "=" + m->iso_date;
+      shown += "]";
+      pos = m->end;
+    }
+    shown += text.substr(pos, s.end - pos);
+    out << "[" << si << "] " << shown << "\n";
+    if (views) {
+      std::string v;
+      rules_.Apply(text, s, ex.mentions[si], ex.doc.lang.value_or("fr"), &v);
+      out << v;
+    }
+    for (const auto& r : ex.relations) {
+      if (r.sentence != si) continue;
+      out << "    " << ex.entities[r.src].name << " -[" << r.type << "]-> " << ex.entities[r.dst].name;
+      if (!r.props.empty()) {
+        out << " {";
+        bool first = true;
+        for (const auto& [k, v] : r.props) {
+          out << (first ? "" : ", ") << k << ": ";
+          if (v.is_string()) out << v.as_string();
+          else if (v.is_float()) out << std::to_string(v.as_float());
+          else if (v.is_int()) out << v.as_int();
+          first = false;
+        }
+        out << "}";
+      }
+      out << "  (rule " << r.rule << ")\n";
+    }
+    for (const auto& q : ex.quotes) {
+      if (q.sentence != si) continue;
+      out << "    quote \"" << q.text.substr(0, 80) << (q.text.size() > 80 ? "..." : "") << "\" SAID by "
+          << (q.speaker >= 0 ? ex.entities[q.speaker].name : "?");
+      for (int a : q.about) out << "; ABOUT " << ex.entities[a].name;
+      out << "  (rule " << q.rule << ")\n";
+    }
+  }
+  out << "entities:\n";
+  for (const auto& e : ex.entities)
+    if (e.strong) out << "  " << e.type << " " << e.name << "\n";
+  return out.str();
+}
+
+}  // namespace kg::ingest

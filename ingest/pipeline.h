@@ -1,5 +1,67 @@
-// Ingest pipeline front door: text -> sentences -> entities -> relations and
-// quotes -> store. (Being built.)
+// Ingest pipeline front door: raw article -> text -> sentences -> values and
+// entities -> resolution -> relation rules and quotes -> Extraction, which
+// GraphWriter (ingest/store_writer.h) stores. Load once, extract many: every
+// pattern and lexicon is compiled in the constructor. Extract() is const and
+// keeps no state between documents.
 #pragma once
 
-namespace kg::ingest {}
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ingest/lexicon.h"
+#include "ingest/rules.h"
+#include "ingest/store_writer.h"
+#include "ingest/types.h"
+
+namespace kg::ingest {
+
+class TextCleaner;
+class ValueFinder;
+class Recognizer;
+class QuoteAttributor;
+
+struct DocOptions {
+  std::string lang = "auto";  // fr, en or auto
+  std::optional<std::string> title, url, date, path;
+  size_t max_bytes = 16u << 20;
+};
+
+class Pipeline {
+ public:
+  // Loads <corpus_dir>/gazetteers, lexicon and rules. Throws RuleError.
+  explicit Pipeline(const std::string& corpus_dir);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Throws IngestError for bad input (empty, binary, invalid UTF-8, too large).
+  Extraction Extract(std::string_view raw, Format format, const DocOptions& options) const;
+  // Runs the stages after cleaning on `doc`. `given` (rule examples) replaces
+  // the lexicon lookup with marked mentions.
+  Extraction ExtractDocument(Document doc, const std::vector<Mention>* given = nullptr) const;
+
+  // Sentence by sentence: the text with [entities], then each relation and
+  // quote with the rule that produced it.
+  std::string Explain(const Extraction& ex, bool views = false) const;
+
+  const Lexicon& lexicon() const { return lexicon_; }
+  const RuleSet& rules() const { return rules_; }
+
+  // $KG_CORPUS, else the corpus/ directory of the source tree kg was built from.
+  static std::string DefaultCorpusDir();
+  // "fr" or "en" from function words.
+  std::string DetectLanguage(std::string_view text) const;
+
+ private:
+  Lexicon lexicon_;
+  RuleSet rules_;
+  std::unique_ptr<TextCleaner> cleaner_;
+  std::unique_ptr<ValueFinder> values_;
+  std::unique_ptr<Recognizer> recognizer_;
+  std::unique_ptr<QuoteAttributor> quotes_;
+};
+
+}  // namespace kg::ingest

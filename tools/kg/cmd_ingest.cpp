@@ -1,22 +1,172 @@
-// `kg ingest`: read articles and add their facts to the graph.
-// Placeholder until the ingest pipeline lands: it says so and fails cleanly.
+// `kg ingest PATH...`: read articles (files, directories, or - for stdin),
+// extract entities, relations, amounts, dates and quotes, and add them to the
+// graph, one transaction per article. A bad file is reported and skipped.
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
+#include <unistd.h>
 
+#include "ingest/pipeline.h"
+#include "ingest/text.h"
 #include "tools/kg/cli.h"
 
 namespace kg::cli {
 
+namespace {
+
+namespace fs = std::filesystem;
+
+struct IngestArgs {
+  std::vector<std::string> paths;
+  std::string lang = "auto";
+  std::string title, url, date, corpus;
+  bool dry_run = false, explain = false, views = false;
+  double max_mb = 16;
+};
+
+bool Ingestible(const fs::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  return ext == ".txt" || ext == ".md" || ext == ".markdown" || ext == ".html" || ext == ".htm";
+}
+
+// Expands directories (recursively, sorted); keeps files and "-" as given.
+std::vector<std::string> Expand(const std::vector<std::string>& paths, std::vector<std::string>& missing) {
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    if (p == "-") {
+      out.push_back(p);
+      continue;
+    }
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> files;
+      for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
+           it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec) break;
+        if (it->is_regular_file(ec) && Ingestible(it->path())) files.push_back(it->path().string());
+      }
+      std::sort(files.begin(), files.end());
+      out.insert(out.end(), files.begin(), files.end());
+    } else if (fs::exists(p, ec)) {
+      out.push_back(p);
+    } else {
+      missing.push_back(p);
+    }
+  }
+  return out;
+}
+
+std::string ReadAll(const std::string& path, size_t limit) {
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (ec) throw ingest::IngestError("cannot read: " + ec.message());
+  if (size > limit)
+    throw ingest::IngestError("file too large (" + std::to_string(size >> 20) + " MB; limit " +
+                              std::to_string(limit >> 20) + " MB, see --max-mb)");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ingest::IngestError("cannot read (missing or not readable)");
+  std::string data(size, '\0');
+  in.read(data.data(), static_cast<std::streamsize>(size));
+  data.resize(static_cast<size_t>(in.gcount()));
+  return data;
+}
+
+int RunIngest(const GlobalOptions& global, const IngestArgs& a) {
+  std::string corpus = a.corpus.empty() ? ingest::Pipeline::DefaultCorpusDir() : a.corpus;
+  ingest::Pipeline pipeline(corpus);
+  std::vector<std::string> missing;
+  auto files = Expand(a.paths, missing);
+  bool single = files.size() + missing.size() == 1;
+  std::unique_ptr<graph::Store> store;
+  std::unique_ptr<ingest::GraphWriter> writer;
+  if (!a.dry_run) {
+    store = OpenStore(global, graph::Store::Mode::kReadWrite);
+    writer = std::make_unique<ingest::GraphWriter>(*store);
+  }
+  int64_t n_new = 0, n_same = 0, n_failed = 0, n_ent = 0, n_rel = 0, n_quote = 0;
+  for (const auto& m : missing) {
+    std::cerr << "kg: " << m << ": no such file or directory\n";
+    ++n_failed;
+  }
+  size_t limit = static_cast<size_t>(a.max_mb * 1024 * 1024);
+  bool progress = files.size() > 20 && isatty(STDERR_FILENO);
+  auto t0 = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < files.size(); ++i) {
+    const auto& f = files[i];
+    try {
+      std::string raw = ReadAll(f, limit);
+      ingest::DocOptions o;
+      o.lang = a.lang;
+      o.max_bytes = limit;
+      if (single && !a.title.empty()) o.title = a.title;
+      if (single && !a.url.empty()) o.url = a.url;
+      if (single && !a.date.empty()) o.date = a.date;
+      if (f != "-") o.path = f;
+      auto ex = pipeline.Extract(raw, ingest::GuessFormat(f, raw), o);
+      if (a.explain) std::cout << "== " << f << "\n" << pipeline.Explain(ex, a.views);
+      if (writer) {
+        auto st = writer->Write(ex);
+        if (st.unchanged) {
+          ++n_same;
+        } else {
+          ++n_new;
+          n_ent += st.entities_added;
+          n_rel += st.relations_added;
+          n_quote += st.quotes_added;
+        }
+      } else {
+        ++n_new;
+      }
+    } catch (const ingest::IngestError& e) {
+      std::cerr << (progress ? "\n" : "") << "kg: " << f << ": " << e.what() << "\n";
+      ++n_failed;
+    }
+    if (progress && (i % 50 == 0 || i + 1 == files.size())) {
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::cerr << "\r[" << (i + 1) << "/" << files.size() << "] " << n_failed << " failed, "
+                << static_cast<int>((i + 1) / std::max(secs, 1e-3)) << " articles/s" << std::flush;
+    }
+  }
+  if (progress) std::cerr << "\n";
+  std::ostream& sum = a.explain ? std::cerr : std::cout;
+  sum << (a.dry_run ? "dry run: " : "") << "articles: " << n_new << " new, " << n_same << " unchanged, "
+      << n_failed << " failed; added " << n_ent << " entities, " << n_rel << " relations, " << n_quote
+      << " quotes\n";
+  if (n_failed > 0) {
+    std::cerr << "kg: " << n_failed << " file(s) failed (see messages above)\n";
+    return kError;
+  }
+  return kOk;
+}
+
+}  // namespace
+
 void RegisterIngestCommands(CLI::App& app, const GlobalOptions& global, Action& action) {
-  auto paths = std::make_shared<std::vector<std::string>>();
+  auto args = std::make_shared<IngestArgs>();
   auto* cmd = app.add_subcommand("ingest", "Extract entities, relations and quotes from articles");
-  cmd->add_option("paths", *paths, "Files, directories, or - for standard input")->required();
-  cmd->callback([&, paths] {
-    action = [&, paths]() -> int {
-      (void)global;
-      std::cerr << "kg: error: ingest is not implemented in this build\n";
-      return kError;
-    };
-  });
+  cmd->add_option("paths", args->paths, "Files, directories (.txt .md .html, recursively), or - for stdin")
+      ->required();
+  cmd->add_option("--lang", args->lang, "Language of the articles: fr, en or auto (default)")
+      ->check(CLI::IsMember({"fr", "en", "auto"}));
+  cmd->add_option("--title", args->title, "Title (single input only; otherwise from the document)");
+  cmd->add_option("--url", args->url, "Source URL (single input only)");
+  cmd->add_option("--date", args->date, "Publication date (single input only)");
+  cmd->add_flag("--dry-run", args->dry_run, "Extract without writing to the database");
+  cmd->add_flag("--explain", args->explain,
+                "Print each sentence with its [entities], relations and quotes with the rule that fired");
+  cmd->add_flag("--views", args->views, "With --explain: also print the tagged views the rules match");
+  cmd->add_option("--corpus", args->corpus, "Directory with gazetteers/, lexicon/ and rules/ (default: $KG_CORPUS or the source corpus/)");
+  cmd->add_option("--max-mb", args->max_mb, "Refuse files larger than this many MB (default 16)");
+  cmd->callback([&, args] { action = [&, args] { return RunIngest(global, *args); }; });
 }
 
 }  // namespace kg::cli

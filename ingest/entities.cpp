@@ -1,0 +1,509 @@
+// Entity recognition over the words of one sentence. The lexicon lookup is a
+// hash of first words to aliases, longest alias first, so the sentence is
+// read once; descriptors and anaphors are two precompiled re2 patterns built
+// from lexicon/descriptors.tsv.
+#include "ingest/entities.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+
+namespace kg::ingest {
+
+namespace {
+
+// Words that end a descriptor when met inside it: the name after them is
+// not in apposition ("la start-up fondée par X": X is not the start-up).
+const char* const kDescriptorStops[] = {
+    "par", "by", "qui", "que", "qu", "dont", "which", "who", "that", "avec", "with", "pour",
+    "for", "sur", "on", "dans", "in", "est", "sont", "is", "are", "was", "were", "has",
+    "have", "a", "ont", "ou", "or", "contre", "against", "selon", "comme", "as",
+    "from", "to", "chez", "at", "ne", "pas", "not", "mais", "but"};
+// Prepositions that cannot end an apposition ("du décret de" Joe Biden).
+const char* const kPrepositions[] = {"de", "d", "du", "des", "of", "a", "au", "aux", "pour",
+                                     "for", "by", "par", "en", "in", "avec", "with", "sur",
+                                     "on", "chez", "contre", "the", "le", "la", "l", "les",
+                                     "un", "une", "an", "to", "from", "at"};
+// Words that may sit between a descriptor determiner and the head only when
+// they are not a verb form; the list is the few frequent ones.
+constexpr const char* kDeterminers =
+    R"((?:(?:le|la|les|un|une|des|du|de la|son|sa|ses|leur|leurs|notre|the|a|an|its|his|her|their|this|ce|cette|cet)\s+|(?:l'|d'|de l')\s*))";
+constexpr const char* kNaming =
+    R"((?:du nom de|baptisée?s?|nommée?s?|appelée?s?|dénommée?s?|surnommée?s?|intitulée?s?|called|named|dubbed|known as))";
+
+bool In(const char* const* list, size_t n, const std::string& w) {
+  for (size_t i = 0; i < n; ++i)
+    if (w == list[i]) return true;
+  return false;
+}
+
+bool IsEntityType(const std::string& t) {
+  return t == "Person" || t == "Organization" || t == "Country" || t == "Project" ||
+         t == "Product" || t == "Policy" || t == "Event";
+}
+
+// True when the bytes between two words allow them to be one name.
+bool NameGap(std::string_view gap) {
+  if (gap.size() > 3) return false;
+  for (char c : gap)
+    if (c != ' ' && c != '-' && c != '\'' && c != '.' && c != '&' && c != '/') return false;
+  return true;
+}
+
+bool Overlaps(const std::vector<Mention>& ms, size_t b, size_t e) {
+  for (const auto& m : ms)
+    if (b < m.end && m.begin < e) return true;
+  return false;
+}
+
+RE2::Options Opts() {
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_max_mem(64 << 20);
+  return o;
+}
+
+}  // namespace
+
+Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
+  std::vector<std::string> heads, anaphors;
+  for (const auto& h : lex_.heads)
+    for (const auto& t : Tokenize(h.text)) cue_words_.insert(t.folded);
+  for (const char* w : {"nom", "baptise", "baptisee", "nomme", "nommee", "appele", "appelee", "denomme",
+                        "surnomme", "intitule", "called", "named", "dubbed", "known"})
+    cue_words_.insert(w);
+  for (const auto& h : lex_.heads) {
+    heads.push_back(RE2::QuoteMeta(h.text));
+    if (h.anaphor) anaphors.push_back(RE2::QuoteMeta(h.text));
+  }
+  auto by_len = [](const std::string& a, const std::string& b) { return a.size() > b.size(); };
+  std::sort(heads.begin(), heads.end(), by_len);
+  std::sort(anaphors.begin(), anaphors.end(), by_len);
+  auto join = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : "|") + x;
+    return s.empty() ? std::string("\\x00") : s;
+  };
+  std::vector<std::string> demonyms;
+  for (const auto& a : lex_.aliases())
+    if (lex_.entries()[a.entry].type == "Demonym") demonyms.push_back(RE2::QuoteMeta(a.surface));
+  std::sort(demonyms.begin(), demonyms.end(), by_len);
+
+  std::string descriptor = std::string("(?i)(?:^|[\\s(,:;])(") + kDeterminers +
+                           R"((?:[\pL\-]+\s+){0,2}?()" + join(heads) +
+                           R"()(?:[\s(][^,.;:!?«»"…]{0,100}?)?))" + R"((\s*,\s*(?:)" + kNaming +
+                           R"(\s*)?(?:"|« ?)?|\s+)" + kNaming + R"(\s*(?:"|« ?)?|\s+(?:"|« ?)?)$)";
+  descriptor_ = std::make_unique<RE2>(descriptor, Opts());
+  if (!descriptor_->ok()) throw RuleError("lexicon/descriptors.tsv: " + descriptor_->error());
+  std::string anaphor = std::string("(?i)(?:^|[^\\pL])((?:(?:le|la|au|du|ce|cette|cet|the|this)\\s+|l'\\s*)(") +
+                        join(anaphors) + ")(?:\\s+(" + join(demonyms) + "))?)(?:[^\\pL\\pN]|$)";
+  anaphor_ = std::make_unique<RE2>(anaphor, Opts());
+  if (!anaphor_->ok()) throw RuleError("lexicon/descriptors.tsv: " + anaphor_->error());
+}
+
+Recognizer::~Recognizer() = default;
+
+const HeadNoun* Recognizer::FindHead(std::string_view head) const {
+  std::string f = Fold(head);
+  for (const auto& h : lex_.heads)
+    if (Fold(h.text) == f) return &h;
+  return nullptr;
+}
+
+std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
+                                      const std::vector<Mention>& values,
+                                      const std::vector<Mention>* given) const {
+  std::string_view sent = text.substr(s.begin, s.end - s.begin);
+  auto tokens = Tokenize(sent, s.begin);
+  std::vector<bool> covered(tokens.size(), false);
+  for (size_t i = 0; i < tokens.size(); ++i)
+    for (const auto& v : values)
+      if (tokens[i].begin < v.end && v.begin < tokens[i].end) covered[i] = true;
+  auto span_text = [&](size_t b, size_t e) { return std::string(text.substr(b, e - b)); };
+  std::vector<Mention> out;
+  auto add = [&](Mention m) {
+    m.surface = span_text(m.begin, m.end);
+    if (m.canonical.empty()) m.canonical = m.surface;
+    if (m.outer_begin == 0 || m.outer_begin > m.begin) m.outer_begin = m.begin;
+    for (size_t i = 0; i < tokens.size(); ++i)
+      if (tokens[i].begin < m.end && m.begin < tokens[i].end) covered[i] = true;
+    out.push_back(std::move(m));
+  };
+
+  if (given) {
+    for (const auto& g : *given)
+      if (g.begin >= s.begin && g.end <= s.end) add(g);
+  } else {
+    // Lexicon, longest alias first at each word.
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      if (covered[i]) continue;
+      const auto* cands = lex_.AliasesStartingWith(tokens[i].folded);
+      if (!cands) continue;
+      for (int idx : *cands) {
+        const auto& a = lex_.aliases()[idx];
+        size_t k = a.tokens.size();
+        if (i + k > tokens.size()) continue;
+        bool ok = true;
+        for (size_t j = 0; j < k && ok; ++j) {
+          const auto& t = tokens[i + j];
+          if (covered[i + j] || t.folded != a.tokens[j]) ok = false;
+          if (ok && j > 0 && !NameGap(text.substr(tokens[i + j - 1].end, t.begin - tokens[i + j - 1].end)))
+            ok = false;
+          if (ok && a.capitalised[j] && !t.upper_initial) ok = false;
+        }
+        if (!ok) continue;
+        if (a.exact_case) {
+          std::string surf = span_text(tokens[i].begin, tokens[i + k - 1].end);
+          if (Tokenize(surf).size() != k) continue;
+          // Compare the words as written.
+          bool same = true;
+          auto at = Tokenize(a.surface);
+          for (size_t j = 0; j < k && same; ++j)
+            same = text.substr(tokens[i + j].begin, tokens[i + j].end - tokens[i + j].begin) ==
+                   std::string_view(a.surface).substr(at[j].begin, at[j].end - at[j].begin);
+          if (!same) continue;
+        }
+        const auto& e = lex_.entries()[a.entry];
+        Mention m;
+        m.begin = tokens[i].begin;
+        m.end = tokens[i + k - 1].end;
+        if (e.type == "Demonym") {
+          m.type = "Country";
+          m.source = MentionSource::kDemonym;
+        } else {
+          m.type = e.type;
+          m.source = MentionSource::kGazetteer;
+        }
+        m.canonical = e.name;
+        m.signal = "lexicon";
+        add(m);
+        i += k - 1;
+        break;
+      }
+    }
+  }
+
+  // Names inside a longer lexicon name: "décret de [Joe Biden]".
+  if (!given) {
+    std::vector<Mention> nested;
+    for (const auto& outer : out) {
+      if (outer.source != MentionSource::kGazetteer) continue;
+      std::vector<size_t> inside;
+      for (size_t i = 0; i < tokens.size(); ++i)
+        if (tokens[i].begin >= outer.begin && tokens[i].end <= outer.end) inside.push_back(i);
+      if (inside.size() < 3) continue;
+      for (size_t x = 1; x < inside.size(); ++x) {
+        size_t i = inside[x];
+        const auto* cands = lex_.AliasesStartingWith(tokens[i].folded);
+        if (!cands) continue;
+        for (int idx : *cands) {
+          const auto& a = lex_.aliases()[idx];
+          const auto& e = lex_.entries()[a.entry];
+          if (e.type != "Person" && e.type != "Organization" && e.type != "Country") continue;
+          size_t k = a.tokens.size();
+          if (x + k > inside.size() || (x == 0 && k == inside.size())) continue;
+          bool ok = true;
+          for (size_t j = 0; j < k && ok; ++j) {
+            const auto& t = tokens[i + j];
+            ok = t.folded == a.tokens[j] && (!a.capitalised[j] || t.upper_initial);
+          }
+          if (!ok || a.exact_case) continue;
+          Mention m;
+          m.begin = tokens[i].begin;
+          m.end = tokens[i + k - 1].end;
+          m.outer_begin = m.begin;
+          m.type = e.type;
+          m.source = MentionSource::kGazetteer;
+          m.canonical = e.name;
+          m.nested = true;
+          m.signal = "lexicon(nested)";
+          m.surface = span_text(m.begin, m.end);
+          nested.push_back(m);
+          x += k - 1;
+          break;
+        }
+      }
+    }
+    for (auto& m : nested) out.push_back(std::move(m));
+  }
+
+  // "Nvidia H800": a maker followed by a model code is a product.
+  for (auto& m : out) {
+    if (m.type != "Organization" || m.source != MentionSource::kGazetteer) continue;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      if (tokens[i].begin <= m.end || covered[i]) continue;
+      if (tokens[i].begin == m.end + 1 && text[m.end] == ' ' && tokens[i].has_digit &&
+          tokens[i].upper_initial) {
+        size_t e = tokens[i].end;
+        // "GPT-4o": keep a hyphenated continuation.
+        if (i + 1 < tokens.size() && tokens[i + 1].begin == e + 1 && text[e] == '-') e = tokens[i + 1].end;
+        m.type = "Product";
+        m.source = MentionSource::kDiscovered;
+        m.end = e;
+        m.surface = span_text(m.begin, m.end);
+        m.canonical = m.surface;
+        m.signal = "maker+model";
+        covered[i] = true;
+      }
+      break;
+    }
+  }
+
+  // Capitalised names not in the lexicon.
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (covered[i] || !tokens[i].upper_initial) continue;
+    if (lex_.non_names.count(tokens[i].folded)) continue;
+    size_t j = i + 1;
+    while (j < tokens.size() && !covered[j] &&
+           (tokens[j].upper_initial || (tokens[j].has_digit && j > i)) &&
+           !lex_.non_names.count(tokens[j].folded) &&
+           NameGap(text.substr(tokens[j - 1].end, tokens[j].begin - tokens[j - 1].end)))
+      ++j;
+    size_t n = j - i;
+    std::string first_word = span_text(tokens[i].begin, tokens[i].end);
+    bool all_caps = std::none_of(first_word.begin(), first_word.end(),
+                                 [](char c) { return c >= 'a' && c <= 'z'; });
+    bool sentence_initial = tokens[i].begin == s.begin ||
+                            (i == 0 && tokens[i].begin <= s.begin + 3);
+    if (n == 1 && (sentence_initial || (all_caps && first_word.size() <= 5))) {
+      i = j - 1;
+      continue;
+    }
+    Mention m;
+    m.begin = tokens[i].begin;
+    m.end = tokens[j - 1].end;
+    if (n >= 2 && lex_.first_names.count(tokens[i].folded)) {
+      m.type = "Person";
+      m.source = MentionSource::kDiscovered;
+      m.signal = "first-name";
+    } else {
+      m.type = "Organization";
+      m.source = MentionSource::kCandidate;
+      m.signal = "capitalised";
+    }
+    add(m);
+    i = j - 1;
+  }
+
+  // "Parti communiste chinois (PCC)": a capitalised phrase followed by its
+  // acronym in brackets.
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    const auto& t = tokens[i];
+    std::string word = span_text(t.begin, t.end);
+    if (word.size() < 2 || word.size() > 6 || t.begin == 0 || text[t.begin - 1] != '(' ||
+        t.end >= text.size() || text[t.end] != ')')
+      continue;
+    if (!std::all_of(word.begin(), word.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) continue;
+    // Walk back over the words whose initials spell the acronym.
+    size_t need = word.size();
+    size_t k = i;
+    size_t matched = 0;
+    static const char* const kSmall[] = {"de", "du", "des", "la", "le", "of", "the", "and", "for", "et", "d"};
+    while (k > 0 && matched < need) {
+      --k;
+      const auto& w = tokens[k];
+      char initial = w.folded.empty() ? 0 : w.folded[0];
+      char want = static_cast<char>(word[need - 1 - matched] - 'A' + 'a');
+      if (initial == want) {
+        ++matched;
+      } else if (!In(kSmall, std::size(kSmall), w.folded)) {
+        break;
+      }
+    }
+    if (matched != need || !tokens[k].upper_initial) continue;
+    size_t b = tokens[k].begin, e = tokens[i - 1].end;
+    bool known = false;
+    for (auto& m : out) {
+      if (m.begin <= b && m.end >= e) known = true;  // already a lexicon name
+    }
+    if (known || Overlaps(out, b, e)) {
+      // Let the candidate (if any) become a typed organisation.
+      for (auto& m : out)
+        if (m.source == MentionSource::kCandidate && m.begin >= b && m.end <= e) {
+          m.begin = b;
+          m.end = e;
+          m.surface = span_text(b, e);
+          m.canonical = m.surface;
+          m.source = MentionSource::kDiscovered;
+          m.signal = "acronym";
+        }
+      continue;
+    }
+    Mention m;
+    m.begin = b;
+    m.end = e;
+    m.type = "Organization";
+    m.source = MentionSource::kDiscovered;
+    m.signal = "acronym";
+    add(m);
+  }
+
+  AddDescriptors(text, s, out);
+  AddAnaphors(text, s, out);
+
+  // Sentence-initial pronoun.
+  if (!given || true) {
+    if (!tokens.empty() && tokens[0].begin == s.begin && tokens[0].upper_initial &&
+        lex_.pronouns.count(tokens[0].folded) && !Overlaps(out, tokens[0].begin, tokens[0].end)) {
+      Mention m;
+      m.begin = tokens[0].begin;
+      m.end = tokens[0].end;
+      m.type = "Person";
+      m.source = MentionSource::kPronoun;
+      m.signal = "pronoun";
+      m.surface = span_text(m.begin, m.end);
+      m.outer_begin = m.begin;
+      out.push_back(m);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
+  return out;
+}
+
+void Recognizer::AddDescriptors(std::string_view text, const Sentence& s,
+                                std::vector<Mention>& out) const {
+  for (auto& m : out) {
+    if (m.source == MentionSource::kDemonym || m.nested || m.type == "Country" || !IsEntityType(m.type)) continue;
+    size_t from = s.begin;
+    // Cheap test first: a descriptor needs a head noun or a naming word among
+    // the few words before the name.
+    {
+      size_t lo = m.begin > s.begin + 160 ? m.begin - 160 : s.begin;
+      while (lo > s.begin && (static_cast<unsigned char>(text[lo]) & 0xC0) == 0x80) --lo;
+      auto before = Tokenize(text.substr(lo, m.begin - lo), lo);
+      bool cue = false;
+      for (size_t k = before.size(); k > 0 && k + 14 > before.size(); --k)
+        if (cue_words_.count(before[k - 1].folded)) cue = true;
+      if (!cue) continue;
+      from = lo;
+    }
+    while (from < m.begin) {
+      std::string_view prefix = text.substr(from, m.begin - from);
+      re2::StringPiece g[3];
+      if (!RE2::PartialMatch(prefix, *descriptor_, &g[0], &g[1], &g[2])) break;
+      std::string_view desc = g[0];
+      auto words = Tokenize(desc, static_cast<size_t>(desc.data() - text.data()));
+      // Restart after a stop word inside the descriptor.
+      size_t restart = 0;
+      static const char* const kDets[] = {"le", "la", "les", "l", "un", "une", "des", "the", "a", "an", "son", "sa", "ses"};
+      for (size_t i = 1; i < words.size(); ++i) {
+        if (In(kDescriptorStops, std::size(kDescriptorStops), words[i].folded)) restart = words[i].end;
+        // "et la société": a second item, not "concepteur et éditeur".
+        if ((words[i].folded == "et" || words[i].folded == "and") && i + 1 < words.size() &&
+            In(kDets, std::size(kDets), words[i + 1].folded))
+          restart = words[i].end;
+      }
+      if (restart) {
+        from = restart;
+        continue;
+      }
+      if (words.empty() || In(kPrepositions, std::size(kPrepositions), words.back().folded)) break;
+      const HeadNoun* head = FindHead(g[1]);
+      if (!head) break;
+      size_t db = static_cast<size_t>(desc.data() - text.data());
+      size_t de = db + desc.size();
+      bool gazetteer = m.source == MentionSource::kGazetteer;
+      bool compatible = head->type == m.type || !gazetteer;
+      // The descriptor must not end with a name of the same type ("la
+      // société OpenAI, Oracle").
+      for (const auto& o : out)
+        if (&o != &m && o.begin >= db && o.end >= de - 1 && o.end <= de && o.type == head->type &&
+            o.source != MentionSource::kDemonym)
+          compatible = false;
+      if (!compatible) break;
+      m.descriptor = std::string(desc);
+      m.head = head->text;
+      m.outer_begin = db;
+      if (!gazetteer) {
+        m.type = head->type;
+        m.source = MentionSource::kDiscovered;
+        m.signal = "descriptor:" + head->text;
+      }
+      for (const auto& o : out)
+        if (o.source == MentionSource::kDemonym && o.begin >= db && o.end <= de) m.country = o.canonical;
+      // A second apposition before the first: "le concepteur de ChatGPT,
+      // la société OpenAI" (the name is the same entity).
+      size_t k = db;
+      while (k > s.begin && text[k - 1] == ' ') --k;
+      if (k > s.begin && text[k - 1] == ',') {
+        std::string_view prefix2 = text.substr(s.begin, k - 1 - s.begin);
+        std::string p2(prefix2);
+        p2 += ", ";
+        re2::StringPiece c[3];
+        if (RE2::PartialMatch(p2, *descriptor_, &c[0], &c[1], &c[2])) {
+          auto w2 = Tokenize(std::string_view(c[0].data(), c[0].size()));
+          bool stop = false;
+          for (size_t i = 1; i < w2.size(); ++i)
+            if (In(kDescriptorStops, std::size(kDescriptorStops), w2[i].folded)) stop = true;
+          const HeadNoun* h2 = FindHead(std::string_view(c[1].data(), c[1].size()));
+          size_t db2 = s.begin + static_cast<size_t>(c[0].data() - p2.data());
+          bool same_type_inside = false;
+          for (const auto& o : out)
+            if (&o != &m && o.begin >= db2 && o.end <= k && o.type == m.type && o.source != MentionSource::kDemonym)
+              same_type_inside = true;
+          if (!stop && h2 && h2->type == m.type && !same_type_inside && !w2.empty() &&
+              !In(kPrepositions, std::size(kPrepositions), w2.back().folded))
+            m.outer_begin = db2;
+        }
+      }
+      break;
+    }
+  }
+}
+
+void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vector<Mention>& out) const {
+  std::string_view in = text.substr(s.begin, s.end - s.begin);
+  re2::StringPiece g[3];
+  std::vector<Mention> found;
+  while (RE2::PartialMatch(in, *anaphor_, &g[0], &g[1], &g[2])) {
+    size_t b = static_cast<size_t>(g[0].data() - text.data());
+    size_t e = b + g[0].size();
+    in = text.substr(e, s.end - e);
+    bool inside = false;
+    for (const auto& m : out)
+      if (m.source != MentionSource::kDemonym && b < m.end && m.outer_begin < e) inside = true;
+    if (inside) continue;
+    // "la société Tencent": a descriptor, not an anaphor.
+    size_t k = e;
+    while (k < s.end && text[k] == ' ') ++k;
+    bool before_name = false;
+    for (const auto& m : out)
+      if (m.begin == k && m.source != MentionSource::kDemonym) before_name = true;
+    if (before_name) continue;
+    // "the maker of X", "la société d'investissement": a description, not a
+    // reference back.
+    std::string_view next = text.substr(e, std::min<size_t>(5, s.end - e));
+    if (next.rfind(" of ", 0) == 0 || next.rfind(" de ", 0) == 0 || next.rfind(" d'", 0) == 0 ||
+        next.rfind(" du ", 0) == 0 || next.rfind(" des ", 0) == 0)
+      continue;
+    const HeadNoun* head = FindHead(g[1]);
+    if (!head) continue;
+    Mention a;
+    a.begin = b;
+    a.end = e;
+    a.outer_begin = b;
+    a.type = head->type;
+    a.source = MentionSource::kAnaphor;
+    a.head = head->text;
+    a.surface = std::string(g[0]);
+    a.signal = "anaphor:" + head->text;
+    if (!g[2].empty()) {
+      for (const auto& m : out)
+        if (m.source == MentionSource::kDemonym && m.begin >= b && m.end <= e) a.country = m.canonical;
+    }
+    found.push_back(a);
+  }
+  if (found.empty()) return;
+  // The demonym of "la société chinoise" belongs to the anaphor.
+  out.erase(std::remove_if(out.begin(), out.end(),
+                           [&](const Mention& m) {
+                             if (m.source != MentionSource::kDemonym) return false;
+                             for (const auto& a : found)
+                               if (m.begin >= a.begin && m.end <= a.end) return true;
+                             return false;
+                           }),
+            out.end());
+  for (auto& a : found) out.push_back(std::move(a));
+}
+
+}  // namespace kg::ingest

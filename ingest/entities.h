@@ -1,0 +1,53 @@
+// Entity stage: finds the entity mentions of one sentence. The lexicon is
+// matched in one pass over the words (longest alias wins, case and accent
+// aware); unknown names are discovered from signals: a descriptor or
+// apposition before the name ("la start-up chinoise DeepSeek", "the French
+// start-up Mistral AI", "le fabricant de processeurs graphiques (GPU), Nvidia"),
+// a naming verb ("un projet nommé "Stargate""), an acronym in brackets, a
+// known first name. Also anaphors ("la société", "le projet") and
+// sentence-initial pronouns, left for the resolver.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "ingest/lexicon.h"
+#include "ingest/types.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace kg::ingest {
+
+class Recognizer {
+ public:
+  explicit Recognizer(const Lexicon& lexicon);
+  ~Recognizer();
+  Recognizer(const Recognizer&) = delete;
+  Recognizer& operator=(const Recognizer&) = delete;
+
+  // Entity mentions of sentence `s` of `text`, sorted by begin. `values` are
+  // the value mentions of the sentence (their words are not names).
+  // `given`, when not null, replaces the lexicon lookup (rule examples mark
+  // their entities in the text).
+  std::vector<Mention> Find(std::string_view text, const Sentence& s,
+                            const std::vector<Mention>& values,
+                            const std::vector<Mention>* given = nullptr) const;
+
+  // The head noun entry of `head` (folded compare), or null.
+  const HeadNoun* FindHead(std::string_view head) const;
+
+ private:
+  void AddDescriptors(std::string_view text, const Sentence& s, std::vector<Mention>& m) const;
+  void AddAnaphors(std::string_view text, const Sentence& s, std::vector<Mention>& m) const;
+
+  const Lexicon& lex_;
+  std::unordered_set<std::string> cue_words_;  // folded words of heads and naming verbs
+  std::unique_ptr<re2::RE2> descriptor_, anaphor_, connector_;
+};
+
+}  // namespace kg::ingest

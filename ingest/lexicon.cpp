@@ -1,0 +1,293 @@
+// Lexicon loading. Files are UTF-8, '#' starts a comment line.
+#include "ingest/lexicon.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "graph/normalize.h"
+#include "ingest/types.h"
+
+namespace kg::ingest {
+
+namespace {
+
+bool IsWordCodepoint(utf8proc_int32_t cp) {
+  auto cat = utf8proc_category(cp);
+  return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+         (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
+         (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);
+}
+
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == sep) {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+std::string Trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+// Reads the data lines of a file: (line number, text), comments and blank
+// lines skipped.
+std::vector<std::pair<int, std::string>> DataLines(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw RuleError(path.string() + ": cannot read");
+  std::vector<std::pair<int, std::string>> out;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string t = Trim(line);
+    if (t.empty() || t[0] == '#') continue;
+    out.emplace_back(n, line);
+  }
+  return out;
+}
+
+std::vector<std::string> Words(const std::filesystem::path& path) {
+  std::vector<std::string> out;
+  if (!std::filesystem::exists(path)) return out;
+  for (auto& [n, line] : DataLines(path)) out.push_back(Trim(line));
+  return out;
+}
+
+const char* kTypes[] = {"Person", "Organization", "Country", "Project", "Product", "Policy", "Event"};
+
+bool KnownType(const std::string& t) {
+  return std::find(std::begin(kTypes), std::end(kTypes), t) != std::end(kTypes);
+}
+
+}  // namespace
+
+std::string Fold(std::string_view word) {
+  bool ascii = true;
+  for (char c : word)
+    if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
+  if (ascii) {
+    std::string out(word);
+    for (char& c : out)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+  }
+  std::string n = graph::NormalizeName(word);
+  n.erase(std::remove(n.begin(), n.end(), ' '), n.end());
+  return n;
+}
+
+std::vector<Token> Tokenize(std::string_view text, size_t base) {
+  std::vector<Token> tokens;
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t start = i;
+    bool in_word = false;
+    // Scan one word.
+    while (i < n) {
+      c = static_cast<unsigned char>(text[i]);
+      if (c < 0x80) {
+        if (std::isalnum(c)) {
+          ++i;
+          in_word = true;
+          continue;
+        }
+        break;
+      }
+      utf8proc_int32_t cp;
+      auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                  static_cast<utf8proc_ssize_t>(n - i), &cp);
+      if (len <= 0) break;
+      if (!IsWordCodepoint(cp)) break;
+      i += static_cast<size_t>(len);
+      in_word = true;
+    }
+    if (in_word) {
+      Token t;
+      t.begin = base + start;
+      t.end = base + i;
+      std::string_view w = text.substr(start, i - start);
+      t.folded = Fold(w);
+      unsigned char f = static_cast<unsigned char>(w[0]);
+      if (f < 0x80) {
+        t.upper_initial = f >= 'A' && f <= 'Z';
+      } else {
+        utf8proc_int32_t cp;
+        utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(w.data()),
+                         static_cast<utf8proc_ssize_t>(w.size()), &cp);
+        t.upper_initial = utf8proc_isupper(cp);
+      }
+      for (char ch : w)
+        if (ch >= '0' && ch <= '9') t.has_digit = true;
+      tokens.push_back(std::move(t));
+      continue;
+    }
+    // Skip one non-word character.
+    if (c < 0x80) {
+      ++i;
+    } else {
+      utf8proc_int32_t cp;
+      auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                  static_cast<utf8proc_ssize_t>(n - i), &cp);
+      i += len > 0 ? static_cast<size_t>(len) : 1;
+    }
+  }
+  return tokens;
+}
+
+void Lexicon::AddEntry(const std::string& name, const std::string& type,
+                       const std::vector<std::string>& surfaces) {
+  int entry = static_cast<int>(entries_.size());
+  entries_.push_back({name, type});
+  std::vector<std::string> all{name};
+  all.insert(all.end(), surfaces.begin(), surfaces.end());
+  for (const auto& s : all) {
+    std::string surface = Trim(s);
+    if (surface.empty()) continue;
+    auto toks = Tokenize(surface);
+    if (toks.empty()) continue;
+    Alias a;
+    a.surface = surface;
+    a.entry = entry;
+    size_t letters = 0;
+    bool has_upper_inside = false;
+    for (const auto& t : toks) {
+      a.tokens.push_back(t.folded);
+      a.capitalised.push_back(t.upper_initial);
+      letters += t.folded.size();
+      for (size_t k = t.begin + 1; k < t.end; ++k)
+        if (surface[k] >= 'A' && surface[k] <= 'Z') has_upper_inside = true;
+    }
+    // Acronyms and short names match only as written ("US" is not "us").
+    a.exact_case = letters < 4 || (has_upper_inside && toks.size() == 1 && letters <= 5 &&
+                                   std::all_of(surface.begin(), surface.end(), [](char c) {
+                                     return !(c >= 'a' && c <= 'z');
+                                   }));
+    // Skip exact duplicates of an alias of the same entry.
+    bool dup = false;
+    for (int idx : by_first_[a.tokens[0]]) {
+      const auto& o = aliases_[idx];
+      if (o.entry == entry && o.tokens == a.tokens && o.exact_case == a.exact_case) dup = true;
+    }
+    if (dup) continue;
+    int idx = static_cast<int>(aliases_.size());
+    by_first_[a.tokens[0]].push_back(idx);
+    aliases_.push_back(std::move(a));
+  }
+}
+
+const std::vector<int>* Lexicon::AliasesStartingWith(const std::string& first) const {
+  auto it = by_first_.find(first);
+  return it == by_first_.end() ? nullptr : &it->second;
+}
+
+Lexicon Lexicon::Load(const std::string& corpus_dir) {
+  namespace fs = std::filesystem;
+  Lexicon lex;
+  fs::path root(corpus_dir);
+  fs::path gaz = root / "gazetteers";
+  std::vector<fs::path> files;
+  if (fs::exists(gaz))
+    for (const auto& e : fs::directory_iterator(gaz))
+      if (e.path().extension() == ".tsv") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    bool demonyms = f.filename().string().rfind("demonyms", 0) == 0;
+    bool header = true;
+    for (auto& [n, line] : DataLines(f)) {
+      if (header) {
+        header = false;
+        continue;
+      }
+      auto cols = Split(line, '\t');
+      auto where = f.string() + ":" + std::to_string(n) + ":1: ";
+      if (demonyms) {
+        if (cols.size() < 2) throw RuleError(where + "expected 'forms<TAB>country'");
+        lex.AddEntry(Trim(cols[1]), "Demonym", Split(cols[0], '|'));
+        continue;
+      }
+      if (cols.size() < 2) throw RuleError(where + "expected 'name<TAB>type<TAB>aliases'");
+      std::string type = Trim(cols[1]);
+      if (!KnownType(type))
+        throw RuleError(where + "unknown type '" + type +
+                        "' (Person, Organization, Country, Project, Product, Policy, Event)");
+      std::vector<std::string> aliases;
+      if (cols.size() > 2 && !Trim(cols[2]).empty()) aliases = Split(cols[2], '|');
+      lex.AddEntry(Trim(cols[0]), type, aliases);
+    }
+  }
+  // Demonym entries were added with the country name as an alias; remove
+  // those aliases so that "China" stays a Country mention.
+  {
+    std::vector<Alias> kept;
+    for (auto& a : lex.aliases_) {
+      const auto& e = lex.entries_[a.entry];
+      if (e.type == "Demonym" && a.surface == e.name) continue;
+      kept.push_back(std::move(a));
+    }
+    lex.aliases_ = std::move(kept);
+    lex.by_first_.clear();
+    for (size_t i = 0; i < lex.aliases_.size(); ++i)
+      lex.by_first_[lex.aliases_[i].tokens[0]].push_back(static_cast<int>(i));
+  }
+  for (auto& [first, idxs] : lex.by_first_)
+    std::stable_sort(idxs.begin(), idxs.end(), [&](int a, int b) {
+      return lex.aliases_[a].tokens.size() > lex.aliases_[b].tokens.size();
+    });
+
+  fs::path lx = root / "lexicon";
+  if (fs::exists(lx / "descriptors.tsv")) {
+    for (auto& [n, line] : DataLines(lx / "descriptors.tsv")) {
+      auto cols = Split(line, '\t');
+      auto where = (lx / "descriptors.tsv").string() + ":" + std::to_string(n) + ":1: ";
+      if (cols.size() < 2) throw RuleError(where + "expected 'head<TAB>type<TAB>flags'");
+      HeadNoun h;
+      h.text = Trim(cols[0]);
+      h.type = Trim(cols[1]);
+      if (!KnownType(h.type)) throw RuleError(where + "unknown type '" + h.type + "'");
+      std::string flags = cols.size() > 2 ? cols[2] : "";
+      h.anaphor = flags.find("anaphor") != std::string::npos;
+      h.generic = flags.find("generic") != std::string::npos;
+      lex.heads.push_back(h);
+    }
+  }
+  for (auto& w : Words(lx / "abbreviations.txt")) lex.abbreviations.insert(w);
+  for (auto& w : Words(lx / "first_names.txt")) lex.first_names.insert(Fold(w));
+  for (auto& w : Words(lx / "non_names.txt")) lex.non_names.insert(Fold(w));
+  for (auto& w : Words(lx / "pronouns.txt")) lex.pronouns.insert(Fold(w));
+  for (auto& w : Words(lx / "speech_verbs.txt")) lex.speech_verbs.push_back(w);
+  for (auto& w : Words(lx / "stopwords_fr.txt")) lex.stop_fr.insert(Fold(w));
+  for (auto& w : Words(lx / "stopwords_en.txt")) lex.stop_en.insert(Fold(w));
+  if (fs::exists(lx / "boilerplate.txt")) {
+    for (auto& [n, line] : DataLines(lx / "boilerplate.txt")) {
+      std::string t = Trim(line);
+      if (t.rfind("cut:", 0) == 0)
+        lex.boilerplate_cuts.push_back(Trim(t.substr(4)));
+      else if (t.rfind("line:", 0) == 0)
+        lex.boilerplate_lines.push_back(Trim(t.substr(5)));
+      else
+        throw RuleError((lx / "boilerplate.txt").string() + ":" + std::to_string(n) +
+                        ":1: expected 'line: REGEX' or 'cut: REGEX'");
+    }
+  }
+  return lex;
+}
+
+}  // namespace kg::ingest

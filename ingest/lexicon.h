@@ -1,0 +1,78 @@
+// Lexicon: the data that drives recognition, loaded once from the corpus
+// directory (gazetteers/*.tsv, lexicon/*). Also the word tokenizer shared by
+// the stages, so that lexicon entries and text are cut the same way.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace kg::ingest {
+
+// A word: a maximal run of letters and digits.
+struct Token {
+  size_t begin = 0, end = 0;  // byte offsets into the tokenized text (plus `base`)
+  std::string folded;         // lower case, accents removed
+  bool upper_initial = false;
+  bool has_digit = false;
+};
+
+// Cuts `text` into words; offsets are `base` + position in `text`.
+std::vector<Token> Tokenize(std::string_view text, size_t base = 0);
+// Lower case without accents ("États" -> "etats").
+std::string Fold(std::string_view word);
+
+struct LexiconEntry {
+  std::string name;  // canonical
+  std::string type;  // Person ... Event, or "Demonym" (name = the country)
+};
+
+// A descriptor head noun: "société" (Organization), "président" (Person).
+struct HeadNoun {
+  std::string text;
+  std::string type;
+  bool anaphor = false;  // "la société" alone may refer back to a company
+  bool generic = false;  // refers back to any entity of the type
+};
+
+class Lexicon {
+ public:
+  // Loads <corpus_dir>/gazetteers/*.tsv and <corpus_dir>/lexicon/*. Throws
+  // RuleError (file:line: message) on a malformed line.
+  static Lexicon Load(const std::string& corpus_dir);
+
+  // Adds one surface form of an entry (gazetteer loading and tests).
+  void AddEntry(const std::string& name, const std::string& type,
+                const std::vector<std::string>& aliases);
+
+  struct Alias {
+    std::vector<std::string> tokens;  // folded
+    std::vector<bool> capitalised;    // per token: written with a capital in the lexicon
+    std::string surface;
+    bool exact_case = false;          // short aliases and acronyms
+    int entry = 0;
+  };
+  const std::vector<LexiconEntry>& entries() const { return entries_; }
+  const std::vector<Alias>& aliases() const { return aliases_; }
+  // Aliases whose first folded token is `first`, longest first.
+  const std::vector<int>* AliasesStartingWith(const std::string& first) const;
+
+  std::vector<HeadNoun> heads;
+  std::unordered_set<std::string> abbreviations;  // "M.", "janv.", "U.S."
+  std::vector<std::string> boilerplate_lines;     // re2 patterns, whole line
+  std::vector<std::string> boilerplate_cuts;      // re2: this line and the tail
+  std::unordered_set<std::string> first_names;    // folded
+  std::unordered_set<std::string> non_names;      // capitalised words that start no name
+  std::unordered_set<std::string> pronouns;       // "il", "elle", "he", "she" (folded)
+  std::vector<std::string> speech_verbs;          // re2 fragments
+  std::unordered_set<std::string> stop_fr, stop_en;  // language detection
+
+ private:
+  std::vector<LexiconEntry> entries_;
+  std::vector<Alias> aliases_;
+  std::unordered_map<std::string, std::vector<int>> by_first_;
+};
+
+}  // namespace kg::ingest

@@ -1,0 +1,172 @@
+// Quotes: spans first, then a filter (names, scare quotes), then the speaker:
+// after the quote ("», a dit X"), before it in the sentence (the nearest
+// person), or the person in focus for a long quote standing alone.
+#include "ingest/quotes.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+
+namespace kg::ingest {
+
+namespace {
+
+RE2::Options Opts() {
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_case_sensitive(false);
+  return o;
+}
+
+size_t WordCount(std::string_view t) { return Tokenize(t).size(); }
+
+bool HasInnerPunctuation(std::string_view t) {
+  for (char c : t)
+    if (c == ',' || c == ';' || c == '!' || c == '?' || c == '.' || c == ':') return true;
+  return t.find("\xE2\x80\xA6") != std::string_view::npos;
+}
+
+}  // namespace
+
+std::vector<QuoteSpan> FindQuotes(std::string_view text, const Sentence& s) {
+  std::vector<QuoteSpan> out;
+  size_t i = s.begin;
+  while (i < s.end) {
+    if (text.compare(i, 2, "\xC2\xAB") == 0) {  // «
+      size_t depth = 1, j = i + 2;
+      while (j < s.end && depth > 0) {
+        if (text.compare(j, 2, "\xC2\xAB") == 0) ++depth;
+        if (text.compare(j, 2, "\xC2\xBB") == 0) --depth;
+        if (depth > 0) ++j;
+      }
+      if (depth == 0) {
+        QuoteSpan q{i, j + 2, i + 2, j};
+        out.push_back(q);
+        i = j + 2;
+        continue;
+      }
+      i += 2;
+      continue;
+    }
+    if (text[i] == '"') {
+      size_t j = text.find('"', i + 1);
+      if (j == std::string_view::npos || j >= s.end) break;
+      out.push_back({i, j + 1, i + 1, j});
+      i = j + 1;
+      continue;
+    }
+    ++i;
+  }
+  for (auto& q : out) {
+    while (q.begin < q.end && text[q.begin] == ' ') ++q.begin;
+    while (q.end > q.begin && text[q.end - 1] == ' ') --q.end;
+  }
+  return out;
+}
+
+QuoteAttributor::QuoteAttributor(const Lexicon& lex) {
+  naming_ = std::make_unique<RE2>(
+      R"((?:nommée?s?|baptisée?s?|appelée?s?|dénommée?s?|surnommée?s?|intitulée?s?|dite?s?|du nom de|called|named|dubbed|titled|known as|so-called|mot|terme|word|term|expression)\s*$)",
+      Opts());
+  std::string verbs;
+  for (const auto& v : lex.speech_verbs) verbs += (verbs.empty() ? "" : "|") + v;
+  if (verbs.empty()) verbs = "said|says|a dit|a déclaré";
+  after_verb_ = std::make_unique<RE2>("^\\s*[,.]?\\s*(?:" + verbs + ")", Opts());
+}
+
+QuoteAttributor::~QuoteAttributor() = default;
+
+std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const Sentence& s, size_t si,
+                                                    const std::vector<Mention>& ms,
+                                                    const std::function<int(size_t)>& focus) const {
+  std::vector<QuoteRecord> out;
+  auto spans = FindQuotes(text, s);
+  size_t prev_close = s.begin;
+  for (const auto& q : spans) {
+    std::string_view inner = text.substr(q.begin, q.end - q.begin);
+    std::string_view before = text.substr(s.begin, q.open - s.begin);
+    size_t region_start = prev_close;
+    prev_close = q.close;
+    if (inner.empty()) continue;
+    // A name in quotes: "un projet nommé "Stargate"", or a quote that is
+    // exactly one mention.
+    if (RE2::PartialMatch(before, *naming_)) continue;
+    bool is_name = false;
+    for (const auto& m : ms)
+      if (m.begin <= q.begin && m.end >= q.end && m.type != "Money") is_name = true;
+    if (is_name) continue;
+    // Scare quotes: a short phrase without punctuation.
+    if (WordCount(inner) < 4 && !HasInnerPunctuation(inner)) continue;
+
+    QuoteRecord rec;
+    rec.text = std::string(inner);
+    rec.sentence = si;
+    rec.begin = q.begin;
+    rec.end = q.end;
+    // 1. After the quote: "», a déclaré X" / "," X said.
+    std::string_view after = text.substr(q.close, s.end - q.close);
+    std::string_view rest = after;
+    if (RE2::PartialMatch(after, *after_verb_)) {
+      for (const auto& m : ms)
+        if (m.begin >= q.close && m.begin < q.close + 60 && m.type == "Person" && m.entity >= 0) {
+          rec.speaker = m.entity;
+          rec.rule = "quote.after-verb";
+          break;
+        }
+    } else {
+      // "X said" right after the quote.
+      for (const auto& m : ms) {
+        if (m.begin < q.close || m.begin > q.close + 6 || m.type != "Person" || m.entity < 0) continue;
+        std::string_view tail = text.substr(m.end, std::min<size_t>(s.end - m.end, 40));
+        if (RE2::PartialMatch(tail, *after_verb_)) {
+          rec.speaker = m.entity;
+          rec.rule = "quote.name-verb-after";
+        }
+        break;
+      }
+    }
+    (void)rest;
+    // 2. The nearest person before the quote in the sentence.
+    if (rec.speaker < 0) {
+      for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
+        if (it->end > q.open || it->begin < region_start) continue;
+        if (it->type == "Person" && it->entity >= 0) {
+          rec.speaker = it->entity;
+          rec.rule = "quote.person-before";
+          break;
+        }
+      }
+      if (rec.speaker < 0) {
+        for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
+          if (it->end > q.open) continue;
+          if (it->type == "Person" && it->entity >= 0) {
+            rec.speaker = it->entity;
+            rec.rule = "quote.person-before";
+            break;
+          }
+        }
+      }
+    }
+    // 3. A long quote alone: the person in focus.
+    if (rec.speaker < 0 && WordCount(inner) >= 6) {
+      rec.speaker = focus(q.open);
+      rec.rule = "quote.focus";
+    }
+    if (rec.speaker < 0) continue;
+    // What the quote is about: names inside it, and the name just before it
+    // ("qu'OpenAI « pourrait … »").
+    for (const auto& m : ms) {
+      if (m.entity < 0 || m.entity == rec.speaker) continue;
+      if (m.type == "Money" || m.type == "Date" || m.type == "Number") continue;
+      bool inside = m.begin >= q.begin && m.end <= q.end;
+      bool just_before = m.end <= q.open && q.open - m.end <= 3 && m.source != MentionSource::kDemonym;
+      if ((inside && m.source != MentionSource::kDemonym && m.source != MentionSource::kCandidate) || just_before)
+        if (std::find(rec.about.begin(), rec.about.end(), m.entity) == rec.about.end())
+          rec.about.push_back(m.entity);
+    }
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
+}  // namespace kg::ingest

@@ -1,0 +1,159 @@
+// Resolution: a per-article table of entities keyed by type and normalized
+// name, plus an alias table for repeated and shortened names.
+#include "ingest/resolve.h"
+
+#include <algorithm>
+
+#include "graph/normalize.h"
+#include "ingest/lexicon.h"
+
+namespace kg::ingest {
+
+namespace {
+constexpr size_t kLookback = 6;  // sentences an anaphor may reach back
+
+bool IsEntityType(const std::string& t) {
+  return t == "Person" || t == "Organization" || t == "Country" || t == "Project" ||
+         t == "Product" || t == "Policy" || t == "Event";
+}
+
+std::string LastWord(const std::string& name) {
+  auto toks = Tokenize(name);
+  return toks.empty() ? "" : toks.back().folded;
+}
+}  // namespace
+
+void Resolver::AddAlias(int e, const std::string& alias) {
+  if (alias.empty()) return;
+  auto& rec = ex_.entities[e];
+  if (std::find(rec.aliases.begin(), rec.aliases.end(), alias) == rec.aliases.end())
+    rec.aliases.push_back(alias);
+  by_alias_.emplace(graph::NormalizeName(alias), e);
+}
+
+int Resolver::EntityFor(const std::string& type, const std::string& name, const Mention& m, size_t i) {
+  std::string key = type + "\t" + graph::NormalizeName(name);
+  auto it = by_key_.find(key);
+  if (it != by_key_.end()) return it->second;
+  int e = static_cast<int>(ex_.entities.size());
+  EntityRecord rec;
+  rec.name = name;
+  rec.type = type;
+  rec.first_sentence = i;
+  rec.first_begin = m.begin;
+  rec.first_end = m.end;
+  rec.signal = m.signal;
+  ex_.entities.push_back(std::move(rec));
+  by_key_.emplace(key, e);
+  AddAlias(e, name);
+  return e;
+}
+
+int Resolver::Resolve(Mention& m, size_t i) {
+  if (!IsEntityType(m.type)) return -1;
+  int e = -1;
+  switch (m.source) {
+    case MentionSource::kValue:
+      return -1;
+    case MentionSource::kPronoun:
+      e = Focus("Person", i, m.begin);
+      break;
+    case MentionSource::kAnaphor:
+      e = ResolveAnaphor(m, i);
+      break;
+    case MentionSource::kGazetteer:
+    case MentionSource::kDemonym:
+      e = EntityFor(m.type, m.canonical, m, i);
+      break;
+    case MentionSource::kDiscovered:
+    case MentionSource::kCandidate: {
+      auto it = by_alias_.find(graph::NormalizeName(m.surface));
+      if (it != by_alias_.end()) {
+        e = it->second;
+        break;
+      }
+      // "Marcus" after "Gary Marcus".
+      if (Tokenize(m.surface).size() == 1) {
+        std::string w = Fold(m.surface);
+        for (int k = static_cast<int>(ex_.entities.size()) - 1; k >= 0; --k) {
+          const auto& rec = ex_.entities[k];
+          if (rec.type == "Person" && Tokenize(rec.name).size() > 1 && LastWord(rec.name) == w) {
+            e = k;
+            break;
+          }
+        }
+        if (e >= 0) break;
+      }
+      e = EntityFor(m.type, m.canonical, m, i);
+      break;
+    }
+  }
+  m.entity = e;
+  if (e < 0) return e;
+  auto& rec = ex_.entities[e];
+  if (m.source == MentionSource::kGazetteer || m.source == MentionSource::kDiscovered) {
+    rec.strong = true;
+    AddAlias(e, m.surface);
+    if (!m.descriptor.empty()) {
+      std::string sep = m.outer_begin + m.descriptor.size() + 1 < m.begin ? ", " : " ";
+      AddAlias(e, m.descriptor + sep + m.surface);
+    }
+  }
+  if (!m.head.empty() && m.source != MentionSource::kAnaphor) {
+    std::string h = Fold(m.head);
+    if (std::find(rec.heads.begin(), rec.heads.end(), h) == rec.heads.end()) rec.heads.push_back(h);
+  }
+  if (!m.country.empty() && rec.country.empty() && m.source != MentionSource::kAnaphor)
+    rec.country = m.country;
+  return e;
+}
+
+void Resolver::ResolveSentence(size_t i) {
+  for (auto& m : ex_.mentions[i]) Resolve(m, i);
+}
+
+int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
+  std::string head = Fold(m.head);
+  bool generic = false;
+  (void)generic;
+  auto fits = [&](const Mention& o) {
+    if (o.entity < 0 || o.source == MentionSource::kAnaphor || o.source == MentionSource::kPronoun)
+      return o.entity >= 0 && ex_.entities[o.entity].type == m.type &&
+             (m.country.empty() || ex_.entities[o.entity].country == m.country) &&
+             (o.source != MentionSource::kAnaphor || Fold(o.head) == head);
+    const auto& rec = ex_.entities[o.entity];
+    if (rec.type != m.type) return false;
+    if (!m.country.empty() && rec.country != m.country) return false;
+    return true;
+  };
+  // Prefer an entity that was described with the same head noun ("la
+  // start-up" -> the start-up named before), then any entity of the type.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t back = 0; back <= kLookback && back <= i; ++back) {
+      size_t si = i - back;
+      for (const auto& o : ex_.mentions[si]) {
+        if (si == i && o.begin >= m.begin) break;
+        if (!fits(o)) continue;
+        const auto& rec = ex_.entities[o.entity];
+        bool same_head = std::find(rec.heads.begin(), rec.heads.end(), head) != rec.heads.end();
+        if (pass == 0 && !same_head) continue;
+        return o.entity;
+      }
+    }
+  }
+  return -1;
+}
+
+int Resolver::Focus(const std::string& type, size_t i, size_t pos, int exclude) const {
+  for (size_t back = 0; back <= kLookback && back <= i; ++back) {
+    size_t si = i - back;
+    for (const auto& o : ex_.mentions[si]) {
+      if (si == i && o.begin >= pos) break;
+      if (o.entity < 0 || o.entity == exclude) continue;
+      if (ex_.entities[o.entity].type == type && o.source != MentionSource::kDemonym) return o.entity;
+    }
+  }
+  return -1;
+}
+
+}  // namespace kg::ingest

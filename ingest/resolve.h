@@ -1,0 +1,39 @@
+// Resolution stage: maps mentions to one entity per real-world thing within an
+// article (lexicon names, repeated names, surnames, anaphors such as "le
+// projet" or "la société chinoise", sentence-initial "Il"), and tracks the
+// entity in focus for rules that need an implicit subject.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ingest/types.h"
+
+namespace kg::ingest {
+
+class Resolver {
+ public:
+  // `ex` must outlive the resolver; sentences are resolved in order.
+  explicit Resolver(Extraction& ex) : ex_(ex) {}
+
+  // Resolves the entity mentions of sentence `i` (sets Mention::entity).
+  void ResolveSentence(size_t i);
+  // Resolves one mention of sentence `i` (also for mentions a rule creates).
+  int Resolve(Mention& m, size_t i);
+  // The entity of `type` in focus at byte `pos` of sentence `i`: the first
+  // such mention earlier in the sentence, else the first one of the nearest
+  // earlier sentence that has one; -1 when none. `exclude` is skipped.
+  int Focus(const std::string& type, size_t i, size_t pos, int exclude = -1) const;
+
+ private:
+  int EntityFor(const std::string& type, const std::string& name, const Mention& m, size_t i);
+  int ResolveAnaphor(const Mention& m, size_t i) const;
+  void AddAlias(int e, const std::string& alias);
+
+  Extraction& ex_;
+  std::unordered_map<std::string, int> by_key_;    // type \t normalized name
+  std::unordered_map<std::string, int> by_alias_;  // normalized alias (any type)
+};
+
+}  // namespace kg::ingest

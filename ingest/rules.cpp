@@ -1,0 +1,516 @@
+// Rule loading and matching. A pattern's slots are expanded into re2 named
+// groups over marker text "\x01Type:index\x02"; a match is read back by
+// parsing the markers inside each group.
+#include "ingest/rules.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace kg::ingest {
+
+namespace {
+
+constexpr const char* kEntityTypes[] = {"Person", "Organization", "Country", "Project",
+                                        "Product", "Policy", "Event"};
+constexpr const char* kValueTypes[] = {"Money", "Date", "Number"};
+
+bool KnownSlotType(const std::string& t) {
+  if (t == "Entity") return true;
+  for (auto* k : kEntityTypes)
+    if (t == k) return true;
+  for (auto* k : kValueTypes)
+    if (t == k) return true;
+  return false;
+}
+
+std::string Trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+std::string MarkerPattern(const std::vector<std::string>& types) {
+  std::string alt;
+  for (const auto& t : types) {
+    if (t == "Entity") {
+      for (auto* k : kEntityTypes) alt += (alt.empty() ? "" : "|") + std::string(k);
+    } else {
+      alt += (alt.empty() ? "" : "|") + t;
+    }
+  }
+  return "\\x01(?:" + alt + "):\\d+\\x02";
+}
+
+// Separators of a coordinated list; ", de la société X," after an item is
+// skipped (it qualifies the item before it).
+constexpr const char* kListSep =
+    R"((?:\s*,\s*(?:(?:de|du|d'|of|from)\s*[^\x01,.;]{0,30}\x01[^\x02]*\x02\s*,\s*)?(?:(?:et|ou|and|or|ainsi que|as well as|&)\s+)?|\s+(?:et|ou|and|or|ainsi que|as well as|&)\s+|\s*/\s*))";
+
+// Expands {Type:name}, {A|B+:name}, {gap}, {any} in a rule pattern.
+// Returns false and sets `error`/`col` on a malformed slot.
+bool ExpandPattern(const std::string& src, std::string& out, std::vector<Slot>& slots,
+                   std::string& error, size_t& col) {
+  out.clear();
+  for (size_t i = 0; i < src.size(); ++i) {
+    char c = src[i];
+    if (c == '\\' && i + 1 < src.size()) {
+      out += c;
+      out += src[++i];
+      continue;
+    }
+    if (c != '{') {
+      out += c;
+      continue;
+    }
+    size_t close = src.find('}', i);
+    if (close == std::string::npos) {
+      out += c;
+      continue;
+    }
+    std::string inner = src.substr(i + 1, close - i - 1);
+    // Leave re2 repetition counts like {0,3} alone.
+    if (!inner.empty() && (std::isdigit(static_cast<unsigned char>(inner[0])) || inner[0] == ',')) {
+      out += c;
+      continue;
+    }
+    if (inner == "gap") {
+      out += R"([^\x01.;!?]*?)";
+      i = close;
+      continue;
+    }
+    if (inner == "det") {
+      out += R"((?:(?:le|la|les|un|une|des|du|son|sa|ses|leur|leurs|ce|cette|the|a|an|its|their|this) |l'|d')?)";
+      i = close;
+      continue;
+    }
+    if (inner == "any") {
+      out += R"([^.;!?]*?)";
+      i = close;
+      continue;
+    }
+    size_t colon = inner.find(':');
+    if (colon == std::string::npos) {
+      error = "slot '{" + inner + "}' needs a name: {Type:name}";
+      col = i;
+      return false;
+    }
+    Slot slot;
+    std::string types = inner.substr(0, colon);
+    slot.name = inner.substr(colon + 1);
+    if (!types.empty() && types.back() == '+') {
+      slot.list = true;
+      types.pop_back();
+    }
+    std::stringstream ts(types);
+    std::string t;
+    while (std::getline(ts, t, '|')) {
+      if (!KnownSlotType(t)) {
+        error = "unknown slot type '" + t + "'";
+        col = i + 1;
+        return false;
+      }
+      slot.types.push_back(t);
+    }
+    if (slot.name.empty() || !std::all_of(slot.name.begin(), slot.name.end(), [](char ch) {
+          return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+        })) {
+      error = "bad slot name '" + slot.name + "'";
+      col = i + colon + 2;
+      return false;
+    }
+    std::string m = MarkerPattern(slot.types);
+    out += "(?P<" + slot.name + ">" + m;
+    if (slot.list) out += std::string("(?:") + kListSep + m + ")*";
+    out += ")";
+    slots.push_back(slot);
+    i = close;
+  }
+  return true;
+}
+
+// Marker text and the mapping back to the sentence.
+struct Segment {
+  size_t tagged = 0, orig = 0, len = 0;  // text segment, or marker when mention >= 0
+  int mention = -1;
+  size_t orig_end = 0;
+};
+
+struct Tagged {
+  std::string text;
+  std::vector<Segment> segs;
+
+  size_t ToOrig(size_t t, bool end) const {
+    for (const auto& s : segs) {
+      bool inside = end ? (t > s.tagged && t <= s.tagged + s.len) : (t >= s.tagged && t < s.tagged + s.len);
+      if (!inside) continue;
+      if (s.mention >= 0) return end ? s.orig_end : s.orig;
+      return s.orig + (t - s.tagged);
+    }
+    if (segs.empty()) return 0;
+    const auto& last = segs.back();
+    return last.mention >= 0 ? last.orig_end : last.orig + last.len;
+  }
+};
+
+bool Usable(const Mention& m) {
+  if (m.type == "Money" || m.type == "Date" || m.type == "Number") return true;
+  return m.entity >= 0;
+}
+
+Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Mention>& ms, View view) {
+  std::vector<int> order;
+  for (size_t i = 0; i < ms.size(); ++i) {
+    if (!Usable(ms[i])) continue;
+    // The full view shows the names nested in a longer name instead of it.
+    bool has_nested = false;
+    if (view == View::kFull)
+      for (size_t j = 0; j < ms.size(); ++j)
+        if (j != i && ms[j].nested && Usable(ms[j]) && ms[j].begin >= ms[i].begin && ms[j].end <= ms[i].end)
+          has_nested = true;
+    if (!has_nested) order.push_back(static_cast<int>(i));
+  }
+  auto start_of = [&](int i) { return view == View::kCollapsed ? ms[i].outer_begin : ms[i].begin; };
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    if (start_of(a) != start_of(b)) return start_of(a) < start_of(b);
+    return ms[a].end > ms[b].end;
+  });
+  Tagged t;
+  size_t pos = s.begin;
+  for (int i : order) {
+    size_t b = start_of(i);
+    if (b < pos) continue;  // nested in the previous marker
+    if (b > pos) {
+      t.segs.push_back({t.text.size(), pos, b - pos, -1, 0});
+      t.text.append(text.substr(pos, b - pos));
+    }
+    std::string marker = "\x01" + ms[i].type + ":" + std::to_string(i) + "\x02";
+    t.segs.push_back({t.text.size(), b, marker.size(), i, ms[i].end});
+    t.text += marker;
+    pos = ms[i].end;
+  }
+  if (pos < s.end) {
+    t.segs.push_back({t.text.size(), pos, s.end - pos, -1, 0});
+    t.text.append(text.substr(pos, s.end - pos));
+  }
+  return t;
+}
+
+// Mention indexes of the markers in `piece` (a substring of `whole`).
+std::vector<int> Markers(std::string_view whole, std::string_view piece, bool list) {
+  std::vector<int> out;
+  size_t base = static_cast<size_t>(piece.data() - whole.data());
+  for (size_t i = 0; i < piece.size(); ++i) {
+    if (piece[i] != '\x01') continue;
+    size_t colon = piece.find(':', i);
+    size_t end = piece.find('\x02', i);
+    if (colon == std::string_view::npos || end == std::string_view::npos) break;
+    int idx = std::stoi(std::string(piece.substr(colon + 1, end - colon - 1)));
+    bool qualifier = false;
+    if (list && !out.empty()) {
+      // "X, de la société Y, et Z": Y qualifies X and is not an item.
+      std::string_view before = whole.substr(0, base + i);
+      size_t comma = before.rfind(',');
+      if (comma != std::string_view::npos) {
+        std::string_view gap = before.substr(comma + 1);
+        size_t p = gap.find_first_not_of(' ');
+        if (p != std::string_view::npos) {
+          gap = gap.substr(p);
+          for (const char* w : {"de ", "du ", "d'", "of ", "from "})
+            if (gap.rfind(w, 0) == 0) qualifier = true;
+        }
+      }
+    }
+    if (!qualifier) out.push_back(idx);
+    i = end;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::pair<std::string, std::vector<Mention>> ParseMarkup(const std::string& marked) {
+  std::string plain;
+  std::vector<Mention> ms;
+  for (size_t i = 0; i < marked.size(); ++i) {
+    if (marked[i] == '[') {
+      size_t bar = marked.find('|', i);
+      size_t close = marked.find(']', i);
+      if (bar != std::string::npos && close != std::string::npos && bar < close) {
+        Mention m;
+        m.begin = plain.size();
+        plain += marked.substr(i + 1, bar - i - 1);
+        m.end = plain.size();
+        m.outer_begin = m.begin;
+        m.type = marked.substr(bar + 1, close - bar - 1);
+        m.surface = plain.substr(m.begin, m.end - m.begin);
+        m.canonical = m.surface;
+        m.source = MentionSource::kGazetteer;
+        m.signal = "example";
+        ms.push_back(m);
+        i = close;
+        continue;
+      }
+    }
+    plain += marked[i];
+  }
+  return {plain, ms};
+}
+
+void RuleSet::ParseInto(const std::string& content, const std::string& file, const std::string& lang,
+                        std::vector<std::string>& errors) {
+  std::istringstream in(content);
+  std::string line;
+  int n = 0;
+  Rule* cur = nullptr;
+  auto err = [&](int ln, size_t col, const std::string& msg) {
+    errors.push_back(file + ":" + std::to_string(ln) + ":" + std::to_string(col + 1) + ": " + msg);
+  };
+  auto finish = [&]() {
+    if (!cur) return;
+    if (!cur->re) err(cur->line, 0, "rule '" + cur->id + "' has no pattern");
+    if (cur->emits.empty()) err(cur->line, 0, "rule '" + cur->id + "' emits nothing");
+  };
+  while (std::getline(in, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string t = Trim(line);
+    if (t.empty() || t[0] == '#') continue;
+    size_t indent = line.find_first_not_of(" \t");
+    if (t.rfind("rule ", 0) == 0 && indent == 0) {
+      finish();
+      auto r = std::make_unique<Rule>();
+      r->id = Trim(t.substr(5));
+      r->file = file;
+      r->lang = lang;
+      r->line = n;
+      for (const auto& o : rules_)
+        if (o->id == r->id) err(n, 5, "duplicate rule id '" + r->id + "'");
+      rules_.push_back(std::move(r));
+      cur = rules_.back().get();
+      continue;
+    }
+    if (!cur) {
+      err(n, indent, "expected 'rule ID'");
+      continue;
+    }
+    size_t sp = t.find_first_of(" \t");
+    std::string key = sp == std::string::npos ? t : t.substr(0, sp);
+    std::string value = sp == std::string::npos ? "" : Trim(t.substr(sp));
+    size_t value_col = line.find(value, indent + key.size());
+    if (key == "pattern") {
+      cur->source = value;
+      std::string expanded, error;
+      size_t col = 0;
+      if (!ExpandPattern(value, expanded, cur->slots, error, col)) {
+        err(n, value_col + col, error);
+        continue;
+      }
+      RE2::Options o;
+      o.set_log_errors(false);
+      o.set_max_mem(64 << 20);
+      o.set_case_sensitive(false);
+      auto re = std::make_unique<RE2>(expanded, o);
+      if (!re->ok()) {
+        size_t at = value.find(re->error_arg());
+        err(n, value_col + (at == std::string::npos ? 0 : at),
+            re->error() + (re->error_arg().empty() ? "" : " in '" + re->error_arg() + "'"));
+        continue;
+      }
+      for (const auto& [name, idx] : re->NamedCapturingGroups()) {
+        (void)idx;
+        if (name.rfind("new_", 0) == 0) {
+          size_t us = name.find('_', 4);
+          std::string type = name.substr(4, us == std::string::npos ? std::string::npos : us - 4);
+          bool known = false;
+          for (auto* k : kEntityTypes) known |= type == k;
+          if (!known) err(n, value_col, "group '" + name + "': unknown entity type '" + type + "'");
+          cur->new_entities.emplace_back(name, type);
+        }
+      }
+      cur->re = std::move(re);
+    } else if (key == "emit") {
+      // TYPE src -> dst [key=value ...]
+      std::istringstream es(value);
+      EmitSpec e;
+      std::string arrow;
+      es >> e.type >> e.src >> arrow >> e.dst;
+      if (e.type.empty() || e.src.empty() || arrow != "->" || e.dst.empty()) {
+        err(n, value_col, "expected 'emit TYPE src -> dst [key=value ...]'");
+        continue;
+      }
+      std::string kv;
+      while (es >> kv) {
+        size_t eq = kv.find('=');
+        if (eq == std::string::npos) {
+          err(n, value_col, "expected key=value, got '" + kv + "'");
+          continue;
+        }
+        e.props.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+      }
+      cur->emits.push_back(e);
+    } else if (key == "view") {
+      if (value == "full")
+        cur->view = View::kFull;
+      else if (value == "collapsed")
+        cur->view = View::kCollapsed;
+      else if (value == "both")
+        cur->view = View::kBoth;
+      else
+        err(n, value_col, "view must be full, collapsed or both");
+    } else if (key == "+" || key == "-") {
+      RuleExample ex;
+      ex.positive = key == "+";
+      ex.line = n;
+      size_t arrow = value.find("=>");
+      if (arrow != std::string::npos) {
+        ex.expect = Trim(value.substr(arrow + 2));
+        value = Trim(value.substr(0, arrow));
+      }
+      ex.text = value;
+      cur->examples.push_back(ex);
+    } else {
+      err(n, indent, "unknown key '" + key + "' (pattern, emit, view, +, -)");
+    }
+  }
+  finish();
+  // Emit endpoints must name slots or @Type.
+  for (const auto& r : rules_) {
+    for (const auto& e : r->emits) {
+      for (const auto& end : {e.src, e.dst}) {
+        if (end[0] == '@') continue;
+        bool ok = std::any_of(r->slots.begin(), r->slots.end(), [&](const Slot& s) { return s.name == end; }) ||
+                  std::any_of(r->new_entities.begin(), r->new_entities.end(),
+                              [&](const auto& p) { return p.first.substr(p.first.find('_', 4) + 1) == end; });
+        if (!ok && r->re) err(r->line, 0, "rule '" + r->id + "': emit names unknown slot '" + end + "'");
+      }
+    }
+  }
+}
+
+RuleSet RuleSet::Parse(const std::string& content, const std::string& file, const std::string& lang) {
+  RuleSet set;
+  std::vector<std::string> errors;
+  set.ParseInto(content, file, lang, errors);
+  if (!errors.empty()) {
+    std::string msg;
+    for (const auto& e : errors) msg += (msg.empty() ? "" : "\n") + e;
+    throw RuleError(msg);
+  }
+  return set;
+}
+
+RuleSet RuleSet::Load(const std::vector<std::string>& files) {
+  RuleSet set;
+  std::vector<std::string> errors;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) {
+      errors.push_back(f + ":0:0: cannot read");
+      continue;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string stem = std::filesystem::path(f).stem().string();
+    std::string lang = stem == "fr" || stem.rfind("fr-", 0) == 0   ? "fr"
+                       : stem == "en" || stem.rfind("en-", 0) == 0 ? "en"
+                                                                   : "";
+    set.ParseInto(ss.str(), f, lang, errors);
+  }
+  if (!errors.empty()) {
+    std::string msg;
+    for (const auto& e : errors) msg += (msg.empty() ? "" : "\n") + e;
+    throw RuleError(msg);
+  }
+  return set;
+}
+
+std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
+                                      const std::vector<Mention>& mentions, const std::string& lang,
+                                      std::string* explain_views) const {
+  std::vector<RuleMatch> out;
+  Tagged views[2] = {BuildView(text, s, mentions, View::kFull),
+                     BuildView(text, s, mentions, View::kCollapsed)};
+  if (explain_views) {
+    for (int v = 0; v < 2; ++v) {
+      std::string shown;
+      for (char c : views[v].text) {
+        if (c == '\x01') shown += "{";
+        else if (c == '\x02') shown += "}";
+        else shown += c;
+      }
+      *explain_views += (v == 0 ? "    full:      " : "    collapsed: ") + shown + "\n";
+    }
+  }
+  // Types present in the sentence: a rule none of whose emits can find both
+  // endpoints is skipped without running its pattern.
+  std::vector<std::string> present;
+  for (const auto& m : mentions)
+    if (Usable(m) && std::find(present.begin(), present.end(), m.type) == present.end()) present.push_back(m.type);
+  auto slot_possible = [&](const Rule& r, const std::string& end) {
+    if (end.empty() || end[0] == '@') return true;
+    for (const auto& sl : r.slots) {
+      if (sl.name != end) continue;
+      for (const auto& t : sl.types) {
+        if (t == "Entity") {
+          for (auto* k : kEntityTypes)
+            if (std::find(present.begin(), present.end(), k) != present.end()) return true;
+        } else if (std::find(present.begin(), present.end(), t) != present.end()) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return true;  // a new_ group
+  };
+  for (size_t ri = 0; ri < rules_.size(); ++ri) {
+    const Rule& r = *rules_[ri];
+    if (!r.re || (!r.lang.empty() && r.lang != lang)) continue;
+    bool possible = false;
+    for (const auto& e : r.emits) possible |= slot_possible(r, e.src) && slot_possible(r, e.dst);
+    if (!possible) continue;
+    int ngroups = r.re->NumberOfCapturingGroups() + 1;
+    std::vector<re2::StringPiece> groups(static_cast<size_t>(ngroups));
+    for (int v = 0; v < 2; ++v) {
+      View view = v == 0 ? View::kFull : View::kCollapsed;
+      if (r.view != View::kBoth && r.view != view) continue;
+      const Tagged& tv = views[v];
+      std::string_view whole = tv.text;
+      size_t pos = 0;
+      while (pos <= whole.size() &&
+             r.re->Match(whole, pos, whole.size(), RE2::UNANCHORED, groups.data(), ngroups)) {
+        RuleMatch m;
+        m.rule = &r;
+        m.view = view;
+        size_t mb = static_cast<size_t>(groups[0].data() - whole.data());
+        size_t me = mb + groups[0].size();
+        m.begin = tv.ToOrig(mb, false);
+        m.end = tv.ToOrig(me, true);
+        bool complete = true;
+        for (const auto& [name, idx] : r.re->NamedCapturingGroups()) {
+          std::string_view g = groups[static_cast<size_t>(idx)];
+          if (g.data() == nullptr) continue;
+          size_t gb = static_cast<size_t>(g.data() - whole.data());
+          if (name.rfind("new_", 0) == 0) {
+            m.new_spans[name] = {tv.ToOrig(gb, false), tv.ToOrig(gb + g.size(), true)};
+            continue;
+          }
+          auto slot = std::find_if(r.slots.begin(), r.slots.end(), [&](const Slot& sl) { return sl.name == name; });
+          if (slot == r.slots.end()) continue;
+          auto idxs = Markers(whole, g, slot->list);
+          if (idxs.empty()) complete = false;
+          m.slots[name] = idxs;
+        }
+        if (complete) out.push_back(std::move(m));
+        pos = me > pos ? me : pos + 1;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace kg::ingest

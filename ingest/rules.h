@@ -1,0 +1,91 @@
+// Relation rules: loads corpus/rules/*.rules (format in corpus/rules/README.md)
+// and matches them against a "tagged view" of a sentence, where each mention
+// is replaced by a marker that the slots of a pattern ({Organization:a},
+// {Money+:m}) stand for. Patterns are compiled once, at load.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ingest/types.h"
+
+#include <re2/re2.h>
+
+namespace kg::ingest {
+
+enum class View {
+  kFull,       // every mention is a marker, descriptors stay text
+  kCollapsed,  // a name and its descriptor ("la société OpenAI") are one marker
+  kBoth,
+};
+
+struct Slot {
+  std::string name;
+  std::vector<std::string> types;  // Person ... Event, Money, Date, Number, Entity
+  bool list = false;               // {Organization+:a}: a coordinated list
+};
+
+struct EmitSpec {
+  std::string type;
+  std::string src, dst;  // slot names, or "@Type" for the entity in focus
+  std::vector<std::pair<std::string, std::string>> props;  // key=slot or key=literal
+};
+
+struct RuleExample {
+  bool positive = true;
+  std::string text;    // with [surface|Type] markup
+  std::string expect;  // "Src TYPE Dst" (optional)
+  int line = 0;
+};
+
+struct Rule {
+  std::string id, file, lang;  // lang "fr", "en" or "" (any)
+  int line = 0;
+  std::string source;  // the pattern as written
+  std::unique_ptr<re2::RE2> re;
+  std::vector<Slot> slots;
+  std::vector<std::pair<std::string, std::string>> new_entities;  // group -> type
+  std::vector<EmitSpec> emits;
+  View view = View::kBoth;
+  std::vector<RuleExample> examples;
+};
+
+// One firing of a rule on one sentence.
+struct RuleMatch {
+  const Rule* rule = nullptr;
+  View view = View::kFull;
+  std::map<std::string, std::vector<int>> slots;  // slot -> mention indexes
+  std::map<std::string, std::pair<size_t, size_t>> new_spans;  // group -> text span
+  size_t begin = 0, end = 0;  // span in the text
+};
+
+class RuleSet {
+ public:
+  // Loads rule files. Collects every problem and throws one RuleError listing
+  // them as file:line:col: message.
+  static RuleSet Load(const std::vector<std::string>& files);
+  // Parses rules from a string (tests); `file` names it in messages.
+  static RuleSet Parse(const std::string& content, const std::string& file, const std::string& lang);
+
+  const std::vector<std::unique_ptr<Rule>>& rules() const { return rules_; }
+
+  // All firings on sentence `s`, for rules of `lang` (or of no language).
+  std::vector<RuleMatch> Apply(std::string_view text, const Sentence& s,
+                               const std::vector<Mention>& mentions, const std::string& lang,
+                               std::string* explain_views = nullptr) const;
+
+ private:
+  void ParseInto(const std::string& content, const std::string& file, const std::string& lang,
+                 std::vector<std::string>& errors);
+  std::vector<std::unique_ptr<Rule>> rules_;
+};
+
+// Splits "[OpenAI|Organization] a racheté [Windsurf|Organization]" into plain
+// text and the marked mentions (canonical = surface).
+std::pair<std::string, std::vector<Mention>> ParseMarkup(const std::string& marked);
+
+}  // namespace kg::ingest

@@ -1,0 +1,180 @@
+// Writing an extraction: nodes first (so relationships can point at them),
+// then relationships and quotes, each with its evidence.
+#include "ingest/store_writer.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "graph/normalize.h"
+
+namespace kg::ingest {
+
+namespace {
+bool Symmetric(const std::string& type) { return type == "COMPETES_WITH" || type == "PARTNER_OF"; }
+}  // namespace
+
+std::string ContentHash(std::string_view text) {
+  uint64_t a = 1469598103934665603ull, b = 1099511628211ull * 31;
+  for (unsigned char c : text) {
+    a = (a ^ c) * 1099511628211ull;
+    b = (b + c) * 0x100000001b3ull ^ (b >> 29);
+  }
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(a),
+                static_cast<unsigned long long>(b));
+  return buf;
+}
+
+graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
+  created = false;
+  std::string key = e.type + "\t" + graph::NormalizeName(e.name);
+  graph::NodeId id = 0;
+  auto it = node_cache_.find(key);
+  if (it != node_cache_.end()) {
+    id = it->second;
+  } else {
+    for (graph::NodeId cand : store_.FindByAlias(e.name)) {
+      auto labels = store_.LabelsOf(cand);
+      if (std::find(labels.begin(), labels.end(), e.type) != labels.end()) {
+        id = cand;
+        break;
+      }
+    }
+    if (id == 0) {
+      graph::List aliases;
+      for (const auto& a : e.aliases)
+        if (a != e.name) aliases.emplace_back(a);
+      id = store_.CreateNode({e.type}, {{"name", e.name}, {"aliases", aliases}});
+      auto& known = aliases_[id];
+      for (const auto& a : e.aliases) {
+        store_.AddAlias(id, a);
+        known.insert(a);
+      }
+      known.insert(e.name);
+      created = true;
+    }
+    node_cache_.emplace(key, id);
+  }
+  // New aliases of a known node.
+  auto known_it = aliases_.find(id);
+  if (known_it == aliases_.end()) {
+    auto& known = aliases_[id];
+    for (const auto& a : store_.AliasesOf(id)) known.insert(a);
+    known_it = aliases_.find(id);
+  }
+  std::vector<std::string> fresh;
+  for (const auto& a : e.aliases)
+    if (!known_it->second.count(a)) fresh.push_back(a);
+  if (!fresh.empty()) {
+    auto node = store_.GetNode(id);
+    graph::List list;
+    auto p = node->props.find("aliases");
+    if (p != node->props.end() && p->second.is_list()) list = p->second.as_list();
+    for (const auto& a : fresh) {
+      known_it->second.insert(a);
+      store_.AddAlias(id, a);
+      list.emplace_back(a);
+    }
+    node->props["aliases"] = list;
+    store_.SetNodeProperties(id, node->props);
+  }
+  return id;
+}
+
+graph::RelId GraphWriter::Relate(graph::NodeId a, graph::NodeId b, const std::string& type,
+                                 const graph::Properties& props, bool symmetric, bool& created) {
+  created = false;
+  for (const auto& e : store_.EdgesOf(a, graph::Direction::kOut, type))
+    if (e.other == b) return e.id;
+  if (symmetric)
+    for (const auto& e : store_.EdgesOf(b, graph::Direction::kOut, type))
+      if (e.other == a) return e.id;
+  created = true;
+  return store_.CreateRelationship(a, b, type, props);
+}
+
+WriteStats GraphWriter::Write(const Extraction& ex) {
+  WriteStats stats;
+  std::string hash = ContentHash(ex.doc.text);
+  if (auto existing = store_.FindArticleByHash(hash)) {
+    stats.unchanged = true;
+    stats.article = *existing;
+    return stats;
+  }
+  graph::Store::WriteTxn txn(store_);
+  graph::Article art;
+  art.hash = hash;
+  art.title = ex.doc.title;
+  art.url = ex.doc.url;
+  art.author = ex.doc.author;
+  art.published = ex.doc.published;
+  art.lang = ex.doc.lang;
+  art.path = ex.doc.path;
+  art.text = ex.doc.text;
+  graph::ArticleId article = store_.AddArticle(art);
+  stats.article = article;
+  auto sentence_text = [&](size_t si) {
+    const auto& s = ex.sentences[si];
+    return ex.doc.text.substr(s.begin, s.end - s.begin);
+  };
+  auto evidence = [&](std::optional<graph::NodeId> node, std::optional<graph::RelId> rel, size_t si,
+                      size_t b, size_t e, const std::string& rule) {
+    graph::Evidence ev;
+    ev.node = node;
+    ev.rel = rel;
+    ev.article = article;
+    ev.sentence_index = static_cast<int64_t>(si);
+    ev.span_start = static_cast<int64_t>(b);
+    ev.span_end = static_cast<int64_t>(e);
+    ev.sentence = sentence_text(si);
+    ev.rule = rule;
+    store_.AddEvidence(ev);
+  };
+
+  std::vector<graph::NodeId> node_of(ex.entities.size(), 0);
+  for (size_t i = 0; i < ex.entities.size(); ++i) {
+    const auto& e = ex.entities[i];
+    if (!e.strong) continue;
+    bool created = false;
+    node_of[i] = EntityNode(e, created);
+    if (created) ++stats.entities_added;
+    evidence(node_of[i], std::nullopt, e.first_sentence, e.first_begin, e.first_end,
+             e.signal.empty() ? "entity" : "entity:" + e.signal);
+  }
+  for (const auto& r : ex.relations) {
+    graph::NodeId a = node_of[r.src], b = node_of[r.dst];
+    if (a == 0 || b == 0 || a == b) continue;
+    bool created = false;
+    graph::RelId id = Relate(a, b, r.type, r.props, Symmetric(r.type), created);
+    if (created) ++stats.relations_added;
+    evidence(std::nullopt, id, r.sentence, r.span_begin, r.span_end, r.rule);
+  }
+  for (const auto& q : ex.quotes) {
+    if (q.speaker < 0 || node_of[q.speaker] == 0) continue;
+    graph::NodeId qid = 0;
+    for (graph::NodeId cand : store_.NodesNamed(q.text)) {
+      auto labels = store_.LabelsOf(cand);
+      if (std::find(labels.begin(), labels.end(), "Quote") != labels.end()) qid = cand;
+    }
+    if (qid == 0) {
+      qid = store_.CreateNode({"Quote"}, {{"name", q.text},
+                                          {"text", q.text},
+                                          {"language", ex.doc.lang.value_or("")},
+                                          {"article", static_cast<int64_t>(article)}});
+      ++stats.quotes_added;
+    }
+    evidence(qid, std::nullopt, q.sentence, q.begin, q.end, q.rule);
+    bool created = false;
+    graph::RelId said = Relate(node_of[q.speaker], qid, "SAID", {}, false, created);
+    evidence(std::nullopt, said, q.sentence, q.begin, q.end, q.rule);
+    for (int about : q.about) {
+      if (about < 0 || node_of[about] == 0) continue;
+      graph::RelId rid = Relate(qid, node_of[about], "ABOUT", {}, false, created);
+      evidence(std::nullopt, rid, q.sentence, q.begin, q.end, "quote.about");
+    }
+  }
+  txn.Commit();
+  return stats;
+}
+
+}  // namespace kg::ingest

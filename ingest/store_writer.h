@@ -1,0 +1,44 @@
+// Store stage: writes one Extraction into the graph in one transaction.
+// Entities are merged with existing nodes by name or alias (same label);
+// a relationship seen again gains one more piece of evidence; the content
+// hash of the normalized text makes re-ingesting an article a no-op.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "graph/store.h"
+#include "ingest/types.h"
+
+namespace kg::ingest {
+
+struct WriteStats {
+  bool unchanged = false;  // the article was already in the store
+  graph::ArticleId article = 0;
+  int64_t entities_added = 0, relations_added = 0, quotes_added = 0;
+};
+
+// Hex digest of `text` (two 64-bit FNV-1a variants), stable across runs.
+std::string ContentHash(std::string_view text);
+
+class GraphWriter {
+ public:
+  // `store` must outlive the writer; caches node ids between articles.
+  explicit GraphWriter(graph::Store& store) : store_(store) {}
+
+  WriteStats Write(const Extraction& ex);
+
+ private:
+  graph::NodeId EntityNode(const EntityRecord& e, bool& created);
+  graph::RelId Relate(graph::NodeId a, graph::NodeId b, const std::string& type,
+                      const graph::Properties& props, bool symmetric, bool& created);
+
+  graph::Store& store_;
+  std::unordered_map<std::string, graph::NodeId> node_cache_;  // type \t normalized name
+  std::unordered_map<graph::NodeId, std::unordered_set<std::string>> aliases_;
+};
+
+}  // namespace kg::ingest

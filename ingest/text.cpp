@@ -1,0 +1,503 @@
+// Text cleaning. Works line by line: markup first (HTML or Markdown), then
+// typography, then boilerplate lines, then the header lines that carry the
+// title, author and date.
+#include "ingest/text.h"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <sstream>
+#include <vector>
+
+#include "graph/normalize.h"
+
+namespace kg::ingest {
+
+namespace {
+
+std::string Trim(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+void AppendUtf8(std::string& out, uint32_t cp) {
+  utf8proc_uint8_t buf[4];
+  auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
+  out.append(reinterpret_cast<char*>(buf), static_cast<size_t>(n));
+}
+
+struct NamedEntity {
+  const char* name;
+  uint32_t cp;
+};
+constexpr NamedEntity kEntities[] = {
+    {"amp", '&'},      {"lt", '<'},        {"gt", '>'},        {"quot", '"'},
+    {"apos", '\''},    {"nbsp", 0xA0},     {"laquo", 0xAB},    {"raquo", 0xBB},
+    {"rsquo", 0x2019}, {"lsquo", 0x2018},  {"ldquo", 0x201C},  {"rdquo", 0x201D},
+    {"hellip", 0x2026}, {"ndash", 0x2013}, {"mdash", 0x2014},  {"eacute", 0xE9},
+    {"egrave", 0xE8},  {"ecirc", 0xEA},    {"euml", 0xEB},     {"agrave", 0xE0},
+    {"acirc", 0xE2},   {"ccedil", 0xE7},   {"icirc", 0xEE},    {"iuml", 0xEF},
+    {"ocirc", 0xF4},   {"ugrave", 0xF9},   {"ucirc", 0xFB},    {"uuml", 0xFC},
+    {"Eacute", 0xC9},  {"Egrave", 0xC8},   {"Agrave", 0xC0},   {"Ccedil", 0xC7},
+    {"euro", 0x20AC},  {"copy", 0xA9},     {"oelig", 0x153},   {"thinsp", 0x2009},
+    {"ouml", 0xF6},    {"auml", 0xE4},     {"szlig", 0xDF},    {"aacute", 0xE1},
+    {"iacute", 0xED},  {"oacute", 0xF3},   {"uacute", 0xFA},   {"ntilde", 0xF1},
+};
+
+std::string DecodeEntities(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '&') {
+      out += s[i];
+      continue;
+    }
+    size_t semi = s.find(';', i);
+    if (semi == std::string_view::npos || semi - i > 10) {
+      out += '&';
+      continue;
+    }
+    std::string_view name = s.substr(i + 1, semi - i - 1);
+    uint32_t cp = 0;
+    if (!name.empty() && name[0] == '#') {
+      std::string num(name.substr(1));
+      char* endp = nullptr;
+      if (!num.empty() && (num[0] == 'x' || num[0] == 'X'))
+        cp = static_cast<uint32_t>(std::strtoul(num.c_str() + 1, &endp, 16));
+      else
+        cp = static_cast<uint32_t>(std::strtoul(num.c_str(), &endp, 10));
+      if (!utf8proc_codepoint_valid(static_cast<utf8proc_int32_t>(cp))) cp = 0;
+    } else {
+      for (const auto& e : kEntities)
+        if (name == e.name) cp = e.cp;
+    }
+    if (cp == 0) {
+      out += '&';
+      continue;
+    }
+    AppendUtf8(out, cp);
+    i = semi;
+  }
+  return out;
+}
+
+// The value of attribute `attr` in the tag text `tag` ("<meta name=... >").
+std::string Attribute(std::string_view tag, std::string_view attr) {
+  std::string low = Lower(tag);
+  std::string key = std::string(attr) + "=";
+  size_t p = low.find(key);
+  while (p != std::string::npos && p > 0 && !std::isspace(static_cast<unsigned char>(low[p - 1])))
+    p = low.find(key, p + 1);
+  if (p == std::string::npos) return "";
+  p += key.size();
+  if (p >= tag.size()) return "";
+  char q = tag[p];
+  if (q == '"' || q == '\'') {
+    size_t e = tag.find(q, p + 1);
+    if (e == std::string_view::npos) return "";
+    return std::string(tag.substr(p + 1, e - p - 1));
+  }
+  size_t e = p;
+  while (e < tag.size() && !std::isspace(static_cast<unsigned char>(tag[e])) && tag[e] != '>') ++e;
+  return std::string(tag.substr(p, e - p));
+}
+
+struct HtmlResult {
+  std::string text;
+  std::string title, date, author;
+};
+
+// Removes tags; block-level tags become line breaks; script, style, nav,
+// header, footer, aside and form contents are dropped.
+HtmlResult StripHtml(std::string_view html) {
+  static const char* kDrop[] = {"script", "style", "nav", "footer", "aside", "form",
+                                "noscript", "svg", "button", "header"};
+  static const char* kBlock[] = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6",
+                                 "tr", "section", "article", "blockquote", "ul", "ol", "table",
+                                 "title", "hr", "figcaption", "main"};
+  HtmlResult r;
+  std::string out;
+  size_t i = 0;
+  bool in_title = false;
+  std::string title;
+  while (i < html.size()) {
+    char c = html[i];
+    if (c != '<') {
+      if (in_title) title += c;
+      out += c;
+      ++i;
+      continue;
+    }
+    if (html.compare(i, 4, "<!--") == 0) {
+      size_t e = html.find("-->", i + 4);
+      i = e == std::string_view::npos ? html.size() : e + 3;
+      continue;
+    }
+    size_t e = html.find('>', i);
+    if (e == std::string_view::npos) break;
+    std::string_view tag = html.substr(i, e - i + 1);
+    i = e + 1;
+    bool closing = tag.size() > 1 && tag[1] == '/';
+    size_t nb = closing ? 2 : 1;
+    size_t ne = nb;
+    while (ne < tag.size() && (std::isalnum(static_cast<unsigned char>(tag[ne])))) ++ne;
+    std::string name = Lower(tag.substr(nb, ne - nb));
+    if (name == "meta") {
+      std::string key = Lower(Attribute(tag, "property") + Attribute(tag, "name") +
+                              Attribute(tag, "itemprop"));
+      std::string content = Attribute(tag, "content");
+      if (r.date.empty() && (key.find("published") != std::string::npos || key == "date" ||
+                             key.find("datepublished") != std::string::npos ||
+                             key == "dc.date"))
+        r.date = content;
+      if (r.author.empty() && key.find("author") != std::string::npos) r.author = content;
+      if (r.title.empty() && key == "og:title") r.title = content;
+      continue;
+    }
+    if (name == "time" && r.date.empty()) r.date = Attribute(tag, "datetime");
+    if (name == "title") {
+      in_title = !closing;
+      if (closing && r.title.empty()) r.title = Trim(title);
+      out += '\n';
+      if (closing) {
+        // The <title> text stays out of the body: the title is metadata.
+        size_t start = out.rfind('\n', out.size() - 2);
+        (void)start;
+      }
+      continue;
+    }
+    if (!closing && std::find_if(std::begin(kDrop), std::end(kDrop),
+                                 [&](const char* d) { return name == d; }) != std::end(kDrop)) {
+      std::string close = "</" + name;
+      size_t p = i;
+      // Case-insensitive search for the closing tag.
+      std::string low_rest;
+      size_t found = std::string_view::npos;
+      for (size_t k = i; k + close.size() <= html.size(); ++k) {
+        if (html[k] == '<' && Lower(html.substr(k, close.size())) == close) {
+          found = k;
+          break;
+        }
+      }
+      (void)p;
+      if (found == std::string_view::npos) {
+        i = html.size();
+      } else {
+        size_t gt = html.find('>', found);
+        i = gt == std::string_view::npos ? html.size() : gt + 1;
+      }
+      out += '\n';
+      continue;
+    }
+    if (std::find_if(std::begin(kBlock), std::end(kBlock),
+                     [&](const char* d) { return name == d; }) != std::end(kBlock))
+      out += '\n';
+  }
+  r.text = DecodeEntities(out);
+  r.title = DecodeEntities(r.title);
+  r.author = DecodeEntities(r.author);
+  // Drop the title line from the body when the page repeats it as <title>.
+  return r;
+}
+
+// Removes Markdown markup from one line; returns the heading level (0 when
+// the line is not a heading).
+int StripMarkdownLine(std::string& line) {
+  int level = 0;
+  std::string t = Trim(line);
+  while (level < (int)t.size() && t[level] == '#') ++level;
+  if (level > 0 && level < (int)t.size() && t[level] == ' ')
+    t = Trim(t.substr(level));
+  else
+    level = 0;
+  if (t.rfind("> ", 0) == 0) t = t.substr(2);
+  if (t.rfind("- ", 0) == 0 || t.rfind("* ", 0) == 0 || t.rfind("+ ", 0) == 0) t = t.substr(2);
+  if (t == "---" || t == "***" || t == "___") t.clear();
+  std::string out;
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == '!' && i + 1 < t.size() && t[i + 1] == '[') {
+      size_t close = t.find("](", i);
+      size_t end = close == std::string::npos ? std::string::npos : t.find(')', close);
+      if (end != std::string::npos) {
+        i = end;
+        continue;
+      }
+    }
+    if (c == '[') {
+      size_t close = t.find("](", i);
+      size_t end = close == std::string::npos ? std::string::npos : t.find(')', close);
+      if (end != std::string::npos) {
+        out += t.substr(i + 1, close - i - 1);
+        i = end;
+        continue;
+      }
+    }
+    if (c == '*' || c == '`' || (c == '_' && (i + 1 < t.size() && t[i + 1] == '_'))) {
+      if (c == '_') ++i;
+      continue;
+    }
+    out += c;
+  }
+  line = out;
+  return level;
+}
+
+bool IsBullet(std::string_view line) {
+  return line.rfind("\xE2\x80\xA2", 0) == 0 || line.rfind("- ", 0) == 0 ||
+         line.rfind("* ", 0) == 0 || line.rfind("\xC2\xB7", 0) == 0;
+}
+
+}  // namespace
+
+Format GuessFormat(const std::string& path, std::string_view raw) {
+  std::string low = Lower(path);
+  auto ends = [&](const char* suffix) {
+    std::string s(suffix);
+    return low.size() >= s.size() && low.compare(low.size() - s.size(), s.size(), s) == 0;
+  };
+  if (ends(".html") || ends(".htm") || ends(".xhtml")) return Format::kHtml;
+  if (ends(".md") || ends(".markdown")) return Format::kMarkdown;
+  std::string head = Lower(raw.substr(0, 512));
+  if (head.find("<!doctype html") != std::string::npos || head.find("<html") != std::string::npos)
+    return Format::kHtml;
+  return Format::kText;
+}
+
+std::string NormalizeTypography(std::string_view text) {
+  utf8proc_uint8_t* nfc = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(
+      std::string(text).c_str()));
+  std::string in = nfc ? reinterpret_cast<char*>(nfc) : std::string(text);
+  std::free(nfc);
+  std::string out;
+  out.reserve(in.size());
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(in.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(in.size());
+  while (left > 0) {
+    if (*p < 0x80) {
+      char c = static_cast<char>(*p);
+      if (c == '\r') {
+        if (!(left > 1 && p[1] == '\n')) out += '\n';
+      } else if (c == '\t' || c == '\f' || c == '\v') {
+        out += ' ';
+      } else if (c == '\n' || static_cast<unsigned char>(c) >= 0x20) {
+        out += c;
+      }
+      ++p;
+      --left;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    auto n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) {
+      ++p;
+      --left;
+      continue;
+    }
+    switch (cp) {
+      case 0x2019: case 0x2018: case 0x02BC: case 0x2032: case 0x00B4: case 0x201B:
+        out += '\'';
+        break;
+      case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033:
+        out += '"';
+        break;
+      case 0x00A0: case 0x202F: case 0x2009: case 0x2007: case 0x2002: case 0x2003:
+      case 0x2008: case 0x200A: case 0x3000:
+        out += ' ';
+        break;
+      case 0x200B: case 0x200C: case 0x200D: case 0xFEFF: case 0x00AD:
+        break;
+      case 0x2028: case 0x2029:
+        out += '\n';
+        break;
+      default:
+        out.append(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+    }
+    p += n;
+    left -= n;
+  }
+  return out;
+}
+
+TextCleaner::TextCleaner(const Lexicon& lexicon) {
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_case_sensitive(false);
+  lines_ = std::make_unique<RE2::Set>(opts, RE2::ANCHOR_BOTH);
+  cuts_ = std::make_unique<RE2::Set>(opts, RE2::ANCHOR_BOTH);
+  for (const auto& p : lexicon.boilerplate_lines) {
+    std::string err;
+    if (lines_->Add(p, &err) < 0) throw RuleError("lexicon/boilerplate.txt: bad pattern '" + p + "': " + err);
+  }
+  for (const auto& p : lexicon.boilerplate_cuts) {
+    std::string err;
+    if (cuts_->Add(p, &err) < 0) throw RuleError("lexicon/boilerplate.txt: bad pattern '" + p + "': " + err);
+  }
+  lines_->Compile();
+  cuts_->Compile();
+  date_line_ = std::make_unique<RE2>(
+      R"((?i)^(?:(?:publié|mis à jour|published|updated|date)\s*(?:le|on)?\s*:?\s*)?(.*\d{4}.*)$)", opts);
+  author_line_ = std::make_unique<RE2>(R"((?i)^(?:par|by|auteur\s*:|author\s*:)\s+(\S.{0,60})$)", opts);
+}
+
+TextCleaner::~TextCleaner() = default;
+
+Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_bytes) const {
+  if (raw.size() > max_bytes)
+    throw IngestError("file too large (" + std::to_string(raw.size() >> 20) + " MB; limit " +
+                      std::to_string(max_bytes >> 20) + " MB)");
+  if (raw.find('\0') != std::string_view::npos) throw IngestError("binary file (contains NUL bytes)");
+  if (!graph::IsValidUtf8(raw)) {
+    size_t bad = 0;
+    // Locate the first invalid byte for the message.
+    while (bad < raw.size() && graph::IsValidUtf8(raw.substr(0, bad + 1))) ++bad;
+    (void)bad;
+    throw IngestError("invalid UTF-8");
+  }
+  std::string body(raw);
+  if (body.rfind("\xEF\xBB\xBF", 0) == 0) body.erase(0, 3);
+  Document doc;
+  if (format == Format::kHtml) {
+    auto h = StripHtml(body);
+    body = h.text;
+    if (!h.title.empty()) doc.title = NormalizeTypography(Trim(h.title));
+    if (!h.author.empty()) doc.author = Trim(h.author);
+    if (!h.date.empty()) {
+      std::string d = ParseDate(h.date);
+      if (d.empty() && h.date.size() >= 10 && h.date[4] == '-') d = h.date.substr(0, 10);
+      if (!d.empty()) doc.published = d;
+    }
+  }
+  body = NormalizeTypography(body);
+
+  // Lines, trimmed, spaces collapsed, markup removed.
+  std::vector<std::string> lines;
+  {
+    std::istringstream in(body);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (format == Format::kMarkdown) {
+        int level = StripMarkdownLine(line);
+        if (level == 1 && !doc.title) doc.title = Trim(line);
+      }
+      std::string collapsed;
+      bool space = false;
+      for (char c : line) {
+        if (c == ' ') {
+          space = true;
+          continue;
+        }
+        if (space && !collapsed.empty()) collapsed += ' ';
+        space = false;
+        collapsed += c;
+      }
+      lines.push_back(collapsed);
+    }
+  }
+  // Boilerplate: drop matching lines; a "cut" line ends the article when no
+  // long paragraph follows it.
+  auto is_long = [](const std::string& l) { return l.size() >= 200; };
+  std::vector<std::string> kept;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string t = lines[i];
+    std::string bare = t;
+    if (IsBullet(bare)) bare = Trim(bare.substr(bare[0] == '-' || bare[0] == '*' ? 1 : bare.rfind("\xE2\x80\xA2", 0) == 0 ? 3 : 2));
+    std::vector<int> hits;
+    if (!bare.empty() && cuts_->Match(bare, &hits)) {
+      bool later_long = std::any_of(lines.begin() + static_cast<std::ptrdiff_t>(i) + 1, lines.end(), is_long);
+      if (!later_long) break;
+      continue;
+    }
+    if (!bare.empty() && lines_->Match(bare, &hits)) continue;
+    kept.push_back(t);
+  }
+  // Header: the lines before the first long paragraph may state the title,
+  // author and date.
+  size_t first_long = 0;
+  while (first_long < kept.size() && !is_long(kept[first_long])) ++first_long;
+  if (first_long == kept.size()) first_long = 0;  // no long paragraph: no header
+  std::vector<std::string> out_lines;
+  bool title_line_kept = false;
+  for (size_t i = 0; i < kept.size(); ++i) {
+    std::string line = kept[i];
+    if (i < first_long) {
+      bool bullet = IsBullet(line);
+      std::string bare = bullet ? Trim(line.substr(line.rfind("\xE2\x80\xA2", 0) == 0 ? 3 : 2)) : line;
+      if (bare.empty()) continue;
+      std::string m;
+      if (!doc.published) {
+        std::string d = ParseDate(bare);
+        if (!d.empty() && bare.size() < 60) {
+          doc.published = d;
+          continue;
+        }
+      }
+      if (RE2::FullMatch(bare, *author_line_, &m)) {
+        if (!doc.author) doc.author = Trim(m);
+        continue;
+      }
+      if (bullet) {
+        // "• francknegro1900": a lone word in the header is the author.
+        if (bare.find(' ') == std::string::npos && !doc.author &&
+            std::none_of(bare.begin(), bare.end(), [](char c) { return c == '.'; }))
+          doc.author = bare;
+        continue;
+      }
+      if (!doc.title && bare.size() < 200) {
+        doc.title = bare;
+        if (!title_line_kept) {
+          out_lines.push_back(bare);
+          title_line_kept = true;
+        }
+        continue;
+      }
+      if (doc.title && bare == *doc.title && !title_line_kept) {
+        out_lines.push_back(bare);
+        title_line_kept = true;
+        continue;
+      }
+      // A short header line that is neither title nor metadata: keep it.
+      if (bare.size() > 40) out_lines.push_back(bare);
+      continue;
+    }
+    out_lines.push_back(line);
+  }
+  // Join hard-wrapped lines (a line continuing in lower case) and separate
+  // paragraphs with one newline.
+  std::string text;
+  for (size_t i = 0; i < out_lines.size(); ++i) {
+    const std::string& l = out_lines[i];
+    if (l.empty()) continue;
+    if (!text.empty()) {
+      unsigned char f = static_cast<unsigned char>(l[0]);
+      bool continues = text.back() != '\n' ? false : false;
+      (void)continues;
+      char last = text[text.size() - 2 < text.size() ? text.size() - 2 : 0];
+      bool prev_unfinished = last != '.' && last != '!' && last != '?' && last != ':' &&
+                             last != '"' && static_cast<unsigned char>(last) < 0x80;
+      if (prev_unfinished && f >= 'a' && f <= 'z' && text.size() > 61) {
+        text.back() = ' ';
+      }
+    }
+    text += l;
+    text += '\n';
+  }
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  if (Trim(text).empty()) throw IngestError("empty document (no text after cleaning)");
+  doc.text = std::move(text);
+  return doc;
+}
+
+}  // namespace kg::ingest

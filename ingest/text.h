@@ -1,0 +1,46 @@
+// Text stage: raw bytes of one article -> normalized text plus the metadata
+// the document states (title, author, date). Validates UTF-8, applies NFC,
+// unifies apostrophes, quotes and spaces, removes HTML/Markdown markup and the
+// boilerplate of saved pages (patterns from lexicon/boilerplate.txt).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "ingest/lexicon.h"
+#include "ingest/types.h"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+namespace kg::ingest {
+
+// Guesses the format from the file name, then from the content.
+Format GuessFormat(const std::string& path, std::string_view raw);
+
+class TextCleaner {
+ public:
+  explicit TextCleaner(const Lexicon& lexicon);
+  ~TextCleaner();
+  TextCleaner(const TextCleaner&) = delete;
+  TextCleaner& operator=(const TextCleaner&) = delete;
+
+  // Throws IngestError when `raw` is empty, binary, invalid UTF-8 or larger
+  // than `max_bytes`.
+  Document Clean(std::string_view raw, Format format, size_t max_bytes = 16u << 20) const;
+
+ private:
+  std::unique_ptr<re2::RE2::Set> lines_, cuts_;
+  std::unique_ptr<re2::RE2> date_line_, author_line_;
+};
+
+// "21 janvier 2025", "Jan. 21, 2025", "2025-01-21" -> "2025-01-21"; empty
+// when `text` is not a full date.
+std::string ParseDate(std::string_view text);
+
+// Unifies typography: NFC, ’ -> ', “ ” -> ", non-breaking and thin spaces ->
+// space, zero-width characters removed, CRLF -> LF.
+std::string NormalizeTypography(std::string_view text);
+
+}  // namespace kg::ingest

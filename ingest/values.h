@@ -1,0 +1,51 @@
+// Value stage: money amounts, counts and dates in French and English
+// ("500 milliards de dollars", "$13bn", "€2 billion", "5,5 millions",
+// "21 janvier 2025", "Jan. 21, 2025"), plus durations ("sur quatre ans")
+// attached to the amount they follow. Patterns are compiled once.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ingest/types.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace kg::ingest {
+
+// State carried across the sentences of one document: a bare "100 milliards"
+// takes the currency of the last amount that named one.
+struct ValueContext {
+  std::string last_currency;
+};
+
+class ValueFinder {
+ public:
+  ValueFinder();
+  ~ValueFinder();
+  ValueFinder(const ValueFinder&) = delete;
+  ValueFinder& operator=(const ValueFinder&) = delete;
+
+  // Money, Date and Number mentions of sentence `s` of `text`, sorted by
+  // begin, non-overlapping. `lang` is "fr" or "en" (decimal separator,
+  // meaning of "billion").
+  std::vector<Mention> Find(std::string_view text, const Sentence& s, const std::string& lang,
+                            ValueContext& ctx) const;
+
+ private:
+  std::unique_ptr<re2::RE2> money_suffix_, money_prefix_, bare_amount_, date_dmy_, date_mdy_,
+      date_iso_, number_, duration_;
+};
+
+// Parses "5,5" (fr) or "1,500.25" (en) or "2 000"; NaN when not a number.
+double ParseNumber(std::string_view digits, const std::string& lang);
+// Multiplier of "milliards", "bn", "million", "k" ... (1 when unknown).
+double Multiplier(std::string_view word, const std::string& lang);
+// ISO 4217 code of "dollars", "$", "€", "euros" ... (empty when unknown).
+std::string CurrencyCode(std::string_view word);
+
+}  // namespace kg::ingest

@@ -1,0 +1,76 @@
+#include <catch2/catch.hpp>
+
+#include "ingest/entities.h"
+
+using namespace kg::ingest;
+
+namespace {
+const Lexicon& Lex() {
+  static Lexicon lex = [] {
+    Lexicon l = Lexicon::Load(KG_SOURCE_DIR "/corpus");
+    l.AddEntry("Acme Robotics", "Organization", {"Acme"});
+    return l;
+  }();
+  return lex;
+}
+std::vector<Mention> Find(const std::string& text) {
+  static Recognizer r(Lex());
+  return r.Find(text, Sentence{0, text.size()}, {});
+}
+const Mention* Named(const std::vector<Mention>& ms, const std::string& surface) {
+  for (const auto& m : ms)
+    if (m.surface == surface) return &m;
+  return nullptr;
+}
+}  // namespace
+
+TEST_CASE("recognizer matches lexicon names case- and accent-aware", "[ingest][entities]") {
+  auto ms = Find("Hier, acme robotics et Acme Robotics ont parlé avec les Etats-Unis.");
+  const Mention* m = Named(ms, "Acme Robotics");
+  REQUIRE(m);
+  CHECK(m->type == "Organization");
+  CHECK(m->canonical == "Acme Robotics");
+  CHECK(!Named(ms, "acme robotics"));  // a capitalised alias needs its capitals
+  const Mention* us = Named(ms, "Etats-Unis");
+  REQUIRE(us);
+  CHECK(us->canonical == "United States");
+}
+
+TEST_CASE("recognizer types unknown names from descriptors", "[ingest][entities]") {
+  using Row = std::tuple<std::string, std::string, std::string>;
+  auto [text, name, type] = GENERATE(table<std::string, std::string, std::string>({
+      Row{"Hier, la start-up chinoise Tarvik Nova a levé des fonds.", "Tarvik Nova", "Organization"},
+      Row{"Selon l'universitaire américain Karl Bonner, tout va bien.", "Karl Bonner", "Person"},
+      Row{"Yesterday the French start-up Lumen Forge raised money.", "Lumen Forge", "Organization"},
+      Row{"Il a dévoilé un projet nommé \"Orion\", hier.", "Orion", "Project"},
+      Row{"Puis le fabricant de puces (GPU), Quartz Silicon, a suivi.", "Quartz Silicon", "Organization"},
+  }));
+  CAPTURE(text);
+  auto ms = Find(text);
+  const Mention* m = Named(ms, name);
+  REQUIRE(m);
+  CHECK(m->type == type);
+  CHECK(m->source == MentionSource::kDiscovered);
+  CHECK(!m->descriptor.empty());
+}
+
+TEST_CASE("recognizer discovers acronyms, model names, anaphors and pronouns", "[ingest][entities]") {
+  auto ms = Find("Le Conseil national du numérique (CNN) a parlé avec Nvidia H900 et la société.");
+  const Mention* cnn = Named(ms, "Conseil national du numérique");
+  REQUIRE(cnn);
+  CHECK(cnn->type == "Organization");
+  const Mention* chip = Named(ms, "Nvidia H900");
+  REQUIRE(chip);
+  CHECK(chip->type == "Product");
+  const Mention* ana = Named(ms, "la société");
+  REQUIRE(ana);
+  CHECK(ana->source == MentionSource::kAnaphor);
+  auto p = Find("Il a signé le texte.");
+  REQUIRE(!p.empty());
+  CHECK(p[0].source == MentionSource::kPronoun);
+}
+
+TEST_CASE("recognizer leaves sentence-initial words and lone acronyms alone", "[ingest][entities]") {
+  auto ms = Find("Depuis hier, les GPU manquent.");
+  CHECK(ms.empty());
+}

@@ -1,0 +1,76 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "ingest/pipeline.h"
+
+using namespace kg::ingest;
+
+namespace {
+const Pipeline& P() {
+  static Pipeline p(KG_SOURCE_DIR "/corpus");
+  return p;
+}
+}  // namespace
+
+// Every example sentence of every rule file: positive examples must fire the
+// rule (and produce the expected relation when one is given), negative ones
+// must not fire it.
+TEST_CASE("every rule example behaves as documented", "[ingest][rules]") {
+  const auto& rules = P().rules().rules();
+  REQUIRE(!rules.empty());
+  size_t checked = 0;
+  for (const auto& rp : rules) {
+    const Rule& r = *rp;
+    CHECK(!r.examples.empty());
+    for (const auto& ex : r.examples) {
+      auto [text, given] = ParseMarkup(ex.text);
+      Document d;
+      d.text = text;
+      d.lang = r.lang.empty() ? "en" : r.lang;
+      auto out = P().ExtractDocument(d, &given);
+      bool fired = false, expected = ex.expect.empty();
+      for (const auto& rel : out.relations) {
+        if (rel.rule != r.id) continue;
+        fired = true;
+        std::string triple = out.entities[rel.src].name + " " + rel.type + " " + out.entities[rel.dst].name;
+        if (triple == ex.expect) expected = true;
+      }
+      INFO(r.file << ":" << ex.line << ": rule " << r.id << (ex.positive ? " +" : " -") << " " << ex.text
+                  << "\n" << P().Explain(out, true));
+      if (ex.positive) {
+        CHECK(fired);
+        CHECK(expected);
+      } else {
+        CHECK(!fired);
+      }
+      ++checked;
+    }
+  }
+  CHECK(checked >= 2 * rules.size());
+}
+
+TEST_CASE("rule files report errors as file:line:col with re2's message", "[ingest][rules]") {
+  try {
+    RuleSet::Parse("rule a.b\n  pattern {Organization:o} (?:unclosed\n  emit X o -> o\n", "t.rules", "fr");
+    FAIL("no error");
+  } catch (const RuleError& e) {
+    std::string msg = e.what();
+    CHECK(msg.rfind("t.rules:2:", 0) == 0);
+    CHECK(msg.find("missing )") != std::string::npos);
+  }
+  CHECK_THROWS_WITH(RuleSet::Parse("rule a\n  pattern {Robot:o} x\n  emit X o -> o\n", "t.rules", "fr"),
+                    Catch::Contains("t.rules:2:12: unknown slot type 'Robot'"));
+  CHECK_THROWS_WITH(RuleSet::Parse("rule a\n  pattern {Person:o} x\n  emit X o -> z\n", "t.rules", "fr"),
+                    Catch::Contains("unknown slot 'z'"));
+}
+
+TEST_CASE("a coordinated list in a slot expands to one relation per item", "[ingest][rules]") {
+  auto set = RuleSet::Parse(
+      "rule t.list\n  pattern porté par {Organization+:o}\n  emit PARTNER_OF o -> o\n  view full\n", "t.rules", "fr");
+  auto [text, given] = ParseMarkup("porté par [A|Organization], [B|Organization] et [C|Organization].");
+  for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
+  auto matches = set.Apply(text, Sentence{0, text.size()}, given, "fr");
+  REQUIRE(matches.size() == 1);
+  CHECK(matches[0].slots.at("o").size() == 3);
+}

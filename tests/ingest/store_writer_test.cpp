@@ -1,0 +1,59 @@
+#include <catch2/catch.hpp>
+
+#include "graph/store.h"
+#include "ingest/pipeline.h"
+#include "ingest/text.h"
+#include "tests/test_util.h"
+
+using namespace kg::ingest;
+
+namespace {
+const Pipeline& P() {
+  static Pipeline p(KG_SOURCE_DIR "/corpus");
+  return p;
+}
+Extraction Run(const std::string& text) {
+  return P().Extract(text, Format::kText, DocOptions{});
+}
+}  // namespace
+
+TEST_CASE("store writes entities, relations and quotes with evidence", "[ingest][store]") {
+  kg::testing::TempDir dir;
+  kg::graph::Store store(dir.File("kg.db"), kg::graph::Store::Mode::kReadWrite);
+  GraphWriter w(store);
+  auto st = w.Write(Run("Microsoft a investi 13 milliards de dollars dans OpenAI. Joe Biden a déclaré : « Nous allons investir massivement. »"));
+  CHECK(!st.unchanged);
+  CHECK(st.relations_added >= 1);
+  CHECK(st.quotes_added == 1);
+  auto ms = store.FindByAlias("Microsoft");
+  REQUIRE(ms.size() == 1);
+  auto edges = store.EdgesOf(ms[0], kg::graph::Direction::kOut, "FUNDS");
+  REQUIRE(edges.size() == 1);
+  auto rel = store.GetRelationship(edges[0].id);
+  CHECK(rel->props.at("amount_usd").as_float() == 13e9);
+  auto ev = store.EvidenceForRelationship(edges[0].id);
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].rule == "fr.funds.investit_dans");
+  CHECK(ev[0].span_end > ev[0].span_start);
+  CHECK(!store.EvidenceForNode(ms[0]).empty());
+  CHECK(store.Check().empty());
+}
+
+TEST_CASE("re-ingesting an article is a no-op; a fact seen twice has two evidences", "[ingest][store]") {
+  kg::testing::TempDir dir;
+  kg::graph::Store store(dir.File("kg.db"), kg::graph::Store::Mode::kReadWrite);
+  GraphWriter w(store);
+  auto first = w.Write(Run("Microsoft a investi 13 milliards de dollars dans OpenAI."));
+  auto again = w.Write(Run("Microsoft a investi 13 milliards de dollars dans OpenAI."));
+  CHECK(again.unchanged);
+  auto other = w.Write(Run("Hier, Microsoft a investi 13 milliards de dollars dans OpenAI."));
+  CHECK(!other.unchanged);
+  CHECK(other.entities_added == 0);
+  CHECK(other.relations_added == 0);
+  auto ms = store.FindByAlias("Microsoft");
+  REQUIRE(ms.size() == 1);
+  auto edges = store.EdgesOf(ms[0], kg::graph::Direction::kOut, "FUNDS");
+  REQUIRE(edges.size() == 1);
+  CHECK(store.EvidenceForRelationship(edges[0].id).size() == 2);
+  (void)first;
+}

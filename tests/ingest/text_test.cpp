@@ -1,0 +1,62 @@
+#include <catch2/catch.hpp>
+
+#include "ingest/text.h"
+
+using namespace kg::ingest;
+
+namespace {
+const Lexicon& Lex() {
+  static Lexicon lex = Lexicon::Load(KG_SOURCE_DIR "/corpus");
+  return lex;
+}
+}  // namespace
+
+TEST_CASE("text keeps the title, author and date a blog export states", "[ingest][text]") {
+  TextCleaner c(Lex());
+  std::string raw =
+      "top of page\nRechercher\n\nUn titre court.\n\n  \xE2\x80\xA2 auteur42\n  \xE2\x80\xA2 21 janvier 2025\n  \xE2\x80\xA2 3 min de lecture\n\n" +
+      std::string(250, 'a') + " fin.\n\nPosts r\xC3\xA9" "cents\n\nVoir tout\nbottom of page";
+  auto doc = c.Clean(raw, Format::kText);
+  CHECK(doc.title.value_or("") == "Un titre court.");
+  CHECK(doc.author.value_or("") == "auteur42");
+  CHECK(doc.published.value_or("") == "2025-01-21");
+  CHECK(doc.text.find("top of page") == std::string::npos);
+  CHECK(doc.text.find("Posts") == std::string::npos);
+  CHECK(doc.text.find("Voir tout") == std::string::npos);
+}
+
+TEST_CASE("text unifies apostrophes, quotes and non-breaking spaces", "[ingest][text]") {
+  CHECK(NormalizeTypography("l\xE2\x80\x99IA \xE2\x80\x9CStargate\xE2\x80\x9D 5\xC2\xA0" "000") == "l'IA \"Stargate\" 5 000");
+  // NFC: e + combining acute becomes é.
+  CHECK(NormalizeTypography("e\xCC\x81") == "\xC3\xA9");
+}
+
+TEST_CASE("text strips HTML tags, decodes entities and keeps title and date meta", "[ingest][text]") {
+  TextCleaner c(Lex());
+  std::string html =
+      "<html><head><title>Mon &amp; titre</title><meta property=\"article:published_time\" "
+      "content=\"2025-03-04T10:00:00Z\"><script>var x = 1;</script></head><body><nav>Accueil</nav>"
+      "<p>L&#8217;entreprise <b>OpenAI</b> a lev&eacute; des fonds.</p></body></html>";
+  auto doc = c.Clean(html, GuessFormat("a.html", html));
+  CHECK(doc.title.value_or("") == "Mon & titre");
+  CHECK(doc.published.value_or("") == "2025-03-04");
+  CHECK(doc.text.find("L'entreprise OpenAI a levé des fonds.") != std::string::npos);
+  CHECK(doc.text.find("var x") == std::string::npos);
+  CHECK(doc.text.find("<") == std::string::npos);
+}
+
+TEST_CASE("text removes Markdown markup and takes the heading as title", "[ingest][text]") {
+  TextCleaner c(Lex());
+  auto doc = c.Clean("# Le titre\n\nUn **mot** et un [lien](http://x) ici.\n", Format::kMarkdown);
+  CHECK(doc.title.value_or("") == "Le titre");
+  CHECK(doc.text.find("Un mot et un lien ici.") != std::string::npos);
+}
+
+TEST_CASE("text refuses empty, binary and invalid UTF-8 input", "[ingest][text]") {
+  TextCleaner c(Lex());
+  CHECK_THROWS_AS(c.Clean("", Format::kText), IngestError);
+  CHECK_THROWS_AS(c.Clean("  \n\n ", Format::kText), IngestError);
+  CHECK_THROWS_AS(c.Clean(std::string("abc\0def", 7), Format::kText), IngestError);
+  CHECK_THROWS_AS(c.Clean("caf\xE9", Format::kText), IngestError);
+  CHECK_THROWS_AS(c.Clean(std::string(100, 'a'), Format::kText, 10), IngestError);
+}

@@ -1,0 +1,70 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "ingest/text.h"
+#include "ingest/values.h"
+
+using namespace kg::ingest;
+
+namespace {
+std::vector<Mention> Values(const std::string& text, const std::string& lang, ValueContext* ctx = nullptr) {
+  static ValueFinder vf;
+  ValueContext local;
+  return vf.Find(text, Sentence{0, text.size()}, lang, ctx ? *ctx : local);
+}
+}  // namespace
+
+TEST_CASE("values read money in French and English", "[ingest][values]") {
+  using Row = std::tuple<std::string, std::string, double, std::string>;
+  auto [text, lang, amount, currency] = GENERATE(table<std::string, std::string, double, std::string>({
+      Row{"un projet de 500 milliards de dollars", "fr", 5e11, "USD"},
+      Row{"pas plus de 5,5 millions de dollars", "fr", 5.5e6, "USD"},
+      Row{"un tour de 600 millions d'euros", "fr", 6e8, "EUR"},
+      Row{"Microsoft put $13bn into it", "en", 1.3e10, "USD"},
+      Row{"a \xE2\x82\xAC" "2 billion plan", "en", 2e9, "EUR"},
+      Row{"raised $1.5 billion", "en", 1.5e9, "USD"},
+      Row{"a 2 000 000 dollars deal", "fr", 2e6, "USD"},
+      Row{"it cost 40 million dollars", "en", 4e7, "USD"},
+  }));
+  CAPTURE(text);
+  auto v = Values(text, lang);
+  REQUIRE(!v.empty());
+  CHECK(v[0].type == "Money");
+  CHECK(std::abs(v[0].amount - amount) < 1e-6 * amount);
+  CHECK(v[0].currency == currency);
+}
+
+TEST_CASE("a bare amount takes the currency of the context", "[ingest][values]") {
+  ValueContext ctx;
+  Values("un plan de 500 milliards de dollars", "fr", &ctx);
+  auto v = Values("qui aurait investi 100 milliards.", "fr", &ctx);
+  REQUIRE(v.size() == 1);
+  CHECK(v[0].type == "Money");
+  CHECK(v[0].amount == 1e11);
+  CHECK(v[0].currency_inferred);
+  ValueContext fresh;
+  auto n = Values("qui aurait investi 100 milliards.", "fr", &fresh);
+  REQUIRE(n.size() == 1);
+  CHECK(n[0].type == "Number");
+}
+
+TEST_CASE("values read dates and attach durations to amounts", "[ingest][values]") {
+  CHECK(ParseDate("le 21 janvier 2025") == "2025-01-21");
+  CHECK(ParseDate("Jan. 21, 2025") == "2025-01-21");
+  CHECK(ParseDate("1er mai 2024") == "2024-05-01");
+  CHECK(ParseDate("2023-10-30T00:00") == "2023-10-30");
+  CHECK(ParseDate("22 janv.").empty());
+  auto v = Values("le 30 octobre 2023, 500 milliards de dollars d'investissement sur quatre ans", "fr");
+  REQUIRE(v.size() == 2);
+  CHECK(v[0].type == "Date");
+  CHECK(v[0].iso_date == "2023-10-30");
+  CHECK(v[1].period == "sur quatre ans");
+}
+
+TEST_CASE("values read counts but not years or percentages", "[ingest][values]") {
+  auto v = Values("sur 2 000 puces en 2023 avec 4,5 % de croissance", "fr");
+  REQUIRE(v.size() == 1);
+  CHECK(v[0].type == "Number");
+  CHECK(v[0].amount == 2000);
+}

@@ -510,6 +510,7 @@ std::span<const RelId> GraphView::rel_ids() const {
   return {rel_ids_, num_rels_};
 }
 
+GraphView::GraphView(ConstructionTag) {}
 GraphView::~GraphView() = default;
 
 void GraphView::Attach(std::unique_ptr<ViewStorage> storage) {
@@ -546,7 +547,7 @@ std::unique_ptr<GraphView> GraphView::Build(const Store& store) {
   auto storage = std::make_unique<ViewStorage>();
   storage->image = BuildImage(store, identity);
   storage->MarkAllVerified();
-  std::unique_ptr<GraphView> view(new GraphView());
+  auto view = std::make_unique<GraphView>(ConstructionTag{});
   view->Attach(std::move(storage));
   view->source_ = ViewSource::kBuiltInMemory;
   return view;
@@ -554,7 +555,7 @@ std::unique_ptr<GraphView> GraphView::Build(const Store& store) {
 
 std::unique_ptr<GraphView> GraphView::Open(const Store& store) {
   DbIdentity identity = IdentityOf(store);
-  std::unique_ptr<GraphView> view(new GraphView());
+  auto view = std::make_unique<GraphView>(ConstructionTag{});
   if (identity.cacheable) {
     std::string path = CachePath(store.db().path());
     if (auto storage = LoadCacheFile(path, identity)) {

@@ -80,6 +80,12 @@ class GraphView {
   // The sidecar path used for the database at `db_path`.
   static std::string CachePath(const std::string& db_path);
 
+  // Construction goes through Open() or Build(); the tag keeps it private.
+  class ConstructionTag {
+    friend class GraphView;
+    ConstructionTag() = default;
+  };
+  explicit GraphView(ConstructionTag);
   GraphView(const GraphView&) = delete;
   GraphView& operator=(const GraphView&) = delete;
   ~GraphView();
@@ -149,7 +155,6 @@ class GraphView {
   std::span<const RelId> rel_ids() const;
 
  private:
-  GraphView() = default;
   void Attach(std::unique_ptr<ViewStorage> storage);
   // Checks the cache sections in `mask` (bits of the file's section
   // numbers) on first use; throws ViewCacheError when one is corrupt.

@@ -114,7 +114,7 @@ TEST_CASE("kg path resolves aliases and honours direction, types and max hops", 
 
   CHECK(RunKg(g.db + "path OpenAI 'Lonely Corp'").exit_code == 1);
   CHECK(RunKg(g.db + "path OpenAI SoftBank --direction sideways").exit_code == 2);
-  CHECK(RunKg(g.db + "path OpenAI SoftBank --format svg").exit_code == 2);
+  CHECK(RunKg(g.db + "path OpenAI SoftBank --format png").exit_code == 2);
 }
 
 TEST_CASE("kg path and kg show explain unknown and ambiguous names", "[tools][path]") {
@@ -165,4 +165,17 @@ TEST_CASE("kg show prints an entity card with relationships, evidence and quotes
   CHECK_THAT(altman.out, Catch::Contains("quotes by it (1)\n"
                                          "  \"Compute is the currency of the future.\"  #9\n"
                                          "      about: (Microsoft:Organization #3)\n"));
+}
+
+TEST_CASE("kg path --format dot draws only the nodes and relationships of the paths",
+          "[tools][path]") {
+  NewsGraph g;
+  auto r = RunKg(g.db + "path 'Sam Altman' Microsoft --all --format dot");
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("digraph"));
+  for (const char* shown : {"Sam Altman", "OpenAI", "Microsoft", "LEADS", "PARTNER_OF", "SAID", "ABOUT"})
+    CHECK_THAT(r.out, Catch::Contains(shown));
+  for (const char* hidden : {"SoftBank", "GPT-5", "FUNDS", "DEVELOPS"})
+    CHECK_THAT(r.out, !Catch::Contains(hidden));
+  CHECK(RunKg(g.db + "path 'Sam Altman' Microsoft --all --format dot").out == r.out);
 }

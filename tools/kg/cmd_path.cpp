@@ -10,7 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include "graph/value.h"
+#include "graph/export_dot.h"
+#include "graph/export_svg.h"
 #include "graph/lookup.h"
+#include "graph/subgraph.h"
 #include "graph/views.h"
 #include "tools/kg/cli.h"
 
@@ -108,9 +111,8 @@ struct PathOptions {
 };
 
 int RunPath(const GlobalOptions& global, const PathOptions& opt) {
-  if (opt.format != "text") {
-    std::cerr << "kg: path: --format " << opt.format
-              << " is not available yet (only text)\n";
+  if (opt.format != "text" && opt.format != "dot" && opt.format != "svg") {
+    std::cerr << "kg: path: unknown --format '" << opt.format << "' (use text, dot or svg)\n";
     return kUsage;
   }
   Direction dir;
@@ -154,6 +156,25 @@ int RunPath(const GlobalOptions& global, const PathOptions& opt) {
     std::cout << "no path from " << a_name << " to " << b_name << " within " << opt.max_hops
               << " hop" << (opt.max_hops == 1 ? "" : "s") << "\n";
     return kError;
+  }
+  if (opt.format != "text") {
+    // The union of the paths found, drawn by the DOT exporter.
+    std::vector<NodeId> nodes;
+    std::vector<RelId> rels;
+    for (const auto& p : paths) {
+      nodes.insert(nodes.end(), p.nodes.begin(), p.nodes.end());
+      rels.insert(rels.end(), p.rels.begin(), p.rels.end());
+    }
+    auto subgraph = graph::Subgraph::Of(*store, std::move(nodes), std::move(rels));
+    if (opt.format == "dot") {
+      graph::WriteDot(*store, subgraph, std::cout);
+    } else {
+      std::ostringstream dot;
+      graph::WriteDot(*store, subgraph, dot);
+      std::string warnings = graph::RenderSvg(dot.str(), std::cout);
+      if (!warnings.empty()) std::cerr << "kg: dot: " << warnings;
+    }
+    return kOk;
   }
   size_t hops = paths.front().length();
   std::cout << a_name << " -> " << b_name << ": " << hops << " hop" << (hops == 1 ? "" : "s");
@@ -264,7 +285,8 @@ void RegisterPathCommands(CLI::App& app, const GlobalOptions& global, Action& ac
       ->delimiter(',');
   path->add_option("--direction", opt->direction,
                    "any: ignore relationship direction (default); out: follow it; in: against it");
-  path->add_option("--format", opt->format, "Output format: text");
+  path->add_option("--format", opt->format,
+                   "text (default), dot or svg (the path(s) drawn as a graph, with --all their union)");
   path->footer("Exit status: 0 when a path was found, 1 when none (or on error), 2 on bad usage.");
   path->callback([&, opt] { action = [&, opt] { return RunPath(global, *opt); }; });
 

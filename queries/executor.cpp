@@ -86,6 +86,7 @@ class Executor {
   QueryResult Run(const Plan& plan) {
     QueryResult result;
     std::vector<std::string> labels_before;
+    writes_ = plan.writes;
     if (plan.writes) labels_before = graph_->AllLabels();
     for (size_t p = 0; p < plan.parts.size(); ++p) {
       auto [columns, rows] = RunSingle(plan.parts[p]);
@@ -115,25 +116,127 @@ class Executor {
     return out;
   }
 
+  // The operators run as a push pipeline: each row an operator produces goes
+  // straight to the next one. WITH/RETURN that sort, deduplicate or
+  // aggregate collect their input first; the others stream, so LIMIT can
+  // stop the operators before it early (not when the query writes).
+  struct Stage {
+    const PlanOp* op = nullptr;
+    Layout in, out;
+    bool buffering = false;
+    std::vector<Row> buffer;
+    int64_t skip = 0, limit = -1, seen = 0, emitted = 0;
+  };
+  struct StopAt {
+    size_t stage;
+  };
+
+  static bool Streamable(const Projection& p) {
+    for (const auto& item : p.items)
+      if (ContainsAggregate(*item.expr)) return false;
+    return !p.distinct && p.order_by.empty() && !(p.where && (p.skip || p.limit));
+  }
+
+  static Layout ProjectedLayout(const PlanOp& op, const Layout& in) {
+    const Projection& p = op.clause->projection;
+    Layout out;
+    if (p.star) {
+      std::vector<std::string> names = in.names();
+      std::sort(names.begin(), names.end());
+      for (const auto& n : names) out.Add(n);
+    }
+    for (const auto& item : p.items) out.Add(item.ColumnName());
+    return out;
+  }
+
   std::pair<std::vector<std::string>, std::vector<Row>> RunSingle(const SinglePlan& plan) {
+    stages_.clear();
+    results_.clear();
     Layout layout;
-    std::vector<Row> rows(1);  // one empty row to start from
-    std::vector<std::string> columns;
     for (const auto& op : plan.ops) {
-      switch (op.kind) {
-        case OpKind::kMatch:
-        case OpKind::kOptionalMatch: rows = RunMatch(op, layout, std::move(rows)); break;
-        case OpKind::kUnwind: rows = RunUnwind(op, layout, std::move(rows)); break;
-        case OpKind::kCreate: rows = RunCreate(op, layout, std::move(rows)); break;
-        case OpKind::kProject: {
-          rows = RunProject(op, layout, std::move(rows));
-          columns = op.new_variables;
-          break;
+      Stage stage;
+      stage.op = &op;
+      stage.in = layout;
+      if (op.kind == OpKind::kProject) {
+        stage.out = ProjectedLayout(op, layout);
+        const Projection& p = op.clause->projection;
+        // A query that writes runs clause by clause, so that each clause sees
+        // all the writes of the clauses before it.
+        stage.buffering = !Streamable(p) || writes_;
+        if (!stage.buffering) {
+          if (p.skip) stage.skip = EvalSkipLimit(p.skip, "SKIP");
+          if (p.limit) stage.limit = EvalSkipLimit(p.limit, "LIMIT");
         }
+      } else {
+        stage.out = layout;
+        stage.buffering = writes_;
+        for (const auto& v : op.new_variables) stage.out.Add(v);
+        if (op.kind == OpKind::kUnwind) stage.out.Add(op.clause->unwind_variable);
+      }
+      layout = stage.out;
+      stages_.push_back(std::move(stage));
+    }
+    size_t from = 0;
+    try {
+      Feed(0, Row());
+    } catch (const StopAt& stop) {
+      from = stop.stage;
+    }
+    while (true) {
+      try {
+        for (size_t i = from; i < stages_.size(); ++i) FinishStage(i);
+        break;
+      } catch (const StopAt& stop) {
+        from = stop.stage;
       }
     }
     if (plan.columns.empty()) return {{}, {}};
-    return {columns, std::move(rows)};
+    return {plan.columns, std::move(results_)};
+  }
+
+  void Feed(size_t i, Row row) {
+    if (i == stages_.size()) {
+      results_.push_back(std::move(row));
+      return;
+    }
+    Stage& s = stages_[i];
+    if (s.limit >= 0 && s.emitted >= s.limit) return;
+    if (s.buffering) {
+      s.buffer.push_back(std::move(row));
+      return;
+    }
+    std::vector<Row> in;
+    in.push_back(std::move(row));
+    std::vector<Row> out = RunStage(s, std::move(in), false);
+    for (auto& r : out) {
+      if (s.op->kind == OpKind::kProject) {
+        if (s.seen++ < s.skip) continue;
+        if (s.limit >= 0 && s.emitted >= s.limit) break;
+        ++s.emitted;
+      }
+      Feed(i + 1, std::move(r));
+      if (s.limit >= 0 && s.emitted >= s.limit && !writes_) throw StopAt{i};
+    }
+  }
+
+  std::vector<Row> RunStage(Stage& s, std::vector<Row> in, bool window) {
+    switch (s.op->kind) {
+      case OpKind::kMatch:
+      case OpKind::kOptionalMatch: return RunMatch(*s.op, s.out, std::move(in));
+      case OpKind::kUnwind: return RunUnwind(*s.op, s.out, std::move(in));
+      case OpKind::kCreate: return RunCreate(*s.op, s.out, std::move(in));
+      case OpKind::kProject: return RunProject(*s.op, s.in, std::move(in), window);
+    }
+    return {};
+  }
+
+  void FinishStage(size_t i) {
+    Stage& s = stages_[i];
+    if (!s.buffering) return;
+    auto rows = RunStage(s, std::move(s.buffer), true);
+    s.buffer.clear();
+    s.buffering = false;  // finished: nothing more arrives
+    for (auto& r : rows) Feed(i + 1, std::move(r));
   }
 
   // ---------------------------------------------------------------- MATCH
@@ -809,7 +912,8 @@ class Executor {
     return Value();
   }
 
-  std::vector<Row> RunProject(const PlanOp& op, Layout& layout, std::vector<Row> input) {
+  // Projects `input` (in `layout`); `window` applies SKIP and LIMIT.
+  std::vector<Row> RunProject(const PlanOp& op, const Layout& layout, std::vector<Row> input, bool window) {
     const Projection& p = op.clause->projection;
     // Items: star expands to the visible variables (sorted), then the listed items.
     struct Item {
@@ -830,15 +934,17 @@ class Executor {
 
     // ORDER BY sees the projected names and, where they are not shadowed,
     // the variables before the projection: a combined row [old..., new...].
-    std::vector<std::string> combined_names = layout.names();
-    for (const auto& it : items) combined_names.push_back(it.name);
-    std::unordered_map<std::string, int> combined_index;
-    for (size_t i = 0; i < combined_names.size(); ++i) combined_index[combined_names[i]] = static_cast<int>(i);
     Layout order_layout;
     std::vector<int> order_pick;
-    for (const auto& [name, idx] : combined_index) {
-      order_layout.Add(name);
-      order_pick.push_back(idx);
+    if (!p.order_by.empty() || p.where) {
+      std::vector<std::string> combined_names = layout.names();
+      for (const auto& it : items) combined_names.push_back(it.name);
+      std::map<std::string, int> combined_index;
+      for (size_t i = 0; i < combined_names.size(); ++i) combined_index[combined_names[i]] = static_cast<int>(i);
+      for (const auto& [name, idx] : combined_index) {
+        order_layout.Add(name);
+        order_pick.push_back(idx);
+      }
     }
 
     struct Out {
@@ -940,8 +1046,8 @@ class Executor {
       for (auto& [k, i] : keys) sorted.push_back(std::move(outs[i]));
       outs = std::move(sorted);
     }
-    size_t skip = p.skip ? static_cast<size_t>(EvalSkipLimit(p.skip, "SKIP")) : 0;
-    size_t limit = p.limit ? static_cast<size_t>(EvalSkipLimit(p.limit, "LIMIT")) : outs.size();
+    size_t skip = window && p.skip ? static_cast<size_t>(EvalSkipLimit(p.skip, "SKIP")) : 0;
+    size_t limit = window && p.limit ? static_cast<size_t>(EvalSkipLimit(p.limit, "LIMIT")) : outs.size();
     std::vector<Row> result;
     Layout next;
     for (const auto& it : items) next.Add(it.name);
@@ -955,7 +1061,6 @@ class Executor {
       result.push_back(std::move(outs[i].values));
     }
     // WITH ... WHERE filters the rows SKIP and LIMIT kept.
-    layout = std::move(next);
     return result;
   }
 
@@ -1396,6 +1501,9 @@ class Executor {
 
   GraphAccess* graph_;
   const Params& params_;
+  bool writes_ = false;
+  std::vector<Stage> stages_;
+  std::vector<Row> results_;
   SideEffects effects_;
   std::unordered_map<std::string, std::unique_ptr<RE2>> regexes_;
 };

@@ -205,6 +205,10 @@ class Executor {
       s.buffer.push_back(std::move(row));
       return;
     }
+    if (s.op->kind == OpKind::kMatch || s.op->kind == OpKind::kOptionalMatch) {
+      MatchRow(*s.op, s.out, std::move(row), [&](const Row& r) { Feed(i + 1, r); });
+      return;
+    }
     std::vector<Row> in;
     in.push_back(std::move(row));
     std::vector<Row> out = RunStage(s, std::move(in), false);
@@ -259,27 +263,30 @@ class Executor {
   }
 
   std::vector<Row> RunMatch(const PlanOp& op, Layout& layout, std::vector<Row> input) {
-    for (const auto& v : op.new_variables) layout.Add(v);
     std::vector<Row> out;
-    MatchState state{&op, &layout, {}, PreboundSlots(layout, op)};
-    for (auto& row : input) {
-      row.resize(layout.size());
-      size_t before = out.size();
-      MatchSteps(state, 0, row, [&](const Row& r) {
-        if (op.clause->where) {
-          Env env{&layout, &r};
-          Value ok = Eval(*op.clause->where, env);
-          if (!ok.is_bool() || !ok.as_bool()) return;
-        }
-        out.push_back(r);
-      });
-      if (op.kind == OpKind::kOptionalMatch && out.size() == before) {
-        Row r = row;
-        for (const auto& v : op.new_variables) r[layout.Find(v)] = Value();
-        out.push_back(std::move(r));
-      }
-    }
+    for (auto& row : input) MatchRow(op, layout, std::move(row), [&](const Row& r) { out.push_back(r); });
     return out;
+  }
+
+  // Matches one input row, calling `emit` for each result as it is found.
+  void MatchRow(const PlanOp& op, Layout& layout, Row row, const std::function<void(const Row&)>& emit) {
+    for (const auto& v : op.new_variables) layout.Add(v);
+    MatchState state{&op, &layout, {}, PreboundSlots(layout, op)};
+    row.resize(layout.size());
+    bool any = false;
+    MatchSteps(state, 0, row, [&](const Row& r) {
+      if (op.clause->where) {
+        Env env{&layout, &r};
+        Value ok = Eval(*op.clause->where, env);
+        if (!ok.is_bool() || !ok.as_bool()) return;
+      }
+      any = true;
+      emit(r);
+    });
+    if (op.kind == OpKind::kOptionalMatch && !any) {
+      for (const auto& v : op.new_variables) row[layout.Find(v)] = Value();
+      emit(row);
+    }
   }
 
   void MatchSteps(MatchState& st, size_t step_index, Row& row, const std::function<void(const Row&)>& emit) {

@@ -86,6 +86,7 @@ class Executor {
   QueryResult Run(const Plan& plan) {
     QueryResult result;
     std::vector<std::string> labels_before;
+    writes_ = plan.writes;
     if (plan.writes) labels_before = graph_->AllLabels();
     for (size_t p = 0; p < plan.parts.size(); ++p) {
       auto [columns, rows] = RunSingle(plan.parts[p]);
@@ -115,25 +116,149 @@ class Executor {
     return out;
   }
 
+  // The operators run as a push pipeline: each row an operator produces goes
+  // straight to the next one. WITH/RETURN that sort, deduplicate or
+  // aggregate collect their input first; the others stream, so LIMIT can
+  // stop the operators before it early (not when the query writes).
+  struct GroupTable;
+  struct Stage {
+    const PlanOp* op = nullptr;
+    Layout in, out;
+    bool buffering = false;
+    std::vector<Row> buffer;
+    std::unique_ptr<GroupTable> groups;  // aggregating projection: groups instead of rows
+    int64_t skip = 0, limit = -1, seen = 0, emitted = 0;
+  };
+  struct StopAt {
+    size_t stage;
+  };
+
+  static bool Streamable(const Projection& p) {
+    for (const auto& item : p.items)
+      if (ContainsAggregate(*item.expr)) return false;
+    return !p.distinct && p.order_by.empty() && !(p.where && (p.skip || p.limit));
+  }
+
+  static Layout ProjectedLayout(const PlanOp& op, const Layout& in) {
+    const Projection& p = op.clause->projection;
+    Layout out;
+    if (p.star) {
+      std::vector<std::string> names = in.names();
+      std::sort(names.begin(), names.end());
+      for (const auto& n : names) out.Add(n);
+    }
+    for (const auto& item : p.items) out.Add(item.ColumnName());
+    return out;
+  }
+
   std::pair<std::vector<std::string>, std::vector<Row>> RunSingle(const SinglePlan& plan) {
+    stages_.clear();
+    results_.clear();
     Layout layout;
-    std::vector<Row> rows(1);  // one empty row to start from
-    std::vector<std::string> columns;
     for (const auto& op : plan.ops) {
-      switch (op.kind) {
-        case OpKind::kMatch:
-        case OpKind::kOptionalMatch: rows = RunMatch(op, layout, std::move(rows)); break;
-        case OpKind::kUnwind: rows = RunUnwind(op, layout, std::move(rows)); break;
-        case OpKind::kCreate: rows = RunCreate(op, layout, std::move(rows)); break;
-        case OpKind::kProject: {
-          rows = RunProject(op, layout, std::move(rows));
-          columns = op.new_variables;
-          break;
+      Stage stage;
+      stage.op = &op;
+      stage.in = layout;
+      if (op.kind == OpKind::kProject) {
+        stage.out = ProjectedLayout(op, layout);
+        const Projection& p = op.clause->projection;
+        // A query that writes runs clause by clause, so that each clause sees
+        // all the writes of the clauses before it.
+        stage.buffering = !Streamable(p) || writes_;
+        bool aggregating = false;
+        for (const auto& item : p.items) aggregating = aggregating || ContainsAggregate(*item.expr);
+        if (aggregating && !writes_) {
+          stage.groups = std::make_unique<GroupTable>();
+          stage.groups->aggs = ProjectionAggregates(p);
         }
+        if (!stage.buffering) {
+          if (p.skip) stage.skip = EvalSkipLimit(p.skip, "SKIP");
+          if (p.limit) stage.limit = EvalSkipLimit(p.limit, "LIMIT");
+        }
+      } else {
+        stage.out = layout;
+        stage.buffering = writes_;
+        for (const auto& v : op.new_variables) stage.out.Add(v);
+        if (op.kind == OpKind::kUnwind) stage.out.Add(op.clause->unwind_variable);
+      }
+      layout = stage.out;
+      stages_.push_back(std::move(stage));
+    }
+    size_t from = 0;
+    try {
+      Feed(0, Row());
+    } catch (const StopAt& stop) {
+      from = stop.stage;
+    }
+    while (true) {
+      try {
+        for (size_t i = from; i < stages_.size(); ++i) FinishStage(i);
+        break;
+      } catch (const StopAt& stop) {
+        from = stop.stage;
       }
     }
     if (plan.columns.empty()) return {{}, {}};
-    return {columns, std::move(rows)};
+    return {plan.columns, std::move(results_)};
+  }
+
+  void Feed(size_t i, Row row) {
+    if (i == stages_.size()) {
+      results_.push_back(std::move(row));
+      return;
+    }
+    Stage& s = stages_[i];
+    if (s.limit >= 0 && s.emitted >= s.limit) return;
+    if (s.groups) {
+      AddToGroups(*s.groups, s.op->clause->projection, s.in, std::move(row));
+      return;
+    }
+    if (s.buffering) {
+      s.buffer.push_back(std::move(row));
+      return;
+    }
+    if (s.op->kind == OpKind::kMatch || s.op->kind == OpKind::kOptionalMatch) {
+      MatchRow(*s.op, s.out, std::move(row), [&](const Row& r) { Feed(i + 1, r); });
+      return;
+    }
+    std::vector<Row> in;
+    in.push_back(std::move(row));
+    std::vector<Row> out = RunStage(s, std::move(in), false);
+    for (auto& r : out) {
+      if (s.op->kind == OpKind::kProject) {
+        if (s.seen++ < s.skip) continue;
+        if (s.limit >= 0 && s.emitted >= s.limit) break;
+        ++s.emitted;
+      }
+      Feed(i + 1, std::move(r));
+      if (s.limit >= 0 && s.emitted >= s.limit && !writes_) throw StopAt{i};
+    }
+  }
+
+  std::vector<Row> RunStage(Stage& s, std::vector<Row> in, bool window) {
+    switch (s.op->kind) {
+      case OpKind::kMatch:
+      case OpKind::kOptionalMatch: return RunMatch(*s.op, s.out, std::move(in));
+      case OpKind::kUnwind: return RunUnwind(*s.op, s.out, std::move(in));
+      case OpKind::kCreate: return RunCreate(*s.op, s.out, std::move(in));
+      case OpKind::kProject: return RunProject(*s.op, s.in, std::move(in), window);
+    }
+    return {};
+  }
+
+  void FinishStage(size_t i) {
+    Stage& s = stages_[i];
+    if (!s.buffering) return;
+    std::vector<Row> rows;
+    if (s.groups) {
+      auto groups = std::move(s.groups);
+      rows = RunProject(*s.op, s.in, {}, true, groups.get());
+    } else {
+      rows = RunStage(s, std::move(s.buffer), true);
+    }
+    s.buffer.clear();
+    s.buffering = false;  // finished: nothing more arrives
+    for (auto& r : rows) Feed(i + 1, std::move(r));
   }
 
   // ---------------------------------------------------------------- MATCH
@@ -156,27 +281,30 @@ class Executor {
   }
 
   std::vector<Row> RunMatch(const PlanOp& op, Layout& layout, std::vector<Row> input) {
-    for (const auto& v : op.new_variables) layout.Add(v);
     std::vector<Row> out;
-    MatchState state{&op, &layout, {}, PreboundSlots(layout, op)};
-    for (auto& row : input) {
-      row.resize(layout.size());
-      size_t before = out.size();
-      MatchSteps(state, 0, row, [&](const Row& r) {
-        if (op.clause->where) {
-          Env env{&layout, &r};
-          Value ok = Eval(*op.clause->where, env);
-          if (!ok.is_bool() || !ok.as_bool()) return;
-        }
-        out.push_back(r);
-      });
-      if (op.kind == OpKind::kOptionalMatch && out.size() == before) {
-        Row r = row;
-        for (const auto& v : op.new_variables) r[layout.Find(v)] = Value();
-        out.push_back(std::move(r));
-      }
-    }
+    for (auto& row : input) MatchRow(op, layout, std::move(row), [&](const Row& r) { out.push_back(r); });
     return out;
+  }
+
+  // Matches one input row, calling `emit` for each result as it is found.
+  void MatchRow(const PlanOp& op, Layout& layout, Row row, const std::function<void(const Row&)>& emit) {
+    for (const auto& v : op.new_variables) layout.Add(v);
+    MatchState state{&op, &layout, {}, PreboundSlots(layout, op)};
+    row.resize(layout.size());
+    bool any = false;
+    MatchSteps(state, 0, row, [&](const Row& r) {
+      if (op.clause->where) {
+        Env env{&layout, &r};
+        Value ok = Eval(*op.clause->where, env);
+        if (!ok.is_bool() || !ok.as_bool()) return;
+      }
+      any = true;
+      emit(r);
+    });
+    if (op.kind == OpKind::kOptionalMatch && !any) {
+      for (const auto& v : op.new_variables) row[layout.Find(v)] = Value();
+      emit(row);
+    }
   }
 
   void MatchSteps(MatchState& st, size_t step_index, Row& row, const std::function<void(const Row&)>& emit) {
@@ -725,55 +853,64 @@ class Executor {
     return v.as_int();
   }
 
-  Value Aggregate(const Expr& agg, const std::vector<const Row*>& group, const Layout& layout) {
-    if (agg.kind == ExprKind::kCountStar) return Value(static_cast<int64_t>(group.size()));
+  // The running state of one aggregate call over one group.
+  struct Accumulator {
+    int64_t count = 0;                // rows for count(*), else non-null values
+    std::vector<Value> values;        // collect, stdev, percentiles
+    std::set<Value, ValueLess> seen;  // DISTINCT
+    std::optional<Value> best;        // min, max
+    bool all_int = true;
+    int64_t isum = 0;
+    double fsum = 0;
+    Value percentile;                 // percentile argument, from the first row
+    bool has_percentile = false;
+  };
+
+  void Accumulate(Accumulator& acc, const Expr& agg, const Row& row, const Layout& layout) {
+    if (agg.kind == ExprKind::kCountStar) {
+      ++acc.count;
+      return;
+    }
+    Env env{&layout, &row};
+    Value v = Eval(*agg.args[0], env);
     std::string name = Lower(agg.name);
-    std::vector<Value> values;
-    for (const Row* r : group) {
-      Env env{&layout, r};
-      Value v = Eval(*agg.args[0], env);
-      if (!v.is_null()) values.push_back(std::move(v));
+    if ((name == "percentiledisc" || name == "percentilecont") && !acc.has_percentile) {
+      acc.percentile = Eval(*agg.args[1], env);
+      acc.has_percentile = true;
     }
-    if (agg.distinct) {
-      std::vector<Value> uniq;
-      std::set<Value, ValueLess> seen;
-      for (auto& v : values)
-        if (seen.insert(v).second) uniq.push_back(std::move(v));
-      values = std::move(uniq);
-    }
-    if (name == "count") return Value(static_cast<int64_t>(values.size()));
-    if (name == "collect") return Value(ValueList(values.begin(), values.end()));
+    if (v.is_null()) return;
+    if (agg.distinct && !acc.seen.insert(v).second) return;
+    ++acc.count;
+    if (name == "count") return;
     if (name == "min" || name == "max") {
-      if (values.empty()) return Value();
-      const Value* best = &values[0];
-      for (const auto& v : values) {
-        int c = OrderCompare(v, *best);
-        if (name == "min" ? c < 0 : c > 0) best = &v;
-      }
-      return *best;
+      if (!acc.best || (name == "min" ? OrderCompare(v, *acc.best) < 0 : OrderCompare(v, *acc.best) > 0)) acc.best = v;
+      return;
     }
     if (name == "sum" || name == "avg") {
-      bool all_int = true;
-      int64_t isum = 0;
-      double fsum = 0;
-      for (const auto& v : values) {
-        if (!v.is_number()) TypeFail(name + "() needs numbers", agg.span);
-        if (v.is_int() && all_int) {
-          if (__builtin_add_overflow(isum, v.as_int(), &isum)) all_int = false, fsum = static_cast<double>(isum);
-        } else {
-          if (all_int) fsum = static_cast<double>(isum);
-          all_int = false;
-        }
-        if (!all_int) fsum += 0;
+      if (!v.is_number()) TypeFail(name + "() needs numbers", agg.span);
+      if (v.is_int() && acc.all_int) {
+        if (__builtin_add_overflow(acc.isum, v.as_int(), &acc.isum)) acc.all_int = false;
+      } else {
+        acc.all_int = false;
       }
-      if (!all_int) {
-        fsum = 0;
-        for (const auto& v : values) fsum += v.as_number();
-      }
-      if (name == "sum") return all_int ? Value(isum) : Value(fsum);
-      if (values.empty()) return Value();
-      double total = all_int ? static_cast<double>(isum) : fsum;
-      return Value(total / static_cast<double>(values.size()));
+      acc.fsum += v.as_number();
+      return;
+    }
+    acc.values.push_back(std::move(v));
+  }
+
+  Value FinishAggregate(Accumulator& acc, const Expr& agg) {
+    if (agg.kind == ExprKind::kCountStar) return Value(acc.count);
+    std::string name = Lower(agg.name);
+    auto& values = acc.values;
+    if (name == "count") return Value(acc.count);
+    if (name == "collect") return Value(ValueList(values.begin(), values.end()));
+    if (name == "min" || name == "max") return acc.best ? *acc.best : Value();
+    if (name == "sum") return acc.all_int ? Value(acc.isum) : Value(acc.fsum);
+    if (name == "avg") {
+      if (acc.count == 0) return Value();
+      double total = acc.all_int ? static_cast<double>(acc.isum) : acc.fsum;
+      return Value(total / static_cast<double>(acc.count));
     }
     if (name == "stdev" || name == "stdevp") {
       if (values.size() < (name == "stdev" ? 2u : 1u)) return Value(0.0);
@@ -789,11 +926,12 @@ class Executor {
     }
     if (name == "percentiledisc" || name == "percentilecont") {
       if (values.empty()) return Value();
-      Env env{&layout, group[0]};
-      Value pv = Eval(*agg.args[1], env);
+      const Value& pv = acc.percentile;
       if (!pv.is_number()) TypeFail("percentile must be a number", agg.span);
       double p = pv.as_number();
       if (p < 0 || p > 1) throw QueryError("ArgumentError", "NumberOutOfRange", "percentile must be between 0 and 1", agg.span);
+      for (const auto& v : values)
+        if (!v.is_number()) TypeFail(name + "() needs numbers", agg.span);
       std::sort(values.begin(), values.end(), ValueLess());
       size_t n = values.size();
       if (name == "percentiledisc") {
@@ -809,7 +947,44 @@ class Executor {
     return Value();
   }
 
-  std::vector<Row> RunProject(const PlanOp& op, Layout& layout, std::vector<Row> input) {
+  // Groups of an aggregating projection, filled row by row.
+  struct Group {
+    Row representative;  // the first row of the group
+    std::vector<Accumulator> accs;
+  };
+  struct GroupTable {
+    std::vector<const Expr*> aggs;
+    std::map<Row, size_t, RowLess> index;
+    std::vector<Group> groups;
+  };
+
+  static std::vector<const Expr*> ProjectionAggregates(const Projection& p) {
+    std::vector<const Expr*> aggs;
+    for (const auto& it : p.items) CollectAggregates(*it.expr, aggs);
+    for (const auto& s : p.order_by) CollectAggregates(*s.expr, aggs);
+    return aggs;
+  }
+
+  void AddToGroups(GroupTable& table, const Projection& p, const Layout& layout, Row row) {
+    row.resize(layout.size());
+    Env env{&layout, &row};
+    Row key;
+    if (p.star) {
+      std::vector<std::string> names = layout.names();
+      std::sort(names.begin(), names.end());
+      for (const auto& n : names) key.push_back(row[layout.Find(n)]);
+    }
+    for (const auto& it : p.items)
+      if (!ContainsAggregate(*it.expr)) key.push_back(Eval(*it.expr, env));
+    auto [pos, inserted] = table.index.try_emplace(std::move(key), table.groups.size());
+    if (inserted) table.groups.push_back(Group{row, std::vector<Accumulator>(table.aggs.size())});
+    Group& g = table.groups[pos->second];
+    for (size_t i = 0; i < table.aggs.size(); ++i) Accumulate(g.accs[i], *table.aggs[i], row, layout);
+  }
+
+  // Projects `input` (in `layout`); `window` applies SKIP and LIMIT.
+  std::vector<Row> RunProject(const PlanOp& op, const Layout& layout, std::vector<Row> input, bool window,
+                              GroupTable* prebuilt = nullptr) {
     const Projection& p = op.clause->projection;
     // Items: star expands to the visible variables (sorted), then the listed items.
     struct Item {
@@ -830,15 +1005,17 @@ class Executor {
 
     // ORDER BY sees the projected names and, where they are not shadowed,
     // the variables before the projection: a combined row [old..., new...].
-    std::vector<std::string> combined_names = layout.names();
-    for (const auto& it : items) combined_names.push_back(it.name);
-    std::unordered_map<std::string, int> combined_index;
-    for (size_t i = 0; i < combined_names.size(); ++i) combined_index[combined_names[i]] = static_cast<int>(i);
     Layout order_layout;
     std::vector<int> order_pick;
-    for (const auto& [name, idx] : combined_index) {
-      order_layout.Add(name);
-      order_pick.push_back(idx);
+    if (!p.order_by.empty() || p.where) {
+      std::vector<std::string> combined_names = layout.names();
+      for (const auto& it : items) combined_names.push_back(it.name);
+      std::map<std::string, int> combined_index;
+      for (size_t i = 0; i < combined_names.size(); ++i) combined_index[combined_names[i]] = static_cast<int>(i);
+      for (const auto& [name, idx] : combined_index) {
+        order_layout.Add(name);
+        order_pick.push_back(idx);
+      }
     }
 
     struct Out {
@@ -870,37 +1047,23 @@ class Executor {
         outs.push_back(std::move(o));
       }
     } else {
-      std::vector<const Expr*> aggs;
-      for (const auto& it : items)
-        if (it.expr) CollectAggregates(*it.expr, aggs);
-      for (const auto& s : p.order_by) CollectAggregates(*s.expr, aggs);
-      // Group by the non-aggregate items.
-      std::map<Row, std::vector<const Row*>, RowLess> groups;
-      std::vector<Row> group_order;
-      for (auto& row : input) row.resize(layout.size());
-      for (const auto& row : input) {
-        Env env{&layout, &row};
-        Row key;
-        for (const auto& it : items)
-          if (!it.expr) key.push_back(row[it.star_slot]);
-          else if (!ContainsAggregate(*it.expr)) key.push_back(Eval(*it.expr, env));
-        auto [pos, inserted] = groups.try_emplace(key);
-        if (inserted) group_order.push_back(key);
-        pos->second.push_back(&row);
+      GroupTable local;
+      GroupTable& table = prebuilt ? *prebuilt : local;
+      if (!prebuilt) {
+        table.aggs = ProjectionAggregates(p);
+        for (auto& row : input) AddToGroups(table, p, layout, std::move(row));
       }
       bool all_aggregate = true;
       for (const auto& it : items)
         if (!it.expr || !ContainsAggregate(*it.expr)) all_aggregate = false;
-      if (groups.empty() && all_aggregate) {
-        groups[Row{}];
-        group_order.push_back(Row{});
+      if (table.groups.empty() && all_aggregate) {
+        Group g{Row(layout.size()), std::vector<Accumulator>(table.aggs.size())};
+        table.groups.push_back(std::move(g));
       }
-      Row empty_row(layout.size());
-      for (const auto& key : group_order) {
-        const auto& members = groups[key];
+      for (auto& g : table.groups) {
         Out o;
-        for (const Expr* a : aggs) o.aggregates[a] = Aggregate(*a, members, layout);
-        const Row& rep = members.empty() ? empty_row : *members[0];
+        for (size_t i = 0; i < table.aggs.size(); ++i) o.aggregates[table.aggs[i]] = FinishAggregate(g.accs[i], *table.aggs[i]);
+        const Row& rep = g.representative;
         Env env{&layout, &rep, nullptr, &o.aggregates};
         for (const auto& it : items) o.values.push_back(it.expr ? Eval(*it.expr, env) : rep[it.star_slot]);
         if (!p.order_by.empty() || p.where) o.order_row = make_order_row(rep, o.values);
@@ -940,8 +1103,8 @@ class Executor {
       for (auto& [k, i] : keys) sorted.push_back(std::move(outs[i]));
       outs = std::move(sorted);
     }
-    size_t skip = p.skip ? static_cast<size_t>(EvalSkipLimit(p.skip, "SKIP")) : 0;
-    size_t limit = p.limit ? static_cast<size_t>(EvalSkipLimit(p.limit, "LIMIT")) : outs.size();
+    size_t skip = window && p.skip ? static_cast<size_t>(EvalSkipLimit(p.skip, "SKIP")) : 0;
+    size_t limit = window && p.limit ? static_cast<size_t>(EvalSkipLimit(p.limit, "LIMIT")) : outs.size();
     std::vector<Row> result;
     Layout next;
     for (const auto& it : items) next.Add(it.name);
@@ -955,7 +1118,6 @@ class Executor {
       result.push_back(std::move(outs[i].values));
     }
     // WITH ... WHERE filters the rows SKIP and LIMIT kept.
-    layout = std::move(next);
     return result;
   }
 
@@ -1396,6 +1558,9 @@ class Executor {
 
   GraphAccess* graph_;
   const Params& params_;
+  bool writes_ = false;
+  std::vector<Stage> stages_;
+  std::vector<Row> results_;
   SideEffects effects_;
   std::unordered_map<std::string, std::unique_ptr<RE2>> regexes_;
 };

@@ -197,13 +197,15 @@ std::string FormatResult(const QueryResult& result, GraphAccess& graph, OutputFo
       return out;
     }
     case OutputFormat::kJson: {
-      nlohmann::json arr = nlohmann::json::array();
+      nlohmann::ordered_json arr = nlohmann::ordered_json::array();
       for (const auto& row : result.rows) {
-        nlohmann::json obj = nlohmann::json::object();
+        nlohmann::ordered_json obj = nlohmann::ordered_json::object();
         for (size_t i = 0; i < row.size(); ++i) obj[cols[i]] = ToJsonValue(row[i], graph);
         arr.push_back(obj);
       }
-      nlohmann::json doc = {{"columns", cols}, {"rows", arr}};
+      nlohmann::ordered_json doc = nlohmann::ordered_json::object();
+      doc["columns"] = cols;
+      doc["rows"] = arr;
       return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     }
     case OutputFormat::kTable: {

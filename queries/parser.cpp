@@ -287,6 +287,8 @@ class Parser {
   void ParseChain(PatternPart& part) {
     part.nodes.push_back(ParseNodePattern());
     while (AtRelationshipStart()) {
+      if (part.rels.size() >= 256)
+        throw QueryError("SyntaxError", "UnexpectedSyntax", "a pattern may have at most 256 relationships", Peek().span);
       part.rels.push_back(ParseRelPattern());
       part.nodes.push_back(ParseNodePattern());
     }
@@ -425,7 +427,22 @@ class Parser {
     return e;
   }
 
-  ExprPtr ParseExpr() { return ParseOr(); }
+  // Bounds recursion so that a deeply nested query fails cleanly instead of
+  // exhausting the stack.
+  struct DepthGuard {
+    explicit DepthGuard(Parser& p) : parser(p) {
+      if (++parser.depth_ > kMaxDepth)
+        throw QueryError("SyntaxError", "UnexpectedSyntax", "the query is nested too deeply", parser.Peek().span);
+    }
+    ~DepthGuard() { --parser.depth_; }
+    Parser& parser;
+  };
+  static constexpr int kMaxDepth = 400;
+
+  ExprPtr ParseExpr() {
+    DepthGuard guard(*this);
+    return ParseOr();
+  }
 
   ExprPtr ParseOr() {
     auto e = ParseXor();
@@ -452,6 +469,7 @@ class Parser {
     return e;
   }
   ExprPtr ParseNot() {
+    DepthGuard guard(*this);
     if (IsKeyword("NOT")) {
       SourceSpan start = Next().span;
       auto inner = ParseNot();
@@ -555,6 +573,7 @@ class Parser {
     return e;
   }
   ExprPtr ParseUnary() {
+    DepthGuard guard(*this);
     if (IsSymbol("-") || IsSymbol("+")) {
       SourceSpan start = Peek().span;
       bool minus = Next().text == "-";
@@ -856,6 +875,7 @@ class Parser {
   std::string_view text_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace

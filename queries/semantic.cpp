@@ -222,12 +222,14 @@ class Analyzer {
     bool aggregating = false;
     std::set<std::string> keys;
     std::set<std::string> seen;
+    // Reported after the aggregation checks, which the TCK expects first.
+    const ProjectionItem* missing_alias = nullptr;
     for (const auto& item : p.items) {
       CheckExpr(*item.expr, scope, true);
       if (ContainsAggregate(*item.expr)) aggregating = true;
       else keys.insert(ToString(*item.expr));
-      if (is_with && item.alias.empty() && item.expr->kind != ExprKind::kVariable)
-        Fail("NoExpressionAlias", "expressions in WITH must be aliased (use AS)", item.expr->span);
+      if (is_with && item.alias.empty() && item.expr->kind != ExprKind::kVariable && !missing_alias)
+        missing_alias = &item;
       std::string name = item.ColumnName();
       if (seen.count(name) || (p.star && scope.count(name) && !(item.expr->kind == ExprKind::kVariable && item.alias.empty())))
         Fail("ColumnNameConflict", "column '" + name + "' is defined more than once", item.span);
@@ -262,6 +264,8 @@ class Analyzer {
         CheckOrderExpr(*s.expr, order_scope, p);
       }
     }
+    if (missing_alias)
+      Fail("NoExpressionAlias", "expressions in WITH must be aliased (use AS)", missing_alias->expr->span);
     CheckSkipLimit(p.skip);
     CheckSkipLimit(p.limit);
     if (p.where) {

@@ -85,3 +85,51 @@ TEST_CASE("explain names the index used for a name lookup", "[queries][planner]"
   auto plan2 = engine.Explain("MATCH (a:Person) WHERE a.name = $n RETURN a");
   CHECK(plan2.find("name index name = $n") != std::string::npos);
 }
+
+TEST_CASE("evidence() says which article and sentence support a relationship", "[queries][executor]") {
+  kg::graph::Store store(TempDb("evidence"), kg::graph::Store::Mode::kReadWrite);
+  auto a = store.CreateNode({"Person"}, {{"name", kg::graph::Value("Ann")}});
+  auto b = store.CreateNode({"Org"}, {{"name", kg::graph::Value("Acme")}});
+  auto r = store.CreateRelationship(a, b, "WORKS_AT", {});
+  kg::graph::Article article;
+  article.hash = "h1";
+  article.title = "Ann joins Acme";
+  article.published = "2024-05-01";
+  article.ingested_at = "2024-05-02T00:00:00Z";
+  article.text = "Ann works at Acme.";
+  auto article_id = store.AddArticle(article);
+  kg::graph::Evidence ev;
+  ev.rel = r;
+  ev.article = article_id;
+  ev.sentence = "Ann works at Acme.";
+  ev.span_end = 18;
+  ev.rule = "works_at";
+  store.AddEvidence(ev);
+  kg::queries::Engine engine(store);
+  auto result = engine.Run("MATCH (:Person {name: 'Ann'})-[w:WORKS_AT]->(o) RETURN o.name, evidence(w) AS why");
+  REQUIRE(result.rows.size() == 1);
+  const auto& why = result.rows[0][1].as_list();
+  REQUIRE(why.size() == 1);
+  const auto& m = why[0].as_map();
+  CHECK(m.at("sentence").as_string() == "Ann works at Acme.");
+  CHECK(m.at("rule").as_string() == "works_at");
+  CHECK(m.at("article").as_string() == "Ann joins Acme");
+  CHECK(m.at("date").as_string() == "2024-05-01");
+}
+
+TEST_CASE("a point lookup with LIMIT stops early and count(DISTINCT) over a range uses reachability",
+          "[queries][planner]") {
+  kg::graph::Store store(TempDb("reach"), kg::graph::Store::Mode::kReadWrite);
+  kg::queries::Engine engine(store);
+  // A cycle a->b->c->a plus a tail c->d.
+  engine.Run("CREATE (a {name: 'a'})-[:R]->(b {name: 'b'})-[:R]->(c {name: 'c'})-[:R]->(a), (c)-[:R]->(d {name: 'd'})",
+             {}, true);
+  auto plan = engine.Explain("MATCH (a {name: 'a'})-[:R*1..3]->(x) RETURN count(DISTINCT x)");
+  CHECK(plan.find("BFS reachability") != std::string::npos);
+  auto distinct = engine.Run("MATCH (a {name: 'a'})-[:R*1..3]->(x) RETURN count(DISTINCT x)");
+  CHECK(distinct.rows[0][0].as_int() == 4);  // b, c, a (via the cycle), d
+  auto undirected = engine.Run("MATCH (d {name: 'd'})-[:R*1..2]-(x) RETURN count(DISTINCT x)");
+  CHECK(undirected.rows[0][0].as_int() == 3);  // c, a, b; d itself only by reusing a relationship
+  auto all = engine.Run("MATCH (a {name: 'a'})-[:R*1..3]->(x) RETURN count(x)");
+  CHECK(all.rows[0][0].as_int() == 4);
+}

@@ -88,3 +88,15 @@ TEST_CASE("result cases return the expected rows", "[queries][executor]") {
     CHECK(kg::queries::FormatResult(result, engine.graph(), kg::queries::OutputFormat::kTck) == c.expect);
   }
 }
+
+TEST_CASE("explain cases print the expected plan", "[queries][planner]") {
+  std::vector<std::string> setup;
+  auto cases = ReadCases(std::string(KG_SOURCE_DIR) + "/tests/data/queries/explain.test", &setup);
+  REQUIRE(cases.size() >= 3);
+  kg::graph::Store store(TempDb("explain"), kg::graph::Store::Mode::kReadWrite);
+  kg::queries::Engine engine(store);
+  for (const auto& c : cases) {
+    INFO(c.query);
+    CHECK(engine.Explain(c.query) == c.expect);
+  }
+}

@@ -153,6 +153,8 @@ class Shell {
   int Run() {
     auto mode = write_ ? graph::Store::Mode::kReadWrite : graph::Store::Mode::kReadOnly;
     store_ = OpenStore(global_, mode);
+    store_->db().Exec("PRAGMA cache_size=-65536");
+    store_->db().Exec("PRAGMA mmap_size=1073741824");
     engine_ = std::make_unique<queries::Engine>(*store_);
     bool interactive = isatty(STDIN_FILENO);
     if (interactive)
@@ -198,6 +200,7 @@ class Shell {
         result = engine_->Run(text, {}, true);
         txn.Commit();
       } else {
+        graph::Transaction read_txn(store_->db(), false);
         result = engine_->Run(text, {}, false);
       }
       std::cout << queries::FormatResult(result, engine_->graph(), format_);

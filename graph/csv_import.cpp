@@ -173,23 +173,26 @@ Header ParseHeader(CsvReader& reader, bool nodes) {
     if (col.kind != ColumnKind::kProperty && col.kind != ColumnKind::kId) col.name.clear();
     if (col.kind == ColumnKind::kProperty && col.name.empty())
       throw ImportError({where + ": header column " + std::to_string(i + 1) + " has no name"});
-    auto set = [&](int& slot, const char* what) {
-      if (slot >= 0) throw ImportError({where + ": more than one " + what + " column"});
-      slot = static_cast<int>(i);
-    };
-    bool misplaced = false;
+    // The special columns: which slot they fill, and in which kind of file.
+    int* slot = nullptr;
+    const char* what = "";
+    bool nodes_only = true;
     switch (col.kind) {
-      case ColumnKind::kId: nodes ? set(h.id, ":ID") : void(misplaced = true); break;
-      case ColumnKind::kLabel: nodes ? set(h.label, ":LABEL") : void(misplaced = true); break;
-      case ColumnKind::kStartId: !nodes ? set(h.start, ":START_ID") : void(misplaced = true); break;
-      case ColumnKind::kEndId: !nodes ? set(h.end, ":END_ID") : void(misplaced = true); break;
-      case ColumnKind::kType: !nodes ? set(h.type, ":TYPE") : void(misplaced = true); break;
+      case ColumnKind::kId: slot = &h.id, what = ":ID"; break;
+      case ColumnKind::kLabel: slot = &h.label, what = ":LABEL"; break;
+      case ColumnKind::kStartId: slot = &h.start, what = ":START_ID", nodes_only = false; break;
+      case ColumnKind::kEndId: slot = &h.end, what = ":END_ID", nodes_only = false; break;
+      case ColumnKind::kType: slot = &h.type, what = ":TYPE", nodes_only = false; break;
       case ColumnKind::kIgnore: break;
       case ColumnKind::kProperty: h.has_properties = true; break;
     }
-    if (misplaced)
-      throw ImportError({where + ": column '" + cell + "' does not belong in a " +
-                         (nodes ? "nodes" : "relationships") + " file"});
+    if (slot) {
+      if (nodes_only != nodes)
+        throw ImportError({where + ": column '" + cell + "' does not belong in a " +
+                           (nodes ? "nodes" : "relationships") + " file"});
+      if (*slot >= 0) throw ImportError({where + ": more than one " + what + " column"});
+      *slot = static_cast<int>(i);
+    }
     if (col.kind == ColumnKind::kId && !col.name.empty()) h.has_properties = true;
     h.columns.push_back(std::move(col));
   }

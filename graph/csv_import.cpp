@@ -1,12 +1,13 @@
-// CSV and JSON bulk import. Nodes: one pass per file, each row parsed,
-// checked and inserted with a cached prepared statement. Relationships: all
-// rows are read and checked first, then written by one INSERT ... SELECT from
-// a virtual table over them (much cheaper than a bind/step per row). The
-// first bad row stops the writes; later rows are still checked so the report
-// lists every problem (up to a cap), then the transaction rolls back. For big
-// loads the indexes are dropped first and rebuilt from their own definitions
-// at the end, inside the same transaction: one sort per index instead of
-// millions of random B-tree inserts.
+// CSV and JSON bulk import. Every row is read and checked before anything is
+// written. Nodes are parsed first (that fixes their ids); then a second
+// thread reads, checks and sorts the relationships while this one inserts
+// the nodes with cached prepared statements. The relationships are written
+// by one INSERT ... SELECT from a virtual table over them (much cheaper than
+// a bind/step per row). A bad row stops the writes; later rows are still
+// checked so the report lists every problem (up to a cap), then the
+// transaction rolls back. For big loads the indexes are dropped first and
+// rebuilt from their own definitions at the end, inside the same
+// transaction: one sort per index instead of millions of B-tree inserts.
 #include "graph/csv_import.h"
 
 #include <algorithm>
@@ -16,11 +17,13 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <thread>
 #include <unordered_map>
 
 #include "graph/csv.h"
@@ -173,23 +176,26 @@ Header ParseHeader(CsvReader& reader, bool nodes) {
     if (col.kind != ColumnKind::kProperty && col.kind != ColumnKind::kId) col.name.clear();
     if (col.kind == ColumnKind::kProperty && col.name.empty())
       throw ImportError({where + ": header column " + std::to_string(i + 1) + " has no name"});
-    auto set = [&](int& slot, const char* what) {
-      if (slot >= 0) throw ImportError({where + ": more than one " + what + " column"});
-      slot = static_cast<int>(i);
-    };
-    bool misplaced = false;
+    // The special columns: which slot they fill, and in which kind of file.
+    int* slot = nullptr;
+    const char* what = "";
+    bool nodes_only = true;
     switch (col.kind) {
-      case ColumnKind::kId: nodes ? set(h.id, ":ID") : void(misplaced = true); break;
-      case ColumnKind::kLabel: nodes ? set(h.label, ":LABEL") : void(misplaced = true); break;
-      case ColumnKind::kStartId: !nodes ? set(h.start, ":START_ID") : void(misplaced = true); break;
-      case ColumnKind::kEndId: !nodes ? set(h.end, ":END_ID") : void(misplaced = true); break;
-      case ColumnKind::kType: !nodes ? set(h.type, ":TYPE") : void(misplaced = true); break;
+      case ColumnKind::kId: slot = &h.id, what = ":ID"; break;
+      case ColumnKind::kLabel: slot = &h.label, what = ":LABEL"; break;
+      case ColumnKind::kStartId: slot = &h.start, what = ":START_ID", nodes_only = false; break;
+      case ColumnKind::kEndId: slot = &h.end, what = ":END_ID", nodes_only = false; break;
+      case ColumnKind::kType: slot = &h.type, what = ":TYPE", nodes_only = false; break;
       case ColumnKind::kIgnore: break;
       case ColumnKind::kProperty: h.has_properties = true; break;
     }
-    if (misplaced)
-      throw ImportError({where + ": column '" + cell + "' does not belong in a " +
-                         (nodes ? "nodes" : "relationships") + " file"});
+    if (slot) {
+      if (nodes_only != nodes)
+        throw ImportError({where + ": column '" + cell + "' does not belong in a " +
+                           (nodes ? "nodes" : "relationships") + " file"});
+      if (*slot >= 0) throw ImportError({where + ": more than one " + what + " column"});
+      *slot = static_cast<int>(i);
+    }
     if (col.kind == ColumnKind::kId && !col.name.empty()) h.has_properties = true;
     h.columns.push_back(std::move(col));
   }
@@ -264,17 +270,23 @@ class IdSpace {
   int64_t count_ = 0;
 };
 
+// Problems found in the input, up to a cap; readers stop once it is full().
 class Problems {
  public:
   explicit Problems(size_t max) : max_(max) {}
   void Add(std::string message) {
+    if (full()) return;
     problems_.push_back(std::move(message));
-    if (problems_.size() >= max_) {
-      problems_.push_back("(stopped after " + std::to_string(max_) + " problems)");
-      throw ImportError(std::move(problems_));
+    if (full()) problems_.push_back("(stopped after " + std::to_string(max_) + " problems)");
+  }
+  void Append(const Problems& other) {
+    for (const auto& p : other.problems_) {
+      if (full()) break;
+      problems_.push_back(p);
     }
   }
   bool any() const { return !problems_.empty(); }
+  bool full() const { return problems_.size() >= max_; }
   void ThrowIfAny() {
     if (!problems_.empty()) throw ImportError(std::move(problems_));
   }
@@ -660,22 +672,39 @@ class CsvLoader {
     auto t0 = std::chrono::steady_clock::now();
     // Rebuilding an index costs a sort of the whole table: worth it when the
     // load is large next to what is already there.
-    std::optional<DroppedIndexes> dropped_node_indexes, dropped_label_indexes;
+    std::optional<DroppedIndexes> dropped_node_indexes, dropped_label_indexes, dropped_rel_indexes;
     if (BigLoad(options_.node_files, "SELECT count(*) FROM nodes")) {
       dropped_node_indexes.emplace(db_, "nodes");
       dropped_label_indexes.emplace(db_, "node_labels");
     }
-    for (const auto& file : options_.node_files) LoadNodes(file);
+    const bool big_rels = BigLoad(options_.relationship_files, "SELECT count(*) FROM rels");
+    for (const auto& file : options_.node_files) ParseNodes(file);
+    // The node ids are known now: a second thread reads, checks and sorts the
+    // relationships while this one writes the nodes (SQLite stays on this
+    // thread).
+    Problems rel_problems(options_.max_problems);
+    std::exception_ptr rel_error;
+    std::thread reader([&] {
+      try {
+        for (const auto& file : options_.relationship_files) ReadRelationships(file, rel_problems);
+        if (big_rels && !rel_problems.any()) SortPendingRelationships();
+      } catch (...) {
+        rel_error = std::current_exception();
+      }
+    });
+    try {
+      if (!problems_.any()) WriteNodes();
+    } catch (...) {
+      reader.join();
+      throw;
+    }
+    reader.join();
     stats_.nodes_seconds = SecondsSince(t0);
     t0 = std::chrono::steady_clock::now();
-    // Relationships are all read and checked before the first one is written.
-    for (const auto& file : options_.relationship_files) ReadRelationships(file);
+    if (rel_error) std::rethrow_exception(rel_error);
+    problems_.Append(rel_problems);
     problems_.ThrowIfAny();
-    std::optional<DroppedIndexes> dropped_rel_indexes;
-    if (BigLoad(options_.relationship_files, "SELECT count(*) FROM rels")) {
-      dropped_rel_indexes.emplace(db_, "rels");
-      SortPendingRelationships();
-    }
+    if (big_rels) dropped_rel_indexes.emplace(db_, "rels");
     WriteRelationships();
     stats_.relationships_seconds = SecondsSince(t0);
     t0 = std::chrono::steady_clock::now();
@@ -711,17 +740,14 @@ class CsvLoader {
     return index;
   }
 
-  void LoadNodes(const std::string& path) {
+  // Reads and checks a nodes file; the rows wait in pending_nodes_.
+  void ParseNodes(const std::string& path) {
     CsvReader reader(path, options_.delimiter);
     Header h = ParseHeader(reader, true);
     IdSpace* space = h.id >= 0 ? &Space(h.columns[static_cast<size_t>(h.id)].space) : nullptr;
-    sqlite3_stmt* node_st = insert_node_.handle();
-    sqlite3_stmt* label_st = insert_label_.handle();
     Properties props;
-    std::string encoded;
-    std::vector<std::string> labels;
-    std::string last_label_field;
-    while (reader.Next()) {
+    std::unordered_map<std::string, uint32_t> label_sets;  // by raw :LABEL field
+    while (!problems_.full() && reader.Next()) {
       const auto& f = reader.fields();
       if (f.size() != h.columns.size()) {
         problems_.Add(reader.Where() + ": expected " + std::to_string(h.columns.size()) +
@@ -745,48 +771,70 @@ class CsvLoader {
           !ReadProperties(h, reader, options_.array_delimiter, props, problems_))
         continue;
       ++next_node_;
-      if (problems_.any()) continue;  // keep checking, stop writing
-      EncodePropertiesFast(props, encoded);
+      if (problems_.any()) continue;  // keep checking, stop keeping rows
+      PendingNode pending;
+      EncodePropertiesFast(props, pending.props);
       auto name = props.find("name");
-      if (name != props.end() && name->second.is_string())
-        sqlite3_bind_text64(node_st, 2, name->second.as_string().data(),
-                            name->second.as_string().size(), SQLITE_STATIC, SQLITE_UTF8);
-      else
-        sqlite3_bind_null(node_st, 2);
-      sqlite3_bind_text64(node_st, 3, encoded.data(), encoded.size(), SQLITE_STATIC, SQLITE_UTF8);
-      Step(node_st, reader.Where());
+      if (name != props.end() && name->second.is_string()) pending.name = name->second.as_string();
       if (h.label >= 0) {
-        std::string_view label_field = f[static_cast<size_t>(h.label)].text;
-        if (label_field != last_label_field) {  // rows often repeat their labels
-          labels = SplitLabels(label_field, options_.array_delimiter);
-          last_label_field = std::string(label_field);
-        }
-        for (const auto& label : labels) {
-          sqlite3_bind_text64(label_st, 1, label.data(), label.size(), SQLITE_STATIC, SQLITE_UTF8);
-          sqlite3_bind_int64(label_st, 2, node);
-          Step(label_st, reader.Where());
-        }
+        std::string field(f[static_cast<size_t>(h.label)].text);
+        auto [it, added] = label_sets.emplace(field, static_cast<uint32_t>(label_sets_.size()));
+        if (added) label_sets_.push_back(SplitLabels(field, options_.array_delimiter));
+        pending.labels = it->second;
       }
-      ++stats_.nodes;
-      if (db_.LastInsertRowid() != node) CheckLastRowid(node, "node");
+      pending_nodes_.push_back(std::move(pending));
     }
   }
 
-  void ReadRelationships(const std::string& path) {
+  void WriteNodes() {
+    sqlite3_stmt* node_st = insert_node_.handle();
+    sqlite3_stmt* label_st = insert_label_.handle();
+    NodeId node = next_node_ - static_cast<NodeId>(pending_nodes_.size());
+    for (const auto& pending : pending_nodes_) {
+      if (pending.name)
+        sqlite3_bind_text64(node_st, 2, pending.name->data(), pending.name->size(), SQLITE_STATIC,
+                            SQLITE_UTF8);
+      else
+        sqlite3_bind_null(node_st, 2);
+      sqlite3_bind_text64(node_st, 3, pending.props.data(), pending.props.size(), SQLITE_STATIC,
+                          SQLITE_UTF8);
+      Step(node_st, "node");
+      if (db_.LastInsertRowid() != node) CheckLastRowid(node, "node");
+      for (const auto& label : label_sets_[pending.labels]) {
+        sqlite3_bind_text64(label_st, 1, label.data(), label.size(), SQLITE_STATIC, SQLITE_UTF8);
+        sqlite3_bind_int64(label_st, 2, node);
+        Step(label_st, "label");
+      }
+      ++node;
+      ++stats_.nodes;
+    }
+    pending_nodes_.clear();
+    pending_nodes_.shrink_to_fit();
+  }
+
+  // Runs on the reader thread: touches no SQLite state.
+  void ReadRelationships(const std::string& path, Problems& problems) {
     CsvReader reader(path, options_.delimiter);
     Header h = ParseHeader(reader, false);
     IdSpace& start_space = Space(h.columns[static_cast<size_t>(h.start)].space);
     IdSpace& end_space = Space(h.columns[static_cast<size_t>(h.end)].space);
     const size_t start_col = static_cast<size_t>(h.start), end_col = static_cast<size_t>(h.end),
                  type_col = static_cast<size_t>(h.type);
+    // About 20 bytes per row in typical files: reserving avoids regrowing
+    // (and copying) a vector of millions of rows.
+    {
+      std::error_code ec;
+      auto bytes = std::filesystem::file_size(path, ec);
+      if (!ec) pending_.reserve(pending_.size() + static_cast<size_t>(bytes / 20));
+    }
     Properties props;
     std::string encoded;
     std::string_view last_type;
     uint32_t last_type_index = 0;
-    while (reader.Next()) {
+    while (!problems.full() && reader.Next()) {
       const auto& f = reader.fields();
       if (f.size() != h.columns.size()) {
-        problems_.Add(reader.Where() + ": expected " + std::to_string(h.columns.size()) +
+        problems.Add(reader.Where() + ": expected " + std::to_string(h.columns.size()) +
                       " fields, found " + std::to_string(f.size()));
         continue;
       }
@@ -796,28 +844,28 @@ class CsvLoader {
       NodeId end = end_space.Find(end_id);
       bool ok = true;
       if (start == 0) {
-        problems_.Add(reader.Where() + ": unknown start node id '" + std::string(start_id) + "'");
+        problems.Add(reader.Where() + ": unknown start node id '" + std::string(start_id) + "'");
         ok = false;
       }
       if (end == 0) {
-        problems_.Add(reader.Where() + ": unknown end node id '" + std::string(end_id) + "'");
+        problems.Add(reader.Where() + ": unknown end node id '" + std::string(end_id) + "'");
         ok = false;
       }
       if (type.empty()) {
-        problems_.Add(reader.Where() + ": missing relationship type");
+        problems.Add(reader.Where() + ": missing relationship type");
         ok = false;
       }
       uint32_t props_index = 0;
       if (h.has_properties) {
         props.clear();
-        ok = ReadProperties(h, reader, options_.array_delimiter, props, problems_) && ok;
+        ok = ReadProperties(h, reader, options_.array_delimiter, props, problems) && ok;
         if (ok && !props.empty()) {
           EncodePropertiesFast(props, encoded);
           rel_props_.push_back(encoded);
           props_index = static_cast<uint32_t>(rel_props_.size() - 1);
         }
       }
-      if (!ok || problems_.any()) continue;
+      if (!ok || problems.any()) continue;
       if (type != last_type || pending_.empty()) {
         last_type_index = InternType(type);
         last_type = types_[last_type_index];
@@ -898,6 +946,13 @@ class CsvLoader {
   std::unordered_map<std::string_view, uint32_t> type_index_;
   std::vector<std::string> rel_props_{"{}"};
   std::vector<PendingRel> pending_;
+  struct PendingNode {
+    std::string props;                // encoded
+    std::optional<std::string> name;  // the `name` column of the nodes table
+    uint32_t labels = 0;              // index into label_sets_
+  };
+  std::vector<PendingNode> pending_nodes_;
+  std::vector<std::vector<std::string>> label_sets_{{}};  // [0] = no labels
   NodeId next_node_ = 1;
   RelId next_rel_ = 1;
   ImportStats stats_;

@@ -243,4 +243,16 @@ TEST_CASE("a header without the needed columns is refused", "[graph][import]") {
   opt.node_files = {};
   opt.relationship_files = {tmp.File("r.csv")};
   CHECK_THROWS_WITH(ImportCsv(store, opt), Catch::Contains("r.csv:1") && Catch::Contains(":END_ID"));
+  WriteFile(tmp.File("n2.csv"), ":ID,:START_ID\na,b\n");
+  opt.node_files = {tmp.File("n2.csv")};
+  opt.relationship_files = {};
+  CHECK_THROWS_WITH(ImportCsv(store, opt), Catch::Contains("n2.csv:1") &&
+                                               Catch::Contains("does not belong in a nodes file"));
+  WriteFile(tmp.File("n3.csv"), ":ID,x:ID\na,b\n");
+  opt.node_files = {tmp.File("n3.csv")};
+  CHECK_THROWS_WITH(ImportCsv(store, opt), Catch::Contains("more than one :ID column"));
+  WriteFile(tmp.File("n4.csv"), ":ID,when:zoned\na,b\n");
+  opt.node_files = {tmp.File("n4.csv")};
+  CHECK_THROWS_WITH(ImportCsv(store, opt), Catch::Contains("unknown type in header column 'when:zoned'"));
+  CHECK(store.GetStats().nodes == 0);
 }

@@ -91,6 +91,7 @@ int Resolver::Resolve(Mention& m, size_t i) {
   m.entity = e;
   if (e < 0) return e;
   auto& rec = ex_.entities[e];
+  m.type = rec.type;  // rules see the type of the entity the mention resolved to
   if (m.source == MentionSource::kGazetteer || m.source == MentionSource::kDiscovered) {
     rec.strong = true;
     AddAlias(e, m.surface);
@@ -133,7 +134,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
       size_t si = i - back;
       for (const auto& o : ex_.mentions[si]) {
         if (si == i && o.begin >= m.begin) break;
-        if (!fits(o)) continue;
+        if (o.source == MentionSource::kCandidate || !fits(o)) continue;
         const auto& rec = ex_.entities[o.entity];
         bool same_head = std::find(rec.heads.begin(), rec.heads.end(), head) != rec.heads.end();
         if (pass == 0 && !same_head) continue;

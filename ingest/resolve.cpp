@@ -146,11 +146,23 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
 }
 
 int Resolver::Focus(const std::string& type, size_t i, size_t pos, int exclude) const {
+  // The agent of a passive or a complement ("led by X", "le patron de X")
+  // is not the subject in focus.
+  auto complement = [&](const Mention& o) {
+    const std::string& t = ex_.doc.text;
+    size_t b = o.outer_begin;
+    for (const char* w : {"by ", "par ", "de ", "d'", "du ", "of ", "à ", "au ", "with ", "avec "}) {
+      size_t n = std::char_traits<char>::length(w);
+      if (b >= n && t.compare(b - n, n, w) == 0 && (b == n || t[b - n - 1] == ' ' || t[b - n - 1] == '\''))
+        return true;
+    }
+    return false;
+  };
   for (size_t back = 0; back <= kLookback && back <= i; ++back) {
     size_t si = i - back;
     for (const auto& o : ex_.mentions[si]) {
       if (si == i && o.begin >= pos) break;
-      if (o.entity < 0 || o.entity == exclude) continue;
+      if (o.entity < 0 || o.entity == exclude || o.source == MentionSource::kCandidate || complement(o)) continue;
       if (ex_.entities[o.entity].type == type && o.source != MentionSource::kDemonym) return o.entity;
     }
   }

@@ -160,9 +160,13 @@ int Resolver::Focus(const std::string& type, size_t i, size_t pos, int exclude) 
   };
   for (size_t back = 0; back <= kLookback && back <= i; ++back) {
     size_t si = i - back;
+    bool first = true;  // in the current sentence only its first name is a subject
     for (const auto& o : ex_.mentions[si]) {
       if (si == i && o.begin >= pos) break;
-      if (o.entity < 0 || o.entity == exclude || o.source == MentionSource::kCandidate || complement(o)) continue;
+      if (o.entity < 0 || o.type == "Money" || o.type == "Date" || o.type == "Number") continue;
+      if (si == i && !first) break;
+      first = false;
+      if (o.entity == exclude || o.source == MentionSource::kCandidate || complement(o)) continue;
       if (ex_.entities[o.entity].type == type && o.source != MentionSource::kDemonym) return o.entity;
     }
   }

@@ -143,8 +143,9 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       }
       auto endpoints = [&](const std::string& name, int exclude) {
         std::vector<int> out;
-        if (!name.empty() && name[0] == '@') {
-          int f = resolver.Focus(name.substr(1), si, match.begin, exclude);
+        if (!name.empty() && (name[0] == '@' || name[0] == '~')) {
+          int f = name[0] == '@' ? resolver.Focus(name.substr(1), si, match.begin, exclude)
+                                 : resolver.Nearest(name.substr(1), si, match.begin, exclude);
           if (f >= 0) out.push_back(f);
           return out;
         }

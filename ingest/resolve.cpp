@@ -132,8 +132,14 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   for (int pass = 0; pass < 2; ++pass) {
     for (size_t back = 0; back <= kLookback && back <= i; ++back) {
       size_t si = i - back;
-      for (const auto& o : ex_.mentions[si]) {
-        if (si == i && o.begin >= m.begin) break;
+      // The current sentence is read backwards (the nearest name first),
+      // earlier sentences forwards (their subject first).
+      std::vector<const Mention*> order;
+      for (const auto& o : ex_.mentions[si])
+        if (si != i || o.begin < m.begin) order.push_back(&o);
+      if (si == i) std::reverse(order.begin(), order.end());
+      for (const Mention* op : order) {
+        const Mention& o = *op;
         if (o.source == MentionSource::kCandidate || !fits(o)) continue;
         const auto& rec = ex_.entities[o.entity];
         bool same_head = std::find(rec.heads.begin(), rec.heads.end(), head) != rec.heads.end();
@@ -143,6 +149,16 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
     }
   }
   return -1;
+}
+
+int Resolver::Nearest(const std::string& type, size_t i, size_t pos, int exclude) const {
+  const auto& ms = ex_.mentions[i];
+  for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
+    if (it->begin >= pos || it->entity < 0 || it->entity == exclude) continue;
+    if (it->source == MentionSource::kCandidate || it->source == MentionSource::kDemonym) continue;
+    if (ex_.entities[it->entity].type == type) return it->entity;
+  }
+  return Focus(type, i, pos, exclude);
 }
 
 int Resolver::Focus(const std::string& type, size_t i, size_t pos, int exclude) const {

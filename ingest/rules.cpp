@@ -382,7 +382,7 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
   for (const auto& r : rules_) {
     for (const auto& e : r->emits) {
       for (const auto& end : {e.src, e.dst}) {
-        if (end[0] == '@') continue;
+        if (end[0] == '@' || end[0] == '~') continue;
         bool ok = std::any_of(r->slots.begin(), r->slots.end(), [&](const Slot& s) { return s.name == end; }) ||
                   std::any_of(r->new_entities.begin(), r->new_entities.end(),
                               [&](const auto& p) { return p.first.substr(p.first.find('_', 4) + 1) == end; });
@@ -452,7 +452,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   for (const auto& m : mentions)
     if (Usable(m) && std::find(present.begin(), present.end(), m.type) == present.end()) present.push_back(m.type);
   auto slot_possible = [&](const Rule& r, const std::string& end) {
-    if (end.empty() || end[0] == '@') return true;
+    if (end.empty() || end[0] == '@' || end[0] == '~') return true;
     for (const auto& sl : r.slots) {
       if (sl.name != end) continue;
       for (const auto& t : sl.types) {

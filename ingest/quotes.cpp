@@ -107,12 +107,15 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
     // 1. After the quote: "», a déclaré X" / "," X said.
     std::string_view after = text.substr(q.close, s.end - q.close);
     std::string_view rest = after;
+    bool anonymous = false;  // "», juge un analyste": a speaker we cannot name
     if (RE2::PartialMatch(after, *after_verb_)) {
+      anonymous = true;
       for (const auto& m : ms)
         if (m.begin >= q.close && m.begin < q.close + 60 && m.entity >= 0 &&
             (m.type == "Person" || (m.source == MentionSource::kCandidate && Tokenize(m.surface).size() >= 2))) {
           rec.speaker = m.entity;
           rec.rule = "quote.after-verb";
+          anonymous = false;
           break;
         }
     } else {
@@ -130,6 +133,7 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
     }
     (void)rest;
     // 2. The nearest person before the quote in the sentence.
+    if (anonymous) continue;
     if (rec.speaker < 0) {
       for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
         if (it->end > q.open || it->begin < region_start) continue;

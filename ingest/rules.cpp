@@ -49,7 +49,7 @@ std::string MarkerPattern(const std::vector<std::string>& types) {
 // Separators of a coordinated list; ", de la société X," after an item is
 // skipped (it qualifies the item before it).
 constexpr const char* kListSep =
-    R"((?:\s*,\s*(?:(?:de|du|d'|of|from)\s*[^\x01,.;]{0,30}\x01[^\x02]*\x02\s*,\s*)?(?:(?:et|ou|and|or|ainsi que|as well as|&)\s+)?|\s+(?:et|ou|and|or|ainsi que|as well as|&)\s+|\s*/\s*))";
+    R"((?:\s*,\s*(?:(?:de|du|d'|of|from)\s*[^\x01,.;]{0,30}\x01[^\x02]*\x02\s*,\s*)?(?:(?:et|ou|and|or|ainsi que|as well as|&)\s+|ainsi qu')?|\s+(?:et|ou|and|or|ainsi que|as well as|&)\s+|\s+ainsi qu'|\s*/\s*))";
 
 // Expands {Type:name}, {A|B+:name}, {gap}, {any} in a rule pattern.
 // Returns false and sets `error`/`col` on a malformed slot.

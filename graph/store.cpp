@@ -99,6 +99,8 @@ struct Store::Statements {
   Statement find_article, insert_article, get_article, insert_evidence;
   Statement evidence_node, evidence_rel;
   Statement count_rels_of, delete_rels_of, delete_node, delete_rel, bump_version, graph_version;
+  // Nested write transactions run once per mutation: prepared, not re-parsed.
+  Statement savepoint, release;
 };
 
 Store::Store(const std::string& path, Mode mode)
@@ -204,6 +206,8 @@ void Store::PrepareStatements() {
   s.delete_rel = Statement(db_, "DELETE FROM rels WHERE id=?1");
   s.bump_version =
       Statement(db_, "UPDATE meta SET value = value + 1 WHERE key='graph_version'");
+  s.savepoint = Statement(db_, "SAVEPOINT kg_nested");
+  s.release = Statement(db_, "RELEASE kg_nested");
 }
 
 // --- transactions
@@ -213,7 +217,7 @@ Store::WriteTxn::WriteTxn(Store& store) : store_(&store), depth_(store.txn_depth
   if (depth_ == 0)
     store_->db_.Exec("BEGIN IMMEDIATE");
   else
-    store_->db_.Exec("SAVEPOINT kg_nested");
+    store_->st_->savepoint.Run();
   ++store_->txn_depth_;
 }
 
@@ -233,7 +237,7 @@ void Store::WriteTxn::Commit() {
     store_->st_->bump_version.Run();
     store_->db_.Exec("COMMIT");
   } else {
-    store_->db_.Exec("RELEASE kg_nested");
+    store_->st_->release.Run();
   }
   --store_->txn_depth_;
   done_ = true;

@@ -98,6 +98,13 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   std::string anaphor = std::string("(?i)(?:^|[^\\pL])((?:(?:le|la|au|du|ce|cette|cet|the|this)\\s+|l'\\s*)(") +
                         join(anaphors) + ")(?:\\s+(" + join(demonyms) + "))?)(?:[^\\pL\\pN]|$)";
   anaphor_ = std::make_unique<RE2>(anaphor, Opts());
+  // "Krishna Rao, Anthropic's chief financial officer": an apposition after
+  // the name; "the Claude chatbot": a head noun right after it.
+  after_apposition_ = std::make_unique<RE2>(
+      std::string(R"((?i)^,\s*(?:(?:the|a|an|its|their|his|her|le|la|l'|un|une|son|sa|ses|leur)\s*)?(?:[\pL\pN'\-]+\s+){0,4}?()") +
+          join(heads) + R"()(?:[^\pL]|$))",
+      Opts());
+  after_head_ = std::make_unique<RE2>(std::string(R"((?i)^\s+()") + join(heads) + R"()(?:[^\pL]|$))", Opts());
   if (!anaphor_->ok()) throw RuleError("lexicon/descriptors.tsv: " + anaphor_->error());
 }
 
@@ -285,6 +292,25 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     i = j - 1;
   }
 
+  // "Amazon Web Services", "Google Cloud": a known organisation followed by
+  // more capitalised words is a longer name.
+  for (auto& c : out) {
+    if (c.source != MentionSource::kCandidate) continue;
+    for (auto& o : out) {
+      if (&o == &c || o.source != MentionSource::kGazetteer || o.type != "Organization" ||
+          o.end + 1 != c.begin || text[o.end] != ' ')
+        continue;
+      c.begin = o.begin;
+      c.outer_begin = o.begin;
+      c.surface = span_text(c.begin, c.end);
+      c.canonical = c.surface;
+      c.source = MentionSource::kDiscovered;
+      c.signal = "organisation+name";
+      o.end = o.begin;  // removed below
+    }
+  }
+  out.erase(std::remove_if(out.begin(), out.end(), [](const Mention& m) { return m.end == m.begin; }), out.end());
+
   // "Parti communiste chinois (PCC)": a capitalised phrase followed by its
   // acronym in brackets.
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {
@@ -339,6 +365,22 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   }
 
   AddDescriptors(text, s, out);
+  // Candidates typed by what follows them.
+  for (auto& m : out) {
+    if (m.source != MentionSource::kCandidate) continue;
+    std::string_view after = text.substr(m.end, s.end - m.end);
+    re2::StringPiece h;
+    const HeadNoun* head = nullptr;
+    if (RE2::PartialMatch(after, *after_head_, &h)) {
+      head = FindHead(std::string_view(h.data(), h.size()));
+      if (head && head->type != "Product") head = nullptr;  // "Claude chatbot", "Trainium2 chips"
+    }
+    if (!head && RE2::PartialMatch(after, *after_apposition_, &h)) head = FindHead(std::string_view(h.data(), h.size()));
+    if (!head) continue;
+    m.type = head->type;
+    m.source = MentionSource::kDiscovered;
+    m.signal = "apposition:" + head->text;
+  }
   AddAnaphors(text, s, out);
 
   // Sentence-initial pronoun.

@@ -47,7 +47,7 @@ class Recognizer {
 
   const Lexicon& lex_;
   std::unordered_set<std::string> cue_words_;  // folded words of heads and naming verbs
-  std::unique_ptr<re2::RE2> descriptor_, anaphor_, connector_;
+  std::unique_ptr<re2::RE2> descriptor_, anaphor_, connector_, after_apposition_, after_head_;
 };
 
 }  // namespace kg::ingest

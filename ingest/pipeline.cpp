@@ -143,8 +143,9 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       }
       auto endpoints = [&](const std::string& name, int exclude) {
         std::vector<int> out;
-        if (!name.empty() && name[0] == '@') {
-          int f = resolver.Focus(name.substr(1), si, match.begin, exclude);
+        if (!name.empty() && (name[0] == '@' || name[0] == '~')) {
+          int f = name[0] == '@' ? resolver.Focus(name.substr(1), si, match.begin, exclude)
+                                 : resolver.Nearest(name.substr(1), si, match.begin, exclude);
           if (f >= 0) out.push_back(f);
           return out;
         }
@@ -199,8 +200,11 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
             std::string key = emit.type + "\t" + std::to_string(x) + "\t" + std::to_string(y);
             auto it = rel_index.find(key);
             if (it != rel_index.end()) {
-              auto& old = ex.relations[it->second].props;
-              for (const auto& [k, v] : props) old.emplace(k, v);
+              auto& old = ex.relations[it->second];
+              for (const auto& [k, v] : props) old.props.emplace(k, v);
+              if (old.rule != r.id &&
+                  std::find(old.other_rules.begin(), old.other_rules.end(), r.id) == old.other_rules.end())
+                old.other_rules.push_back(r.id);
               continue;
             }
             RelationRecord rec;
@@ -220,7 +224,12 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     }
     auto qs = quotes_->Attribute(text, s, si, ex.mentions[si],
                                  [&](size_t pos) { return resolver.Focus("Person", si, pos); });
-    for (auto& q : qs) ex.quotes.push_back(std::move(q));
+    for (auto& q : qs) {
+      // A capitalised name that speaks is a person.
+      if (q.speaker >= 0 && !ex.entities[q.speaker].strong && ex.entities[q.speaker].type == "Organization")
+        ex.entities[q.speaker].type = "Person";
+      ex.quotes.push_back(std::move(q));
+    }
   }
 
   // A product named after its maker ("Nvidia H800") is developed by it.

@@ -72,6 +72,7 @@ QuoteAttributor::QuoteAttributor(const Lexicon& lex) {
   for (const auto& v : lex.speech_verbs) verbs += (verbs.empty() ? "" : "|") + v;
   if (verbs.empty()) verbs = "said|says|a dit|a déclaré";
   after_verb_ = std::make_unique<RE2>("^\\s*[,.]?\\s*(?:" + verbs + ")", Opts());
+  after_name_verb_ = std::make_unique<RE2>("^(?:\\s*,[^,.\"«»]{1,60},)?\\s*(?:" + verbs + ")", Opts());
 }
 
 QuoteAttributor::~QuoteAttributor() = default;
@@ -106,19 +107,24 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
     // 1. After the quote: "», a déclaré X" / "," X said.
     std::string_view after = text.substr(q.close, s.end - q.close);
     std::string_view rest = after;
+    bool anonymous = false;  // "», juge un analyste": a speaker we cannot name
     if (RE2::PartialMatch(after, *after_verb_)) {
+      anonymous = true;
       for (const auto& m : ms)
-        if (m.begin >= q.close && m.begin < q.close + 60 && m.type == "Person" && m.entity >= 0) {
+        if (m.begin >= q.close && m.begin < q.close + 60 && m.entity >= 0 &&
+            (m.type == "Person" || (m.source == MentionSource::kCandidate && Tokenize(m.surface).size() >= 2))) {
           rec.speaker = m.entity;
           rec.rule = "quote.after-verb";
+          anonymous = false;
           break;
         }
     } else {
       // "X said" right after the quote.
       for (const auto& m : ms) {
-        if (m.begin < q.close || m.begin > q.close + 6 || m.type != "Person" || m.entity < 0) continue;
-        std::string_view tail = text.substr(m.end, std::min<size_t>(s.end - m.end, 40));
-        if (RE2::PartialMatch(tail, *after_verb_)) {
+        if (m.begin < q.close || m.begin > q.close + 6 || m.entity < 0) continue;
+        if (m.type != "Person" && !(m.source == MentionSource::kCandidate && Tokenize(m.surface).size() >= 2)) break;
+        std::string_view tail = text.substr(m.end, std::min<size_t>(s.end - m.end, 90));
+        if (RE2::PartialMatch(tail, *after_name_verb_)) {
           rec.speaker = m.entity;
           rec.rule = "quote.name-verb-after";
         }
@@ -127,6 +133,7 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
     }
     (void)rest;
     // 2. The nearest person before the quote in the sentence.
+    if (anonymous) continue;
     if (rec.speaker < 0) {
       for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
         if (it->end > q.open || it->begin < region_start) continue;

@@ -41,7 +41,7 @@ class QuoteAttributor {
                                      const std::function<int(size_t)>& focus) const;
 
  private:
-  std::unique_ptr<re2::RE2> naming_, after_verb_;
+  std::unique_ptr<re2::RE2> naming_, after_verb_, after_name_verb_;
 };
 
 }  // namespace kg::ingest

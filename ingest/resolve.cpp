@@ -91,6 +91,7 @@ int Resolver::Resolve(Mention& m, size_t i) {
   m.entity = e;
   if (e < 0) return e;
   auto& rec = ex_.entities[e];
+  m.type = rec.type;  // rules see the type of the entity the mention resolved to
   if (m.source == MentionSource::kGazetteer || m.source == MentionSource::kDiscovered) {
     rec.strong = true;
     AddAlias(e, m.surface);
@@ -131,9 +132,15 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   for (int pass = 0; pass < 2; ++pass) {
     for (size_t back = 0; back <= kLookback && back <= i; ++back) {
       size_t si = i - back;
-      for (const auto& o : ex_.mentions[si]) {
-        if (si == i && o.begin >= m.begin) break;
-        if (!fits(o)) continue;
+      // The current sentence is read backwards (the nearest name first),
+      // earlier sentences forwards (their subject first).
+      std::vector<const Mention*> order;
+      for (const auto& o : ex_.mentions[si])
+        if (si != i || o.begin < m.begin) order.push_back(&o);
+      if (si == i) std::reverse(order.begin(), order.end());
+      for (const Mention* op : order) {
+        const Mention& o = *op;
+        if (o.source == MentionSource::kCandidate || !fits(o)) continue;
         const auto& rec = ex_.entities[o.entity];
         bool same_head = std::find(rec.heads.begin(), rec.heads.end(), head) != rec.heads.end();
         if (pass == 0 && !same_head) continue;
@@ -144,12 +151,38 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   return -1;
 }
 
+int Resolver::Nearest(const std::string& type, size_t i, size_t pos, int exclude) const {
+  const auto& ms = ex_.mentions[i];
+  for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
+    if (it->begin >= pos || it->entity < 0 || it->entity == exclude) continue;
+    if (it->source == MentionSource::kCandidate || it->source == MentionSource::kDemonym) continue;
+    if (ex_.entities[it->entity].type == type) return it->entity;
+  }
+  return Focus(type, i, pos, exclude);
+}
+
 int Resolver::Focus(const std::string& type, size_t i, size_t pos, int exclude) const {
+  // The agent of a passive or a complement ("led by X", "le patron de X")
+  // is not the subject in focus.
+  auto complement = [&](const Mention& o) {
+    const std::string& t = ex_.doc.text;
+    size_t b = o.outer_begin;
+    for (const char* w : {"by ", "par ", "de ", "d'", "du ", "of ", "à ", "au ", "with ", "avec "}) {
+      size_t n = std::char_traits<char>::length(w);
+      if (b >= n && t.compare(b - n, n, w) == 0 && (b == n || t[b - n - 1] == ' ' || t[b - n - 1] == '\''))
+        return true;
+    }
+    return false;
+  };
   for (size_t back = 0; back <= kLookback && back <= i; ++back) {
     size_t si = i - back;
+    bool first = true;  // in the current sentence only its first name is a subject
     for (const auto& o : ex_.mentions[si]) {
       if (si == i && o.begin >= pos) break;
-      if (o.entity < 0 || o.entity == exclude) continue;
+      if (o.entity < 0 || o.type == "Money" || o.type == "Date" || o.type == "Number") continue;
+      if (si == i && !first) break;
+      first = false;
+      if (o.entity == exclude || o.source == MentionSource::kCandidate || complement(o)) continue;
       if (ex_.entities[o.entity].type == type && o.source != MentionSource::kDemonym) return o.entity;
     }
   }

@@ -25,6 +25,8 @@ class Resolver {
   // such mention earlier in the sentence, else the first one of the nearest
   // earlier sentence that has one; -1 when none. `exclude` is skipped.
   int Focus(const std::string& type, size_t i, size_t pos, int exclude = -1) const;
+  // The nearest entity of `type` before `pos` in sentence `i`, else Focus().
+  int Nearest(const std::string& type, size_t i, size_t pos, int exclude = -1) const;
 
  private:
   int EntityFor(const std::string& type, const std::string& name, const Mention& m, size_t i);

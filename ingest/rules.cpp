@@ -49,7 +49,7 @@ std::string MarkerPattern(const std::vector<std::string>& types) {
 // Separators of a coordinated list; ", de la société X," after an item is
 // skipped (it qualifies the item before it).
 constexpr const char* kListSep =
-    R"((?:\s*,\s*(?:(?:de|du|d'|of|from)\s*[^\x01,.;]{0,30}\x01[^\x02]*\x02\s*,\s*)?(?:(?:et|ou|and|or|ainsi que|as well as|&)\s+)?|\s+(?:et|ou|and|or|ainsi que|as well as|&)\s+|\s*/\s*))";
+    R"((?:\s*,\s*(?:(?:de|du|d'|of|from)\s*[^\x01,.;]{0,30}\x01[^\x02]*\x02\s*,\s*)?(?:(?:et|ou|and|or|ainsi que|as well as|&)\s+|ainsi qu')?|\s+(?:et|ou|and|or|ainsi que|as well as|&)\s+|\s+ainsi qu'|\s*/\s*))";
 
 // Expands {Type:name}, {A|B+:name}, {gap}, {any} in a rule pattern.
 // Returns false and sets `error`/`col` on a malformed slot.
@@ -125,7 +125,7 @@ bool ExpandPattern(const std::string& src, std::string& out, std::vector<Slot>& 
     }
     std::string m = MarkerPattern(slot.types);
     out += "(?P<" + slot.name + ">" + m;
-    if (slot.list) out += std::string("(?:") + kListSep + m + ")*";
+    if (slot.list) out += std::string("(?:") + kListSep + "(?:(?:à|de|of|to) )?(?:(?:the|le|la|les|un|une|a|an) |l')?" + m + ")*";
     out += ")";
     slots.push_back(slot);
     i = close;
@@ -382,7 +382,7 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
   for (const auto& r : rules_) {
     for (const auto& e : r->emits) {
       for (const auto& end : {e.src, e.dst}) {
-        if (end[0] == '@') continue;
+        if (end[0] == '@' || end[0] == '~') continue;
         bool ok = std::any_of(r->slots.begin(), r->slots.end(), [&](const Slot& s) { return s.name == end; }) ||
                   std::any_of(r->new_entities.begin(), r->new_entities.end(),
                               [&](const auto& p) { return p.first.substr(p.first.find('_', 4) + 1) == end; });
@@ -452,7 +452,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   for (const auto& m : mentions)
     if (Usable(m) && std::find(present.begin(), present.end(), m.type) == present.end()) present.push_back(m.type);
   auto slot_possible = [&](const Rule& r, const std::string& end) {
-    if (end.empty() || end[0] == '@') return true;
+    if (end.empty() || end[0] == '@' || end[0] == '~') return true;
     for (const auto& sl : r.slots) {
       if (sl.name != end) continue;
       for (const auto& t : sl.types) {

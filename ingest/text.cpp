@@ -171,19 +171,12 @@ HtmlResult StripHtml(std::string_view html) {
       in_title = !closing;
       if (closing && r.title.empty()) r.title = Trim(title);
       out += '\n';
-      if (closing) {
-        // The <title> text stays out of the body: the title is metadata.
-        size_t start = out.rfind('\n', out.size() - 2);
-        (void)start;
-      }
       continue;
     }
     if (!closing && std::find_if(std::begin(kDrop), std::end(kDrop),
                                  [&](const char* d) { return name == d; }) != std::end(kDrop)) {
       std::string close = "</" + name;
-      size_t p = i;
       // Case-insensitive search for the closing tag.
-      std::string low_rest;
       size_t found = std::string_view::npos;
       for (size_t k = i; k + close.size() <= html.size(); ++k) {
         if (html[k] == '<' && Lower(html.substr(k, close.size())) == close) {
@@ -191,7 +184,6 @@ HtmlResult StripHtml(std::string_view html) {
           break;
         }
       }
-      (void)p;
       if (found == std::string_view::npos) {
         i = html.size();
       } else {
@@ -208,7 +200,6 @@ HtmlResult StripHtml(std::string_view html) {
   r.text = DecodeEntities(out);
   r.title = DecodeEntities(r.title);
   r.author = DecodeEntities(r.author);
-  // Drop the title line from the body when the page repeats it as <title>.
   return r;
 }
 
@@ -360,11 +351,16 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
                       std::to_string(max_bytes >> 20) + " MB)");
   if (raw.find('\0') != std::string_view::npos) throw IngestError("binary file (contains NUL bytes)");
   if (!graph::IsValidUtf8(raw)) {
-    size_t bad = 0;
     // Locate the first invalid byte for the message.
-    while (bad < raw.size() && graph::IsValidUtf8(raw.substr(0, bad + 1))) ++bad;
-    (void)bad;
-    throw IngestError("invalid UTF-8");
+    size_t at = 0;
+    while (at < raw.size()) {
+      utf8proc_int32_t cp;
+      auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(raw.data() + at),
+                                static_cast<utf8proc_ssize_t>(raw.size() - at), &cp);
+      if (n <= 0) break;
+      at += static_cast<size_t>(n);
+    }
+    throw IngestError("invalid UTF-8 at byte " + std::to_string(at));
   }
   std::string body(raw);
   if (body.rfind("\xEF\xBB\xBF", 0) == 0) body.erase(0, 3);
@@ -482,8 +478,6 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
     if (l.empty()) continue;
     if (!text.empty()) {
       unsigned char f = static_cast<unsigned char>(l[0]);
-      bool continues = text.back() != '\n' ? false : false;
-      (void)continues;
       char last = text[text.size() - 2 < text.size() ? text.size() - 2 : 0];
       bool prev_unfinished = last != '.' && last != '!' && last != '?' && last != ':' &&
                              last != '"' && static_cast<unsigned char>(last) < 0x80;

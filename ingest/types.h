@@ -86,6 +86,7 @@ struct RelationRecord {
   std::string type;
   graph::Properties props;
   std::string rule;
+  std::vector<std::string> other_rules;  // rules that found the same fact again
   size_t sentence = 0, span_begin = 0, span_end = 0;
 };
 

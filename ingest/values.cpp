@@ -140,7 +140,7 @@ ValueFinder::ValueFinder() {
                                         R"(\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b)",
                                     Opts());
   date_iso_ = std::make_unique<RE2>(R"(\b(\d{4})-(\d{2})-(\d{2})\b)", Opts());
-  number_ = std::make_unique<RE2>(R"((?:^|[^\w.,])(\d{1,3}(?: \d{3})+|\d+(?:[.,]\d+)?)\s+\pL)", Opts());
+  number_ = std::make_unique<RE2>(R"((?:^|[^\w.,])(\d{1,3}(?:[ ,]\d{3})+|\d+(?:[.,]\d+)?)\s+\p{Ll})", Opts());
   duration_ = std::make_unique<RE2>(
       R"((?i)^[^.;:]{0,40}?\b((?:sur|pendant|en|over|for|across)\s+(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:ans|années|mois|years?|months?)))",
       Opts());

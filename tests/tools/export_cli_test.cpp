@@ -49,16 +49,33 @@ TEST_CASE("kg export dot is deterministic and --around limits it", "[tools][expo
   CHECK_THAT(deeper.out, Catch::Contains("n4 ["));
 }
 
-TEST_CASE("kg export errors: unknown name, --query, neo4j-csv without --out, bad format",
+TEST_CASE("kg export --query exports what the query returns, with relationship ends",
+          "[tools][export]") {
+  TempDir tmp;
+  std::string db = MakeDb(tmp);
+  auto r = RunKg(db + "export --format json --query \"MATCH ()-[r:LOCATED_IN]->() RETURN r\"");
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("Acme, Inc.") && Catch::Contains("Côte d'Ivoire"));
+  CHECK_THAT(r.out, !Catch::Contains("Martin") && !Catch::Contains("WORKS_AT"));
+  r = RunKg(db + "export --format dot --query \"MATCH p = (:Person)-->()-->() RETURN p\"");
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("WORKS_AT") && Catch::Contains("LOCATED_IN"));
+  CHECK_THAT(r.out, !Catch::Contains("FUNDS"));
+  auto bad = RunKg(db + "export --query 'MATCH (a RETURN a'");
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.err, Catch::Contains("SyntaxError") && Catch::Contains("^"));
+}
+
+TEST_CASE("kg export errors: unknown name, --query with --around, neo4j-csv without --out, bad format",
           "[tools][export]") {
   TempDir tmp;
   std::string db = MakeDb(tmp);
   auto r = RunKg(db + "export --around Nobody");
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Catch::Contains("no node is named 'Nobody'"));
-  r = RunKg(db + "export --query 'MATCH p=(a)-->(b) RETURN p'");
+  r = RunKg(db + "export --query 'MATCH p=(a)-->(b) RETURN p' --around acme");
   CHECK(r.exit_code == 1);
-  CHECK_THAT(r.err, Catch::Contains("not available yet"));
+  CHECK_THAT(r.err, Catch::Contains("not both"));
   r = RunKg(db + "export --format neo4j-csv");
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Catch::Contains("--out DIR"));

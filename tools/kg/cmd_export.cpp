@@ -2,6 +2,7 @@
 // JSON, GraphML or neo4j-admin CSV.
 #include <algorithm>
 #include <fstream>
+#include <set>
 #include <iostream>
 #include <sstream>
 
@@ -11,6 +12,7 @@
 #include "graph/export_svg.h"
 #include "graph/json_export.h"
 #include "graph/subgraph.h"
+#include "queries/engine.h"
 #include "tools/kg/cli.h"
 
 namespace kg::cli {
@@ -36,9 +38,57 @@ std::vector<graph::NodeId> Resolve(const graph::Store& store, const std::string&
   return ids;
 }
 
+// Every node, relationship and path in `value`, at any depth of lists and maps.
+void CollectEntities(const queries::Value& value, std::set<graph::NodeId>& nodes,
+                     std::set<graph::RelId>& rels) {
+  if (value.is_node()) {
+    nodes.insert(value.as_node().id);
+  } else if (value.is_rel()) {
+    rels.insert(value.as_rel().id);
+  } else if (value.is_path()) {
+    nodes.insert(value.as_path().nodes.begin(), value.as_path().nodes.end());
+    rels.insert(value.as_path().rels.begin(), value.as_path().rels.end());
+  } else if (value.is_list()) {
+    for (const auto& item : value.as_list()) CollectEntities(item, nodes, rels);
+  } else if (value.is_map()) {
+    for (const auto& [key, item] : value.as_map()) CollectEntities(item, nodes, rels);
+  }
+}
+
+// The subgraph a read-only query returns: its nodes, relationships and paths,
+// with the end nodes of every relationship.
+graph::Subgraph QuerySubgraph(graph::Store& store, const std::string& text) {
+  queries::Engine engine(store);
+  queries::QueryResult result;
+  try {
+    graph::Transaction read_txn(store.db(), false);
+    result = engine.Run(text, {}, false);
+  } catch (const queries::QueryError& e) {
+    // The rendering starts with "kg: "; main adds its own prefix.
+    std::string rendered = queries::RenderQueryError(text, e);
+    if (rendered.rfind("kg: ", 0) == 0) rendered.erase(0, 4);
+    while (!rendered.empty() && rendered.back() == '\n') rendered.pop_back();
+    throw Error("in --query: " + rendered);
+  }
+  std::set<graph::NodeId> nodes;
+  std::set<graph::RelId> rels;
+  for (const auto& row : result.rows)
+    for (const auto& cell : row) CollectEntities(cell, nodes, rels);
+  for (auto id : rels) {
+    if (auto rel = store.GetRelationship(id)) {
+      nodes.insert(rel->start);
+      nodes.insert(rel->end);
+    }
+  }
+  graph::Subgraph subgraph;
+  subgraph.nodes.assign(nodes.begin(), nodes.end());
+  subgraph.relationships.assign(rels.begin(), rels.end());
+  return subgraph;
+}
+
 int RunExport(const GlobalOptions& global, const ExportOptions& opt) {
-  if (!opt.query.empty())
-    throw Error("--query is not available yet (it needs the query engine); use --around NAME");
+  if (!opt.query.empty() && !opt.around.empty())
+    throw Error("give either --query or --around, not both");
   if (opt.depth < 0) throw Error("--depth must be 0 or more");
   auto store = OpenStore(global, graph::Store::Mode::kReadOnly);
   graph::Subgraph subgraph = graph::Subgraph::Whole();
@@ -47,6 +97,8 @@ int RunExport(const GlobalOptions& global, const ExportOptions& opt) {
     for (const auto& name : opt.around)
       for (auto id : Resolve(*store, name)) seeds.push_back(id);
     subgraph = graph::Neighbourhood(*store, seeds, opt.depth);
+  } else if (!opt.query.empty()) {
+    subgraph = QuerySubgraph(*store, opt.query);
   }
   if (opt.format == "neo4j-csv") {
     if (opt.out.empty() || opt.out == "-")
@@ -102,7 +154,7 @@ void RegisterExportCommands(CLI::App& app, const GlobalOptions& global, Action& 
   cmd->add_option("--cluster", opt->cluster,
                   "dot/svg: group nodes by the article they come from")
       ->check(CLI::IsMember({"article"}));
-  cmd->add_option("--query", opt->query, "Export the paths a query returns (not yet available)");
+  cmd->add_option("--query", opt->query, "Export the nodes, relationships and paths a read-only query returns");
   cmd->callback([&, opt] { action = [&, opt] { return RunExport(global, *opt); }; });
 }
 

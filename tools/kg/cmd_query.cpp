@@ -15,6 +15,7 @@
 #include "queries/engine.h"
 #include "queries/format.h"
 #include "tools/kg/cli.h"
+#include "tools/kg/view_graph.h"
 
 namespace kg::cli {
 
@@ -88,7 +89,14 @@ int RunQuery(const GlobalOptions& global, const QueryOptions& opt) {
     // A larger page cache and memory-mapped reads for traversals.
     store->db().Exec("PRAGMA cache_size=-65536");
     store->db().Exec("PRAGMA mmap_size=1073741824");
-    queries::Engine engine(*store);
+    // Reads expand through the graph view (CSR arrays cached beside the
+    // database); writes go straight to the store.
+    std::unique_ptr<queries::GraphAccess> graph;
+    if (opt.write)
+      graph = std::make_unique<queries::StoreGraph>(*store);
+    else
+      graph = std::make_unique<ViewGraph>(*store);
+    queries::Engine engine(*graph);
     if (opt.explain) {
       std::cout << engine.Explain(text);
       return kOk;

@@ -432,6 +432,15 @@ void Store::ForEachRelationship(const std::function<void(const Relationship&)>& 
   }
 }
 
+void Store::ForEachEdge(
+    const std::string& type,
+    const std::function<void(RelId id, NodeId start, NodeId end, const std::string& type)>& fn) const {
+  Statement st(db_, type.empty() ? "SELECT id, src, dst, type FROM rels ORDER BY id"
+                                 : "SELECT id, src, dst, type FROM rels WHERE type=?1 ORDER BY id");
+  if (!type.empty()) st.Bind(1, type);
+  while (st.Step()) fn(st.ColumnInt(0), st.ColumnInt(1), st.ColumnInt(2), st.ColumnText(3));
+}
+
 namespace {
 int64_t ScalarInt(const Database& db, const char* sql) {
   Statement st(db, sql);

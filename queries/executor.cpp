@@ -399,6 +399,10 @@ class Executor {
     std::vector<NodeId> path_nodes;
     std::vector<RelId> path_rels;
     std::vector<size_t> hops_per_step;  // for rebuilding the path in pattern order
+    if (step.anchor == AnchorKind::kRelationshipScan) {
+      ScanRelationships(st, step, row, first_slot, next);
+      return;
+    }
     const std::string* known_label = step.anchor == AnchorKind::kLabelIndex ? &step.anchor_label : nullptr;
     for (NodeId c : candidates) {
       if (!NodeMatches(c, first, env, known_label)) continue;
@@ -410,6 +414,32 @@ class Executor {
       ExtendChain(st, step, row, 0, path_nodes, path_rels, hops_per_step, next);
       if (first_slot >= 0 && !was_bound) row[first_slot] = Value();
     }
+  }
+
+  // Starts the walk from each relationship of the first hop, in each
+  // orientation the pattern allows (a self-loop once when undirected).
+  void ScanRelationships(MatchState& st, const PatternStep& step, Row& row, int first_slot,
+                         const std::function<void(Row&)>& next) {
+    const PatternPart& part = *step.part;
+    const RelPattern& rel = step.reversed ? part.rels.back() : part.rels.front();
+    graph::Direction dir = StepDirection(rel, step.reversed);
+    std::vector<NodeId> path_nodes;
+    std::vector<RelId> path_rels;
+    std::vector<size_t> hops;
+    std::vector<EdgeRef> one(1);
+    auto walk = [&](NodeId from, const EdgeRef& e) {
+      if (first_slot >= 0) row[first_slot] = Value(NodeRef{from});
+      path_nodes.assign(1, from);
+      path_rels.clear();
+      one[0] = e;
+      ExtendChain(st, step, row, 0, path_nodes, path_rels, hops, next, &one);
+      if (first_slot >= 0) row[first_slot] = Value();
+    };
+    graph_->ForEachRelationship(rel.types, [&](RelId id, NodeId start, NodeId end, int32_t code) {
+      if (dir != graph::Direction::kIn) walk(start, EdgeRef{id, end, true, code});
+      if (dir != graph::Direction::kOut && !(dir == graph::Direction::kBoth && start == end))
+        walk(end, EdgeRef{id, start, false, code});
+    });
   }
 
   void FinishPart(MatchState& st, const PatternStep& step, Row& row, std::vector<NodeId>& path_nodes,
@@ -430,8 +460,11 @@ class Executor {
     }
   }
 
+  // `given_edges`: the relationships to try for hop i instead of expanding
+  // the current node (the relationship scan supplies them).
   void ExtendChain(MatchState& st, const PatternStep& step, Row& row, size_t i, std::vector<NodeId>& path_nodes,
-                   std::vector<RelId>& path_rels, std::vector<size_t>& hops, const std::function<void(Row&)>& next) {
+                   std::vector<RelId>& path_rels, std::vector<size_t>& hops, const std::function<void(Row&)>& next,
+                   const std::vector<EdgeRef>* given_edges = nullptr) {
     const PatternPart& part = *step.part;
     size_t k = part.rels.size();
     if (i == k) {
@@ -464,7 +497,9 @@ class Executor {
 
     if (!rel.var_length) {
       bool rel_bound = rel_slot >= 0 && !row[rel_slot].is_null();
-      for (const auto& e : graph_->Expand(from, dir, rel.types)) {
+      std::vector<EdgeRef> expanded;
+      if (!given_edges) expanded = graph_->Expand(from, dir, rel.types);
+      for (const auto& e : given_edges ? *given_edges : expanded) {
         if (std::find(st.used_rels.begin(), st.used_rels.end(), e.id) != st.used_rels.end()) continue;
         if (rel_bound && (!row[rel_slot].is_rel() || row[rel_slot].as_rel().id != e.id)) continue;
         if (!RelMatches(e.id, rel, env)) continue;

@@ -5,6 +5,7 @@
 // it read, so a point query reads a small part of a large graph.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -42,8 +43,10 @@ class GraphAccess {
   // ascending by relationship id; a self-loop appears once in kBoth.
   virtual std::vector<EdgeRef> Expand(NodeId node, graph::Direction dir, const std::vector<std::string>& types) = 0;
   virtual std::vector<std::string> AllLabels() = 0;
-  virtual int64_t CountNodes() = 0;
-  virtual int64_t CountRelationships() = 0;
+  // Every relationship of one of `types` (empty = any), ascending by id, as
+  // (id, start, end, type_code).
+  virtual void ForEachRelationship(const std::vector<std::string>& types,
+                                   const std::function<void(RelId, NodeId, NodeId, int32_t)>& fn) = 0;
 
   // Writes (only with a writable store).
   virtual NodeId CreateNode(const std::vector<std::string>& labels, const graph::Properties& props) = 0;
@@ -65,8 +68,8 @@ class StoreGraph : public GraphAccess {
   std::vector<NodeId> NodesNamed(const std::string& name) override { return store_.NodesNamed(name); }
   std::vector<EdgeRef> Expand(NodeId node, graph::Direction dir, const std::vector<std::string>& types) override;
   std::vector<std::string> AllLabels() override { return store_.AllLabels(); }
-  int64_t CountNodes() override;
-  int64_t CountRelationships() override;
+  void ForEachRelationship(const std::vector<std::string>& types,
+                           const std::function<void(RelId, NodeId, NodeId, int32_t)>& fn) override;
   NodeId CreateNode(const std::vector<std::string>& labels, const graph::Properties& props) override;
   RelId CreateRelationship(NodeId start, NodeId end, const std::string& type, const graph::Properties& props) override;
   std::vector<graph::Evidence> EvidenceForNode(NodeId id) override { return store_.EvidenceForNode(id); }

@@ -13,7 +13,10 @@
 
 namespace kg::queries {
 
-enum class AnchorKind { kBoundVariable, kNameIndex, kLabelIndex, kAllNodes };
+// kRelationshipScan: the pattern starts with an unconstrained node and a
+// single relationship, so one scan of the relationships replaces expanding
+// every node.
+enum class AnchorKind { kBoundVariable, kNameIndex, kLabelIndex, kAllNodes, kRelationshipScan };
 
 // One pattern part, walked from `reversed ? last : first` node.
 struct PatternStep {

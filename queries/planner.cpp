@@ -148,6 +148,13 @@ Plan BuildPlan(std::shared_ptr<const ast::Query> query) {
               if (sf < best_score) best_score = sf, best = i, best_step = front;
               if (sb < best_score) best_score = sb, best = i, best_step = back;
             }
+            if (best_step.anchor == AnchorKind::kAllNodes) {
+              const PatternPart& part = *best_step.part;
+              const NodePattern& n = best_step.reversed ? part.nodes.back() : part.nodes.front();
+              if (!part.rels.empty() && part.kind == PathKind::kNormal && n.labels.empty() && !n.properties &&
+                  !(best_step.reversed ? part.rels.back() : part.rels.front()).var_length)
+                best_step.anchor = AnchorKind::kRelationshipScan;
+            }
             op.steps.push_back(best_step);
             BindPattern(*remaining[best], bound, op.new_variables);
             remaining.erase(remaining.begin() + static_cast<std::ptrdiff_t>(best));
@@ -189,7 +196,8 @@ Plan BuildPlan(std::shared_ptr<const ast::Query> query) {
 }
 
 std::string Plan::ToString() const {
-  static const char* const kAnchors[] = {"bound variable", "name index", "label index", "all nodes"};
+  static const char* const kAnchors[] = {"bound variable", "name index", "label index", "all nodes",
+                                         "relationship scan"};
   std::string out;
   for (size_t p = 0; p < parts.size(); ++p) {
     if (p > 0) out += union_all[p - 1] ? "UnionAll\n" : "Union (distinct)\n";

@@ -524,7 +524,8 @@ namespace {
 
 std::string Suggest(const std::string& lower_name) {
   std::string best;
-  size_t best_distance = 3;
+  // Close enough to be a typo: under a third of the name's length.
+  size_t best_distance = std::min<size_t>(3, lower_name.size() / 3 + 1);
   for (const auto& [name, arity] : KnownFunctions()) {
     size_t d = EditDistance(lower_name, name);
     if (d < best_distance) best_distance = d, best = name;

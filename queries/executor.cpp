@@ -398,7 +398,6 @@ class Executor {
     }
     std::vector<NodeId> path_nodes;
     std::vector<RelId> path_rels;
-    std::vector<size_t> hops_per_step;  // for rebuilding the path in pattern order
     if (step.anchor == AnchorKind::kRelationshipScan) {
       ScanRelationships(st, step, row, first_slot, next);
       return;
@@ -410,8 +409,7 @@ class Executor {
       if (first_slot >= 0 && !BindOrCheck(row, first_slot, Value(NodeRef{c}), was_bound)) continue;
       path_nodes.assign(1, c);
       path_rels.clear();
-      hops_per_step.clear();
-      ExtendChain(st, step, row, 0, path_nodes, path_rels, hops_per_step, next);
+      ExtendChain(st, step, row, 0, path_nodes, path_rels, next);
       if (first_slot >= 0 && !was_bound) row[first_slot] = Value();
     }
   }
@@ -425,14 +423,13 @@ class Executor {
     graph::Direction dir = StepDirection(rel, step.reversed);
     std::vector<NodeId> path_nodes;
     std::vector<RelId> path_rels;
-    std::vector<size_t> hops;
     std::vector<EdgeRef> one(1);
     auto walk = [&](NodeId from, const EdgeRef& e) {
       if (first_slot >= 0) row[first_slot] = Value(NodeRef{from});
       path_nodes.assign(1, from);
       path_rels.clear();
       one[0] = e;
-      ExtendChain(st, step, row, 0, path_nodes, path_rels, hops, next, &one);
+      ExtendChain(st, step, row, 0, path_nodes, path_rels, next, &one);
       if (first_slot >= 0) row[first_slot] = Value();
     };
     graph_->ForEachRelationship(rel.types, [&](RelId id, NodeId start, NodeId end, int32_t code) {
@@ -463,7 +460,7 @@ class Executor {
   // `given_edges`: the relationships to try for hop i instead of expanding
   // the current node (the relationship scan supplies them).
   void ExtendChain(MatchState& st, const PatternStep& step, Row& row, size_t i, std::vector<NodeId>& path_nodes,
-                   std::vector<RelId>& path_rels, std::vector<size_t>& hops, const std::function<void(Row&)>& next,
+                   std::vector<RelId>& path_rels, const std::function<void(Row&)>& next,
                    const std::vector<EdgeRef>* given_edges = nullptr) {
     const PatternPart& part = *step.part;
     size_t k = part.rels.size();
@@ -507,7 +504,7 @@ class Executor {
         if (rel_slot >= 0 && !rel_bound) row[rel_slot] = Value(RelRef{e.id, e.type_code});
         path_rels.push_back(e.id);
         path_nodes.push_back(e.other);
-        arrive(e.other, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, hops, next); });
+        arrive(e.other, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, next); });
         path_nodes.pop_back();
         path_rels.pop_back();
         if (rel_slot >= 0 && !rel_bound) row[rel_slot] = Value();
@@ -519,7 +516,7 @@ class Executor {
     int64_t max_hops = rel.max_hops.value_or(std::numeric_limits<int64_t>::max());
     if (step.distinct_ends) {
       ReachDistinct(st, step, rel, dir, from, min_hops, max_hops, env, [&](NodeId node) {
-        arrive(node, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, hops, next); });
+        arrive(node, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, next); });
       });
       return;
     }
@@ -539,7 +536,7 @@ class Executor {
         if (bound_list) ok = Equivalent(Value(*bound_list), Value(rels));
         if (ok) {
           if (rel_slot >= 0 && !bound_list) row[rel_slot] = Value(std::move(rels));
-          arrive(node, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, hops, next); });
+          arrive(node, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, next); });
           if (rel_slot >= 0 && !bound_list) row[rel_slot] = Value();
         }
       }

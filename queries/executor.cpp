@@ -407,6 +407,10 @@ class Executor {
       if (!NodeMatches(c, first, env, known_label)) continue;
       bool was_bound = false;
       if (first_slot >= 0 && !BindOrCheck(row, first_slot, Value(NodeRef{c}), was_bound)) continue;
+      if (!PassesEarlyFilters(step, env)) {
+        if (first_slot >= 0 && !was_bound) row[first_slot] = Value();
+        continue;
+      }
       path_nodes.assign(1, c);
       path_rels.clear();
       ExtendChain(st, step, row, 0, path_nodes, path_rels, next);
@@ -437,6 +441,14 @@ class Executor {
       if (dir != graph::Direction::kOut && !(dir == graph::Direction::kBoth && start == end))
         walk(end, EdgeRef{id, start, false, code});
     });
+  }
+
+  bool PassesEarlyFilters(const PatternStep& step, const Env& env) {
+    for (const auto& f : step.early_filters) {
+      Value ok = Eval(*f, env);
+      if (!ok.is_bool() || !ok.as_bool()) return false;
+    }
+    return true;
   }
 
   void FinishPart(MatchState& st, const PatternStep& step, Row& row, std::vector<NodeId>& path_nodes,

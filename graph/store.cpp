@@ -315,6 +315,18 @@ void Store::DeleteRelationship(RelId id) {
   Write([&] { st_->delete_rel.Bind(1, id).Run(); });
 }
 
+std::optional<Properties> Store::NodeProperties(NodeId id) const {
+  auto& st = st_->get_node;
+  st.Bind(1, id);
+  if (!st.Step()) {
+    st.Reset();
+    return std::nullopt;
+  }
+  Properties props = DecodeProperties(st.ColumnView(0));
+  st.Reset();
+  return props;
+}
+
 std::vector<std::string> Store::LabelsOf(NodeId id) const {
   auto& st = st_->get_labels;
   st.Bind(1, id);

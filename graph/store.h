@@ -121,6 +121,8 @@ class Store {
   std::optional<Node> GetNode(NodeId id) const;
   std::optional<Relationship> GetRelationship(RelId id) const;
   std::vector<std::string> LabelsOf(NodeId id) const;
+  // The property map alone (one lookup, no labels); nullopt for no such node.
+  std::optional<Properties> NodeProperties(NodeId id) const;
   bool NodeExists(NodeId id) const;
 
   // All ids, ascending.

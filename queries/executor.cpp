@@ -325,7 +325,7 @@ class Executor {
         if (!std::binary_search(labels.begin(), labels.end(), l)) return false;
     }
     if (!n.properties) return true;
-    return PropertiesMatch(graph_->GetNode(id).props, n.properties, env);
+    return PropertiesMatch(graph_->PropertiesOf(id), n.properties, env);
   }
 
   bool PropertiesMatch(const graph::Properties& props, const ExprPtr& pattern, const Env& env) {
@@ -1181,7 +1181,7 @@ class Executor {
   Value PropertyOf(const Value& target, const std::string& key, SourceSpan span) {
     if (target.is_null()) return Value();
     const graph::Properties* props = nullptr;
-    if (target.is_node()) props = &graph_->GetNode(target.as_node().id).props;
+    if (target.is_node()) props = &graph_->PropertiesOf(target.as_node().id);
     else if (target.is_rel()) props = &graph_->GetRelationship(target.as_rel().id).props;
     else if (target.is_map()) {
       auto it = target.as_map().find(key);
@@ -1532,7 +1532,7 @@ class Executor {
       if (a.is_null()) return Value();
       if (a.is_map()) return a;
       const graph::Properties* props = nullptr;
-      if (a.is_node()) props = &graph_->GetNode(a.as_node().id).props;
+      if (a.is_node()) props = &graph_->PropertiesOf(a.as_node().id);
       else if (a.is_rel()) props = &graph_->GetRelationship(a.as_rel().id).props;
       else bad();
       ValueMap out;
@@ -1547,7 +1547,7 @@ class Executor {
         return Value(std::move(out));
       }
       const graph::Properties* props = nullptr;
-      if (a.is_node()) props = &graph_->GetNode(a.as_node().id).props;
+      if (a.is_node()) props = &graph_->PropertiesOf(a.as_node().id);
       else if (a.is_rel()) props = &graph_->GetRelationship(a.as_rel().id).props;
       else bad();
       for (const auto& [k, v] : *props) out.push_back(Value(k));

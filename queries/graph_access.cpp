@@ -23,6 +23,16 @@ const graph::Relationship& StoreGraph::GetRelationship(RelId id) {
   return rels_.emplace(id, std::move(*rel)).first->second;
 }
 
+const graph::Properties& StoreGraph::PropertiesOf(NodeId id) {
+  auto it = nodes_.find(id);
+  if (it != nodes_.end()) return it->second.props;
+  auto pit = props_.find(id);
+  if (pit != props_.end()) return pit->second;
+  auto props = store_.NodeProperties(id);
+  if (!props) throw QueryError("EntityNotFound", "", "node " + std::to_string(id) + " does not exist");
+  return props_.emplace(id, std::move(*props)).first->second;
+}
+
 const std::vector<std::string>& StoreGraph::LabelsOf(NodeId id) {
   auto it = nodes_.find(id);
   if (it != nodes_.end()) return it->second.labels;

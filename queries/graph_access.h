@@ -32,6 +32,8 @@ class GraphAccess {
   // that creates or changes nodes.
   virtual const graph::Node& GetNode(NodeId id) = 0;
   virtual const graph::Relationship& GetRelationship(RelId id) = 0;
+  // Properties only (cheaper than GetNode when labels are not needed).
+  virtual const graph::Properties& PropertiesOf(NodeId id) = 0;
   // Labels only (cheaper than GetNode when properties are not needed).
   virtual const std::vector<std::string>& LabelsOf(NodeId id) = 0;
   // The relationship type behind an EdgeRef::type_code.
@@ -62,6 +64,7 @@ class StoreGraph : public GraphAccess {
   const graph::Node& GetNode(NodeId id) override;
   const graph::Relationship& GetRelationship(RelId id) override;
   const std::vector<std::string>& LabelsOf(NodeId id) override;
+  const graph::Properties& PropertiesOf(NodeId id) override;
   const std::string& TypeName(int32_t type_code) override { return type_names_[static_cast<size_t>(type_code)]; }
   std::vector<NodeId> AllNodes() override { return store_.AllNodeIds(); }
   std::vector<NodeId> NodesWithLabel(const std::string& label) override { return store_.NodesWithLabel(label); }
@@ -80,6 +83,7 @@ class StoreGraph : public GraphAccess {
   std::unordered_map<NodeId, graph::Node> nodes_;
   std::unordered_map<RelId, graph::Relationship> rels_;
   std::unordered_map<NodeId, std::vector<std::string>> labels_;
+  std::unordered_map<NodeId, graph::Properties> props_;
   std::vector<std::string> type_names_;
   std::unordered_map<std::string, int32_t> type_codes_;
   int32_t TypeCode(const std::string& type);

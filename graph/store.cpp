@@ -319,6 +319,18 @@ void Store::DeleteRelationship(RelId id) {
   Write([&] { st_->delete_rel.Bind(1, id).Run(); });
 }
 
+std::optional<Properties> Store::NodeProperties(NodeId id) const {
+  auto& st = st_->get_node;
+  st.Bind(1, id);
+  if (!st.Step()) {
+    st.Reset();
+    return std::nullopt;
+  }
+  Properties props = DecodeProperties(st.ColumnView(0));
+  st.Reset();
+  return props;
+}
+
 std::vector<std::string> Store::LabelsOf(NodeId id) const {
   auto& st = st_->get_labels;
   st.Bind(1, id);
@@ -434,6 +446,15 @@ void Store::ForEachRelationship(const std::function<void(const Relationship&)>& 
     fn(Relationship{st.ColumnInt(0), st.ColumnInt(1), st.ColumnInt(2), st.ColumnText(3),
                     DecodeProperties(st.ColumnView(4))});
   }
+}
+
+void Store::ForEachEdge(
+    const std::string& type,
+    const std::function<void(RelId id, NodeId start, NodeId end, const std::string& type)>& fn) const {
+  Statement st(db_, type.empty() ? "SELECT id, src, dst, type FROM rels ORDER BY id"
+                                 : "SELECT id, src, dst, type FROM rels WHERE type=?1 ORDER BY id");
+  if (!type.empty()) st.Bind(1, type);
+  while (st.Step()) fn(st.ColumnInt(0), st.ColumnInt(1), st.ColumnInt(2), st.ColumnText(3));
 }
 
 namespace {

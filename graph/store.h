@@ -121,6 +121,8 @@ class Store {
   std::optional<Node> GetNode(NodeId id) const;
   std::optional<Relationship> GetRelationship(RelId id) const;
   std::vector<std::string> LabelsOf(NodeId id) const;
+  // The property map alone (one lookup, no labels); nullopt for no such node.
+  std::optional<Properties> NodeProperties(NodeId id) const;
   bool NodeExists(NodeId id) const;
 
   // All ids, ascending.
@@ -132,6 +134,11 @@ class Store {
   std::vector<Edge> EdgesOf(NodeId node, Direction dir, const std::string& type = "") const;
   void ForEachNode(const std::function<void(const Node&)>& fn) const;
   void ForEachRelationship(const std::function<void(const Relationship&)>& fn) const;
+  // Every relationship without its properties (a table scan; cheaper than
+  // EdgesOf for each node), ascending by id; `type` empty = any. `fn` may
+  // read the store.
+  void ForEachEdge(const std::string& type,
+                   const std::function<void(RelId id, NodeId start, NodeId end, const std::string& type)>& fn) const;
   int64_t MaxNodeId() const;
   int64_t MaxRelationshipId() const;
   std::vector<std::string> AllLabels() const;

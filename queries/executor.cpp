@@ -325,7 +325,7 @@ class Executor {
         if (!std::binary_search(labels.begin(), labels.end(), l)) return false;
     }
     if (!n.properties) return true;
-    return PropertiesMatch(graph_->GetNode(id).props, n.properties, env);
+    return PropertiesMatch(graph_->PropertiesOf(id), n.properties, env);
   }
 
   bool PropertiesMatch(const graph::Properties& props, const ExprPtr& pattern, const Env& env) {
@@ -398,18 +398,57 @@ class Executor {
     }
     std::vector<NodeId> path_nodes;
     std::vector<RelId> path_rels;
-    std::vector<size_t> hops_per_step;  // for rebuilding the path in pattern order
+    if (step.anchor == AnchorKind::kRelationshipScan) {
+      ScanRelationships(st, step, row, first_slot, next);
+      return;
+    }
     const std::string* known_label = step.anchor == AnchorKind::kLabelIndex ? &step.anchor_label : nullptr;
     for (NodeId c : candidates) {
       if (!NodeMatches(c, first, env, known_label)) continue;
       bool was_bound = false;
       if (first_slot >= 0 && !BindOrCheck(row, first_slot, Value(NodeRef{c}), was_bound)) continue;
+      if (!PassesEarlyFilters(step, env)) {
+        if (first_slot >= 0 && !was_bound) row[first_slot] = Value();
+        continue;
+      }
       path_nodes.assign(1, c);
       path_rels.clear();
-      hops_per_step.clear();
-      ExtendChain(st, step, row, 0, path_nodes, path_rels, hops_per_step, next);
+      ExtendChain(st, step, row, 0, path_nodes, path_rels, next);
       if (first_slot >= 0 && !was_bound) row[first_slot] = Value();
     }
+  }
+
+  // Starts the walk from each relationship of the first hop, in each
+  // orientation the pattern allows (a self-loop once when undirected).
+  void ScanRelationships(MatchState& st, const PatternStep& step, Row& row, int first_slot,
+                         const std::function<void(Row&)>& next) {
+    const PatternPart& part = *step.part;
+    const RelPattern& rel = step.reversed ? part.rels.back() : part.rels.front();
+    graph::Direction dir = StepDirection(rel, step.reversed);
+    std::vector<NodeId> path_nodes;
+    std::vector<RelId> path_rels;
+    std::vector<EdgeRef> one(1);
+    auto walk = [&](NodeId from, const EdgeRef& e) {
+      if (first_slot >= 0) row[first_slot] = Value(NodeRef{from});
+      path_nodes.assign(1, from);
+      path_rels.clear();
+      one[0] = e;
+      ExtendChain(st, step, row, 0, path_nodes, path_rels, next, &one);
+      if (first_slot >= 0) row[first_slot] = Value();
+    };
+    graph_->ForEachRelationship(rel.types, [&](RelId id, NodeId start, NodeId end, int32_t code) {
+      if (dir != graph::Direction::kIn) walk(start, EdgeRef{id, end, true, code});
+      if (dir != graph::Direction::kOut && !(dir == graph::Direction::kBoth && start == end))
+        walk(end, EdgeRef{id, start, false, code});
+    });
+  }
+
+  bool PassesEarlyFilters(const PatternStep& step, const Env& env) {
+    for (const auto& f : step.early_filters) {
+      Value ok = Eval(*f, env);
+      if (!ok.is_bool() || !ok.as_bool()) return false;
+    }
+    return true;
   }
 
   void FinishPart(MatchState& st, const PatternStep& step, Row& row, std::vector<NodeId>& path_nodes,
@@ -430,8 +469,11 @@ class Executor {
     }
   }
 
+  // `given_edges`: the relationships to try for hop i instead of expanding
+  // the current node (the relationship scan supplies them).
   void ExtendChain(MatchState& st, const PatternStep& step, Row& row, size_t i, std::vector<NodeId>& path_nodes,
-                   std::vector<RelId>& path_rels, std::vector<size_t>& hops, const std::function<void(Row&)>& next) {
+                   std::vector<RelId>& path_rels, const std::function<void(Row&)>& next,
+                   const std::vector<EdgeRef>* given_edges = nullptr) {
     const PatternPart& part = *step.part;
     size_t k = part.rels.size();
     if (i == k) {
@@ -464,7 +506,9 @@ class Executor {
 
     if (!rel.var_length) {
       bool rel_bound = rel_slot >= 0 && !row[rel_slot].is_null();
-      for (const auto& e : graph_->Expand(from, dir, rel.types)) {
+      std::vector<EdgeRef> expanded;
+      if (!given_edges) expanded = graph_->Expand(from, dir, rel.types);
+      for (const auto& e : given_edges ? *given_edges : expanded) {
         if (std::find(st.used_rels.begin(), st.used_rels.end(), e.id) != st.used_rels.end()) continue;
         if (rel_bound && (!row[rel_slot].is_rel() || row[rel_slot].as_rel().id != e.id)) continue;
         if (!RelMatches(e.id, rel, env)) continue;
@@ -472,7 +516,7 @@ class Executor {
         if (rel_slot >= 0 && !rel_bound) row[rel_slot] = Value(RelRef{e.id, e.type_code});
         path_rels.push_back(e.id);
         path_nodes.push_back(e.other);
-        arrive(e.other, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, hops, next); });
+        arrive(e.other, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, next); });
         path_nodes.pop_back();
         path_rels.pop_back();
         if (rel_slot >= 0 && !rel_bound) row[rel_slot] = Value();
@@ -484,7 +528,7 @@ class Executor {
     int64_t max_hops = rel.max_hops.value_or(std::numeric_limits<int64_t>::max());
     if (step.distinct_ends) {
       ReachDistinct(st, step, rel, dir, from, min_hops, max_hops, env, [&](NodeId node) {
-        arrive(node, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, hops, next); });
+        arrive(node, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, next); });
       });
       return;
     }
@@ -504,7 +548,7 @@ class Executor {
         if (bound_list) ok = Equivalent(Value(*bound_list), Value(rels));
         if (ok) {
           if (rel_slot >= 0 && !bound_list) row[rel_slot] = Value(std::move(rels));
-          arrive(node, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, hops, next); });
+          arrive(node, [&] { ExtendChain(st, step, row, i + 1, path_nodes, path_rels, next); });
           if (rel_slot >= 0 && !bound_list) row[rel_slot] = Value();
         }
       }
@@ -1137,7 +1181,7 @@ class Executor {
   Value PropertyOf(const Value& target, const std::string& key, SourceSpan span) {
     if (target.is_null()) return Value();
     const graph::Properties* props = nullptr;
-    if (target.is_node()) props = &graph_->GetNode(target.as_node().id).props;
+    if (target.is_node()) props = &graph_->PropertiesOf(target.as_node().id);
     else if (target.is_rel()) props = &graph_->GetRelationship(target.as_rel().id).props;
     else if (target.is_map()) {
       auto it = target.as_map().find(key);
@@ -1488,7 +1532,7 @@ class Executor {
       if (a.is_null()) return Value();
       if (a.is_map()) return a;
       const graph::Properties* props = nullptr;
-      if (a.is_node()) props = &graph_->GetNode(a.as_node().id).props;
+      if (a.is_node()) props = &graph_->PropertiesOf(a.as_node().id);
       else if (a.is_rel()) props = &graph_->GetRelationship(a.as_rel().id).props;
       else bad();
       ValueMap out;
@@ -1503,7 +1547,7 @@ class Executor {
         return Value(std::move(out));
       }
       const graph::Properties* props = nullptr;
-      if (a.is_node()) props = &graph_->GetNode(a.as_node().id).props;
+      if (a.is_node()) props = &graph_->PropertiesOf(a.as_node().id);
       else if (a.is_rel()) props = &graph_->GetRelationship(a.as_rel().id).props;
       else bad();
       for (const auto& [k, v] : *props) out.push_back(Value(k));

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <climits>
 #include <cstdlib>
 #include <random>
 
@@ -74,11 +75,17 @@ std::optional<Value> CallScalarFunction(const std::string& name, const std::vect
     }
     int64_t start = arg(0).as_int(), end = arg(1).as_int(), step = args.size() > 2 ? arg(2).as_int() : 1;
     if (step == 0) throw QueryError("ArgumentError", "NumberOutOfRange", "range() step cannot be 0", span);
+    // Guard memory: a range is materialized as a list.
+    constexpr long double kMaxRange = 50'000'000;
+    long double count = (static_cast<long double>(end) - static_cast<long double>(start)) / static_cast<long double>(step);
+    if (count > kMaxRange)
+      throw QueryError("ArgumentError", "NumberOutOfRange", "range() would produce more than 50 million values", span);
     ValueList out;
+    // Stepping in __int128 so that the last step cannot overflow.
     if (step > 0)
-      for (int64_t i = start; i <= end; i += step) out.push_back(Value(i));
+      for (__int128 i = start; i <= end; i += step) out.push_back(Value(static_cast<int64_t>(i)));
     else
-      for (int64_t i = start; i >= end; i += step) out.push_back(Value(i));
+      for (__int128 i = start; i >= end; i += step) out.push_back(Value(static_cast<int64_t>(i)));
     return Value(std::move(out));
   }
   // All others: null in, null out.
@@ -189,7 +196,10 @@ std::optional<Value> CallScalarFunction(const std::string& name, const std::vect
   }
   if (name == "abs" || name == "sign" || name == "ceil" || name == "floor" || name == "round" || name == "sqrt") {
     if (!a.is_number()) TypeFail(name, a, span);
-    if (name == "abs") return a.is_int() ? Value(a.as_int() < 0 ? -a.as_int() : a.as_int()) : Value(std::fabs(a.as_float()));
+    if (name == "abs") {
+      if (a.is_int() && a.as_int() == INT64_MIN) throw QueryError("ArithmeticError", "IntegerOverflow", "abs() overflows", span);
+      return a.is_int() ? Value(a.as_int() < 0 ? -a.as_int() : a.as_int()) : Value(std::fabs(a.as_float()));
+    }
     if (name == "sign") {
       double d = a.as_number();
       return Value(static_cast<int64_t>(d > 0 ? 1 : (d < 0 ? -1 : 0)));

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 
-#include "graph/sqlite.h"
 #include "queries/error.h"
 
 namespace kg::queries {
@@ -22,6 +21,16 @@ const graph::Relationship& StoreGraph::GetRelationship(RelId id) {
   auto rel = store_.GetRelationship(id);
   if (!rel) throw QueryError("EntityNotFound", "", "relationship " + std::to_string(id) + " does not exist");
   return rels_.emplace(id, std::move(*rel)).first->second;
+}
+
+const graph::Properties& StoreGraph::PropertiesOf(NodeId id) {
+  auto it = nodes_.find(id);
+  if (it != nodes_.end()) return it->second.props;
+  auto pit = props_.find(id);
+  if (pit != props_.end()) return pit->second;
+  auto props = store_.NodeProperties(id);
+  if (!props) throw QueryError("EntityNotFound", "", "node " + std::to_string(id) + " does not exist");
+  return props_.emplace(id, std::move(*props)).first->second;
 }
 
 const std::vector<std::string>& StoreGraph::LabelsOf(NodeId id) {
@@ -60,16 +69,28 @@ std::vector<EdgeRef> StoreGraph::Expand(NodeId node, graph::Direction dir, const
   return out;
 }
 
-int64_t StoreGraph::CountNodes() {
-  graph::Statement st(store_.db(), "SELECT count(*) FROM nodes");
-  st.Step();
-  return st.ColumnInt(0);
-}
-
-int64_t StoreGraph::CountRelationships() {
-  graph::Statement st(store_.db(), "SELECT count(*) FROM rels");
-  st.Step();
-  return st.ColumnInt(0);
+void StoreGraph::ForEachRelationship(const std::vector<std::string>& type_list,
+                                     const std::function<void(RelId, NodeId, NodeId, int32_t)>& fn) {
+  std::vector<std::string> types = type_list;
+  std::sort(types.begin(), types.end());
+  types.erase(std::unique(types.begin(), types.end()), types.end());
+  auto each = [&](RelId id, NodeId start, NodeId end, const std::string& type) { fn(id, start, end, TypeCode(type)); };
+  if (types.empty()) {
+    store_.ForEachEdge("", each);
+    return;
+  }
+  // Several types: one scan each, merged by id so the order stays ascending.
+  if (types.size() == 1) {
+    store_.ForEachEdge(types[0], each);
+    return;
+  }
+  std::vector<std::tuple<RelId, NodeId, NodeId, int32_t>> all;
+  for (const auto& t : types)
+    store_.ForEachEdge(t, [&](RelId id, NodeId start, NodeId end, const std::string& type) {
+      all.emplace_back(id, start, end, TypeCode(type));
+    });
+  std::sort(all.begin(), all.end());
+  for (const auto& [id, start, end, code] : all) fn(id, start, end, code);
 }
 
 NodeId StoreGraph::CreateNode(const std::vector<std::string>& labels, const graph::Properties& props) {

@@ -5,6 +5,7 @@
 // it read, so a point query reads a small part of a large graph.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -31,6 +32,8 @@ class GraphAccess {
   // that creates or changes nodes.
   virtual const graph::Node& GetNode(NodeId id) = 0;
   virtual const graph::Relationship& GetRelationship(RelId id) = 0;
+  // Properties only (cheaper than GetNode when labels are not needed).
+  virtual const graph::Properties& PropertiesOf(NodeId id) = 0;
   // Labels only (cheaper than GetNode when properties are not needed).
   virtual const std::vector<std::string>& LabelsOf(NodeId id) = 0;
   // The relationship type behind an EdgeRef::type_code.
@@ -42,8 +45,10 @@ class GraphAccess {
   // ascending by relationship id; a self-loop appears once in kBoth.
   virtual std::vector<EdgeRef> Expand(NodeId node, graph::Direction dir, const std::vector<std::string>& types) = 0;
   virtual std::vector<std::string> AllLabels() = 0;
-  virtual int64_t CountNodes() = 0;
-  virtual int64_t CountRelationships() = 0;
+  // Every relationship of one of `types` (empty = any), ascending by id, as
+  // (id, start, end, type_code).
+  virtual void ForEachRelationship(const std::vector<std::string>& types,
+                                   const std::function<void(RelId, NodeId, NodeId, int32_t)>& fn) = 0;
 
   // Writes (only with a writable store).
   virtual NodeId CreateNode(const std::vector<std::string>& labels, const graph::Properties& props) = 0;
@@ -59,14 +64,15 @@ class StoreGraph : public GraphAccess {
   const graph::Node& GetNode(NodeId id) override;
   const graph::Relationship& GetRelationship(RelId id) override;
   const std::vector<std::string>& LabelsOf(NodeId id) override;
+  const graph::Properties& PropertiesOf(NodeId id) override;
   const std::string& TypeName(int32_t type_code) override { return type_names_[static_cast<size_t>(type_code)]; }
   std::vector<NodeId> AllNodes() override { return store_.AllNodeIds(); }
   std::vector<NodeId> NodesWithLabel(const std::string& label) override { return store_.NodesWithLabel(label); }
   std::vector<NodeId> NodesNamed(const std::string& name) override { return store_.NodesNamed(name); }
   std::vector<EdgeRef> Expand(NodeId node, graph::Direction dir, const std::vector<std::string>& types) override;
   std::vector<std::string> AllLabels() override { return store_.AllLabels(); }
-  int64_t CountNodes() override;
-  int64_t CountRelationships() override;
+  void ForEachRelationship(const std::vector<std::string>& types,
+                           const std::function<void(RelId, NodeId, NodeId, int32_t)>& fn) override;
   NodeId CreateNode(const std::vector<std::string>& labels, const graph::Properties& props) override;
   RelId CreateRelationship(NodeId start, NodeId end, const std::string& type, const graph::Properties& props) override;
   std::vector<graph::Evidence> EvidenceForNode(NodeId id) override { return store_.EvidenceForNode(id); }
@@ -77,6 +83,7 @@ class StoreGraph : public GraphAccess {
   std::unordered_map<NodeId, graph::Node> nodes_;
   std::unordered_map<RelId, graph::Relationship> rels_;
   std::unordered_map<NodeId, std::vector<std::string>> labels_;
+  std::unordered_map<NodeId, graph::Properties> props_;
   std::vector<std::string> type_names_;
   std::unordered_map<std::string, int32_t> type_codes_;
   int32_t TypeCode(const std::string& type);

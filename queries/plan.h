@@ -13,7 +13,10 @@
 
 namespace kg::queries {
 
-enum class AnchorKind { kBoundVariable, kNameIndex, kLabelIndex, kAllNodes };
+// kRelationshipScan: the pattern starts with an unconstrained node and a
+// single relationship, so one scan of the relationships replaces expanding
+// every node.
+enum class AnchorKind { kBoundVariable, kNameIndex, kLabelIndex, kAllNodes, kRelationshipScan };
 
 // One pattern part, walked from `reversed ? last : first` node.
 struct PatternStep {
@@ -26,6 +29,9 @@ struct PatternStep {
   // (DISTINCT or count(DISTINCT ...) next): a variable-length hop is then a
   // breadth-first reachability search that visits each node once.
   bool distinct_ends = false;
+  // WHERE conjuncts that only use variables bound once this step's anchor
+  // node is bound: checked right there, before expanding (filter pushdown).
+  std::vector<ast::ExprPtr> early_filters;
 };
 
 enum class OpKind { kMatch, kOptionalMatch, kCreate, kUnwind, kProject };

@@ -80,6 +80,36 @@ void BindPattern(const PatternPart& part, std::set<std::string>& bound, std::vec
   add(part.path_variable);
 }
 
+void SplitConjuncts(const ExprPtr& e, std::vector<ExprPtr>& out) {
+  if (!e) return;
+  if (e->kind == ExprKind::kBinary && e->op == Op::kAnd) {
+    SplitConjuncts(e->args[0], out);
+    SplitConjuncts(e->args[1], out);
+    return;
+  }
+  out.push_back(e);
+}
+
+// Variables an expression reads; false when it has parts whose variables
+// are hard to see (comprehensions, pattern expressions), which stay at the end.
+bool CollectVariables(const Expr& e, std::set<std::string>& out) {
+  switch (e.kind) {
+    case ExprKind::kVariable: out.insert(e.name); return true;
+    case ExprKind::kListComprehension:
+    case ExprKind::kQuantifier:
+    case ExprKind::kPatternPredicate:
+    case ExprKind::kPatternComprehension:
+    case ExprKind::kCountStar: return false;
+    case ExprKind::kFunction:
+      if (IsAggregateFunction(e.name)) return false;
+      break;
+    default: break;
+  }
+  for (const auto& a : e.args)
+    if (a && !CollectVariables(*a, out)) return false;
+  return true;
+}
+
 bool UsesOnlyDistinct(const Projection& p) {
   if (p.distinct) return true;
   bool any_aggregate = false;
@@ -148,6 +178,29 @@ Plan BuildPlan(std::shared_ptr<const ast::Query> query) {
               if (sf < best_score) best_score = sf, best = i, best_step = front;
               if (sb < best_score) best_score = sb, best = i, best_step = back;
             }
+            if (best_step.anchor == AnchorKind::kAllNodes) {
+              const PatternPart& part = *best_step.part;
+              const NodePattern& n = best_step.reversed ? part.nodes.back() : part.nodes.front();
+              if (!part.rels.empty() && part.kind == PathKind::kNormal && n.labels.empty() && !n.properties &&
+                  !(best_step.reversed ? part.rels.back() : part.rels.front()).var_length)
+                best_step.anchor = AnchorKind::kRelationshipScan;
+            }
+            {
+              // Conjuncts decidable once the anchor node is bound.
+              std::vector<ExprPtr> conjuncts;
+              SplitConjuncts(clause.where, conjuncts);
+              const PatternPart& part = *best_step.part;
+              const NodePattern& anchor = best_step.reversed ? part.nodes.back() : part.nodes.front();
+              std::set<std::string> available = bound;
+              if (!anchor.variable.empty()) available.insert(anchor.variable);
+              for (const auto& c : conjuncts) {
+                std::set<std::string> vars;
+                if (!CollectVariables(*c, vars)) continue;
+                bool ok = std::all_of(vars.begin(), vars.end(), [&](const std::string& v) { return available.count(v) > 0; });
+                bool uses_anchor = !anchor.variable.empty() && vars.count(anchor.variable);
+                if (ok && uses_anchor) best_step.early_filters.push_back(c);
+              }
+            }
             op.steps.push_back(best_step);
             BindPattern(*remaining[best], bound, op.new_variables);
             remaining.erase(remaining.begin() + static_cast<std::ptrdiff_t>(best));
@@ -189,7 +242,8 @@ Plan BuildPlan(std::shared_ptr<const ast::Query> query) {
 }
 
 std::string Plan::ToString() const {
-  static const char* const kAnchors[] = {"bound variable", "name index", "label index", "all nodes"};
+  static const char* const kAnchors[] = {"bound variable", "name index", "label index", "all nodes",
+                                         "relationship scan"};
   std::string out;
   for (size_t p = 0; p < parts.size(); ++p) {
     if (p > 0) out += union_all[p - 1] ? "UnionAll\n" : "Union (distinct)\n";
@@ -208,6 +262,7 @@ std::string Plan::ToString() const {
             if (s.part->kind == PathKind::kShortest) out += ", shortest path (BFS)";
             if (s.part->kind == PathKind::kAllShortest) out += ", all shortest paths (BFS)";
             if (s.distinct_ends) out += ", distinct ends (BFS reachability)";
+            for (const auto& f : s.early_filters) out += ", early filter " + ast::ToString(*f);
             out += "\n";
           }
           if (c.where) out += "  Filter " + ast::ToString(*c.where) + "\n";

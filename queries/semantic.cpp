@@ -3,6 +3,7 @@
 #include "queries/semantic.h"
 
 #include <cctype>
+#include <algorithm>
 #include <set>
 
 namespace kg::queries {
@@ -33,6 +34,21 @@ const char* KindName(VarKind k) {
   }
   return "?";
 }
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+// "; did you mean 'toUpper'?" for the closest known function, if close.
+std::string Suggest(const std::string& lower_name);
 
 class Analyzer {
  public:
@@ -357,7 +373,7 @@ class Analyzer {
         std::string name = Lower(e.name);
         const auto& fns = KnownFunctions();
         auto it = fns.find(name);
-        if (it == fns.end()) Fail("UnknownFunction", "unknown function '" + e.name + "'", e.span);
+        if (it == fns.end()) Fail("UnknownFunction", "unknown function '" + e.name + "'" + Suggest(name), e.span);
         int n = static_cast<int>(e.args.size());
         if (n < it->second.first || (it->second.second >= 0 && n > it->second.second))
           Fail("InvalidNumberOfArguments", "wrong number of arguments to " + e.name + "()", e.span);
@@ -503,6 +519,27 @@ const std::map<std::string, std::pair<int, int>>& KnownFunctions() {
   };
   return kFunctions;
 }
+
+namespace {
+
+std::string Suggest(const std::string& lower_name) {
+  std::string best;
+  // Close enough to be a typo: under a third of the name's length.
+  size_t best_distance = std::min<size_t>(3, lower_name.size() / 3 + 1);
+  for (const auto& [name, arity] : KnownFunctions()) {
+    size_t d = EditDistance(lower_name, name);
+    if (d < best_distance) best_distance = d, best = name;
+  }
+  if (best.empty()) return "";
+  static const char* const kCamelCase[] = {"toUpper", "toLower", "toString", "toInteger", "toFloat", "toBoolean",
+                                           "startNode", "endNode", "percentileDisc", "percentileCont", "stDev",
+                                           "stDevP", "lTrim", "rTrim"};
+  for (const char* display : kCamelCase)
+    if (Lower(display) == best) best = display;
+  return "; did you mean '" + best + "'?";
+}
+
+}  // namespace
 
 void Analyze(const ast::Query& query) { Analyzer().Run(query); }
 

@@ -165,8 +165,14 @@ class Shell {
     store_->db().Exec("PRAGMA mmap_size=1073741824");
     engine_ = std::make_unique<queries::Engine>(*store_);
     bool interactive = isatty(STDIN_FILENO);
-    if (interactive)
+    std::string history_file;
+    if (interactive) {
       std::cout << "kg shell: a subset of the openCypher query language. End queries with ';', .help for help.\n";
+      if (const char* home = std::getenv("HOME")) {
+        history_file = std::string(home) + "/.kg_history";
+        read_history(history_file.c_str());
+      }
+    }
     std::string buffer;
     while (true) {
       std::string line;
@@ -191,6 +197,7 @@ class Shell {
       }
     }
     if (buffer.find_first_not_of(" \t\r\n") != std::string::npos) RunText(buffer);
+    if (!history_file.empty()) write_history(history_file.c_str());
     return failed_ ? kError : kOk;
   }
 

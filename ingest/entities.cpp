@@ -503,7 +503,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vect
     in = text.substr(e, s.end - e);
     bool inside = false;
     for (const auto& m : out)
-      if (m.source != MentionSource::kDemonym && b < m.end && m.outer_begin < e) inside = true;
+      if (m.source != MentionSource::kDemonym && b < m.end && m.begin < e) inside = true;
     if (inside) continue;
     // "la société Tencent": a descriptor, not an anaphor.
     size_t k = e;

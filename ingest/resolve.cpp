@@ -145,6 +145,9 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
         const Mention& o = *op;
         if (o.source == MentionSource::kCandidate || !fits(o)) continue;
         if (si == i && IsComplement(o)) continue;
+        // "Jio Platforms, the group's arm": an apposition does not refer
+        // back to the name it describes.
+        if (si == i && o.end + 2 == m.begin && ex_.doc.text.compare(o.end, 2, ", ") == 0) continue;
         const auto& rec = ex_.entities[o.entity];
         bool same_head = std::find(rec.heads.begin(), rec.heads.end(), head) != rec.heads.end();
         if (pass == 0 && !same_head) continue;

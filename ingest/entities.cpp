@@ -272,7 +272,10 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
                                  [](char c) { return c >= 'a' && c <= 'z'; });
     bool sentence_initial = tokens[i].begin == s.begin ||
                             (i == 0 && tokens[i].begin <= s.begin + 3);
-    if (n == 1 && (sentence_initial || (all_caps && first_word.size() <= 5))) {
+    // A lone acronym is a name only when an apposition follows ("RAISE, sa
+    // plateforme"); the apposition typing below decides its type.
+    bool appos = tokens[j - 1].end + 2 <= s.end && text.compare(tokens[j - 1].end, 2, ", ") == 0;
+    if (n == 1 && (sentence_initial || (all_caps && first_word.size() <= 5 && !appos))) {
       i = j - 1;
       continue;
     }

@@ -132,15 +132,44 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   };
   // Prefer an entity that was described with the same head noun ("la
   // start-up" -> the start-up named before), then any entity of the type.
-  for (int pass = 0; pass < 2; ++pass) {
+  // Tiers: complements of earlier sentences ("led by X") only when nothing
+  // else fits.
+  for (int step = 0; step < 4; ++step) {
+    int pass = step / 2, tier = step % 2;
     for (size_t back = 0; back <= kLookback && back <= i; ++back) {
       size_t si = i - back;
       // The current sentence is read backwards (the nearest name first),
       // earlier sentences forwards (their subject first).
       std::vector<const Mention*> order;
-      for (const auto& o : ex_.mentions[si])
-        if (si != i || o.begin < m.begin) order.push_back(&o);
-      if (si == i) std::reverse(order.begin(), order.end());
+      if (si == i) {
+        for (const auto& o : ex_.mentions[si])
+          if (o.begin < m.begin) order.push_back(&o);
+        std::reverse(order.begin(), order.end());
+      } else {
+        // An earlier sentence offers its subject first, then its other
+        // names except complements ("led by X").
+        int subj = Subject({m.type}, si, ex_.sentences[si].end, -1, 0);
+        for (const auto& o : ex_.mentions[si])
+          if (o.entity == subj && subj >= 0) {
+            order.push_back(&o);
+            break;
+          }
+        // Complements, and the list items that follow one ("by A and B").
+        const auto& ms = ex_.mentions[si];
+        std::vector<bool> comp(ms.size(), false);
+        const std::string& t = ex_.doc.text;
+        for (size_t k = 0; k < ms.size(); ++k) {
+          comp[k] = IsComplement(ms[k]);
+          if (!comp[k] && k > 0 && comp[k - 1] && ms[k].outer_begin >= ms[k - 1].end &&
+              ms[k].outer_begin - ms[k - 1].end <= 6) {
+            std::string gap = t.substr(ms[k - 1].end, ms[k].outer_begin - ms[k - 1].end);
+            comp[k] = gap == ", " || gap == " et " || gap == " and " || gap == ", et " || gap == ", and ";
+          }
+        }
+        for (size_t k = 0; k < ms.size(); ++k)
+          if (ms[k].entity != subj && comp[k] == (tier == 1)) order.push_back(&ms[k]);
+
+      }
       for (const Mention* op : order) {
         const Mention& o = *op;
         if (o.source == MentionSource::kCandidate || !fits(o)) continue;

@@ -172,7 +172,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
       }
       for (const Mention* op : order) {
         const Mention& o = *op;
-        if (o.source == MentionSource::kCandidate || !fits(o)) continue;
+        if ((o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong) || !fits(o)) continue;
         if (si == i && IsComplement(o)) continue;
         // "Jio Platforms, the group's arm": an apposition does not refer
         // back to the name it describes.
@@ -238,7 +238,7 @@ int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t po
                                     list_gap(prev_end, o.outer_begin));
       prev_complement = comp;
       prev_end = o.end;
-      if (o.entity == exclude || o.source == MentionSource::kCandidate || comp) continue;
+      if (o.entity == exclude || (o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong) || comp) continue;
       if (o.source == MentionSource::kDemonym) continue;
       const std::string& et = ex_.entities[o.entity].type;
       if (std::find(types.begin(), types.end(), et) != types.end()) return o.entity;

@@ -95,7 +95,9 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
                            R"(\s*)?(?:"|« ?)?|\s+)" + kNaming + R"(\s*(?:"|« ?)?|\s+(?:"|« ?)?)$)";
   descriptor_ = std::make_unique<RE2>(descriptor, Opts());
   if (!descriptor_->ok()) throw RuleError("lexicon/descriptors.tsv: " + descriptor_->error());
-  std::string anaphor = std::string("(?i)(?:^|[^\\pL])((?:(?:le|la|au|du|ce|cette|cet|the|this)\\s+|l'\\s*)(") +
+  // "the San Francisco-based start-up": up to two modifiers between the
+  // determiner and the head.
+  std::string anaphor = std::string("(?i)(?:^|[^\\pL])((?:(?:le|la|au|du|ce|cette|cet|the|this)\\s+|l'\\s*)(?:[\\pL]+[\\pL-]*-based\\s+|[\\pL]+\\s+[\\pL]+-based\\s+)?(") +
                         join(anaphors) + ")(?:\\s+(" + join(demonyms) + "))?)(?:[^\\pL\\pN]|$)";
   anaphor_ = std::make_unique<RE2>(anaphor, Opts());
   // "Krishna Rao, Anthropic's chief financial officer": an apposition after
@@ -272,7 +274,10 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
                                  [](char c) { return c >= 'a' && c <= 'z'; });
     bool sentence_initial = tokens[i].begin == s.begin ||
                             (i == 0 && tokens[i].begin <= s.begin + 3);
-    if (n == 1 && (sentence_initial || (all_caps && first_word.size() <= 5))) {
+    // A lone acronym is a name only when an apposition follows ("RAISE, sa
+    // plateforme"); the apposition typing below decides its type.
+    bool appos = tokens[j - 1].end + 2 <= s.end && text.compare(tokens[j - 1].end, 2, ", ") == 0;
+    if (n == 1 && (sentence_initial || (all_caps && first_word.size() <= 5 && !appos))) {
       i = j - 1;
       continue;
     }
@@ -503,7 +508,9 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vect
     in = text.substr(e, s.end - e);
     bool inside = false;
     for (const auto& m : out)
-      if (m.source != MentionSource::kDemonym && b < m.end && m.outer_begin < e) inside = true;
+      if (m.source != MentionSource::kDemonym && m.source != MentionSource::kCandidate && b < m.end &&
+          m.begin < e)
+        inside = true;
     if (inside) continue;
     // "la société Tencent": a descriptor, not an anaphor.
     size_t k = e;
@@ -536,10 +543,12 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vect
     found.push_back(a);
   }
   if (found.empty()) return;
-  // The demonym of "la société chinoise" belongs to the anaphor.
+  // The demonym of "la société chinoise" (and a capitalised word of "the San
+  // Francisco-based start-up") belongs to the anaphor.
   out.erase(std::remove_if(out.begin(), out.end(),
                            [&](const Mention& m) {
-                             if (m.source != MentionSource::kDemonym) return false;
+                             if (m.source != MentionSource::kDemonym && m.source != MentionSource::kCandidate)
+                               return false;
                              for (const auto& a : found)
                                if (m.begin >= a.begin && m.end <= a.end) return true;
                              return false;

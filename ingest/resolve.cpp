@@ -56,7 +56,10 @@ int Resolver::Resolve(Mention& m, size_t i) {
     case MentionSource::kValue:
       return -1;
     case MentionSource::kPronoun:
-      e = Focus("Person", i, m.begin);
+      // "Il"/"Elle" is the subject of the sentence before (a person or, in
+      // French, a company), else the person in focus.
+      e = i > 0 ? Subject({"Person", "Organization"}, i - 1, ex_.sentences[i - 1].end, -1, 0) : -1;
+      if (e < 0) e = Focus("Person", i, m.begin);
       break;
     case MentionSource::kAnaphor:
       e = ResolveAnaphor(m, i);
@@ -129,18 +132,51 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   };
   // Prefer an entity that was described with the same head noun ("la
   // start-up" -> the start-up named before), then any entity of the type.
-  for (int pass = 0; pass < 2; ++pass) {
+  // Tiers: complements of earlier sentences ("led by X") only when nothing
+  // else fits.
+  for (int step = 0; step < 4; ++step) {
+    int pass = step / 2, tier = step % 2;
     for (size_t back = 0; back <= kLookback && back <= i; ++back) {
       size_t si = i - back;
       // The current sentence is read backwards (the nearest name first),
       // earlier sentences forwards (their subject first).
       std::vector<const Mention*> order;
-      for (const auto& o : ex_.mentions[si])
-        if (si != i || o.begin < m.begin) order.push_back(&o);
-      if (si == i) std::reverse(order.begin(), order.end());
+      if (si == i) {
+        for (const auto& o : ex_.mentions[si])
+          if (o.begin < m.begin) order.push_back(&o);
+        std::reverse(order.begin(), order.end());
+      } else {
+        // An earlier sentence offers its subject first, then its other
+        // names except complements ("led by X").
+        int subj = Subject({m.type}, si, ex_.sentences[si].end, -1, 0);
+        for (const auto& o : ex_.mentions[si])
+          if (o.entity == subj && subj >= 0) {
+            order.push_back(&o);
+            break;
+          }
+        // Complements, and the list items that follow one ("by A and B").
+        const auto& ms = ex_.mentions[si];
+        std::vector<bool> comp(ms.size(), false);
+        const std::string& t = ex_.doc.text;
+        for (size_t k = 0; k < ms.size(); ++k) {
+          comp[k] = IsComplement(ms[k]);
+          if (!comp[k] && k > 0 && comp[k - 1] && ms[k].outer_begin >= ms[k - 1].end &&
+              ms[k].outer_begin - ms[k - 1].end <= 6) {
+            std::string gap = t.substr(ms[k - 1].end, ms[k].outer_begin - ms[k - 1].end);
+            comp[k] = gap == ", " || gap == " et " || gap == " and " || gap == ", et " || gap == ", and ";
+          }
+        }
+        for (size_t k = 0; k < ms.size(); ++k)
+          if (ms[k].entity != subj && comp[k] == (tier == 1)) order.push_back(&ms[k]);
+
+      }
       for (const Mention* op : order) {
         const Mention& o = *op;
-        if (o.source == MentionSource::kCandidate || !fits(o)) continue;
+        if ((o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong) || !fits(o)) continue;
+        if (si == i && IsComplement(o)) continue;
+        // "Jio Platforms, the group's arm": an apposition does not refer
+        // back to the name it describes.
+        if (si == i && o.end + 2 == m.begin && ex_.doc.text.compare(o.end, 2, ", ") == 0) continue;
         const auto& rec = ex_.entities[o.entity];
         bool same_head = std::find(rec.heads.begin(), rec.heads.end(), head) != rec.heads.end();
         if (pass == 0 && !same_head) continue;
@@ -161,29 +197,51 @@ int Resolver::Nearest(const std::string& type, size_t i, size_t pos, int exclude
   return Focus(type, i, pos, exclude);
 }
 
+bool Resolver::IsComplement(const Mention& o) const {
+  const std::string& t = ex_.doc.text;
+  size_t b = o.outer_begin;
+  for (const char* w : {"by ", "par ", "de ", "d'", "du ", "of ", "à ", "au ", "with ", "avec "}) {
+    size_t n = std::char_traits<char>::length(w);
+    if (b >= n && t.compare(b - n, n, w) == 0 && (b == n || t[b - n - 1] == ' ' || t[b - n - 1] == '\''))
+      return true;
+  }
+  return false;
+}
+
 int Resolver::Focus(const std::string& type, size_t i, size_t pos, int exclude) const {
-  // The agent of a passive or a complement ("led by X", "le patron de X")
-  // is not the subject in focus.
-  auto complement = [&](const Mention& o) {
-    const std::string& t = ex_.doc.text;
-    size_t b = o.outer_begin;
-    for (const char* w : {"by ", "par ", "de ", "d'", "du ", "of ", "à ", "au ", "with ", "avec "}) {
-      size_t n = std::char_traits<char>::length(w);
-      if (b >= n && t.compare(b - n, n, w) == 0 && (b == n || t[b - n - 1] == ' ' || t[b - n - 1] == '\''))
-        return true;
-    }
-    return false;
+  return Subject({type}, i, pos, exclude, kLookback);
+}
+
+int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t pos, int exclude,
+                      size_t lookback) const {
+  // The agent of a passive or a complement ("led by X", "le patron de X"),
+  // and the rest of a list that starts with one, is not the subject in focus.
+  const std::string& t = ex_.doc.text;
+  auto complement = [&](const Mention& o) { return IsComplement(o); };
+  auto list_gap = [&](size_t from, size_t to) {
+    if (to < from || to - from > 6) return false;
+    std::string gap = t.substr(from, to - from);
+    return gap == ", " || gap == " et " || gap == " and " || gap == ", et " || gap == ", and ";
   };
-  for (size_t back = 0; back <= kLookback && back <= i; ++back) {
+  const bool whole = pos >= ex_.sentences[i].end;  // a whole earlier sentence
+  for (size_t back = 0; back <= lookback && back <= i; ++back) {
     size_t si = i - back;
     bool first = true;  // in the current sentence only its first name is a subject
+    bool prev_complement = false;
+    size_t prev_end = 0;
     for (const auto& o : ex_.mentions[si]) {
       if (si == i && o.begin >= pos) break;
       if (o.entity < 0 || o.type == "Money" || o.type == "Date" || o.type == "Number") continue;
-      if (si == i && !first) break;
+      if (si == i && !first && !whole) break;
       first = false;
-      if (o.entity == exclude || o.source == MentionSource::kCandidate || complement(o)) continue;
-      if (ex_.entities[o.entity].type == type && o.source != MentionSource::kDemonym) return o.entity;
+      bool comp = complement(o) || (prev_complement && o.source != MentionSource::kAnaphor &&
+                                    list_gap(prev_end, o.outer_begin));
+      prev_complement = comp;
+      prev_end = o.end;
+      if (o.entity == exclude || (o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong) || comp) continue;
+      if (o.source == MentionSource::kDemonym) continue;
+      const std::string& et = ex_.entities[o.entity].type;
+      if (std::find(types.begin(), types.end(), et) != types.end()) return o.entity;
     }
   }
   return -1;

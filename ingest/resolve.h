@@ -25,12 +25,18 @@ class Resolver {
   // such mention earlier in the sentence, else the first one of the nearest
   // earlier sentence that has one; -1 when none. `exclude` is skipped.
   int Focus(const std::string& type, size_t i, size_t pos, int exclude = -1) const;
+  // Like Focus() for any of `types`.
+  // `lookback` earlier sentences are searched when sentence `i` has none.
+  int Subject(const std::vector<std::string>& types, size_t i, size_t pos, int exclude,
+              size_t lookback) const;
   // The nearest entity of `type` before `pos` in sentence `i`, else Focus().
   int Nearest(const std::string& type, size_t i, size_t pos, int exclude = -1) const;
 
  private:
   int EntityFor(const std::string& type, const std::string& name, const Mention& m, size_t i);
   int ResolveAnaphor(const Mention& m, size_t i) const;
+  // True for a name after "by", "par", "de", "of"...: not a subject.
+  bool IsComplement(const Mention& m) const;
   void AddAlias(int e, const std::string& alias);
 
   Extraction& ex_;

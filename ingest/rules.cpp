@@ -125,7 +125,7 @@ bool ExpandPattern(const std::string& src, std::string& out, std::vector<Slot>& 
     }
     std::string m = MarkerPattern(slot.types);
     out += "(?P<" + slot.name + ">" + m;
-    if (slot.list) out += std::string("(?:") + kListSep + "(?:(?:à|de|of|to) )?(?:(?:the|le|la|les|un|une|a|an) |l')?" + m + ")*";
+    if (slot.list) out += std::string("(?:") + kListSep + "(?:(?:à|de|of|to) )?(?:(?:the|le|la|les|un|une|a|an) |l')?(?:\\x01Country:\\d+\\x02 )?" + m + ")*";
     out += ")";
     slots.push_back(slot);
     i = close;

@@ -114,14 +114,19 @@ struct DbIdentity {
   int64_t graph_version = 0, max_node_id = 0, max_rel_id = 0;
 };
 
-DbIdentity IdentityOf(const Store& store) {
+// `own_read_txn`: the caller opened a read transaction of its own (nothing
+// uncommitted can be in it).
+DbIdentity IdentityOf(const Store& store, bool own_read_txn = false) {
   DbIdentity id;
   id.graph_version = store.GraphVersion();
   id.max_node_id = store.MaxNodeId();
   id.max_rel_id = store.MaxRelationshipId();
   const std::string& path = store.db().path();
   struct stat st{};
-  if (!path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0 &&
+  // Inside a transaction the store may hold uncommitted writes that the
+  // graph version does not count yet: such a view must not be cached.
+  bool in_transaction = !own_read_txn && sqlite3_get_autocommit(store.db().handle()) == 0;
+  if (!in_transaction && !path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0 &&
       ::stat(path.c_str(), &st) == 0) {
     id.cacheable = true;
     id.dev = static_cast<uint64_t>(st.st_dev);
@@ -219,7 +224,7 @@ std::vector<uint64_t> BuildImage(const Store& store, DbIdentity& identity) {
       if (own) sqlite3_exec(h, "COMMIT", nullptr, nullptr, nullptr);
     }
   } end_txn{h, own_txn};
-  identity = IdentityOf(store);
+  identity = IdentityOf(store, own_txn);
 
   std::vector<NodeId> node_ids;
   {

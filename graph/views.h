@@ -73,6 +73,8 @@ class GraphView {
   // otherwise a view built from the store and written to the cache atomically
   // (temp file + rename). A cache that cannot be written (read-only directory,
   // in-memory database) is skipped silently. A corrupt cache is rebuilt.
+  // Inside an open write transaction the view includes the uncommitted
+  // writes and is built in memory, never cached.
   // Throws StorageError when the store cannot be read.
   static std::unique_ptr<GraphView> Open(const Store& store);
   // Builds the view in memory without touching any cache file.

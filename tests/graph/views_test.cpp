@@ -377,3 +377,22 @@ TEST_CASE("a view whose cache cannot be written is built in memory", "[graph][vi
   for (const auto& entry : std::filesystem::directory_iterator(f.tmp.path()))
     CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
 }
+
+TEST_CASE("a view opened inside a write transaction sees its writes and is not cached",
+          "[graph][views]") {
+  Fixture f;
+  f.N("a");
+  f.N("b");
+  std::string cache = GraphView::CachePath(f.db);
+  {
+    Store::WriteTxn txn(f.store);
+    f.R("a", "b");
+    auto view = GraphView::Open(f.store);
+    CHECK(view->source() == ViewSource::kBuiltInMemory);
+    CHECK(view->num_relationships() == 1);
+    CHECK_FALSE(std::filesystem::exists(cache));
+  }  // rolled back
+  auto view = GraphView::Open(f.store);
+  CHECK(view->num_relationships() == 0);
+  CHECK(view->source() == ViewSource::kBuiltAndCached);
+}

@@ -200,9 +200,11 @@ Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Men
   return t;
 }
 
-// Mention indexes of the markers in `piece` (a substring of `whole`).
-std::vector<int> Markers(std::string_view whole, std::string_view piece, bool list) {
+// Mention indexes of the markers in `piece` (a substring of `whole`) whose
+// type the slot accepts: the nationality in "A et l'américain B" is not an item.
+std::vector<int> Markers(std::string_view whole, std::string_view piece, const Slot& slot) {
   std::vector<int> out;
+  const bool list = slot.list;
   size_t base = static_cast<size_t>(piece.data() - whole.data());
   for (size_t i = 0; i < piece.size(); ++i) {
     if (piece[i] != '\x01') continue;
@@ -210,6 +212,17 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, bool li
     size_t end = piece.find('\x02', i);
     if (colon == std::string_view::npos || end == std::string_view::npos) break;
     int idx = std::stoi(std::string(piece.substr(colon + 1, end - colon - 1)));
+    std::string_view type = piece.substr(i + 1, colon - i - 1);
+    bool accepted = false;
+    for (const auto& t : slot.types) {
+      if (t == type) accepted = true;
+      if (t == "Entity")
+        for (auto* k : kEntityTypes) accepted |= type == k;
+    }
+    if (!accepted) {
+      i = end;
+      continue;
+    }
     bool qualifier = false;
     if (list && !out.empty()) {
       // "X, de la société Y, et Z": Y qualifies X and is not an item.
@@ -501,7 +514,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
           }
           auto slot = std::find_if(r.slots.begin(), r.slots.end(), [&](const Slot& sl) { return sl.name == name; });
           if (slot == r.slots.end()) continue;
-          auto idxs = Markers(whole, g, slot->list);
+          auto idxs = Markers(whole, g, *slot);
           if (idxs.empty()) complete = false;
           m.slots[name] = idxs;
         }

@@ -76,3 +76,14 @@ TEST_CASE("a coordinated list in a slot expands to one relation per item", "[ing
   REQUIRE(matches.size() == 1);
   CHECK(matches[0].slots.at("o").size() == 3);
 }
+
+TEST_CASE("a nationality before a list item is not an item of the list", "[ingest][rules]") {
+  auto set = RuleSet::Parse(
+      "rule t.list\n  pattern porté par {Organization+:o}\n  emit PARTNER_OF o -> o\n  view full\n", "t.rules", "fr");
+  auto [text, given] =
+      ParseMarkup("porté par [A|Organization] et l'[américain|Country] [B|Organization].");
+  for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
+  auto matches = set.Apply(text, Sentence{0, text.size()}, given, "fr");
+  REQUIRE(matches.size() == 1);
+  CHECK(matches[0].slots.at("o") == std::vector<int>{0, 2});
+}

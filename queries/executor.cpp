@@ -186,7 +186,7 @@ class Executor {
     }
     size_t from = 0;
     try {
-      Feed(0, Row());
+      if (!CountChain() && !CountByDegree()) Feed(0, Row());
     } catch (const StopAt& stop) {
       from = stop.stage;
     }
@@ -200,6 +200,116 @@ class Executor {
     }
     if (plan.columns.empty()) return {{}, {}};
     return {plan.columns, std::move(results_)};
+  }
+
+  // MATCH (n)-[:T]-() followed by an aggregation whose aggregates are all
+  // count(*): the rows of one node n are as many as its relationships, so
+  // each node goes to the groups once with its degree as the row count
+  // instead of once per relationship. Applies only when nothing else could
+  // tell those rows apart (no other variable, label, property or WHERE).
+  bool CountByDegree() {
+    if (stages_.size() < 2 || writes_) return false;
+    const Stage& ms = stages_[0];
+    const Stage& gs = stages_[1];
+    const PlanOp& op = *ms.op;
+    if (op.kind != OpKind::kMatch || op.clause->where || op.steps.size() != 1 || !gs.groups) return false;
+    if (gs.op->clause->projection.star) return false;
+    for (const Expr* agg : gs.groups->aggs)
+      if (agg->kind != ExprKind::kCountStar) return false;
+    const PatternStep& step = op.steps[0];
+    const PatternPart& part = *step.part;
+    if (part.kind != PathKind::kNormal || !part.path_variable.empty() || part.rels.size() != 1) return false;
+    if (!step.early_filters.empty()) return false;
+    const RelPattern& rel = part.rels[0];
+    if (rel.var_length || !rel.variable.empty() || rel.properties) return false;
+    // The grouped node: the one with a variable; the other must be bare.
+    bool n_first = !part.nodes[0].variable.empty();
+    const NodePattern& n = part.nodes[n_first ? 0 : 1];
+    const NodePattern& other = part.nodes[n_first ? 1 : 0];
+    if (n.variable.empty() || !other.variable.empty() || !other.labels.empty() || other.properties) return false;
+    if (ms.out.size() != 1) return false;
+    graph::Direction dir = StepDirection(rel, !n_first);
+    Row row(1);
+    Env env{&ms.out, &row};
+    std::vector<NodeId> candidates =
+        n.labels.empty() ? graph_->AllNodes() : graph_->NodesWithLabel(n.labels[0]);
+    const std::string* known_label = n.labels.empty() ? nullptr : &n.labels[0];
+    for (NodeId c : candidates) {
+      if (!NodeMatches(c, n, env, known_label)) continue;
+      size_t degree = graph_->Degree(c, dir, rel.types);
+      if (degree == 0) continue;
+      AddToGroups(*stages_[1].groups, gs.op->clause->projection, gs.in, Row{Value(NodeRef{c})},
+                  static_cast<int64_t>(degree));
+    }
+    return true;
+  }
+
+  // MATCH (:A)-[:T]->(:B)-[:U]->... RETURN count(*) with no variable at
+  // all: the matches are counted hop by hop (how many partial paths end at
+  // each node) without producing one row per match. Relationship uniqueness
+  // holds by itself when no two hops can follow the same relationship type.
+  bool CountChain() {
+    if (stages_.size() < 2 || writes_) return false;
+    const Stage& ms = stages_[0];
+    const Stage& gs = stages_[1];
+    const PlanOp& op = *ms.op;
+    if (op.kind != OpKind::kMatch || op.clause->where || op.steps.size() != 1 || !gs.groups) return false;
+    const Projection& p = gs.op->clause->projection;
+    if (p.star || ms.out.size() != 0) return false;
+    for (const auto& item : p.items)
+      if (!ContainsAggregate(*item.expr)) return false;
+    for (const Expr* agg : gs.groups->aggs)
+      if (agg->kind != ExprKind::kCountStar) return false;
+    const PatternStep& step = op.steps[0];
+    const PatternPart& part = *step.part;
+    if (part.kind != PathKind::kNormal || !part.path_variable.empty() || part.rels.empty()) return false;
+    if (!step.early_filters.empty()) return false;
+    std::set<std::string> seen_types;
+    for (const auto& rel : part.rels) {
+      if (rel.var_length || !rel.variable.empty() || rel.properties) return false;
+      if (part.rels.size() > 1) {
+        if (rel.types.empty()) return false;
+        std::set<std::string> mine(rel.types.begin(), rel.types.end());
+        for (const auto& t : mine)
+          if (!seen_types.insert(t).second) return false;
+      }
+    }
+    Row row;
+    Env env{&ms.out, &row};
+    const NodePattern& first = part.nodes[0];
+    std::vector<NodeId> starts = first.labels.empty() ? graph_->AllNodes() : graph_->NodesWithLabel(first.labels[0]);
+    const std::string* known_label = first.labels.empty() ? nullptr : &first.labels[0];
+    // Paths ending at each node after i hops.
+    std::unordered_map<NodeId, int64_t> counts;
+    for (NodeId c : starts)
+      if (NodeMatches(c, first, env, known_label)) counts[c] = 1;
+    int64_t total = 0;
+    for (size_t i = 0; i < part.rels.size() && !counts.empty(); ++i) {
+      const RelPattern& rel = part.rels[i];
+      const NodePattern& target = part.nodes[i + 1];
+      graph::Direction dir = StepDirection(rel, false);
+      if (i + 1 == part.rels.size() && target.labels.empty() && !target.properties) {
+        // A bare last node: every relationship of the last hop ends a match.
+        for (const auto& [node, paths] : counts) {
+          int64_t degree = static_cast<int64_t>(graph_->Degree(node, dir, rel.types));
+          total = CheckedAdd(total, CheckedMul(paths, degree, rel.span), rel.span);
+        }
+        counts.clear();
+        break;
+      }
+      std::unordered_map<NodeId, int64_t> next;
+      std::unordered_map<NodeId, bool> matches;  // NodeMatches per node, once
+      for (const auto& [node, paths] : counts)
+        for (const auto& e : graph_->Expand(node, dir, rel.types)) {
+          auto m = matches.find(e.other);
+          if (m == matches.end()) m = matches.emplace(e.other, NodeMatches(e.other, target, env)).first;
+          if (m->second) next[e.other] = CheckedAdd(next[e.other], paths, rel.span);
+        }
+      counts = std::move(next);
+    }
+    for (const auto& [node, paths] : counts) total = CheckedAdd(total, paths, op.clause->span);
+    if (total > 0) AddToGroups(*stages_[1].groups, p, gs.in, Row(), total);
+    return true;
   }
 
   void Feed(size_t i, Row row) {
@@ -320,9 +430,8 @@ class Executor {
   bool NodeMatches(NodeId id, const NodePattern& n, const Env& env, const std::string* known_label = nullptr) {
     if (n.labels.empty() && !n.properties) return true;
     if (!n.labels.empty() && !(n.labels.size() == 1 && known_label && n.labels[0] == *known_label)) {
-      const auto& labels = graph_->LabelsOf(id);
       for (const auto& l : n.labels)
-        if (!std::binary_search(labels.begin(), labels.end(), l)) return false;
+        if (!graph_->HasLabel(id, l)) return false;
     }
     if (!n.properties) return true;
     return PropertiesMatch(graph_->PropertiesOf(id), n.properties, env);
@@ -910,9 +1019,10 @@ class Executor {
     bool has_percentile = false;
   };
 
-  void Accumulate(Accumulator& acc, const Expr& agg, const Row& row, const Layout& layout) {
+  // `weight`: how many identical rows `row` stands for (count(*) only).
+  void Accumulate(Accumulator& acc, const Expr& agg, const Row& row, const Layout& layout, int64_t weight = 1) {
     if (agg.kind == ExprKind::kCountStar) {
-      ++acc.count;
+      acc.count += weight;
       return;
     }
     Env env{&layout, &row};
@@ -1009,7 +1119,7 @@ class Executor {
     return aggs;
   }
 
-  void AddToGroups(GroupTable& table, const Projection& p, const Layout& layout, Row row) {
+  void AddToGroups(GroupTable& table, const Projection& p, const Layout& layout, Row row, int64_t weight = 1) {
     row.resize(layout.size());
     Env env{&layout, &row};
     Row key;
@@ -1023,7 +1133,7 @@ class Executor {
     auto [pos, inserted] = table.index.try_emplace(std::move(key), table.groups.size());
     if (inserted) table.groups.push_back(Group{row, std::vector<Accumulator>(table.aggs.size())});
     Group& g = table.groups[pos->second];
-    for (size_t i = 0; i < table.aggs.size(); ++i) Accumulate(g.accs[i], *table.aggs[i], row, layout);
+    for (size_t i = 0; i < table.aggs.size(); ++i) Accumulate(g.accs[i], *table.aggs[i], row, layout, weight);
   }
 
   // Projects `input` (in `layout`); `window` applies SKIP and LIMIT.
@@ -1122,33 +1232,50 @@ class Executor {
         if (seen.insert(o.values).second) kept.push_back(std::move(o));
       outs = std::move(kept);
     }
+    size_t skip = window && p.skip ? static_cast<size_t>(EvalSkipLimit(p.skip, "SKIP")) : 0;
+    size_t limit = window && p.limit ? static_cast<size_t>(EvalSkipLimit(p.limit, "LIMIT")) : outs.size();
     if (!p.order_by.empty()) {
+      // An ORDER BY item written like a projected item sorts by that column.
+      std::vector<int> order_cols;
+      for (const auto& s : p.order_by) {
+        int col = -1;
+        std::string text = ast::ToString(*s.expr);
+        for (size_t c = 0; c < items.size(); ++c)
+          if (items[c].expr && ast::ToString(*items[c].expr) == text) col = static_cast<int>(c);
+        order_cols.push_back(col);
+      }
       std::vector<std::pair<Row, size_t>> keys;
+      keys.reserve(outs.size());
       for (size_t i = 0; i < outs.size(); ++i) {
         Row k;
+        k.reserve(p.order_by.size());
         Env env{&order_layout, &outs[i].order_row, nullptr, &outs[i].aggregates};
-        for (const auto& s : p.order_by) {
-          // An ORDER BY item written like a projected item sorts by that column.
-          int col = -1;
-          for (size_t c = 0; c < items.size(); ++c)
-            if (items[c].expr && ast::ToString(*items[c].expr) == ast::ToString(*s.expr)) col = static_cast<int>(c);
-          k.push_back(col >= 0 ? outs[i].values[col] : Eval(*s.expr, env));
-        }
+        for (size_t j = 0; j < p.order_by.size(); ++j)
+          k.push_back(order_cols[j] >= 0 ? outs[i].values[order_cols[j]] : Eval(*p.order_by[j].expr, env));
         keys.push_back({std::move(k), i});
       }
-      std::stable_sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
+      // Ties keep their input order (the index breaks them), as a stable sort.
+      auto less = [&](const auto& a, const auto& b) {
         for (size_t j = 0; j < p.order_by.size(); ++j) {
           int c = OrderCompare(a.first[j], b.first[j]);
           if (c != 0) return p.order_by[j].descending ? c > 0 : c < 0;
         }
-        return false;
-      });
+        return a.second < b.second;
+      };
+      // Only the first skip + limit rows are kept: sort just those (top-k).
+      size_t needed = outs.size();
+      if (limit < outs.size() && skip < outs.size() - limit) needed = skip + limit;
+      if (needed < keys.size()) {
+        std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(needed), keys.end(), less);
+        keys.resize(needed);
+      } else {
+        std::sort(keys.begin(), keys.end(), less);
+      }
       std::vector<Out> sorted;
+      sorted.reserve(keys.size());
       for (auto& [k, i] : keys) sorted.push_back(std::move(outs[i]));
       outs = std::move(sorted);
     }
-    size_t skip = window && p.skip ? static_cast<size_t>(EvalSkipLimit(p.skip, "SKIP")) : 0;
-    size_t limit = window && p.limit ? static_cast<size_t>(EvalSkipLimit(p.limit, "LIMIT")) : outs.size();
     std::vector<Row> result;
     Layout next;
     for (const auto& it : items) next.Add(it.name);
@@ -1180,9 +1307,12 @@ class Executor {
 
   Value PropertyOf(const Value& target, const std::string& key, SourceSpan span) {
     if (target.is_null()) return Value();
+    if (target.is_node()) {
+      const graph::Value* v = graph_->NodeProperty(target.as_node().id, key);
+      return v ? FromGraphValue(*v) : Value();
+    }
     const graph::Properties* props = nullptr;
-    if (target.is_node()) props = &graph_->PropertiesOf(target.as_node().id);
-    else if (target.is_rel()) props = &graph_->GetRelationship(target.as_rel().id).props;
+    if (target.is_rel()) props = &graph_->GetRelationship(target.as_rel().id).props;
     else if (target.is_map()) {
       auto it = target.as_map().find(key);
       return it == target.as_map().end() ? Value() : it->second;

@@ -41,6 +41,36 @@ const std::vector<std::string>& StoreGraph::LabelsOf(NodeId id) {
   return labels_.emplace(id, store_.LabelsOf(id)).first->second;
 }
 
+const graph::Value* StoreGraph::NodeProperty(NodeId id, const std::string& key) {
+  if (key != "name" || nodes_.count(id) || props_.count(id)) return GraphAccess::NodeProperty(id, key);
+  // Single reads cost one indexed lookup each; past this many, one scan of
+  // the whole column is cheaper than continuing one by one.
+  constexpr size_t kBulkAfter = 512;
+  auto it = names_.find(id);
+  if (it == names_.end() && !all_names_loaded_ && ++name_reads_ > kBulkAfter) {
+    graph::Statement scan(store_.db(), "SELECT id, name FROM nodes WHERE name IS NOT NULL");
+    while (scan.Step()) names_.try_emplace(scan.ColumnInt(0), graph::Value(scan.ColumnText(1)));
+    all_names_loaded_ = true;
+    it = names_.find(id);
+  }
+  if (it == names_.end()) {
+    if (all_names_loaded_) {
+      it = names_.emplace(id, std::nullopt).first;
+    } else {
+      if (!name_stmt_) name_stmt_ = std::make_unique<graph::Statement>(store_.db(), "SELECT name FROM nodes WHERE id=?1");
+      auto& st = *name_stmt_;
+      st.Bind(1, id);
+      std::optional<graph::Value> name;
+      if (st.Step() && !st.IsNull(0)) name = graph::Value(st.ColumnText(0));
+      st.Reset();
+      it = names_.emplace(id, std::move(name)).first;
+    }
+  }
+  if (it->second) return &*it->second;
+  // NULL column: no node (PropertiesOf throws), or a name that is not a string.
+  return GraphAccess::NodeProperty(id, key);
+}
+
 int32_t StoreGraph::TypeCode(const std::string& type) {
   auto it = type_codes_.find(type);
   if (it != type_codes_.end()) return it->second;

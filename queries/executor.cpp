@@ -1188,6 +1188,34 @@ class Executor {
       return r;
     };
 
+    size_t skip = window && p.skip ? static_cast<size_t>(EvalSkipLimit(p.skip, "SKIP")) : 0;
+    size_t limit = window && p.limit ? static_cast<size_t>(EvalSkipLimit(p.limit, "LIMIT")) : SIZE_MAX;
+    // An ORDER BY item written like a projected item sorts by that column.
+    std::vector<int> order_cols;
+    for (const auto& s : p.order_by) {
+      int col = -1;
+      std::string text = ast::ToString(*s.expr);
+      for (size_t c = 0; c < items.size(); ++c)
+        if (items[c].expr && ast::ToString(*items[c].expr) == text) col = static_cast<int>(c);
+      order_cols.push_back(col);
+    }
+    auto sort_key = [&](Out& o) {
+      Row k;
+      k.reserve(p.order_by.size());
+      Env env{&order_layout, &o.order_row, nullptr, &o.aggregates};
+      for (size_t j = 0; j < p.order_by.size(); ++j)
+        k.push_back(order_cols[j] >= 0 ? o.values[order_cols[j]] : Eval(*p.order_by[j].expr, env));
+      return k;
+    };
+    // Ties keep their input order (the index breaks them), as a stable sort.
+    auto less = [&](const std::pair<Row, size_t>& a, const std::pair<Row, size_t>& b) {
+      for (size_t j = 0; j < p.order_by.size(); ++j) {
+        int c = OrderCompare(a.first[j], b.first[j]);
+        if (c != 0) return p.order_by[j].descending ? c > 0 : c < 0;
+      }
+      return a.second < b.second;
+    };
+
     if (!aggregating) {
       for (auto& row : input) {
         row.resize(layout.size());
@@ -1214,6 +1242,13 @@ class Executor {
         Group g{Row(layout.size()), std::vector<Accumulator>(table.aggs.size())};
         table.groups.push_back(std::move(g));
       }
+      // ORDER BY ... LIMIT over many groups: keep only the best SKIP+LIMIT
+      // groups while projecting (a bounded max-heap on the sort key).
+      bool bounded = !p.order_by.empty() && !p.distinct && !p.where && limit != SIZE_MAX &&
+                     skip < table.groups.size() && limit < table.groups.size() - skip;
+      std::vector<std::pair<Row, size_t>> heap;
+      std::map<size_t, Out> kept;
+      size_t index = 0;
       for (auto& g : table.groups) {
         Out o;
         for (size_t i = 0; i < table.aggs.size(); ++i) o.aggregates[table.aggs[i]] = FinishAggregate(g.accs[i], *table.aggs[i]);
@@ -1221,8 +1256,20 @@ class Executor {
         Env env{&layout, &rep, nullptr, &o.aggregates};
         for (const auto& it : items) o.values.push_back(it.expr ? Eval(*it.expr, env) : rep[it.star_slot]);
         if (!p.order_by.empty() || p.where) o.order_row = make_order_row(rep, o.values);
-        outs.push_back(std::move(o));
+        if (!bounded) {
+          outs.push_back(std::move(o));
+          continue;
+        }
+        heap.push_back({sort_key(o), index});
+        std::push_heap(heap.begin(), heap.end(), less);
+        kept.emplace(index++, std::move(o));
+        if (heap.size() > skip + limit) {
+          std::pop_heap(heap.begin(), heap.end(), less);
+          kept.erase(heap.back().second);
+          heap.pop_back();
+        }
       }
+      for (auto& [i, o] : kept) outs.push_back(std::move(o));
     }
 
     if (p.distinct) {
@@ -1232,36 +1279,11 @@ class Executor {
         if (seen.insert(o.values).second) kept.push_back(std::move(o));
       outs = std::move(kept);
     }
-    size_t skip = window && p.skip ? static_cast<size_t>(EvalSkipLimit(p.skip, "SKIP")) : 0;
-    size_t limit = window && p.limit ? static_cast<size_t>(EvalSkipLimit(p.limit, "LIMIT")) : outs.size();
+    if (limit == SIZE_MAX) limit = outs.size();
     if (!p.order_by.empty()) {
-      // An ORDER BY item written like a projected item sorts by that column.
-      std::vector<int> order_cols;
-      for (const auto& s : p.order_by) {
-        int col = -1;
-        std::string text = ast::ToString(*s.expr);
-        for (size_t c = 0; c < items.size(); ++c)
-          if (items[c].expr && ast::ToString(*items[c].expr) == text) col = static_cast<int>(c);
-        order_cols.push_back(col);
-      }
       std::vector<std::pair<Row, size_t>> keys;
       keys.reserve(outs.size());
-      for (size_t i = 0; i < outs.size(); ++i) {
-        Row k;
-        k.reserve(p.order_by.size());
-        Env env{&order_layout, &outs[i].order_row, nullptr, &outs[i].aggregates};
-        for (size_t j = 0; j < p.order_by.size(); ++j)
-          k.push_back(order_cols[j] >= 0 ? outs[i].values[order_cols[j]] : Eval(*p.order_by[j].expr, env));
-        keys.push_back({std::move(k), i});
-      }
-      // Ties keep their input order (the index breaks them), as a stable sort.
-      auto less = [&](const auto& a, const auto& b) {
-        for (size_t j = 0; j < p.order_by.size(); ++j) {
-          int c = OrderCompare(a.first[j], b.first[j]);
-          if (c != 0) return p.order_by[j].descending ? c > 0 : c < 0;
-        }
-        return a.second < b.second;
-      };
+      for (size_t i = 0; i < outs.size(); ++i) keys.push_back({sort_key(outs[i]), i});
       // Only the first skip + limit rows are kept: sort just those (top-k).
       size_t needed = outs.size();
       if (limit < outs.size() && skip < outs.size() - limit) needed = skip + limit;

@@ -109,11 +109,17 @@ class StoreGraph : public GraphAccess {
   std::unordered_map<NodeId, graph::Properties> props_;
   std::vector<std::string> type_names_;
   std::unordered_map<std::string, int32_t> type_codes_;
-  // Name column reads: nullopt = column NULL (no string name, or no node).
-  std::unordered_map<NodeId, std::optional<graph::Value>> names_;
+  // The whole name column once loaded: for node id base + i, the bytes
+  // [start, start + len) of names_ (len kNoName: NULL).
+  static constexpr uint32_t kNoName = UINT32_MAX;
+  std::string names_;
+  std::vector<std::pair<uint32_t, uint32_t>> name_at_;
+  NodeId name_base_ = 0;
   bool all_names_loaded_ = false;
   size_t name_reads_ = 0;
   std::unique_ptr<graph::Statement> name_stmt_;
+  graph::Value name_;  // what NodeProperty last returned
+  bool LoadAllNames();
 
  protected:
   int32_t TypeCode(const std::string& type);

@@ -1006,17 +1006,25 @@ class Executor {
     return v.as_int();
   }
 
-  // The running state of one aggregate call over one group.
-  struct Accumulator {
-    int64_t count = 0;                // rows for count(*), else non-null values
+  // The running state of one aggregate call over one group. What only some
+  // aggregates need is allocated on first use: there may be one per node.
+  struct AccumulatorExtra {
     std::vector<Value> values;        // collect, stdev, percentiles
     std::set<Value, ValueLess> seen;  // DISTINCT
     std::optional<Value> best;        // min, max
+    Value percentile;                 // percentile argument, from the first row
+    bool has_percentile = false;
+  };
+  struct Accumulator {
+    int64_t count = 0;  // rows for count(*), else non-null values
     bool all_int = true;
     int64_t isum = 0;
     double fsum = 0;
-    Value percentile;                 // percentile argument, from the first row
-    bool has_percentile = false;
+    std::unique_ptr<AccumulatorExtra> extra;
+    AccumulatorExtra& x() {
+      if (!extra) extra = std::make_unique<AccumulatorExtra>();
+      return *extra;
+    }
   };
 
   // `weight`: how many identical rows `row` stands for (count(*) only).
@@ -1028,16 +1036,16 @@ class Executor {
     Env env{&layout, &row};
     Value v = Eval(*agg.args[0], env);
     std::string name = Lower(agg.name);
-    if ((name == "percentiledisc" || name == "percentilecont") && !acc.has_percentile) {
-      acc.percentile = Eval(*agg.args[1], env);
-      acc.has_percentile = true;
+    if ((name == "percentiledisc" || name == "percentilecont") && !acc.x().has_percentile) {
+      acc.x().percentile = Eval(*agg.args[1], env);
+      acc.x().has_percentile = true;
     }
     if (v.is_null()) return;
-    if (agg.distinct && !acc.seen.insert(v).second) return;
+    if (agg.distinct && !acc.x().seen.insert(v).second) return;
     ++acc.count;
     if (name == "count") return;
     if (name == "min" || name == "max") {
-      if (!acc.best || (name == "min" ? OrderCompare(v, *acc.best) < 0 : OrderCompare(v, *acc.best) > 0)) acc.best = v;
+      if (!acc.x().best || (name == "min" ? OrderCompare(v, *acc.x().best) < 0 : OrderCompare(v, *acc.x().best) > 0)) acc.x().best = v;
       return;
     }
     if (name == "sum" || name == "avg") {
@@ -1050,16 +1058,16 @@ class Executor {
       acc.fsum += v.as_number();
       return;
     }
-    acc.values.push_back(std::move(v));
+    acc.x().values.push_back(std::move(v));
   }
 
   Value FinishAggregate(Accumulator& acc, const Expr& agg) {
     if (agg.kind == ExprKind::kCountStar) return Value(acc.count);
     std::string name = Lower(agg.name);
-    auto& values = acc.values;
+    auto& values = acc.x().values;
     if (name == "count") return Value(acc.count);
     if (name == "collect") return Value(ValueList(values.begin(), values.end()));
-    if (name == "min" || name == "max") return acc.best ? *acc.best : Value();
+    if (name == "min" || name == "max") return acc.x().best ? *acc.x().best : Value();
     if (name == "sum") return acc.all_int ? Value(acc.isum) : Value(acc.fsum);
     if (name == "avg") {
       if (acc.count == 0) return Value();
@@ -1080,7 +1088,7 @@ class Executor {
     }
     if (name == "percentiledisc" || name == "percentilecont") {
       if (values.empty()) return Value();
-      const Value& pv = acc.percentile;
+      const Value& pv = acc.x().percentile;
       if (!pv.is_number()) TypeFail("percentile must be a number", agg.span);
       double p = pv.as_number();
       if (p < 0 || p > 1) throw QueryError("ArgumentError", "NumberOutOfRange", "percentile must be between 0 and 1", agg.span);

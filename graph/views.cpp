@@ -123,9 +123,10 @@ DbIdentity IdentityOf(const Store& store, bool own_read_txn = false) {
   id.max_rel_id = store.MaxRelationshipId();
   const std::string& path = store.db().path();
   struct stat st{};
-  // Inside a transaction the store may hold uncommitted writes that the
-  // graph version does not count yet: such a view must not be cached.
-  bool in_transaction = !own_read_txn && sqlite3_get_autocommit(store.db().handle()) == 0;
+  // Inside a write transaction the store may hold uncommitted writes that
+  // the graph version does not count yet: such a view must not be cached. A
+  // transaction that has only read (kg query runs in one) holds none.
+  bool in_transaction = !own_read_txn && sqlite3_txn_state(store.db().handle(), nullptr) == SQLITE_TXN_WRITE;
   if (!in_transaction && !path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0 &&
       ::stat(path.c_str(), &st) == 0) {
     id.cacheable = true;

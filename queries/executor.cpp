@@ -186,7 +186,7 @@ class Executor {
     }
     size_t from = 0;
     try {
-      Feed(0, Row());
+      if (!CountChain() && !CountByDegree()) Feed(0, Row());
     } catch (const StopAt& stop) {
       from = stop.stage;
     }
@@ -200,6 +200,116 @@ class Executor {
     }
     if (plan.columns.empty()) return {{}, {}};
     return {plan.columns, std::move(results_)};
+  }
+
+  // MATCH (n)-[:T]-() followed by an aggregation whose aggregates are all
+  // count(*): the rows of one node n are as many as its relationships, so
+  // each node goes to the groups once with its degree as the row count
+  // instead of once per relationship. Applies only when nothing else could
+  // tell those rows apart (no other variable, label, property or WHERE).
+  bool CountByDegree() {
+    if (stages_.size() < 2 || writes_) return false;
+    const Stage& ms = stages_[0];
+    const Stage& gs = stages_[1];
+    const PlanOp& op = *ms.op;
+    if (op.kind != OpKind::kMatch || op.clause->where || op.steps.size() != 1 || !gs.groups) return false;
+    if (gs.op->clause->projection.star) return false;
+    for (const Expr* agg : gs.groups->aggs)
+      if (agg->kind != ExprKind::kCountStar) return false;
+    const PatternStep& step = op.steps[0];
+    const PatternPart& part = *step.part;
+    if (part.kind != PathKind::kNormal || !part.path_variable.empty() || part.rels.size() != 1) return false;
+    if (!step.early_filters.empty()) return false;
+    const RelPattern& rel = part.rels[0];
+    if (rel.var_length || !rel.variable.empty() || rel.properties) return false;
+    // The grouped node: the one with a variable; the other must be bare.
+    bool n_first = !part.nodes[0].variable.empty();
+    const NodePattern& n = part.nodes[n_first ? 0 : 1];
+    const NodePattern& other = part.nodes[n_first ? 1 : 0];
+    if (n.variable.empty() || !other.variable.empty() || !other.labels.empty() || other.properties) return false;
+    if (ms.out.size() != 1) return false;
+    graph::Direction dir = StepDirection(rel, !n_first);
+    Row row(1);
+    Env env{&ms.out, &row};
+    std::vector<NodeId> candidates =
+        n.labels.empty() ? graph_->AllNodes() : graph_->NodesWithLabel(n.labels[0]);
+    const std::string* known_label = n.labels.empty() ? nullptr : &n.labels[0];
+    for (NodeId c : candidates) {
+      if (!NodeMatches(c, n, env, known_label)) continue;
+      size_t degree = graph_->Degree(c, dir, rel.types);
+      if (degree == 0) continue;
+      AddToGroups(*stages_[1].groups, gs.op->clause->projection, gs.in, Row{Value(NodeRef{c})},
+                  static_cast<int64_t>(degree));
+    }
+    return true;
+  }
+
+  // MATCH (:A)-[:T]->(:B)-[:U]->... RETURN count(*) with no variable at
+  // all: the matches are counted hop by hop (how many partial paths end at
+  // each node) without producing one row per match. Relationship uniqueness
+  // holds by itself when no two hops can follow the same relationship type.
+  bool CountChain() {
+    if (stages_.size() < 2 || writes_) return false;
+    const Stage& ms = stages_[0];
+    const Stage& gs = stages_[1];
+    const PlanOp& op = *ms.op;
+    if (op.kind != OpKind::kMatch || op.clause->where || op.steps.size() != 1 || !gs.groups) return false;
+    const Projection& p = gs.op->clause->projection;
+    if (p.star || ms.out.size() != 0) return false;
+    for (const auto& item : p.items)
+      if (!ContainsAggregate(*item.expr)) return false;
+    for (const Expr* agg : gs.groups->aggs)
+      if (agg->kind != ExprKind::kCountStar) return false;
+    const PatternStep& step = op.steps[0];
+    const PatternPart& part = *step.part;
+    if (part.kind != PathKind::kNormal || !part.path_variable.empty() || part.rels.empty()) return false;
+    if (!step.early_filters.empty()) return false;
+    std::set<std::string> seen_types;
+    for (const auto& rel : part.rels) {
+      if (rel.var_length || !rel.variable.empty() || rel.properties) return false;
+      if (part.rels.size() > 1) {
+        if (rel.types.empty()) return false;
+        std::set<std::string> mine(rel.types.begin(), rel.types.end());
+        for (const auto& t : mine)
+          if (!seen_types.insert(t).second) return false;
+      }
+    }
+    Row row;
+    Env env{&ms.out, &row};
+    const NodePattern& first = part.nodes[0];
+    std::vector<NodeId> starts = first.labels.empty() ? graph_->AllNodes() : graph_->NodesWithLabel(first.labels[0]);
+    const std::string* known_label = first.labels.empty() ? nullptr : &first.labels[0];
+    // Paths ending at each node after i hops.
+    std::unordered_map<NodeId, int64_t> counts;
+    for (NodeId c : starts)
+      if (NodeMatches(c, first, env, known_label)) counts[c] = 1;
+    int64_t total = 0;
+    for (size_t i = 0; i < part.rels.size() && !counts.empty(); ++i) {
+      const RelPattern& rel = part.rels[i];
+      const NodePattern& target = part.nodes[i + 1];
+      graph::Direction dir = StepDirection(rel, false);
+      if (i + 1 == part.rels.size() && target.labels.empty() && !target.properties) {
+        // A bare last node: every relationship of the last hop ends a match.
+        for (const auto& [node, paths] : counts) {
+          int64_t degree = static_cast<int64_t>(graph_->Degree(node, dir, rel.types));
+          total = CheckedAdd(total, CheckedMul(paths, degree, rel.span), rel.span);
+        }
+        counts.clear();
+        break;
+      }
+      std::unordered_map<NodeId, int64_t> next;
+      std::unordered_map<NodeId, bool> matches;  // NodeMatches per node, once
+      for (const auto& [node, paths] : counts)
+        for (const auto& e : graph_->Expand(node, dir, rel.types)) {
+          auto m = matches.find(e.other);
+          if (m == matches.end()) m = matches.emplace(e.other, NodeMatches(e.other, target, env)).first;
+          if (m->second) next[e.other] = CheckedAdd(next[e.other], paths, rel.span);
+        }
+      counts = std::move(next);
+    }
+    for (const auto& [node, paths] : counts) total = CheckedAdd(total, paths, op.clause->span);
+    if (total > 0) AddToGroups(*stages_[1].groups, p, gs.in, Row(), total);
+    return true;
   }
 
   void Feed(size_t i, Row row) {
@@ -320,9 +430,8 @@ class Executor {
   bool NodeMatches(NodeId id, const NodePattern& n, const Env& env, const std::string* known_label = nullptr) {
     if (n.labels.empty() && !n.properties) return true;
     if (!n.labels.empty() && !(n.labels.size() == 1 && known_label && n.labels[0] == *known_label)) {
-      const auto& labels = graph_->LabelsOf(id);
       for (const auto& l : n.labels)
-        if (!std::binary_search(labels.begin(), labels.end(), l)) return false;
+        if (!graph_->HasLabel(id, l)) return false;
     }
     if (!n.properties) return true;
     return PropertiesMatch(graph_->PropertiesOf(id), n.properties, env);
@@ -897,37 +1006,46 @@ class Executor {
     return v.as_int();
   }
 
-  // The running state of one aggregate call over one group.
-  struct Accumulator {
-    int64_t count = 0;                // rows for count(*), else non-null values
+  // The running state of one aggregate call over one group. What only some
+  // aggregates need is allocated on first use: there may be one per node.
+  struct AccumulatorExtra {
     std::vector<Value> values;        // collect, stdev, percentiles
     std::set<Value, ValueLess> seen;  // DISTINCT
     std::optional<Value> best;        // min, max
-    bool all_int = true;
-    int64_t isum = 0;
-    double fsum = 0;
     Value percentile;                 // percentile argument, from the first row
     bool has_percentile = false;
   };
+  struct Accumulator {
+    int64_t count = 0;  // rows for count(*), else non-null values
+    bool all_int = true;
+    int64_t isum = 0;
+    double fsum = 0;
+    std::unique_ptr<AccumulatorExtra> extra;
+    AccumulatorExtra& x() {
+      if (!extra) extra = std::make_unique<AccumulatorExtra>();
+      return *extra;
+    }
+  };
 
-  void Accumulate(Accumulator& acc, const Expr& agg, const Row& row, const Layout& layout) {
+  // `weight`: how many identical rows `row` stands for (count(*) only).
+  void Accumulate(Accumulator& acc, const Expr& agg, const Row& row, const Layout& layout, int64_t weight = 1) {
     if (agg.kind == ExprKind::kCountStar) {
-      ++acc.count;
+      acc.count += weight;
       return;
     }
     Env env{&layout, &row};
     Value v = Eval(*agg.args[0], env);
     std::string name = Lower(agg.name);
-    if ((name == "percentiledisc" || name == "percentilecont") && !acc.has_percentile) {
-      acc.percentile = Eval(*agg.args[1], env);
-      acc.has_percentile = true;
+    if ((name == "percentiledisc" || name == "percentilecont") && !acc.x().has_percentile) {
+      acc.x().percentile = Eval(*agg.args[1], env);
+      acc.x().has_percentile = true;
     }
     if (v.is_null()) return;
-    if (agg.distinct && !acc.seen.insert(v).second) return;
+    if (agg.distinct && !acc.x().seen.insert(v).second) return;
     ++acc.count;
     if (name == "count") return;
     if (name == "min" || name == "max") {
-      if (!acc.best || (name == "min" ? OrderCompare(v, *acc.best) < 0 : OrderCompare(v, *acc.best) > 0)) acc.best = v;
+      if (!acc.x().best || (name == "min" ? OrderCompare(v, *acc.x().best) < 0 : OrderCompare(v, *acc.x().best) > 0)) acc.x().best = v;
       return;
     }
     if (name == "sum" || name == "avg") {
@@ -940,16 +1058,16 @@ class Executor {
       acc.fsum += v.as_number();
       return;
     }
-    acc.values.push_back(std::move(v));
+    acc.x().values.push_back(std::move(v));
   }
 
   Value FinishAggregate(Accumulator& acc, const Expr& agg) {
     if (agg.kind == ExprKind::kCountStar) return Value(acc.count);
     std::string name = Lower(agg.name);
-    auto& values = acc.values;
+    auto& values = acc.x().values;
     if (name == "count") return Value(acc.count);
     if (name == "collect") return Value(ValueList(values.begin(), values.end()));
-    if (name == "min" || name == "max") return acc.best ? *acc.best : Value();
+    if (name == "min" || name == "max") return acc.x().best ? *acc.x().best : Value();
     if (name == "sum") return acc.all_int ? Value(acc.isum) : Value(acc.fsum);
     if (name == "avg") {
       if (acc.count == 0) return Value();
@@ -970,7 +1088,7 @@ class Executor {
     }
     if (name == "percentiledisc" || name == "percentilecont") {
       if (values.empty()) return Value();
-      const Value& pv = acc.percentile;
+      const Value& pv = acc.x().percentile;
       if (!pv.is_number()) TypeFail("percentile must be a number", agg.span);
       double p = pv.as_number();
       if (p < 0 || p > 1) throw QueryError("ArgumentError", "NumberOutOfRange", "percentile must be between 0 and 1", agg.span);
@@ -1009,7 +1127,7 @@ class Executor {
     return aggs;
   }
 
-  void AddToGroups(GroupTable& table, const Projection& p, const Layout& layout, Row row) {
+  void AddToGroups(GroupTable& table, const Projection& p, const Layout& layout, Row row, int64_t weight = 1) {
     row.resize(layout.size());
     Env env{&layout, &row};
     Row key;
@@ -1023,7 +1141,7 @@ class Executor {
     auto [pos, inserted] = table.index.try_emplace(std::move(key), table.groups.size());
     if (inserted) table.groups.push_back(Group{row, std::vector<Accumulator>(table.aggs.size())});
     Group& g = table.groups[pos->second];
-    for (size_t i = 0; i < table.aggs.size(); ++i) Accumulate(g.accs[i], *table.aggs[i], row, layout);
+    for (size_t i = 0; i < table.aggs.size(); ++i) Accumulate(g.accs[i], *table.aggs[i], row, layout, weight);
   }
 
   // Projects `input` (in `layout`); `window` applies SKIP and LIMIT.
@@ -1078,6 +1196,34 @@ class Executor {
       return r;
     };
 
+    size_t skip = window && p.skip ? static_cast<size_t>(EvalSkipLimit(p.skip, "SKIP")) : 0;
+    size_t limit = window && p.limit ? static_cast<size_t>(EvalSkipLimit(p.limit, "LIMIT")) : SIZE_MAX;
+    // An ORDER BY item written like a projected item sorts by that column.
+    std::vector<int> order_cols;
+    for (const auto& s : p.order_by) {
+      int col = -1;
+      std::string text = ast::ToString(*s.expr);
+      for (size_t c = 0; c < items.size(); ++c)
+        if (items[c].expr && ast::ToString(*items[c].expr) == text) col = static_cast<int>(c);
+      order_cols.push_back(col);
+    }
+    auto sort_key = [&](Out& o) {
+      Row k;
+      k.reserve(p.order_by.size());
+      Env env{&order_layout, &o.order_row, nullptr, &o.aggregates};
+      for (size_t j = 0; j < p.order_by.size(); ++j)
+        k.push_back(order_cols[j] >= 0 ? o.values[order_cols[j]] : Eval(*p.order_by[j].expr, env));
+      return k;
+    };
+    // Ties keep their input order (the index breaks them), as a stable sort.
+    auto less = [&](const std::pair<Row, size_t>& a, const std::pair<Row, size_t>& b) {
+      for (size_t j = 0; j < p.order_by.size(); ++j) {
+        int c = OrderCompare(a.first[j], b.first[j]);
+        if (c != 0) return p.order_by[j].descending ? c > 0 : c < 0;
+      }
+      return a.second < b.second;
+    };
+
     if (!aggregating) {
       for (auto& row : input) {
         row.resize(layout.size());
@@ -1104,6 +1250,13 @@ class Executor {
         Group g{Row(layout.size()), std::vector<Accumulator>(table.aggs.size())};
         table.groups.push_back(std::move(g));
       }
+      // ORDER BY ... LIMIT over many groups: keep only the best SKIP+LIMIT
+      // groups while projecting (a bounded max-heap on the sort key).
+      bool bounded = !p.order_by.empty() && !p.distinct && !p.where && limit != SIZE_MAX &&
+                     skip < table.groups.size() && limit < table.groups.size() - skip;
+      std::vector<std::pair<Row, size_t>> heap;
+      std::map<size_t, Out> kept;
+      size_t index = 0;
       for (auto& g : table.groups) {
         Out o;
         for (size_t i = 0; i < table.aggs.size(); ++i) o.aggregates[table.aggs[i]] = FinishAggregate(g.accs[i], *table.aggs[i]);
@@ -1111,8 +1264,20 @@ class Executor {
         Env env{&layout, &rep, nullptr, &o.aggregates};
         for (const auto& it : items) o.values.push_back(it.expr ? Eval(*it.expr, env) : rep[it.star_slot]);
         if (!p.order_by.empty() || p.where) o.order_row = make_order_row(rep, o.values);
-        outs.push_back(std::move(o));
+        if (!bounded) {
+          outs.push_back(std::move(o));
+          continue;
+        }
+        heap.push_back({sort_key(o), index});
+        std::push_heap(heap.begin(), heap.end(), less);
+        kept.emplace(index++, std::move(o));
+        if (heap.size() > skip + limit) {
+          std::pop_heap(heap.begin(), heap.end(), less);
+          kept.erase(heap.back().second);
+          heap.pop_back();
+        }
       }
+      for (auto& [i, o] : kept) outs.push_back(std::move(o));
     }
 
     if (p.distinct) {
@@ -1122,33 +1287,25 @@ class Executor {
         if (seen.insert(o.values).second) kept.push_back(std::move(o));
       outs = std::move(kept);
     }
+    if (limit == SIZE_MAX) limit = outs.size();
     if (!p.order_by.empty()) {
       std::vector<std::pair<Row, size_t>> keys;
-      for (size_t i = 0; i < outs.size(); ++i) {
-        Row k;
-        Env env{&order_layout, &outs[i].order_row, nullptr, &outs[i].aggregates};
-        for (const auto& s : p.order_by) {
-          // An ORDER BY item written like a projected item sorts by that column.
-          int col = -1;
-          for (size_t c = 0; c < items.size(); ++c)
-            if (items[c].expr && ast::ToString(*items[c].expr) == ast::ToString(*s.expr)) col = static_cast<int>(c);
-          k.push_back(col >= 0 ? outs[i].values[col] : Eval(*s.expr, env));
-        }
-        keys.push_back({std::move(k), i});
+      keys.reserve(outs.size());
+      for (size_t i = 0; i < outs.size(); ++i) keys.push_back({sort_key(outs[i]), i});
+      // Only the first skip + limit rows are kept: sort just those (top-k).
+      size_t needed = outs.size();
+      if (limit < outs.size() && skip < outs.size() - limit) needed = skip + limit;
+      if (needed < keys.size()) {
+        std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(needed), keys.end(), less);
+        keys.resize(needed);
+      } else {
+        std::sort(keys.begin(), keys.end(), less);
       }
-      std::stable_sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
-        for (size_t j = 0; j < p.order_by.size(); ++j) {
-          int c = OrderCompare(a.first[j], b.first[j]);
-          if (c != 0) return p.order_by[j].descending ? c > 0 : c < 0;
-        }
-        return false;
-      });
       std::vector<Out> sorted;
+      sorted.reserve(keys.size());
       for (auto& [k, i] : keys) sorted.push_back(std::move(outs[i]));
       outs = std::move(sorted);
     }
-    size_t skip = window && p.skip ? static_cast<size_t>(EvalSkipLimit(p.skip, "SKIP")) : 0;
-    size_t limit = window && p.limit ? static_cast<size_t>(EvalSkipLimit(p.limit, "LIMIT")) : outs.size();
     std::vector<Row> result;
     Layout next;
     for (const auto& it : items) next.Add(it.name);
@@ -1180,9 +1337,12 @@ class Executor {
 
   Value PropertyOf(const Value& target, const std::string& key, SourceSpan span) {
     if (target.is_null()) return Value();
+    if (target.is_node()) {
+      const graph::Value* v = graph_->NodeProperty(target.as_node().id, key);
+      return v ? FromGraphValue(*v) : Value();
+    }
     const graph::Properties* props = nullptr;
-    if (target.is_node()) props = &graph_->PropertiesOf(target.as_node().id);
-    else if (target.is_rel()) props = &graph_->GetRelationship(target.as_rel().id).props;
+    if (target.is_rel()) props = &graph_->GetRelationship(target.as_rel().id).props;
     else if (target.is_map()) {
       auto it = target.as_map().find(key);
       return it == target.as_map().end() ? Value() : it->second;

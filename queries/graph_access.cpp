@@ -41,6 +41,58 @@ const std::vector<std::string>& StoreGraph::LabelsOf(NodeId id) {
   return labels_.emplace(id, store_.LabelsOf(id)).first->second;
 }
 
+const graph::Value* StoreGraph::NodeProperty(NodeId id, const std::string& key) {
+  if (key != "name" || nodes_.count(id) || props_.count(id)) return GraphAccess::NodeProperty(id, key);
+  // Single reads cost one indexed lookup each; past this many, one scan of
+  // the whole column is cheaper than continuing one by one.
+  constexpr size_t kBulkAfter = 2048;
+  if (!all_names_loaded_ && ++name_reads_ == kBulkAfter) all_names_loaded_ = LoadAllNames();
+  bool found = false;
+  if (all_names_loaded_) {
+    if (id >= name_base_ && static_cast<uint64_t>(id - name_base_) < name_at_.size()) {
+      auto [start, len] = name_at_[static_cast<size_t>(id - name_base_)];
+      if (len != kNoName) {
+        name_ = graph::Value(names_.substr(start, len));
+        found = true;
+      }
+    }
+  } else {
+    if (!name_stmt_) name_stmt_ = std::make_unique<graph::Statement>(store_.db(), "SELECT name FROM nodes WHERE id=?1");
+    auto& st = *name_stmt_;
+    st.Bind(1, id);
+    if (st.Step() && !st.IsNull(0)) {
+      name_ = graph::Value(std::string(st.ColumnView(0)));
+      found = true;
+    }
+    st.Reset();
+  }
+  if (found) return &name_;
+  // NULL column: no node (PropertiesOf throws), or a name that is not a string.
+  return GraphAccess::NodeProperty(id, key);
+}
+
+// Loads the name column into a table indexed by node id; declines (false)
+// when ids are too sparse for one.
+bool StoreGraph::LoadAllNames() {
+  graph::Statement range(store_.db(), "SELECT min(id), max(id), count(*) FROM nodes");
+  if (!range.Step() || range.IsNull(0)) return false;
+  NodeId lo = range.ColumnInt(0), hi = range.ColumnInt(1);
+  uint64_t count = static_cast<uint64_t>(range.ColumnInt(2));
+  uint64_t span = static_cast<uint64_t>(hi - lo) + 1;
+  if (span > 4 * count + 1024) return false;
+  name_base_ = lo;
+  name_at_.assign(static_cast<size_t>(span), {0, kNoName});
+  graph::Statement scan(store_.db(), "SELECT id, name FROM nodes WHERE name IS NOT NULL");
+  while (scan.Step()) {
+    NodeId id = scan.ColumnInt(0);
+    std::string_view name = scan.ColumnView(1);
+    if (id < lo || id > hi || names_.size() + name.size() >= kNoName) return false;
+    name_at_[static_cast<size_t>(id - lo)] = {static_cast<uint32_t>(names_.size()), static_cast<uint32_t>(name.size())};
+    names_.append(name);
+  }
+  return true;
+}
+
 int32_t StoreGraph::TypeCode(const std::string& type) {
   auto it = type_codes_.find(type);
   if (it != type_codes_.end()) return it->second;

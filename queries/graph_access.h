@@ -5,12 +5,15 @@
 // it read, so a point query reads a small part of a large graph.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "graph/sqlite.h"
 #include "graph/store.h"
 
 namespace kg::queries {
@@ -36,6 +39,10 @@ class GraphAccess {
   virtual const graph::Properties& PropertiesOf(NodeId id) = 0;
   // Labels only (cheaper than GetNode when properties are not needed).
   virtual const std::vector<std::string>& LabelsOf(NodeId id) = 0;
+  virtual bool HasLabel(NodeId id, const std::string& label) {
+    const auto& labels = LabelsOf(id);
+    return std::binary_search(labels.begin(), labels.end(), label);
+  }
   // The relationship type behind an EdgeRef::type_code.
   virtual const std::string& TypeName(int32_t type_code) = 0;
   virtual std::vector<NodeId> AllNodes() = 0;
@@ -44,6 +51,18 @@ class GraphAccess {
   // Relationships of `node` in direction `dir`, any of `types` (empty = any),
   // ascending by relationship id; a self-loop appears once in kBoth.
   virtual std::vector<EdgeRef> Expand(NodeId node, graph::Direction dir, const std::vector<std::string>& types) = 0;
+  // Number of Expand() entries (default: counts Expand).
+  virtual size_t Degree(NodeId node, graph::Direction dir, const std::vector<std::string>& types) {
+    return Expand(node, dir, types).size();
+  }
+  // One property of a node; nullptr when the node has no such property.
+  // The pointer is valid until the next call on this object. Default: looks
+  // it up in PropertiesOf.
+  virtual const graph::Value* NodeProperty(NodeId id, const std::string& key) {
+    const auto& props = PropertiesOf(id);
+    auto it = props.find(key);
+    return it == props.end() ? nullptr : &it->second;
+  }
   virtual std::vector<std::string> AllLabels() = 0;
   // Every relationship of one of `types` (empty = any), ascending by id, as
   // (id, start, end, type_code).
@@ -70,6 +89,10 @@ class StoreGraph : public GraphAccess {
   std::vector<NodeId> NodesWithLabel(const std::string& label) override { return store_.NodesWithLabel(label); }
   std::vector<NodeId> NodesNamed(const std::string& name) override { return store_.NodesNamed(name); }
   std::vector<EdgeRef> Expand(NodeId node, graph::Direction dir, const std::vector<std::string>& types) override;
+  // `name` is read from the indexed name column (which mirrors a string
+  // props["name"]) without decoding the property map; after many single
+  // reads the whole column is loaded in one scan.
+  const graph::Value* NodeProperty(NodeId id, const std::string& key) override;
   std::vector<std::string> AllLabels() override { return store_.AllLabels(); }
   void ForEachRelationship(const std::vector<std::string>& types,
                            const std::function<void(RelId, NodeId, NodeId, int32_t)>& fn) override;
@@ -86,6 +109,19 @@ class StoreGraph : public GraphAccess {
   std::unordered_map<NodeId, graph::Properties> props_;
   std::vector<std::string> type_names_;
   std::unordered_map<std::string, int32_t> type_codes_;
+  // The whole name column once loaded: for node id base + i, the bytes
+  // [start, start + len) of names_ (len kNoName: NULL).
+  static constexpr uint32_t kNoName = UINT32_MAX;
+  std::string names_;
+  std::vector<std::pair<uint32_t, uint32_t>> name_at_;
+  NodeId name_base_ = 0;
+  bool all_names_loaded_ = false;
+  size_t name_reads_ = 0;
+  std::unique_ptr<graph::Statement> name_stmt_;
+  graph::Value name_;  // what NodeProperty last returned
+  bool LoadAllNames();
+
+ protected:
   int32_t TypeCode(const std::string& type);
 };
 

@@ -396,3 +396,16 @@ TEST_CASE("a view opened inside a write transaction sees its writes and is not c
   CHECK(view->num_relationships() == 0);
   CHECK(view->source() == ViewSource::kBuiltAndCached);
 }
+
+TEST_CASE("a view opened inside a read-only transaction comes from the cache", "[graph][views]") {
+  Fixture f;
+  f.N("a");
+  f.N("b");
+  f.R("a", "b");
+  CHECK(GraphView::Open(f.store)->source() == ViewSource::kBuiltAndCached);
+  Transaction txn(f.store.db(), false);
+  CHECK(f.store.NodeExists(f.id["a"]));  // the transaction has read
+  auto view = GraphView::Open(f.store);
+  CHECK(view->source() == ViewSource::kCache);
+  CHECK(view->num_relationships() == 1);
+}

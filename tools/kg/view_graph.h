@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "graph/views.h"
@@ -20,23 +21,51 @@ class ViewGraph : public queries::StoreGraph {
 
   std::vector<queries::EdgeRef> Expand(graph::NodeId node, graph::Direction dir,
                                        const std::vector<std::string>& types) override {
-    if (!view_) view_ = graph::GraphView::Open(store_);
-    std::vector<graph::Neighbour> found;
-    try {
-      found = view_->Neighbours(node, dir, view_->Types(types));
-    } catch (const graph::ViewCacheError&) {
-      view_ = graph::GraphView::Open(store_);  // the corrupt cache file is gone: rebuild
-      found = view_->Neighbours(node, dir, view_->Types(types));
-    }
+    std::vector<graph::Neighbour> found =
+        WithView([&] { return view_->Neighbours(node, dir, view_->Types(types)); });
     std::vector<queries::EdgeRef> out;
     out.reserve(found.size());
-    for (const auto& n : found) out.push_back({n.rel, n.node, n.outgoing});
+    for (const auto& n : found) out.push_back({n.rel, n.node, n.outgoing, CodeOf(n.type)});
     return out;
   }
 
+  size_t Degree(graph::NodeId node, graph::Direction dir, const std::vector<std::string>& types) override {
+    return WithView([&] { return view_->Degree(node, dir, view_->Types(types)); });
+  }
+
+  bool HasLabel(graph::NodeId node, const std::string& label) override {
+    return WithView([&] {
+      auto v = view_->IndexOf(node);
+      auto l = view_->LabelOf(label);
+      return v && l && view_->HasLabel(*v, *l);
+    });
+  }
+
  private:
+  // Runs `fn` against the view, opening it first; a corrupt cache file is
+  // deleted by the view, so the view is opened (rebuilt) again once.
+  template <typename F>
+  std::invoke_result_t<F&> WithView(F&& fn) {
+    if (!view_) Reopen();
+    try {
+      return fn();
+    } catch (const graph::ViewCacheError&) {
+      Reopen();
+      return fn();
+    }
+  }
+  void Reopen() {
+    view_ = graph::GraphView::Open(store_);
+    codes_.clear();
+    for (const auto& name : view_->type_names()) codes_.push_back(TypeCode(name));
+  }
+  // The StoreGraph type code of a view type id, so that type() needs no
+  // relationship read.
+  int32_t CodeOf(graph::TypeId type) const { return type < codes_.size() ? codes_[type] : -1; }
+
   graph::Store& store_;
   std::unique_ptr<graph::GraphView> view_;
+  std::vector<int32_t> codes_;
 };
 
 }  // namespace kg::cli

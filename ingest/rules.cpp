@@ -401,7 +401,56 @@ RuleSet RuleSet::Parse(const std::string& content, const std::string& file, cons
     for (const auto& e : errors) msg += (msg.empty() ? "" : "\n") + e;
     throw RuleError(msg);
   }
+  set.BuildFilter();
   return set;
+}
+
+void RuleSet::BuildFilter() {
+  filter_.reset();
+  atoms_.reset();
+  filter_rule_.clear();
+  unfiltered_.assign(rules_.size(), 1);
+  auto filter = std::make_unique<re2::FilteredRE2>(3);
+  for (size_t ri = 0; ri < rules_.size(); ++ri) {
+    const Rule& r = *rules_[ri];
+    if (!r.re) continue;
+    int id = -1;
+    // The same expanded pattern and options as the rule's own RE2.
+    if (filter->Add(r.re->pattern(), r.re->options(), &id) != RE2::NoError) continue;
+    if (id != static_cast<int>(filter_rule_.size())) return;  // unexpected: no filter
+    filter_rule_.push_back(static_cast<int>(ri));
+  }
+  if (filter_rule_.empty()) return;
+  std::vector<std::string> atoms;
+  filter->Compile(&atoms);
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_case_sensitive(false);
+  o.set_max_mem(64 << 20);
+  auto set = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
+  for (const auto& a : atoms)
+    if (set->Add(RE2::QuoteMeta(a), nullptr) < 0) return;
+  if (!atoms.empty() && !set->Compile()) return;
+  for (int ri : filter_rule_) unfiltered_[static_cast<size_t>(ri)] = 0;
+  filter_ = std::move(filter);
+  if (!atoms.empty()) atoms_ = std::move(set);
+}
+
+std::vector<char> RuleSet::Candidates(std::string_view view_text) const {
+  std::vector<char> out = unfiltered_;
+  if (!filter_) return out;
+  std::vector<int> matched;
+  if (atoms_) {
+    RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+    if (!atoms_->Match(view_text, &matched, &info) && info.kind != RE2::Set::kNoError) {
+      out.assign(rules_.size(), 1);  // the set could not answer: run every rule
+      return out;
+    }
+  }
+  std::vector<int> potential;
+  filter_->AllPotentials(matched, &potential);
+  for (int id : potential) out[static_cast<size_t>(filter_rule_[static_cast<size_t>(id)])] = 1;
+  return out;
 }
 
 RuleSet RuleSet::Load(const std::vector<std::string>& files) {
@@ -426,6 +475,7 @@ RuleSet RuleSet::Load(const std::vector<std::string>& files) {
     for (const auto& e : errors) msg += (msg.empty() ? "" : "\n") + e;
     throw RuleError(msg);
   }
+  set.BuildFilter();
   return set;
 }
 
@@ -467,6 +517,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
     }
     return true;  // a new_ group
   };
+  std::vector<char> candidates[2] = {Candidates(views[0].text), Candidates(views[1].text)};
   for (size_t ri = 0; ri < rules_.size(); ++ri) {
     const Rule& r = *rules_[ri];
     if (!r.re || (!r.lang.empty() && r.lang != lang)) continue;
@@ -478,6 +529,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
     for (int v = 0; v < 2; ++v) {
       View view = v == 0 ? View::kFull : View::kCollapsed;
       if (r.view != View::kBoth && r.view != view) continue;
+      if (!candidates[v][ri]) continue;
       const Tagged& tv = views[v];
       std::string_view whole = tv.text;
       size_t pos = 0;

@@ -517,7 +517,17 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
     }
     return true;  // a new_ group
   };
-  std::vector<char> candidates[2] = {Candidates(views[0].text), Candidates(views[1].text)};
+  // Without descriptors or nested names the two views are the same text with
+  // the same mapping: match once and repeat the firings for the second view.
+  bool same_views = views[0].text == views[1].text && views[0].segs.size() == views[1].segs.size() &&
+                    std::equal(views[0].segs.begin(), views[0].segs.end(), views[1].segs.begin(),
+                               [](const Segment& a, const Segment& b) {
+                                 return a.tagged == b.tagged && a.orig == b.orig && a.len == b.len &&
+                                        a.mention == b.mention && a.orig_end == b.orig_end;
+                               });
+  std::vector<char> candidates[2] = {Candidates(views[0].text),
+                                     same_views ? std::vector<char>() : Candidates(views[1].text)};
+  if (same_views) candidates[1] = candidates[0];
   for (size_t ri = 0; ri < rules_.size(); ++ri) {
     const Rule& r = *rules_[ri];
     if (!r.re || (!r.lang.empty() && r.lang != lang)) continue;
@@ -526,10 +536,19 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
     if (!possible) continue;
     int ngroups = r.re->NumberOfCapturingGroups() + 1;
     std::vector<re2::StringPiece> groups(static_cast<size_t>(ngroups));
+    size_t first_full = out.size(), end_full = out.size();
     for (int v = 0; v < 2; ++v) {
       View view = v == 0 ? View::kFull : View::kCollapsed;
       if (r.view != View::kBoth && r.view != view) continue;
       if (!candidates[v][ri]) continue;
+      if (v == 1 && same_views && r.view == View::kBoth) {
+        for (size_t k = first_full; k < end_full; ++k) {
+          RuleMatch copy = out[k];
+          copy.view = View::kCollapsed;
+          out.push_back(std::move(copy));
+        }
+        continue;
+      }
       const Tagged& tv = views[v];
       std::string_view whole = tv.text;
       size_t pos = 0;
@@ -560,6 +579,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
         if (complete) out.push_back(std::move(m));
         pos = me > pos ? me : pos + 1;
       }
+      if (v == 0) end_full = out.size();
     }
   }
   return out;

@@ -69,6 +69,7 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   std::vector<std::string> heads, anaphors;
   for (const auto& h : lex_.heads)
     for (const auto& t : Tokenize(h.text)) cue_words_.insert(t.folded);
+  for (const auto& h : lex_.heads) folded_heads_.push_back(Fold(h.text));
   for (const char* w : {"nom", "baptise", "baptisee", "nomme", "nommee", "appele", "appelee", "denomme",
                         "surnomme", "intitule", "called", "named", "dubbed", "known"})
     cue_words_.insert(w);
@@ -114,8 +115,8 @@ Recognizer::~Recognizer() = default;
 
 const HeadNoun* Recognizer::FindHead(std::string_view head) const {
   std::string f = Fold(head);
-  for (const auto& h : lex_.heads)
-    if (Fold(h.text) == f) return &h;
+  for (size_t i = 0; i < folded_heads_.size(); ++i)
+    if (folded_heads_[i] == f) return &lex_.heads[i];
   return nullptr;
 }
 

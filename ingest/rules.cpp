@@ -414,7 +414,56 @@ RuleSet RuleSet::Parse(const std::string& content, const std::string& file, cons
     for (const auto& e : errors) msg += (msg.empty() ? "" : "\n") + e;
     throw RuleError(msg);
   }
+  set.BuildFilter();
   return set;
+}
+
+void RuleSet::BuildFilter() {
+  filter_.reset();
+  atoms_.reset();
+  filter_rule_.clear();
+  unfiltered_.assign(rules_.size(), 1);
+  auto filter = std::make_unique<re2::FilteredRE2>(3);
+  for (size_t ri = 0; ri < rules_.size(); ++ri) {
+    const Rule& r = *rules_[ri];
+    if (!r.re) continue;
+    int id = -1;
+    // The same expanded pattern and options as the rule's own RE2.
+    if (filter->Add(r.re->pattern(), r.re->options(), &id) != RE2::NoError) continue;
+    if (id != static_cast<int>(filter_rule_.size())) return;  // unexpected: no filter
+    filter_rule_.push_back(static_cast<int>(ri));
+  }
+  if (filter_rule_.empty()) return;
+  std::vector<std::string> atoms;
+  filter->Compile(&atoms);
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_case_sensitive(false);
+  o.set_max_mem(64 << 20);
+  auto set = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
+  for (const auto& a : atoms)
+    if (set->Add(RE2::QuoteMeta(a), nullptr) < 0) return;
+  if (!atoms.empty() && !set->Compile()) return;
+  for (int ri : filter_rule_) unfiltered_[static_cast<size_t>(ri)] = 0;
+  filter_ = std::move(filter);
+  if (!atoms.empty()) atoms_ = std::move(set);
+}
+
+std::vector<char> RuleSet::Candidates(std::string_view view_text) const {
+  std::vector<char> out = unfiltered_;
+  if (!filter_) return out;
+  std::vector<int> matched;
+  if (atoms_) {
+    RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+    if (!atoms_->Match(view_text, &matched, &info) && info.kind != RE2::Set::kNoError) {
+      out.assign(rules_.size(), 1);  // the set could not answer: run every rule
+      return out;
+    }
+  }
+  std::vector<int> potential;
+  filter_->AllPotentials(matched, &potential);
+  for (int id : potential) out[static_cast<size_t>(filter_rule_[static_cast<size_t>(id)])] = 1;
+  return out;
 }
 
 RuleSet RuleSet::Load(const std::vector<std::string>& files) {
@@ -439,6 +488,7 @@ RuleSet RuleSet::Load(const std::vector<std::string>& files) {
     for (const auto& e : errors) msg += (msg.empty() ? "" : "\n") + e;
     throw RuleError(msg);
   }
+  set.BuildFilter();
   return set;
 }
 
@@ -480,6 +530,17 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
     }
     return true;  // a new_ group
   };
+  // Without descriptors or nested names the two views are the same text with
+  // the same mapping: match once and repeat the firings for the second view.
+  bool same_views = views[0].text == views[1].text && views[0].segs.size() == views[1].segs.size() &&
+                    std::equal(views[0].segs.begin(), views[0].segs.end(), views[1].segs.begin(),
+                               [](const Segment& a, const Segment& b) {
+                                 return a.tagged == b.tagged && a.orig == b.orig && a.len == b.len &&
+                                        a.mention == b.mention && a.orig_end == b.orig_end;
+                               });
+  std::vector<char> candidates[2] = {Candidates(views[0].text),
+                                     same_views ? std::vector<char>() : Candidates(views[1].text)};
+  if (same_views) candidates[1] = candidates[0];
   for (size_t ri = 0; ri < rules_.size(); ++ri) {
     const Rule& r = *rules_[ri];
     if (!r.re || (!r.lang.empty() && r.lang != lang)) continue;
@@ -488,9 +549,19 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
     if (!possible) continue;
     int ngroups = r.re->NumberOfCapturingGroups() + 1;
     std::vector<re2::StringPiece> groups(static_cast<size_t>(ngroups));
+    size_t first_full = out.size(), end_full = out.size();
     for (int v = 0; v < 2; ++v) {
       View view = v == 0 ? View::kFull : View::kCollapsed;
       if (r.view != View::kBoth && r.view != view) continue;
+      if (!candidates[v][ri]) continue;
+      if (v == 1 && same_views && r.view == View::kBoth) {
+        for (size_t k = first_full; k < end_full; ++k) {
+          RuleMatch copy = out[k];
+          copy.view = View::kCollapsed;
+          out.push_back(std::move(copy));
+        }
+        continue;
+      }
       const Tagged& tv = views[v];
       std::string_view whole = tv.text;
       size_t pos = 0;
@@ -521,6 +592,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
         if (complete) out.push_back(std::move(m));
         pos = me > pos ? me : pos + 1;
       }
+      if (v == 0) end_full = out.size();
     }
   }
   return out;

@@ -13,7 +13,9 @@
 
 #include "ingest/types.h"
 
+#include <re2/filtered_re2.h>
 #include <re2/re2.h>
+#include <re2/set.h>
 
 namespace kg::ingest {
 
@@ -81,7 +83,18 @@ class RuleSet {
  private:
   void ParseInto(const std::string& content, const std::string& file, const std::string& lang,
                  std::vector<std::string>& errors);
+  // Literal prefilter, computed at load from the patterns: a rule whose
+  // required literal strings ("atoms") do not all occur in a view cannot
+  // match it, and its pattern is not run.
+  void BuildFilter();
+  // Per rule: 1 when the rule may match `view_text`.
+  std::vector<char> Candidates(std::string_view view_text) const;
+
   std::vector<std::unique_ptr<Rule>> rules_;
+  std::unique_ptr<re2::FilteredRE2> filter_;
+  std::unique_ptr<re2::RE2::Set> atoms_;  // the atoms, case-insensitive, unanchored
+  std::vector<int> filter_rule_;          // filter id -> rule index
+  std::vector<char> unfiltered_;          // rules not in the filter (always run)
 };
 
 // Splits "[OpenAI|Organization] a racheté [Windsurf|Organization]" into plain

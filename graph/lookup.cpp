@@ -10,26 +10,6 @@
 
 namespace kg::graph {
 
-namespace {
-
-// Levenshtein distance over bytes of normalized (ASCII-folded) names.
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
-}  // namespace
-
 std::string DisplayName(const Node& node) {
   auto it = node.props.find("name");
   if (it != node.props.end() && it->second.is_string()) return it->second.as_string();

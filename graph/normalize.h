@@ -10,6 +10,9 @@ namespace kg::graph {
 // "L’Élysée" and "l'elysee" give the same key. Invalid UTF-8 bytes are dropped.
 std::string NormalizeName(std::string_view name);
 
+// Levenshtein distance over bytes, for "did you mean" suggestions.
+size_t EditDistance(std::string_view a, std::string_view b);
+
 // True when `text` is valid UTF-8.
 bool IsValidUtf8(std::string_view text);
 

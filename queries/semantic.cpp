@@ -2,9 +2,11 @@
 // of variables in scope and their kinds.
 #include "queries/semantic.h"
 
-#include <cctype>
 #include <algorithm>
+#include <cctype>
 #include <set>
+
+#include "graph/normalize.h"
 
 namespace kg::queries {
 
@@ -33,18 +35,6 @@ const char* KindName(VarKind k) {
     case VarKind::kList: return "a list";
   }
   return "?";
-}
-
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 // "; did you mean 'toUpper'?" for the closest known function, if close.
@@ -527,7 +517,7 @@ std::string Suggest(const std::string& lower_name) {
   // Close enough to be a typo: under a third of the name's length.
   size_t best_distance = std::min<size_t>(3, lower_name.size() / 3 + 1);
   for (const auto& [name, arity] : KnownFunctions()) {
-    size_t d = EditDistance(lower_name, name);
+    size_t d = graph::EditDistance(lower_name, name);
     if (d < best_distance) best_distance = d, best = name;
   }
   if (best.empty()) return "";

@@ -12,6 +12,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "graph/normalize.h"
 #include "queries/engine.h"
 #include "queries/format.h"
 #include "tools/kg/cli.h"
@@ -142,18 +143,6 @@ constexpr DotCommand kDotCommands[] = {
     {".quit", "", "Leave the shell"},
 };
 
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 class Shell {
  public:
   Shell(const GlobalOptions& global, bool write) : global_(global), write_(write) {}
@@ -282,7 +271,7 @@ class Shell {
     std::string best;
     size_t best_d = 100;
     for (const auto& c : kDotCommands) {
-      size_t d = EditDistance(cmd, c.name);
+      size_t d = graph::EditDistance(cmd, c.name);
       if (d < best_d) best_d = d, best = c.name;
     }
     std::cerr << "kg: unknown command '" << cmd << "'";

@@ -14,6 +14,14 @@ namespace kg::ingest {
 
 namespace {
 
+// Every problem found while loading rules, one per line, in one RuleError.
+void ThrowIfErrors(const std::vector<std::string>& errors) {
+  if (errors.empty()) return;
+  std::string msg;
+  for (const auto& e : errors) msg += (msg.empty() ? "" : "\n") + e;
+  throw RuleError(msg);
+}
+
 constexpr const char* kEntityTypes[] = {"Person", "Organization", "Country", "Project",
                                         "Product", "Policy", "Event"};
 constexpr const char* kValueTypes[] = {"Money", "Date", "Number"};
@@ -409,11 +417,7 @@ RuleSet RuleSet::Parse(const std::string& content, const std::string& file, cons
   RuleSet set;
   std::vector<std::string> errors;
   set.ParseInto(content, file, lang, errors);
-  if (!errors.empty()) {
-    std::string msg;
-    for (const auto& e : errors) msg += (msg.empty() ? "" : "\n") + e;
-    throw RuleError(msg);
-  }
+  ThrowIfErrors(errors);
   set.BuildFilter();
   return set;
 }
@@ -483,11 +487,7 @@ RuleSet RuleSet::Load(const std::vector<std::string>& files) {
                                                                    : "";
     set.ParseInto(ss.str(), f, lang, errors);
   }
-  if (!errors.empty()) {
-    std::string msg;
-    for (const auto& e : errors) msg += (msg.empty() ? "" : "\n") + e;
-    throw RuleError(msg);
-  }
+  ThrowIfErrors(errors);
   set.BuildFilter();
   return set;
 }

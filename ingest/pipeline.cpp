@@ -259,6 +259,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       ex.relations.push_back(rec);
     }
   }
+  LinkQuotesToContext(ex);
   // Entities that take part in a fact become nodes.
   for (const auto& r : ex.relations) {
     ex.entities[r.src].strong = true;
@@ -269,6 +270,80 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     for (int a : q.about) ex.entities[a].strong = true;
   }
   return ex;
+}
+
+// What a quote is about beyond the names in it: a quote that speaks for "us"
+// is about the speaker's side (the organization they lead or founded, else
+// their country), and one that opens on a demonstrative ("Cela ...", "This
+// ...") about the article's topic so far.
+void Pipeline::LinkQuotesToContext(Extraction& ex) const {
+  auto add = [](QuoteRecord& q, int e) {
+    if (e >= 0 && e != q.speaker && std::find(q.about.begin(), q.about.end(), e) == q.about.end())
+      q.about.push_back(e);
+  };
+  for (auto& q : ex.quotes) {
+    if (q.speaker < 0) continue;
+    auto tokens = Tokenize(q.text);
+    if (tokens.empty()) continue;
+    bool we = false;
+    for (const auto& t : tokens) {
+      // "US" in capitals is the country, not the pronoun.
+      bool capitals = t.end - t.begin > 1 && std::all_of(q.text.begin() + t.begin, q.text.begin() + t.end,
+                                                         [](char c) { return c >= 'A' && c <= 'Z'; });
+      if (!capitals && lexicon_.we_words.count(t.folded)) we = true;
+    }
+    std::vector<int> side = SpeakerSide(ex, q.speaker);
+    if (we)
+      for (int e : side) add(q, e);
+    if (lexicon_.quote_openers.count(tokens[0].folded)) {
+      side.push_back(q.speaker);
+      add(q, TopicBefore(ex, q.sentence, side));
+    }
+  }
+}
+
+// Whom a person speaks for: the organizations the article says they lead or
+// founded; else the country they lead or are placed in, or the nationality
+// of a descriptor ("l'universitaire américain").
+std::vector<int> Pipeline::SpeakerSide(const Extraction& ex, int speaker) {
+  std::vector<int> orgs, countries;
+  for (const auto& r : ex.relations) {
+    if (r.src != speaker) continue;
+    const auto& type = ex.entities[r.dst].type;
+    if ((r.type == "LEADS" || r.type == "FOUNDED") && type == "Organization") orgs.push_back(r.dst);
+    if ((r.type == "LEADS" || r.type == "LOCATED_IN") && type == "Country") countries.push_back(r.dst);
+  }
+  if (!orgs.empty()) return orgs;
+  if (!countries.empty()) return countries;
+  const std::string& country = ex.entities[speaker].country;
+  if (!country.empty())
+    for (size_t e = 0; e < ex.entities.size(); ++e)
+      if (ex.entities[e].type == "Country" && ex.entities[e].name == country) return {static_cast<int>(e)};
+  return {};
+}
+
+// The organization, product or project mentioned most often up to sentence
+// `last` (the earliest first mention wins a tie), other than `exclude`.
+int Pipeline::TopicBefore(const Extraction& ex, size_t last, const std::vector<int>& exclude) {
+  std::map<int, std::pair<size_t, size_t>> seen;  // entity -> (mentions, first position)
+  size_t order = 0;
+  for (size_t si = 0; si <= last && si < ex.mentions.size(); ++si)
+    for (const auto& m : ex.mentions[si]) {
+      if (m.entity < 0 || std::find(exclude.begin(), exclude.end(), m.entity) != exclude.end()) continue;
+      const auto& type = ex.entities[m.entity].type;
+      if (type != "Organization" && type != "Product" && type != "Project") continue;
+      if (m.source == MentionSource::kCandidate) continue;
+      auto [it, added] = seen.try_emplace(m.entity, 0, order++);
+      ++it->second.first;
+    }
+  int best = -1;
+  std::pair<size_t, size_t> best_key{0, 0};
+  for (const auto& [e, key] : seen)
+    if (best < 0 || key.first > best_key.first || (key.first == best_key.first && key.second < best_key.second)) {
+      best = e;
+      best_key = key;
+    }
+  return best;
 }
 
 std::string Pipeline::Explain(const Extraction& ex, bool views) const {

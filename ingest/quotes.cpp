@@ -167,7 +167,7 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
       if (m.type == "Money" || m.type == "Date" || m.type == "Number") continue;
       bool inside = m.begin >= q.begin && m.end <= q.end;
       bool just_before = m.end <= q.open && q.open - m.end <= 3 && m.source != MentionSource::kDemonym;
-      if ((inside && m.source != MentionSource::kDemonym && m.source != MentionSource::kCandidate) || just_before)
+      if ((inside && m.source != MentionSource::kCandidate) || just_before)
         if (std::find(rec.about.begin(), rec.about.end(), m.entity) == rec.about.end())
           rec.about.push_back(m.entity);
     }

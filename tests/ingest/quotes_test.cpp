@@ -44,3 +44,48 @@ TEST_CASE("a quote names what it is about", "[ingest][quotes]") {
   CHECK(std::find(about.begin(), about.end(), "OpenAI") != about.end());
   CHECK(std::find(about.begin(), about.end(), "WeWork") != about.end());
 }
+
+namespace {
+std::vector<std::string> AboutOf(const Extraction& ex, const std::string& start) {
+  std::vector<std::string> about;
+  for (const auto& q : ex.quotes)
+    if (q.text.rfind(start, 0) == 0)
+      for (int a : q.about) about.push_back(ex.entities[a].name);
+  std::sort(about.begin(), about.end());
+  return about;
+}
+}  // namespace
+
+TEST_CASE("a quote that speaks for 'us' is about the speaker's side", "[ingest][quotes]") {
+  SECTION("the organization the speaker leads") {
+    auto ex = Run("Satya Nadella, directeur général de Microsoft, a déclaré : « Nous allons doubler nos "
+                  "investissements dans les centres de données. »");
+    CHECK(AboutOf(ex, "Nous allons") == std::vector<std::string>{"Microsoft"});
+  }
+  SECTION("in English") {
+    auto ex = Run("Microsoft chief executive Satya Nadella said: \"Our customers want more capacity, and we "
+                  "will deliver it.\"",
+                  "en");
+    CHECK(AboutOf(ex, "Our customers") == std::vector<std::string>{"Microsoft"});
+  }
+  SECTION("no first person, no side") {
+    auto ex = Run("Satya Nadella, directeur général de Microsoft, a déclaré : « La demande dépasse toutes "
+                  "les prévisions du marché. »");
+    CHECK(AboutOf(ex, "La demande").empty());
+  }
+}
+
+TEST_CASE("a quote opening on a demonstrative is about the topic in focus", "[ingest][quotes]") {
+  auto ex = Run("Nvidia a présenté sa nouvelle puce. Nvidia vise les centres de données. Joe Biden a réagi : "
+                "« Cela change la donne pour toute l'industrie des semi-conducteurs. »");
+  CHECK(AboutOf(ex, "Cela change") == std::vector<std::string>{"Nvidia"});
+  auto plain = Run("Nvidia a présenté sa nouvelle puce. Joe Biden a réagi : « Les semi-conducteurs sont "
+                   "la clé de toute l'industrie moderne. »");
+  CHECK(AboutOf(plain, "Les semi").empty());
+}
+
+TEST_CASE("a nationality inside a quote names the country", "[ingest][quotes]") {
+  auto ex = Run("Jensen Huang a déclaré : « Le marché chinois de l'IA vaudra bientôt des dizaines de "
+                "milliards. »");
+  CHECK(AboutOf(ex, "Le marché") == std::vector<std::string>{"China"});
+}

@@ -259,6 +259,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       ex.relations.push_back(rec);
     }
   }
+  DateRelations(ex);
   LinkQuotesToContext(ex);
   // Entities that take part in a fact become nodes.
   for (const auto& r : ex.relations) {
@@ -270,6 +271,27 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     for (int a : q.about) ex.entities[a].strong = true;
   }
   return ex;
+}
+
+// A fact of a dated kind (a funding round, an acquisition, an announcement:
+// corpus/lexicon/dated_relations.txt) takes the date its sentence states,
+// the one nearest to the words that expressed it.
+void Pipeline::DateRelations(Extraction& ex) const {
+  for (auto& r : ex.relations) {
+    if (!lexicon_.dated_relations.count(r.type) || r.props.count("date")) continue;
+    if (r.sentence >= ex.mentions.size()) continue;
+    const Mention* best = nullptr;
+    size_t best_distance = 0;
+    for (const auto& m : ex.mentions[r.sentence]) {
+      if (m.type != "Date" || m.iso_date.empty()) continue;
+      size_t distance = m.end <= r.span_begin ? r.span_begin - m.end : m.begin >= r.span_end ? m.begin - r.span_end : 0;
+      if (!best || distance < best_distance) {
+        best = &m;
+        best_distance = distance;
+      }
+    }
+    if (best) r.props["date"] = best->iso_date;
+  }
 }
 
 // What a quote is about beyond the names in it: a quote that speaks for "us"

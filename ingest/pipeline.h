@@ -56,6 +56,7 @@ class Pipeline {
   std::string DetectLanguage(std::string_view text) const;
 
  private:
+  void DateRelations(Extraction& ex) const;
   void LinkQuotesToContext(Extraction& ex) const;
   static std::vector<int> SpeakerSide(const Extraction& ex, int speaker);
   static int TopicBefore(const Extraction& ex, size_t last, const std::vector<int>& exclude);

@@ -87,3 +87,29 @@ TEST_CASE("a nationality before a list item is not an item of the list", "[inges
   REQUIRE(matches.size() == 1);
   CHECK(matches[0].slots.at("o") == std::vector<int>{0, 2});
 }
+
+namespace {
+// "Src TYPE Dst date" for every relationship with a date.
+std::vector<std::string> DatedFacts(const std::string& text, const std::string& lang) {
+  Document d;
+  d.text = text;
+  d.lang = lang;
+  auto ex = P().ExtractDocument(d);
+  std::vector<std::string> out;
+  for (const auto& r : ex.relations) {
+    auto date = r.props.find("date");
+    if (date == r.props.end()) continue;
+    out.push_back(ex.entities[r.src].name + " " + r.type + " " + ex.entities[r.dst].name + " " +
+                  date->second.as_string());
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("a funding takes the date its sentence states", "[ingest][rules]") {
+  CHECK(DatedFacts("SoftBank a investi 40 milliards de dollars dans OpenAI le 31 mars 2025.", "fr") ==
+        std::vector<std::string>{"SoftBank FUNDS OpenAI 2025-03-31"});
+  CHECK(DatedFacts("On March 31, 2025, SoftBank invested $40 billion in OpenAI.", "en") ==
+        std::vector<std::string>{"SoftBank FUNDS OpenAI 2025-03-31"});
+  CHECK(DatedFacts("SoftBank a investi 40 milliards de dollars dans OpenAI.", "fr").empty());
+}

@@ -176,6 +176,9 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
             continue;
           }
           const Mention& v = ex.mentions[si][static_cast<size_t>(it->second[0])];
+          // "Nvidia et Microsoft misent 15 milliards sur Anthropic": an amount
+          // shared by several parties is their total, not each one's.
+          if (v.type == "Money" && srcs.size() * dsts.size() > 1) continue;
           if (v.type == "Money") {
             if (v.currency == "USD") props[key + "_usd"] = v.amount;
             props[key] = v.amount;

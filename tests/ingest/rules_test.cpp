@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <map>
 
 #include "ingest/pipeline.h"
 
@@ -112,4 +113,19 @@ TEST_CASE("a funding takes the date its sentence states", "[ingest][rules]") {
   CHECK(DatedFacts("On March 31, 2025, SoftBank invested $40 billion in OpenAI.", "en") ==
         std::vector<std::string>{"SoftBank FUNDS OpenAI 2025-03-31"});
   CHECK(DatedFacts("SoftBank a investi 40 milliards de dollars dans OpenAI.", "fr").empty());
+}
+
+TEST_CASE("an amount shared by a list of investors is not each one's amount", "[ingest][rules]") {
+  Document d;
+  d.text = "Nvidia et Microsoft misent 15 milliards de dollars sur Anthropic. Nvidia investira jusqu'à 10 "
+           "milliards de dollars dans Anthropic.";
+  d.lang = "fr";
+  auto ex = P().ExtractDocument(d);
+  std::map<std::string, double> amount;  // investor -> amount_usd (0 = none)
+  for (const auto& r : ex.relations) {
+    if (r.type != "FUNDS") continue;
+    auto a = r.props.find("amount_usd");
+    amount[ex.entities[r.src].name] = a == r.props.end() ? 0 : a->second.as_float();
+  }
+  CHECK(amount == std::map<std::string, double>{{"Microsoft", 0}, {"Nvidia", 1e10}});
 }

@@ -25,7 +25,7 @@ constexpr LabelStyle kStyles[] = {
     {"Quote", "note", "#eeeeee"},       {"Person", "ellipse", "#aed6f1"},
     {"Organization", "box", "#f9e79f"}, {"Country", "hexagon", "#a9dfbf"},
     {"Project", "folder", "#f5cba7"},   {"Product", "component", "#d7bde2"},
-    {"Policy", "octagon", "#f5b7b1"},
+    {"Policy", "octagon", "#f5b7b1"},   {"Place", "house", "#d5dbdb"},
 };
 constexpr LabelStyle kDefaultStyle = {"", "ellipse", "#ffffff"};
 

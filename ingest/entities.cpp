@@ -38,7 +38,7 @@ bool In(const char* const* list, size_t n, const std::string& w) {
 }
 
 bool IsEntityType(const std::string& t) {
-  return t == "Person" || t == "Organization" || t == "Country" || t == "Project" ||
+  return t == "Person" || t == "Organization" || t == "Country" || t == "Place" || t == "Project" ||
          t == "Product" || t == "Policy" || t == "Event";
 }
 
@@ -509,8 +509,8 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vect
     in = text.substr(e, s.end - e);
     bool inside = false;
     for (const auto& m : out)
-      if (m.source != MentionSource::kDemonym && m.source != MentionSource::kCandidate && b < m.end &&
-          m.begin < e)
+      if (m.source != MentionSource::kDemonym && m.source != MentionSource::kCandidate && m.type != "Place" &&
+          b < m.end && m.begin < e)
         inside = true;
     if (inside) continue;
     // "la société Tencent": a descriptor, not an anaphor.
@@ -544,11 +544,12 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vect
     found.push_back(a);
   }
   if (found.empty()) return;
-  // The demonym of "la société chinoise" (and a capitalised word of "the San
+  // The demonym of "la société chinoise" (and the place of "the San
   // Francisco-based start-up") belongs to the anaphor.
   out.erase(std::remove_if(out.begin(), out.end(),
                            [&](const Mention& m) {
-                             if (m.source != MentionSource::kDemonym && m.source != MentionSource::kCandidate)
+                             if (m.source != MentionSource::kDemonym && m.source != MentionSource::kCandidate &&
+                                 m.type != "Place")
                                return false;
                              for (const auto& a : found)
                                if (m.begin >= a.begin && m.end <= a.end) return true;

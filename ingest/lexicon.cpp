@@ -69,7 +69,7 @@ std::vector<std::string> Words(const std::filesystem::path& path) {
   return out;
 }
 
-const char* kTypes[] = {"Person", "Organization", "Country", "Project", "Product", "Policy", "Event"};
+const char* kTypes[] = {"Person", "Organization", "Country", "Place", "Project", "Product", "Policy", "Event"};
 
 bool KnownType(const std::string& t) {
   return std::find(std::begin(kTypes), std::end(kTypes), t) != std::end(kTypes);

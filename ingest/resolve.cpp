@@ -13,7 +13,7 @@ namespace {
 constexpr size_t kLookback = 6;  // sentences an anaphor may reach back
 
 bool IsEntityType(const std::string& t) {
-  return t == "Person" || t == "Organization" || t == "Country" || t == "Project" ||
+  return t == "Person" || t == "Organization" || t == "Country" || t == "Place" || t == "Project" ||
          t == "Product" || t == "Policy" || t == "Event";
 }
 

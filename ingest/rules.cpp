@@ -22,7 +22,7 @@ void ThrowIfErrors(const std::vector<std::string>& errors) {
   throw RuleError(msg);
 }
 
-constexpr const char* kEntityTypes[] = {"Person", "Organization", "Country", "Project",
+constexpr const char* kEntityTypes[] = {"Person", "Organization", "Country", "Place", "Project",
                                         "Product", "Policy", "Event"};
 constexpr const char* kValueTypes[] = {"Money", "Date", "Number"};
 

@@ -10,7 +10,7 @@ entities. Rows are rewritten sorted by case-folded name; leading comment lines a
 """
 import sys, glob, os, collections, unicodedata
 D = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
-TYPES = {"Person","Organization","Country","Project","Product","Policy","Event"}
+TYPES = {"Person","Organization","Country","Place","Project","Product","Policy","Event"}
 HEADER = "name\ttype\taliases\tattributes"
 names = {}
 alias_owner = collections.defaultdict(set)

@@ -74,3 +74,18 @@ TEST_CASE("recognizer leaves sentence-initial words and lone acronyms alone", "[
   auto ms = Find("Depuis hier, les GPU manquent.");
   CHECK(ms.empty());
 }
+
+TEST_CASE("cities and states are places, not organizations or projects", "[ingest][entities]") {
+  auto ms = Find("Oracle is building data centers in Abilene, Texas, for the Stargate project.");
+  for (const char* place : {"Abilene", "Texas"}) {
+    const Mention* m = Named(ms, place);
+    REQUIRE(m);
+    CHECK(m->type == "Place");
+  }
+  // "the San Francisco-based start-up" still refers back to a start-up.
+  auto based = Find("The San Francisco-based start-up was founded in 2021.");
+  bool anaphor = false;
+  for (const auto& m : based) anaphor |= m.source == MentionSource::kAnaphor && m.type == "Organization";
+  CHECK(anaphor);
+  CHECK_FALSE(Named(based, "San Francisco"));
+}

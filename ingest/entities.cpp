@@ -126,9 +126,15 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   std::string_view sent = text.substr(s.begin, s.end - s.begin);
   auto tokens = Tokenize(sent, s.begin);
   std::vector<bool> covered(tokens.size(), false);
+  // A bare number may be part of a name ("Microsoft 365 Copilot"): a lexicon
+  // name of several words may take it (the pipeline then drops the number).
+  std::vector<bool> number_only(tokens.size(), false);
   for (size_t i = 0; i < tokens.size(); ++i)
     for (const auto& v : values)
-      if (tokens[i].begin < v.end && v.begin < tokens[i].end) covered[i] = true;
+      if (tokens[i].begin < v.end && v.begin < tokens[i].end) {
+        number_only[i] = !covered[i] && v.type == "Number" && v.begin >= tokens[i].begin && v.end <= tokens[i].end;
+        covered[i] = true;
+      }
   auto span_text = [&](size_t b, size_t e) { return std::string(text.substr(b, e - b)); };
   std::vector<Mention> out;
   auto add = [&](Mention m) {
@@ -156,7 +162,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         bool ok = true;
         for (size_t j = 0; j < k && ok; ++j) {
           const auto& t = tokens[i + j];
-          if (covered[i + j] || t.folded != a.tokens[j]) ok = false;
+          if ((covered[i + j] && !(number_only[i + j] && j > 0)) || t.folded != a.tokens[j]) ok = false;
           if (ok && j > 0 && !NameGap(text.substr(tokens[i + j - 1].end, t.begin - tokens[i + j - 1].end)))
             ok = false;
           if (ok && a.capitalised[j] && !t.upper_initial) ok = false;

@@ -95,6 +95,16 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     const Sentence& s = ex.sentences[si];
     auto vals = values_->Find(text, s, lang, vctx);
     auto ents = recognizer_->Find(text, s, vals, given);
+    // A number inside a name ("Microsoft 365 Copilot") is part of the name.
+    vals.erase(std::remove_if(vals.begin(), vals.end(),
+                              [&](const Mention& v) {
+                                if (v.type != "Number") return false;
+                                for (const auto& m : ents)
+                                  if (m.source == MentionSource::kGazetteer && m.begin <= v.begin && v.end <= m.end)
+                                    return true;
+                                return false;
+                              }),
+               vals.end());
     std::vector<Mention> all = std::move(vals);
     for (auto& m : ents) all.push_back(std::move(m));
     std::stable_sort(all.begin(), all.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });

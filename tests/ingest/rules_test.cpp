@@ -129,3 +129,15 @@ TEST_CASE("an amount shared by a list of investors is not each one's amount", "[
   }
   CHECK(amount == std::map<std::string, double>{{"Microsoft", 0}, {"Nvidia", 1e10}});
 }
+
+TEST_CASE("a number inside a lexicon name is part of the name", "[ingest][entities]") {
+  Document d;
+  d.text = "Les modèles Claude sont intégrés à Microsoft 365 Copilot depuis mardi.";
+  d.lang = "fr";
+  auto ex = P().ExtractDocument(d);
+  std::vector<std::string> facts;
+  for (const auto& r : ex.relations)
+    facts.push_back(ex.entities[r.src].name + " " + r.type + " " + ex.entities[r.dst].name);
+  CHECK(facts == std::vector<std::string>{"Microsoft 365 Copilot INTEGRATES Claude"});
+  for (const auto& m : ex.mentions[0]) CHECK(m.type != "Number");
+}

@@ -112,6 +112,13 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     resolver.ResolveSentence(si);
 
     auto matches = rules_.Apply(text, s, ex.mentions[si], lang);
+    // Relations this sentence adds, and which of them guessed an endpoint from
+    // the focus (@Type, ~Type): an explicit one of the same type and the same
+    // other endpoint replaces such a guess ("Créée par A, Mistral AI ..."
+    // names the company the focus rule would have guessed).
+    const size_t first_new = ex.relations.size();
+    std::map<size_t, std::string> guessed;         // index into ex.relations -> "src"/"dst", the named end
+    std::set<std::string> explicit_ends;           // "TYPE	src	E" / "TYPE	dst	E"
     for (const auto& match : matches) {
       const Rule& r = *match.rule;
       // Entities the rule itself names ("le décret de Joe Biden").
@@ -172,11 +179,19 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
         }
         return out;
       };
+      auto is_focus = [](const std::string& name) { return !name.empty() && (name[0] == '@' || name[0] == '~'); };
       for (const auto& emit : r.emits) {
-        auto dsts = endpoints(emit.dst, -1);
-        int excl = dsts.size() == 1 ? dsts[0] : -1;
-        auto srcs = endpoints(emit.src, excl);
+        // The named endpoint first; the guessed one may not be the same entity.
+        std::vector<int> srcs, dsts;
+        if (is_focus(emit.dst) && !is_focus(emit.src)) {
+          srcs = endpoints(emit.src, -1);
+          dsts = endpoints(emit.dst, srcs.size() == 1 ? srcs[0] : -1);
+        } else {
+          dsts = endpoints(emit.dst, -1);
+          srcs = endpoints(emit.src, dsts.size() == 1 ? dsts[0] : -1);
+        }
         if (srcs.empty() || dsts.empty()) continue;
+        const bool guess = is_focus(emit.src) || is_focus(emit.dst);
         graph::Properties props;
         for (const auto& [key, val] : emit.props) {
           auto it = match.slots.find(val);
@@ -208,11 +223,16 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
         for (int a : srcs) {
           for (int b : dsts) {
             if (a == b) continue;
+            if (!guess) {
+              explicit_ends.insert(emit.type + "\tsrc\t" + std::to_string(a));
+              explicit_ends.insert(emit.type + "\tdst\t" + std::to_string(b));
+            }
             int x = a, y = b;
             if (Symmetric(emit.type) && x > y) std::swap(x, y);
             std::string key = emit.type + "\t" + std::to_string(x) + "\t" + std::to_string(y);
             auto it = rel_index.find(key);
             if (it != rel_index.end()) {
+              if (!guess) guessed.erase(it->second);  // confirmed by name
               auto& old = ex.relations[it->second];
               for (const auto& [k, v] : props) old.props.emplace(k, v);
               if (old.rule != r.id &&
@@ -229,12 +249,15 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
             rec.sentence = si;
             rec.span_begin = match.begin;
             rec.span_end = match.end;
+            if (guess && is_focus(emit.src) != is_focus(emit.dst))
+              guessed.emplace(ex.relations.size(), is_focus(emit.dst) ? "src" : "dst");
             rel_index.emplace(key, ex.relations.size());
             ex.relations.push_back(std::move(rec));
           }
         }
       }
     }
+    if (!guessed.empty()) DropReplacedGuesses(ex, first_new, guessed, explicit_ends, rel_index);
     auto qs = quotes_->Attribute(text, s, si, ex.mentions[si],
                                  [&](size_t pos) { return resolver.Focus("Person", si, pos); });
     for (auto& q : qs) {
@@ -284,6 +307,35 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     for (int a : q.about) ex.entities[a].strong = true;
   }
   return ex;
+}
+
+// Removes the relations of `guessed` (added since `first_new`) whose named
+// endpoint has an explicit relation of the same type in the same sentence.
+void Pipeline::DropReplacedGuesses(Extraction& ex, size_t first_new, const std::map<size_t, std::string>& guessed,
+                                   const std::set<std::string>& explicit_ends,
+                                   std::map<std::string, size_t>& rel_index) {
+  auto replaced = [&](size_t k) {
+    auto g = guessed.find(k);
+    if (g == guessed.end()) return false;
+    const auto& r = ex.relations[k];
+    return explicit_ends.count(r.type + "\t" + g->second + "\t" + std::to_string(g->second == "src" ? r.src : r.dst)) > 0;
+  };
+  std::vector<RelationRecord> kept;
+  for (size_t k = first_new; k < ex.relations.size(); ++k)
+    if (!replaced(k)) kept.push_back(std::move(ex.relations[k]));
+  if (kept.size() == ex.relations.size() - first_new) {
+    for (size_t k = 0; k < kept.size(); ++k) ex.relations[first_new + k] = std::move(kept[k]);
+    return;
+  }
+  for (auto it = rel_index.begin(); it != rel_index.end();)
+    it = it->second >= first_new ? rel_index.erase(it) : std::next(it);
+  ex.relations.resize(first_new);
+  for (auto& r : kept) {
+    int x = r.src, y = r.dst;
+    if (Symmetric(r.type) && x > y) std::swap(x, y);
+    rel_index.emplace(r.type + "\t" + std::to_string(x) + "\t" + std::to_string(y), ex.relations.size());
+    ex.relations.push_back(std::move(r));
+  }
 }
 
 // A fact of a dated kind (a funding round, an acquisition, an announcement:

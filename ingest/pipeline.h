@@ -5,8 +5,10 @@
 // keeps no state between documents.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +58,9 @@ class Pipeline {
   std::string DetectLanguage(std::string_view text) const;
 
  private:
+  static void DropReplacedGuesses(Extraction& ex, size_t first_new, const std::map<size_t, std::string>& guessed,
+                                  const std::set<std::string>& explicit_ends,
+                                  std::map<std::string, size_t>& rel_index);
   void DateRelations(Extraction& ex) const;
   void LinkQuotesToContext(Extraction& ex) const;
   static std::vector<int> SpeakerSide(const Extraction& ex, int speaker);

@@ -141,3 +141,16 @@ TEST_CASE("a number inside a lexicon name is part of the name", "[ingest][entiti
   CHECK(facts == std::vector<std::string>{"Microsoft 365 Copilot INTEGRATES Claude"});
   for (const auto& m : ex.mentions[0]) CHECK(m.type != "Number");
 }
+
+TEST_CASE("a relation named in the sentence replaces the same relation guessed from the focus", "[ingest][rules]") {
+  Document d;
+  d.text = "Le fonds Andreessen Horowitz a aussi participé. Créée en 2023 par Arthur Mensch et Guillaume Lample, "
+           "Mistral AI développe le Chat.";
+  d.lang = "fr";
+  auto ex = P().ExtractDocument(d);
+  std::vector<std::string> founded;
+  for (const auto& r : ex.relations)
+    if (r.type == "FOUNDED") founded.push_back(ex.entities[r.src].name + " " + ex.entities[r.dst].name);
+  std::sort(founded.begin(), founded.end());
+  CHECK(founded == std::vector<std::string>{"Arthur Mensch Mistral AI", "Guillaume Lample Mistral AI"});
+}

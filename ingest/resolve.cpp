@@ -130,6 +130,16 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
     if (!m.country.empty() && rec.country != m.country) return false;
     return true;
   };
+  // An apposition describes the name just before it ("xAI, the company led
+  // by Elon Musk"), unless it is a genitive ("Jio Platforms, the group's
+  // arm": the group is another entity).
+  const std::string& t = ex_.doc.text;
+  const bool genitive = t.compare(m.end, 2, "'s") == 0 || t.compare(m.end, 4, "\xE2\x80\x99s") == 0;
+  if (!genitive)
+    for (const auto& o : ex_.mentions[i])
+      if (o.entity >= 0 && o.end + 2 == m.begin && t.compare(o.end, 2, ", ") == 0 && o.source != MentionSource::kAnaphor &&
+          o.source != MentionSource::kPronoun && o.source != MentionSource::kCandidate && !IsComplement(o) && fits(o))
+        return o.entity;
   // Prefer an entity that was described with the same head noun ("la
   // start-up" -> the start-up named before), then any entity of the type.
   // Tiers: complements of earlier sentences ("led by X") only when nothing

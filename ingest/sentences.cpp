@@ -15,6 +15,12 @@ bool StartsSentence(std::string_view t, size_t i) {
   unsigned char c = static_cast<unsigned char>(t[i]);
   if (c >= 'A' && c <= 'Z') return true;
   if (c >= '0' && c <= '9') return true;
+  // A brand written in lower case then capitals: "xAI", "iPhone", "eBay".
+  if (c >= 'a' && c <= 'z') {
+    size_t j = i + 1;
+    while (j < t.size() && j < i + 4 && t[j] >= 'a' && t[j] <= 'z') ++j;
+    return j < t.size() && j > i && j <= i + 3 && t[j] >= 'A' && t[j] <= 'Z';
+  }
   if (c == '"' || c == '(' || c == '[' || c == '\'' || c == '-') return true;
   if (t.compare(i, 2, "\xC2\xAB") == 0) return true;  // «
   if (c == 0xC3) {  // Latin-1 capitals À..Þ

@@ -154,3 +154,21 @@ TEST_CASE("a relation named in the sentence replaces the same relation guessed f
   std::sort(founded.begin(), founded.end());
   CHECK(founded == std::vector<std::string>{"Arthur Mensch Mistral AI", "Guillaume Lample Mistral AI"});
 }
+
+TEST_CASE("an apposition describes the name before it, a genitive another entity", "[ingest][resolve]") {
+  auto facts = [](const std::string& text) {
+    Document d;
+    d.text = text;
+    d.lang = "en";
+    auto ex = P().ExtractDocument(d);
+    std::vector<std::string> out;
+    for (const auto& r : ex.relations)
+      out.push_back(ex.entities[r.src].name + " " + r.type + " " + ex.entities[r.dst].name);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  CHECK(facts("Meta invested in Scale AI. xAI, the company led by Elon Musk, released Grok 4.") ==
+        std::vector<std::string>{"Elon Musk LEADS xAI"});
+  // Several sentences split where a brand written "xAI" starts one.
+  CHECK(facts("Meta invested $14 billion in Scale AI. xAI, the company led by Elon Musk, raised money.").size() == 2);
+}

@@ -198,12 +198,17 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
 }
 
 int Resolver::Nearest(const std::string& type, size_t i, size_t pos, int exclude) const {
+  // "Orange a conclu un accord avec OpenAI pour intégrer ChatGPT dans son
+  // application": "son" is the subject's, not the complement's ("avec
+  // OpenAI"); a complement only when no other name fits.
   const auto& ms = ex_.mentions[i];
-  for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
-    if (it->begin >= pos || it->entity < 0 || it->entity == exclude) continue;
-    if (it->source == MentionSource::kCandidate || it->source == MentionSource::kDemonym) continue;
-    if (ex_.entities[it->entity].type == type) return it->entity;
-  }
+  for (int pass = 0; pass < 2; ++pass)
+    for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
+      if (it->begin >= pos || it->entity < 0 || it->entity == exclude) continue;
+      if (it->source == MentionSource::kCandidate || it->source == MentionSource::kDemonym) continue;
+      if (pass == 0 && IsComplement(*it)) continue;
+      if (ex_.entities[it->entity].type == type) return it->entity;
+    }
   return Focus(type, i, pos, exclude);
 }
 

@@ -18,6 +18,44 @@ namespace kg::ingest {
 
 namespace {
 
+std::string Trim(std::string_view s);
+
+size_t Words(std::string_view s) {
+  size_t n = 0;
+  bool in = false;
+  for (char c : s) {
+    bool sp = c == ' ';
+    if (!sp && !in) ++n;
+    in = !sp;
+  }
+  return n;
+}
+
+// "Headline | Site" and "Headline - Site": a page title names its site; the
+// headline is the longest part when parts are separated by " | ", and the
+// part before a short trailing " - Site" / " – Site" / " — Site".
+std::string WithoutSiteName(const std::string& title) {
+  if (title.find(" | ") != std::string::npos) {
+    std::string best;
+    size_t from = 0;
+    while (true) {
+      size_t bar = title.find(" | ", from);
+      std::string part = Trim(title.substr(from, bar == std::string::npos ? std::string::npos : bar - from));
+      if (part.size() > best.size()) best = part;
+      if (bar == std::string::npos) break;
+      from = bar + 3;
+    }
+    return best;
+  }
+  for (const char* dash : {" - ", " \xE2\x80\x93 ", " \xE2\x80\x94 "}) {
+    size_t at = title.rfind(dash);
+    if (at == std::string::npos) continue;
+    std::string head = title.substr(0, at), tail = title.substr(at + std::char_traits<char>::length(dash));
+    if (Words(tail) <= 3 && Words(head) >= 4) return Trim(head);
+  }
+  return title;
+}
+
 std::string Trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");
   if (b == std::string_view::npos) return "";
@@ -135,7 +173,11 @@ HtmlResult StripHtml(std::string_view html) {
   while (i < html.size()) {
     char c = html[i];
     if (c != '<') {
-      if (in_title) title += c;
+      if (in_title) {  // the page title goes in once, without its site name
+        title += c;
+        ++i;
+        continue;
+      }
       out += c;
       ++i;
       continue;
@@ -169,7 +211,10 @@ HtmlResult StripHtml(std::string_view html) {
     if (name == "time" && r.date.empty()) r.date = Attribute(tag, "datetime");
     if (name == "title") {
       in_title = !closing;
-      if (closing && r.title.empty()) r.title = Trim(title);
+      if (closing && r.title.empty()) {
+        r.title = Trim(title);
+        out += "\n" + WithoutSiteName(r.title) + "\n";
+      }
       out += '\n';
       continue;
     }
@@ -368,7 +413,7 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
   if (format == Format::kHtml) {
     auto h = StripHtml(body);
     body = h.text;
-    if (!h.title.empty()) doc.title = NormalizeTypography(Trim(h.title));
+    if (!h.title.empty()) doc.title = WithoutSiteName(NormalizeTypography(Trim(h.title)));
     if (!h.author.empty()) doc.author = Trim(h.author);
     if (!h.date.empty()) {
       std::string d = ParseDate(h.date);
@@ -459,8 +504,8 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
         }
         continue;
       }
-      if (doc.title && bare == *doc.title && !title_line_kept) {
-        out_lines.push_back(bare);
+      if (doc.title && bare == *doc.title) {  // the headline once (<title> and <h1>)
+        if (!title_line_kept) out_lines.push_back(bare);
         title_line_kept = true;
         continue;
       }

@@ -172,3 +172,14 @@ TEST_CASE("an apposition describes the name before it, a genitive another entity
   // Several sentences split where a brand written "xAI" starts one.
   CHECK(facts("Meta invested $14 billion in Scale AI. xAI, the company led by Elon Musk, raised money.").size() == 2);
 }
+
+TEST_CASE("'son'/'its' refers to the subject, not to a complement in between", "[ingest][resolve]") {
+  Document d;
+  d.text = "Orange a conclu un accord avec OpenAI pour intégrer ChatGPT dans son application Djingo.";
+  d.lang = "fr";
+  auto ex = P().ExtractDocument(d);
+  std::vector<std::string> develops;
+  for (const auto& r : ex.relations)
+    if (r.type == "DEVELOPS") develops.push_back(ex.entities[r.src].name + " " + ex.entities[r.dst].name);
+  CHECK(develops == std::vector<std::string>{"Orange Djingo"});
+}

@@ -60,3 +60,21 @@ TEST_CASE("text refuses empty, binary and invalid UTF-8 input", "[ingest][text]"
   CHECK_THROWS_AS(c.Clean("caf\xE9", Format::kText), IngestError);
   CHECK_THROWS_AS(c.Clean(std::string(100, 'a'), Format::kText, 10), IngestError);
 }
+
+TEST_CASE("text takes the headline of a page title without the site name, once", "[ingest][text]") {
+  TextCleaner c(Lex());
+  std::string html =
+      "<html><head><title>Nvidia et Bpifrance s'allient pour les start-up | TechActu</title></head><body>"
+      "<h1>Nvidia et Bpifrance s'allient pour les start-up</h1><p>La banque publique Bpifrance et le groupe "
+      "Nvidia ont annoncé mercredi, lors du salon VivaTech à Paris, un partenariat pour soutenir les jeunes "
+      "pousses françaises de l'intelligence artificielle, avec des puces, des crédits de calcul et des fonds.</p>"
+      "</body></html>";
+  auto doc = c.Clean(html, GuessFormat("a.html", html));
+  CHECK(doc.title.value_or("") == "Nvidia et Bpifrance s'allient pour les start-up");
+  CHECK(doc.text.find("TechActu") == std::string::npos);
+  auto first = doc.text.find("s'allient");
+  CHECK(first != std::string::npos);
+  CHECK(doc.text.find("s'allient", first + 1) == std::string::npos);
+  auto dash = c.Clean("<title>OpenAI signs a deal with AMD - The Register</title><p>x</p>", Format::kHtml);
+  CHECK(dash.title.value_or("") == "OpenAI signs a deal with AMD");
+}

@@ -199,14 +199,23 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
 
 int Resolver::Nearest(const std::string& type, size_t i, size_t pos, int exclude) const {
   // "Orange a conclu un accord avec OpenAI pour intégrer ChatGPT dans son
-  // application": "son" is the subject's, not the complement's ("avec
-  // OpenAI"); a complement only when no other name fits.
+  // application": "son" is the subject's, not that of a partner or agent
+  // ("avec OpenAI", "by X"), which is taken only when no other name fits.
+  // ("part of Scale AI and its founder": a name after "of" stays eligible.)
+  const std::string& t = ex_.doc.text;
+  auto partner_or_agent = [&](const Mention& o) {
+    for (const char* w : {"avec ", "with ", "par ", "by "}) {
+      size_t n = std::char_traits<char>::length(w);
+      if (o.outer_begin >= n && t.compare(o.outer_begin - n, n, w) == 0) return true;
+    }
+    return false;
+  };
   const auto& ms = ex_.mentions[i];
   for (int pass = 0; pass < 2; ++pass)
     for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
       if (it->begin >= pos || it->entity < 0 || it->entity == exclude) continue;
       if (it->source == MentionSource::kCandidate || it->source == MentionSource::kDemonym) continue;
-      if (pass == 0 && IsComplement(*it)) continue;
+      if (pass == 0 && partner_or_agent(*it)) continue;
       if (ex_.entities[it->entity].type == type) return it->entity;
     }
   return Focus(type, i, pos, exclude);

@@ -409,7 +409,7 @@ std::vector<int> Pipeline::SpeakerSide(const Extraction& ex, int speaker) {
   return {};
 }
 
-// The organization, product or project mentioned most often up to sentence
+// The organization, product, project or policy mentioned most often up to sentence
 // `last` (the earliest first mention wins a tie), other than `exclude`.
 int Pipeline::TopicBefore(const Extraction& ex, size_t last, const std::vector<int>& exclude) {
   std::map<int, std::pair<size_t, size_t>> seen;  // entity -> (mentions, first position)
@@ -418,7 +418,7 @@ int Pipeline::TopicBefore(const Extraction& ex, size_t last, const std::vector<i
     for (const auto& m : ex.mentions[si]) {
       if (m.entity < 0 || std::find(exclude.begin(), exclude.end(), m.entity) != exclude.end()) continue;
       const auto& type = ex.entities[m.entity].type;
-      if (type != "Organization" && type != "Product" && type != "Project") continue;
+      if (type != "Organization" && type != "Product" && type != "Project" && type != "Policy") continue;
       if (m.source == MentionSource::kCandidate) continue;
       auto [it, added] = seen.try_emplace(m.entity, 0, order++);
       ++it->second.first;

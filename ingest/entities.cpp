@@ -70,6 +70,17 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   for (const auto& h : lex_.heads)
     for (const auto& t : Tokenize(h.text)) cue_words_.insert(t.folded);
   for (const auto& h : lex_.heads) folded_heads_.push_back(Fold(h.text));
+  // Product families named with a version in the lexicon ("GPT-4o", "Claude
+  // Opus 4", "Llama 3"): the same first word with another version is another
+  // product of the family.
+  for (const auto& a : lex_.aliases()) {
+    if (lex_.entries()[a.entry].type != "Product" || a.tokens.size() < 2) continue;
+    bool versioned = std::any_of(a.tokens.begin() + 1, a.tokens.end(), [](const std::string& t) {
+      return !t.empty() && std::isdigit(static_cast<unsigned char>(t[0]));
+    });
+    if (versioned && !a.tokens[0].empty() && !std::isdigit(static_cast<unsigned char>(a.tokens[0][0])))
+      model_stems_.insert(a.tokens[0]);
+  }
   for (const char* w : {"nom", "baptise", "baptisee", "nomme", "nommee", "appele", "appelee", "denomme",
                         "surnomme", "intitule", "called", "named", "dubbed", "known"})
     cue_words_.insert(w);
@@ -196,6 +207,54 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         i += k - 1;
         break;
       }
+    }
+  }
+
+  // Versioned model names: a family's first word, up to two capitalised
+  // words, then a version ("GPT-5.1", "Claude Opus 4.5", "Gemini 3", "Llama
+  // 4"). A lexicon name that stops inside the version ("Claude Opus 4" of
+  // "Claude Opus 4.5") gives way.
+  if (!given) {
+    auto digits = [&](const Token& t, bool letters_after) {
+      size_t n = t.end - t.begin, k = 0;
+      while (k < n && std::isdigit(static_cast<unsigned char>(text[t.begin + k]))) ++k;
+      if (k == 0 || k > 3) return false;
+      if (k == n) return true;
+      if (!letters_after) return false;
+      for (size_t q = k; q < n; ++q)
+        if (!std::islower(static_cast<unsigned char>(text[t.begin + q]))) return false;
+      return n - k <= 2;  // "4o", "7b"
+    };
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      if (!tokens[i].upper_initial || !model_stems_.count(tokens[i].folded)) continue;
+      size_t j = i + 1;
+      while (j < tokens.size() && j <= i + 2 && tokens[j].upper_initial && !tokens[j].has_digit &&
+             tokens[j].begin == tokens[j - 1].end + 1 && text[tokens[j - 1].end] == ' ')
+        ++j;
+      if (j >= tokens.size() || tokens[j].begin != tokens[j - 1].end + 1) continue;
+      char sep = text[tokens[j - 1].end];
+      if ((sep != '-' && sep != ' ') || !digits(tokens[j], true)) continue;
+      size_t e = tokens[j].end, k = j + 1;
+      if (k < tokens.size() && text[e] == '.' && tokens[k].begin == e + 1 && digits(tokens[k], true)) {
+        e = tokens[k].end;
+        ++k;
+      }
+      Mention m;
+      m.begin = tokens[i].begin;
+      m.end = e;
+      bool known = false;  // a lexicon name as long or longer ("Microsoft 365 Copilot")
+      for (const auto& o : out)
+        if (o.begin <= m.begin && o.end >= m.end && o.source == MentionSource::kGazetteer) known = true;
+      if (known) continue;
+      out.erase(std::remove_if(out.begin(), out.end(),
+                               [&](const Mention& o) { return o.begin < m.end && m.begin < o.end; }),
+                out.end());
+      m.type = "Product";
+      m.source = MentionSource::kDiscovered;
+      m.signal = "model-version";
+      for (size_t q = i; q < k; ++q) covered[q] = true;
+      add(m);
+      i = k - 1;
     }
   }
 

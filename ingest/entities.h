@@ -48,6 +48,7 @@ class Recognizer {
   const Lexicon& lex_;
   std::unordered_set<std::string> cue_words_;  // folded words of heads and naming verbs
   std::vector<std::string> folded_heads_;       // Fold(lex_.heads[i].text), for FindHead
+  std::unordered_set<std::string> model_stems_;  // first words of versioned product names ("gpt", "claude")
   std::unique_ptr<re2::RE2> descriptor_, anaphor_, connector_, after_apposition_, after_head_;
 };
 

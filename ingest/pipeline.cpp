@@ -100,7 +100,8 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
                               [&](const Mention& v) {
                                 if (v.type != "Number") return false;
                                 for (const auto& m : ents)
-                                  if (m.source == MentionSource::kGazetteer && m.begin <= v.begin && v.end <= m.end)
+                                  if ((m.source == MentionSource::kGazetteer || m.signal == "model-version") &&
+                                      m.begin <= v.begin && v.end <= m.end)
                                     return true;
                                 return false;
                               }),

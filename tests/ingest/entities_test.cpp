@@ -89,3 +89,17 @@ TEST_CASE("cities and states are places, not organizations or projects", "[inges
   CHECK(anaphor);
   CHECK_FALSE(Named(based, "San Francisco"));
 }
+
+TEST_CASE("a model family from the lexicon with another version is a product", "[ingest][entities]") {
+  auto ms = Find("OpenAI introduced GPT-5.1 while Anthropic prepares Claude Opus 4.5 and Meta ships Llama 4.");
+  for (const char* name : {"GPT-5.1", "Claude Opus 4.5", "Llama 4"}) {
+    CAPTURE(name);
+    const Mention* m = Named(ms, name);
+    REQUIRE(m);
+    CHECK(m->type == "Product");
+  }
+  CHECK_FALSE(Named(ms, "Claude Opus 4"));
+  // A year after a family name is not a version; a longer lexicon name wins.
+  CHECK_FALSE(Named(Find("Claude 2025 was a good year for Anthropic."), "Claude 2025"));
+  CHECK(Named(Find("Users of Microsoft 365 Copilot will choose."), "Microsoft 365 Copilot"));
+}

@@ -180,11 +180,16 @@ void Lexicon::AddEntry(const std::string& name, const std::string& type,
                                    std::all_of(surface.begin(), surface.end(), [](char c) {
                                      return !(c >= 'a' && c <= 'z');
                                    }));
-    // Skip exact duplicates of an alias of the same entry.
+    // Skip duplicates of an alias of the same entry; the same words written
+    // with fewer capitals relax the case an existing alias requires
+    // ("Sommet pour ..." and "sommet pour ...").
     bool dup = false;
     for (int idx : by_first_[a.tokens[0]]) {
-      const auto& o = aliases_[idx];
-      if (o.entry == entry && o.tokens == a.tokens && o.exact_case == a.exact_case) dup = true;
+      auto& o = aliases_[idx];
+      if (o.entry == entry && o.tokens == a.tokens && o.exact_case == a.exact_case) {
+        for (size_t k = 0; k < o.capitalised.size(); ++k) o.capitalised[k] = o.capitalised[k] && a.capitalised[k];
+        dup = true;
+      }
     }
     if (dup) continue;
     int idx = static_cast<int>(aliases_.size());

@@ -103,3 +103,10 @@ TEST_CASE("a model family from the lexicon with another version is a product", "
   CHECK_FALSE(Named(Find("Claude 2025 was a good year for Anthropic."), "Claude 2025"));
   CHECK(Named(Find("Users of Microsoft 365 Copilot will choose."), "Microsoft 365 Copilot"));
 }
+
+TEST_CASE("a lexicon alias written in lower case matches a sentence-internal mention", "[ingest][entities]") {
+  auto ms = Find("Le sommet pour l'action sur l'IA aura lieu à Paris.");
+  const Mention* m = Named(ms, "sommet pour l'action sur l'IA");
+  REQUIRE(m);
+  CHECK(m->canonical == "AI Action Summit");
+}

@@ -202,6 +202,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
           m.source = MentionSource::kGazetteer;
         }
         m.canonical = e.name;
+        if (e.type != "Demonym") m.country = e.country;
         m.signal = "lexicon";
         add(m);
         i += k - 1;

@@ -155,7 +155,7 @@ std::vector<Token> Tokenize(std::string_view text, size_t base) {
 void Lexicon::AddEntry(const std::string& name, const std::string& type,
                        const std::vector<std::string>& surfaces) {
   int entry = static_cast<int>(entries_.size());
-  entries_.push_back({name, type});
+  entries_.push_back({name, type, ""});
   std::vector<std::string> all{name};
   all.insert(all.end(), surfaces.begin(), surfaces.end());
   for (const auto& s : all) {
@@ -232,10 +232,15 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
       std::string type = Trim(cols[1]);
       if (!KnownType(type))
         throw RuleError(where + "unknown type '" + type +
-                        "' (Person, Organization, Country, Project, Product, Policy, Event)");
+                        "' (Person, Organization, Country, Place, Project, Product, Policy, Event)");
       std::vector<std::string> aliases;
       if (cols.size() > 2 && !Trim(cols[2]).empty()) aliases = Split(cols[2], '|');
       lex.AddEntry(Trim(cols[0]), type, aliases);
+      if (cols.size() > 3)
+        for (const auto& attr : Split(cols[3], ';')) {
+          std::string a = Trim(attr);
+          if (a.rfind("country=", 0) == 0) lex.entries_.back().country = Trim(a.substr(8));
+        }
     }
   }
   // Demonym entries were added with the country name as an alias; remove

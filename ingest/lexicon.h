@@ -27,6 +27,7 @@ std::string Fold(std::string_view word);
 struct LexiconEntry {
   std::string name;  // canonical
   std::string type;  // Person ... Event, or "Demonym" (name = the country)
+  std::string country;  // attribute country=NAME: a person's or company's country
 };
 
 // A descriptor head noun: "société" (Organization), "président" (Person).

@@ -411,7 +411,8 @@ std::vector<int> Pipeline::SpeakerSide(const Extraction& ex, int speaker) {
 }
 
 // The organization, product, project or policy mentioned most often up to sentence
-// `last` (the earliest first mention wins a tie), other than `exclude`.
+// `last`, at least twice (the earliest first mention wins a tie), other than
+// `exclude`.
 int Pipeline::TopicBefore(const Extraction& ex, size_t last, const std::vector<int>& exclude) {
   std::map<int, std::pair<size_t, size_t>> seen;  // entity -> (mentions, first position)
   size_t order = 0;
@@ -427,7 +428,8 @@ int Pipeline::TopicBefore(const Extraction& ex, size_t last, const std::vector<i
   int best = -1;
   std::pair<size_t, size_t> best_key{0, 0};
   for (const auto& [e, key] : seen)
-    if (best < 0 || key.first > best_key.first || (key.first == best_key.first && key.second < best_key.second)) {
+    if (key.first >= 2 &&  // named once: not what the article is about
+        (best < 0 || key.first > best_key.first || (key.first == best_key.first && key.second < best_key.second))) {
       best = e;
       best_key = key;
     }

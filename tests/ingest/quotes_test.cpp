@@ -89,3 +89,9 @@ TEST_CASE("a nationality inside a quote names the country", "[ingest][quotes]") 
                 "milliards. »");
   CHECK(AboutOf(ex, "Le marché") == std::vector<std::string>{"China"});
 }
+
+TEST_CASE("a politician speaking for 'us' speaks for the country the lexicon gives", "[ingest][quotes]") {
+  auto ex = Run("La France accueille le sommet. Emmanuel Macron a déclaré : « Nous serons au rendez-vous de "
+                "cette révolution technologique. »");
+  CHECK(AboutOf(ex, "Nous serons") == std::vector<std::string>{"France"});
+}

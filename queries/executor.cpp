@@ -340,12 +340,11 @@ class Executor {
     while (capacity < 2 * size_hint) capacity *= 2;
     std::vector<uint32_t> slots(capacity, kEmpty);
     Row keys, other;
-    each([&](NodeId node, int64_t w) {
-      eval_keys(node, keys);
-      size_t hash = 0;
-      for (const auto& k : keys) hash = hash * 0x100000001B3ull + GroupingHash(k);
-      hash = MixHash(hash);
+    // Adds one node to its group. The table is far bigger than the caches:
+    // nodes wait in a short queue whose slots are prefetched on arrival.
+    auto insert = [&](NodeId node, int64_t w, size_t hash) {
       size_t mask = slots.size() - 1;
+      bool keys_current = false;
       for (size_t at = hash & mask;; at = (at + 1) & mask) {
         uint32_t g = slots[at];
         if (g == kEmpty) {
@@ -354,6 +353,7 @@ class Executor {
           break;
         }
         if (groups[g].hash != hash) continue;
+        if (!keys_current) eval_keys(node, keys), keys_current = true;
         eval_keys(groups[g].first, other);
         bool same = true;
         for (size_t k = 0; k < keys.size() && same; ++k) same = Equivalent(keys[k], other[k]);
@@ -372,7 +372,28 @@ class Executor {
         }
         slots = std::move(bigger);
       }
+    };
+    struct Pending {
+      NodeId node;
+      int64_t weight;
+      size_t hash;
+    };
+    constexpr size_t kQueue = 16;
+    Pending queue[kQueue];
+    size_t queued = 0;
+    each([&](NodeId node, int64_t w) {
+      eval_keys(node, keys);
+      size_t hash = 0;
+      for (const auto& k : keys) hash = hash * 0x100000001B3ull + GroupingHash(k);
+      hash = MixHash(hash);
+      __builtin_prefetch(&slots[hash & (slots.size() - 1)]);
+      Pending& slot = queue[queued % kQueue];
+      if (queued >= kQueue) insert(slot.node, slot.weight, slot.hash);
+      slot = {node, w, hash};
+      ++queued;
     });
+    for (size_t i = queued > kQueue ? queued - kQueue : 0; i < queued; ++i)
+      insert(queue[i % kQueue].node, queue[i % kQueue].weight, queue[i % kQueue].hash);
 
     std::vector<uint32_t> chosen;
     size_t num_groups = groups.size();

@@ -39,8 +39,9 @@ class ViewGraph : public queries::StoreGraph {
 
   std::vector<graph::NodeId> AllNodes() override {
     return WithView([&] {
-      auto ids = view_->node_ids();
-      return std::vector<graph::NodeId>(ids.begin(), ids.end());
+      std::vector<graph::NodeId> ids(view_->num_nodes());
+      for (graph::VertexIndex v = 0; v < ids.size(); ++v) ids[v] = view_->IdOf(v);
+      return ids;
     });
   }
 

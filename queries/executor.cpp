@@ -101,6 +101,13 @@ size_t GroupingHash(const Value& v) {
   return h;
 }
 
+struct GroupingHasher {
+  size_t operator()(const Value& v) const { return GroupingHash(v); }
+};
+struct EquivalentValues {
+  bool operator()(const Value& a, const Value& b) const { return Equivalent(a, b); }
+};
+
 // Spreads the bits of a hash over a power-of-two table.
 size_t MixHash(size_t h) {
   h ^= h >> 33;
@@ -1210,7 +1217,7 @@ class Executor {
   // aggregates need is allocated on first use: there may be one per node.
   struct AccumulatorExtra {
     std::vector<Value> values;        // collect, stdev, percentiles
-    std::set<Value, ValueLess> seen;  // DISTINCT
+    std::unordered_set<Value, GroupingHasher, EquivalentValues> seen;  // DISTINCT
     std::optional<Value> best;        // min, max
     Value percentile;                 // percentile argument, from the first row
     bool has_percentile = false;

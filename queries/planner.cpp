@@ -3,6 +3,7 @@
 #include "queries/planner.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 namespace kg::queries {
@@ -124,14 +125,32 @@ bool UsesOnlyDistinct(const Projection& p) {
   return any_aggregate;
 }
 
+// Whether `e` is a WHERE that gives the same answer for every match with
+// the same node variables: it reads only variables (no subquery, pattern or
+// aggregate) and calls no rand().
+bool DeterministicOverVariables(const Expr& e) {
+  if (e.kind == ExprKind::kFunction && e.name.size() == 4 &&
+      std::equal(e.name.begin(), e.name.end(), "rand",
+                 [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
+    return false;
+  std::set<std::string> vars;
+  if (!CollectVariables(e, vars)) return false;
+  for (const auto& a : e.args)
+    if (a && !DeterministicOverVariables(*a)) return false;
+  return true;
+}
+
 // A MATCH of one chain ending in an anonymous variable-length hop, no path
-// variable and no WHERE, followed by a projection that only needs distinct
-// rows: the hop can be a reachability search.
+// variable and no WHERE other than one over its (node) variables, followed
+// by a projection that only needs distinct rows: the hop can be a
+// reachability search. (The relationships are anonymous, so the matches of
+// one end node are rows the WHERE cannot tell apart.)
 void MarkDistinctEnds(SinglePlan& single) {
   for (size_t i = 0; i + 1 < single.ops.size(); ++i) {
     auto& op = single.ops[i];
     const auto& next = single.ops[i + 1];
-    if (op.kind != OpKind::kMatch || op.steps.size() != 1 || op.clause->where) continue;
+    if (op.kind != OpKind::kMatch || op.steps.size() != 1) continue;
+    if (op.clause->where && !DeterministicOverVariables(*op.clause->where)) continue;
     if (next.kind != OpKind::kProject || !UsesOnlyDistinct(next.clause->projection)) continue;
     auto& step = op.steps[0];
     const PatternPart& part = *step.part;

@@ -132,6 +132,15 @@ TEST_CASE("a point lookup with LIMIT stops early and count(DISTINCT) over a rang
   CHECK(undirected.rows[0][0].as_int() == 3);  // c, a, b; d itself only by reusing a relationship
   auto all = engine.Run("MATCH (a {name: 'a'})-[:R*1..3]->(x) RETURN count(x)");
   CHECK(all.rows[0][0].as_int() == 4);
+  // A WHERE over the end nodes keeps the reachability search; one that
+  // could tell matches of the same end apart (rand()) does not.
+  std::string where = "MATCH (a {name: 'a'})-[:R*1..3]->(x) WHERE x <> a RETURN count(DISTINCT x)";
+  CHECK(engine.Explain(where).find("BFS reachability") != std::string::npos);
+  CHECK(engine.Run(where).rows[0][0].as_int() == 3);  // b, c, d
+  CHECK(engine.Run("MATCH (a {name: 'a'})-[:R*0..2]-(x) WHERE x.name < 'd' RETURN collect(DISTINCT x.name) AS n")
+            .rows[0][0].as_list().size() == 3);  // a, b, c
+  CHECK(engine.Explain("MATCH (a {name: 'a'})-[:R*1..3]->(x) WHERE rand() < 2 RETURN count(DISTINCT x)")
+            .find("BFS reachability") == std::string::npos);
 }
 
 namespace {

@@ -822,8 +822,14 @@ class Executor {
 
     if (!rel.var_length) {
       bool rel_bound = rel_slot >= 0 && !row[rel_slot].is_null();
+      // A type the WHERE requires (type(r) = 'T') narrows the expansion.
+      const std::vector<std::string>* types = &rel.types;
+      if (rel.types.empty() && rel_slot >= 0) {
+        auto it = st.op->where_types.find(rel.variable);
+        if (it != st.op->where_types.end()) types = &it->second;
+      }
       std::vector<EdgeRef> expanded;
-      if (!given_edges) expanded = graph_->Expand(from, dir, rel.types);
+      if (!given_edges) expanded = graph_->Expand(from, dir, *types);
       for (const auto& e : given_edges ? *given_edges : expanded) {
         if (std::find(st.used_rels.begin(), st.used_rels.end(), e.id) != st.used_rels.end()) continue;
         if (rel_bound && (!row[rel_slot].is_rel() || row[rel_slot].as_rel().id != e.id)) continue;

@@ -32,7 +32,12 @@ namespace kg::graph {
 namespace {
 
 constexpr char kMagic[8] = {'K', 'G', 'V', 'I', 'E', 'W', '\r', '\n'};
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;
+// Sections of a mapped file are checked in chunks of this many bytes, each
+// the first time a call reads it (see ViewStorage).
+constexpr uint64_t kChunkBytes = 4096;
+// Set in a name offset: the node's name column is NULL.
+constexpr uint64_t kNullName = uint64_t{1} << 63;
 constexpr uint32_t kEndianCheck = 0x01020304;
 
 enum Section : size_t {
@@ -52,6 +57,10 @@ enum Section : size_t {
   kNodeLabels,
   kTypeNames,
   kLabelNames,
+  kNameOff,
+  kNameBytes,
+  kSelfLoops,  // the vertex of each self-loop, ascending (Degree in both directions)
+  kChunkSums,  // one checksum per chunk of every other section, in section order
   kNumSections
 };
 
@@ -107,6 +116,11 @@ uint64_t Checksum(const void* data, size_t bytes) {
 
 // Sections are zero-padded to 8 bytes; the checksum covers the padding too.
 uint64_t Padded(uint64_t bytes) { return (bytes + 7) & ~uint64_t{7}; }
+uint64_t ChunksOf(uint64_t bytes) { return (Padded(bytes) + kChunkBytes - 1) / kChunkBytes; }
+uint64_t ChunkChecksum(const char* section, uint64_t bytes, uint64_t chunk) {
+  uint64_t begin = chunk * kChunkBytes;
+  return Checksum(section + begin, std::min(kChunkBytes, Padded(bytes) - begin));
+}
 
 struct DbIdentity {
   bool cacheable = false;
@@ -154,6 +168,13 @@ class ImageWriter {
     e.checksum = Checksum(reinterpret_cast<const char*>(image_.data()) + e.offset, Padded(bytes));
   }
   std::vector<uint64_t> Finish(Header header) {
+    std::vector<uint64_t> sums;
+    for (size_t s = 0; s < kChunkSums; ++s) {
+      const char* section = reinterpret_cast<const char*>(image_.data()) + entries_[s].offset;
+      for (uint64_t c = 0; c < ChunksOf(entries_[s].bytes); ++c)
+        sums.push_back(ChunkChecksum(section, entries_[s].bytes, c));
+    }
+    Put(kChunkSums, sums);
     std::memcpy(header.magic, kMagic, sizeof kMagic);
     header.format_version = kFormatVersion;
     header.endian_check = kEndianCheck;
@@ -228,9 +249,18 @@ std::vector<uint64_t> BuildImage(const Store& store, DbIdentity& identity) {
   identity = IdentityOf(store, own_txn);
 
   std::vector<NodeId> node_ids;
+  // The name column: node v's bytes are [name_off[v], name_off[v + 1]) with
+  // kNullName cleared; kNullName set in name_off[v] means NULL.
+  std::vector<uint64_t> name_off;
+  std::string name_bytes;
   {
-    Statement st(store.db(), "SELECT id FROM nodes ORDER BY id");
-    while (st.Step()) node_ids.push_back(st.ColumnInt(0));
+    Statement st(store.db(), "SELECT id, name FROM nodes ORDER BY id");
+    while (st.Step()) {
+      node_ids.push_back(st.ColumnInt(0));
+      name_off.push_back(name_bytes.size() | (st.IsNull(1) ? kNullName : 0));
+      if (!st.IsNull(1)) name_bytes.append(st.ColumnView(1));
+    }
+    name_off.push_back(name_bytes.size());
   }
   size_t n = node_ids.size();
   if (n >= std::numeric_limits<VertexIndex>::max())
@@ -338,6 +368,13 @@ std::vector<uint64_t> BuildImage(const Store& store, DbIdentity& identity) {
   w.PutBytes(kTypeNames, joined.data(), joined.size());
   joined = JoinNames(label_names);
   w.PutBytes(kLabelNames, joined.data(), joined.size());
+  w.Put(kNameOff, name_off);
+  w.PutBytes(kNameBytes, name_bytes.data(), name_bytes.size());
+  std::vector<VertexIndex> self_loops;
+  for (size_t r = 0; r < src.size(); ++r)
+    if (src[r] == dst[r]) self_loops.push_back(src[r]);
+  std::sort(self_loops.begin(), self_loops.end());
+  w.Put(kSelfLoops, self_loops);
 
   Header header{};
   header.graph_version = identity.graph_version;
@@ -384,37 +421,76 @@ bool WriteCacheFile(const std::string& path, const std::vector<uint64_t>& image)
 // Owns the bytes the view's pointers refer to: a read-only mapping of the
 // cache file, or an in-memory image.
 //
-// Sections of a mapped cache file are checked lazily: the header, the node
-// ids and the name tables when the file is opened, every other section the
-// first time a call needs it (GraphView::Require). A process that touches a
-// few nodes thus reads a few arrays, not the whole file. A bad section makes
-// the call throw ViewCacheError after removing the file, so that the next
-// Open rebuilds it.
+// A mapped cache file is checked lazily, in chunks of kChunkBytes: the
+// header and the chunk checksum table when the file is opened, each chunk of
+// every other section the first time a call reads it (GraphView::Require for
+// whole sections, RequireRange for the part one node needs). A process that
+// touches a few nodes thus checks the pages it reads, not the whole file. A
+// bad chunk makes the call throw ViewCacheError after removing the file, so
+// that the next Open rebuilds it.
 struct ViewStorage {
   const void* map = nullptr;
   size_t map_bytes = 0;
   std::vector<uint64_t> image;
   std::string path;  // the cache file, when mapped
   SectionEntry sections[kNumSections];
-  std::atomic<bool> verified[kNumSections] = {};
+  bool trusted = false;  // an image built in this process: nothing to check
+  std::atomic<bool> verified[kNumSections] = {};  // every chunk of the section
+  const uint64_t* chunk_sums = nullptr;
+  uint64_t first_chunk[kNumSections] = {};  // index into chunk_sums / chunk_ok
+  std::unique_ptr<std::atomic<uint8_t>[]> chunk_ok;
 
   void MarkAllVerified() {
+    trusted = true;
     for (auto& v : verified) v.store(true, std::memory_order_relaxed);
+  }
+  // Sets up the chunk table (REQUIRES: the kChunkSums section was checked).
+  bool InitChunks() {
+    uint64_t total = 0;
+    for (size_t s = 0; s < kChunkSums; ++s) {
+      first_chunk[s] = total;
+      total += ChunksOf(sections[s].bytes);
+    }
+    if (sections[kChunkSums].bytes != total * 8) return false;
+    chunk_sums = reinterpret_cast<const uint64_t*>(data() + sections[kChunkSums].offset);
+    chunk_ok = std::make_unique<std::atomic<uint8_t>[]>(total);
+    return true;
   }
   bool VerifySection(size_t s) {
     if (verified[s].load(std::memory_order_acquire)) return true;
     const auto& e = sections[s];
-    if (Checksum(data() + e.offset, Padded(e.bytes)) != e.checksum) return false;
+    if (s == kChunkSums || !chunk_ok) {
+      if (Checksum(data() + e.offset, Padded(e.bytes)) != e.checksum) return false;
+    } else if (!VerifyChunks(s, 0, ChunksOf(e.bytes))) {
+      return false;
+    }
     verified[s].store(true, std::memory_order_release);
     return true;
   }
-  void Require(uint32_t mask) {
-    for (size_t s = 0; s < kNumSections; ++s) {
-      if (!(mask & (1u << s)) || VerifySection(s)) continue;
-      ::unlink(path.c_str());
-      throw ViewCacheError("the graph view cache '" + path +
-                           "' is corrupt; it has been removed and will be rebuilt on the next run");
+  // Chunks [first, last) of section s.
+  bool VerifyChunks(size_t s, uint64_t first, uint64_t last) {
+    const char* section = data() + sections[s].offset;
+    for (uint64_t c = first; c < last; ++c) {
+      std::atomic<uint8_t>& ok = chunk_ok[first_chunk[s] + c];
+      if (ok.load(std::memory_order_acquire)) continue;
+      if (ChunkChecksum(section, sections[s].bytes, c) != chunk_sums[first_chunk[s] + c]) return false;
+      ok.store(1, std::memory_order_release);
     }
+    return true;
+  }
+  [[noreturn]] void Corrupt() const {
+    ::unlink(path.c_str());
+    throw ViewCacheError("the graph view cache '" + path +
+                         "' is corrupt; it has been removed and will be rebuilt on the next run");
+  }
+  void Require(uint32_t mask) {
+    for (size_t s = 0; s < kNumSections; ++s)
+      if ((mask & (1u << s)) && !VerifySection(s)) Corrupt();
+  }
+  // Bytes [begin, end) of section s.
+  void RequireRange(size_t s, uint64_t begin, uint64_t end) {
+    if (trusted || begin >= end || verified[s].load(std::memory_order_acquire)) return;
+    if (!VerifyChunks(s, begin / kChunkBytes, (end + kChunkBytes - 1) / kChunkBytes)) Corrupt();
   }
 
   ViewStorage() = default;
@@ -463,7 +539,7 @@ std::unique_ptr<ViewStorage> LoadCacheFile(const std::string& path,
   const uint64_t n = h.num_nodes, m = h.num_rels;
   const uint64_t expected[kNumSections] = {
       n * 8, m * 8, (n + 1) * 8, m * 4, m * 4, m * 4, (n + 1) * 8, m * 4, m * 4, m * 4,
-      (h.num_labels + 1) * 8, ~0ull, (n + 1) * 8, ~0ull, ~0ull, ~0ull};
+      (h.num_labels + 1) * 8, ~0ull, (n + 1) * 8, ~0ull, ~0ull, ~0ull, (n + 1) * 8, ~0ull, ~0ull, ~0ull};
   const char* base = static_cast<const char*>(map);
   for (size_t s = 0; s < kNumSections; ++s) {
     const auto& e = h.sections[s];
@@ -474,15 +550,38 @@ std::unique_ptr<ViewStorage> LoadCacheFile(const std::string& path,
     storage->sections[s] = e;
   }
   storage->path = path;
-  for (size_t s : {kNodeIds, kTypeNames, kLabelNames})
+  if (!storage->VerifySection(kChunkSums) || !storage->InitChunks()) return nullptr;
+  for (size_t s : {kTypeNames, kLabelNames})
     if (!storage->VerifySection(s)) return nullptr;
+  // The first and last node and relationship ids (dense ids are computed
+  // from them), the ends of the CSR offsets and of the name offsets.
+  auto last_chunk = [&](Section s) { return ChunksOf(h.sections[s].bytes); };
+  for (Section s : {kNodeIds, kRelIds, kOutOff, kInOff, kNameOff}) {
+    uint64_t chunks = last_chunk(s);
+    if (chunks > 0 && (!storage->VerifyChunks(s, 0, 1) || !storage->VerifyChunks(s, chunks - 1, chunks)))
+      return nullptr;
+  }
   // The CSR must end where the relationship arrays end.
   auto last_offset = [&](Section s) {
     uint64_t v;
     std::memcpy(&v, base + h.sections[s].offset + n * 8, 8);
     return v;
   };
-  if (last_offset(kOutOff) != m || last_offset(kInOff) != m) return nullptr;
+  if (last_offset(kOutOff) != m || last_offset(kInOff) != m ||
+      last_offset(kNameOff) != h.sections[kNameBytes].bytes)
+    return nullptr;
+  // Ids that are not dense are searched (nodes) or read one by one (rels):
+  // check those arrays whole now.
+  auto dense = [&](Section s, uint64_t count) {
+    if (count == 0) return true;
+    int64_t first, last;
+    std::memcpy(&first, base + h.sections[s].offset, 8);
+    std::memcpy(&last, base + h.sections[s].offset + (count - 1) * 8, 8);
+    return last - first + 1 == static_cast<int64_t>(count);
+  };
+  if ((!dense(kNodeIds, n) && !storage->VerifySection(kNodeIds)) ||
+      (!dense(kRelIds, m) && !storage->VerifySection(kRelIds)))
+    return nullptr;
   return storage;
 }
 
@@ -511,6 +610,15 @@ uint32_t Rels(Direction dir) {
 
 void GraphView::Require(uint32_t mask) const { storage_->Require(mask); }
 
+void GraphView::RequireRange(size_t section, uint64_t begin, uint64_t end) const {
+  storage_->RequireRange(section, begin, end);
+}
+
+std::span<const NodeId> GraphView::node_ids() const {
+  Require(Bit(kNodeIds));
+  return {node_ids_, num_nodes_};
+}
+
 std::span<const RelId> GraphView::rel_ids() const {
   Require(Bit(kRelIds));
   return {rel_ids_, num_rels_};
@@ -525,6 +633,7 @@ void GraphView::Attach(std::unique_ptr<ViewStorage> storage) {
   Header h;
   std::memcpy(&h, base, sizeof h);
   auto at = [&](Section s) { return base + h.sections[s].offset; };
+  std::copy(std::begin(h.sections), std::end(h.sections), storage_->sections);
   num_nodes_ = h.num_nodes;
   num_rels_ = h.num_rels;
   graph_version_ = h.graph_version;
@@ -542,10 +651,18 @@ void GraphView::Attach(std::unique_ptr<ViewStorage> storage) {
   label_nodes_ = reinterpret_cast<const VertexIndex*>(at(kLabelNodes));
   node_label_off_ = reinterpret_cast<const uint64_t*>(at(kNodeLabelOff));
   node_labels_ = reinterpret_cast<const LabelId*>(at(kNodeLabels));
+  name_off_ = reinterpret_cast<const uint64_t*>(at(kNameOff));
+  self_loops_ = reinterpret_cast<const VertexIndex*>(at(kSelfLoops));
+  num_self_loops_ = h.sections[kSelfLoops].bytes / sizeof(VertexIndex);
+  name_bytes_ = at(kNameBytes);
   type_names_ = SplitNames(at(kTypeNames), h.sections[kTypeNames].bytes);
   label_names_ = SplitNames(at(kLabelNames), h.sections[kLabelNames].bytes);
   dense_ids_ = num_nodes_ > 0 &&
                node_ids_[num_nodes_ - 1] - node_ids_[0] + 1 == static_cast<int64_t>(num_nodes_);
+  first_node_id_ = num_nodes_ > 0 ? node_ids_[0] : 0;
+  dense_rels_ = num_rels_ > 0 &&
+                rel_ids_[num_rels_ - 1] - rel_ids_[0] + 1 == static_cast<int64_t>(num_rels_);
+  first_rel_id_ = num_rels_ > 0 ? rel_ids_[0] : 0;
 }
 
 std::unique_ptr<GraphView> GraphView::Build(const Store& store) {
@@ -631,25 +748,40 @@ GraphView::Csr GraphView::in() const {
           {in_types_, num_rels_}};
 }
 
+// The CSR entries of vertex v in one direction, checked.
+std::pair<uint64_t, uint64_t> GraphView::Entries(VertexIndex v, bool out, bool with_types, bool with_rels) const {
+  const uint64_t* off = out ? out_off_ : in_off_;
+  RequireRange(out ? kOutOff : kInOff, uint64_t{v} * 8, (uint64_t{v} + 2) * 8);
+  uint64_t b = off[v], e = off[v + 1];
+  if (b > e || e > num_rels_) storage_->Corrupt();
+  RequireRange(out ? kOutNodes : kInNodes, b * 4, e * 4);
+  if (with_types) RequireRange(out ? kOutTypes : kInTypes, b * 4, e * 4);
+  if (with_rels) {
+    RequireRange(out ? kOutRels : kInRels, b * 4, e * 4);
+    if (!dense_rels_) Require(Bit(kRelIds));
+  }
+  return {b, e};
+}
+
 std::vector<Neighbour> GraphView::Neighbours(NodeId node, Direction dir,
                                              const TypeFilter& types) const {
   std::vector<Neighbour> result;
   auto v = IndexOf(node);
   if (!v) return result;
-  Require(Rels(dir));
-  uint64_t ob = out_off_[*v], oe = dir == Direction::kIn ? ob : out_off_[*v + 1];
-  uint64_t ib = in_off_[*v], ie = dir == Direction::kOut ? ib : in_off_[*v + 1];
+  auto [ob, oe] = dir == Direction::kIn ? std::pair<uint64_t, uint64_t>{0, 0} : Entries(*v, true, true, true);
+  auto [ib, ie] = dir == Direction::kOut ? std::pair<uint64_t, uint64_t>{0, 0} : Entries(*v, false, true, true);
+  result.reserve((oe - ob) + (ie - ib));
   // Both ranges ascend by relationship index: merge them.
   while (ob < oe || ib < ie) {
     bool take_out = ib >= ie || (ob < oe && out_rels_[ob] <= in_rels_[ib]);
     if (take_out) {
       if (types.Allows(out_types_[ob]))
-        result.push_back({rel_ids_[out_rels_[ob]], node_ids_[out_nodes_[ob]], out_types_[ob], true});
+        result.push_back({RelAt(out_rels_[ob]), Id(out_nodes_[ob]), out_types_[ob], true});
       ++ob;
     } else {
       bool self_loop_seen = dir == Direction::kBoth && in_nodes_[ib] == *v;
       if (!self_loop_seen && types.Allows(in_types_[ib]))
-        result.push_back({rel_ids_[in_rels_[ib]], node_ids_[in_nodes_[ib]], in_types_[ib], false});
+        result.push_back({RelAt(in_rels_[ib]), Id(in_nodes_[ib]), in_types_[ib], false});
       ++ib;
     }
   }
@@ -659,22 +791,44 @@ std::vector<Neighbour> GraphView::Neighbours(NodeId node, Direction dir,
 size_t GraphView::Degree(NodeId node, Direction dir, const TypeFilter& types) const {
   auto v = IndexOf(node);
   if (!v) return 0;
-  Require(Walk(dir));
   size_t degree = 0;
   if (dir != Direction::kIn) {
     if (types.any()) {
+      RequireRange(kOutOff, uint64_t{*v} * 8, (uint64_t{*v} + 2) * 8);
       degree += out_off_[*v + 1] - out_off_[*v];
     } else {
-      for (uint64_t p = out_off_[*v]; p < out_off_[*v + 1]; ++p) degree += types.Allows(out_types_[p]);
+      auto [b, e] = Entries(*v, true, true, false);
+      for (uint64_t p = b; p < e; ++p) degree += types.Allows(out_types_[p]);
     }
   }
   if (dir != Direction::kOut) {
-    for (uint64_t p = in_off_[*v]; p < in_off_[*v + 1]; ++p) {
-      bool self_loop_seen = dir == Direction::kBoth && in_nodes_[p] == *v;
-      degree += !self_loop_seen && types.Allows(in_types_[p]);
+    if (types.any()) {
+      // Every in-relationship, less the self-loops kBoth already counted out.
+      RequireRange(kInOff, uint64_t{*v} * 8, (uint64_t{*v} + 2) * 8);
+      degree += in_off_[*v + 1] - in_off_[*v];
+      if (dir == Direction::kBoth && num_self_loops_ > 0) {
+        Require(Bit(kSelfLoops));
+        auto [lo, hi] = std::equal_range(self_loops_, self_loops_ + num_self_loops_, *v);
+        degree -= static_cast<size_t>(hi - lo);
+      }
+    } else {
+      auto [b, e] = Entries(*v, false, true, false);
+      for (uint64_t p = b; p < e; ++p) {
+        bool self_loop_seen = dir == Direction::kBoth && in_nodes_[p] == *v;
+        degree += !self_loop_seen && types.Allows(in_types_[p]);
+      }
     }
   }
   return degree;
+}
+
+std::optional<std::string_view> GraphView::NameOf(VertexIndex v) const {
+  RequireRange(kNameOff, uint64_t{v} * 8, (uint64_t{v} + 2) * 8);
+  uint64_t b = name_off_[v], e = name_off_[v + 1] & ~kNullName;
+  if (b & kNullName) return std::nullopt;
+  if (b > e || e > storage_->sections[kNameBytes].bytes) storage_->Corrupt();
+  RequireRange(kNameBytes, b, e);
+  return std::string_view(name_bytes_ + b, e - b);
 }
 
 std::vector<NodeId> GraphView::NodesWithLabel(std::string_view label) const {
@@ -682,13 +836,16 @@ std::vector<NodeId> GraphView::NodesWithLabel(std::string_view label) const {
   auto l = LabelOf(label);
   if (!l) return ids;
   Require(kLabelLists);
-  for (uint64_t p = label_off_[*l]; p < label_off_[*l + 1]; ++p) ids.push_back(node_ids_[label_nodes_[p]]);
+  for (uint64_t p = label_off_[*l]; p < label_off_[*l + 1]; ++p) ids.push_back(Id(label_nodes_[p]));
   return ids;
 }
 
 std::span<const LabelId> GraphView::LabelsOf(VertexIndex v) const {
-  Require(kNodeLabelLists);
-  return {node_labels_ + node_label_off_[v], node_labels_ + node_label_off_[v + 1]};
+  RequireRange(kNodeLabelOff, uint64_t{v} * 8, (uint64_t{v} + 2) * 8);
+  uint64_t b = node_label_off_[v], e = node_label_off_[v + 1];
+  if (b > e || e * 4 > storage_->sections[kNodeLabels].bytes) storage_->Corrupt();
+  RequireRange(kNodeLabels, b * 4, e * 4);
+  return {node_labels_ + b, node_labels_ + e};
 }
 
 bool GraphView::HasLabel(VertexIndex v, LabelId label) const {
@@ -1048,7 +1205,7 @@ std::vector<std::pair<NodeId, int>> GraphView::Reachable(NodeId start, Direction
   boost::breadth_first_visit(g, *s, queue, detail::ReachVisitor(scratch, order),
                              detail::ScratchColorMap{&scratch});
   result.reserve(order.size());
-  for (VertexIndex v : order) result.emplace_back(node_ids_[v], scratch.dist[v]);
+  for (VertexIndex v : order) result.emplace_back(Id(v), scratch.dist[v]);
   return result;
 }
 
@@ -1083,12 +1240,12 @@ std::optional<Path> GraphView::ShortestPath(NodeId from, NodeId to, Direction di
   }
   path.nodes.push_back(from);
   for (size_t i = first_half.size(); i-- > 0;) {
-    path.rels.push_back(rel_ids_[first_rels[i]]);
-    path.nodes.push_back(node_ids_[first_half[i]]);
+    path.rels.push_back(RelAt(first_rels[i]));
+    path.nodes.push_back(Id(first_half[i]));
   }
   for (VertexIndex v = meeting.vertex; v != *b; v = bwd.s.pred[v]) {
-    path.rels.push_back(rel_ids_[bwd.s.pred_rel[v]]);
-    path.nodes.push_back(node_ids_[bwd.s.pred[v]]);
+    path.rels.push_back(RelAt(bwd.s.pred_rel[v]));
+    path.nodes.push_back(Id(bwd.s.pred[v]));
   }
   return path;
 }
@@ -1125,8 +1282,8 @@ std::vector<Path> GraphView::AllShortestPaths(NodeId from, NodeId to, Direction 
     if (paths.size() >= limit) return;
     if (v == *a) {
       Path p;
-      for (size_t i = nodes_rev.size(); i-- > 0;) p.nodes.push_back(node_ids_[nodes_rev[i]]);
-      for (size_t i = rels_rev.size(); i-- > 0;) p.rels.push_back(rel_ids_[rels_rev[i]]);
+      for (size_t i = nodes_rev.size(); i-- > 0;) p.nodes.push_back(Id(nodes_rev[i]));
+      for (size_t i = rels_rev.size(); i-- > 0;) p.rels.push_back(RelAt(rels_rev[i]));
       paths.push_back(std::move(p));
       return;
     }

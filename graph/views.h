@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "graph/store.h"
@@ -104,7 +105,11 @@ class GraphView {
   ViewSource source() const { return source_; }
 
   std::optional<VertexIndex> IndexOf(NodeId id) const;
-  NodeId IdOf(VertexIndex v) const { return node_ids_[v]; }
+  NodeId IdOf(VertexIndex v) const { return Id(v); }
+  // The node's name column (its `name` property when that is a string);
+  // nullopt when the column is NULL (no name, or a name that is not a string).
+  // Valid as long as the view.
+  std::optional<std::string_view> NameOf(VertexIndex v) const;
 
   // Interned names. The *Of lookups return nullopt for an unknown name.
   const std::vector<std::string>& type_names() const { return type_names_; }
@@ -153,7 +158,7 @@ class GraphView {
   };
   Csr out() const;
   Csr in() const;
-  std::span<const NodeId> node_ids() const { return {node_ids_, num_nodes_}; }
+  std::span<const NodeId> node_ids() const;
   std::span<const RelId> rel_ids() const;
 
  private:
@@ -161,6 +166,12 @@ class GraphView {
   // Checks the cache sections in `mask` (bits of the file's section
   // numbers) on first use; throws ViewCacheError when one is corrupt.
   void Require(uint32_t mask) const;
+  // Checks bytes [begin, end) of one section on first use.
+  void RequireRange(size_t section, uint64_t begin, uint64_t end) const;
+  // The checked CSR range [begin, end) of v, out or in.
+  std::pair<uint64_t, uint64_t> Entries(VertexIndex v, bool out, bool with_types, bool with_rels) const;
+  NodeId Id(VertexIndex v) const { return dense_ids_ ? first_node_id_ + v : node_ids_[v]; }
+  RelId RelAt(uint32_t r) const { return dense_rels_ ? first_rel_id_ + r : rel_ids_[r]; }
 
   std::unique_ptr<ViewStorage> storage_;
   ViewSource source_ = ViewSource::kBuiltInMemory;
@@ -175,7 +186,13 @@ class GraphView {
   const uint64_t *label_off_ = nullptr, *node_label_off_ = nullptr;
   const VertexIndex* label_nodes_ = nullptr;
   const LabelId* node_labels_ = nullptr;
-  bool dense_ids_ = false;
+  const uint64_t* name_off_ = nullptr;
+  const char* name_bytes_ = nullptr;
+  const VertexIndex* self_loops_ = nullptr;
+  size_t num_self_loops_ = 0;
+  bool dense_ids_ = false, dense_rels_ = false;
+  NodeId first_node_id_ = 0;
+  RelId first_rel_id_ = 0;
   std::vector<std::string> type_names_, label_names_;
 
 };

@@ -79,6 +79,43 @@ int64_t CheckedMul(int64_t a, int64_t b, SourceSpan span) {
   return r;
 }
 
+// A hash consistent with Equivalent (grouping equality): equivalent values
+// hash alike. Maps and paths hash by type only (correct, just slower).
+size_t GroupingHash(const Value& v) {
+  size_t h = v.v.index() * 0x9E3779B97F4A7C15ull;
+  if (v.is_bool()) return h ^ static_cast<size_t>(v.as_bool());
+  if (v.is_int()) return h ^ std::hash<int64_t>{}(v.as_int());
+  if (v.is_float()) {
+    double d = v.as_float();
+    if (std::isnan(d)) return h ^ 0x7FF8;
+    if (d == 0) return h;  // 0.0 and -0.0 are equivalent
+    return h ^ std::hash<double>{}(d);
+  }
+  if (v.is_string()) return h ^ std::hash<std::string>{}(v.as_string());
+  if (v.is_node()) return h ^ std::hash<int64_t>{}(v.as_node().id);
+  if (v.is_rel()) return h ^ std::hash<int64_t>{}(v.as_rel().id);
+  if (v.is_list()) {
+    for (const auto& x : v.as_list()) h = h * 0x100000001B3ull + GroupingHash(x);
+    return h;
+  }
+  return h;
+}
+
+struct GroupingHasher {
+  size_t operator()(const Value& v) const { return GroupingHash(v); }
+};
+struct EquivalentValues {
+  bool operator()(const Value& a, const Value& b) const { return Equivalent(a, b); }
+};
+
+// Spreads the bits of a hash over a power-of-two table.
+size_t MixHash(size_t h) {
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDull;
+  h ^= h >> 33;
+  return h;
+}
+
 class Executor {
  public:
   Executor(GraphAccess* graph, const Params& params) : graph_(graph), params_(params) {}
@@ -234,13 +271,183 @@ class Executor {
     std::vector<NodeId> candidates =
         n.labels.empty() ? graph_->AllNodes() : graph_->NodesWithLabel(n.labels[0]);
     const std::string* known_label = n.labels.empty() ? nullptr : &n.labels[0];
-    for (NodeId c : candidates) {
-      if (!NodeMatches(c, n, env, known_label)) continue;
-      size_t degree = graph_->Degree(c, dir, rel.types);
-      if (degree == 0) continue;
-      AddToGroups(*stages_[1].groups, gs.op->clause->projection, gs.in, Row{Value(NodeRef{c})},
-                  static_cast<int64_t>(degree));
+    // Each matching node once, with its degree as the number of rows.
+    auto each = [&](auto&& fn) {
+      for (NodeId c : candidates) {
+        if (!NodeMatches(c, n, env, known_label)) continue;
+        size_t degree = graph_->Degree(c, dir, rel.types);
+        if (degree > 0) fn(c, static_cast<int64_t>(degree));
+      }
+    };
+    if (!AddTopGroups(stages_[1], candidates.size(), each))
+      each([&](NodeId c, int64_t weight) {
+        AddToGroups(*stages_[1].groups, gs.op->clause->projection, gs.in, Row{Value(NodeRef{c})}, weight);
+      });
+    return true;
+  }
+
+  // Degree-weighted rows (one node each, standing for `weight` rows, given by
+  // `each(fn)` calling fn(node, weight)) into an aggregating projection with
+  // ORDER BY and LIMIT, whose items are grouping keys and count(*) only and
+  // whose sort items each name a column (`size_hint`: about how many nodes
+  // `each` gives). The groups are formed in a hash
+  // table of key hashes, first nodes and weights (keys are evaluated again
+  // from the first node when needed, never stored for every group), and only
+  // the best SKIP+LIMIT of them (the ones the projection would keep, ties in
+  // the order groups were first seen) go to the group table, in first-seen
+  // order; the projection then sorts and cuts them as usual. Returns false,
+  // without calling `each`, when the projection does not have that shape.
+  template <typename Each>
+  bool AddTopGroups(Stage& gs, size_t size_hint, Each&& each) {
+    const Projection& p = gs.op->clause->projection;
+    if (p.order_by.empty() || !p.limit || p.distinct || p.where || p.star || gs.in.size() != 1) return false;
+    std::vector<int> key_of_item(p.items.size(), -1);  // -1: the item is count(*)
+    std::vector<const Expr*> key_exprs;
+    for (size_t i = 0; i < p.items.size(); ++i) {
+      const Expr& e = *p.items[i].expr;
+      if (e.kind == ExprKind::kCountStar) continue;
+      if (ContainsAggregate(e)) return false;
+      key_of_item[i] = static_cast<int>(key_exprs.size());
+      key_exprs.push_back(&e);
     }
+    // The column each sort item reads, as RunProject resolves it: the item
+    // written the same way, else the projected column the variable names.
+    std::vector<int> sort_item;
+    for (const auto& sort : p.order_by) {
+      int col = -1;
+      std::string text = ast::ToString(*sort.expr);
+      for (size_t c = 0; c < p.items.size(); ++c)
+        if (ast::ToString(*p.items[c].expr) == text) col = static_cast<int>(c);
+      if (col < 0 && sort.expr->kind == ExprKind::kVariable)
+        for (size_t c = 0; c < p.items.size(); ++c)
+          if (p.items[c].ColumnName() == sort.expr->name) col = static_cast<int>(c);
+      if (col < 0) return false;
+      sort_item.push_back(col);
+    }
+    uint64_t skip = p.skip ? static_cast<uint64_t>(EvalSkipLimit(p.skip, "SKIP")) : 0;
+    uint64_t limit = static_cast<uint64_t>(EvalSkipLimit(p.limit, "LIMIT"));
+
+    Row row(1);
+    Env env{&gs.in, &row};
+    auto eval_keys = [&](NodeId node, Row& keys) {
+      row[0] = Value(NodeRef{node});
+      keys.clear();
+      for (const Expr* e : key_exprs) keys.push_back(Eval(*e, env));
+    };
+    // Groups: first node, total weight, key hash; an open-addressing table.
+    struct Group {
+      NodeId first;
+      int64_t weight;
+      size_t hash;
+    };
+    std::vector<Group> groups;
+    groups.reserve(size_hint);
+    constexpr uint32_t kEmpty = UINT32_MAX;
+    size_t capacity = 1024;
+    while (capacity < 2 * size_hint) capacity *= 2;
+    std::vector<uint32_t> slots(capacity, kEmpty);
+    Row keys, other;
+    // Adds one node to its group. The table is far bigger than the caches:
+    // nodes wait in a short queue whose slots are prefetched on arrival.
+    auto insert = [&](NodeId node, int64_t w, size_t hash) {
+      size_t mask = slots.size() - 1;
+      bool keys_current = false;
+      for (size_t at = hash & mask;; at = (at + 1) & mask) {
+        uint32_t g = slots[at];
+        if (g == kEmpty) {
+          slots[at] = static_cast<uint32_t>(groups.size());
+          groups.push_back({node, w, hash});
+          break;
+        }
+        if (groups[g].hash != hash) continue;
+        if (!keys_current) eval_keys(node, keys), keys_current = true;
+        eval_keys(groups[g].first, other);
+        bool same = true;
+        for (size_t k = 0; k < keys.size() && same; ++k) same = Equivalent(keys[k], other[k]);
+        if (same) {
+          groups[g].weight += w;
+          return;
+        }
+      }
+      if (2 * groups.size() > slots.size()) {  // grow: keep the load under 1/2
+        std::vector<uint32_t> bigger(slots.size() * 2, kEmpty);
+        size_t bigger_mask = bigger.size() - 1;
+        for (uint32_t g = 0; g < groups.size(); ++g) {
+          size_t at = groups[g].hash & bigger_mask;
+          while (bigger[at] != kEmpty) at = (at + 1) & bigger_mask;
+          bigger[at] = g;
+        }
+        slots = std::move(bigger);
+      }
+    };
+    struct Pending {
+      NodeId node;
+      int64_t weight;
+      size_t hash;
+    };
+    constexpr size_t kQueue = 16;
+    Pending queue[kQueue];
+    size_t queued = 0;
+    each([&](NodeId node, int64_t w) {
+      eval_keys(node, keys);
+      size_t hash = 0;
+      for (const auto& k : keys) hash = hash * 0x100000001B3ull + GroupingHash(k);
+      hash = MixHash(hash);
+      __builtin_prefetch(&slots[hash & (slots.size() - 1)]);
+      Pending& slot = queue[queued % kQueue];
+      if (queued >= kQueue) insert(slot.node, slot.weight, slot.hash);
+      slot = {node, w, hash};
+      ++queued;
+    });
+    for (size_t i = queued > kQueue ? queued - kQueue : 0; i < queued; ++i)
+      insert(queue[i % kQueue].node, queue[i % kQueue].weight, queue[i % kQueue].hash);
+
+    std::vector<uint32_t> chosen;
+    size_t num_groups = groups.size();
+    if (skip >= num_groups || limit >= num_groups - skip) {
+      for (uint32_t g = 0; g < num_groups; ++g) chosen.push_back(g);
+    } else {
+      // A bounded max-heap of the best skip+limit groups; keys evaluated
+      // only when a comparison needs them, once per group.
+      struct Entry {
+        uint32_t g;
+        Row keys;  // empty until needed (when there are keys)
+      };
+      auto before = [&](Entry& a, Entry& b) {
+        for (size_t j = 0; j < sort_item.size(); ++j) {
+          int k = key_of_item[sort_item[j]];
+          int c;
+          if (k < 0) {
+            int64_t wa = groups[a.g].weight, wb = groups[b.g].weight;
+            c = (wa > wb) - (wa < wb);
+          } else {
+            if (a.keys.empty()) eval_keys(groups[a.g].first, a.keys);
+            if (b.keys.empty()) eval_keys(groups[b.g].first, b.keys);
+            c = OrderCompare(a.keys[k], b.keys[k]);
+          }
+          if (c != 0) return p.order_by[j].descending ? c > 0 : c < 0;
+        }
+        return a.g < b.g;
+      };
+      size_t keep = static_cast<size_t>(skip + limit);
+      std::vector<Entry> heap;
+      heap.reserve(keep + 1);
+      for (uint32_t g = 0; g < num_groups; ++g) {
+        Entry e{g, {}};
+        if (heap.size() < keep) {
+          heap.push_back(std::move(e));
+          std::push_heap(heap.begin(), heap.end(), before);
+        } else if (keep > 0 && before(e, heap.front())) {
+          std::pop_heap(heap.begin(), heap.end(), before);
+          heap.back() = std::move(e);
+          std::push_heap(heap.begin(), heap.end(), before);
+        }
+      }
+      for (const auto& e : heap) chosen.push_back(e.g);
+      std::sort(chosen.begin(), chosen.end());
+    }
+    for (uint32_t g : chosen)
+      AddToGroups(*gs.groups, p, gs.in, Row{Value(NodeRef{groups[g].first})}, groups[g].weight);
     return true;
   }
 
@@ -615,8 +822,14 @@ class Executor {
 
     if (!rel.var_length) {
       bool rel_bound = rel_slot >= 0 && !row[rel_slot].is_null();
+      // A type the WHERE requires (type(r) = 'T') narrows the expansion.
+      const std::vector<std::string>* types = &rel.types;
+      if (rel.types.empty() && rel_slot >= 0) {
+        auto it = st.op->where_types.find(rel.variable);
+        if (it != st.op->where_types.end()) types = &it->second;
+      }
       std::vector<EdgeRef> expanded;
-      if (!given_edges) expanded = graph_->Expand(from, dir, rel.types);
+      if (!given_edges) expanded = graph_->Expand(from, dir, *types);
       for (const auto& e : given_edges ? *given_edges : expanded) {
         if (std::find(st.used_rels.begin(), st.used_rels.end(), e.id) != st.used_rels.end()) continue;
         if (rel_bound && (!row[rel_slot].is_rel() || row[rel_slot].as_rel().id != e.id)) continue;
@@ -1010,7 +1223,7 @@ class Executor {
   // aggregates need is allocated on first use: there may be one per node.
   struct AccumulatorExtra {
     std::vector<Value> values;        // collect, stdev, percentiles
-    std::set<Value, ValueLess> seen;  // DISTINCT
+    std::unordered_set<Value, GroupingHasher, EquivalentValues> seen;  // DISTINCT
     std::optional<Value> best;        // min, max
     Value percentile;                 // percentile argument, from the first row
     bool has_percentile = false;

@@ -5,6 +5,7 @@
 // direction each pattern is walked in.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +41,10 @@ struct PlanOp {
   OpKind kind;
   const ast::Clause* clause = nullptr;
   std::vector<PatternStep> steps;  // kMatch / kOptionalMatch
+  // WHERE type(r) = 'T' conjuncts of the MATCH, by relationship variable: a
+  // hop of r with no type of its own expands only type T (the WHERE is still
+  // checked; this only skips rows it would reject).
+  std::map<std::string, std::vector<std::string>> where_types;
   // Variables this operator introduces (in slot order).
   std::vector<std::string> new_variables;
 };

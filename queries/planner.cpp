@@ -3,6 +3,7 @@
 #include "queries/planner.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 namespace kg::queries {
@@ -10,6 +11,8 @@ namespace kg::queries {
 namespace {
 
 using namespace ast;
+
+void SplitConjuncts(const ExprPtr& e, std::vector<ExprPtr>& out);
 
 // `WHERE var.name = <constant>` conjuncts, by variable.
 void CollectNameEqualities(const ExprPtr& where, std::map<std::string, ExprPtr>& out) {
@@ -26,6 +29,26 @@ void CollectNameEqualities(const ExprPtr& where, std::map<std::string, ExprPtr>&
     if (prop->kind == ExprKind::kProperty && prop->name == "name" && prop->args[0]->kind == ExprKind::kVariable &&
         (value->kind == ExprKind::kParameter || (value->kind == ExprKind::kLiteral && value->literal.is_string())))
       out[prop->args[0]->name] = value;
+  }
+}
+
+// `WHERE type(r) = '<literal>'` conjuncts, by relationship variable.
+void CollectTypeEqualities(const ExprPtr& where, std::map<std::string, std::vector<std::string>>& out) {
+  std::vector<ExprPtr> conjuncts;
+  SplitConjuncts(where, conjuncts);
+  for (const auto& c : conjuncts) {
+    if (c->kind != ExprKind::kBinary || c->op != Op::kEq) continue;
+    for (int side = 0; side < 2; ++side) {
+      const auto& call = c->args[side];
+      const auto& value = c->args[1 - side];
+      bool is_type = call->kind == ExprKind::kFunction && call->name.size() == 4 && !call->distinct &&
+                     std::equal(call->name.begin(), call->name.end(), "type", [](char a, char b) {
+                       return std::tolower(static_cast<unsigned char>(a)) == b;
+                     });
+      if (is_type && call->args.size() == 1 && call->args[0]->kind == ExprKind::kVariable &&
+          value->kind == ExprKind::kLiteral && value->literal.is_string() && !out.count(call->args[0]->name))
+        out[call->args[0]->name] = {value->literal.as_string()};
+    }
   }
 }
 
@@ -124,14 +147,32 @@ bool UsesOnlyDistinct(const Projection& p) {
   return any_aggregate;
 }
 
+// Whether `e` is a WHERE that gives the same answer for every match with
+// the same node variables: it reads only variables (no subquery, pattern or
+// aggregate) and calls no rand().
+bool DeterministicOverVariables(const Expr& e) {
+  if (e.kind == ExprKind::kFunction && e.name.size() == 4 &&
+      std::equal(e.name.begin(), e.name.end(), "rand",
+                 [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
+    return false;
+  std::set<std::string> vars;
+  if (!CollectVariables(e, vars)) return false;
+  for (const auto& a : e.args)
+    if (a && !DeterministicOverVariables(*a)) return false;
+  return true;
+}
+
 // A MATCH of one chain ending in an anonymous variable-length hop, no path
-// variable and no WHERE, followed by a projection that only needs distinct
-// rows: the hop can be a reachability search.
+// variable and no WHERE other than one over its (node) variables, followed
+// by a projection that only needs distinct rows: the hop can be a
+// reachability search. (The relationships are anonymous, so the matches of
+// one end node are rows the WHERE cannot tell apart.)
 void MarkDistinctEnds(SinglePlan& single) {
   for (size_t i = 0; i + 1 < single.ops.size(); ++i) {
     auto& op = single.ops[i];
     const auto& next = single.ops[i + 1];
-    if (op.kind != OpKind::kMatch || op.steps.size() != 1 || op.clause->where) continue;
+    if (op.kind != OpKind::kMatch || op.steps.size() != 1) continue;
+    if (op.clause->where && !DeterministicOverVariables(*op.clause->where)) continue;
     if (next.kind != OpKind::kProject || !UsesOnlyDistinct(next.clause->projection)) continue;
     auto& step = op.steps[0];
     const PatternPart& part = *step.part;
@@ -160,6 +201,7 @@ Plan BuildPlan(std::shared_ptr<const ast::Query> query) {
           op.kind = clause.kind == ClauseKind::kMatch ? OpKind::kMatch : OpKind::kOptionalMatch;
           std::map<std::string, ExprPtr> names;
           CollectNameEqualities(clause.where, names);
+          CollectTypeEqualities(clause.where, op.where_types);
           // Patterns with a bound or indexed end go first.
           std::vector<const PatternPart*> remaining;
           for (const auto& p : clause.patterns) remaining.push_back(&p);
@@ -259,6 +301,9 @@ std::string Plan::ToString() const {
                    ") via " + kAnchors[static_cast<int>(s.anchor)];
             if (s.anchor == AnchorKind::kLabelIndex) out += " :" + s.anchor_label;
             if (s.anchor == AnchorKind::kNameIndex) out += " name = " + ast::ToString(*s.anchor_name);
+            for (const auto& rel : s.part->rels)
+              if (rel.types.empty() && !rel.var_length && op.where_types.count(rel.variable))
+                out += ", expands " + rel.variable + " of type " + op.where_types.at(rel.variable)[0] + " only";
             if (s.part->kind == PathKind::kShortest) out += ", shortest path (BFS)";
             if (s.part->kind == PathKind::kAllShortest) out += ", all shortest paths (BFS)";
             if (s.distinct_ends) out += ", distinct ends (BFS reachability)";

@@ -129,6 +129,28 @@ TEST_CASE("neighbours follow direction and type, a self-loop is listed once", "[
   CHECK_FALSE(view->HasLabel(*vb, *view->LabelOf("Person")));
 }
 
+TEST_CASE("the view carries the name column, NULL where the name is not a string", "[graph][views]") {
+  Fixture f;
+  f.N("alpha");
+  f.N("");
+  f.N("Zoé « ß »");
+  NodeId numbered = f.store.CreateNode({"Thing"}, {{"name", Value(int64_t{7})}});
+  NodeId unnamed = f.store.CreateNode({"Thing"}, {});
+  f.R("alpha", "Zoé « ß »");
+  for (bool cached : {false, true}) {
+    INFO("from the cache file: " << cached);
+    auto view = cached ? GraphView::Open(f.store) : GraphView::Build(f.store);
+    if (cached) view = GraphView::Open(f.store);  // the second Open maps the file
+    CHECK(view->source() == (cached ? ViewSource::kCache : ViewSource::kBuiltInMemory));
+    auto name = [&](NodeId id) { return view->NameOf(*view->IndexOf(id)); };
+    CHECK(name(f.id["alpha"]) == std::optional<std::string_view>("alpha"));
+    CHECK(name(f.id[""]) == std::optional<std::string_view>(""));
+    CHECK(name(f.id["Zoé « ß »"]) == std::optional<std::string_view>("Zoé « ß »"));
+    CHECK_FALSE(name(numbered));
+    CHECK_FALSE(name(unnamed));
+  }
+}
+
 TEST_CASE("shortest paths respect direction, types, max hops and unreachable nodes",
           "[graph][views]") {
   Fixture f;
@@ -339,7 +361,10 @@ TEST_CASE("a corrupt or truncated view cache is detected and rebuilt", "[graph][
       try {
         view->ShortestPath(f.id["n0"], f.id["n49"], Direction::kOut, 60);
         view->NodesWithLabel("Thing");
-        view->LabelsOf(0);
+        for (VertexIndex v = 0; v < view->num_nodes(); ++v) {
+          view->LabelsOf(v);
+          view->NameOf(v);
+        }
       } catch (const ViewCacheError&) {
         detected = true;
         CHECK_FALSE(std::filesystem::exists(cache));

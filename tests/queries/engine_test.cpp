@@ -86,6 +86,29 @@ TEST_CASE("explain names the index used for a name lookup", "[queries][planner]"
   CHECK(plan2.find("name index name = $n") != std::string::npos);
 }
 
+TEST_CASE("WHERE type(r) = 'T' expands only type T, same rows", "[queries][planner]") {
+  kg::graph::Store store(TempDb("where_type"), kg::graph::Store::Mode::kReadWrite);
+  kg::queries::Engine engine(store);
+  engine.Run("CREATE (h {name: 'h'}), (x {name: 'x'}), (y {name: 'y'}), (h)-[:T]->(x), (h)-[:U]->(y), "
+             "(h)-[:T]->(y), (x)-[:T]->(h), (h)-[:T {w: 1}]->(h)",
+             {}, true);
+  std::string q = "MATCH (h {name: 'h'})-[e]->(n) WHERE type(e) = 'T' RETURN n.name ORDER BY n.name";
+  CHECK(engine.Explain(q).find("expands e of type T only") != std::string::npos);
+  auto rows = engine.Run(q).rows;
+  REQUIRE(rows.size() == 3);  // h (self-loop), x, y
+  CHECK(rows[0][0].as_string() == "h");
+  CHECK(rows[1][0].as_string() == "x");
+  CHECK(rows[2][0].as_string() == "y");
+  // Other conjuncts still filter; a second type condition on the same
+  // variable leaves no row; OPTIONAL MATCH keeps its null row.
+  CHECK(engine.Run("MATCH (h {name: 'h'})-[e]-(n) WHERE 'T' = type(e) AND e.w = 1 RETURN count(*)").rows[0][0].as_int() == 1);
+  CHECK(engine.Run("MATCH (h {name: 'h'})-[e]->(n) WHERE type(e) = 'T' AND type(e) = 'U' RETURN count(*)")
+            .rows[0][0].as_int() == 0);
+  auto opt = engine.Run("MATCH (x {name: 'x'}) OPTIONAL MATCH (x)-[e]->(n) WHERE type(e) = 'U' RETURN x.name, n");
+  REQUIRE(opt.rows.size() == 1);
+  CHECK(opt.rows[0][1].is_null());
+}
+
 TEST_CASE("evidence() says which article and sentence support a relationship", "[queries][executor]") {
   kg::graph::Store store(TempDb("evidence"), kg::graph::Store::Mode::kReadWrite);
   auto a = store.CreateNode({"Person"}, {{"name", kg::graph::Value("Ann")}});
@@ -132,6 +155,15 @@ TEST_CASE("a point lookup with LIMIT stops early and count(DISTINCT) over a rang
   CHECK(undirected.rows[0][0].as_int() == 3);  // c, a, b; d itself only by reusing a relationship
   auto all = engine.Run("MATCH (a {name: 'a'})-[:R*1..3]->(x) RETURN count(x)");
   CHECK(all.rows[0][0].as_int() == 4);
+  // A WHERE over the end nodes keeps the reachability search; one that
+  // could tell matches of the same end apart (rand()) does not.
+  std::string where = "MATCH (a {name: 'a'})-[:R*1..3]->(x) WHERE x <> a RETURN count(DISTINCT x)";
+  CHECK(engine.Explain(where).find("BFS reachability") != std::string::npos);
+  CHECK(engine.Run(where).rows[0][0].as_int() == 3);  // b, c, d
+  CHECK(engine.Run("MATCH (a {name: 'a'})-[:R*0..2]-(x) WHERE x.name < 'd' RETURN collect(DISTINCT x.name) AS n")
+            .rows[0][0].as_list().size() == 3);  // a, b, c
+  CHECK(engine.Explain("MATCH (a {name: 'a'})-[:R*1..3]->(x) WHERE rand() < 2 RETURN count(DISTINCT x)")
+            .find("BFS reachability") == std::string::npos);
 }
 
 namespace {

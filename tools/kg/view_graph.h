@@ -1,12 +1,16 @@
 // ViewGraph: the query engine's GraphAccess with traversals served by the
 // GraphView (CSR arrays, mmapped sidecar cache) instead of one SQL query per
-// expanded node. Node and relationship properties still come from the store.
-// Read-only: use StoreGraph for queries that write. The view is opened on the
-// first Expand, so a query that never expands pays nothing for it.
+// expanded node. Node names come from the view's name column; other node and
+// relationship properties still come from the store. Read-only: use
+// StoreGraph for queries that write. The view is opened on the first call
+// that needs it, so a query that never expands or reads a name pays nothing
+// for it.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -31,6 +35,34 @@ class ViewGraph : public queries::StoreGraph {
 
   size_t Degree(graph::NodeId node, graph::Direction dir, const std::vector<std::string>& types) override {
     return WithView([&] { return view_->Degree(node, dir, view_->Types(types)); });
+  }
+
+  std::vector<graph::NodeId> AllNodes() override {
+    return WithView([&] {
+      std::vector<graph::NodeId> ids(view_->num_nodes());
+      for (graph::VertexIndex v = 0; v < ids.size(); ++v) ids[v] = view_->IdOf(v);
+      return ids;
+    });
+  }
+
+  std::vector<graph::NodeId> NodesWithLabel(const std::string& label) override {
+    return WithView([&] { return view_->NodesWithLabel(label); });
+  }
+
+  // `name` from the view; a NULL name column (no name, or one that is not a
+  // string) falls back to the store's property map.
+  const graph::Value* NodeProperty(graph::NodeId node, const std::string& key) override {
+    if (key == "name") {
+      auto name = WithView([&]() -> std::optional<std::string_view> {
+        auto v = view_->IndexOf(node);
+        return v ? view_->NameOf(*v) : std::nullopt;
+      });
+      if (name) {
+        name_ = graph::Value(std::string(*name));
+        return &name_;
+      }
+    }
+    return StoreGraph::NodeProperty(node, key);
   }
 
   bool HasLabel(graph::NodeId node, const std::string& label) override {
@@ -66,6 +98,7 @@ class ViewGraph : public queries::StoreGraph {
   graph::Store& store_;
   std::unique_ptr<graph::GraphView> view_;
   std::vector<int32_t> codes_;
+  graph::Value name_;  // what NodeProperty last returned from the view
 };
 
 }  // namespace kg::cli

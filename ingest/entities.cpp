@@ -582,9 +582,22 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vect
     // "la société Tencent": a descriptor, not an anaphor.
     size_t k = e;
     while (k < s.end && text[k] == ' ') ++k;
+    // ... also after one or two lower-case adjectives ("la start-up
+    // berlinoise SmartRecruiters").
+    std::vector<size_t> starts{k};
+    for (size_t w = 0, q = k; w < 2 && q < s.end; ++w) {
+      size_t r = q;
+      while (r < s.end && (std::islower(static_cast<unsigned char>(text[r])) ||
+                           static_cast<unsigned char>(text[r]) >= 0x80 || text[r] == '-'))
+        ++r;
+      if (r == q || r >= s.end || text[r] != ' ') break;
+      q = r + 1;
+      starts.push_back(q);
+    }
     bool before_name = false;
     for (const auto& m : out)
-      if (m.begin == k && m.source != MentionSource::kDemonym) before_name = true;
+      if (std::find(starts.begin(), starts.end(), m.begin) != starts.end() && m.source != MentionSource::kDemonym)
+        before_name = true;
     if (before_name) continue;
     // "the maker of X", "la société d'investissement": a description, not a
     // reference back.

@@ -110,3 +110,9 @@ TEST_CASE("a lexicon alias written in lower case matches a sentence-internal men
   REQUIRE(m);
   CHECK(m->canonical == "AI Action Summit");
 }
+
+TEST_CASE("a descriptor with an adjective before a name is not an anaphor", "[ingest][entities]") {
+  auto ms = Find("SAP a pris le contrôle de la start-up berlinoise SmartRecruiters.");
+  for (const auto& m : ms) CHECK(m.source != MentionSource::kAnaphor);
+  CHECK(Named(ms, "SmartRecruiters"));
+}

@@ -256,6 +256,15 @@ auto Store::Write(F&& fn) {
   }
 }
 
+template <typename F>
+auto Store::WriteOne(F&& fn) {
+  // One SQL statement is atomic on its own (SQLite backs out a failed
+  // statement): inside an open transaction it needs no savepoint, whose
+  // statement journal would copy every page the statement touches.
+  if (txn_depth_ > 0) return fn();
+  return Write(std::forward<F>(fn));
+}
+
 // --- nodes and relationships
 
 NodeId Store::CreateNode(const std::vector<std::string>& labels, const Properties& props) {
@@ -270,7 +279,7 @@ NodeId Store::CreateNode(const std::vector<std::string>& labels, const Propertie
 
 RelId Store::CreateRelationship(NodeId start, NodeId end, const std::string& type,
                                 const Properties& props) {
-  return Write([&] {
+  return WriteOne([&] {
     if (!NodeExists(start) || !NodeExists(end))
       throw StorageError("cannot create relationship " + type + ": node " +
                          std::to_string(NodeExists(start) ? end : start) + " does not exist");
@@ -280,21 +289,21 @@ RelId Store::CreateRelationship(NodeId start, NodeId end, const std::string& typ
 }
 
 void Store::SetNodeProperties(NodeId id, const Properties& props) {
-  Write([&] {
+  WriteOne([&] {
     st_->update_node.Bind(1, id).Bind(2, NameOf(props)).Bind(3, EncodeProperties(props)).Run();
   });
 }
 
 void Store::SetRelationshipProperties(RelId id, const Properties& props) {
-  Write([&] { st_->update_rel.Bind(1, id).Bind(2, EncodeProperties(props)).Run(); });
+  WriteOne([&] { st_->update_rel.Bind(1, id).Bind(2, EncodeProperties(props)).Run(); });
 }
 
 void Store::AddLabel(NodeId id, const std::string& label) {
-  Write([&] { st_->insert_label.Bind(1, label).Bind(2, id).Run(); });
+  WriteOne([&] { st_->insert_label.Bind(1, label).Bind(2, id).Run(); });
 }
 
 void Store::RemoveLabel(NodeId id, const std::string& label) {
-  Write([&] { st_->delete_label.Bind(1, label).Bind(2, id).Run(); });
+  WriteOne([&] { st_->delete_label.Bind(1, label).Bind(2, id).Run(); });
 }
 
 void Store::DeleteNode(NodeId id, bool detach) {
@@ -316,7 +325,7 @@ void Store::DeleteNode(NodeId id, bool detach) {
 }
 
 void Store::DeleteRelationship(RelId id) {
-  Write([&] { st_->delete_rel.Bind(1, id).Run(); });
+  WriteOne([&] { st_->delete_rel.Bind(1, id).Run(); });
 }
 
 std::optional<Properties> Store::NodeProperties(NodeId id) const {
@@ -485,7 +494,7 @@ std::vector<std::string> Store::AllRelationshipTypes() const {
 void Store::AddAlias(NodeId node, const std::string& alias) {
   std::string norm = NormalizeName(alias);
   if (norm.empty()) return;
-  Write([&] { st_->insert_alias.Bind(1, norm).Bind(2, node).Bind(3, alias).Run(); });
+  WriteOne([&] { st_->insert_alias.Bind(1, norm).Bind(2, node).Bind(3, alias).Run(); });
 }
 
 std::vector<NodeId> Store::FindByAlias(const std::string& name) const {
@@ -514,7 +523,7 @@ std::optional<ArticleId> Store::FindArticleByHash(const std::string& hash) const
 }
 
 ArticleId Store::AddArticle(const Article& a) {
-  return Write([&] {
+  return WriteOne([&] {
     st_->insert_article.Bind(1, a.hash)
         .Bind(2, a.title)
         .Bind(3, a.url)
@@ -554,7 +563,7 @@ std::optional<Article> Store::GetArticle(ArticleId id) const {
 int64_t Store::AddEvidence(const Evidence& e) {
   if (e.node.has_value() == e.rel.has_value())
     throw StorageError("evidence must point at exactly one node or relationship");
-  return Write([&] {
+  return WriteOne([&] {
     st_->insert_evidence.Bind(1, e.node)
         .Bind(2, e.rel)
         .Bind(3, e.article)

@@ -165,6 +165,8 @@ class Store {
   std::vector<std::string> Check() const;
   // Increases on every committed write; caches of the graph key on it.
   int64_t GraphVersion() const;
+  // True while a WriteTxn is open on this store.
+  bool in_transaction() const { return txn_depth_ > 0; }
 
   // The connection, for graph/ internals (views, bulk loaders).
   Database& db() { return db_; }
@@ -176,6 +178,10 @@ class Store {
   void PrepareStatements();
   template <typename F>
   auto Write(F&& fn);
+  // For a mutation that is a single SQL statement: no savepoint when a
+  // transaction is already open.
+  template <typename F>
+  auto WriteOne(F&& fn);
 
   Database db_;  // declared first: destroyed after the statements
   bool read_only_;

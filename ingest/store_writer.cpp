@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "graph/normalize.h"
 
@@ -101,7 +102,10 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
     stats.article = *existing;
     return stats;
   }
-  graph::Store::WriteTxn txn(store_);
+  // An article is all or nothing; inside the caller's transaction (a batch
+  // of articles) it adds to that one and the caller rolls back on failure.
+  std::optional<graph::Store::WriteTxn> txn;
+  if (!store_.in_transaction()) txn.emplace(store_);
   graph::Article art;
   art.hash = hash;
   art.title = ex.doc.title;
@@ -173,7 +177,7 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
       evidence(std::nullopt, rid, q.sentence, q.begin, q.end, "quote.about");
     }
   }
-  txn.Commit();
+  if (txn) txn->Commit();
   return stats;
 }
 

@@ -1,4 +1,4 @@
-// Store stage: writes one Extraction into the graph in one transaction.
+// Store stage: writes one Extraction into the graph, all or nothing.
 // Entities are merged with existing nodes by name or alias (same label);
 // a relationship seen again gains one more piece of evidence; the content
 // hash of the normalized text makes re-ingesting an article a no-op.
@@ -29,6 +29,9 @@ class GraphWriter {
   // `store` must outlive the writer; caches node ids between articles.
   explicit GraphWriter(graph::Store& store) : store_(store) {}
 
+  // Writes `ex` in a transaction of its own, or, when the store already has
+  // one open, inside it without a savepoint: a failure then leaves that
+  // transaction half written and the caller must roll it back.
   WriteStats Write(const Extraction& ex);
 
  private:

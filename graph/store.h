@@ -20,7 +20,7 @@ using RelId = int64_t;
 using ArticleId = int64_t;
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 struct Node {
   NodeId id = 0;
@@ -62,6 +62,10 @@ struct Evidence {
   int64_t sentence_index = 0;
   int64_t span_start = 0;  // byte offsets into the article's text
   int64_t span_end = 0;
+  // The sentence, given either as byte offsets into the article's text (both
+  // set: only the offsets are stored) or as text. The readers fill `sentence`
+  // in both cases, and the offsets when they were stored.
+  std::optional<int64_t> sentence_start, sentence_end;
   std::string sentence;
   std::string rule;
   double confidence = 1.0;

@@ -117,10 +117,6 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
   art.text = ex.doc.text;
   graph::ArticleId article = store_.AddArticle(art);
   stats.article = article;
-  auto sentence_text = [&](size_t si) {
-    const auto& s = ex.sentences[si];
-    return ex.doc.text.substr(s.begin, s.end - s.begin);
-  };
   auto evidence = [&](std::optional<graph::NodeId> node, std::optional<graph::RelId> rel, size_t si,
                       size_t b, size_t e, const std::string& rule) {
     graph::Evidence ev;
@@ -130,7 +126,8 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
     ev.sentence_index = static_cast<int64_t>(si);
     ev.span_start = static_cast<int64_t>(b);
     ev.span_end = static_cast<int64_t>(e);
-    ev.sentence = sentence_text(si);
+    ev.sentence_start = static_cast<int64_t>(ex.sentences[si].begin);
+    ev.sentence_end = static_cast<int64_t>(ex.sentences[si].end);
     ev.rule = rule;
     store_.AddEvidence(ev);
   };

@@ -82,16 +82,29 @@ graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
   return id;
 }
 
+std::unordered_map<graph::NodeId, graph::RelId>& GraphWriter::OutEdges(graph::NodeId node,
+                                                                       const std::string& type) {
+  auto [it, fresh] = out_edges_.try_emplace(type + "\t" + std::to_string(node));
+  if (fresh) {
+    // The first (oldest) relationship to each node, as the scan in id order found it.
+    for (const auto& e : store_.EdgesOf(node, graph::Direction::kOut, type)) it->second.emplace(e.other, e.id);
+  }
+  return it->second;
+}
+
 graph::RelId GraphWriter::Relate(graph::NodeId a, graph::NodeId b, const std::string& type,
                                  const graph::Properties& props, bool symmetric, bool& created) {
   created = false;
-  for (const auto& e : store_.EdgesOf(a, graph::Direction::kOut, type))
-    if (e.other == b) return e.id;
-  if (symmetric)
-    for (const auto& e : store_.EdgesOf(b, graph::Direction::kOut, type))
-      if (e.other == a) return e.id;
+  auto& from_a = OutEdges(a, type);
+  if (auto it = from_a.find(b); it != from_a.end()) return it->second;
+  if (symmetric) {
+    auto& from_b = OutEdges(b, type);
+    if (auto it = from_b.find(a); it != from_b.end()) return it->second;
+  }
   created = true;
-  return store_.CreateRelationship(a, b, type, props);
+  graph::RelId id = store_.CreateRelationship(a, b, type, props);
+  from_a.emplace(b, id);
+  return id;
 }
 
 WriteStats GraphWriter::Write(const Extraction& ex) {

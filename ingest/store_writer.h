@@ -26,7 +26,9 @@ std::string ContentHash(std::string_view text);
 
 class GraphWriter {
  public:
-  // `store` must outlive the writer; caches node ids between articles.
+  // `store` must outlive the writer; caches node ids, aliases and
+  // relationships between articles, so it must be the store's only writer
+  // while it is in use.
   explicit GraphWriter(graph::Store& store) : store_(store) {}
 
   // Writes `ex` in a transaction of its own, or, when the store already has
@@ -38,10 +40,14 @@ class GraphWriter {
   graph::NodeId EntityNode(const EntityRecord& e, bool& created);
   graph::RelId Relate(graph::NodeId a, graph::NodeId b, const std::string& type,
                       const graph::Properties& props, bool symmetric, bool& created);
+  // The `type` relationships out of `node` (far end -> id), read from the
+  // store once and then kept up to date by Relate.
+  std::unordered_map<graph::NodeId, graph::RelId>& OutEdges(graph::NodeId node, const std::string& type);
 
   graph::Store& store_;
   std::unordered_map<std::string, graph::NodeId> node_cache_;  // type \t normalized name
   std::unordered_map<graph::NodeId, std::unordered_set<std::string>> aliases_;
+  std::unordered_map<std::string, std::unordered_map<graph::NodeId, graph::RelId>> out_edges_;  // type \t node
 };
 
 }  // namespace kg::ingest

@@ -100,7 +100,7 @@ int RunIngest(const GlobalOptions& global, const IngestArgs& a) {
   if (!a.dry_run) {
     store = OpenStore(global, graph::Store::Mode::kReadWrite);
     // A bulk load touches index pages all over the file: a larger page cache
-    // keeps them in memory between the per-article transactions.
+    // keeps them in memory between the batch transactions.
     store->db().Exec("PRAGMA cache_size=-262144");
     store->db().Exec("PRAGMA wal_autocheckpoint=16384");
     writer = std::make_unique<ingest::GraphWriter>(*store);

@@ -321,10 +321,15 @@ NodeId Store::CreateNode(const std::vector<std::string>& labels, const Propertie
 RelId Store::CreateRelationship(NodeId start, NodeId end, const std::string& type,
                                 const Properties& props) {
   return WriteOne([&] {
-    if (!NodeExists(start) || !NodeExists(end))
-      throw StorageError("cannot create relationship " + type + ": node " +
-                         std::to_string(NodeExists(start) ? end : start) + " does not exist");
-    st_->insert_rel.Bind(1, start).Bind(2, end).Bind(3, type).Bind(4, EncodeProperties(props)).Run();
+    // The foreign keys refuse a missing end; the lookups only name it.
+    try {
+      st_->insert_rel.Bind(1, start).Bind(2, end).Bind(3, type).Bind(4, EncodeProperties(props)).Run();
+    } catch (const StorageError&) {
+      if (!NodeExists(start) || !NodeExists(end))
+        throw StorageError("cannot create relationship " + type + ": node " +
+                           std::to_string(NodeExists(start) ? end : start) + " does not exist");
+      throw;
+    }
     return db_.LastInsertRowid();
   });
 }

@@ -46,7 +46,16 @@ TEST_CASE("a relationship to a missing node is refused", "[graph][store]") {
   Store store(tmp.File("kg.db"), Store::Mode::kReadWrite);
   NodeId a = store.CreateNode({"X"}, {});
   CHECK_THROWS_AS(store.CreateRelationship(a, 42, "T", {}), kg::StorageError);
-  CHECK(store.GetStats().relationships == 0);
+  CHECK_THROWS_WITH(store.CreateRelationship(a, 42, "T", {}), Catch::Contains("node 42 does not exist"));
+  CHECK_THROWS_WITH(store.CreateRelationship(43, a, "T", {}), Catch::Contains("node 43 does not exist"));
+  {
+    Store::WriteTxn txn(store);  // inside a transaction too
+    CHECK_THROWS_WITH(store.CreateRelationship(a, 44, "T", {}), Catch::Contains("node 44 does not exist"));
+    store.CreateRelationship(a, a, "SELF", {});
+    txn.Commit();
+  }
+  CHECK(store.GetStats().relationships == 1);
+  CHECK(store.Check().empty());
 }
 
 TEST_CASE("a failed write inside a transaction leaves the database as it was", "[graph][store]") {

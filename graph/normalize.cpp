@@ -38,7 +38,32 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
+namespace {
+// For ASCII text the utf8proc mapping below is lower-casing alone (no
+// compatibility decomposition, mark or ignorable character applies), and the
+// word characters are [A-Za-z0-9_]: the same result without decoding.
+std::string NormalizeAscii(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  bool pending_space = false;
+  for (char c : name) {
+    bool upper = c >= 'A' && c <= 'Z';
+    bool word = upper || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    if (!word) {
+      pending_space = true;
+      continue;
+    }
+    if (pending_space && !out.empty()) out += ' ';
+    pending_space = false;
+    out += upper ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+}  // namespace
+
 std::string NormalizeName(std::string_view name) {
+  if (std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+    return NormalizeAscii(name);
   utf8proc_uint8_t* folded = nullptr;
   auto options = static_cast<utf8proc_option_t>(UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
                                                  UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD |

@@ -64,7 +64,45 @@ CREATE TABLE aliases(
 CREATE INDEX aliases_node ON aliases(node_id);
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1};
+// Version 2: an evidence row locates its sentence by byte offsets into
+// articles.text (sentence_start, sentence_end) instead of carrying a copy of
+// it; `sentence` holds text only for a sentence that is not a slice of the
+// article (a caller may pass any text). Existing rows are converted where the
+// article contains the sentence (its first occurrence: the same text).
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE evidence_v2(
+  id INTEGER PRIMARY KEY,
+  node_id INTEGER REFERENCES nodes(id) ON DELETE CASCADE,
+  rel_id INTEGER REFERENCES rels(id) ON DELETE CASCADE,
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  sentence_index INTEGER NOT NULL,
+  span_start INTEGER NOT NULL,
+  span_end INTEGER NOT NULL,
+  sentence_start INTEGER,
+  sentence_end INTEGER,
+  sentence TEXT,
+  rule TEXT NOT NULL,
+  confidence REAL NOT NULL DEFAULT 1.0,
+  CHECK ((node_id IS NULL) <> (rel_id IS NULL)),
+  CHECK ((sentence IS NULL) <> (sentence_start IS NULL)),
+  CHECK ((sentence_start IS NULL) = (sentence_end IS NULL)));
+INSERT INTO evidence_v2(id, node_id, rel_id, article_id, sentence_index, span_start, span_end,
+                        sentence_start, sentence_end, sentence, rule, confidence)
+  SELECT id, node_id, rel_id, article_id, sentence_index, span_start, span_end,
+         CASE WHEN pos > 0 THEN pos - 1 END,
+         CASE WHEN pos > 0 THEN pos - 1 + length(CAST(sentence AS BLOB)) END,
+         CASE WHEN pos > 0 THEN NULL ELSE sentence END,
+         rule, confidence
+  FROM (SELECT e.*, instr(CAST(a.text AS BLOB), CAST(e.sentence AS BLOB)) AS pos
+        FROM evidence e JOIN articles a ON a.id = e.article_id);
+DROP TABLE evidence;
+ALTER TABLE evidence_v2 RENAME TO evidence;
+CREATE INDEX evidence_node ON evidence(node_id) WHERE node_id IS NOT NULL;
+CREATE INDEX evidence_rel ON evidence(rel_id) WHERE rel_id IS NOT NULL;
+CREATE INDEX evidence_article ON evidence(article_id);
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 std::string NowIso() {
@@ -173,7 +211,9 @@ void Store::PrepareStatements() {
                             "text FROM articles WHERE id=?1");
   constexpr const char* kEvidenceCols =
       "SELECT e.id, e.node_id, e.rel_id, e.article_id, e.sentence_index, e.span_start, "
-      "e.span_end, e.sentence, e.rule, e.confidence, a.title, a.published FROM evidence e "
+      "e.span_end, CASE WHEN e.sentence IS NULL THEN CAST(substr(CAST(a.text AS BLOB), "
+      "e.sentence_start + 1, e.sentence_end - e.sentence_start) AS TEXT) ELSE e.sentence END, "
+      "e.rule, e.confidence, a.title, a.published, e.sentence_start, e.sentence_end FROM evidence e "
       "JOIN articles a ON a.id = e.article_id ";
   s.evidence_node = Statement(db_, (std::string(kEvidenceCols) +
                                     "WHERE e.node_id=?1 ORDER BY e.article_id, e.span_start, e.id")
@@ -196,8 +236,9 @@ void Store::PrepareStatements() {
                                "path, ingested_at, text) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
   s.insert_evidence = Statement(db_,
                                 "INSERT INTO evidence(node_id, rel_id, article_id, sentence_index, "
-                                "span_start, span_end, sentence, rule, confidence) "
-                                "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+                                "span_start, span_end, sentence, rule, confidence, "
+                                "sentence_start, sentence_end) "
+                                "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
   s.count_rels_of = Statement(db_,
                               "SELECT (SELECT count(*) FROM rels WHERE src=?1) + "
                               "(SELECT count(*) FROM rels WHERE dst=?1)");
@@ -256,6 +297,15 @@ auto Store::Write(F&& fn) {
   }
 }
 
+template <typename F>
+auto Store::WriteOne(F&& fn) {
+  // One SQL statement is atomic on its own (SQLite backs out a failed
+  // statement): inside an open transaction it needs no savepoint, whose
+  // statement journal would copy every page the statement touches.
+  if (txn_depth_ > 0) return fn();
+  return Write(std::forward<F>(fn));
+}
+
 // --- nodes and relationships
 
 NodeId Store::CreateNode(const std::vector<std::string>& labels, const Properties& props) {
@@ -270,31 +320,36 @@ NodeId Store::CreateNode(const std::vector<std::string>& labels, const Propertie
 
 RelId Store::CreateRelationship(NodeId start, NodeId end, const std::string& type,
                                 const Properties& props) {
-  return Write([&] {
-    if (!NodeExists(start) || !NodeExists(end))
-      throw StorageError("cannot create relationship " + type + ": node " +
-                         std::to_string(NodeExists(start) ? end : start) + " does not exist");
-    st_->insert_rel.Bind(1, start).Bind(2, end).Bind(3, type).Bind(4, EncodeProperties(props)).Run();
+  return WriteOne([&] {
+    // The foreign keys refuse a missing end; the lookups only name it.
+    try {
+      st_->insert_rel.Bind(1, start).Bind(2, end).Bind(3, type).Bind(4, EncodeProperties(props)).Run();
+    } catch (const StorageError&) {
+      if (!NodeExists(start) || !NodeExists(end))
+        throw StorageError("cannot create relationship " + type + ": node " +
+                           std::to_string(NodeExists(start) ? end : start) + " does not exist");
+      throw;
+    }
     return db_.LastInsertRowid();
   });
 }
 
 void Store::SetNodeProperties(NodeId id, const Properties& props) {
-  Write([&] {
+  WriteOne([&] {
     st_->update_node.Bind(1, id).Bind(2, NameOf(props)).Bind(3, EncodeProperties(props)).Run();
   });
 }
 
 void Store::SetRelationshipProperties(RelId id, const Properties& props) {
-  Write([&] { st_->update_rel.Bind(1, id).Bind(2, EncodeProperties(props)).Run(); });
+  WriteOne([&] { st_->update_rel.Bind(1, id).Bind(2, EncodeProperties(props)).Run(); });
 }
 
 void Store::AddLabel(NodeId id, const std::string& label) {
-  Write([&] { st_->insert_label.Bind(1, label).Bind(2, id).Run(); });
+  WriteOne([&] { st_->insert_label.Bind(1, label).Bind(2, id).Run(); });
 }
 
 void Store::RemoveLabel(NodeId id, const std::string& label) {
-  Write([&] { st_->delete_label.Bind(1, label).Bind(2, id).Run(); });
+  WriteOne([&] { st_->delete_label.Bind(1, label).Bind(2, id).Run(); });
 }
 
 void Store::DeleteNode(NodeId id, bool detach) {
@@ -316,7 +371,7 @@ void Store::DeleteNode(NodeId id, bool detach) {
 }
 
 void Store::DeleteRelationship(RelId id) {
-  Write([&] { st_->delete_rel.Bind(1, id).Run(); });
+  WriteOne([&] { st_->delete_rel.Bind(1, id).Run(); });
 }
 
 std::optional<Properties> Store::NodeProperties(NodeId id) const {
@@ -485,7 +540,7 @@ std::vector<std::string> Store::AllRelationshipTypes() const {
 void Store::AddAlias(NodeId node, const std::string& alias) {
   std::string norm = NormalizeName(alias);
   if (norm.empty()) return;
-  Write([&] { st_->insert_alias.Bind(1, norm).Bind(2, node).Bind(3, alias).Run(); });
+  WriteOne([&] { st_->insert_alias.Bind(1, norm).Bind(2, node).Bind(3, alias).Run(); });
 }
 
 std::vector<NodeId> Store::FindByAlias(const std::string& name) const {
@@ -514,7 +569,7 @@ std::optional<ArticleId> Store::FindArticleByHash(const std::string& hash) const
 }
 
 ArticleId Store::AddArticle(const Article& a) {
-  return Write([&] {
+  return WriteOne([&] {
     st_->insert_article.Bind(1, a.hash)
         .Bind(2, a.title)
         .Bind(3, a.url)
@@ -554,16 +609,21 @@ std::optional<Article> Store::GetArticle(ArticleId id) const {
 int64_t Store::AddEvidence(const Evidence& e) {
   if (e.node.has_value() == e.rel.has_value())
     throw StorageError("evidence must point at exactly one node or relationship");
-  return Write([&] {
+  bool offsets = e.sentence_start.has_value();
+  if (offsets != e.sentence_end.has_value() || (offsets && (*e.sentence_start < 0 || *e.sentence_end < *e.sentence_start)))
+    throw StorageError("evidence: sentence_start and sentence_end must both be set, 0 <= start <= end");
+  return WriteOne([&] {
     st_->insert_evidence.Bind(1, e.node)
         .Bind(2, e.rel)
         .Bind(3, e.article)
         .Bind(4, e.sentence_index)
         .Bind(5, e.span_start)
         .Bind(6, e.span_end)
-        .Bind(7, e.sentence)
+        .Bind(7, offsets ? std::nullopt : std::optional<std::string>(e.sentence))
         .Bind(8, e.rule)
         .Bind(9, e.confidence)
+        .Bind(10, e.sentence_start)
+        .Bind(11, e.sentence_end)
         .Run();
     return db_.LastInsertRowid();
   });
@@ -587,6 +647,8 @@ std::vector<Evidence> ReadEvidence(Statement& st, int64_t id) {
     e.confidence = st.ColumnDouble(9);
     e.article_title = st.ColumnOptText(10);
     e.article_published = st.ColumnOptText(11);
+    if (!st.IsNull(12)) e.sentence_start = st.ColumnInt(12);
+    if (!st.IsNull(13)) e.sentence_end = st.ColumnInt(13);
     out.push_back(std::move(e));
   }
   st.Reset();
@@ -651,6 +713,11 @@ std::vector<std::string> Store::Check() const {
        "WHERE e.span_start < 0 OR e.span_end < e.span_start OR e.span_end > length(CAST(a.text AS BLOB)) "
        "ORDER BY e.id",
        "evidence %1 has a span outside article %2"},
+      {"SELECT e.id, e.article_id FROM evidence e JOIN articles a ON a.id = e.article_id "
+       "WHERE e.sentence_start IS NOT NULL AND (e.sentence_start < 0 OR "
+       "e.sentence_end < e.sentence_start OR e.sentence_end > length(CAST(a.text AS BLOB))) "
+       "ORDER BY e.id",
+       "evidence %1 has a sentence outside article %2"},
       {"SELECT l.node_id, l.label FROM node_labels l LEFT JOIN nodes n ON n.id = l.node_id "
        "WHERE n.id IS NULL ORDER BY l.node_id",
        "label of missing node %1 (%2)"},

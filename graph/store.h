@@ -20,7 +20,7 @@ using RelId = int64_t;
 using ArticleId = int64_t;
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 struct Node {
   NodeId id = 0;
@@ -62,6 +62,10 @@ struct Evidence {
   int64_t sentence_index = 0;
   int64_t span_start = 0;  // byte offsets into the article's text
   int64_t span_end = 0;
+  // The sentence, given either as byte offsets into the article's text (both
+  // set: only the offsets are stored) or as text. The readers fill `sentence`
+  // in both cases, and the offsets when they were stored.
+  std::optional<int64_t> sentence_start, sentence_end;
   std::string sentence;
   std::string rule;
   double confidence = 1.0;
@@ -165,6 +169,8 @@ class Store {
   std::vector<std::string> Check() const;
   // Increases on every committed write; caches of the graph key on it.
   int64_t GraphVersion() const;
+  // True while a WriteTxn is open on this store.
+  bool in_transaction() const { return txn_depth_ > 0; }
 
   // The connection, for graph/ internals (views, bulk loaders).
   Database& db() { return db_; }
@@ -176,6 +182,10 @@ class Store {
   void PrepareStatements();
   template <typename F>
   auto Write(F&& fn);
+  // For a mutation that is a single SQL statement: no savepoint when a
+  // transaction is already open.
+  template <typename F>
+  auto WriteOne(F&& fn);
 
   Database db_;  // declared first: destroyed after the statements
   bool read_only_;

@@ -120,6 +120,33 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
       Opts());
   after_head_ = std::make_unique<RE2>(std::string(R"((?i)^\s+()") + join(heads) + R"()(?:[^\pL]|$))", Opts());
   if (!anaphor_->ok()) throw RuleError("lexicon/descriptors.tsv: " + anaphor_->error());
+  // The part of `descriptor_` after its comma separator, whole.
+  separator_tail_ = std::make_unique<RE2>(std::string(R"((?i)\s*(?:)") + kNaming + R"(\s*)?(?:"|« ?)?)", Opts());
+  for (const auto& h : lex_.heads)
+    if (h.text.find_first_of(",.;:!?\xC2\xE2") != std::string::npos) heads_have_punctuation_ = true;
+}
+
+// A descriptor (determiner, words, head, up to 100 characters without
+// punctuation, separator) has no . ; : ! ? » or … and at most one comma, the
+// one of its separator: it starts after the last of these marks before the
+// name, or after the one comma before, when the last comma may be that
+// separator.
+size_t Recognizer::DescriptorFloor(std::string_view text, size_t lo, size_t end) const {
+  if (heads_have_punctuation_) return lo;
+  bool separator_possible = true;
+  for (size_t i = end; i > lo; --i) {
+    char c = text[i - 1];
+    if (c == '.' || c == ';' || c == ':' || c == '!' || c == '?') return i;
+    if (c == '\xBB' && i >= lo + 2 && text[i - 2] == '\xC2') return i;                            // »
+    if (c == '\xA6' && i >= lo + 3 && text[i - 3] == '\xE2' && text[i - 2] == '\x80') return i;  // …
+    if (c != ',') continue;
+    if (separator_possible && RE2::FullMatch(text.substr(i, end - i), *separator_tail_)) {
+      separator_possible = false;
+      continue;
+    }
+    return i;
+  }
+  return lo;
 }
 
 Recognizer::~Recognizer() = default;
@@ -488,6 +515,13 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s,
       bool cue = false;
       for (size_t k = before.size(); k > 0 && k + 14 > before.size(); --k)
         if (cue_words_.count(before[k - 1].folded)) cue = true;
+      if (!cue) continue;
+      // The head (a cue word) must also come after the last mark a
+      // descriptor cannot contain; without one the pattern cannot match.
+      size_t floor = DescriptorFloor(text, lo, m.begin);
+      cue = false;
+      for (size_t k = before.size(); k > 0 && before[k - 1].begin >= floor && !cue; --k)
+        cue = cue_words_.count(before[k - 1].folded) > 0;
       if (!cue) continue;
       from = lo;
     }

@@ -44,12 +44,16 @@ class Recognizer {
  private:
   void AddDescriptors(std::string_view text, const Sentence& s, std::vector<Mention>& m) const;
   void AddAnaphors(std::string_view text, const Sentence& s, std::vector<Mention>& m) const;
+  // The first byte in [lo, end) where a descriptor ending at `end` may start.
+  size_t DescriptorFloor(std::string_view text, size_t lo, size_t end) const;
 
   const Lexicon& lex_;
   std::unordered_set<std::string> cue_words_;  // folded words of heads and naming verbs
   std::vector<std::string> folded_heads_;       // Fold(lex_.heads[i].text), for FindHead
   std::unordered_set<std::string> model_stems_;  // first words of versioned product names ("gpt", "claude")
   std::unique_ptr<re2::RE2> descriptor_, anaphor_, connector_, after_apposition_, after_head_;
+  std::unique_ptr<re2::RE2> separator_tail_;  // what may follow the comma before the name
+  bool heads_have_punctuation_ = false;      // then DescriptorFloor cannot cut
 };
 
 }  // namespace kg::ingest

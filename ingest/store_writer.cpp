@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "graph/normalize.h"
 
@@ -81,16 +82,29 @@ graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
   return id;
 }
 
+std::unordered_map<graph::NodeId, graph::RelId>& GraphWriter::OutEdges(graph::NodeId node,
+                                                                       const std::string& type) {
+  auto [it, fresh] = out_edges_.try_emplace(type + "\t" + std::to_string(node));
+  if (fresh) {
+    // The first (oldest) relationship to each node, as the scan in id order found it.
+    for (const auto& e : store_.EdgesOf(node, graph::Direction::kOut, type)) it->second.emplace(e.other, e.id);
+  }
+  return it->second;
+}
+
 graph::RelId GraphWriter::Relate(graph::NodeId a, graph::NodeId b, const std::string& type,
                                  const graph::Properties& props, bool symmetric, bool& created) {
   created = false;
-  for (const auto& e : store_.EdgesOf(a, graph::Direction::kOut, type))
-    if (e.other == b) return e.id;
-  if (symmetric)
-    for (const auto& e : store_.EdgesOf(b, graph::Direction::kOut, type))
-      if (e.other == a) return e.id;
+  auto& from_a = OutEdges(a, type);
+  if (auto it = from_a.find(b); it != from_a.end()) return it->second;
+  if (symmetric) {
+    auto& from_b = OutEdges(b, type);
+    if (auto it = from_b.find(a); it != from_b.end()) return it->second;
+  }
   created = true;
-  return store_.CreateRelationship(a, b, type, props);
+  graph::RelId id = store_.CreateRelationship(a, b, type, props);
+  from_a.emplace(b, id);
+  return id;
 }
 
 WriteStats GraphWriter::Write(const Extraction& ex) {
@@ -101,7 +115,10 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
     stats.article = *existing;
     return stats;
   }
-  graph::Store::WriteTxn txn(store_);
+  // An article is all or nothing; inside the caller's transaction (a batch
+  // of articles) it adds to that one and the caller rolls back on failure.
+  std::optional<graph::Store::WriteTxn> txn;
+  if (!store_.in_transaction()) txn.emplace(store_);
   graph::Article art;
   art.hash = hash;
   art.title = ex.doc.title;
@@ -113,10 +130,6 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
   art.text = ex.doc.text;
   graph::ArticleId article = store_.AddArticle(art);
   stats.article = article;
-  auto sentence_text = [&](size_t si) {
-    const auto& s = ex.sentences[si];
-    return ex.doc.text.substr(s.begin, s.end - s.begin);
-  };
   auto evidence = [&](std::optional<graph::NodeId> node, std::optional<graph::RelId> rel, size_t si,
                       size_t b, size_t e, const std::string& rule) {
     graph::Evidence ev;
@@ -126,7 +139,8 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
     ev.sentence_index = static_cast<int64_t>(si);
     ev.span_start = static_cast<int64_t>(b);
     ev.span_end = static_cast<int64_t>(e);
-    ev.sentence = sentence_text(si);
+    ev.sentence_start = static_cast<int64_t>(ex.sentences[si].begin);
+    ev.sentence_end = static_cast<int64_t>(ex.sentences[si].end);
     ev.rule = rule;
     store_.AddEvidence(ev);
   };
@@ -173,7 +187,7 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
       evidence(std::nullopt, rid, q.sentence, q.begin, q.end, "quote.about");
     }
   }
-  txn.Commit();
+  if (txn) txn->Commit();
   return stats;
 }
 

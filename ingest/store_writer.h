@@ -1,4 +1,4 @@
-// Store stage: writes one Extraction into the graph in one transaction.
+// Store stage: writes one Extraction into the graph, all or nothing.
 // Entities are merged with existing nodes by name or alias (same label);
 // a relationship seen again gains one more piece of evidence; the content
 // hash of the normalized text makes re-ingesting an article a no-op.
@@ -26,19 +26,28 @@ std::string ContentHash(std::string_view text);
 
 class GraphWriter {
  public:
-  // `store` must outlive the writer; caches node ids between articles.
+  // `store` must outlive the writer; caches node ids, aliases and
+  // relationships between articles, so it must be the store's only writer
+  // while it is in use.
   explicit GraphWriter(graph::Store& store) : store_(store) {}
 
+  // Writes `ex` in a transaction of its own, or, when the store already has
+  // one open, inside it without a savepoint: a failure then leaves that
+  // transaction half written and the caller must roll it back.
   WriteStats Write(const Extraction& ex);
 
  private:
   graph::NodeId EntityNode(const EntityRecord& e, bool& created);
   graph::RelId Relate(graph::NodeId a, graph::NodeId b, const std::string& type,
                       const graph::Properties& props, bool symmetric, bool& created);
+  // The `type` relationships out of `node` (far end -> id), read from the
+  // store once and then kept up to date by Relate.
+  std::unordered_map<graph::NodeId, graph::RelId>& OutEdges(graph::NodeId node, const std::string& type);
 
   graph::Store& store_;
   std::unordered_map<std::string, graph::NodeId> node_cache_;  // type \t normalized name
   std::unordered_map<graph::NodeId, std::unordered_set<std::string>> aliases_;
+  std::unordered_map<std::string, std::unordered_map<graph::NodeId, graph::RelId>> out_edges_;  // type \t node
 };
 
 }  // namespace kg::ingest

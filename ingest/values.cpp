@@ -152,6 +152,9 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
                                        const std::string& lang, ValueContext& ctx) const {
   std::string_view sent = text.substr(s.begin, s.end - s.begin);
   std::vector<Mention> found;
+  // Every value pattern needs an ASCII digit (RE2's \d; "1er" too), and the
+  // durations are looked for only after an amount.
+  if (sent.find_first_of("0123456789") == std::string_view::npos) return found;
   auto overlaps = [&](size_t b, size_t e) {
     for (const auto& m : found)
       if (b < m.end && m.begin < e) return true;

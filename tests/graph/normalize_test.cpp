@@ -24,6 +24,20 @@ TEST_CASE("normalized names keep words apart", "[graph][normalize]") {
   CHECK(NormalizeName("") == "");
 }
 
+TEST_CASE("ASCII names normalize as through the full Unicode mapping", "[graph][normalize]") {
+  // A trailing no-break space (non-ASCII, not a word character) sends the
+  // same name through utf8proc without changing its normalized form.
+  int differ = 0;
+  for (int a = 1; a < 128; ++a) {
+    for (int b = 1; b < 128; ++b) {
+      std::string s = {static_cast<char>(a), 'K', static_cast<char>(b), '_', '9'};
+      if (NormalizeName(s) != NormalizeName(s + "\xC2\xA0")) ++differ;
+    }
+  }
+  CHECK(differ == 0);
+  CHECK(NormalizeName("Open-AI  Labs_2") == "open ai labs_2");
+}
+
 TEST_CASE("UTF-8 validation rejects broken sequences", "[graph][normalize]") {
   CHECK(IsValidUtf8("plain ascii"));
   CHECK(IsValidUtf8("é 🚀"));

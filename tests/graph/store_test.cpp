@@ -46,7 +46,16 @@ TEST_CASE("a relationship to a missing node is refused", "[graph][store]") {
   Store store(tmp.File("kg.db"), Store::Mode::kReadWrite);
   NodeId a = store.CreateNode({"X"}, {});
   CHECK_THROWS_AS(store.CreateRelationship(a, 42, "T", {}), kg::StorageError);
-  CHECK(store.GetStats().relationships == 0);
+  CHECK_THROWS_WITH(store.CreateRelationship(a, 42, "T", {}), Catch::Contains("node 42 does not exist"));
+  CHECK_THROWS_WITH(store.CreateRelationship(43, a, "T", {}), Catch::Contains("node 43 does not exist"));
+  {
+    Store::WriteTxn txn(store);  // inside a transaction too
+    CHECK_THROWS_WITH(store.CreateRelationship(a, 44, "T", {}), Catch::Contains("node 44 does not exist"));
+    store.CreateRelationship(a, a, "SELF", {});
+    txn.Commit();
+  }
+  CHECK(store.GetStats().relationships == 1);
+  CHECK(store.Check().empty());
 }
 
 TEST_CASE("a failed write inside a transaction leaves the database as it was", "[graph][store]") {
@@ -131,6 +140,121 @@ TEST_CASE("evidence links a fact to its article and sentence", "[graph][store]")
   both.node = a;
   CHECK_THROWS_AS(store.AddEvidence(both), kg::StorageError);
   CHECK(store.Check().empty());
+}
+
+TEST_CASE("evidence given by sentence offsets reads back the sentence from the article", "[graph][store]") {
+  TempDir tmp;
+  Store store(tmp.File("kg.db"), Store::Mode::kReadWrite);
+  Article art;
+  art.hash = "h1";
+  art.text = "Préambule. L'État finance Stargate. Fin.";
+  ArticleId aid = store.AddArticle(art);
+  NodeId n = store.CreateNode({"Project"}, {{"name", Value("Stargate")}});
+  Evidence e;
+  e.node = n;
+  e.article = aid;
+  size_t b = art.text.find("L'État"), en = art.text.find(" Fin.");
+  e.sentence_start = static_cast<int64_t>(b);
+  e.sentence_end = static_cast<int64_t>(en);
+  e.span_start = static_cast<int64_t>(art.text.find("Stargate"));
+  e.span_end = e.span_start + 8;
+  e.rule = "entity:lexicon";
+  store.AddEvidence(e);
+  auto ev = store.EvidenceForNode(n);
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].sentence == "L'État finance Stargate.");
+  CHECK(ev[0].sentence_start == e.sentence_start);
+  CHECK(ev[0].sentence_end == e.sentence_end);
+  {
+    Statement raw(store.db(), "SELECT sentence IS NULL FROM evidence");
+    REQUIRE(raw.Step());
+    CHECK(raw.ColumnInt(0) == 1);  // no copy of the sentence
+  }
+  CHECK(store.Check().empty());
+
+  Evidence half = e;
+  half.sentence_end.reset();
+  CHECK_THROWS_AS(store.AddEvidence(half), kg::StorageError);
+  Evidence outside = e;
+  outside.sentence_end = 10000;
+  store.AddEvidence(outside);
+  auto problems = store.Check();
+  REQUIRE(problems.size() == 1);
+  CHECK_THAT(problems[0], Catch::Contains("sentence outside article"));
+}
+
+TEST_CASE("a failed single-statement write inside a transaction keeps the writes before it", "[graph][store]") {
+  TempDir tmp;
+  Store store(tmp.File("kg.db"), Store::Mode::kReadWrite);
+  {
+    Store::WriteTxn txn(store);
+    NodeId n = store.CreateNode({"Kept"}, {{"name", Value("kept")}});
+    Evidence e;
+    e.node = n;
+    e.article = 999;  // no such article: the insert fails on its foreign key
+    e.sentence = "x";
+    e.rule = "r";
+    CHECK_THROWS_AS(store.AddEvidence(e), kg::StorageError);
+    store.AddAlias(n, "also kept");
+    txn.Commit();
+  }
+  auto stats = store.GetStats();
+  CHECK(stats.nodes == 1);
+  CHECK(stats.evidence == 0);
+  CHECK(stats.aliases == 1);
+  CHECK(store.Check().empty());
+}
+
+TEST_CASE("a version 1 database is migrated: evidence sentences become offsets into the article", "[graph][store]") {
+  TempDir tmp;
+  std::string path = tmp.File("kg.db");
+  ArticleId aid = 0;
+  NodeId n = 0;
+  {
+    Store store(path, Store::Mode::kReadWrite);
+    Article art;
+    art.hash = "h1";
+    art.text = "Première phrase. OpenAI lance Sora. Fin.";
+    aid = store.AddArticle(art);
+    n = store.CreateNode({"Organization"}, {{"name", Value("OpenAI")}});
+  }
+  {
+    // The evidence table as version 1 wrote it: every row with its sentence.
+    Database db(path, Database::Mode::kReadWrite);
+    db.Exec(R"sql(
+      DROP TABLE evidence;
+      CREATE TABLE evidence(
+        id INTEGER PRIMARY KEY,
+        node_id INTEGER REFERENCES nodes(id) ON DELETE CASCADE,
+        rel_id INTEGER REFERENCES rels(id) ON DELETE CASCADE,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        sentence_index INTEGER NOT NULL,
+        span_start INTEGER NOT NULL,
+        span_end INTEGER NOT NULL,
+        sentence TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        confidence REAL NOT NULL DEFAULT 1.0,
+        CHECK ((node_id IS NULL) <> (rel_id IS NULL)));
+      CREATE INDEX evidence_node ON evidence(node_id) WHERE node_id IS NOT NULL;
+      CREATE INDEX evidence_rel ON evidence(rel_id) WHERE rel_id IS NOT NULL;
+      CREATE INDEX evidence_article ON evidence(article_id);
+      PRAGMA user_version=1;)sql");
+    Statement ins(db, "INSERT INTO evidence(node_id, article_id, sentence_index, span_start, span_end, sentence, rule) "
+                      "VALUES (?1, ?2, 1, 18, 24, ?3, 'entity:lexicon')");
+    ins.Bind(1, n).Bind(2, aid).Bind(3, "OpenAI lance Sora.").Run();
+    ins.Bind(1, n).Bind(2, aid).Bind(3, "Not in the article.").Run();
+  }
+  Store store(path, Store::Mode::kReadWrite);
+  auto ev = store.EvidenceForNode(n);
+  REQUIRE(ev.size() == 2);
+  CHECK(ev[0].sentence == "OpenAI lance Sora.");
+  CHECK(ev[0].sentence_start == static_cast<int64_t>(std::string("Première phrase. ").size()));
+  CHECK(ev[1].sentence == "Not in the article.");
+  CHECK_FALSE(ev[1].sentence_start);
+  CHECK(store.Check().empty());
+  Statement version(store.db(), "PRAGMA user_version");
+  REQUIRE(version.Step());
+  CHECK(version.ColumnInt(0) == kSchemaVersion);
 }
 
 TEST_CASE("a database written by a newer kg is refused and left untouched", "[graph][store]") {

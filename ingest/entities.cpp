@@ -286,6 +286,26 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     }
   }
 
+  // A product name and an edition word: "Blackwell Ultra", "Gemini 2.5 Pro",
+  // "GPT-4o mini" (corpus/lexicon/product_suffixes.txt).
+  if (!given) {
+    for (auto& m : out) {
+      if (m.type != "Product" || (m.source != MentionSource::kGazetteer && m.signal != "model-version")) continue;
+      for (size_t t = 0; t < tokens.size(); ++t) {
+        if (tokens[t].begin < m.end) continue;
+        if (tokens[t].begin != m.end + 1 || text[m.end] != ' ' || covered[t] ||
+            !lex_.product_suffixes.count(tokens[t].folded))
+          break;
+        m.end = tokens[t].end;
+        m.surface = span_text(m.begin, m.end);
+        m.canonical = m.surface;
+        m.source = MentionSource::kDiscovered;
+        m.signal = "model-version";
+        covered[t] = true;
+      }
+    }
+  }
+
   // Names inside a longer lexicon name: "décret de [Joe Biden]".
   if (!given) {
     std::vector<Mention> nested;

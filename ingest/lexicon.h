@@ -70,7 +70,8 @@ class Lexicon {
   std::vector<std::string> speech_verbs;          // re2 fragments
   std::unordered_set<std::string> we_words;       // "nous", "nos", "our" (folded): the speaker's side
   std::unordered_set<std::string> dated_relations;  // "FUNDS": take the date of their sentence
-  std::unordered_set<std::string> quote_openers;  // "cela", "this" (folded): the news in focus
+  std::unordered_set<std::string> quote_openers;
+  std::unordered_set<std::string> product_suffixes;  // "ultra", "pro", "mini" (folded): "Blackwell Ultra"  // "cela", "this" (folded): the news in focus
   std::unordered_set<std::string> stop_fr, stop_en;  // language detection
 
  private:

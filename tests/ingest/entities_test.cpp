@@ -116,3 +116,9 @@ TEST_CASE("a descriptor with an adjective before a name is not an anaphor", "[in
   for (const auto& m : ms) CHECK(m.source != MentionSource::kAnaphor);
   CHECK(Named(ms, "SmartRecruiters"));
 }
+
+TEST_CASE("an edition word continues a product name", "[ingest][entities]") {
+  auto ms = Find("Nvidia a dévoilé sa puce Blackwell Ultra et Google Gemini 2.5 Pro.");
+  CHECK(Named(ms, "Blackwell Ultra"));
+  CHECK(Named(ms, "Gemini 2.5 Pro"));
+}

@@ -2,6 +2,7 @@
 #include "graph/store.h"
 
 #include <algorithm>
+#include <optional>
 #include <chrono>
 #include <ctime>
 
@@ -128,17 +129,37 @@ int UserVersion(Database& db) {
 
 }  // namespace
 
+// A statement prepared the first time it runs: a short process (one query)
+// prepares only the few statements it uses.
+class LazyStatement {
+ public:
+  void Set(const Database& db, std::string sql) {
+    db_ = &db;
+    sql_ = std::move(sql);
+  }
+  Statement& operator*() {
+    if (!st_) st_.emplace(*db_, sql_.c_str());
+    return *st_;
+  }
+  Statement* operator->() { return &**this; }
+
+ private:
+  const Database* db_ = nullptr;
+  std::string sql_;
+  std::optional<Statement> st_;
+};
+
 struct Store::Statements {
-  Statement insert_node, insert_label, insert_rel, update_node, update_rel, delete_label;
-  Statement get_node, get_labels, get_rel, node_exists;
-  Statement nodes_with_label, nodes_named, all_node_ids;
-  Statement out_edges, in_edges, out_edges_type, in_edges_type;
-  Statement insert_alias, find_alias, aliases_of;
-  Statement find_article, insert_article, get_article, insert_evidence;
-  Statement evidence_node, evidence_rel;
-  Statement count_rels_of, delete_rels_of, delete_node, delete_rel, bump_version, graph_version;
+  LazyStatement insert_node, insert_label, insert_rel, update_node, update_rel, delete_label;
+  LazyStatement get_node, get_labels, get_rel, node_exists;
+  LazyStatement nodes_with_label, nodes_named, all_node_ids;
+  LazyStatement out_edges, in_edges, out_edges_type, in_edges_type;
+  LazyStatement insert_alias, find_alias, aliases_of;
+  LazyStatement find_article, insert_article, get_article, insert_evidence;
+  LazyStatement evidence_node, evidence_rel;
+  LazyStatement count_rels_of, delete_rels_of, delete_node, delete_rel, bump_version, graph_version;
   // Nested write transactions run once per mutation: prepared, not re-parsed.
-  Statement savepoint, release;
+  LazyStatement savepoint, release;
 };
 
 Store::Store(const std::string& path, Mode mode)
@@ -189,25 +210,21 @@ void Store::Migrate() {
 void Store::PrepareStatements() {
   st_ = std::make_unique<Statements>();
   auto& s = *st_;
-  s.get_node = Statement(db_, "SELECT props FROM nodes WHERE id=?1");
-  s.get_labels = Statement(db_, "SELECT label FROM node_labels WHERE node_id=?1 ORDER BY label");
-  s.get_rel = Statement(db_, "SELECT src, dst, type, props FROM rels WHERE id=?1");
-  s.node_exists = Statement(db_, "SELECT 1 FROM nodes WHERE id=?1");
-  s.nodes_with_label =
-      Statement(db_, "SELECT node_id FROM node_labels WHERE label=?1 ORDER BY node_id");
-  s.nodes_named = Statement(db_, "SELECT id FROM nodes WHERE name=?1 ORDER BY id");
-  s.all_node_ids = Statement(db_, "SELECT id FROM nodes ORDER BY id");
-  s.out_edges = Statement(db_, "SELECT id, dst, type FROM rels WHERE src=?1 ORDER BY id");
-  s.in_edges = Statement(db_, "SELECT id, src, type FROM rels WHERE dst=?1 ORDER BY id");
-  s.out_edges_type =
-      Statement(db_, "SELECT id, dst, type FROM rels WHERE src=?1 AND type=?2 ORDER BY id");
-  s.in_edges_type =
-      Statement(db_, "SELECT id, src, type FROM rels WHERE dst=?1 AND type=?2 ORDER BY id");
-  s.find_alias = Statement(db_, "SELECT node_id FROM aliases WHERE norm=?1 ORDER BY node_id");
-  s.aliases_of = Statement(db_, "SELECT alias FROM aliases WHERE node_id=?1 ORDER BY alias");
-  s.find_article = Statement(db_, "SELECT id FROM articles WHERE hash=?1");
-  s.get_article = Statement(db_,
-                            "SELECT hash, title, url, author, published, lang, path, ingested_at, "
+  s.get_node.Set(db_, "SELECT props FROM nodes WHERE id=?1");
+  s.get_labels.Set(db_, "SELECT label FROM node_labels WHERE node_id=?1 ORDER BY label");
+  s.get_rel.Set(db_, "SELECT src, dst, type, props FROM rels WHERE id=?1");
+  s.node_exists.Set(db_, "SELECT 1 FROM nodes WHERE id=?1");
+  s.nodes_with_label.Set(db_, "SELECT node_id FROM node_labels WHERE label=?1 ORDER BY node_id");
+  s.nodes_named.Set(db_, "SELECT id FROM nodes WHERE name=?1 ORDER BY id");
+  s.all_node_ids.Set(db_, "SELECT id FROM nodes ORDER BY id");
+  s.out_edges.Set(db_, "SELECT id, dst, type FROM rels WHERE src=?1 ORDER BY id");
+  s.in_edges.Set(db_, "SELECT id, src, type FROM rels WHERE dst=?1 ORDER BY id");
+  s.out_edges_type.Set(db_, "SELECT id, dst, type FROM rels WHERE src=?1 AND type=?2 ORDER BY id");
+  s.in_edges_type.Set(db_, "SELECT id, src, type FROM rels WHERE dst=?1 AND type=?2 ORDER BY id");
+  s.find_alias.Set(db_, "SELECT node_id FROM aliases WHERE norm=?1 ORDER BY node_id");
+  s.aliases_of.Set(db_, "SELECT alias FROM aliases WHERE node_id=?1 ORDER BY alias");
+  s.find_article.Set(db_, "SELECT id FROM articles WHERE hash=?1");
+  s.get_article.Set(db_, "SELECT hash, title, url, author, published, lang, path, ingested_at, "
                             "text FROM articles WHERE id=?1");
   constexpr const char* kEvidenceCols =
       "SELECT e.id, e.node_id, e.rel_id, e.article_id, e.sentence_index, e.span_start, "
@@ -215,40 +232,33 @@ void Store::PrepareStatements() {
       "e.sentence_start + 1, e.sentence_end - e.sentence_start) AS TEXT) ELSE e.sentence END, "
       "e.rule, e.confidence, a.title, a.published, e.sentence_start, e.sentence_end FROM evidence e "
       "JOIN articles a ON a.id = e.article_id ";
-  s.evidence_node = Statement(db_, (std::string(kEvidenceCols) +
-                                    "WHERE e.node_id=?1 ORDER BY e.article_id, e.span_start, e.id")
-                                       .c_str());
-  s.evidence_rel = Statement(db_, (std::string(kEvidenceCols) +
-                                   "WHERE e.rel_id=?1 ORDER BY e.article_id, e.span_start, e.id")
-                                      .c_str());
-  s.graph_version = Statement(db_, "SELECT value FROM meta WHERE key='graph_version'");
+  s.evidence_node.Set(db_, std::string(kEvidenceCols) +
+                               "WHERE e.node_id=?1 ORDER BY e.article_id, e.span_start, e.id");
+  s.evidence_rel.Set(db_, std::string(kEvidenceCols) +
+                              "WHERE e.rel_id=?1 ORDER BY e.article_id, e.span_start, e.id");
+  s.graph_version.Set(db_, "SELECT value FROM meta WHERE key='graph_version'");
   if (read_only_) return;
-  s.insert_node = Statement(db_, "INSERT INTO nodes(name, props) VALUES (?1, ?2)");
-  s.insert_label = Statement(db_, "INSERT OR IGNORE INTO node_labels(label, node_id) VALUES (?1, ?2)");
-  s.delete_label = Statement(db_, "DELETE FROM node_labels WHERE label=?1 AND node_id=?2");
-  s.insert_rel = Statement(db_, "INSERT INTO rels(src, dst, type, props) VALUES (?1, ?2, ?3, ?4)");
-  s.update_node = Statement(db_, "UPDATE nodes SET name=?2, props=?3 WHERE id=?1");
-  s.update_rel = Statement(db_, "UPDATE rels SET props=?2 WHERE id=?1");
-  s.insert_alias =
-      Statement(db_, "INSERT OR IGNORE INTO aliases(norm, node_id, alias) VALUES (?1, ?2, ?3)");
-  s.insert_article = Statement(db_,
-                               "INSERT INTO articles(hash, title, url, author, published, lang, "
+  s.insert_node.Set(db_, "INSERT INTO nodes(name, props) VALUES (?1, ?2)");
+  s.insert_label.Set(db_, "INSERT OR IGNORE INTO node_labels(label, node_id) VALUES (?1, ?2)");
+  s.delete_label.Set(db_, "DELETE FROM node_labels WHERE label=?1 AND node_id=?2");
+  s.insert_rel.Set(db_, "INSERT INTO rels(src, dst, type, props) VALUES (?1, ?2, ?3, ?4)");
+  s.update_node.Set(db_, "UPDATE nodes SET name=?2, props=?3 WHERE id=?1");
+  s.update_rel.Set(db_, "UPDATE rels SET props=?2 WHERE id=?1");
+  s.insert_alias.Set(db_, "INSERT OR IGNORE INTO aliases(norm, node_id, alias) VALUES (?1, ?2, ?3)");
+  s.insert_article.Set(db_, "INSERT INTO articles(hash, title, url, author, published, lang, "
                                "path, ingested_at, text) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
-  s.insert_evidence = Statement(db_,
-                                "INSERT INTO evidence(node_id, rel_id, article_id, sentence_index, "
+  s.insert_evidence.Set(db_, "INSERT INTO evidence(node_id, rel_id, article_id, sentence_index, "
                                 "span_start, span_end, sentence, rule, confidence, "
                                 "sentence_start, sentence_end) "
                                 "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
-  s.count_rels_of = Statement(db_,
-                              "SELECT (SELECT count(*) FROM rels WHERE src=?1) + "
+  s.count_rels_of.Set(db_, "SELECT (SELECT count(*) FROM rels WHERE src=?1) + "
                               "(SELECT count(*) FROM rels WHERE dst=?1)");
-  s.delete_rels_of = Statement(db_, "DELETE FROM rels WHERE src=?1 OR dst=?1");
-  s.delete_node = Statement(db_, "DELETE FROM nodes WHERE id=?1");
-  s.delete_rel = Statement(db_, "DELETE FROM rels WHERE id=?1");
-  s.bump_version =
-      Statement(db_, "UPDATE meta SET value = value + 1 WHERE key='graph_version'");
-  s.savepoint = Statement(db_, "SAVEPOINT kg_nested");
-  s.release = Statement(db_, "RELEASE kg_nested");
+  s.delete_rels_of.Set(db_, "DELETE FROM rels WHERE src=?1 OR dst=?1");
+  s.delete_node.Set(db_, "DELETE FROM nodes WHERE id=?1");
+  s.delete_rel.Set(db_, "DELETE FROM rels WHERE id=?1");
+  s.bump_version.Set(db_, "UPDATE meta SET value = value + 1 WHERE key='graph_version'");
+  s.savepoint.Set(db_, "SAVEPOINT kg_nested");
+  s.release.Set(db_, "RELEASE kg_nested");
 }
 
 // --- transactions
@@ -258,7 +268,7 @@ Store::WriteTxn::WriteTxn(Store& store) : store_(&store), depth_(store.txn_depth
   if (depth_ == 0)
     store_->db_.Exec("BEGIN IMMEDIATE");
   else
-    store_->st_->savepoint.Run();
+    store_->st_->savepoint->Run();
   ++store_->txn_depth_;
 }
 
@@ -275,10 +285,10 @@ Store::WriteTxn::~WriteTxn() {
 
 void Store::WriteTxn::Commit() {
   if (depth_ == 0) {
-    store_->st_->bump_version.Run();
+    store_->st_->bump_version->Run();
     store_->db_.Exec("COMMIT");
   } else {
-    store_->st_->release.Run();
+    store_->st_->release->Run();
   }
   --store_->txn_depth_;
   done_ = true;
@@ -311,9 +321,9 @@ auto Store::WriteOne(F&& fn) {
 NodeId Store::CreateNode(const std::vector<std::string>& labels, const Properties& props) {
   return Write([&] {
     auto& s = *st_;
-    s.insert_node.Bind(1, NameOf(props)).Bind(2, EncodeProperties(props)).Run();
+    s.insert_node->Bind(1, NameOf(props)).Bind(2, EncodeProperties(props)).Run();
     NodeId id = db_.LastInsertRowid();
-    for (const auto& label : labels) s.insert_label.Bind(1, label).Bind(2, id).Run();
+    for (const auto& label : labels) s.insert_label->Bind(1, label).Bind(2, id).Run();
     return id;
   });
 }
@@ -323,7 +333,7 @@ RelId Store::CreateRelationship(NodeId start, NodeId end, const std::string& typ
   return WriteOne([&] {
     // The foreign keys refuse a missing end; the lookups only name it.
     try {
-      st_->insert_rel.Bind(1, start).Bind(2, end).Bind(3, type).Bind(4, EncodeProperties(props)).Run();
+      st_->insert_rel->Bind(1, start).Bind(2, end).Bind(3, type).Bind(4, EncodeProperties(props)).Run();
     } catch (const StorageError&) {
       if (!NodeExists(start) || !NodeExists(end))
         throw StorageError("cannot create relationship " + type + ": node " +
@@ -336,46 +346,46 @@ RelId Store::CreateRelationship(NodeId start, NodeId end, const std::string& typ
 
 void Store::SetNodeProperties(NodeId id, const Properties& props) {
   WriteOne([&] {
-    st_->update_node.Bind(1, id).Bind(2, NameOf(props)).Bind(3, EncodeProperties(props)).Run();
+    st_->update_node->Bind(1, id).Bind(2, NameOf(props)).Bind(3, EncodeProperties(props)).Run();
   });
 }
 
 void Store::SetRelationshipProperties(RelId id, const Properties& props) {
-  WriteOne([&] { st_->update_rel.Bind(1, id).Bind(2, EncodeProperties(props)).Run(); });
+  WriteOne([&] { st_->update_rel->Bind(1, id).Bind(2, EncodeProperties(props)).Run(); });
 }
 
 void Store::AddLabel(NodeId id, const std::string& label) {
-  WriteOne([&] { st_->insert_label.Bind(1, label).Bind(2, id).Run(); });
+  WriteOne([&] { st_->insert_label->Bind(1, label).Bind(2, id).Run(); });
 }
 
 void Store::RemoveLabel(NodeId id, const std::string& label) {
-  WriteOne([&] { st_->delete_label.Bind(1, label).Bind(2, id).Run(); });
+  WriteOne([&] { st_->delete_label->Bind(1, label).Bind(2, id).Run(); });
 }
 
 void Store::DeleteNode(NodeId id, bool detach) {
   Write([&] {
     auto& s = *st_;
     if (detach) {
-      s.delete_rels_of.Bind(1, id).Run();
+      s.delete_rels_of->Bind(1, id).Run();
     } else {
-      s.count_rels_of.Bind(1, id);
-      s.count_rels_of.Step();
-      int64_t n = s.count_rels_of.ColumnInt(0);
-      s.count_rels_of.Reset();
+      s.count_rels_of->Bind(1, id);
+      s.count_rels_of->Step();
+      int64_t n = s.count_rels_of->ColumnInt(0);
+      s.count_rels_of->Reset();
       if (n > 0)
         throw StorageError("cannot delete node " + std::to_string(id) + ": it still has " +
                            std::to_string(n) + " relationship(s)");
     }
-    s.delete_node.Bind(1, id).Run();
+    s.delete_node->Bind(1, id).Run();
   });
 }
 
 void Store::DeleteRelationship(RelId id) {
-  WriteOne([&] { st_->delete_rel.Bind(1, id).Run(); });
+  WriteOne([&] { st_->delete_rel->Bind(1, id).Run(); });
 }
 
 std::optional<Properties> Store::NodeProperties(NodeId id) const {
-  auto& st = st_->get_node;
+  auto& st = *st_->get_node;
   st.Bind(1, id);
   if (!st.Step()) {
     st.Reset();
@@ -387,7 +397,7 @@ std::optional<Properties> Store::NodeProperties(NodeId id) const {
 }
 
 std::vector<std::string> Store::LabelsOf(NodeId id) const {
-  auto& st = st_->get_labels;
+  auto& st = *st_->get_labels;
   st.Bind(1, id);
   std::vector<std::string> labels;
   while (st.Step()) labels.push_back(st.ColumnText(0));
@@ -396,7 +406,7 @@ std::vector<std::string> Store::LabelsOf(NodeId id) const {
 }
 
 bool Store::NodeExists(NodeId id) const {
-  auto& st = st_->node_exists;
+  auto& st = *st_->node_exists;
   st.Bind(1, id);
   bool found = st.Step();
   st.Reset();
@@ -404,7 +414,7 @@ bool Store::NodeExists(NodeId id) const {
 }
 
 std::optional<Node> Store::GetNode(NodeId id) const {
-  auto& st = st_->get_node;
+  auto& st = *st_->get_node;
   st.Bind(1, id);
   if (!st.Step()) {
     st.Reset();
@@ -419,7 +429,7 @@ std::optional<Node> Store::GetNode(NodeId id) const {
 }
 
 std::optional<Relationship> Store::GetRelationship(RelId id) const {
-  auto& st = st_->get_rel;
+  auto& st = *st_->get_rel;
   st.Bind(1, id);
   if (!st.Step()) {
     st.Reset();
@@ -440,16 +450,16 @@ std::vector<NodeId> CollectIds(Statement& st) {
 }
 }  // namespace
 
-std::vector<NodeId> Store::AllNodeIds() const { return CollectIds(st_->all_node_ids); }
+std::vector<NodeId> Store::AllNodeIds() const { return CollectIds(*st_->all_node_ids); }
 
 std::vector<NodeId> Store::NodesWithLabel(const std::string& label) const {
-  st_->nodes_with_label.Bind(1, label);
-  return CollectIds(st_->nodes_with_label);
+  st_->nodes_with_label->Bind(1, label);
+  return CollectIds(*st_->nodes_with_label);
 }
 
 std::vector<NodeId> Store::NodesNamed(const std::string& name) const {
-  st_->nodes_named.Bind(1, name);
-  return CollectIds(st_->nodes_named);
+  st_->nodes_named->Bind(1, name);
+  return CollectIds(*st_->nodes_named);
 }
 
 std::vector<Edge> Store::EdgesOf(NodeId node, Direction dir, const std::string& type) const {
@@ -461,10 +471,10 @@ std::vector<Edge> Store::EdgesOf(NodeId node, Direction dir, const std::string& 
     st.Reset();
   };
   auto& s = *st_;
-  if (dir != Direction::kIn) collect(type.empty() ? s.out_edges : s.out_edges_type, true);
+  if (dir != Direction::kIn) collect(type.empty() ? *s.out_edges : *s.out_edges_type, true);
   if (dir != Direction::kOut) {
     size_t before = edges.size();
-    collect(type.empty() ? s.in_edges : s.in_edges_type, false);
+    collect(type.empty() ? *s.in_edges : *s.in_edges_type, false);
     // A self-loop is one relationship: list it once in kBoth.
     if (dir == Direction::kBoth) {
       edges.erase(std::remove_if(edges.begin() + static_cast<std::ptrdiff_t>(before), edges.end(),
@@ -540,16 +550,16 @@ std::vector<std::string> Store::AllRelationshipTypes() const {
 void Store::AddAlias(NodeId node, const std::string& alias) {
   std::string norm = NormalizeName(alias);
   if (norm.empty()) return;
-  WriteOne([&] { st_->insert_alias.Bind(1, norm).Bind(2, node).Bind(3, alias).Run(); });
+  WriteOne([&] { st_->insert_alias->Bind(1, norm).Bind(2, node).Bind(3, alias).Run(); });
 }
 
 std::vector<NodeId> Store::FindByAlias(const std::string& name) const {
-  st_->find_alias.Bind(1, NormalizeName(name));
-  return CollectIds(st_->find_alias);
+  st_->find_alias->Bind(1, NormalizeName(name));
+  return CollectIds(*st_->find_alias);
 }
 
 std::vector<std::string> Store::AliasesOf(NodeId node) const {
-  auto& st = st_->aliases_of;
+  auto& st = *st_->aliases_of;
   st.Bind(1, node);
   std::vector<std::string> out;
   while (st.Step()) out.push_back(st.ColumnText(0));
@@ -560,7 +570,7 @@ std::vector<std::string> Store::AliasesOf(NodeId node) const {
 // --- articles and evidence
 
 std::optional<ArticleId> Store::FindArticleByHash(const std::string& hash) const {
-  auto& st = st_->find_article;
+  auto& st = *st_->find_article;
   st.Bind(1, hash);
   std::optional<ArticleId> id;
   if (st.Step()) id = st.ColumnInt(0);
@@ -570,7 +580,7 @@ std::optional<ArticleId> Store::FindArticleByHash(const std::string& hash) const
 
 ArticleId Store::AddArticle(const Article& a) {
   return WriteOne([&] {
-    st_->insert_article.Bind(1, a.hash)
+    st_->insert_article->Bind(1, a.hash)
         .Bind(2, a.title)
         .Bind(3, a.url)
         .Bind(4, a.author)
@@ -585,7 +595,7 @@ ArticleId Store::AddArticle(const Article& a) {
 }
 
 std::optional<Article> Store::GetArticle(ArticleId id) const {
-  auto& st = st_->get_article;
+  auto& st = *st_->get_article;
   st.Bind(1, id);
   if (!st.Step()) {
     st.Reset();
@@ -613,7 +623,7 @@ int64_t Store::AddEvidence(const Evidence& e) {
   if (offsets != e.sentence_end.has_value() || (offsets && (*e.sentence_start < 0 || *e.sentence_end < *e.sentence_start)))
     throw StorageError("evidence: sentence_start and sentence_end must both be set, 0 <= start <= end");
   return WriteOne([&] {
-    st_->insert_evidence.Bind(1, e.node)
+    st_->insert_evidence->Bind(1, e.node)
         .Bind(2, e.rel)
         .Bind(3, e.article)
         .Bind(4, e.sentence_index)
@@ -657,10 +667,10 @@ std::vector<Evidence> ReadEvidence(Statement& st, int64_t id) {
 }  // namespace
 
 std::vector<Evidence> Store::EvidenceForNode(NodeId id) const {
-  return ReadEvidence(st_->evidence_node, id);
+  return ReadEvidence(*st_->evidence_node, id);
 }
 std::vector<Evidence> Store::EvidenceForRelationship(RelId id) const {
-  return ReadEvidence(st_->evidence_rel, id);
+  return ReadEvidence(*st_->evidence_rel, id);
 }
 
 // --- whole store
@@ -748,7 +758,7 @@ std::vector<std::string> Store::Check() const {
 }
 
 int64_t Store::GraphVersion() const {
-  auto& st = st_->graph_version;
+  auto& st = *st_->graph_version;
   st.Step();
   int64_t v = st.ColumnInt(0);
   st.Reset();

@@ -179,7 +179,7 @@ class Store {
 
  private:
   void Migrate();
-  void PrepareStatements();
+  void PrepareStatements();  // declares them; each is prepared when first run
   template <typename F>
   auto Write(F&& fn);
   // For a mutation that is a single SQL statement: no savepoint when a

@@ -433,6 +433,11 @@ class BulkSettings {
     // default size: a bigger one makes CREATE INDEX's sorter slower (it sorts
     // one huge in-memory run instead of merging small ones).
     db_.Exec("PRAGMA foreign_keys=OFF");
+    // CREATE INDEX sorts with helper threads when there are spare cores
+    // (measured on 2 idle cores: the (dst, type) index 1.08 -> 0.86 s).
+    unsigned cores = std::thread::hardware_concurrency();
+    if (cores > 1)
+      db_.Exec(("PRAGMA threads=" + std::to_string(std::min(cores, 4u))).c_str());
     if (new_file_) {
       db_.Exec("PRAGMA journal_mode=OFF");
       db_.Exec("PRAGMA synchronous=OFF");
@@ -445,6 +450,7 @@ class BulkSettings {
       sqlite3_exec(h, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
     }
     sqlite3_exec(h, "PRAGMA foreign_keys=ON", nullptr, nullptr, nullptr);
+    sqlite3_exec(h, "PRAGMA threads=0", nullptr, nullptr, nullptr);
   }
   BulkSettings(const BulkSettings&) = delete;
   BulkSettings& operator=(const BulkSettings&) = delete;

@@ -119,9 +119,15 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
           break;
         }
     } else {
-      // "X said" right after the quote.
+      // "X said" right after the quote, also after the organization and
+      // title that introduce X ("», OpenAI chief executive Sam Altman said").
+      size_t limit = q.close + 6;
       for (const auto& m : ms) {
-        if (m.begin < q.close || m.begin > q.close + 6 || m.entity < 0) continue;
+        if (m.begin < q.close || m.begin > limit || m.entity < 0) continue;
+        if (m.type == "Organization" && m.source != MentionSource::kCandidate && limit == q.close + 6) {
+          limit = m.end + 40;  // the person may follow a title of up to a few words
+          continue;
+        }
         if (m.type != "Person" && !(m.source == MentionSource::kCandidate && Tokenize(m.surface).size() >= 2)) break;
         std::string_view tail = text.substr(m.end, std::min<size_t>(s.end - m.end, 90));
         if (RE2::PartialMatch(tail, *after_name_verb_)) {

@@ -26,6 +26,8 @@ TEST_CASE("quotes are attributed to their speaker", "[ingest][quotes]") {
       Row{"« Nous allons investir massivement », a dit Joe Biden.", "Nous allons", "Joe Biden"},
       Row{"Selon Joe Biden, « la course est lancée, et vite ».", "la course", "Joe Biden"},
       Row{"Xi Jinping a parlé. Il a ajouté : « Nous ne reculerons jamais devant personne. »", "Nous ne", "Xi Jinping"},
+      Row{"Dario Amodei a parlé. « Je pense que nous sommes dans une bulle », a reconnu le patron d'OpenAI, Sam Altman.",
+          "Je pense", "Sam Altman"},
   }));
   CAPTURE(text);
   CHECK(SpeakerOf(Run(text), start) == speaker);
@@ -94,4 +96,13 @@ TEST_CASE("a politician speaking for 'us' speaks for the country the lexicon giv
   auto ex = Run("La France accueille le sommet. Emmanuel Macron a déclaré : « Nous serons au rendez-vous de "
                 "cette révolution technologique. »");
   CHECK(AboutOf(ex, "Nous serons") == std::vector<std::string>{"France"});
+}
+
+TEST_CASE("a speaker named after the quote may follow his company and title", "[ingest][quotes]") {
+  Document d;
+  d.text = "Dario Amodei spoke first. \"I think we are in a bubble,\" OpenAI chief executive Sam Altman said in August.";
+  d.lang = "en";
+  static Pipeline p(KG_SOURCE_DIR "/corpus");
+  auto ex = p.ExtractDocument(d);
+  CHECK(SpeakerOf(ex, "I think") == "Sam Altman");
 }

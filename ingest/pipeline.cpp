@@ -39,6 +39,19 @@ std::vector<std::string> RuleFiles(const std::string& corpus_dir) {
 
 bool Symmetric(const std::string& t) { return t == "COMPETES_WITH" || t == "PARTNER_OF"; }
 
+// The key of a relationship in an extraction: one per type and pair of
+// entities, either way round for a symmetric type.
+std::string RelKey(const std::string& type, int a, int b) {
+  if (Symmetric(type) && a > b) std::swap(a, b);
+  return type + "\t" + std::to_string(a) + "\t" + std::to_string(b);
+}
+
+// "TYPE<TAB>src<TAB>E": entity E is the named `side` ("src"/"dst") of a
+// relationship of TYPE.
+std::string EndKey(const std::string& type, const std::string& side, int e) {
+  return type + "\t" + side + "\t" + std::to_string(e);
+}
+
 }  // namespace
 
 std::string Pipeline::DefaultCorpusDir() {
@@ -225,12 +238,10 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
           for (int b : dsts) {
             if (a == b) continue;
             if (!guess) {
-              explicit_ends.insert(emit.type + "\tsrc\t" + std::to_string(a));
-              explicit_ends.insert(emit.type + "\tdst\t" + std::to_string(b));
+              explicit_ends.insert(EndKey(emit.type, "src", a));
+              explicit_ends.insert(EndKey(emit.type, "dst", b));
             }
-            int x = a, y = b;
-            if (Symmetric(emit.type) && x > y) std::swap(x, y);
-            std::string key = emit.type + "\t" + std::to_string(x) + "\t" + std::to_string(y);
+            std::string key = RelKey(emit.type, a, b);
             auto it = rel_index.find(key);
             if (it != rel_index.end()) {
               if (!guess) guessed.erase(it->second);  // confirmed by name
@@ -282,7 +293,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       bool prefix = true;
       for (size_t k = 0; k < otoks.size(); ++k) prefix &= otoks[k].folded == ptoks[k].folded;
       if (!prefix) continue;
-      std::string key = "DEVELOPS\t" + std::to_string(o) + "\t" + std::to_string(p);
+      std::string key = RelKey("DEVELOPS", static_cast<int>(o), static_cast<int>(p));
       if (rel_index.count(key)) continue;
       RelationRecord rec;
       rec.src = static_cast<int>(o);
@@ -319,7 +330,7 @@ void Pipeline::DropReplacedGuesses(Extraction& ex, size_t first_new, const std::
     auto g = guessed.find(k);
     if (g == guessed.end()) return false;
     const auto& r = ex.relations[k];
-    return explicit_ends.count(r.type + "\t" + g->second + "\t" + std::to_string(g->second == "src" ? r.src : r.dst)) > 0;
+    return explicit_ends.count(EndKey(r.type, g->second, g->second == "src" ? r.src : r.dst)) > 0;
   };
   std::vector<RelationRecord> kept;
   for (size_t k = first_new; k < ex.relations.size(); ++k)
@@ -332,9 +343,7 @@ void Pipeline::DropReplacedGuesses(Extraction& ex, size_t first_new, const std::
     it = it->second >= first_new ? rel_index.erase(it) : std::next(it);
   ex.relations.resize(first_new);
   for (auto& r : kept) {
-    int x = r.src, y = r.dst;
-    if (Symmetric(r.type) && x > y) std::swap(x, y);
-    rel_index.emplace(r.type + "\t" + std::to_string(x) + "\t" + std::to_string(y), ex.relations.size());
+    rel_index.emplace(RelKey(r.type, r.src, r.dst), ex.relations.size());
     ex.relations.push_back(std::move(r));
   }
 }

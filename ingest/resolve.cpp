@@ -202,34 +202,30 @@ int Resolver::Nearest(const std::string& type, size_t i, size_t pos, int exclude
   // application": "son" is the subject's, not that of a partner or agent
   // ("avec OpenAI", "by X"), which is taken only when no other name fits.
   // ("part of Scale AI and its founder": a name after "of" stays eligible.)
-  const std::string& t = ex_.doc.text;
-  auto partner_or_agent = [&](const Mention& o) {
-    for (const char* w : {"avec ", "with ", "par ", "by "}) {
-      size_t n = std::char_traits<char>::length(w);
-      if (o.outer_begin >= n && t.compare(o.outer_begin - n, n, w) == 0) return true;
-    }
-    return false;
-  };
   const auto& ms = ex_.mentions[i];
   for (int pass = 0; pass < 2; ++pass)
     for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
       if (it->begin >= pos || it->entity < 0 || it->entity == exclude) continue;
       if (it->source == MentionSource::kCandidate || it->source == MentionSource::kDemonym) continue;
-      if (pass == 0 && partner_or_agent(*it)) continue;
+      if (pass == 0 && PrecededBy(*it, {"avec ", "with ", "par ", "by "})) continue;
       if (ex_.entities[it->entity].type == type) return it->entity;
     }
   return Focus(type, i, pos, exclude);
 }
 
-bool Resolver::IsComplement(const Mention& o) const {
+bool Resolver::PrecededBy(const Mention& o, std::initializer_list<const char*> words) const {
   const std::string& t = ex_.doc.text;
   size_t b = o.outer_begin;
-  for (const char* w : {"by ", "par ", "de ", "d'", "du ", "of ", "à ", "au ", "with ", "avec "}) {
+  for (const char* w : words) {
     size_t n = std::char_traits<char>::length(w);
     if (b >= n && t.compare(b - n, n, w) == 0 && (b == n || t[b - n - 1] == ' ' || t[b - n - 1] == '\''))
       return true;
   }
   return false;
+}
+
+bool Resolver::IsComplement(const Mention& o) const {
+  return PrecededBy(o, {"by ", "par ", "de ", "d'", "du ", "of ", "à ", "au ", "with ", "avec "});
 }
 
 int Resolver::Focus(const std::string& type, size_t i, size_t pos, int exclude) const {

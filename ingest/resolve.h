@@ -4,6 +4,7 @@
 // entity in focus for rules that need an implicit subject.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -37,6 +38,8 @@ class Resolver {
   int ResolveAnaphor(const Mention& m, size_t i) const;
   // True for a name after "by", "par", "de", "of"...: not a subject.
   bool IsComplement(const Mention& m) const;
+  // `m` (with its descriptor) comes right after one of `words` ("avec ").
+  bool PrecededBy(const Mention& m, std::initializer_list<const char*> words) const;
   void AddAlias(int e, const std::string& alias);
 
   Extraction& ex_;

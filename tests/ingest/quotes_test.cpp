@@ -1,17 +1,12 @@
 #include <catch2/catch.hpp>
 
-#include "ingest/pipeline.h"
+#include "tests/ingest/corpus_pipeline.h"
 
 using namespace kg::ingest;
+using kg::ingest::testing::ExtractText;
 
 namespace {
-Extraction Run(const std::string& text, const std::string& lang = "fr") {
-  static Pipeline p(KG_SOURCE_DIR "/corpus");
-  Document d;
-  d.text = text;
-  d.lang = lang;
-  return p.ExtractDocument(d);
-}
+Extraction Run(const std::string& text, const std::string& lang = "fr") { return ExtractText(text, lang); }
 std::string SpeakerOf(const Extraction& ex, const std::string& start) {
   for (const auto& q : ex.quotes)
     if (q.text.rfind(start, 0) == 0) return q.speaker >= 0 ? ex.entities[q.speaker].name : "?";
@@ -99,10 +94,7 @@ TEST_CASE("a politician speaking for 'us' speaks for the country the lexicon giv
 }
 
 TEST_CASE("a speaker named after the quote may follow his company and title", "[ingest][quotes]") {
-  Document d;
-  d.text = "Dario Amodei spoke first. \"I think we are in a bubble,\" OpenAI chief executive Sam Altman said in August.";
-  d.lang = "en";
-  static Pipeline p(KG_SOURCE_DIR "/corpus");
-  auto ex = p.ExtractDocument(d);
+  auto ex = Run("Dario Amodei spoke first. \"I think we are in a bubble,\" OpenAI chief executive Sam Altman said in August.",
+                "en");
   CHECK(SpeakerOf(ex, "I think") == "Sam Altman");
 }

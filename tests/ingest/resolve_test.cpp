@@ -1,20 +1,12 @@
 #include <catch2/catch.hpp>
 
 #include "ingest/pipeline.h"
+#include "tests/ingest/corpus_pipeline.h"
 
 using namespace kg::ingest;
 
 namespace {
-const Pipeline& P() {
-  static Pipeline p(KG_SOURCE_DIR "/corpus");
-  return p;
-}
-Extraction Run(const std::string& text) {
-  Document d;
-  d.text = text;
-  d.lang = "fr";
-  return P().ExtractDocument(d);
-}
+Extraction Run(const std::string& text) { return kg::ingest::testing::ExtractText(text, "fr"); }
 int EntityOf(const Extraction& ex, size_t sentence, const std::string& surface) {
   for (const auto& m : ex.mentions[sentence])
     if (m.surface == surface) return m.entity;

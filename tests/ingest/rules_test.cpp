@@ -4,14 +4,13 @@
 #include <filesystem>
 
 #include "ingest/pipeline.h"
+#include "tests/ingest/corpus_pipeline.h"
 
 using namespace kg::ingest;
+using kg::ingest::testing::ExtractText;
 
 namespace {
-const Pipeline& P() {
-  static Pipeline p(KG_SOURCE_DIR "/corpus");
-  return p;
-}
+const Pipeline& P() { return kg::ingest::testing::CorpusPipeline(); }
 }  // namespace
 
 // Every example sentence of every rule file: positive examples must fire the
@@ -90,12 +89,6 @@ TEST_CASE("a nationality before a list item is not an item of the list", "[inges
 }
 
 namespace {
-Extraction Extract(const std::string& text, const std::string& lang) {
-  Document d;
-  d.text = text;
-  d.lang = lang;
-  return P().ExtractDocument(d);
-}
 
 // "Src TYPE Dst" for every relationship (of `type` when given), sorted; with
 // `prop`, only those that have it, followed by its value.
@@ -117,15 +110,15 @@ std::vector<std::string> Facts(const Extraction& ex, const std::string& type = "
 }  // namespace
 
 TEST_CASE("a funding takes the date its sentence states", "[ingest][rules]") {
-  CHECK(Facts(Extract("SoftBank a investi 40 milliards de dollars dans OpenAI le 31 mars 2025.", "fr"), "", "date") ==
+  CHECK(Facts(ExtractText("SoftBank a investi 40 milliards de dollars dans OpenAI le 31 mars 2025.", "fr"), "", "date") ==
         std::vector<std::string>{"SoftBank FUNDS OpenAI 2025-03-31"});
-  CHECK(Facts(Extract("On March 31, 2025, SoftBank invested $40 billion in OpenAI.", "en"), "", "date") ==
+  CHECK(Facts(ExtractText("On March 31, 2025, SoftBank invested $40 billion in OpenAI.", "en"), "", "date") ==
         std::vector<std::string>{"SoftBank FUNDS OpenAI 2025-03-31"});
-  CHECK(Facts(Extract("SoftBank a investi 40 milliards de dollars dans OpenAI.", "fr"), "", "date").empty());
+  CHECK(Facts(ExtractText("SoftBank a investi 40 milliards de dollars dans OpenAI.", "fr"), "", "date").empty());
 }
 
 TEST_CASE("an amount shared by a list of investors is not each one's amount", "[ingest][rules]") {
-  auto ex = Extract("Nvidia et Microsoft misent 15 milliards de dollars sur Anthropic. Nvidia investira jusqu'à 10 "
+  auto ex = ExtractText("Nvidia et Microsoft misent 15 milliards de dollars sur Anthropic. Nvidia investira jusqu'à 10 "
                     "milliards de dollars dans Anthropic.",
                     "fr");
   CHECK(Facts(ex, "FUNDS") == std::vector<std::string>{"Microsoft FUNDS Anthropic", "Nvidia FUNDS Anthropic"});
@@ -133,13 +126,13 @@ TEST_CASE("an amount shared by a list of investors is not each one's amount", "[
 }
 
 TEST_CASE("a number inside a lexicon name is part of the name", "[ingest][entities]") {
-  auto ex = Extract("Les modèles Claude sont intégrés à Microsoft 365 Copilot depuis mardi.", "fr");
+  auto ex = ExtractText("Les modèles Claude sont intégrés à Microsoft 365 Copilot depuis mardi.", "fr");
   CHECK(Facts(ex) == std::vector<std::string>{"Microsoft 365 Copilot INTEGRATES Claude"});
   for (const auto& m : ex.mentions[0]) CHECK(m.type != "Number");
 }
 
 TEST_CASE("a relation named in the sentence replaces the same relation guessed from the focus", "[ingest][rules]") {
-  auto ex = Extract("Le fonds Andreessen Horowitz a aussi participé. Créée en 2023 par Arthur Mensch et Guillaume "
+  auto ex = ExtractText("Le fonds Andreessen Horowitz a aussi participé. Créée en 2023 par Arthur Mensch et Guillaume "
                     "Lample, Mistral AI développe le Chat.",
                     "fr");
   CHECK(Facts(ex, "FOUNDED") ==
@@ -147,14 +140,14 @@ TEST_CASE("a relation named in the sentence replaces the same relation guessed f
 }
 
 TEST_CASE("an apposition describes the name before it, a genitive another entity", "[ingest][resolve]") {
-  CHECK(Facts(Extract("Meta invested in Scale AI. xAI, the company led by Elon Musk, released Grok 4.", "en")) ==
+  CHECK(Facts(ExtractText("Meta invested in Scale AI. xAI, the company led by Elon Musk, released Grok 4.", "en")) ==
         std::vector<std::string>{"Elon Musk LEADS xAI"});
   // Several sentences split where a brand written "xAI" starts one.
-  CHECK(Facts(Extract("Meta invested $14 billion in Scale AI. xAI, the company led by Elon Musk, raised money.", "en"))
+  CHECK(Facts(ExtractText("Meta invested $14 billion in Scale AI. xAI, the company led by Elon Musk, raised money.", "en"))
             .size() == 2);
 }
 
 TEST_CASE("'son'/'its' refers to the subject, not to a complement in between", "[ingest][resolve]") {
-  auto ex = Extract("Orange a conclu un accord avec OpenAI pour intégrer ChatGPT dans son application Djingo.", "fr");
+  auto ex = ExtractText("Orange a conclu un accord avec OpenAI pour intégrer ChatGPT dans son application Djingo.", "fr");
   CHECK(Facts(ex, "DEVELOPS") == std::vector<std::string>{"Orange DEVELOPS Djingo"});
 }

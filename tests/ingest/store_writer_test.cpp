@@ -2,16 +2,14 @@
 
 #include "graph/store.h"
 #include "ingest/pipeline.h"
+#include "tests/ingest/corpus_pipeline.h"
 #include "ingest/text.h"
 #include "tests/test_util.h"
 
 using namespace kg::ingest;
 
 namespace {
-const Pipeline& P() {
-  static Pipeline p(KG_SOURCE_DIR "/corpus");
-  return p;
-}
+const Pipeline& P() { return kg::ingest::testing::CorpusPipeline(); }
 Extraction Run(const std::string& text) {
   return P().Extract(text, Format::kText, DocOptions{});
 }

@@ -7,6 +7,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace kg::ingest {
 
@@ -379,7 +380,8 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     size_t j = i + 1;
     while (j < tokens.size() && !covered[j] &&
            (tokens[j].upper_initial || (tokens[j].has_digit && j > i)) &&
-           !lex_.non_names.count(tokens[j].folded) &&
+           // "Sarvam AI": a corporate suffix continues a name.
+           (!lex_.non_names.count(tokens[j].folded) || lex_.org_suffixes.count(tokens[j].folded)) &&
            NameGap(text.substr(tokens[j - 1].end, tokens[j].begin - tokens[j - 1].end)))
       ++j;
     size_t n = j - i;
@@ -502,10 +504,21 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   }
   AddAnaphors(text, s, out);
 
-  // Sentence-initial pronoun.
-  if (!given || true) {
+  // Sentence-initial pronoun, unless impersonal ("Il s'agit", "Il y a").
+  {
+    auto impersonal = [&] {
+      std::string start(text.substr(s.begin, std::min<size_t>(s.end - s.begin, 40)));
+      for (char& c : start)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      for (const auto& phrase : lex_.impersonal)
+        if (start.compare(0, phrase.size(), phrase) == 0 &&
+            (start.size() == phrase.size() || !std::isalnum(static_cast<unsigned char>(start[phrase.size()]))))
+          return true;
+      return false;
+    };
     if (!tokens.empty() && tokens[0].begin == s.begin && tokens[0].upper_initial &&
-        lex_.pronouns.count(tokens[0].folded) && !Overlaps(out, tokens[0].begin, tokens[0].end)) {
+        lex_.pronouns.count(tokens[0].folded) && !Overlaps(out, tokens[0].begin, tokens[0].end) &&
+        !impersonal()) {
       Mention m;
       m.begin = tokens[0].begin;
       m.end = tokens[0].end;
@@ -650,7 +663,8 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vect
     }
     bool before_name = false;
     for (const auto& m : out)
-      if (std::find(starts.begin(), starts.end(), m.begin) != starts.end() && m.source != MentionSource::kDemonym)
+      if (std::find(starts.begin(), starts.end(), m.begin) != starts.end() && m.source != MentionSource::kDemonym &&
+          !std::islower(static_cast<unsigned char>(text[m.begin])))  // "vise l'Europe" is no name
         before_name = true;
     if (before_name) continue;
     // "the maker of X", "la société d'investissement": a description, not a

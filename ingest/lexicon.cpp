@@ -282,10 +282,16 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   for (auto& w : Words(lx / "first_names.txt")) lex.first_names.insert(Fold(w));
   for (auto& w : Words(lx / "non_names.txt")) lex.non_names.insert(Fold(w));
   for (auto& w : Words(lx / "pronouns.txt")) lex.pronouns.insert(Fold(w));
+  for (auto w : Words(lx / "impersonal.txt")) {  // ASCII letters lowered, as the sentence's start
+    for (char& c : w)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    lex.impersonal.push_back(w);
+  }
   for (auto& w : Words(lx / "speech_verbs.txt")) lex.speech_verbs.push_back(w);
   for (auto& w : Words(lx / "we_words.txt")) lex.we_words.insert(Fold(w));
   for (auto& w : Words(lx / "quote_openers.txt")) lex.quote_openers.insert(Fold(w));
   for (auto& w : Words(lx / "product_suffixes.txt")) lex.product_suffixes.insert(Fold(w));
+  for (auto& w : Words(lx / "org_suffixes.txt")) lex.org_suffixes.insert(Fold(w));
   for (auto& w : Words(lx / "dated_relations.txt")) lex.dated_relations.insert(w);
   for (auto& w : Words(lx / "stopwords_fr.txt")) lex.stop_fr.insert(Fold(w));
   for (auto& w : Words(lx / "stopwords_en.txt")) lex.stop_en.insert(Fold(w));

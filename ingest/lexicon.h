@@ -67,11 +67,13 @@ class Lexicon {
   std::unordered_set<std::string> first_names;    // folded
   std::unordered_set<std::string> non_names;      // capitalised words that start no name
   std::unordered_set<std::string> pronouns;       // "il", "elle", "he", "she" (folded)
+  std::vector<std::string> impersonal;            // "il s'agit", "il y a" (ASCII lowered): no person
   std::vector<std::string> speech_verbs;          // re2 fragments
   std::unordered_set<std::string> we_words;       // "nous", "nos", "our" (folded): the speaker's side
   std::unordered_set<std::string> dated_relations;  // "FUNDS": take the date of their sentence
   std::unordered_set<std::string> quote_openers;
-  std::unordered_set<std::string> product_suffixes;  // "ultra", "pro", "mini" (folded): "Blackwell Ultra"  // "cela", "this" (folded): the news in focus
+  std::unordered_set<std::string> product_suffixes;  // "ultra", "pro", "mini" (folded): "Blackwell Ultra"
+  std::unordered_set<std::string> org_suffixes;      // "ai", "labs", "inc" (folded): "Scale" = "Scale AI"
   std::unordered_set<std::string> stop_fr, stop_en;  // language detection
 
  private:

@@ -26,6 +26,9 @@ namespace kg::ingest {
 
 namespace {
 
+// How far back "@Type^REL" looks for the relationship it continues.
+constexpr size_t kRecentSentences = 3;
+
 std::vector<std::string> RuleFiles(const std::string& corpus_dir) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
@@ -100,7 +103,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
   const std::string lang = *ex.doc.lang;
   const std::string& text = ex.doc.text;
   ex.sentences = SplitSentences(text, lexicon_);
-  Resolver resolver(ex);
+  Resolver resolver(ex, &lexicon_);
   ValueContext vctx;
   std::map<std::string, size_t> rel_index;
 
@@ -175,8 +178,24 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       auto endpoints = [&](const std::string& name, int exclude) {
         std::vector<int> out;
         if (!name.empty() && (name[0] == '@' || name[0] == '~')) {
-          int f = name[0] == '@' ? resolver.Focus(name.substr(1), si, match.begin, exclude)
-                                 : resolver.Nearest(name.substr(1), si, match.begin, exclude);
+          // "@Organization^FUNDS": the recipient of the latest FUNDS
+          // relationship of the last sentences ("X a également remis au pot":
+          // the same round), else the organization in focus.
+          std::string type = name.substr(1);
+          auto caret = type.find('^');
+          if (caret != std::string::npos) {
+            std::string rel = type.substr(caret + 1);
+            type.resize(caret);
+            for (auto it = ex.relations.rbegin(); it != ex.relations.rend(); ++it) {
+              if (it->sentence + kRecentSentences < si) break;
+              if (it->type == rel && it->dst != exclude && ex.entities[static_cast<size_t>(it->dst)].type == type) {
+                out.push_back(it->dst);
+                return out;
+              }
+            }
+          }
+          int f = name[0] == '@' ? resolver.Focus(type, si, match.begin, exclude)
+                                 : resolver.Nearest(type, si, match.begin, exclude);
           if (f >= 0) out.push_back(f);
           return out;
         }

@@ -3,6 +3,8 @@
 #include "ingest/resolve.h"
 
 #include <algorithm>
+#include <cmath>
+#include <unordered_map>
 
 #include "graph/normalize.h"
 #include "ingest/lexicon.h"
@@ -86,6 +88,18 @@ int Resolver::Resolve(Mention& m, size_t i) {
           }
         }
         if (e >= 0) break;
+        // "Scale" after "Scale AI", "Mistral" after "Mistral AI": a company
+        // named again without its corporate suffix.
+        for (int k = static_cast<int>(ex_.entities.size()) - 1; k >= 0; --k) {
+          const auto& rec = ex_.entities[k];
+          if (rec.type != "Organization") continue;
+          auto toks = Tokenize(rec.name);
+          if (lex_ && toks.size() == 2 && toks[0].folded == w && lex_->org_suffixes.count(toks[1].folded)) {
+            e = k;
+            break;
+          }
+        }
+        if (e >= 0) break;
       }
       e = EntityFor(m.type, m.canonical, m, i);
       break;
@@ -140,11 +154,33 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
       if (o.entity >= 0 && o.end + 2 == m.begin && t.compare(o.end, 2, ", ") == 0 && o.source != MentionSource::kAnaphor &&
           o.source != MentionSource::kPronoun && o.source != MentionSource::kCandidate && !IsComplement(o) && fits(o))
         return o.entity;
+  // A description does not refer to the subject of its own clause: in
+  // "Lightspeed a participé au tour, qui valorise l'entreprise" or "Google
+  // said it would cut ties with the startup" the company is another one. When
+  // a reported clause starts between the two ("Microsoft a indiqué que le
+  // groupe ...") and the description is not a complement, the subject is the
+  // one meant; otherwise it is only a last resort.
+  const Mention* own_subject = nullptr;
+  for (const auto& o : ex_.mentions[i]) {
+    if (o.begin >= m.begin) break;
+    if (o.entity < 0 || o.type == "Money" || o.type == "Date" || o.type == "Number") continue;
+    if (o.source == MentionSource::kDemonym) continue;
+    if (o.source != MentionSource::kAnaphor && o.source != MentionSource::kPronoun && !IsComplement(o))
+      own_subject = &o;
+    break;
+  }
+  const Mention* reported_subject = nullptr;  // "Microsoft CEO Satya Nadella said the company's ..."
+  if (own_subject && !IsComplement(m)) {
+    std::string between = Fold(t.substr(own_subject->end, m.outer_begin - own_subject->end));
+    for (const char* w : {" que ", " qu'", " said ", " says ", " added "})
+      if (between.find(w) != std::string::npos) reported_subject = own_subject;
+    if (reported_subject) own_subject = nullptr;
+  }
   // Prefer an entity that was described with the same head noun ("la
   // start-up" -> the start-up named before), then any entity of the type.
   // Tiers: complements of earlier sentences ("led by X") only when nothing
   // else fits.
-  for (int step = 0; step < 4; ++step) {
+  for (int step = 0; step < 2; ++step) {
     int pass = step / 2, tier = step % 2;
     for (size_t back = 0; back <= kLookback && back <= i; ++back) {
       size_t si = i - back;
@@ -184,6 +220,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
         const Mention& o = *op;
         if ((o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong) || !fits(o)) continue;
         if (si == i && IsComplement(o)) continue;
+        if (&o == own_subject) continue;
         // "Jio Platforms, the group's arm": an apposition does not refer
         // back to the name it describes.
         if (si == i && o.end + 2 == m.begin && ex_.doc.text.compare(o.end, 2, ", ") == 0) continue;
@@ -194,6 +231,35 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
       }
     }
   }
+  if (reported_subject && fits(*reported_subject)) return reported_subject->entity;
+  // No entity was described with that head: the most salient entity of the
+  // type in the last sentences, each mention weighing more when it is recent
+  // and when it is its sentence's subject ("la start-up" in an article about
+  // Anthropic is Anthropic, not the LinkedIn of the sentence before).
+  std::unordered_map<int, double> salience;
+  std::unordered_map<int, size_t> last_seen;
+  double weight = 1.0;
+  for (size_t back = 0; back <= kLookback && back <= i; ++back, weight *= 0.7) {
+    size_t si = i - back;
+    int subj = si == i ? -1 : Subject({m.type}, si, ex_.sentences[si].end, -1, 0);
+    for (const auto& o : ex_.mentions[si]) {
+      if (si == i && o.begin >= m.begin) break;
+      if (o.entity < 0 || &o == own_subject) continue;
+      if (o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong) continue;
+      if (si == i && o.end + 2 == m.begin && t.compare(o.end, 2, ", ") == 0) continue;
+      const auto& rec = ex_.entities[o.entity];
+      if (rec.type != m.type || (!m.country.empty() && rec.country != m.country)) continue;
+      salience[o.entity] += o.entity == subj ? 2 * weight : weight;
+      if (!last_seen.count(o.entity)) last_seen[o.entity] = o.begin;  // nearest sentence first
+    }
+  }
+  int best = -1;
+  for (const auto& [e, score] : salience)
+    if (best < 0 || score > salience[best] + 1e-9 ||
+        (std::abs(score - salience[best]) <= 1e-9 && last_seen[e] > last_seen[best]))
+      best = e;
+  if (best >= 0) return best;
+  if (own_subject && fits(*own_subject)) return own_subject->entity;
   return -1;
 }
 
@@ -216,6 +282,15 @@ int Resolver::Nearest(const std::string& type, size_t i, size_t pos, int exclude
 bool Resolver::PrecededBy(const Mention& o, std::initializer_list<const char*> words) const {
   const std::string& t = ex_.doc.text;
   size_t b = o.outer_begin;
+  // A determiner between the word and the name does not count: "avec l'AFP",
+  // "with the startup".
+  for (const char* det : {"l'", "la ", "le ", "les ", "the "}) {
+    size_t n = std::char_traits<char>::length(det);
+    if (b >= n + 1 && t.compare(b - n, n, det) == 0 && (t[b - n - 1] == ' ' || t[b - n - 1] == '\'')) {
+      b -= n;
+      break;
+    }
+  }
   for (const char* w : words) {
     size_t n = std::char_traits<char>::length(w);
     if (b >= n && t.compare(b - n, n, w) == 0 && (b == n || t[b - n - 1] == ' ' || t[b - n - 1] == '\''))

@@ -13,10 +13,14 @@
 
 namespace kg::ingest {
 
+class Lexicon;
+
 class Resolver {
  public:
-  // `ex` must outlive the resolver; sentences are resolved in order.
-  explicit Resolver(Extraction& ex) : ex_(ex) {}
+  // `ex` (and `lexicon`, when given) must outlive the resolver; sentences
+  // are resolved in order. The lexicon supplies the corporate suffixes that a
+  // company's short name drops ("Scale" for "Scale AI").
+  explicit Resolver(Extraction& ex, const Lexicon* lexicon = nullptr) : ex_(ex), lex_(lexicon) {}
 
   // Resolves the entity mentions of sentence `i` (sets Mention::entity).
   void ResolveSentence(size_t i);
@@ -43,6 +47,7 @@ class Resolver {
   void AddAlias(int e, const std::string& alias);
 
   Extraction& ex_;
+  const Lexicon* lex_;
   std::unordered_map<std::string, int> by_key_;    // type \t normalized name
   std::unordered_map<std::string, int> by_alias_;  // normalized alias (any type)
 };

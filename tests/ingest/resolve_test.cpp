@@ -38,3 +38,43 @@ TEST_CASE("resolver leaves an anaphor with no antecedent unresolved", "[ingest][
   auto ex = Run("Le projet avance bien.");
   CHECK(EntityOf(ex, 0, "Le projet") == -1);
 }
+
+TEST_CASE("a description does not refer to the subject of its own clause", "[ingest][resolve]") {
+  auto ex = Run(
+      "Mistral AI, une start-up de Paris, lève des fonds. Microsoft a rejoint le tour de table, qui "
+      "valorise l'entreprise à 2 milliards d'euros.");
+  int mistral = EntityOf(ex, 0, "Mistral AI");
+  REQUIRE(mistral >= 0);
+  CHECK(EntityOf(ex, 1, "l'entreprise") == mistral);
+  // After a reporting verb, the subject is the one meant.
+  auto en = kg::ingest::testing::ExtractText(
+      "xAI released a model. Microsoft CEO Satya Nadella said the company's cloud would host it.", "en");
+  int microsoft = EntityOf(en, 1, "Microsoft");
+  REQUIRE(microsoft >= 0);
+  CHECK(EntityOf(en, 1, "the company") == microsoft);
+}
+
+TEST_CASE("a description with no matching head goes to the most salient entity", "[ingest][resolve]") {
+  auto ex = Run(
+      "Mistral AI lance un assistant. Mistral AI recrute cent ingénieurs. Le patron de Microsoft, "
+      "Satya Nadella, en a parlé sur LinkedIn. La société vise l'Europe.");
+  int mistral = EntityOf(ex, 0, "Mistral AI");
+  REQUIRE(mistral >= 0);
+  CHECK(EntityOf(ex, 3, "La société") == mistral);
+}
+
+TEST_CASE("a company named again without its corporate suffix is the same entity", "[ingest][resolve]") {
+  auto ex = kg::ingest::testing::ExtractText(
+      "The startup Dravo AI raised money. Investors said Dravo would grow.", "en");
+  int full = EntityOf(ex, 0, "Dravo AI");
+  REQUIRE(full >= 0);
+  CHECK(EntityOf(ex, 1, "Dravo") == full);
+}
+
+TEST_CASE("an impersonal 'Il' names nobody", "[ingest][resolve]") {
+  auto ex = Run("Karl Bonner a parlé. Il s'agit d'une première. Il a ensuite quitté la salle.");
+  int bonner = EntityOf(ex, 0, "Karl Bonner");
+  REQUIRE(bonner >= 0);
+  CHECK(EntityOf(ex, 1, "Il") == -2);  // no mention at all
+  CHECK(EntityOf(ex, 2, "Il") == bonner);
+}

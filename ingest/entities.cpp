@@ -573,6 +573,12 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s,
         if ((words[i].folded == "et" || words[i].folded == "and") && i + 1 < words.size() &&
             In(kDets, std::size(kDets), words[i + 1].folded))
           restart = words[i].end;
+        // "the company bought the data startup": a determiner after a word
+        // that is no preposition starts another description.
+        if (i > 1 && (words[i].folded == "the" || words[i].folded == "le" || words[i].folded == "la" ||
+                      words[i].folded == "l" || words[i].folded == "les") &&
+            !In(kPrepositions, std::size(kPrepositions), words[i - 1].folded) && words[i].begin > restart)
+          restart = words[i].begin;
       }
       if (restart) {
         from = restart;

@@ -124,6 +124,25 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
                vals.end());
     std::vector<Mention> all = std::move(vals);
     for (auto& m : ents) all.push_back(std::move(m));
+    // A single capitalised word opening a sentence is no name by itself
+    // ("Selon", "Informatica"?), unless the article has named it already.
+    if (auto first = Tokenize(text.substr(s.begin, std::min<size_t>(s.end - s.begin, 80)), s.begin);
+        !first.empty() && first[0].begin == s.begin && first[0].upper_initial) {
+      const Token& w = first[0];
+      bool covered = std::any_of(all.begin(), all.end(), [&](const Mention& m) { return m.begin < w.end && w.begin < m.end; });
+      int e = covered ? -1 : resolver.KnownName(text.substr(w.begin, w.end - w.begin));
+      if (e >= 0 && ex.entities[static_cast<size_t>(e)].strong && !lexicon_.pronouns.count(w.folded)) {
+        Mention m;
+        m.begin = m.outer_begin = w.begin;
+        m.end = w.end;
+        m.type = ex.entities[static_cast<size_t>(e)].type;
+        m.source = MentionSource::kDiscovered;
+        m.signal = "known-name";
+        m.surface = text.substr(w.begin, w.end - w.begin);
+        m.canonical = ex.entities[static_cast<size_t>(e)].name;
+        all.push_back(std::move(m));
+      }
+    }
     std::stable_sort(all.begin(), all.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
     ex.mentions.push_back(std::move(all));
     resolver.ResolveSentence(si);

@@ -10,6 +10,18 @@
 namespace kg::ingest {
 
 namespace {
+// True when `m` follows "that"/"que" and no verb of speech stands between it
+// and the quote opening at `open`.
+bool ReportedSubject(std::string_view text, const Mention& m, size_t open) {
+  size_t b = m.outer_begin;
+  auto before = [&](std::string_view w) { return b >= w.size() && text.substr(b - w.size(), w.size()) == w; };
+  if (!before(" that ") && !before(" que ") && !before(" qu'")) return false;
+  std::string_view between = text.substr(m.end, open > m.end ? open - m.end : 0);
+  for (std::string_view verb : {" said", " says", " told", " wrote", " dit", " déclaré", " affirmé", " écrit",
+                                " estime", " ajoute", " ajouté", " lancé"})
+    if (between.find(verb) != std::string_view::npos) return false;
+  return true;
+}
 
 RE2::Options Opts() {
   RE2::Options o;
@@ -146,6 +158,17 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
         if (it->type == "Person" && it->entity >= 0) {
           rec.speaker = it->entity;
           rec.rule = "quote.person-before";
+          // "Sam Altman replied that Musk was "wrong"": a person who opens a
+          // reported clause, with no verb of speech of his own, is not the
+          // speaker; the person before him is.
+          if (ReportedSubject(text, *it, q.open)) {
+            for (auto earlier = std::next(it); earlier != ms.rend(); ++earlier)
+              if (earlier->begin >= region_start && earlier->type == "Person" && earlier->entity >= 0 &&
+                  earlier->entity != it->entity) {
+                rec.speaker = earlier->entity;
+                break;
+              }
+          }
           break;
         }
       }

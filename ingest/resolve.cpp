@@ -19,6 +19,15 @@ bool IsEntityType(const std::string& t) {
          t == "Product" || t == "Policy" || t == "Event";
 }
 
+// ASCII letters lowered, other bytes kept (Fold drops the spaces of
+// non-ASCII text).
+std::string LowerAscii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 std::string LastWord(const std::string& name) {
   auto toks = Tokenize(name);
   return toks.empty() ? "" : toks.back().folded;
@@ -31,6 +40,11 @@ void Resolver::AddAlias(int e, const std::string& alias) {
   if (std::find(rec.aliases.begin(), rec.aliases.end(), alias) == rec.aliases.end())
     rec.aliases.push_back(alias);
   by_alias_.emplace(graph::NormalizeName(alias), e);
+}
+
+int Resolver::KnownName(std::string_view surface) const {
+  auto it = by_alias_.find(graph::NormalizeName(surface));
+  return it == by_alias_.end() ? -1 : it->second;
 }
 
 int Resolver::EntityFor(const std::string& type, const std::string& name, const Mention& m, size_t i) {
@@ -171,9 +185,14 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   }
   const Mention* reported_subject = nullptr;  // "Microsoft CEO Satya Nadella said the company's ..."
   if (own_subject && !IsComplement(m)) {
-    std::string between = Fold(t.substr(own_subject->end, m.outer_begin - own_subject->end));
+    std::string between = LowerAscii(t.substr(own_subject->end, m.outer_begin - own_subject->end));
     for (const char* w : {" que ", " qu'", " said ", " says ", " added "})
       if (between.find(w) != std::string::npos) reported_subject = own_subject;
+    // "..., the company said": the subject reports its own news.
+    std::string after = LowerAscii(t.substr(m.end, std::min<size_t>(t.size() - m.end, 16)));
+    for (const char* w : {" said", " says", " added", " told", " a indiqué", " a précisé", " a déclaré",
+                          " a annoncé", " a expliqué", " a affirmé", " a ajouté"})
+      if (after.rfind(w, 0) == 0) reported_subject = own_subject;
     if (reported_subject) own_subject = nullptr;
   }
   // Prefer an entity that was described with the same head noun ("la

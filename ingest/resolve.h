@@ -6,6 +6,7 @@
 
 #include <initializer_list>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -34,6 +35,8 @@ class Resolver {
   // `lookback` earlier sentences are searched when sentence `i` has none.
   int Subject(const std::vector<std::string>& types, size_t i, size_t pos, int exclude,
               size_t lookback) const;
+  // The entity a name or alias already seen in the article stands for, or -1.
+  int KnownName(std::string_view surface) const;
   // The nearest entity of `type` before `pos` in sentence `i`, else Focus().
   int Nearest(const std::string& type, size_t i, size_t pos, int exclude = -1) const;
 

@@ -128,6 +128,11 @@ ValueFinder::ValueFinder() {
       "(?i)(?:^|[^\\w.,])" + num + R"(\s*)" + kMult + R"(\s*(?:de |d')?)" + kCurrencyWord +
           R"((?:\W|$))",
       Opts());
+  // "un milliard de dollars", "one billion dollars", "a billion dollars".
+  money_word_ = std::make_unique<RE2>(
+      R"((?i)(?:^|[^\w])(un|one|a)\s+(milliards?|millions?|billions?|trillions?)\s*(?:de |d')?)" +
+          std::string(kCurrencyWord) + R"((?:\W|$))",
+      Opts());
   money_prefix_ = std::make_unique<RE2>(
       R"((?i)(?:^|[^\w])(US\$|\$|€|£|¥)\s?(\d+(?:[.,]\d+)*)(?:\s*|-)(billions?|millions?|trillions?|bn|mn|tn|m|b|k)?(?:\W|$))",
       Opts());
@@ -154,7 +159,10 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   std::vector<Mention> found;
   // Every value pattern needs an ASCII digit (RE2's \d; "1er" too), and the
   // durations are looked for only after an amount.
-  if (sent.find_first_of("0123456789") == std::string_view::npos) return found;
+  // ("un milliard de dollars" has none: such sentences are still read for
+  // money written in words.)
+  const bool digits = sent.find_first_of("0123456789") != std::string_view::npos;
+  if (!digits && sent.find("illi") == std::string_view::npos) return found;
   auto overlaps = [&](size_t b, size_t e) {
     for (const auto& m : found)
       if (b < m.end && m.begin < e) return true;
@@ -188,6 +196,23 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       in.remove_prefix(std::max<size_t>(adv, 1));
     }
   }
+  // Money written with a word for one: "un milliard de dollars".
+  {
+    std::string_view in = sent;
+    re2::StringPiece g[3];
+    while (RE2::PartialMatch(in, *money_word_, &g[0], &g[1], &g[2])) {
+      Mention m;
+      m.type = "Money";
+      m.begin = off(g[0]);
+      m.end = off(g[2]) + g[2].size();
+      m.amount = Multiplier(g[1], lang);
+      m.currency = CurrencyCode(g[2]);
+      if (!m.currency.empty() && add(m)) ctx.last_currency = m.currency;
+      size_t adv = off(g[2]) + g[2].size() - off(in);
+      in.remove_prefix(std::max<size_t>(adv, 1));
+    }
+  }
+  if (!digits) return found;
   // Money with the currency sign first: "$13bn", "€2 billion".
   {
     std::string_view in = sent;
@@ -215,7 +240,13 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       m.begin = off(g[0]);
       m.end = off(g[1]) + g[1].size();
       m.amount = v;
-      if (!ctx.last_currency.empty()) {
+      // "1 200 milliards de paramètres", "2 billion of its users": a count
+      // of something else, not money (a currency would have been read above).
+      std::string_view after = text.substr(m.end, std::min<size_t>(s.end - m.end, 8));
+      bool counted = false;
+      for (std::string_view lead : {" de ", " d'", " of "})
+        if (after.rfind(lead, 0) == 0) counted = true;
+      if (!ctx.last_currency.empty() && !counted) {
         m.type = "Money";
         m.currency = ctx.last_currency;
         m.currency_inferred = true;

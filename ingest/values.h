@@ -37,7 +37,7 @@ class ValueFinder {
                             ValueContext& ctx) const;
 
  private:
-  std::unique_ptr<re2::RE2> money_suffix_, money_prefix_, bare_amount_, date_dmy_, date_mdy_,
+  std::unique_ptr<re2::RE2> money_suffix_, money_word_, money_prefix_, bare_amount_, date_dmy_, date_mdy_,
       date_iso_, number_, duration_;
 };
 

@@ -98,3 +98,10 @@ TEST_CASE("a speaker named after the quote may follow his company and title", "[
                 "en");
   CHECK(SpeakerOf(ex, "I think") == "Sam Altman");
 }
+
+TEST_CASE("the subject of a reported clause is not the speaker of its quote", "[ingest][quotes]") {
+  CHECK(SpeakerOf(Run("Sam Altman replied that Elon Musk was \"wrong, as you surely know\".", "en"), "wrong") ==
+        "Sam Altman");
+  CHECK(SpeakerOf(Run("Jean Dupont a rappelé que Marie Curie avait dit : « la science avance toujours plus vite que nos lois ».", "fr"), "la science") ==
+        "Marie Curie");
+}

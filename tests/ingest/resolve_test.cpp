@@ -78,3 +78,24 @@ TEST_CASE("an impersonal 'Il' names nobody", "[ingest][resolve]") {
   CHECK(EntityOf(ex, 1, "Il") == -2);  // no mention at all
   CHECK(EntityOf(ex, 2, "Il") == bonner);
 }
+
+TEST_CASE("a description stops where another one starts", "[ingest][resolve]") {
+  auto ex = kg::ingest::testing::ExtractText(
+      "Salesforce grew. Last year, the company bought the data startup Own Company for $1.9 billion.", "en");
+  int salesforce = EntityOf(ex, 0, "Salesforce");
+  REQUIRE(salesforce >= 0);
+  CHECK(EntityOf(ex, 1, "the company") == salesforce);
+  bool acquired = false;
+  for (const auto& r : ex.relations)
+    if (r.type == "ACQUIRES" && r.src == salesforce && ex.entities[static_cast<size_t>(r.dst)].name == "Own Company")
+      acquired = true;
+  CHECK(acquired);
+}
+
+TEST_CASE("a name that opens a sentence is known once the article has used it", "[ingest][resolve]") {
+  auto ex = kg::ingest::testing::ExtractText(
+      "Salesforce agreed to acquire Informatica, a data company. Informatica, based in California, grew.", "en");
+  int informatica = EntityOf(ex, 0, "Informatica");
+  REQUIRE(informatica >= 0);
+  CHECK(EntityOf(ex, 1, "Informatica") == informatica);
+}

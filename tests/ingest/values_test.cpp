@@ -26,6 +26,9 @@ TEST_CASE("values read money in French and English", "[ingest][values]") {
       Row{"raised $1.5 billion", "en", 1.5e9, "USD"},
       Row{"a 2 000 000 dollars deal", "fr", 2e6, "USD"},
       Row{"it cost 40 million dollars", "en", 4e7, "USD"},
+      Row{"verser environ un milliard de dollars par an", "fr", 1e9, "USD"},
+      Row{"un million d'euros", "fr", 1e6, "EUR"},
+      Row{"it paid one billion dollars", "en", 1e9, "USD"},
   }));
   CAPTURE(text);
   auto v = Values(text, lang);
@@ -67,4 +70,17 @@ TEST_CASE("values read counts but not years or percentages", "[ingest][values]")
   REQUIRE(v.size() == 1);
   CHECK(v[0].type == "Number");
   CHECK(v[0].amount == 2000);
+}
+
+TEST_CASE("values do not read an amount into 'a million users'", "[ingest][values]") {
+  CHECK(Values("a million users signed up", "en").empty());
+  CHECK(Values("un milliard d'utilisateurs", "fr").empty());
+}
+
+TEST_CASE("a bare amount followed by what it counts is a number", "[ingest][values]") {
+  ValueContext ctx;
+  Values("un contrat de 10 milliards de dollars", "fr", &ctx);
+  auto v = Values("un modèle de 1 200 milliards de paramètres", "fr", &ctx);
+  REQUIRE(v.size() == 1);
+  CHECK(v[0].type == "Number");
 }

@@ -251,6 +251,13 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
     }
   }
   if (reported_subject && fits(*reported_subject)) return reported_subject->entity;
+  // "Clay Magouyrk, co-chief executive of Oracle, said the company ...": a
+  // person reporting speaks for the organization named with him.
+  if (reported_subject && ex_.entities[reported_subject->entity].type == "Person")
+    for (const auto& o : ex_.mentions[i])
+      if (o.begin > reported_subject->end && o.end <= m.begin && o.entity >= 0 && &o != &m &&
+          o.source != MentionSource::kAnaphor && fits(o))
+        return o.entity;
   // No entity was described with that head: the most salient entity of the
   // type in the last sentences, each mention weighing more when it is recent
   // and when it is its sentence's subject ("la start-up" in an article about
@@ -292,7 +299,9 @@ int Resolver::Nearest(const std::string& type, size_t i, size_t pos, int exclude
     for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
       if (it->begin >= pos || it->entity < 0 || it->entity == exclude) continue;
       if (it->source == MentionSource::kCandidate || it->source == MentionSource::kDemonym) continue;
-      if (pass == 0 && PrecededBy(*it, {"avec ", "with ", "par ", "by "})) continue;
+      // ("supplied by Oracle, which uses its cloud": the relative clause
+      // makes the agent the subject again.)
+      if (pass == 0 && PrecededBy(*it, {"avec ", "with ", "par ", "by "}) && !FollowedByRelative(*it)) continue;
       if (ex_.entities[it->entity].type == type) return it->entity;
     }
   return Focus(type, i, pos, exclude);
@@ -315,6 +324,13 @@ bool Resolver::PrecededBy(const Mention& o, std::initializer_list<const char*> w
     if (b >= n && t.compare(b - n, n, w) == 0 && (b == n || t[b - n - 1] == ' ' || t[b - n - 1] == '\''))
       return true;
   }
+  return false;
+}
+
+bool Resolver::FollowedByRelative(const Mention& o) const {
+  const std::string& t = ex_.doc.text;
+  for (std::string_view w : {", which ", ", who ", ", qui ", ", lequel ", ", laquelle "})
+    if (t.compare(o.end, w.size(), w) == 0) return true;
   return false;
 }
 

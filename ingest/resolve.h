@@ -43,6 +43,8 @@ class Resolver {
  private:
   int EntityFor(const std::string& type, const std::string& name, const Mention& m, size_t i);
   int ResolveAnaphor(const Mention& m, size_t i) const;
+  // True for a name followed by ", which", ", qui"...
+  bool FollowedByRelative(const Mention& m) const;
   // True for a name after "by", "par", "de", "of"...: not a subject.
   bool IsComplement(const Mention& m) const;
   // `m` (with its descriptor) comes right after one of `words` ("avec ").

@@ -99,3 +99,13 @@ TEST_CASE("a name that opens a sentence is known once the article has used it", 
   REQUIRE(informatica >= 0);
   CHECK(EntityOf(ex, 1, "Informatica") == informatica);
 }
+
+TEST_CASE("a person reporting speaks for the organization named with him", "[ingest][resolve]") {
+  auto ex = kg::ingest::testing::ExtractText(
+      "OpenAI grew fast. OpenAI hired more staff. Clay Magouyrk, co-chief executive of Oracle, said the company "
+      "was proud.",
+      "en");
+  int oracle = EntityOf(ex, 2, "Oracle");
+  REQUIRE(oracle >= 0);
+  CHECK(EntityOf(ex, 2, "the company") == oracle);
+}

@@ -404,6 +404,10 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       m.type = "Person";
       m.source = MentionSource::kDiscovered;
       m.signal = "first-name";
+    } else if (n >= 2 && lex_.place_suffixes.count(tokens[j - 1].folded)) {
+      m.type = "Place";  // "Shackelford County", "Silicon Valley"
+      m.source = MentionSource::kDiscovered;
+      m.signal = "place-suffix";
     } else {
       m.type = "Organization";
       m.source = MentionSource::kCandidate;

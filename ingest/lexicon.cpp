@@ -292,6 +292,7 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   for (auto& w : Words(lx / "quote_openers.txt")) lex.quote_openers.insert(Fold(w));
   for (auto& w : Words(lx / "product_suffixes.txt")) lex.product_suffixes.insert(Fold(w));
   for (auto& w : Words(lx / "org_suffixes.txt")) lex.org_suffixes.insert(Fold(w));
+  for (auto& w : Words(lx / "place_suffixes.txt")) lex.place_suffixes.insert(Fold(w));
   for (auto& w : Words(lx / "dated_relations.txt")) lex.dated_relations.insert(w);
   for (auto& w : Words(lx / "stopwords_fr.txt")) lex.stop_fr.insert(Fold(w));
   for (auto& w : Words(lx / "stopwords_en.txt")) lex.stop_en.insert(Fold(w));

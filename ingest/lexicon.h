@@ -73,6 +73,7 @@ class Lexicon {
   std::unordered_set<std::string> dated_relations;  // "FUNDS": take the date of their sentence
   std::unordered_set<std::string> quote_openers;
   std::unordered_set<std::string> product_suffixes;  // "ultra", "pro", "mini" (folded): "Blackwell Ultra"
+  std::unordered_set<std::string> place_suffixes;    // "county", "valley" (folded): "Milam County"
   std::unordered_set<std::string> org_suffixes;      // "ai", "labs", "inc" (folded): "Scale" = "Scale AI"
   std::unordered_set<std::string> stop_fr, stop_en;  // language detection
 

@@ -662,12 +662,19 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vect
     // ... also after one or two lower-case adjectives ("la start-up
     // berlinoise SmartRecruiters").
     std::vector<size_t> starts{k};
+    bool described = false;  // "la plateforme cloud de Microsoft"
     for (size_t w = 0, q = k; w < 2 && q < s.end; ++w) {
       size_t r = q;
       while (r < s.end && (std::islower(static_cast<unsigned char>(text[r])) ||
                            static_cast<unsigned char>(text[r]) >= 0x80 || text[r] == '-'))
         ++r;
       if (r == q || r >= s.end || text[r] != ' ') break;
+      // "the company partnered with PayPal": no adjective is a preposition.
+      std::string word(text.substr(q, r - q));
+      if (word == "de" || word == "du" || word == "des" || word == "of") described = true;
+      if (In(kDescriptorStops, std::size(kDescriptorStops), word) ||
+          In(kPrepositions, std::size(kPrepositions), word))
+        break;
       q = r + 1;
       starts.push_back(q);
     }
@@ -676,7 +683,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vect
       if (std::find(starts.begin(), starts.end(), m.begin) != starts.end() && m.source != MentionSource::kDemonym &&
           !std::islower(static_cast<unsigned char>(text[m.begin])))  // "vise l'Europe" is no name
         before_name = true;
-    if (before_name) continue;
+    if (before_name || described) continue;
     // "the maker of X", "la société d'investissement": a description, not a
     // reference back.
     std::string_view next = text.substr(e, std::min<size_t>(5, s.end - e));

@@ -213,8 +213,11 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
               }
             }
           }
-          int f = name[0] == '@' ? resolver.Focus(type, si, match.begin, exclude)
-                                 : resolver.Nearest(type, si, match.begin, exclude);
+          int f = name[0] == '@' ? resolver.RelativeSubject(type, si, match.begin) : -1;
+          if (f == exclude) f = -1;
+          if (f < 0)
+            f = name[0] == '@' ? resolver.Focus(type, si, match.begin, exclude)
+                               : resolver.Nearest(type, si, match.begin, exclude);
           if (f >= 0) out.push_back(f);
           return out;
         }

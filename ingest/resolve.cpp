@@ -3,6 +3,7 @@
 #include "ingest/resolve.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <unordered_map>
 
@@ -168,6 +169,29 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
       if (o.entity >= 0 && o.end + 2 == m.begin && t.compare(o.end, 2, ", ") == 0 && o.source != MentionSource::kAnaphor &&
           o.source != MentionSource::kPronoun && o.source != MentionSource::kCandidate && !IsComplement(o) && fits(o))
         return o.entity;
+  // "io, la start-up cofondée par Jony Ive": a description defined by its
+  // own clause names what comes before it, not an entity of earlier
+  // sentences; when that is no known name, it stays unresolved.
+  {
+    size_t k = m.end;
+    while (k < t.size() && t[k] == ' ') ++k;
+    size_t w = k;
+    while (w < t.size() && (std::isalpha(static_cast<unsigned char>(t[w])) || static_cast<unsigned char>(t[w]) >= 0x80 ||
+                            t[w] == '-'))
+      ++w;
+    std::string word = LowerAscii(t.substr(k, w - k));
+    auto ends = [&](std::string_view suf) {
+      return word.size() > suf.size() && word.compare(word.size() - suf.size(), suf.size(), suf) == 0;
+    };
+    bool participle = ends("ed") || ends("\xC3\xA9") || ends("\xC3\xA9" "e") || ends("\xC3\xA9" "s") ||
+                      ends("\xC3\xA9" "es");
+    bool by = t.compare(w, 5, " par ") == 0 || t.compare(w, 4, " by ") == 0;
+    bool after_comma = m.outer_begin >= 2 && t.compare(m.outer_begin - 2, 2, ", ") == 0;
+    bool after_name = false;
+    for (const auto& o : ex_.mentions[i])
+      if (o.entity >= 0 && o.end + 2 == m.outer_begin) after_name = true;
+    if (participle && by && after_comma && !after_name) return -1;
+  }
   // A description does not refer to the subject of its own clause: in
   // "Lightspeed a participé au tour, qui valorise l'entreprise" or "Google
   // said it would cut ties with the startup" the company is another one. When
@@ -179,15 +203,22 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
     if (o.begin >= m.begin) break;
     if (o.entity < 0 || o.type == "Money" || o.type == "Date" || o.type == "Number") continue;
     if (o.source == MentionSource::kDemonym) continue;
-    if (o.source != MentionSource::kAnaphor && o.source != MentionSource::kPronoun && !IsComplement(o))
+    // ("Reliance's ambitions depend on ...": a possessor is not the subject.)
+    bool genitive_o = t.compare(o.end, 2, "'s") == 0 || t.compare(o.end, 4, "\xE2\x80\x99s") == 0;
+    if (o.source != MentionSource::kAnaphor && o.source != MentionSource::kPronoun && !IsComplement(o) &&
+        !genitive_o)
       own_subject = &o;
     break;
   }
   const Mention* reported_subject = nullptr;  // "Microsoft CEO Satya Nadella said the company's ..."
+  size_t reported_at = m.outer_begin;          // where the reporting verb stands
   if (own_subject && !IsComplement(m)) {
     std::string between = LowerAscii(t.substr(own_subject->end, m.outer_begin - own_subject->end));
     for (const char* w : {" que ", " qu'", " said ", " says ", " added "})
-      if (between.find(w) != std::string::npos) reported_subject = own_subject;
+      if (auto at = between.find(w); at != std::string::npos) {
+        reported_subject = own_subject;
+        reported_at = std::min(reported_at, own_subject->end + at);
+      }
     // "..., the company said": the subject reports its own news.
     std::string after = LowerAscii(t.substr(m.end, std::min<size_t>(t.size() - m.end, 16)));
     for (const char* w : {" said", " says", " added", " told", " a indiqué", " a précisé", " a déclaré",
@@ -255,22 +286,29 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   // person reporting speaks for the organization named with him.
   if (reported_subject && ex_.entities[reported_subject->entity].type == "Person")
     for (const auto& o : ex_.mentions[i])
-      if (o.begin > reported_subject->end && o.end <= m.begin && o.entity >= 0 && &o != &m &&
+      if (o.begin > reported_subject->end && o.end <= reported_at && o.entity >= 0 && &o != &m &&
           o.source != MentionSource::kAnaphor && fits(o))
         return o.entity;
   // No entity was described with that head: the most salient entity of the
   // type in the last sentences, each mention weighing more when it is recent
   // and when it is its sentence's subject ("la start-up" in an article about
   // Anthropic is Anthropic, not the LinkedIn of the sentence before).
+  // ("Jio Platforms, the group's digital arm": the group is another entity.)
+  int genitive_of = -1;
+  if (genitive)
+    for (const auto& o : ex_.mentions[i])
+      if (o.entity >= 0 && o.end + 2 == m.begin && t.compare(o.end, 2, ", ") == 0) genitive_of = o.entity;
   std::unordered_map<int, double> salience;
   std::unordered_map<int, size_t> last_seen;
+  // Recent mentions weigh most; the whole article so far counts a little
+  // (its main company stays salient).
   double weight = 1.0;
-  for (size_t back = 0; back <= kLookback && back <= i; ++back, weight *= 0.7) {
+  for (size_t back = 0; back <= i; ++back, weight = std::max(weight * 0.7, 0.1)) {
     size_t si = i - back;
     int subj = si == i ? -1 : Subject({m.type}, si, ex_.sentences[si].end, -1, 0);
     for (const auto& o : ex_.mentions[si]) {
       if (si == i && o.begin >= m.begin) break;
-      if (o.entity < 0 || &o == own_subject) continue;
+      if (o.entity < 0 || &o == own_subject || o.entity == genitive_of) continue;
       if (o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong) continue;
       if (si == i && o.end + 2 == m.begin && t.compare(o.end, 2, ", ") == 0) continue;
       const auto& rec = ex_.entities[o.entity];
@@ -325,6 +363,20 @@ bool Resolver::PrecededBy(const Mention& o, std::initializer_list<const char*> w
       return true;
   }
   return false;
+}
+
+int Resolver::RelativeSubject(const std::string& type, size_t i, size_t pos) const {
+  const std::string& t = ex_.doc.text;
+  const auto& ms = ex_.mentions[i];
+  for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
+    if (it->end > pos || it->entity < 0) continue;
+    if (ex_.entities[it->entity].type != type) continue;
+    if (!FollowedByRelative(*it)) return -1;  // the nearest such name opens no relative clause
+    // The clause must still be running at `pos`: no comma closes it.
+    if (t.find(',', it->end + 1) < pos) return -1;
+    return it->entity;
+  }
+  return -1;
 }
 
 bool Resolver::FollowedByRelative(const Mention& o) const {

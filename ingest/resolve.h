@@ -35,6 +35,9 @@ class Resolver {
   // `lookback` earlier sentences are searched when sentence `i` has none.
   int Subject(const std::vector<std::string>& types, size_t i, size_t pos, int exclude,
               size_t lookback) const;
+  // The entity of `type` whose relative clause holds byte `pos` of sentence
+  // `i` ("Samsung, which will preinstall the app on its phones"), or -1.
+  int RelativeSubject(const std::string& type, size_t i, size_t pos) const;
   // The entity a name or alias already seen in the article stands for, or -1.
   int KnownName(std::string_view surface) const;
   // The nearest entity of `type` before `pos` in sentence `i`, else Focus().

@@ -109,3 +109,25 @@ TEST_CASE("a person reporting speaks for the organization named with him", "[ing
   REQUIRE(oracle >= 0);
   CHECK(EntityOf(ex, 2, "the company") == oracle);
 }
+
+TEST_CASE("a genitive apposition names another entity than the one it follows", "[ingest][resolve]") {
+  auto ex = kg::ingest::testing::ExtractText(
+      "Reliance Industries grew. Reliance Industries hired. Mukesh Ambani said that Jio Platforms, the group's "
+      "digital arm, would be listed.",
+      "en");
+  int reliance = EntityOf(ex, 0, "Reliance Industries");
+  REQUIRE(reliance >= 0);
+  CHECK(EntityOf(ex, 2, "the group") == reliance);
+}
+
+TEST_CASE("a description followed by a verb and a preposition still refers back", "[ingest][resolve]") {
+  auto ex = kg::ingest::testing::ExtractText("Perplexity launched a browser. The company partnered with PayPal.", "en");
+  int perplexity = EntityOf(ex, 0, "Perplexity");
+  REQUIRE(perplexity >= 0);
+  CHECK(EntityOf(ex, 1, "The company") == perplexity);
+}
+
+TEST_CASE("a description defined by its own clause after an unknown name stays unresolved", "[ingest][resolve]") {
+  auto ex = Run("Nvidia investit. OpenAI a racheté io, la start-up cofondée par Jony Ive, pour 6 milliards de dollars.");
+  CHECK(EntityOf(ex, 1, "la start-up") == -1);
+}

@@ -590,6 +590,15 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s,
       }
       if (words.empty() || In(kPrepositions, std::size(kPrepositions), words.back().folded)) break;
       const HeadNoun* head = FindHead(g[1]);
+      // "the browser company Sidekick": in a compound the last noun heads.
+      if (head) {
+        size_t after = static_cast<size_t>(g[1].data() - text.data()) + g[1].size();
+        if (after < m.begin && text[after] == ' ') {
+          size_t w = after + 1;
+          while (w < m.begin && text[w] != ' ') ++w;
+          if (const HeadNoun* second = FindHead(text.substr(after + 1, w - after - 1))) head = second;
+        }
+      }
       if (!head) break;
       size_t db = static_cast<size_t>(desc.data() - text.data());
       size_t de = db + desc.size();

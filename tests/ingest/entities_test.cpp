@@ -44,6 +44,8 @@ TEST_CASE("recognizer types unknown names from descriptors", "[ingest][entities]
       Row{"Yesterday the French start-up Lumen Forge raised money.", "Lumen Forge", "Organization"},
       Row{"Il a dévoilé un projet nommé \"Orion\", hier.", "Orion", "Project"},
       Row{"Puis le fabricant de puces (GPU), Quartz Silicon, a suivi.", "Quartz Silicon", "Organization"},
+      Row{"Then Perplexity acquired the browser company Tarvik Labs.", "Tarvik Labs", "Organization"},
+      Row{"Then it launched its new browser Lumen Forge.", "Lumen Forge", "Product"},
   }));
   CAPTURE(text);
   auto ms = Find(text);

@@ -302,8 +302,8 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   std::unordered_map<int, size_t> last_seen;
   // Recent mentions weigh most; the whole article so far counts a little
   // (its main company stays salient).
-  double weight = 1.0;
-  for (size_t back = 0; back <= i; ++back, weight = std::max(weight * 0.7, 0.1)) {
+  double weight = 1.5;  // the description's own sentence
+  for (size_t back = 0; back <= i; ++back, weight = back == 1 ? 0.7 : std::max(weight * 0.7, 0.1)) {
     size_t si = i - back;
     int subj = si == i ? -1 : Subject({m.type}, si, ex_.sentences[si].end, -1, 0);
     for (const auto& o : ex_.mentions[si]) {

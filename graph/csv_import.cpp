@@ -10,17 +10,21 @@
 // transaction: one sort per index instead of millions of B-tree inserts.
 #include "graph/csv_import.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <ctime>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <exception>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
@@ -461,13 +465,15 @@ class BulkSettings {
 };
 
 // The indexes of one table, dropped for a bulk load and recreated from their
-// own stored definitions afterwards.
+// own stored definitions afterwards. `keep` names an index left in place
+// (one the rows arrive sorted for).
 class DroppedIndexes {
  public:
-  DroppedIndexes(Database& db, const char* table) : db_(db) {
+  DroppedIndexes(Database& db, const char* table, const char* keep = "") : db_(db) {
     Statement st(db_, "SELECT name, sql FROM sqlite_schema WHERE type='index' AND tbl_name=?1 "
-                      "AND sql IS NOT NULL ORDER BY name");
+                      "AND sql IS NOT NULL AND name<>?2 ORDER BY name");
     st.Bind(1, table);
+    st.Bind(2, keep);
     while (st.Step()) indexes_.emplace_back(st.ColumnText(0), st.ColumnText(1));
     for (const auto& [name, sql] : indexes_) {
       // Index names come from the schema itself; quote them as identifiers.
@@ -539,11 +545,40 @@ struct PendingRel {
   uint32_t props;  // index into the loader's encoded property maps (0 = "{}")
 };
 
+// Allocates big blocks on 2 MiB boundaries and asks for transparent huge
+// pages: tens of MB of rows then cost a few dozen page faults instead of
+// thousands (each one is expensive on a VM).
+template <typename T>
+struct HugePageAllocator {
+  using value_type = T;
+  static constexpr size_t kHugePage = size_t{2} << 20;
+  HugePageAllocator() = default;
+  template <typename U>
+  explicit HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
+  T* allocate(size_t n) {
+    size_t bytes = n * sizeof(T);
+    void* p = nullptr;
+    if (bytes >= kHugePage) {
+      size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+      p = std::aligned_alloc(kHugePage, rounded);
+      if (p) ::madvise(p, rounded, MADV_HUGEPAGE);
+    } else {
+      p = std::malloc(bytes ? bytes : 1);
+    }
+    if (!p) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t) noexcept { std::free(p); }
+  bool operator==(const HugePageAllocator&) const noexcept { return true; }
+};
+
+using PendingRels = std::vector<PendingRel, HugePageAllocator<PendingRel>>;
+
 // The checked relationships, shown to SQLite as the eponymous virtual table
 // kg_import_rels(src, dst, type, props): one INSERT ... SELECT then writes
 // them all, without a bind/step/reset round trip per row.
 struct PendingRows {
-  const std::vector<PendingRel>* rows = nullptr;
+  const PendingRels* rows = nullptr;
   const std::deque<std::string>* types = nullptr;
   const std::vector<std::string>* props = nullptr;
 };
@@ -686,8 +721,8 @@ class CsvLoader {
     const bool big_rels = BigLoad(options_.relationship_files, "SELECT count(*) FROM rels");
     for (const auto& file : options_.node_files) ParseNodes(file);
     // The node ids are known now: a second thread reads, checks and sorts the
-    // relationships while this one writes the nodes (SQLite stays on this
-    // thread).
+    // relationships while this one writes the nodes and rebuilds their
+    // indexes (SQLite stays on this thread).
     Problems rel_problems(options_.max_problems);
     std::exception_ptr rel_error;
     std::thread reader([&] {
@@ -699,7 +734,11 @@ class CsvLoader {
       }
     });
     try {
-      if (!problems_.any()) WriteNodes();
+      if (!problems_.any()) {
+        WriteNodes();
+        if (dropped_node_indexes) dropped_node_indexes->Rebuild();
+        if (dropped_label_indexes) dropped_label_indexes->Rebuild();
+      }
     } catch (...) {
       reader.join();
       throw;
@@ -710,12 +749,15 @@ class CsvLoader {
     if (rel_error) std::rethrow_exception(rel_error);
     problems_.Append(rel_problems);
     problems_.ThrowIfAny();
-    if (big_rels) dropped_rel_indexes.emplace(db_, "rels");
+    // The rows come sorted as rels_src_type orders them, and get increasing
+    // ids: SQLite appends each key at the end of that index (it checks the
+    // last leaf page before searching from the root), which costs less than
+    // sorting them again in CREATE INDEX. The (dst, type) index would take
+    // its keys in random order: it is rebuilt afterwards.
+    if (big_rels) dropped_rel_indexes.emplace(db_, "rels", "rels_src_type");
     WriteRelationships();
     stats_.relationships_seconds = SecondsSince(t0);
     t0 = std::chrono::steady_clock::now();
-    if (dropped_node_indexes) dropped_node_indexes->Rebuild();
-    if (dropped_label_indexes) dropped_label_indexes->Rebuild();
     if (dropped_rel_indexes) dropped_rel_indexes->Rebuild();
     stats_.index_seconds = SecondsSince(t0);
     return stats_;
@@ -746,13 +788,134 @@ class CsvLoader {
     return index;
   }
 
-  // Reads and checks a nodes file; the rows wait in pending_nodes_.
+  // How ParseNodes encodes the properties of a row without a Properties map:
+  // the property columns in key order, when that gives exactly what
+  // ReadProperties + EncodePropertiesFast would (no two columns with one
+  // name; string, integer and boolean columns only; keys that need no JSON
+  // escape). Rows it cannot encode so still take the general path.
+  struct FastNodeRows {
+    bool usable = false;
+    std::vector<size_t> columns;  // sorted by property name
+    std::vector<std::string> keys;  // "\"name\":" for each of columns
+    int name = -1;                  // the column of property `name`, if any
+  };
+
+  static bool SimpleJsonString(std::string_view s) {
+    for (unsigned char c : s)
+      if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
+    return true;
+  }
+
+  static FastNodeRows PlanFastNodeRows(const Header& h) {
+    FastNodeRows plan;
+    for (size_t i = 0; i < h.columns.size(); ++i) {
+      const Column& col = h.columns[i];
+      if (col.name.empty()) continue;
+      if (col.kind != ColumnKind::kProperty && col.kind != ColumnKind::kId) continue;
+      if (!SimpleJsonString(col.name)) return plan;
+      if (h.neo4j && !col.plain_id &&
+          (col.array || (col.type != ScalarType::kString && col.type != ScalarType::kInt &&
+                         col.type != ScalarType::kBool)))
+        return plan;
+      plan.columns.push_back(i);
+    }
+    std::sort(plan.columns.begin(), plan.columns.end(),
+              [&](size_t a, size_t b) { return h.columns[a].name < h.columns[b].name; });
+    for (size_t k = 0; k < plan.columns.size(); ++k) {
+      const std::string& name = h.columns[plan.columns[k]].name;
+      if (k > 0 && name == h.columns[plan.columns[k - 1]].name) return plan;
+      plan.keys.push_back("\"" + name + "\":");
+      if (name == "name") plan.name = static_cast<int>(plan.columns[k]);
+    }
+    plan.usable = true;
+    return plan;
+  }
+
+  // Appends the row's encoded properties to `out`, and sets where in `out`
+  // the text of a string property `name` is (name_size -1: none; the JSON
+  // string needs no escape, so its text is the name). Returns false, with
+  // `out` as it was, when the row needs the general path (which includes
+  // every row ReadProperties would report).
+  static bool EncodeNodeRowFast(const Header& h, const FastNodeRows& plan,
+                                const std::vector<CsvField>& fields, std::string& out,
+                                size_t& name_begin, int64_t& name_size) {
+    const size_t mark = out.size();
+    name_size = -1;
+    out.push_back('{');
+    bool first = true;
+    char digits[24];
+    for (size_t k = 0; k < plan.columns.size(); ++k) {
+      const size_t i = plan.columns[k];
+      const Column& col = h.columns[i];
+      const CsvField& f = fields[i];
+      std::string_view value;  // JSON text to append
+      bool is_string = false;
+      if (col.plain_id) {
+        // A canonical integer's text is its decimal form.
+        is_string = !CanonicalInt(f.text);
+        value = f.text;
+      } else {
+        // An empty unquoted field sets nothing.
+        if (f.text.empty() && !(f.quoted && col.type == ScalarType::kString)) continue;
+        if (!h.neo4j || col.type == ScalarType::kString) {
+          is_string = true;
+          value = f.text;
+        } else {
+          auto v = ParseScalar(f.text, col.type);
+          if (!v) {
+            out.resize(mark);
+            return false;
+          }
+          if (v->is_bool()) {
+            value = v->as_bool() ? "true" : "false";
+          } else {
+            auto [p, ec] = std::to_chars(digits, digits + sizeof digits, v->as_int());
+            (void)ec;
+            value = std::string_view(digits, static_cast<size_t>(p - digits));
+          }
+        }
+      }
+      if (is_string && !SimpleJsonString(value)) {
+        out.resize(mark);
+        return false;
+      }
+      if (!first) out.push_back(',');
+      first = false;
+      out += plan.keys[k];
+      if (is_string) {
+        out.push_back('"');
+        if (static_cast<int>(i) == plan.name) {
+          name_begin = out.size();
+          name_size = static_cast<int64_t>(value.size());
+        }
+        out += value;
+        out.push_back('"');
+      } else {
+        out += value;
+      }
+    }
+    out.push_back('}');
+    return true;
+  }
+
+  // Reads and checks a nodes file; the rows wait in pending_nodes_, their
+  // text in node_text_.
   void ParseNodes(const std::string& path) {
     CsvReader reader(path, options_.delimiter);
     Header h = ParseHeader(reader, true);
     IdSpace* space = h.id >= 0 ? &Space(h.columns[static_cast<size_t>(h.id)].space) : nullptr;
+    const FastNodeRows plan = PlanFastNodeRows(h);
+    {
+      std::error_code ec;
+      auto bytes = std::filesystem::file_size(path, ec);
+      if (!ec) {
+        node_text_.reserve(node_text_.size() + static_cast<size_t>(bytes) * 2);
+        pending_nodes_.reserve(pending_nodes_.size() + static_cast<size_t>(bytes / 16));
+      }
+    }
     Properties props;
-    std::unordered_map<std::string, uint32_t> label_sets;  // by raw :LABEL field
+    std::string encoded;
+    std::map<std::string, uint32_t, std::less<>> label_sets;  // by raw :LABEL field
     while (!problems_.full() && reader.Next()) {
       const auto& f = reader.fields();
       if (f.size() != h.columns.size()) {
@@ -772,23 +935,39 @@ class CsvLoader {
           continue;
         }
       }
-      props.clear();
-      if (h.has_properties &&
-          !ReadProperties(h, reader, options_.array_delimiter, props, problems_))
-        continue;
+      PendingNode pending;
+      pending.props_begin = node_text_.size();
+      if (plan.usable &&
+          EncodeNodeRowFast(h, plan, f, node_text_, pending.name_begin, pending.name_size)) {
+        pending.props_size = node_text_.size() - pending.props_begin;
+      } else {
+        props.clear();
+        if (h.has_properties &&
+            !ReadProperties(h, reader, options_.array_delimiter, props, problems_))
+          continue;
+        EncodePropertiesFast(props, encoded);
+        node_text_ += encoded;
+        pending.props_size = encoded.size();
+        auto it = props.find("name");
+        if (it != props.end() && it->second.is_string()) {
+          pending.name_begin = node_text_.size();
+          pending.name_size = static_cast<int64_t>(it->second.as_string().size());
+          node_text_ += it->second.as_string();
+        }
+      }
       ++next_node_;
       if (problems_.any()) continue;  // keep checking, stop keeping rows
-      PendingNode pending;
-      EncodePropertiesFast(props, pending.props);
-      auto name = props.find("name");
-      if (name != props.end() && name->second.is_string()) pending.name = name->second.as_string();
       if (h.label >= 0) {
-        std::string field(f[static_cast<size_t>(h.label)].text);
-        auto [it, added] = label_sets.emplace(field, static_cast<uint32_t>(label_sets_.size()));
-        if (added) label_sets_.push_back(SplitLabels(field, options_.array_delimiter));
+        std::string_view field = f[static_cast<size_t>(h.label)].text;
+        auto it = label_sets.find(field);
+        if (it == label_sets.end()) {
+          it = label_sets.emplace(std::string(field), static_cast<uint32_t>(label_sets_.size()))
+                   .first;
+          label_sets_.push_back(SplitLabels(field, options_.array_delimiter));
+        }
         pending.labels = it->second;
       }
-      pending_nodes_.push_back(std::move(pending));
+      pending_nodes_.push_back(pending);
     }
   }
 
@@ -796,14 +975,16 @@ class CsvLoader {
     sqlite3_stmt* node_st = insert_node_.handle();
     sqlite3_stmt* label_st = insert_label_.handle();
     NodeId node = next_node_ - static_cast<NodeId>(pending_nodes_.size());
+    const char* text = node_text_.data();
     for (const auto& pending : pending_nodes_) {
-      if (pending.name)
-        sqlite3_bind_text64(node_st, 2, pending.name->data(), pending.name->size(), SQLITE_STATIC,
+      if (pending.name_size >= 0)
+        sqlite3_bind_text64(node_st, 2, text + pending.name_begin,
+                            static_cast<sqlite3_uint64>(pending.name_size), SQLITE_STATIC,
                             SQLITE_UTF8);
       else
         sqlite3_bind_null(node_st, 2);
-      sqlite3_bind_text64(node_st, 3, pending.props.data(), pending.props.size(), SQLITE_STATIC,
-                          SQLITE_UTF8);
+      sqlite3_bind_text64(node_st, 3, text + pending.props_begin, pending.props_size,
+                          SQLITE_STATIC, SQLITE_UTF8);
       Step(node_st, "node");
       if (db_.LastInsertRowid() != node) CheckLastRowid(node, "node");
       for (const auto& label : label_sets_[pending.labels]) {
@@ -816,6 +997,19 @@ class CsvLoader {
     }
     pending_nodes_.clear();
     pending_nodes_.shrink_to_fit();
+    node_text_.clear();
+    node_text_.shrink_to_fit();
+  }
+
+  // The index of `type` in types_, looked up first among the few types seen
+  // most (files usually hold a handful).
+  uint32_t TypeIndex(std::string_view type) {
+    for (const auto& [name, index] : recent_types_)
+      if (name.size() == type.size() && std::memcmp(name.data(), type.data(), type.size()) == 0)
+        return index;
+    uint32_t index = InternType(type);
+    if (recent_types_.size() < kRecentTypes) recent_types_.emplace_back(types_[index], index);
+    return index;
   }
 
   // Runs on the reader thread: touches no SQLite state.
@@ -835,8 +1029,7 @@ class CsvLoader {
     }
     Properties props;
     std::string encoded;
-    std::string_view last_type;
-    uint32_t last_type_index = 0;
+    recent_types_.clear();
     while (!problems.full() && reader.Next()) {
       const auto& f = reader.fields();
       if (f.size() != h.columns.size()) {
@@ -872,16 +1065,12 @@ class CsvLoader {
         }
       }
       if (!ok || problems.any()) continue;
-      if (type != last_type || pending_.empty()) {
-        last_type_index = InternType(type);
-        last_type = types_[last_type_index];
-      }
-      pending_.push_back({start, end, last_type_index, props_index});
+      pending_.push_back({start, end, TypeIndex(type), props_index});
     }
   }
 
-  // Orders the rows as the (src, type) index does, so that rebuilding that
-  // index sorts data that is already in order.
+  // Orders the rows as the (src, type) index does (then by end and
+  // properties), so that SQLite appends that index's keys in order.
   void SortPendingRelationships() {
     std::vector<uint32_t> order(types_.size());
     for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -894,14 +1083,45 @@ class CsvLoader {
     for (uint32_t i = 0; i < order.size(); ++i) sorted_types[i] = types_[order[i]];
     types_.assign(sorted_types.begin(), sorted_types.end());
     type_index_.clear();
+    recent_types_.clear();
+    if (pending_.empty()) return;
     // The sort key is the whole row, so equal keys are identical rows and the
     // result does not depend on the sort algorithm.
-    std::sort(pending_.begin(), pending_.end(), [](const PendingRel& a, const PendingRel& b) {
-      if (a.start != b.start) return a.start < b.start;
+    auto after_start = [](const PendingRel& a, const PendingRel& b) {
       if (a.type != b.type) return a.type < b.type;
       if (a.end != b.end) return a.end < b.end;
       return a.props < b.props;
-    });
+    };
+    NodeId lo = pending_.front().start, hi = lo;
+    for (const auto& rel : pending_) {
+      lo = std::min(lo, rel.start);
+      hi = std::max(hi, rel.start);
+    }
+    const auto range = static_cast<uint64_t>(hi - lo) + 1;
+    if (range > 4 * static_cast<uint64_t>(pending_.size()) + 1024) {
+      std::sort(pending_.begin(), pending_.end(), [&](const PendingRel& a, const PendingRel& b) {
+        if (a.start != b.start) return a.start < b.start;
+        return after_start(a, b);
+      });
+      return;
+    }
+    // Start ids are dense: a counting sort by start, then a small sort per
+    // start node (a handful of rows each).
+    std::vector<size_t> next(static_cast<size_t>(range) + 1, 0);
+    for (const auto& rel : pending_) ++next[static_cast<size_t>(rel.start - lo) + 1];
+    for (size_t k = 1; k < next.size(); ++k) next[k] += next[k - 1];
+    {
+      PendingRels sorted(pending_.size());
+      for (const auto& rel : pending_) sorted[next[static_cast<size_t>(rel.start - lo)]++] = rel;
+      pending_.swap(sorted);
+    }
+    // next[k] is now the end of start node lo+k's rows.
+    size_t begin = 0;
+    for (size_t k = 0; k + 1 < next.size(); ++k) {
+      size_t end = next[k];
+      if (end - begin > 1) std::sort(pending_.begin() + begin, pending_.begin() + end, after_start);
+      begin = end;
+    }
   }
 
   void WriteRelationships() {
@@ -950,14 +1170,19 @@ class CsvLoader {
   std::map<std::string, IdSpace> spaces_;
   std::deque<std::string> types_;  // stable addresses: type_index_ keys view them
   std::unordered_map<std::string_view, uint32_t> type_index_;
+  static constexpr size_t kRecentTypes = 16;
+  std::vector<std::pair<std::string_view, uint32_t>> recent_types_;  // views into types_
   std::vector<std::string> rel_props_{"{}"};
-  std::vector<PendingRel> pending_;
+  PendingRels pending_;
+  // Where the row's text is in node_text_.
   struct PendingNode {
-    std::string props;                // encoded
-    std::optional<std::string> name;  // the `name` column of the nodes table
-    uint32_t labels = 0;              // index into label_sets_
+    size_t props_begin = 0, props_size = 0;  // encoded properties
+    size_t name_begin = 0;                   // the `name` column of the nodes table
+    int64_t name_size = -1;                  // -1: NULL
+    uint32_t labels = 0;                     // index into label_sets_
   };
   std::vector<PendingNode> pending_nodes_;
+  std::string node_text_;
   std::vector<std::vector<std::string>> label_sets_{{}};  // [0] = no labels
   NodeId next_node_ = 1;
   RelId next_rel_ = 1;

@@ -235,6 +235,14 @@ class IdSpace {
   bool Insert(std::string_view id, NodeId node) {
     if (auto v = CanonicalInt(id)) {
       int64_t k = *v;
+      // Still a run? (node = k + offset for every id so far; the ids then
+      // are run_first_, run_first_ + 1, ... as node ids are given in order.)
+      if (count_ == 0) {
+        run_first_ = k;
+        run_offset_ = node - k;
+      } else if (run_ && (k != run_first_ + count_ || node - k != run_offset_)) {
+        run_ = false;
+      }
       if (k >= 0 && static_cast<uint64_t>(k) < DenseLimit()) {
         if (static_cast<size_t>(k) >= dense_.size()) dense_.resize(static_cast<size_t>(k) + 1, 0);
         if (dense_[static_cast<size_t>(k)] != 0) return false;
@@ -250,12 +258,16 @@ class IdSpace {
     }
     bool added = strings_.emplace(std::string(id), node).second;
     count_ += added;
+    run_ = false;
     return added;
   }
 
   NodeId Find(std::string_view id) const {
     if (auto v = CanonicalInt(id)) {
       int64_t k = *v;
+      // Ids 0..n-1 in file order (the common case) map without a memory
+      // lookup; the dense vector is megabytes and read in random order.
+      if (run_) return k >= run_first_ && k - run_first_ < count_ ? k + run_offset_ : 0;
       if (k >= 0 && static_cast<size_t>(k) < dense_.size() && dense_[static_cast<size_t>(k)] != 0)
         return dense_[static_cast<size_t>(k)];
       auto it = sparse_.find(k);
@@ -272,6 +284,9 @@ class IdSpace {
   std::unordered_map<int64_t, NodeId> sparse_;
   std::unordered_map<std::string, NodeId> strings_;
   int64_t count_ = 0;
+  bool run_ = true;  // every id so far is a canonical integer in a run (see Insert)
+  int64_t run_first_ = 0;
+  int64_t run_offset_ = 0;
 };
 
 // Problems found in the input, up to a cap; readers stop once it is full().
@@ -574,18 +589,22 @@ struct HugePageAllocator {
 
 using PendingRels = std::vector<PendingRel, HugePageAllocator<PendingRel>>;
 
-// The checked relationships, shown to SQLite as the eponymous virtual table
-// kg_import_rels(src, dst, type, props): one INSERT ... SELECT then writes
-// them all, without a bind/step/reset round trip per row.
-struct PendingRows {
-  const PendingRels* rows = nullptr;
-  const std::deque<std::string>* types = nullptr;
-  const std::vector<std::string>* props = nullptr;
+// Checked rows held in memory, shown to SQLite as an eponymous virtual table:
+// one INSERT ... SELECT then writes them all, without a bind/step/reset round
+// trip per row.
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  // CREATE TABLE statement declaring the columns (the table name is ignored).
+  virtual const char* Declaration() const = 0;
+  virtual size_t Rows() const = 0;
+  // Sets the result to column `column` of row `row` (< Rows()).
+  virtual void Column(size_t row, int column, sqlite3_context* ctx) const = 0;
 };
 
 struct RowsTable {
   sqlite3_vtab base;  // first member: SQLite casts between the two
-  const PendingRows* source;
+  const RowSource* source;
 };
 
 struct RowsCursor {
@@ -594,12 +613,13 @@ struct RowsCursor {
 };
 
 int RowsConnect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char**) {
-  int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(src INTEGER, dst INTEGER, type TEXT, props TEXT)");
+  const auto* source = static_cast<const RowSource*>(aux);
+  int rc = sqlite3_declare_vtab(db, source->Declaration());
   if (rc != SQLITE_OK) return rc;
   auto* table = static_cast<RowsTable*>(sqlite3_malloc(sizeof(RowsTable)));
   if (!table) return SQLITE_NOMEM;
   std::memset(table, 0, sizeof(RowsTable));
-  table->source = static_cast<const PendingRows*>(aux);
+  table->source = source;
   *out = &table->base;
   return SQLITE_OK;
 }
@@ -611,7 +631,7 @@ int RowsDisconnect(sqlite3_vtab* table) {
 
 int RowsBestIndex(sqlite3_vtab* table, sqlite3_index_info* info) {
   auto* t = reinterpret_cast<RowsTable*>(table);
-  info->estimatedCost = static_cast<double>(t->source->rows ? t->source->rows->size() : 0);
+  info->estimatedCost = static_cast<double>(t->source->Rows());
   return SQLITE_OK;
 }
 
@@ -640,27 +660,12 @@ int RowsNext(sqlite3_vtab_cursor* cursor) {
 
 int RowsEof(sqlite3_vtab_cursor* cursor) {
   auto* c = reinterpret_cast<RowsCursor*>(cursor);
-  const auto* source = reinterpret_cast<RowsTable*>(cursor->pVtab)->source;
-  return !source->rows || c->row >= source->rows->size();
+  return c->row >= reinterpret_cast<RowsTable*>(cursor->pVtab)->source->Rows();
 }
 
 int RowsColumn(sqlite3_vtab_cursor* cursor, sqlite3_context* ctx, int column) {
   auto* c = reinterpret_cast<RowsCursor*>(cursor);
-  const auto* source = reinterpret_cast<RowsTable*>(cursor->pVtab)->source;
-  const PendingRel& rel = (*source->rows)[c->row];
-  switch (column) {
-    case 0: sqlite3_result_int64(ctx, rel.start); break;
-    case 1: sqlite3_result_int64(ctx, rel.end); break;
-    case 2: {
-      const std::string& type = (*source->types)[rel.type];
-      sqlite3_result_text(ctx, type.data(), static_cast<int>(type.size()), SQLITE_STATIC);
-      break;
-    }
-    default: {
-      const std::string& props = (*source->props)[rel.props];
-      sqlite3_result_text(ctx, props.data(), static_cast<int>(props.size()), SQLITE_STATIC);
-    }
-  }
+  reinterpret_cast<RowsTable*>(cursor->pVtab)->source->Column(c->row, column, ctx);
   return SQLITE_OK;
 }
 
@@ -676,24 +681,58 @@ const sqlite3_module kRowsModule = {
     RowsRowid, nullptr,   nullptr,     nullptr,       nullptr,        nullptr,
     nullptr,  nullptr,    nullptr,     nullptr,       nullptr,        nullptr};
 
-// Registers the module for the lifetime of this object.
+// Registers `source` as table `name` for the lifetime of this object.
 class RowsModule {
  public:
-  RowsModule(Database& db, const PendingRows& source) : db_(db) {
-    if (sqlite3_create_module_v2(db_.handle(), "kg_import_rels", &kRowsModule,
-                                 const_cast<PendingRows*>(&source), nullptr) != SQLITE_OK)
+  RowsModule(Database& db, const char* name, const RowSource& source) : db_(db), name_(name) {
+    if (sqlite3_create_module_v2(db_.handle(), name_, &kRowsModule,
+                                 const_cast<RowSource*>(&source), nullptr) != SQLITE_OK)
       throw StorageError(std::string("cannot register the import table: ") +
                          sqlite3_errmsg(db_.handle()));
   }
   ~RowsModule() {
     // A null module unregisters the name.
-    sqlite3_create_module_v2(db_.handle(), "kg_import_rels", nullptr, nullptr, nullptr);
+    sqlite3_create_module_v2(db_.handle(), name_, nullptr, nullptr, nullptr);
   }
   RowsModule(const RowsModule&) = delete;
   RowsModule& operator=(const RowsModule&) = delete;
 
  private:
   Database& db_;
+  const char* name_;
+};
+
+// The checked relationships: kg_import_rels(src, dst, type, props).
+class RelRows : public RowSource {
+ public:
+  RelRows(const PendingRels& rows, const std::deque<std::string>& types,
+          const std::vector<std::string>& props)
+      : rows_(rows), types_(types), props_(props) {}
+  const char* Declaration() const override {
+    return "CREATE TABLE x(src INTEGER, dst INTEGER, type TEXT, props TEXT)";
+  }
+  size_t Rows() const override { return rows_.size(); }
+  void Column(size_t row, int column, sqlite3_context* ctx) const override {
+    const PendingRel& rel = rows_[row];
+    switch (column) {
+      case 0: sqlite3_result_int64(ctx, rel.start); break;
+      case 1: sqlite3_result_int64(ctx, rel.end); break;
+      case 2: {
+        const std::string& type = types_[rel.type];
+        sqlite3_result_text(ctx, type.data(), static_cast<int>(type.size()), SQLITE_STATIC);
+        break;
+      }
+      default: {
+        const std::string& props = props_[rel.props];
+        sqlite3_result_text(ctx, props.data(), static_cast<int>(props.size()), SQLITE_STATIC);
+      }
+    }
+  }
+
+ private:
+  const PendingRels& rows_;
+  const std::deque<std::string>& types_;
+  const std::vector<std::string>& props_;
 };
 
 class CsvLoader {
@@ -702,9 +741,7 @@ class CsvLoader {
       : store_(store),
         db_(store.db()),
         options_(options),
-        problems_(options.max_problems),
-        insert_node_(db_, "INSERT INTO nodes(id, name, props) VALUES (?1, ?2, ?3)"),
-        insert_label_(db_, "INSERT OR IGNORE INTO node_labels(label, node_id) VALUES (?1, ?2)") {
+        problems_(options.max_problems) {
     next_node_ = store.MaxNodeId() + 1;
     next_rel_ = store.MaxRelationshipId() + 1;
   }
@@ -720,6 +757,7 @@ class CsvLoader {
     }
     const bool big_rels = BigLoad(options_.relationship_files, "SELECT count(*) FROM rels");
     for (const auto& file : options_.node_files) ParseNodes(file);
+    stats_.node_parse_seconds = SecondsSince(t0);
     // The node ids are known now: a second thread reads, checks and sorts the
     // relationships while this one writes the nodes and rebuilds their
     // indexes (SQLite stays on this thread).
@@ -727,17 +765,23 @@ class CsvLoader {
     std::exception_ptr rel_error;
     std::thread reader([&] {
       try {
+        auto start = std::chrono::steady_clock::now();
         for (const auto& file : options_.relationship_files) ReadRelationships(file, rel_problems);
+        stats_.rel_read_seconds = SecondsSince(start);
+        start = std::chrono::steady_clock::now();
         if (big_rels && !rel_problems.any()) SortPendingRelationships();
+        stats_.rel_sort_seconds = SecondsSince(start);
       } catch (...) {
         rel_error = std::current_exception();
       }
     });
     try {
       if (!problems_.any()) {
+        auto start = std::chrono::steady_clock::now();
         WriteNodes();
         if (dropped_node_indexes) dropped_node_indexes->Rebuild();
         if (dropped_label_indexes) dropped_label_indexes->Rebuild();
+        stats_.node_write_seconds = SecondsSince(start);
       }
     } catch (...) {
       reader.join();
@@ -971,30 +1015,74 @@ class CsvLoader {
     }
   }
 
-  void WriteNodes() {
-    sqlite3_stmt* node_st = insert_node_.handle();
-    sqlite3_stmt* label_st = insert_label_.handle();
-    NodeId node = next_node_ - static_cast<NodeId>(pending_nodes_.size());
-    const char* text = node_text_.data();
-    for (const auto& pending : pending_nodes_) {
-      if (pending.name_size >= 0)
-        sqlite3_bind_text64(node_st, 2, text + pending.name_begin,
-                            static_cast<sqlite3_uint64>(pending.name_size), SQLITE_STATIC,
-                            SQLITE_UTF8);
-      else
-        sqlite3_bind_null(node_st, 2);
-      sqlite3_bind_text64(node_st, 3, text + pending.props_begin, pending.props_size,
-                          SQLITE_STATIC, SQLITE_UTF8);
-      Step(node_st, "node");
-      if (db_.LastInsertRowid() != node) CheckLastRowid(node, "node");
-      for (const auto& label : label_sets_[pending.labels]) {
-        sqlite3_bind_text64(label_st, 1, label.data(), label.size(), SQLITE_STATIC, SQLITE_UTF8);
-        sqlite3_bind_int64(label_st, 2, node);
-        Step(label_st, "label");
+  // The parsed nodes: kg_import_nodes(name, props).
+  class NodeRows : public RowSource {
+   public:
+    explicit NodeRows(const CsvLoader& loader) : loader_(loader) {}
+    const char* Declaration() const override { return "CREATE TABLE x(name TEXT, props TEXT)"; }
+    size_t Rows() const override { return loader_.pending_nodes_.size(); }
+    void Column(size_t row, int column, sqlite3_context* ctx) const override {
+      const PendingNode& node = loader_.pending_nodes_[row];
+      const char* text = loader_.node_text_.data();
+      if (column == 0) {
+        if (node.name_size >= 0)
+          sqlite3_result_text64(ctx, text + node.name_begin,
+                                static_cast<sqlite3_uint64>(node.name_size), SQLITE_STATIC,
+                                SQLITE_UTF8);
+        else
+          sqlite3_result_null(ctx);
+      } else {
+        sqlite3_result_text64(ctx, text + node.props_begin, node.props_size, SQLITE_STATIC,
+                              SQLITE_UTF8);
       }
-      ++node;
-      ++stats_.nodes;
     }
+
+   private:
+    const CsvLoader& loader_;
+  };
+
+  // Their labels: kg_import_labels(label, node_id).
+  class LabelRows : public RowSource {
+   public:
+    explicit LabelRows(const CsvLoader& loader) {
+      NodeId node = loader.next_node_ - static_cast<NodeId>(loader.pending_nodes_.size());
+      for (const auto& pending : loader.pending_nodes_) {
+        for (const auto& label : loader.label_sets_[pending.labels]) rows_.emplace_back(&label, node);
+        ++node;
+      }
+    }
+    const char* Declaration() const override {
+      return "CREATE TABLE x(label TEXT, node_id INTEGER)";
+    }
+    size_t Rows() const override { return rows_.size(); }
+    void Column(size_t row, int column, sqlite3_context* ctx) const override {
+      const auto& [label, node] = rows_[row];
+      if (column == 0)
+        sqlite3_result_text64(ctx, label->data(), label->size(), SQLITE_STATIC, SQLITE_UTF8);
+      else
+        sqlite3_result_int64(ctx, node);
+    }
+
+   private:
+    std::vector<std::pair<const std::string*, NodeId>> rows_;
+  };
+
+  void WriteNodes() {
+    if (pending_nodes_.empty()) return;
+    {
+      NodeRows nodes(*this);
+      RowsModule module(db_, "kg_import_nodes", nodes);
+      db_.Exec("INSERT INTO nodes(name, props) SELECT name, props FROM kg_import_nodes");
+    }
+    CheckLastRowid(next_node_ - 1, "node");
+    {
+      LabelRows labels(*this);
+      RowsModule module(db_, "kg_import_labels", labels);
+      db_.Exec(
+          "INSERT OR IGNORE INTO node_labels(label, node_id) "
+          "SELECT label, node_id FROM kg_import_labels");
+    }
+    stats_.nodes += static_cast<int64_t>(pending_nodes_.size());
     pending_nodes_.clear();
     pending_nodes_.shrink_to_fit();
     node_text_.clear();
@@ -1126,9 +1214,9 @@ class CsvLoader {
 
   void WriteRelationships() {
     if (pending_.empty()) return;
-    PendingRows source{&pending_, &types_, &rel_props_};
+    RelRows source(pending_, types_, rel_props_);
     {
-      RowsModule module(db_, source);
+      RowsModule module(db_, "kg_import_rels", source);
       db_.Exec(
           "INSERT INTO rels(src, dst, type, props) SELECT src, dst, type, props FROM kg_import_rels");
     }
@@ -1150,23 +1238,13 @@ class CsvLoader {
                          std::to_string(expected) + ")");
   }
 
-  template <typename Where>
-  void Step(sqlite3_stmt* st, const Where& where) {
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_DONE) {
-      std::string msg = sqlite3_errmsg(db_.handle());
-      sqlite3_reset(st);
-      throw StorageError(std::string(where) + ": insert failed: " + msg);
-    }
-    sqlite3_reset(st);
-  }
+
 
 
   Store& store_;
   Database& db_;
   const CsvImportOptions& options_;
   Problems problems_;
-  Statement insert_node_, insert_label_;
   std::map<std::string, IdSpace> spaces_;
   std::deque<std::string> types_;  // stable addresses: type_index_ keys view them
   std::unordered_map<std::string_view, uint32_t> type_index_;

@@ -23,6 +23,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <new>
 #include <nlohmann/json.hpp>
@@ -262,19 +263,22 @@ class IdSpace {
     return added;
   }
 
+  // The node of `id`, 0 when there is none.
   NodeId Find(std::string_view id) const {
-    if (auto v = CanonicalInt(id)) {
-      int64_t k = *v;
-      // Ids 0..n-1 in file order (the common case) map without a memory
-      // lookup; the dense vector is megabytes and read in random order.
-      if (run_) return k >= run_first_ && k - run_first_ < count_ ? k + run_offset_ : 0;
-      if (k >= 0 && static_cast<size_t>(k) < dense_.size() && dense_[static_cast<size_t>(k)] != 0)
-        return dense_[static_cast<size_t>(k)];
-      auto it = sparse_.find(k);
-      return it == sparse_.end() ? 0 : it->second;
-    }
+    if (auto v = CanonicalInt(id)) return FindInt(*v);
     auto it = strings_.find(std::string(id));
     return it == strings_.end() ? 0 : it->second;
+  }
+
+  // The node of the id whose text is the canonical integer `k`.
+  NodeId FindInt(int64_t k) const {
+    // Ids 0..n-1 in file order (the common case) map without a memory
+    // lookup; the dense vector is megabytes and read in random order.
+    if (run_) return k >= run_first_ && k - run_first_ < count_ ? k + run_offset_ : 0;
+    if (k >= 0 && static_cast<size_t>(k) < dense_.size() && dense_[static_cast<size_t>(k)] != 0)
+      return dense_[static_cast<size_t>(k)];
+    auto it = sparse_.find(k);
+    return it == sparse_.end() ? 0 : it->second;
   }
 
  private:
@@ -756,26 +760,42 @@ class CsvLoader {
       dropped_label_indexes.emplace(db_, "node_labels");
     }
     const bool big_rels = BigLoad(options_.relationship_files, "SELECT count(*) FROM rels");
-    for (const auto& file : options_.node_files) ParseNodes(file);
-    stats_.node_parse_seconds = SecondsSince(t0);
-    // The node ids are known now: a second thread reads, checks and sorts the
-    // relationships while this one writes the nodes and rebuilds their
-    // indexes (SQLite stays on this thread).
+    // A second thread reads the relationships while this one parses the
+    // nodes, then maps their ends to node ids, checks and sorts them while
+    // this one writes the nodes and rebuilds their indexes (SQLite stays on
+    // this thread).
+    std::promise<NodesParsed> nodes_promise;
+    std::shared_future<NodesParsed> nodes_parsed = nodes_promise.get_future().share();
     Problems rel_problems(options_.max_problems);
     std::exception_ptr rel_error;
     std::thread reader([&] {
       try {
         auto start = std::chrono::steady_clock::now();
-        for (const auto& file : options_.relationship_files) ReadRelationships(file, rel_problems);
+        if (!ReadRelationshipsEarly(nodes_parsed) &&
+            nodes_parsed.get() != NodesParsed::kFailed) {
+          // The usual way: the node ids are known, every row is checked as
+          // it is read and problems are listed in file order.
+          ResetRelationships();
+          for (const auto& file : options_.relationship_files) ReadRelationships(file, rel_problems);
+        }
         stats_.rel_read_seconds = SecondsSince(start);
         start = std::chrono::steady_clock::now();
-        if (big_rels && !rel_problems.any()) SortPendingRelationships();
+        if (big_rels && !rel_problems.any() && nodes_parsed.get() == NodesParsed::kOk)
+          SortPendingRelationships();
         stats_.rel_sort_seconds = SecondsSince(start);
       } catch (...) {
         rel_error = std::current_exception();
       }
     });
     try {
+      try {
+        for (const auto& file : options_.node_files) ParseNodes(file);
+      } catch (...) {
+        nodes_promise.set_value(NodesParsed::kFailed);
+        throw;
+      }
+      nodes_promise.set_value(problems_.any() ? NodesParsed::kProblems : NodesParsed::kOk);
+      stats_.node_parse_seconds = SecondsSince(t0);
       if (!problems_.any()) {
         auto start = std::chrono::steady_clock::now();
         WriteNodes();
@@ -1098,6 +1118,84 @@ class CsvLoader {
     uint32_t index = InternType(type);
     if (recent_types_.size() < kRecentTypes) recent_types_.emplace_back(types_[index], index);
     return index;
+  }
+
+  enum class NodesParsed { kFailed, kProblems, kOk };
+
+  // Forgets the relationships read so far.
+  void ResetRelationships() {
+    pending_.clear();
+    types_.clear();
+    type_index_.clear();
+    recent_types_.clear();
+    rel_props_.assign(1, "{}");
+  }
+
+  // Runs on the reader thread while the nodes are parsed: reads the
+  // relationship files keeping the file ids of the ends (canonical integers),
+  // then, once `nodes_parsed`, maps them to node ids. Returns false when this
+  // fast path does not apply (an id that is not a canonical integer, a bad
+  // header, row or value, an unknown id, problems in the nodes): the files
+  // are then read again the usual way, which reports every problem in order.
+  bool ReadRelationshipsEarly(const std::shared_future<NodesParsed>& nodes_parsed) {
+    struct FileRows {
+      std::string start_space, end_space;
+      size_t end;  // rows of this file end at pending_[end]
+    };
+    std::vector<FileRows> files;
+    try {
+      Problems problems(1);
+      Properties props;
+      std::string encoded;
+      for (const auto& path : options_.relationship_files) {
+        CsvReader reader(path, options_.delimiter);
+        Header h = ParseHeader(reader, false);
+        const size_t start_col = static_cast<size_t>(h.start),
+                     end_col = static_cast<size_t>(h.end), type_col = static_cast<size_t>(h.type);
+        {
+          std::error_code ec;
+          auto bytes = std::filesystem::file_size(path, ec);
+          if (!ec) pending_.reserve(pending_.size() + static_cast<size_t>(bytes / 20));
+        }
+        recent_types_.clear();
+        while (reader.Next()) {
+          const auto& f = reader.fields();
+          if (f.size() != h.columns.size()) return false;
+          auto start = CanonicalInt(f[start_col].text);
+          auto end = CanonicalInt(f[end_col].text);
+          std::string_view type = f[type_col].text;
+          if (!start || !end || type.empty()) return false;
+          uint32_t props_index = 0;
+          if (h.has_properties) {
+            props.clear();
+            if (!ReadProperties(h, reader, options_.array_delimiter, props, problems)) return false;
+            if (!props.empty()) {
+              EncodePropertiesFast(props, encoded);
+              rel_props_.push_back(encoded);
+              props_index = static_cast<uint32_t>(rel_props_.size() - 1);
+            }
+          }
+          // File ids for now; node ids below.
+          pending_.push_back({*start, *end, TypeIndex(type), props_index});
+        }
+        files.push_back({h.columns[start_col].space, h.columns[end_col].space, pending_.size()});
+      }
+    } catch (const std::exception&) {
+      return false;  // read again the usual way, which reports it
+    }
+    if (nodes_parsed.get() != NodesParsed::kOk) return false;
+    size_t row = 0;
+    for (const auto& file : files) {
+      const IdSpace& start_space = Space(file.start_space);
+      const IdSpace& end_space = Space(file.end_space);
+      for (; row < file.end; ++row) {
+        PendingRel& rel = pending_[row];
+        rel.start = start_space.FindInt(rel.start);
+        rel.end = end_space.FindInt(rel.end);
+        if (rel.start == 0 || rel.end == 0) return false;
+      }
+    }
+    return true;
   }
 
   // Runs on the reader thread: touches no SQLite state.

@@ -391,3 +391,37 @@ TEST_CASE("a big load with one bad row at the end imports nothing", "[graph][imp
   REQUIRE(indexes.Step());
   CHECK(indexes.ColumnInt(0) == 4);
 }
+
+TEST_CASE("integer ids in two id spaces and two relationship files", "[graph][import]") {
+  // The relationships are read while the nodes are parsed, keeping the file
+  // ids; each file's ends are then looked up in their own id space.
+  TempDir tmp;
+  WriteFile(tmp.File("people.csv"), ":ID(Person),name\n10,ann\n5,bob\n7,cy\n");
+  WriteFile(tmp.File("orgs.csv"), ":ID(Org),name\n0,acme\n1,globex\n2,initech\n");
+  WriteFile(tmp.File("works.csv"), ":START_ID(Person),:END_ID(Org),:TYPE\n10,2,WORKS_AT\n5,0,WORKS_AT\n");
+  WriteFile(tmp.File("hires.csv"), ":START_ID(Org),:END_ID(Person),:TYPE\n1,7,HIRED\n2,10,HIRED\n");
+  Store store(tmp.File("kg.db"), Store::Mode::kReadWrite);
+  CsvImportOptions opt;
+  opt.node_files = {tmp.File("people.csv"), tmp.File("orgs.csv")};
+  opt.relationship_files = {tmp.File("works.csv"), tmp.File("hires.csv")};
+  auto stats = ImportCsv(store, opt);
+  CHECK(stats.nodes == 6);
+  CHECK(stats.relationships == 4);
+  std::multiset<std::tuple<std::string, std::string, std::string>> got;
+  store.ForEachRelationship([&](const kg::graph::Relationship& r) {
+    got.emplace(store.GetNode(r.start)->props.at("name").as_string(), r.type,
+                store.GetNode(r.end)->props.at("name").as_string());
+  });
+  CHECK(got == std::multiset<std::tuple<std::string, std::string, std::string>>{
+                   {"ann", "WORKS_AT", "initech"},
+                   {"bob", "WORKS_AT", "acme"},
+                   {"globex", "HIRED", "cy"},
+                   {"initech", "HIRED", "ann"}});
+  // An id of the other space is unknown here.
+  WriteFile(tmp.File("bad.csv"), ":START_ID(Person),:END_ID(Org),:TYPE\n10,2,T\n0,2,T\n");
+  Store other(tmp.File("other.db"), Store::Mode::kReadWrite);
+  opt.relationship_files = {tmp.File("bad.csv")};
+  CHECK_THROWS_WITH(ImportCsv(other, opt), Catch::Contains(tmp.File("bad.csv") + ":3") &&
+                                               Catch::Contains("unknown start node id '0'"));
+  CHECK(other.GetStats().nodes == 0);
+}

@@ -71,9 +71,10 @@ int RunImport(const GlobalOptions& global, const ImportOptions& opt) {
   if (opt.verbose) {
     std::cout.precision(3);
     std::cout << "phases: nodes " << stats.nodes_seconds << " s (parse "
-              << stats.node_parse_seconds << " s, then write " << stats.node_write_seconds
-              << " s while a second thread reads the relationships " << stats.rel_read_seconds
-              << " s and sorts them " << stats.rel_sort_seconds << " s), relationships "
+              << stats.node_parse_seconds << " s then write " << stats.node_write_seconds
+              << " s; meanwhile a second thread reads the relationships "
+              << stats.rel_read_seconds << " s then sorts them " << stats.rel_sort_seconds
+              << " s), relationships "
               << stats.relationships_seconds << " s, index rebuild " << stats.index_seconds
               << " s, commit " << stats.commit_seconds << " s; CPU " << stats.cpu_seconds
               << " s\n";

@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <chrono>
 #include <ctime>
@@ -25,11 +26,13 @@
 #include <fstream>
 #include <future>
 #include <map>
+#include <memory>
 #include <new>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include "graph/csv.h"
 
@@ -1283,29 +1286,55 @@ class CsvLoader {
       lo = std::min(lo, rel.start);
       hi = std::max(hi, rel.start);
     }
-    const auto range = static_cast<uint64_t>(hi - lo) + 1;
-    if (range > 4 * static_cast<uint64_t>(pending_.size()) + 1024) {
-      std::sort(pending_.begin(), pending_.end(), [&](const PendingRel& a, const PendingRel& b) {
-        if (a.start != b.start) return a.start < b.start;
-        return after_start(a, b);
-      });
-      return;
+    // An LSD radix sort by start node (stable; a few passes of up to 11 bits
+    // each, each pass writing to at most 2048 places at a time, which stays
+    // in cache where a counting sort over all start nodes writes at random
+    // across the whole array), then a small sort of each start node's rows.
+    const auto max_offset = static_cast<uint64_t>(hi - lo);
+    const int bits = max_offset == 0 ? 0 : 64 - std::countl_zero(max_offset);
+    int passes = (bits + 10) / 11;
+    passes += passes % 2;  // even: the rows end in pending_
+    const int digit_bits = passes ? (bits + passes - 1) / passes : 0;
+    const size_t n = pending_.size();
+    if (passes > 0) {
+      struct Free {
+        size_t n;
+        void operator()(PendingRel* p) const { HugePageAllocator<PendingRel>().deallocate(p, n); }
+      };
+      std::unique_ptr<PendingRel, Free> buffer(HugePageAllocator<PendingRel>().allocate(n),
+                                               Free{n});
+      PendingRel* from = pending_.data();
+      PendingRel* to = buffer.get();
+      const uint64_t mask = (uint64_t{1} << digit_bits) - 1;
+      std::vector<size_t> next(size_t{1} << digit_bits);
+      for (int pass = 0; pass < passes; ++pass) {
+        const int shift = pass * digit_bits;
+        std::fill(next.begin(), next.end(), 0);
+        for (size_t i = 0; i < n; ++i)
+          ++next[(static_cast<uint64_t>(from[i].start - lo) >> shift) & mask];
+        size_t sum = 0;
+        for (auto& c : next) sum += std::exchange(c, sum);
+        for (size_t i = 0; i < n; ++i)
+          to[next[(static_cast<uint64_t>(from[i].start - lo) >> shift) & mask]++] = from[i];
+        std::swap(from, to);
+      }
     }
-    // Start ids are dense: a counting sort by start, then a small sort per
-    // start node (a handful of rows each).
-    std::vector<size_t> next(static_cast<size_t>(range) + 1, 0);
-    for (const auto& rel : pending_) ++next[static_cast<size_t>(rel.start - lo) + 1];
-    for (size_t k = 1; k < next.size(); ++k) next[k] += next[k - 1];
-    {
-      PendingRels sorted(pending_.size());
-      for (const auto& rel : pending_) sorted[next[static_cast<size_t>(rel.start - lo)]++] = rel;
-      pending_.swap(sorted);
-    }
-    // next[k] is now the end of start node lo+k's rows.
-    size_t begin = 0;
-    for (size_t k = 0; k + 1 < next.size(); ++k) {
-      size_t end = next[k];
-      if (end - begin > 1) std::sort(pending_.begin() + begin, pending_.begin() + end, after_start);
+    // Most start nodes have a handful of rows: an insertion sort for those.
+    for (size_t begin = 0; begin < n;) {
+      size_t end = begin + 1;
+      while (end < n && pending_[end].start == pending_[begin].start) ++end;
+      if (end - begin > 32) {
+        std::sort(pending_.begin() + static_cast<ptrdiff_t>(begin),
+                  pending_.begin() + static_cast<ptrdiff_t>(end), after_start);
+        begin = end;
+        continue;
+      }
+      for (size_t i = begin + 1; i < end; ++i) {
+        PendingRel rel = pending_[i];
+        size_t j = i;
+        for (; j > begin && after_start(rel, pending_[j - 1]); --j) pending_[j] = pending_[j - 1];
+        pending_[j] = rel;
+      }
       begin = end;
     }
   }

@@ -595,6 +595,7 @@ struct HugePageAllocator {
 };
 
 using PendingRels = std::vector<PendingRel, HugePageAllocator<PendingRel>>;
+using TextBuffer = std::basic_string<char, std::char_traits<char>, HugePageAllocator<char>>;
 
 // Checked rows held in memory, shown to SQLite as an eponymous virtual table:
 // one INSERT ... SELECT then writes them all, without a bind/step/reset round
@@ -904,7 +905,7 @@ class CsvLoader {
   // `out` as it was, when the row needs the general path (which includes
   // every row ReadProperties would report).
   static bool EncodeNodeRowFast(const Header& h, const FastNodeRows& plan,
-                                const std::vector<CsvField>& fields, std::string& out,
+                                const std::vector<CsvField>& fields, TextBuffer& out,
                                 size_t& name_begin, int64_t& name_size) {
     const size_t mark = out.size();
     name_size = -1;
@@ -1064,15 +1065,40 @@ class CsvLoader {
     const CsvLoader& loader_;
   };
 
-  // Their labels: kg_import_labels(label, node_id).
+  // Their labels: kg_import_labels(label, node_id), in (label, node_id)
+  // order, which is node_labels' own: each row then goes at the end of its
+  // table instead of into one of a few places found from the root.
   class LabelRows : public RowSource {
    public:
     explicit LabelRows(const CsvLoader& loader) {
+      // The rank of each label of each set among all the label names.
+      std::map<std::string_view, uint32_t> rank;
+      for (const auto& set : loader.label_sets_)
+        for (const auto& label : set) rank.emplace(label, 0);
+      uint32_t next = 0;
+      for (auto& [label, r] : rank) r = next++;
+      std::vector<std::vector<uint32_t>> set_ranks;
+      for (const auto& set : loader.label_sets_) {
+        set_ranks.emplace_back();
+        for (const auto& label : set) set_ranks.back().push_back(rank.at(label));
+      }
+      std::vector<std::pair<uint32_t, size_t>> order;  // (rank, index of the row)
       NodeId node = loader.next_node_ - static_cast<NodeId>(loader.pending_nodes_.size());
       for (const auto& pending : loader.pending_nodes_) {
-        for (const auto& label : loader.label_sets_[pending.labels]) rows_.emplace_back(&label, node);
+        const auto& set = loader.label_sets_[pending.labels];
+        for (size_t i = 0; i < set.size(); ++i) {
+          order.emplace_back(set_ranks[pending.labels][i], rows_.size());
+          rows_.emplace_back(&set[i], node);
+        }
         ++node;
       }
+      // Within one label the rows are already in node order.
+      std::stable_sort(order.begin(), order.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::vector<std::pair<const std::string*, NodeId>> sorted;
+      sorted.reserve(rows_.size());
+      for (const auto& [r, index] : order) sorted.push_back(rows_[index]);
+      rows_.swap(sorted);
     }
     const char* Declaration() const override {
       return "CREATE TABLE x(label TEXT, node_id INTEGER)";
@@ -1386,8 +1412,8 @@ class CsvLoader {
     int64_t name_size = -1;                  // -1: NULL
     uint32_t labels = 0;                     // index into label_sets_
   };
-  std::vector<PendingNode> pending_nodes_;
-  std::string node_text_;
+  std::vector<PendingNode, HugePageAllocator<PendingNode>> pending_nodes_;
+  TextBuffer node_text_;
   std::vector<std::vector<std::string>> label_sets_{{}};  // [0] = no labels
   NodeId next_node_ = 1;
   RelId next_rel_ = 1;

@@ -750,7 +750,7 @@ class CsvLoader {
         db_(store.db()),
         options_(options),
         problems_(options.max_problems) {
-    next_node_ = store.MaxNodeId() + 1;
+    next_node_ = first_node_ = store.MaxNodeId() + 1;
     next_rel_ = store.MaxRelationshipId() + 1;
   }
 
@@ -1142,7 +1142,8 @@ class CsvLoader {
   // most (files usually hold a handful).
   uint32_t TypeIndex(std::string_view type) {
     for (const auto& [name, index] : recent_types_)
-      if (name.size() == type.size() && std::memcmp(name.data(), type.data(), type.size()) == 0)
+      if (name.size() == type.size() && name[0] == type[0] &&
+          std::memcmp(name.data(), type.data(), type.size()) == 0)
         return index;
     uint32_t index = InternType(type);
     if (recent_types_.size() < kRecentTypes) recent_types_.emplace_back(types_[index], index);
@@ -1293,7 +1294,6 @@ class CsvLoader {
               [&](uint32_t a, uint32_t b) { return types_[a] < types_[b]; });
     std::vector<uint32_t> rank(types_.size());
     for (uint32_t i = 0; i < order.size(); ++i) rank[order[i]] = i;
-    for (auto& rel : pending_) rel.type = rank[rel.type];
     std::vector<std::string> sorted_types(types_.size());
     for (uint32_t i = 0; i < order.size(); ++i) sorted_types[i] = types_[order[i]];
     types_.assign(sorted_types.begin(), sorted_types.end());
@@ -1307,21 +1307,28 @@ class CsvLoader {
       if (a.end != b.end) return a.end < b.end;
       return a.props < b.props;
     };
-    NodeId lo = pending_.front().start, hi = lo;
-    for (const auto& rel : pending_) {
-      lo = std::min(lo, rel.start);
-      hi = std::max(hi, rel.start);
-    }
     // An LSD radix sort by start node (stable; a few passes of up to 11 bits
     // each, each pass writing to at most 2048 places at a time, which stays
     // in cache where a counting sort over all start nodes writes at random
     // across the whole array), then a small sort of each start node's rows.
-    const auto max_offset = static_cast<uint64_t>(hi - lo);
+    // Start nodes are nodes of this import: first_node_ <= start < next_node_.
+    const NodeId lo = first_node_;
+    const auto max_offset = static_cast<uint64_t>(next_node_ - 1 - lo);
     const int bits = max_offset == 0 ? 0 : 64 - std::countl_zero(max_offset);
     int passes = (bits + 10) / 11;
     passes += passes % 2;  // even: the rows end in pending_
     const int digit_bits = passes ? (bits + passes - 1) / passes : 0;
+    const uint64_t mask = (uint64_t{1} << digit_bits) - 1;
     const size_t n = pending_.size();
+    // One pass ranks the types and counts the digits of every pass.
+    std::vector<std::vector<size_t>> next(static_cast<size_t>(passes),
+                                          std::vector<size_t>(size_t{1} << digit_bits));
+    for (auto& rel : pending_) {
+      rel.type = rank[rel.type];
+      const auto key = static_cast<uint64_t>(rel.start - lo);
+      for (int pass = 0; pass < passes; ++pass)
+        ++next[static_cast<size_t>(pass)][(key >> (pass * digit_bits)) & mask];
+    }
     if (passes > 0) {
       struct Free {
         size_t n;
@@ -1331,17 +1338,13 @@ class CsvLoader {
                                                Free{n});
       PendingRel* from = pending_.data();
       PendingRel* to = buffer.get();
-      const uint64_t mask = (uint64_t{1} << digit_bits) - 1;
-      std::vector<size_t> next(size_t{1} << digit_bits);
       for (int pass = 0; pass < passes; ++pass) {
         const int shift = pass * digit_bits;
-        std::fill(next.begin(), next.end(), 0);
-        for (size_t i = 0; i < n; ++i)
-          ++next[(static_cast<uint64_t>(from[i].start - lo) >> shift) & mask];
+        auto& slot = next[static_cast<size_t>(pass)];
         size_t sum = 0;
-        for (auto& c : next) sum += std::exchange(c, sum);
+        for (auto& c : slot) sum += std::exchange(c, sum);
         for (size_t i = 0; i < n; ++i)
-          to[next[(static_cast<uint64_t>(from[i].start - lo) >> shift) & mask]++] = from[i];
+          to[slot[(static_cast<uint64_t>(from[i].start - lo) >> shift) & mask]++] = from[i];
         std::swap(from, to);
       }
     }
@@ -1415,6 +1418,7 @@ class CsvLoader {
   std::vector<PendingNode, HugePageAllocator<PendingNode>> pending_nodes_;
   TextBuffer node_text_;
   std::vector<std::vector<std::string>> label_sets_{{}};  // [0] = no labels
+  NodeId first_node_ = 1;  // the first node id of this import
   NodeId next_node_ = 1;
   RelId next_rel_ = 1;
   ImportStats stats_;

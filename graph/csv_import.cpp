@@ -1,13 +1,14 @@
 // CSV and JSON bulk import. Every row is read and checked before anything is
-// written. Nodes are parsed first (that fixes their ids); then a second
-// thread reads, checks and sorts the relationships while this one inserts
-// the nodes with cached prepared statements. The relationships are written
-// by one INSERT ... SELECT from a virtual table over them (much cheaper than
-// a bind/step per row). A bad row stops the writes; later rows are still
-// checked so the report lists every problem (up to a cap), then the
+// written. A second thread reads the relationship files while this one
+// parses the nodes (which fixes their ids); it then maps the relationships'
+// ends to node ids and sorts them while this one writes the nodes. Rows are
+// written by INSERT ... SELECT from virtual tables over them (much cheaper
+// than a bind/step per row). A bad row stops the writes; later rows are
+// still checked so the report lists every problem (up to a cap), then the
 // transaction rolls back. For big loads the indexes are dropped first and
-// rebuilt from their own definitions at the end, inside the same
-// transaction: one sort per index instead of millions of B-tree inserts.
+// rebuilt from their own definitions inside the same transaction (one sort
+// per index instead of millions of B-tree inserts), except rels_src_type:
+// the relationships arrive in its order, so SQLite appends to it.
 #include "graph/csv_import.h"
 
 #include <sys/mman.h>

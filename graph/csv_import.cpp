@@ -19,6 +19,7 @@
 #include <chrono>
 #include <ctime>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -562,8 +563,10 @@ double SecondsSince(std::chrono::steady_clock::time_point t0) {
 
 double CpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
+// 16 bytes: the ends are node ids minus the import's first node id (an
+// import holds fewer than 2^32 nodes).
 struct PendingRel {
-  NodeId start, end;
+  uint32_t start, end;
   uint32_t type;   // index into the loader's type names
   uint32_t props;  // index into the loader's encoded property maps (0 = "{}")
 };
@@ -714,9 +717,9 @@ class RowsModule {
 // The checked relationships: kg_import_rels(src, dst, type, props).
 class RelRows : public RowSource {
  public:
-  RelRows(const PendingRels& rows, const std::deque<std::string>& types,
+  RelRows(const PendingRels& rows, NodeId first_node, const std::deque<std::string>& types,
           const std::vector<std::string>& props)
-      : rows_(rows), types_(types), props_(props) {}
+      : rows_(rows), first_node_(first_node), types_(types), props_(props) {}
   const char* Declaration() const override {
     return "CREATE TABLE x(src INTEGER, dst INTEGER, type TEXT, props TEXT)";
   }
@@ -724,8 +727,8 @@ class RelRows : public RowSource {
   void Column(size_t row, int column, sqlite3_context* ctx) const override {
     const PendingRel& rel = rows_[row];
     switch (column) {
-      case 0: sqlite3_result_int64(ctx, rel.start); break;
-      case 1: sqlite3_result_int64(ctx, rel.end); break;
+      case 0: sqlite3_result_int64(ctx, first_node_ + rel.start); break;
+      case 1: sqlite3_result_int64(ctx, first_node_ + rel.end); break;
       case 2: {
         const std::string& type = types_[rel.type];
         sqlite3_result_text(ctx, type.data(), static_cast<int>(type.size()), SQLITE_STATIC);
@@ -740,6 +743,7 @@ class RelRows : public RowSource {
 
  private:
   const PendingRels& rows_;
+  NodeId first_node_;
   const std::deque<std::string>& types_;
   const std::vector<std::string>& props_;
 };
@@ -993,6 +997,10 @@ class CsvLoader {
         continue;
       }
       NodeId node = next_node_;
+      if (node - first_node_ > NodeId{UINT32_MAX}) {
+        problems_.Add(reader.Where() + ": more than 2^32 nodes in one import");
+        continue;
+      }
       if (space) {
         auto id = f[static_cast<size_t>(h.id)].text;
         if (id.empty()) {
@@ -1195,7 +1203,10 @@ class CsvLoader {
           auto start = CanonicalInt(f[start_col].text);
           auto end = CanonicalInt(f[end_col].text);
           std::string_view type = f[type_col].text;
-          if (!start || !end || type.empty()) return false;
+          constexpr int64_t kMax = UINT32_MAX;
+          if (!start || !end || *start < 0 || *start > kMax || *end < 0 || *end > kMax ||
+              type.empty())
+            return false;
           uint32_t props_index = 0;
           if (h.has_properties) {
             props.clear();
@@ -1207,7 +1218,8 @@ class CsvLoader {
             }
           }
           // File ids for now; node ids below.
-          pending_.push_back({*start, *end, TypeIndex(type), props_index});
+          pending_.push_back({static_cast<uint32_t>(*start), static_cast<uint32_t>(*end),
+                              TypeIndex(type), props_index});
         }
         files.push_back({h.columns[start_col].space, h.columns[end_col].space, pending_.size()});
       }
@@ -1221,9 +1233,11 @@ class CsvLoader {
       const IdSpace& end_space = Space(file.end_space);
       for (; row < file.end; ++row) {
         PendingRel& rel = pending_[row];
-        rel.start = start_space.FindInt(rel.start);
-        rel.end = end_space.FindInt(rel.end);
-        if (rel.start == 0 || rel.end == 0) return false;
+        NodeId start = start_space.FindInt(rel.start);
+        NodeId end = end_space.FindInt(rel.end);
+        if (start == 0 || end == 0) return false;
+        rel.start = static_cast<uint32_t>(start - first_node_);
+        rel.end = static_cast<uint32_t>(end - first_node_);
       }
     }
     return true;
@@ -1282,7 +1296,8 @@ class CsvLoader {
         }
       }
       if (!ok || problems.any()) continue;
-      pending_.push_back({start, end, TypeIndex(type), props_index});
+      pending_.push_back({static_cast<uint32_t>(start - first_node_),
+                          static_cast<uint32_t>(end - first_node_), TypeIndex(type), props_index});
     }
   }
 
@@ -1312,9 +1327,8 @@ class CsvLoader {
     // each, each pass writing to at most 2048 places at a time, which stays
     // in cache where a counting sort over all start nodes writes at random
     // across the whole array), then a small sort of each start node's rows.
-    // Start nodes are nodes of this import: first_node_ <= start < next_node_.
-    const NodeId lo = first_node_;
-    const auto max_offset = static_cast<uint64_t>(next_node_ - 1 - lo);
+    // Start nodes are nodes of this import: start < next_node_ - first_node_.
+    const auto max_offset = static_cast<uint64_t>(next_node_ - 1 - first_node_);
     const int bits = max_offset == 0 ? 0 : 64 - std::countl_zero(max_offset);
     int passes = (bits + 10) / 11;
     passes += passes % 2;  // even: the rows end in pending_
@@ -1326,7 +1340,7 @@ class CsvLoader {
                                           std::vector<size_t>(size_t{1} << digit_bits));
     for (auto& rel : pending_) {
       rel.type = rank[rel.type];
-      const auto key = static_cast<uint64_t>(rel.start - lo);
+      const uint64_t key = rel.start;
       for (int pass = 0; pass < passes; ++pass)
         ++next[static_cast<size_t>(pass)][(key >> (pass * digit_bits)) & mask];
     }
@@ -1345,7 +1359,7 @@ class CsvLoader {
         size_t sum = 0;
         for (auto& c : slot) sum += std::exchange(c, sum);
         for (size_t i = 0; i < n; ++i)
-          to[slot[(static_cast<uint64_t>(from[i].start - lo) >> shift) & mask]++] = from[i];
+          to[slot[(uint64_t{from[i].start} >> shift) & mask]++] = from[i];
         std::swap(from, to);
       }
     }
@@ -1371,7 +1385,7 @@ class CsvLoader {
 
   void WriteRelationships() {
     if (pending_.empty()) return;
-    RelRows source(pending_, types_, rel_props_);
+    RelRows source(pending_, first_node_, types_, rel_props_);
     {
       RowsModule module(db_, "kg_import_rels", source);
       db_.Exec(

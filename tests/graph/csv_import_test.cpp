@@ -396,7 +396,8 @@ TEST_CASE("integer ids in two id spaces and two relationship files", "[graph][im
   // The relationships are read while the nodes are parsed, keeping the file
   // ids; each file's ends are then looked up in their own id space.
   TempDir tmp;
-  WriteFile(tmp.File("people.csv"), ":ID(Person),name\n10,ann\n5,bob\n7,cy\n");
+  // Ids outside 0..2^32-1 (-5, 5000000000) take the usual path.
+  WriteFile(tmp.File("people.csv"), ":ID(Person),name\n10,ann\n5,bob\n7,cy\n-5,dee\n5000000000,eve\n");
   WriteFile(tmp.File("orgs.csv"), ":ID(Org),name\n0,acme\n1,globex\n2,initech\n");
   WriteFile(tmp.File("works.csv"), ":START_ID(Person),:END_ID(Org),:TYPE\n10,2,WORKS_AT\n5,0,WORKS_AT\n");
   WriteFile(tmp.File("hires.csv"), ":START_ID(Org),:END_ID(Person),:TYPE\n1,7,HIRED\n2,10,HIRED\n");
@@ -405,7 +406,7 @@ TEST_CASE("integer ids in two id spaces and two relationship files", "[graph][im
   opt.node_files = {tmp.File("people.csv"), tmp.File("orgs.csv")};
   opt.relationship_files = {tmp.File("works.csv"), tmp.File("hires.csv")};
   auto stats = ImportCsv(store, opt);
-  CHECK(stats.nodes == 6);
+  CHECK(stats.nodes == 8);
   CHECK(stats.relationships == 4);
   std::multiset<std::tuple<std::string, std::string, std::string>> got;
   store.ForEachRelationship([&](const kg::graph::Relationship& r) {
@@ -417,6 +418,18 @@ TEST_CASE("integer ids in two id spaces and two relationship files", "[graph][im
                    {"bob", "WORKS_AT", "acme"},
                    {"globex", "HIRED", "cy"},
                    {"initech", "HIRED", "ann"}});
+  {
+    WriteFile(tmp.File("far.csv"),
+              ":START_ID(Org),:END_ID(Person),:TYPE\n0,-5,HIRED\n0,5000000000,HIRED\n");
+    Store far(tmp.File("far.db"), Store::Mode::kReadWrite);
+    opt.relationship_files = {tmp.File("far.csv")};
+    CHECK(ImportCsv(far, opt).relationships == 2);
+    std::multiset<std::string> ends;
+    far.ForEachRelationship([&](const kg::graph::Relationship& r) {
+      ends.insert(far.GetNode(r.end)->props.at("name").as_string());
+    });
+    CHECK(ends == std::multiset<std::string>{"dee", "eve"});
+  }
   // An id of the other space is unknown here.
   WriteFile(tmp.File("bad.csv"), ":START_ID(Person),:END_ID(Org),:TYPE\n10,2,T\n0,2,T\n");
   Store other(tmp.File("other.db"), Store::Mode::kReadWrite);

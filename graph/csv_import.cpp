@@ -11,7 +11,9 @@
 // the relationships arrive in its order, so SQLite appends to it.
 #include "graph/csv_import.h"
 
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <bit>
@@ -488,6 +490,43 @@ class BulkSettings {
   bool new_file_;
 };
 
+// SQLite's descriptor of the database file (found in /proc/self/fd), or -1.
+// Only for StartWriteback: closing another descriptor on the file would drop
+// SQLite's locks, so none is opened.
+int DatabaseFd(Database& db) {
+#ifdef __linux__
+  const char* path = sqlite3_db_filename(db.handle(), "main");
+  struct stat want {};
+  if (!path || !*path || ::stat(path, &want) != 0) return -1;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = 0;
+    const std::string name = entry.path().filename().string();
+    auto [p, err] = std::from_chars(name.data(), name.data() + name.size(), fd);
+    if (err != std::errc() || p != name.data() + name.size()) continue;
+    struct stat got {};
+    if (::fstat(fd, &got) == 0 && S_ISREG(got.st_mode) && got.st_dev == want.st_dev &&
+        got.st_ino == want.st_ino)
+      return fd;
+  }
+#else
+  (void)db;
+#endif
+  return -1;
+}
+
+// Starts writing the file's dirty pages to disk (Linux; may wait for the
+// device queue, not for the writes). A new file is loaded without syncs, and
+// the one at the end (when journaling comes back) then has less left to
+// write: at M it waited 0.3-0.4 s for some 150 MB.
+void StartWriteback(int fd) {
+#ifdef __linux__
+  if (fd >= 0) ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+  (void)fd;
+#endif
+}
+
 // The indexes of one table, dropped for a bulk load and recreated from their
 // own stored definitions afterwards. `keep` names an index left in place
 // (one the rows arrive sorted for).
@@ -769,6 +808,7 @@ class CsvLoader {
       dropped_label_indexes.emplace(db_, "node_labels");
     }
     const bool big_rels = BigLoad(options_.relationship_files, "SELECT count(*) FROM rels");
+    const int db_fd = options_.new_file ? DatabaseFd(db_) : -1;
     // A second thread reads the relationships while this one parses the
     // nodes, then maps their ends to node ids, checks and sorts them while
     // this one writes the nodes and rebuilds their indexes (SQLite stays on
@@ -810,6 +850,7 @@ class CsvLoader {
         WriteNodes();
         if (dropped_node_indexes) dropped_node_indexes->Rebuild();
         if (dropped_label_indexes) dropped_label_indexes->Rebuild();
+        StartWriteback(db_fd);
         stats_.node_write_seconds = SecondsSince(start);
       }
     } catch (...) {
@@ -829,6 +870,8 @@ class CsvLoader {
     // its keys in random order: it is rebuilt afterwards.
     if (big_rels) dropped_rel_indexes.emplace(db_, "rels", "rels_src_type");
     WriteRelationships();
+    // The rows go to disk while the last index is built.
+    std::jthread writeback([db_fd] { StartWriteback(db_fd); });
     stats_.relationships_seconds = SecondsSince(t0);
     t0 = std::chrono::steady_clock::now();
     if (dropped_rel_indexes) dropped_rel_indexes->Rebuild();

@@ -1431,8 +1431,14 @@ class CsvLoader {
     RelRows source(pending_, first_node_, types_, rel_props_);
     {
       RowsModule module(db_, "kg_import_rels", source);
-      db_.Exec(
-          "INSERT INTO rels(src, dst, type, props) SELECT src, dst, type, props FROM kg_import_rels");
+      // Without properties, the column's default '{}' is stored: the same
+      // value, without fetching it for every row.
+      if (rel_props_.size() == 1)
+        db_.Exec("INSERT INTO rels(src, dst, type) SELECT src, dst, type FROM kg_import_rels");
+      else
+        db_.Exec(
+            "INSERT INTO rels(src, dst, type, props) "
+            "SELECT src, dst, type, props FROM kg_import_rels");
     }
     next_rel_ += static_cast<RelId>(pending_.size());
     stats_.relationships += static_cast<int64_t>(pending_.size());

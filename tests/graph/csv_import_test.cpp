@@ -175,6 +175,10 @@ TEST_CASE("plain benchmark files keep the file id as property id", "[graph][impo
   REQUIRE(out.size() == 1);
   CHECK(out[0].type == "FOUNDED");
   CHECK(store.GetNode(out[0].other)->props.at("name") == Value("org_0"));
+  // Relationships without properties store '{}', as every writer of the store does.
+  kg::graph::Statement st(store.db(), "SELECT count(*) FROM rels WHERE props = '{}'");
+  REQUIRE(st.Step());
+  CHECK(st.ColumnInt(0) == 2);
 }
 
 TEST_CASE("bad rows are reported with file and line and nothing is imported",

@@ -19,6 +19,7 @@ constexpr size_t kReleaseChunk = size_t{8} << 20;
 
 CsvReader::CsvReader(const std::string& path, char delimiter)
     : path_(path), delimiter_(delimiter) {
+  for (char c : {delimiter, '\n', '\r', '"'}) stop_[static_cast<unsigned char>(c)] = true;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw Error("cannot read '" + path + "': " + std::strerror(errno));
   struct stat st {};
@@ -107,14 +108,10 @@ bool CsvReader::Next() {
                     std::to_string(fields_.size() + 1));
     } else {
       size_t start = pos_;
-      while (pos_ < size_) {
-        char c = d[pos_];
-        if (c == delim || c == '\n' || c == '\r') break;
-        if (c == '"')
-          throw Error(Where() + ": stray quote inside unquoted field " +
-                      std::to_string(fields_.size() + 1) + " (quote the whole field)");
-        ++pos_;
-      }
+      while (pos_ < size_ && !stop_[static_cast<unsigned char>(d[pos_])]) ++pos_;
+      if (pos_ < size_ && d[pos_] == '"')
+        throw Error(Where() + ": stray quote inside unquoted field " +
+                    std::to_string(fields_.size() + 1) + " (quote the whole field)");
       field.text = std::string_view(d + start, pos_ - start);
     }
     fields_.push_back(field);

@@ -2,6 +2,7 @@
 // quotes, embedded newlines, CRLF) and the matching field writer.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -38,6 +39,7 @@ class CsvReader {
  private:
   std::string path_;
   char delimiter_;
+  std::array<bool, 256> stop_{};  // the bytes that end an unquoted field (or are an error in it)
   const char* data_ = nullptr;
   size_t size_ = 0;
   size_t pos_ = 0;

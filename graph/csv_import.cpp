@@ -1,30 +1,42 @@
 // CSV and JSON bulk import. Every row is read and checked before anything is
-// written. Nodes are parsed first (that fixes their ids); then a second
-// thread reads, checks and sorts the relationships while this one inserts
-// the nodes with cached prepared statements. The relationships are written
-// by one INSERT ... SELECT from a virtual table over them (much cheaper than
-// a bind/step per row). A bad row stops the writes; later rows are still
-// checked so the report lists every problem (up to a cap), then the
+// written. A second thread reads the relationship files while this one
+// parses the nodes (which fixes their ids); it then maps the relationships'
+// ends to node ids and sorts them while this one writes the nodes. Rows are
+// written by INSERT ... SELECT from virtual tables over them (much cheaper
+// than a bind/step per row). A bad row stops the writes; later rows are
+// still checked so the report lists every problem (up to a cap), then the
 // transaction rolls back. For big loads the indexes are dropped first and
-// rebuilt from their own definitions at the end, inside the same
-// transaction: one sort per index instead of millions of B-tree inserts.
+// rebuilt from their own definitions inside the same transaction (one sort
+// per index instead of millions of B-tree inserts), except rels_src_type:
+// the relationships arrive in its order, so SQLite appends to it.
 #include "graph/csv_import.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <chrono>
 #include <ctime>
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
+#include <memory>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include "graph/csv.h"
 
@@ -231,6 +243,14 @@ class IdSpace {
   bool Insert(std::string_view id, NodeId node) {
     if (auto v = CanonicalInt(id)) {
       int64_t k = *v;
+      // Still a run? (node = k + offset for every id so far; the ids then
+      // are run_first_, run_first_ + 1, ... as node ids are given in order.)
+      if (count_ == 0) {
+        run_first_ = k;
+        run_offset_ = node - k;
+      } else if (run_ && (k != run_first_ + count_ || node - k != run_offset_)) {
+        run_ = false;
+      }
       if (k >= 0 && static_cast<uint64_t>(k) < DenseLimit()) {
         if (static_cast<size_t>(k) >= dense_.size()) dense_.resize(static_cast<size_t>(k) + 1, 0);
         if (dense_[static_cast<size_t>(k)] != 0) return false;
@@ -246,19 +266,26 @@ class IdSpace {
     }
     bool added = strings_.emplace(std::string(id), node).second;
     count_ += added;
+    run_ = false;
     return added;
   }
 
+  // The node of `id`, 0 when there is none.
   NodeId Find(std::string_view id) const {
-    if (auto v = CanonicalInt(id)) {
-      int64_t k = *v;
-      if (k >= 0 && static_cast<size_t>(k) < dense_.size() && dense_[static_cast<size_t>(k)] != 0)
-        return dense_[static_cast<size_t>(k)];
-      auto it = sparse_.find(k);
-      return it == sparse_.end() ? 0 : it->second;
-    }
+    if (auto v = CanonicalInt(id)) return FindInt(*v);
     auto it = strings_.find(std::string(id));
     return it == strings_.end() ? 0 : it->second;
+  }
+
+  // The node of the id whose text is the canonical integer `k`.
+  NodeId FindInt(int64_t k) const {
+    // Ids 0..n-1 in file order (the common case) map without a memory
+    // lookup; the dense vector is megabytes and read in random order.
+    if (run_) return k >= run_first_ && k - run_first_ < count_ ? k + run_offset_ : 0;
+    if (k >= 0 && static_cast<size_t>(k) < dense_.size() && dense_[static_cast<size_t>(k)] != 0)
+      return dense_[static_cast<size_t>(k)];
+    auto it = sparse_.find(k);
+    return it == sparse_.end() ? 0 : it->second;
   }
 
  private:
@@ -268,6 +295,9 @@ class IdSpace {
   std::unordered_map<int64_t, NodeId> sparse_;
   std::unordered_map<std::string, NodeId> strings_;
   int64_t count_ = 0;
+  bool run_ = true;  // every id so far is a canonical integer in a run (see Insert)
+  int64_t run_first_ = 0;
+  int64_t run_offset_ = 0;
 };
 
 // Problems found in the input, up to a cap; readers stop once it is full().
@@ -460,14 +490,53 @@ class BulkSettings {
   bool new_file_;
 };
 
+// SQLite's descriptor of the database file (found in /proc/self/fd), or -1.
+// Only for StartWriteback: closing another descriptor on the file would drop
+// SQLite's locks, so none is opened.
+int DatabaseFd(Database& db) {
+#ifdef __linux__
+  const char* path = sqlite3_db_filename(db.handle(), "main");
+  struct stat want {};
+  if (!path || !*path || ::stat(path, &want) != 0) return -1;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = 0;
+    const std::string name = entry.path().filename().string();
+    auto [p, err] = std::from_chars(name.data(), name.data() + name.size(), fd);
+    if (err != std::errc() || p != name.data() + name.size()) continue;
+    struct stat got {};
+    if (::fstat(fd, &got) == 0 && S_ISREG(got.st_mode) && got.st_dev == want.st_dev &&
+        got.st_ino == want.st_ino)
+      return fd;
+  }
+#else
+  (void)db;
+#endif
+  return -1;
+}
+
+// Starts writing the file's dirty pages to disk (Linux; may wait for the
+// device queue, not for the writes). A new file is loaded without syncs, and
+// the one at the end (when journaling comes back) then has less left to
+// write: at M it waited 0.3-0.4 s for some 150 MB.
+void StartWriteback(int fd) {
+#ifdef __linux__
+  if (fd >= 0) ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+  (void)fd;
+#endif
+}
+
 // The indexes of one table, dropped for a bulk load and recreated from their
-// own stored definitions afterwards.
+// own stored definitions afterwards. `keep` names an index left in place
+// (one the rows arrive sorted for).
 class DroppedIndexes {
  public:
-  DroppedIndexes(Database& db, const char* table) : db_(db) {
+  DroppedIndexes(Database& db, const char* table, const char* keep = "") : db_(db) {
     Statement st(db_, "SELECT name, sql FROM sqlite_schema WHERE type='index' AND tbl_name=?1 "
-                      "AND sql IS NOT NULL ORDER BY name");
+                      "AND sql IS NOT NULL AND name<>?2 ORDER BY name");
     st.Bind(1, table);
+    st.Bind(2, keep);
     while (st.Step()) indexes_.emplace_back(st.ColumnText(0), st.ColumnText(1));
     for (const auto& [name, sql] : indexes_) {
       // Index names come from the schema itself; quote them as identifiers.
@@ -533,24 +602,60 @@ double SecondsSince(std::chrono::steady_clock::time_point t0) {
 
 double CpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
+// 16 bytes: the ends are node ids minus the import's first node id (an
+// import holds fewer than 2^32 nodes).
 struct PendingRel {
-  NodeId start, end;
+  uint32_t start, end;
   uint32_t type;   // index into the loader's type names
   uint32_t props;  // index into the loader's encoded property maps (0 = "{}")
 };
 
-// The checked relationships, shown to SQLite as the eponymous virtual table
-// kg_import_rels(src, dst, type, props): one INSERT ... SELECT then writes
-// them all, without a bind/step/reset round trip per row.
-struct PendingRows {
-  const std::vector<PendingRel>* rows = nullptr;
-  const std::deque<std::string>* types = nullptr;
-  const std::vector<std::string>* props = nullptr;
+// Allocates big blocks on 2 MiB boundaries and asks for transparent huge
+// pages: tens of MB of rows then cost a few dozen page faults instead of
+// thousands (each one is expensive on a VM).
+template <typename T>
+struct HugePageAllocator {
+  using value_type = T;
+  static constexpr size_t kHugePage = size_t{2} << 20;
+  HugePageAllocator() = default;
+  template <typename U>
+  explicit HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
+  T* allocate(size_t n) {
+    size_t bytes = n * sizeof(T);
+    void* p = nullptr;
+    if (bytes >= kHugePage) {
+      size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+      p = std::aligned_alloc(kHugePage, rounded);
+      if (p) ::madvise(p, rounded, MADV_HUGEPAGE);
+    } else {
+      p = std::malloc(bytes ? bytes : 1);
+    }
+    if (!p) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t) noexcept { std::free(p); }
+  bool operator==(const HugePageAllocator&) const noexcept { return true; }
+};
+
+using PendingRels = std::vector<PendingRel, HugePageAllocator<PendingRel>>;
+using TextBuffer = std::basic_string<char, std::char_traits<char>, HugePageAllocator<char>>;
+
+// Checked rows held in memory, shown to SQLite as an eponymous virtual table:
+// one INSERT ... SELECT then writes them all, without a bind/step/reset round
+// trip per row.
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  // CREATE TABLE statement declaring the columns (the table name is ignored).
+  virtual const char* Declaration() const = 0;
+  virtual size_t Rows() const = 0;
+  // Sets the result to column `column` of row `row` (< Rows()).
+  virtual void Column(size_t row, int column, sqlite3_context* ctx) const = 0;
 };
 
 struct RowsTable {
   sqlite3_vtab base;  // first member: SQLite casts between the two
-  const PendingRows* source;
+  const RowSource* source;
 };
 
 struct RowsCursor {
@@ -559,12 +664,13 @@ struct RowsCursor {
 };
 
 int RowsConnect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char**) {
-  int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(src INTEGER, dst INTEGER, type TEXT, props TEXT)");
+  const auto* source = static_cast<const RowSource*>(aux);
+  int rc = sqlite3_declare_vtab(db, source->Declaration());
   if (rc != SQLITE_OK) return rc;
   auto* table = static_cast<RowsTable*>(sqlite3_malloc(sizeof(RowsTable)));
   if (!table) return SQLITE_NOMEM;
   std::memset(table, 0, sizeof(RowsTable));
-  table->source = static_cast<const PendingRows*>(aux);
+  table->source = source;
   *out = &table->base;
   return SQLITE_OK;
 }
@@ -576,7 +682,7 @@ int RowsDisconnect(sqlite3_vtab* table) {
 
 int RowsBestIndex(sqlite3_vtab* table, sqlite3_index_info* info) {
   auto* t = reinterpret_cast<RowsTable*>(table);
-  info->estimatedCost = static_cast<double>(t->source->rows ? t->source->rows->size() : 0);
+  info->estimatedCost = static_cast<double>(t->source->Rows());
   return SQLITE_OK;
 }
 
@@ -605,27 +711,12 @@ int RowsNext(sqlite3_vtab_cursor* cursor) {
 
 int RowsEof(sqlite3_vtab_cursor* cursor) {
   auto* c = reinterpret_cast<RowsCursor*>(cursor);
-  const auto* source = reinterpret_cast<RowsTable*>(cursor->pVtab)->source;
-  return !source->rows || c->row >= source->rows->size();
+  return c->row >= reinterpret_cast<RowsTable*>(cursor->pVtab)->source->Rows();
 }
 
 int RowsColumn(sqlite3_vtab_cursor* cursor, sqlite3_context* ctx, int column) {
   auto* c = reinterpret_cast<RowsCursor*>(cursor);
-  const auto* source = reinterpret_cast<RowsTable*>(cursor->pVtab)->source;
-  const PendingRel& rel = (*source->rows)[c->row];
-  switch (column) {
-    case 0: sqlite3_result_int64(ctx, rel.start); break;
-    case 1: sqlite3_result_int64(ctx, rel.end); break;
-    case 2: {
-      const std::string& type = (*source->types)[rel.type];
-      sqlite3_result_text(ctx, type.data(), static_cast<int>(type.size()), SQLITE_STATIC);
-      break;
-    }
-    default: {
-      const std::string& props = (*source->props)[rel.props];
-      sqlite3_result_text(ctx, props.data(), static_cast<int>(props.size()), SQLITE_STATIC);
-    }
-  }
+  reinterpret_cast<RowsTable*>(cursor->pVtab)->source->Column(c->row, column, ctx);
   return SQLITE_OK;
 }
 
@@ -641,24 +732,59 @@ const sqlite3_module kRowsModule = {
     RowsRowid, nullptr,   nullptr,     nullptr,       nullptr,        nullptr,
     nullptr,  nullptr,    nullptr,     nullptr,       nullptr,        nullptr};
 
-// Registers the module for the lifetime of this object.
+// Registers `source` as table `name` for the lifetime of this object.
 class RowsModule {
  public:
-  RowsModule(Database& db, const PendingRows& source) : db_(db) {
-    if (sqlite3_create_module_v2(db_.handle(), "kg_import_rels", &kRowsModule,
-                                 const_cast<PendingRows*>(&source), nullptr) != SQLITE_OK)
+  RowsModule(Database& db, const char* name, const RowSource& source) : db_(db), name_(name) {
+    if (sqlite3_create_module_v2(db_.handle(), name_, &kRowsModule,
+                                 const_cast<RowSource*>(&source), nullptr) != SQLITE_OK)
       throw StorageError(std::string("cannot register the import table: ") +
                          sqlite3_errmsg(db_.handle()));
   }
   ~RowsModule() {
     // A null module unregisters the name.
-    sqlite3_create_module_v2(db_.handle(), "kg_import_rels", nullptr, nullptr, nullptr);
+    sqlite3_create_module_v2(db_.handle(), name_, nullptr, nullptr, nullptr);
   }
   RowsModule(const RowsModule&) = delete;
   RowsModule& operator=(const RowsModule&) = delete;
 
  private:
   Database& db_;
+  const char* name_;
+};
+
+// The checked relationships: kg_import_rels(src, dst, type, props).
+class RelRows : public RowSource {
+ public:
+  RelRows(const PendingRels& rows, NodeId first_node, const std::deque<std::string>& types,
+          const std::vector<std::string>& props)
+      : rows_(rows), first_node_(first_node), types_(types), props_(props) {}
+  const char* Declaration() const override {
+    return "CREATE TABLE x(src INTEGER, dst INTEGER, type TEXT, props TEXT)";
+  }
+  size_t Rows() const override { return rows_.size(); }
+  void Column(size_t row, int column, sqlite3_context* ctx) const override {
+    const PendingRel& rel = rows_[row];
+    switch (column) {
+      case 0: sqlite3_result_int64(ctx, first_node_ + rel.start); break;
+      case 1: sqlite3_result_int64(ctx, first_node_ + rel.end); break;
+      case 2: {
+        const std::string& type = types_[rel.type];
+        sqlite3_result_text(ctx, type.data(), static_cast<int>(type.size()), SQLITE_STATIC);
+        break;
+      }
+      default: {
+        const std::string& props = props_[rel.props];
+        sqlite3_result_text(ctx, props.data(), static_cast<int>(props.size()), SQLITE_STATIC);
+      }
+    }
+  }
+
+ private:
+  const PendingRels& rows_;
+  NodeId first_node_;
+  const std::deque<std::string>& types_;
+  const std::vector<std::string>& props_;
 };
 
 class CsvLoader {
@@ -667,10 +793,8 @@ class CsvLoader {
       : store_(store),
         db_(store.db()),
         options_(options),
-        problems_(options.max_problems),
-        insert_node_(db_, "INSERT INTO nodes(id, name, props) VALUES (?1, ?2, ?3)"),
-        insert_label_(db_, "INSERT OR IGNORE INTO node_labels(label, node_id) VALUES (?1, ?2)") {
-    next_node_ = store.MaxNodeId() + 1;
+        problems_(options.max_problems) {
+    next_node_ = first_node_ = store.MaxNodeId() + 1;
     next_rel_ = store.MaxRelationshipId() + 1;
   }
 
@@ -684,22 +808,51 @@ class CsvLoader {
       dropped_label_indexes.emplace(db_, "node_labels");
     }
     const bool big_rels = BigLoad(options_.relationship_files, "SELECT count(*) FROM rels");
-    for (const auto& file : options_.node_files) ParseNodes(file);
-    // The node ids are known now: a second thread reads, checks and sorts the
-    // relationships while this one writes the nodes (SQLite stays on this
-    // thread).
+    const int db_fd = options_.new_file ? DatabaseFd(db_) : -1;
+    // A second thread reads the relationships while this one parses the
+    // nodes, then maps their ends to node ids, checks and sorts them while
+    // this one writes the nodes and rebuilds their indexes (SQLite stays on
+    // this thread).
+    std::promise<NodesParsed> nodes_promise;
+    std::shared_future<NodesParsed> nodes_parsed = nodes_promise.get_future().share();
     Problems rel_problems(options_.max_problems);
     std::exception_ptr rel_error;
     std::thread reader([&] {
       try {
-        for (const auto& file : options_.relationship_files) ReadRelationships(file, rel_problems);
-        if (big_rels && !rel_problems.any()) SortPendingRelationships();
+        auto start = std::chrono::steady_clock::now();
+        if (!ReadRelationshipsEarly(nodes_parsed) &&
+            nodes_parsed.get() != NodesParsed::kFailed) {
+          // The usual way: the node ids are known, every row is checked as
+          // it is read and problems are listed in file order.
+          ResetRelationships();
+          for (const auto& file : options_.relationship_files) ReadRelationships(file, rel_problems);
+        }
+        stats_.rel_read_seconds = SecondsSince(start);
+        start = std::chrono::steady_clock::now();
+        if (big_rels && !rel_problems.any() && nodes_parsed.get() == NodesParsed::kOk)
+          SortPendingRelationships();
+        stats_.rel_sort_seconds = SecondsSince(start);
       } catch (...) {
         rel_error = std::current_exception();
       }
     });
     try {
-      if (!problems_.any()) WriteNodes();
+      try {
+        for (const auto& file : options_.node_files) ParseNodes(file);
+      } catch (...) {
+        nodes_promise.set_value(NodesParsed::kFailed);
+        throw;
+      }
+      nodes_promise.set_value(problems_.any() ? NodesParsed::kProblems : NodesParsed::kOk);
+      stats_.node_parse_seconds = SecondsSince(t0);
+      if (!problems_.any()) {
+        auto start = std::chrono::steady_clock::now();
+        WriteNodes();
+        if (dropped_node_indexes) dropped_node_indexes->Rebuild();
+        if (dropped_label_indexes) dropped_label_indexes->Rebuild();
+        StartWriteback(db_fd);
+        stats_.node_write_seconds = SecondsSince(start);
+      }
     } catch (...) {
       reader.join();
       throw;
@@ -710,12 +863,17 @@ class CsvLoader {
     if (rel_error) std::rethrow_exception(rel_error);
     problems_.Append(rel_problems);
     problems_.ThrowIfAny();
-    if (big_rels) dropped_rel_indexes.emplace(db_, "rels");
+    // The rows come sorted as rels_src_type orders them, and get increasing
+    // ids: SQLite appends each key at the end of that index (it checks the
+    // last leaf page before searching from the root), which costs less than
+    // sorting them again in CREATE INDEX. The (dst, type) index would take
+    // its keys in random order: it is rebuilt afterwards.
+    if (big_rels) dropped_rel_indexes.emplace(db_, "rels", "rels_src_type");
     WriteRelationships();
+    // The rows go to disk while the last index is built.
+    std::jthread writeback([db_fd] { StartWriteback(db_fd); });
     stats_.relationships_seconds = SecondsSince(t0);
     t0 = std::chrono::steady_clock::now();
-    if (dropped_node_indexes) dropped_node_indexes->Rebuild();
-    if (dropped_label_indexes) dropped_label_indexes->Rebuild();
     if (dropped_rel_indexes) dropped_rel_indexes->Rebuild();
     stats_.index_seconds = SecondsSince(t0);
     return stats_;
@@ -746,13 +904,134 @@ class CsvLoader {
     return index;
   }
 
-  // Reads and checks a nodes file; the rows wait in pending_nodes_.
+  // How ParseNodes encodes the properties of a row without a Properties map:
+  // the property columns in key order, when that gives exactly what
+  // ReadProperties + EncodePropertiesFast would (no two columns with one
+  // name; string, integer and boolean columns only; keys that need no JSON
+  // escape). Rows it cannot encode so still take the general path.
+  struct FastNodeRows {
+    bool usable = false;
+    std::vector<size_t> columns;  // sorted by property name
+    std::vector<std::string> keys;  // "\"name\":" for each of columns
+    int name = -1;                  // the column of property `name`, if any
+  };
+
+  static bool SimpleJsonString(std::string_view s) {
+    for (unsigned char c : s)
+      if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
+    return true;
+  }
+
+  static FastNodeRows PlanFastNodeRows(const Header& h) {
+    FastNodeRows plan;
+    for (size_t i = 0; i < h.columns.size(); ++i) {
+      const Column& col = h.columns[i];
+      if (col.name.empty()) continue;
+      if (col.kind != ColumnKind::kProperty && col.kind != ColumnKind::kId) continue;
+      if (!SimpleJsonString(col.name)) return plan;
+      if (h.neo4j && !col.plain_id &&
+          (col.array || (col.type != ScalarType::kString && col.type != ScalarType::kInt &&
+                         col.type != ScalarType::kBool)))
+        return plan;
+      plan.columns.push_back(i);
+    }
+    std::sort(plan.columns.begin(), plan.columns.end(),
+              [&](size_t a, size_t b) { return h.columns[a].name < h.columns[b].name; });
+    for (size_t k = 0; k < plan.columns.size(); ++k) {
+      const std::string& name = h.columns[plan.columns[k]].name;
+      if (k > 0 && name == h.columns[plan.columns[k - 1]].name) return plan;
+      plan.keys.push_back("\"" + name + "\":");
+      if (name == "name") plan.name = static_cast<int>(plan.columns[k]);
+    }
+    plan.usable = true;
+    return plan;
+  }
+
+  // Appends the row's encoded properties to `out`, and sets where in `out`
+  // the text of a string property `name` is (name_size -1: none; the JSON
+  // string needs no escape, so its text is the name). Returns false, with
+  // `out` as it was, when the row needs the general path (which includes
+  // every row ReadProperties would report).
+  static bool EncodeNodeRowFast(const Header& h, const FastNodeRows& plan,
+                                const std::vector<CsvField>& fields, TextBuffer& out,
+                                size_t& name_begin, int64_t& name_size) {
+    const size_t mark = out.size();
+    name_size = -1;
+    out.push_back('{');
+    bool first = true;
+    char digits[24];
+    for (size_t k = 0; k < plan.columns.size(); ++k) {
+      const size_t i = plan.columns[k];
+      const Column& col = h.columns[i];
+      const CsvField& f = fields[i];
+      std::string_view value;  // JSON text to append
+      bool is_string = false;
+      if (col.plain_id) {
+        // A canonical integer's text is its decimal form.
+        is_string = !CanonicalInt(f.text);
+        value = f.text;
+      } else {
+        // An empty unquoted field sets nothing.
+        if (f.text.empty() && !(f.quoted && col.type == ScalarType::kString)) continue;
+        if (!h.neo4j || col.type == ScalarType::kString) {
+          is_string = true;
+          value = f.text;
+        } else {
+          auto v = ParseScalar(f.text, col.type);
+          if (!v) {
+            out.resize(mark);
+            return false;
+          }
+          if (v->is_bool()) {
+            value = v->as_bool() ? "true" : "false";
+          } else {
+            auto [p, ec] = std::to_chars(digits, digits + sizeof digits, v->as_int());
+            (void)ec;
+            value = std::string_view(digits, static_cast<size_t>(p - digits));
+          }
+        }
+      }
+      if (is_string && !SimpleJsonString(value)) {
+        out.resize(mark);
+        return false;
+      }
+      if (!first) out.push_back(',');
+      first = false;
+      out += plan.keys[k];
+      if (is_string) {
+        out.push_back('"');
+        if (static_cast<int>(i) == plan.name) {
+          name_begin = out.size();
+          name_size = static_cast<int64_t>(value.size());
+        }
+        out += value;
+        out.push_back('"');
+      } else {
+        out += value;
+      }
+    }
+    out.push_back('}');
+    return true;
+  }
+
+  // Reads and checks a nodes file; the rows wait in pending_nodes_, their
+  // text in node_text_.
   void ParseNodes(const std::string& path) {
     CsvReader reader(path, options_.delimiter);
     Header h = ParseHeader(reader, true);
     IdSpace* space = h.id >= 0 ? &Space(h.columns[static_cast<size_t>(h.id)].space) : nullptr;
+    const FastNodeRows plan = PlanFastNodeRows(h);
+    {
+      std::error_code ec;
+      auto bytes = std::filesystem::file_size(path, ec);
+      if (!ec) {
+        node_text_.reserve(node_text_.size() + static_cast<size_t>(bytes) * 2);
+        pending_nodes_.reserve(pending_nodes_.size() + static_cast<size_t>(bytes / 16));
+      }
+    }
     Properties props;
-    std::unordered_map<std::string, uint32_t> label_sets;  // by raw :LABEL field
+    std::string encoded;
+    std::map<std::string, uint32_t, std::less<>> label_sets;  // by raw :LABEL field
     while (!problems_.full() && reader.Next()) {
       const auto& f = reader.fields();
       if (f.size() != h.columns.size()) {
@@ -761,6 +1040,10 @@ class CsvLoader {
         continue;
       }
       NodeId node = next_node_;
+      if (node - first_node_ > NodeId{UINT32_MAX}) {
+        problems_.Add(reader.Where() + ": more than 2^32 nodes in one import");
+        continue;
+      }
       if (space) {
         auto id = f[static_cast<size_t>(h.id)].text;
         if (id.empty()) {
@@ -772,50 +1055,235 @@ class CsvLoader {
           continue;
         }
       }
-      props.clear();
-      if (h.has_properties &&
-          !ReadProperties(h, reader, options_.array_delimiter, props, problems_))
-        continue;
+      PendingNode pending;
+      pending.props_begin = node_text_.size();
+      if (plan.usable &&
+          EncodeNodeRowFast(h, plan, f, node_text_, pending.name_begin, pending.name_size)) {
+        pending.props_size = node_text_.size() - pending.props_begin;
+      } else {
+        props.clear();
+        if (h.has_properties &&
+            !ReadProperties(h, reader, options_.array_delimiter, props, problems_))
+          continue;
+        EncodePropertiesFast(props, encoded);
+        node_text_ += encoded;
+        pending.props_size = encoded.size();
+        auto it = props.find("name");
+        if (it != props.end() && it->second.is_string()) {
+          pending.name_begin = node_text_.size();
+          pending.name_size = static_cast<int64_t>(it->second.as_string().size());
+          node_text_ += it->second.as_string();
+        }
+      }
       ++next_node_;
       if (problems_.any()) continue;  // keep checking, stop keeping rows
-      PendingNode pending;
-      EncodePropertiesFast(props, pending.props);
-      auto name = props.find("name");
-      if (name != props.end() && name->second.is_string()) pending.name = name->second.as_string();
       if (h.label >= 0) {
-        std::string field(f[static_cast<size_t>(h.label)].text);
-        auto [it, added] = label_sets.emplace(field, static_cast<uint32_t>(label_sets_.size()));
-        if (added) label_sets_.push_back(SplitLabels(field, options_.array_delimiter));
+        std::string_view field = f[static_cast<size_t>(h.label)].text;
+        auto it = label_sets.find(field);
+        if (it == label_sets.end()) {
+          it = label_sets.emplace(std::string(field), static_cast<uint32_t>(label_sets_.size()))
+                   .first;
+          label_sets_.push_back(SplitLabels(field, options_.array_delimiter));
+        }
         pending.labels = it->second;
       }
-      pending_nodes_.push_back(std::move(pending));
+      pending_nodes_.push_back(pending);
     }
   }
 
-  void WriteNodes() {
-    sqlite3_stmt* node_st = insert_node_.handle();
-    sqlite3_stmt* label_st = insert_label_.handle();
-    NodeId node = next_node_ - static_cast<NodeId>(pending_nodes_.size());
-    for (const auto& pending : pending_nodes_) {
-      if (pending.name)
-        sqlite3_bind_text64(node_st, 2, pending.name->data(), pending.name->size(), SQLITE_STATIC,
-                            SQLITE_UTF8);
-      else
-        sqlite3_bind_null(node_st, 2);
-      sqlite3_bind_text64(node_st, 3, pending.props.data(), pending.props.size(), SQLITE_STATIC,
-                          SQLITE_UTF8);
-      Step(node_st, "node");
-      if (db_.LastInsertRowid() != node) CheckLastRowid(node, "node");
-      for (const auto& label : label_sets_[pending.labels]) {
-        sqlite3_bind_text64(label_st, 1, label.data(), label.size(), SQLITE_STATIC, SQLITE_UTF8);
-        sqlite3_bind_int64(label_st, 2, node);
-        Step(label_st, "label");
+  // The parsed nodes: kg_import_nodes(name, props).
+  class NodeRows : public RowSource {
+   public:
+    explicit NodeRows(const CsvLoader& loader) : loader_(loader) {}
+    const char* Declaration() const override { return "CREATE TABLE x(name TEXT, props TEXT)"; }
+    size_t Rows() const override { return loader_.pending_nodes_.size(); }
+    void Column(size_t row, int column, sqlite3_context* ctx) const override {
+      const PendingNode& node = loader_.pending_nodes_[row];
+      const char* text = loader_.node_text_.data();
+      if (column == 0) {
+        if (node.name_size >= 0)
+          sqlite3_result_text64(ctx, text + node.name_begin,
+                                static_cast<sqlite3_uint64>(node.name_size), SQLITE_STATIC,
+                                SQLITE_UTF8);
+        else
+          sqlite3_result_null(ctx);
+      } else {
+        sqlite3_result_text64(ctx, text + node.props_begin, node.props_size, SQLITE_STATIC,
+                              SQLITE_UTF8);
       }
-      ++node;
-      ++stats_.nodes;
     }
+
+   private:
+    const CsvLoader& loader_;
+  };
+
+  // Their labels: kg_import_labels(label, node_id), in (label, node_id)
+  // order, which is node_labels' own: each row then goes at the end of its
+  // table instead of into one of a few places found from the root.
+  class LabelRows : public RowSource {
+   public:
+    explicit LabelRows(const CsvLoader& loader) {
+      // The rank of each label of each set among all the label names.
+      std::map<std::string_view, uint32_t> rank;
+      for (const auto& set : loader.label_sets_)
+        for (const auto& label : set) rank.emplace(label, 0);
+      uint32_t next = 0;
+      for (auto& [label, r] : rank) r = next++;
+      std::vector<std::vector<uint32_t>> set_ranks;
+      for (const auto& set : loader.label_sets_) {
+        set_ranks.emplace_back();
+        for (const auto& label : set) set_ranks.back().push_back(rank.at(label));
+      }
+      std::vector<std::pair<uint32_t, size_t>> order;  // (rank, index of the row)
+      NodeId node = loader.next_node_ - static_cast<NodeId>(loader.pending_nodes_.size());
+      for (const auto& pending : loader.pending_nodes_) {
+        const auto& set = loader.label_sets_[pending.labels];
+        for (size_t i = 0; i < set.size(); ++i) {
+          order.emplace_back(set_ranks[pending.labels][i], rows_.size());
+          rows_.emplace_back(&set[i], node);
+        }
+        ++node;
+      }
+      // Within one label the rows are already in node order.
+      std::stable_sort(order.begin(), order.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::vector<std::pair<const std::string*, NodeId>> sorted;
+      sorted.reserve(rows_.size());
+      for (const auto& [r, index] : order) sorted.push_back(rows_[index]);
+      rows_.swap(sorted);
+    }
+    const char* Declaration() const override {
+      return "CREATE TABLE x(label TEXT, node_id INTEGER)";
+    }
+    size_t Rows() const override { return rows_.size(); }
+    void Column(size_t row, int column, sqlite3_context* ctx) const override {
+      const auto& [label, node] = rows_[row];
+      if (column == 0)
+        sqlite3_result_text64(ctx, label->data(), label->size(), SQLITE_STATIC, SQLITE_UTF8);
+      else
+        sqlite3_result_int64(ctx, node);
+    }
+
+   private:
+    std::vector<std::pair<const std::string*, NodeId>> rows_;
+  };
+
+  void WriteNodes() {
+    if (pending_nodes_.empty()) return;
+    {
+      NodeRows nodes(*this);
+      RowsModule module(db_, "kg_import_nodes", nodes);
+      db_.Exec("INSERT INTO nodes(name, props) SELECT name, props FROM kg_import_nodes");
+    }
+    CheckLastRowid(next_node_ - 1, "node");
+    {
+      LabelRows labels(*this);
+      RowsModule module(db_, "kg_import_labels", labels);
+      db_.Exec(
+          "INSERT OR IGNORE INTO node_labels(label, node_id) "
+          "SELECT label, node_id FROM kg_import_labels");
+    }
+    stats_.nodes += static_cast<int64_t>(pending_nodes_.size());
     pending_nodes_.clear();
     pending_nodes_.shrink_to_fit();
+    node_text_.clear();
+    node_text_.shrink_to_fit();
+  }
+
+  // The index of `type` in types_, looked up first among the few types seen
+  // most (files usually hold a handful).
+  uint32_t TypeIndex(std::string_view type) {
+    for (const auto& [name, index] : recent_types_)
+      if (name.size() == type.size() && name[0] == type[0] &&
+          std::memcmp(name.data(), type.data(), type.size()) == 0)
+        return index;
+    uint32_t index = InternType(type);
+    if (recent_types_.size() < kRecentTypes) recent_types_.emplace_back(types_[index], index);
+    return index;
+  }
+
+  enum class NodesParsed { kFailed, kProblems, kOk };
+
+  // Forgets the relationships read so far.
+  void ResetRelationships() {
+    pending_.clear();
+    types_.clear();
+    type_index_.clear();
+    recent_types_.clear();
+    rel_props_.assign(1, "{}");
+  }
+
+  // Runs on the reader thread while the nodes are parsed: reads the
+  // relationship files keeping the file ids of the ends (canonical integers),
+  // then, once `nodes_parsed`, maps them to node ids. Returns false when this
+  // fast path does not apply (an id that is not a canonical integer, a bad
+  // header, row or value, an unknown id, problems in the nodes): the files
+  // are then read again the usual way, which reports every problem in order.
+  bool ReadRelationshipsEarly(const std::shared_future<NodesParsed>& nodes_parsed) {
+    struct FileRows {
+      std::string start_space, end_space;
+      size_t end;  // rows of this file end at pending_[end]
+    };
+    std::vector<FileRows> files;
+    try {
+      Problems problems(1);
+      Properties props;
+      std::string encoded;
+      for (const auto& path : options_.relationship_files) {
+        CsvReader reader(path, options_.delimiter);
+        Header h = ParseHeader(reader, false);
+        const size_t start_col = static_cast<size_t>(h.start),
+                     end_col = static_cast<size_t>(h.end), type_col = static_cast<size_t>(h.type);
+        {
+          std::error_code ec;
+          auto bytes = std::filesystem::file_size(path, ec);
+          if (!ec) pending_.reserve(pending_.size() + static_cast<size_t>(bytes / 20));
+        }
+        recent_types_.clear();
+        while (reader.Next()) {
+          const auto& f = reader.fields();
+          if (f.size() != h.columns.size()) return false;
+          auto start = CanonicalInt(f[start_col].text);
+          auto end = CanonicalInt(f[end_col].text);
+          std::string_view type = f[type_col].text;
+          constexpr int64_t kMax = UINT32_MAX;
+          if (!start || !end || *start < 0 || *start > kMax || *end < 0 || *end > kMax ||
+              type.empty())
+            return false;
+          uint32_t props_index = 0;
+          if (h.has_properties) {
+            props.clear();
+            if (!ReadProperties(h, reader, options_.array_delimiter, props, problems)) return false;
+            if (!props.empty()) {
+              EncodePropertiesFast(props, encoded);
+              rel_props_.push_back(encoded);
+              props_index = static_cast<uint32_t>(rel_props_.size() - 1);
+            }
+          }
+          // File ids for now; node ids below.
+          pending_.push_back({static_cast<uint32_t>(*start), static_cast<uint32_t>(*end),
+                              TypeIndex(type), props_index});
+        }
+        files.push_back({h.columns[start_col].space, h.columns[end_col].space, pending_.size()});
+      }
+    } catch (const std::exception&) {
+      return false;  // read again the usual way, which reports it
+    }
+    if (nodes_parsed.get() != NodesParsed::kOk) return false;
+    size_t row = 0;
+    for (const auto& file : files) {
+      const IdSpace& start_space = Space(file.start_space);
+      const IdSpace& end_space = Space(file.end_space);
+      for (; row < file.end; ++row) {
+        PendingRel& rel = pending_[row];
+        NodeId start = start_space.FindInt(rel.start);
+        NodeId end = end_space.FindInt(rel.end);
+        if (start == 0 || end == 0) return false;
+        rel.start = static_cast<uint32_t>(start - first_node_);
+        rel.end = static_cast<uint32_t>(end - first_node_);
+      }
+    }
+    return true;
   }
 
   // Runs on the reader thread: touches no SQLite state.
@@ -835,8 +1303,7 @@ class CsvLoader {
     }
     Properties props;
     std::string encoded;
-    std::string_view last_type;
-    uint32_t last_type_index = 0;
+    recent_types_.clear();
     while (!problems.full() && reader.Next()) {
       const auto& f = reader.fields();
       if (f.size() != h.columns.size()) {
@@ -872,16 +1339,13 @@ class CsvLoader {
         }
       }
       if (!ok || problems.any()) continue;
-      if (type != last_type || pending_.empty()) {
-        last_type_index = InternType(type);
-        last_type = types_[last_type_index];
-      }
-      pending_.push_back({start, end, last_type_index, props_index});
+      pending_.push_back({static_cast<uint32_t>(start - first_node_),
+                          static_cast<uint32_t>(end - first_node_), TypeIndex(type), props_index});
     }
   }
 
-  // Orders the rows as the (src, type) index does, so that rebuilding that
-  // index sorts data that is already in order.
+  // Orders the rows as the (src, type) index does (then by end and
+  // properties), so that SQLite appends that index's keys in order.
   void SortPendingRelationships() {
     std::vector<uint32_t> order(types_.size());
     for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -889,28 +1353,92 @@ class CsvLoader {
               [&](uint32_t a, uint32_t b) { return types_[a] < types_[b]; });
     std::vector<uint32_t> rank(types_.size());
     for (uint32_t i = 0; i < order.size(); ++i) rank[order[i]] = i;
-    for (auto& rel : pending_) rel.type = rank[rel.type];
     std::vector<std::string> sorted_types(types_.size());
     for (uint32_t i = 0; i < order.size(); ++i) sorted_types[i] = types_[order[i]];
     types_.assign(sorted_types.begin(), sorted_types.end());
     type_index_.clear();
+    recent_types_.clear();
+    if (pending_.empty()) return;
     // The sort key is the whole row, so equal keys are identical rows and the
     // result does not depend on the sort algorithm.
-    std::sort(pending_.begin(), pending_.end(), [](const PendingRel& a, const PendingRel& b) {
-      if (a.start != b.start) return a.start < b.start;
+    auto after_start = [](const PendingRel& a, const PendingRel& b) {
       if (a.type != b.type) return a.type < b.type;
       if (a.end != b.end) return a.end < b.end;
       return a.props < b.props;
-    });
+    };
+    // An LSD radix sort by start node (stable; a few passes of up to 11 bits
+    // each, each pass writing to at most 2048 places at a time, which stays
+    // in cache where a counting sort over all start nodes writes at random
+    // across the whole array), then a small sort of each start node's rows.
+    // Start nodes are nodes of this import: start < next_node_ - first_node_.
+    const auto max_offset = static_cast<uint64_t>(next_node_ - 1 - first_node_);
+    const int bits = max_offset == 0 ? 0 : 64 - std::countl_zero(max_offset);
+    int passes = (bits + 10) / 11;
+    passes += passes % 2;  // even: the rows end in pending_
+    const int digit_bits = passes ? (bits + passes - 1) / passes : 0;
+    const uint64_t mask = (uint64_t{1} << digit_bits) - 1;
+    const size_t n = pending_.size();
+    // One pass ranks the types and counts the digits of every pass.
+    std::vector<std::vector<size_t>> next(static_cast<size_t>(passes),
+                                          std::vector<size_t>(size_t{1} << digit_bits));
+    for (auto& rel : pending_) {
+      rel.type = rank[rel.type];
+      const uint64_t key = rel.start;
+      for (int pass = 0; pass < passes; ++pass)
+        ++next[static_cast<size_t>(pass)][(key >> (pass * digit_bits)) & mask];
+    }
+    if (passes > 0) {
+      struct Free {
+        size_t n;
+        void operator()(PendingRel* p) const { HugePageAllocator<PendingRel>().deallocate(p, n); }
+      };
+      std::unique_ptr<PendingRel, Free> buffer(HugePageAllocator<PendingRel>().allocate(n),
+                                               Free{n});
+      PendingRel* from = pending_.data();
+      PendingRel* to = buffer.get();
+      for (int pass = 0; pass < passes; ++pass) {
+        const int shift = pass * digit_bits;
+        auto& slot = next[static_cast<size_t>(pass)];
+        size_t sum = 0;
+        for (auto& c : slot) sum += std::exchange(c, sum);
+        for (size_t i = 0; i < n; ++i)
+          to[slot[(uint64_t{from[i].start} >> shift) & mask]++] = from[i];
+        std::swap(from, to);
+      }
+    }
+    // Most start nodes have a handful of rows: an insertion sort for those.
+    for (size_t begin = 0; begin < n;) {
+      size_t end = begin + 1;
+      while (end < n && pending_[end].start == pending_[begin].start) ++end;
+      if (end - begin > 32) {
+        std::sort(pending_.begin() + static_cast<ptrdiff_t>(begin),
+                  pending_.begin() + static_cast<ptrdiff_t>(end), after_start);
+        begin = end;
+        continue;
+      }
+      for (size_t i = begin + 1; i < end; ++i) {
+        PendingRel rel = pending_[i];
+        size_t j = i;
+        for (; j > begin && after_start(rel, pending_[j - 1]); --j) pending_[j] = pending_[j - 1];
+        pending_[j] = rel;
+      }
+      begin = end;
+    }
   }
 
   void WriteRelationships() {
     if (pending_.empty()) return;
-    PendingRows source{&pending_, &types_, &rel_props_};
+    RelRows source(pending_, first_node_, types_, rel_props_);
     {
-      RowsModule module(db_, source);
-      db_.Exec(
-          "INSERT INTO rels(src, dst, type, props) SELECT src, dst, type, props FROM kg_import_rels");
+      RowsModule module(db_, "kg_import_rels", source);
+      // Without properties, the column's default '{}' is stored: the same
+      // value, without fetching it for every row.
+      if (rel_props_.size() == 1)
+        db_.Exec("INSERT INTO rels(src, dst, type) SELECT src, dst, type FROM kg_import_rels");
+      else
+        db_.Exec(
+            "INSERT INTO rels(src, dst, type, props) "
+            "SELECT src, dst, type, props FROM kg_import_rels");
     }
     next_rel_ += static_cast<RelId>(pending_.size());
     stats_.relationships += static_cast<int64_t>(pending_.size());
@@ -930,35 +1458,31 @@ class CsvLoader {
                          std::to_string(expected) + ")");
   }
 
-  template <typename Where>
-  void Step(sqlite3_stmt* st, const Where& where) {
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_DONE) {
-      std::string msg = sqlite3_errmsg(db_.handle());
-      sqlite3_reset(st);
-      throw StorageError(std::string(where) + ": insert failed: " + msg);
-    }
-    sqlite3_reset(st);
-  }
+
 
 
   Store& store_;
   Database& db_;
   const CsvImportOptions& options_;
   Problems problems_;
-  Statement insert_node_, insert_label_;
   std::map<std::string, IdSpace> spaces_;
   std::deque<std::string> types_;  // stable addresses: type_index_ keys view them
   std::unordered_map<std::string_view, uint32_t> type_index_;
+  static constexpr size_t kRecentTypes = 16;
+  std::vector<std::pair<std::string_view, uint32_t>> recent_types_;  // views into types_
   std::vector<std::string> rel_props_{"{}"};
-  std::vector<PendingRel> pending_;
+  PendingRels pending_;
+  // Where the row's text is in node_text_.
   struct PendingNode {
-    std::string props;                // encoded
-    std::optional<std::string> name;  // the `name` column of the nodes table
-    uint32_t labels = 0;              // index into label_sets_
+    size_t props_begin = 0, props_size = 0;  // encoded properties
+    size_t name_begin = 0;                   // the `name` column of the nodes table
+    int64_t name_size = -1;                  // -1: NULL
+    uint32_t labels = 0;                     // index into label_sets_
   };
-  std::vector<PendingNode> pending_nodes_;
+  std::vector<PendingNode, HugePageAllocator<PendingNode>> pending_nodes_;
+  TextBuffer node_text_;
   std::vector<std::vector<std::string>> label_sets_{{}};  // [0] = no labels
+  NodeId first_node_ = 1;  // the first node id of this import
   NodeId next_node_ = 1;
   RelId next_rel_ = 1;
   ImportStats stats_;

@@ -52,6 +52,11 @@ struct ImportStats {
   double cpu_seconds = 0;  // CPU time (user + system) of this process during the import
   // Phases, in seconds: nodes, relationships, index rebuild, commit.
   double nodes_seconds = 0, relationships_seconds = 0, index_seconds = 0, commit_seconds = 0;
+  // Inside the nodes phase: parsing the node files then writing the nodes
+  // (with their index rebuild); at the same time, on a second thread,
+  // reading the relationships then sorting them.
+  double node_parse_seconds = 0, node_write_seconds = 0, rel_read_seconds = 0,
+         rel_sort_seconds = 0;
 };
 
 // Imports the files into `store` in one write transaction: all rows or none.

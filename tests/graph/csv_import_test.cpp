@@ -2,6 +2,10 @@
 // bad rows reported with FILE:LINE and nothing imported.
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <set>
+#include <tuple>
+
 #include "graph/csv.h"
 #include "graph/csv_import.h"
 #include "graph/store.h"
@@ -171,6 +175,10 @@ TEST_CASE("plain benchmark files keep the file id as property id", "[graph][impo
   REQUIRE(out.size() == 1);
   CHECK(out[0].type == "FOUNDED");
   CHECK(store.GetNode(out[0].other)->props.at("name") == Value("org_0"));
+  // Relationships without properties store '{}', as every writer of the store does.
+  kg::graph::Statement st(store.db(), "SELECT count(*) FROM rels WHERE props = '{}'");
+  REQUIRE(st.Step());
+  CHECK(st.ColumnInt(0) == 2);
 }
 
 TEST_CASE("bad rows are reported with file and line and nothing is imported",
@@ -255,4 +263,182 @@ TEST_CASE("a header without the needed columns is refused", "[graph][import]") {
   opt.node_files = {tmp.File("n4.csv")};
   CHECK_THROWS_WITH(ImportCsv(store, opt), Catch::Contains("unknown type in header column 'when:zoned'"));
   CHECK(store.GetStats().nodes == 0);
+}
+
+TEST_CASE("a big load (indexes rebuilt, rows sorted) imports every row as a small one does",
+          "[graph][import]") {
+  // Files over 64 KiB take the bulk path: node rows encoded without a property
+  // map when they can be, relationships sorted by start node, rels_src_type
+  // kept while the rows go in. Every row must still come out as written.
+  TempDir tmp;
+  const int kNodes = 3000, kRels = 9000;
+  std::string nodes = ":ID,:LABEL,name,n:int,ok:boolean,note\n";
+  struct Expected {
+    std::vector<std::string> labels;
+    kg::graph::Properties props;
+  };
+  std::map<int64_t, Expected> expected_nodes;  // by n
+  for (int i = 0; i < kNodes; ++i) {
+    Expected e;
+    std::string name = i % 7 == 0 ? "Société \"" + std::to_string(i) + "\"" : "node_" + std::to_string(i);
+    std::string name_field = i % 7 == 0 ? "\"Société \"\"" + std::to_string(i) + "\"\"\"" : name;
+    std::string label = i % 3 == 0 ? "Person" : (i % 3 == 1 ? "Organization;Funder" : "");
+    if (i % 3 == 0) e.labels = {"Person"};
+    if (i % 3 == 1) e.labels = {"Funder", "Organization"};
+    e.props["name"] = Value(name);
+    e.props["n"] = Value(int64_t{i});
+    std::string ok = i % 5 == 0 ? "" : (i % 2 ? "true" : "FALSE");
+    if (!ok.empty()) e.props["ok"] = Value(i % 2 == 1);
+    std::string note = i % 4 == 0 ? "" : (i % 4 == 1 ? "\"\"" : "n" + std::to_string(i));
+    if (i % 4 == 1) e.props["note"] = Value("");
+    if (i % 4 > 1) e.props["note"] = Value(note);
+    nodes += "id" + std::to_string(i) + "," + label + "," + name_field + "," + std::to_string(i) +
+             "," + ok + "," + note + "\n";
+    expected_nodes[i] = e;
+  }
+  std::string rels = ":START_ID,:END_ID,:TYPE,w:int\n";
+  std::multiset<std::tuple<int64_t, std::string, int64_t, std::string>> expected_rels;
+  uint32_t seed = 7;
+  for (int i = 0; i < kRels; ++i) {
+    seed = seed * 1103515245u + 12345u;
+    int a = i % 10 == 0 ? 42 : static_cast<int>((seed >> 8) % kNodes);  // one hub
+    seed = seed * 1103515245u + 12345u;
+    int b = static_cast<int>((seed >> 8) % kNodes);
+    std::string type = i % 3 == 0 ? "FUNDS" : (i % 3 == 1 ? "ABOUT" : "PARTNER_OF");
+    std::string w = i % 2 ? std::to_string(i) : "";
+    rels += "id" + std::to_string(a) + ",id" + std::to_string(b) + "," + type + "," + w + "\n";
+    expected_rels.emplace(a, type, b, w.empty() ? "{}" : "{\"w\":" + w + "}");
+  }
+  REQUIRE(rels.size() > (64 << 10));
+  REQUIRE(nodes.size() > (64 << 10));
+  WriteFile(tmp.File("nodes.csv"), nodes);
+  WriteFile(tmp.File("rels.csv"), rels);
+
+  auto new_file = GENERATE(true, false);
+  CAPTURE(new_file);
+  Store store(tmp.File(new_file ? "new.db" : "old.db"), Store::Mode::kReadWrite);
+  kg::graph::NodeId before = 0;
+  if (!new_file) {
+    // An existing database: its rows stay, the new ids follow them.
+    before = store.CreateNode({"Keep"}, {{"name", "kept"}});
+    store.CreateRelationship(before, before, "SELF", {});
+  }
+  CsvImportOptions opt;
+  opt.node_files = {tmp.File("nodes.csv")};
+  opt.relationship_files = {tmp.File("rels.csv")};
+  opt.new_file = new_file;
+  auto stats = ImportCsv(store, opt);
+  CHECK(stats.nodes == kNodes);
+  CHECK(stats.relationships == kRels);
+
+  std::map<kg::graph::NodeId, int64_t> n_of;
+  int seen = 0;
+  store.ForEachNode([&](const kg::graph::Node& node) {
+    if (node.id == before) return;
+    ++seen;
+    int64_t n = node.props.at("n").as_int();
+    n_of[node.id] = n;
+    CHECK(node.id == before + 1 + n);  // file order
+    CHECK(node.labels == expected_nodes.at(n).labels);
+    CHECK(node.props == expected_nodes.at(n).props);
+  });
+  CHECK(seen == kNodes);
+  CHECK(store.NodesNamed("Société \"7\"").size() == 1);
+
+  std::multiset<std::tuple<int64_t, std::string, int64_t, std::string>> got;
+  std::tuple<kg::graph::NodeId, std::string, kg::graph::NodeId> last{0, "", 0};
+  store.ForEachRelationship([&](const kg::graph::Relationship& r) {
+    if (r.type == "SELF") return;
+    got.emplace(n_of.at(r.start), r.type, n_of.at(r.end), kg::graph::EncodeProperties(r.props));
+    // Ids follow (start, type, end) order.
+    std::tuple<kg::graph::NodeId, std::string, kg::graph::NodeId> key{r.start, r.type, r.end};
+    CHECK(last <= key);
+    last = key;
+  });
+  CHECK(got == expected_rels);
+  CHECK(store.Check().empty());
+  kg::graph::Statement indexes(store.db(),
+                               "SELECT count(*) FROM sqlite_schema WHERE type='index' AND "
+                               "name IN ('rels_src_type','rels_dst_type','nodes_name',"
+                               "'node_labels_node')");
+  REQUIRE(indexes.Step());
+  CHECK(indexes.ColumnInt(0) == 4);
+  kg::graph::Statement integrity(store.db(), "PRAGMA integrity_check");
+  REQUIRE(integrity.Step());
+  CHECK(integrity.ColumnText(0) == "ok");
+}
+
+TEST_CASE("a big load with one bad row at the end imports nothing", "[graph][import]") {
+  TempDir tmp;
+  std::string nodes = "id,label,name\n", rels = "src,dst,type\n";
+  for (int i = 0; i < 5000; ++i)
+    nodes += std::to_string(i) + ",Person,person_" + std::to_string(i) + "\n";
+  for (int i = 0; i < 6000; ++i)
+    rels += std::to_string(i % 5000) + "," + std::to_string((i * 7) % 5000) + ",KNOWS\n";
+  rels += "12,5000,KNOWS\n";  // line 6002
+  WriteFile(tmp.File("nodes.csv"), nodes);
+  WriteFile(tmp.File("rels.csv"), rels);
+  Store store(tmp.File("kg.db"), Store::Mode::kReadWrite);
+  CsvImportOptions opt;
+  opt.node_files = {tmp.File("nodes.csv")};
+  opt.relationship_files = {tmp.File("rels.csv")};
+  CHECK_THROWS_WITH(ImportCsv(store, opt), Catch::Contains(tmp.File("rels.csv") + ":6002") &&
+                                               Catch::Contains("unknown end node id '5000'"));
+  auto stats = store.GetStats();
+  CHECK(stats.nodes == 0);
+  CHECK(stats.relationships == 0);
+  CHECK(store.Check().empty());
+  kg::graph::Statement indexes(store.db(),
+                               "SELECT count(*) FROM sqlite_schema WHERE type='index' AND "
+                               "name IN ('rels_src_type','rels_dst_type','nodes_name',"
+                               "'node_labels_node')");
+  REQUIRE(indexes.Step());
+  CHECK(indexes.ColumnInt(0) == 4);
+}
+
+TEST_CASE("integer ids in two id spaces and two relationship files", "[graph][import]") {
+  // The relationships are read while the nodes are parsed, keeping the file
+  // ids; each file's ends are then looked up in their own id space.
+  TempDir tmp;
+  // Ids outside 0..2^32-1 (-5, 5000000000) take the usual path.
+  WriteFile(tmp.File("people.csv"), ":ID(Person),name\n10,ann\n5,bob\n7,cy\n-5,dee\n5000000000,eve\n");
+  WriteFile(tmp.File("orgs.csv"), ":ID(Org),name\n0,acme\n1,globex\n2,initech\n");
+  WriteFile(tmp.File("works.csv"), ":START_ID(Person),:END_ID(Org),:TYPE\n10,2,WORKS_AT\n5,0,WORKS_AT\n");
+  WriteFile(tmp.File("hires.csv"), ":START_ID(Org),:END_ID(Person),:TYPE\n1,7,HIRED\n2,10,HIRED\n");
+  Store store(tmp.File("kg.db"), Store::Mode::kReadWrite);
+  CsvImportOptions opt;
+  opt.node_files = {tmp.File("people.csv"), tmp.File("orgs.csv")};
+  opt.relationship_files = {tmp.File("works.csv"), tmp.File("hires.csv")};
+  auto stats = ImportCsv(store, opt);
+  CHECK(stats.nodes == 8);
+  CHECK(stats.relationships == 4);
+  std::multiset<std::tuple<std::string, std::string, std::string>> got;
+  store.ForEachRelationship([&](const kg::graph::Relationship& r) {
+    got.emplace(store.GetNode(r.start)->props.at("name").as_string(), r.type,
+                store.GetNode(r.end)->props.at("name").as_string());
+  });
+  CHECK(got == std::multiset<std::tuple<std::string, std::string, std::string>>{
+                   {"ann", "WORKS_AT", "initech"},
+                   {"bob", "WORKS_AT", "acme"},
+                   {"globex", "HIRED", "cy"},
+                   {"initech", "HIRED", "ann"}});
+  {
+    WriteFile(tmp.File("far.csv"),
+              ":START_ID(Org),:END_ID(Person),:TYPE\n0,-5,HIRED\n0,5000000000,HIRED\n");
+    Store far(tmp.File("far.db"), Store::Mode::kReadWrite);
+    opt.relationship_files = {tmp.File("far.csv")};
+    CHECK(ImportCsv(far, opt).relationships == 2);
+    std::multiset<std::string> ends;
+    far.ForEachRelationship([&](const kg::graph::Relationship& r) {
+      ends.insert(far.GetNode(r.end)->props.at("name").as_string());
+    });
+    CHECK(ends == std::multiset<std::string>{"dee", "eve"});
+  }
+  // An id of the other space is unknown here.
+  WriteFile(tmp.File("bad.csv"), ":START_ID(Person),:END_ID(Org),:TYPE\n10,2,T\n0,2,T\n");
+  Store other(tmp.File("other.db"), Store::Mode::kReadWrite);
+  opt.relationship_files = {tmp.File("bad.csv")};
+  CHECK_THROWS_WITH(ImportCsv(other, opt), Catch::Contains(tmp.File("bad.csv") + ":3") &&
+                                               Catch::Contains("unknown start node id '0'"));
+  CHECK(other.GetStats().nodes == 0);
 }

@@ -70,7 +70,11 @@ int RunImport(const GlobalOptions& global, const ImportOptions& opt) {
   std::cout << rate << " relationships/s)\n";
   if (opt.verbose) {
     std::cout.precision(3);
-    std::cout << "phases: nodes " << stats.nodes_seconds << " s, relationships "
+    std::cout << "phases: nodes " << stats.nodes_seconds << " s (parse "
+              << stats.node_parse_seconds << " s then write " << stats.node_write_seconds
+              << " s; meanwhile a second thread reads the relationships "
+              << stats.rel_read_seconds << " s then sorts them " << stats.rel_sort_seconds
+              << " s), relationships "
               << stats.relationships_seconds << " s, index rebuild " << stats.index_seconds
               << " s, commit " << stats.commit_seconds << " s; CPU " << stats.cpu_seconds
               << " s\n";

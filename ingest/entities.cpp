@@ -680,7 +680,13 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vect
       if (r == q || r >= s.end || text[r] != ' ') break;
       // "the company partnered with PayPal": no adjective is a preposition.
       std::string word(text.substr(q, r - q));
-      if (word == "de" || word == "du" || word == "des" || word == "of") described = true;
+      if (word == "de" || word == "du" || word == "des" || word == "of") {
+        // ("le groupe de Walldorf": a place after "de" is no description.)
+        bool place = false;
+        for (const auto& m : out)
+          if (m.type == "Place" && m.begin == r + 1 && q == k) place = true;
+        if (!place) described = true;
+      }
       if (In(kDescriptorStops, std::size(kDescriptorStops), word) ||
           In(kPrepositions, std::size(kPrepositions), word))
         break;
@@ -697,8 +703,16 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vect
     // reference back.
     std::string_view next = text.substr(e, std::min<size_t>(5, s.end - e));
     if (next.rfind(" of ", 0) == 0 || next.rfind(" de ", 0) == 0 || next.rfind(" d'", 0) == 0 ||
-        next.rfind(" du ", 0) == 0 || next.rfind(" des ", 0) == 0)
-      continue;
+        next.rfind(" du ", 0) == 0 || next.rfind(" des ", 0) == 0) {
+      // ... unless a place follows: "le groupe de Walldorf", "la société de
+      // Cupertino" refer back to the company based there.
+      size_t after = e + (next.rfind(" d'", 0) == 0 ? 3 : next.rfind(" des ", 0) == 0 ? 5 : 4);
+      const Mention* place = nullptr;
+      for (const auto& m : out)
+        if (m.type == "Place" && m.begin == after) place = &m;
+      if (!place) continue;
+      e = place->end;
+    }
     const HeadNoun* head = FindHead(g[1]);
     if (!head) continue;
     Mention a;
@@ -708,7 +722,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vect
     a.type = head->type;
     a.source = MentionSource::kAnaphor;
     a.head = head->text;
-    a.surface = std::string(g[0]);
+    a.surface = std::string(text.substr(b, e - b));
     a.signal = "anaphor:" + head->text;
     if (!g[2].empty()) {
       for (const auto& m : out)

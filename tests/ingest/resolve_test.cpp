@@ -131,3 +131,10 @@ TEST_CASE("a description defined by its own clause after an unknown name stays u
   auto ex = Run("Nvidia investit. OpenAI a racheté io, la start-up cofondée par Jony Ive, pour 6 milliards de dollars.");
   CHECK(EntityOf(ex, 1, "la start-up") == -1);
 }
+
+TEST_CASE("a company described by the place it is based in refers back", "[ingest][resolve]") {
+  auto ex = Run("SAP grandit. Le groupe de Walldorf, dirigé par Christian Klein, investit.");
+  int sap = EntityOf(ex, 0, "SAP");
+  REQUIRE(sap >= 0);
+  CHECK(EntityOf(ex, 1, "Le groupe de Walldorf") == sap);
+}

@@ -339,7 +339,7 @@ int Resolver::Nearest(const std::string& type, size_t i, size_t pos, int exclude
       if (it->source == MentionSource::kCandidate || it->source == MentionSource::kDemonym) continue;
       // ("supplied by Oracle, which uses its cloud": the relative clause
       // makes the agent the subject again.)
-      if (pass == 0 && PrecededBy(*it, {"avec ", "with ", "par ", "by "}) && !FollowedByRelative(*it)) continue;
+      if (pass == 0 && PrecededBy(*it, {"avec ", "with ", "par ", "by ", "de ", "d'"}) && !FollowedByRelative(*it)) continue;
       if (ex_.entities[it->entity].type == type) return it->entity;
     }
   return Focus(type, i, pos, exclude);

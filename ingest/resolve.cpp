@@ -164,7 +164,16 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   // arm": the group is another entity).
   const std::string& t = ex_.doc.text;
   const bool genitive = t.compare(m.end, 2, "'s") == 0 || t.compare(m.end, 4, "\xE2\x80\x99s") == 0;
-  if (!genitive)
+  // "..., co-led by Accel and Coatue, the company said": a reporting tag, not
+  // an apposition of the name before it.
+  const bool reporting_tag = [&] {
+    std::string after = LowerAscii(t.substr(m.end, std::min<size_t>(t.size() - m.end, 16)));
+    for (const char* w : {" said", " says", " added", " told", " a indiqué", " a précisé", " a déclaré",
+                          " a annoncé", " a expliqué", " a affirmé", " a ajouté"})
+      if (after.rfind(w, 0) == 0) return true;
+    return false;
+  }();
+  if (!genitive && !reporting_tag)
     for (const auto& o : ex_.mentions[i])
       if (o.entity >= 0 && o.end + 2 == m.begin && t.compare(o.end, 2, ", ") == 0 && o.source != MentionSource::kAnaphor &&
           o.source != MentionSource::kPronoun && o.source != MentionSource::kCandidate && !IsComplement(o) && fits(o))
@@ -220,10 +229,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
         reported_at = std::min(reported_at, own_subject->end + at);
       }
     // "..., the company said": the subject reports its own news.
-    std::string after = LowerAscii(t.substr(m.end, std::min<size_t>(t.size() - m.end, 16)));
-    for (const char* w : {" said", " says", " added", " told", " a indiqué", " a précisé", " a déclaré",
-                          " a annoncé", " a expliqué", " a affirmé", " a ajouté"})
-      if (after.rfind(w, 0) == 0) reported_subject = own_subject;
+    if (reporting_tag) reported_subject = own_subject;
     if (reported_subject) own_subject = nullptr;
   }
   // Prefer an entity that was described with the same head noun ("la

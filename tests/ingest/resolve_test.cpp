@@ -138,3 +138,11 @@ TEST_CASE("a company described by the place it is based in refers back", "[inges
   REQUIRE(sap >= 0);
   CHECK(EntityOf(ex, 1, "Le groupe de Walldorf") == sap);
 }
+
+TEST_CASE("a description before 'said' is a reporting tag, not an apposition", "[ingest][resolve]") {
+  auto ex = kg::ingest::testing::ExtractText(
+      "Anysphere has raised $2.3 billion in a round co-led by Accel and Coatue, the company said on Thursday.", "en");
+  int anysphere = EntityOf(ex, 0, "Anysphere");
+  REQUIRE(anysphere >= 0);
+  CHECK(EntityOf(ex, 0, "the company") == anysphere);
+}

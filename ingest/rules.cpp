@@ -214,6 +214,11 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
   std::vector<int> out;
   const bool list = slot.list;
   size_t base = static_cast<size_t>(piece.data() - whole.data());
+  // "avec la participation d'Amazon, de Samsung et de X": when the first item
+  // follows the preposition, ", de Y" is the next item, not a qualifier.
+  bool repeated_preposition = false;
+  for (std::string_view w : {"de ", "d'", "du ", "of ", "from "})
+    if (base >= w.size() && whole.substr(base - w.size(), w.size()) == w) repeated_preposition = true;
   for (size_t i = 0; i < piece.size(); ++i) {
     if (piece[i] != '\x01') continue;
     size_t colon = piece.find(':', i);
@@ -232,7 +237,7 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
       continue;
     }
     bool qualifier = false;
-    if (list && !out.empty()) {
+    if (list && !out.empty() && !repeated_preposition) {
       // "X, de la société Y, et Z": Y qualifies X and is not an item.
       std::string_view before = whole.substr(0, base + i);
       size_t comma = before.rfind(',');

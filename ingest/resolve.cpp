@@ -393,7 +393,7 @@ bool Resolver::FollowedByRelative(const Mention& o) const {
 }
 
 bool Resolver::IsComplement(const Mention& o) const {
-  return PrecededBy(o, {"by ", "par ", "de ", "d'", "du ", "of ", "à ", "au ", "with ", "avec "});
+  return PrecededBy(o, {"by ", "par ", "de ", "d'", "du ", "of ", "à ", "au ", "with ", "avec ", "via "});
 }
 
 int Resolver::Focus(const std::string& type, size_t i, size_t pos, int exclude) const {

@@ -94,17 +94,20 @@ std::string Fold(std::string_view word) {
 
 std::vector<Token> Tokenize(std::string_view text, size_t base) {
   std::vector<Token> tokens;
-  size_t i = 0;
   const size_t n = text.size();
+  tokens.reserve(n / 6 + 2);
+  size_t i = 0;
   while (i < n) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     size_t start = i;
-    bool in_word = false;
+    bool in_word = false, ascii = true, has_digit = false;
     // Scan one word.
     while (i < n) {
       c = static_cast<unsigned char>(text[i]);
       if (c < 0x80) {
-        if (std::isalnum(c)) {
+        bool digit = c >= '0' && c <= '9';
+        if (digit || static_cast<unsigned char>((c | 0x20) - 'a') < 26) {  // isalnum in the C locale
+          has_digit |= digit;
           ++i;
           in_word = true;
           continue;
@@ -118,14 +121,22 @@ std::vector<Token> Tokenize(std::string_view text, size_t base) {
       if (!IsWordCodepoint(cp)) break;
       i += static_cast<size_t>(len);
       in_word = true;
+      ascii = false;
     }
     if (in_word) {
-      Token t;
+      Token& t = tokens.emplace_back();
       t.begin = base + start;
       t.end = base + i;
       std::string_view w = text.substr(start, i - start);
-      t.folded = Fold(w);
       unsigned char f = static_cast<unsigned char>(w[0]);
+      if (ascii) {
+        // Fold of an ASCII word: lower case.
+        t.folded.assign(w);
+        for (char& ch : t.folded)
+          if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+      } else {
+        t.folded = Fold(w);
+      }
       if (f < 0x80) {
         t.upper_initial = f >= 'A' && f <= 'Z';
       } else {
@@ -134,9 +145,7 @@ std::vector<Token> Tokenize(std::string_view text, size_t base) {
                          static_cast<utf8proc_ssize_t>(w.size()), &cp);
         t.upper_initial = utf8proc_isupper(cp);
       }
-      for (char ch : w)
-        if (ch >= '0' && ch <= '9') t.has_digit = true;
-      tokens.push_back(std::move(t));
+      t.has_digit = has_digit;  // a digit is ASCII: the bytes of other characters are >= 0x80
       continue;
     }
     // Skip one non-word character.

@@ -154,6 +154,27 @@ size_t Recognizer::DescriptorFloor(std::string_view text, size_t lo, size_t end)
 
 Recognizer::~Recognizer() = default;
 
+namespace {
+
+// Tokenize(text.substr(b, e - b), b), taken from the sentence's words: those
+// inside [b, e) as they are, a word cut by b or e tokenized again.
+std::vector<Token> WordsIn(std::string_view text, const std::vector<Token>& tokens, size_t b, size_t e) {
+  std::vector<Token> out;
+  auto first = std::lower_bound(tokens.begin(), tokens.end(), b,
+                                [](const Token& t, size_t pos) { return t.end <= pos; });
+  for (auto it = first; it != tokens.end() && it->begin < e; ++it) {
+    if (it->begin >= b && it->end <= e) {
+      out.push_back(*it);
+    } else {
+      size_t pb = std::max(it->begin, b), pe = std::min(it->end, e);
+      for (auto& t : Tokenize(text.substr(pb, pe - pb), pb)) out.push_back(std::move(t));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 // The descriptor pattern's matches are among those of the same pattern with
 // an unbounded tail, in the same order of preference: when the preferred
 // unbounded match has a tail of at most 100 characters after its first
@@ -503,7 +524,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     add(m);
   }
 
-  AddDescriptors(text, s, out);
+  AddDescriptors(text, s, tokens, out);
   // Candidates typed by what follows them.
   for (auto& m : out) {
     if (m.source != MentionSource::kCandidate) continue;
@@ -541,7 +562,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   return out;
 }
 
-void Recognizer::AddDescriptors(std::string_view text, const Sentence& s,
+void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
                                 std::vector<Mention>& out) const {
   for (auto& m : out) {
     if (m.source == MentionSource::kDemonym || m.nested || m.type == "Country" || !IsEntityType(m.type)) continue;
@@ -551,7 +572,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s,
     {
       size_t lo = m.begin > s.begin + 160 ? m.begin - 160 : s.begin;
       while (lo > s.begin && (static_cast<unsigned char>(text[lo]) & 0xC0) == 0x80) --lo;
-      auto before = Tokenize(text.substr(lo, m.begin - lo), lo);
+      auto before = WordsIn(text, tokens, lo, m.begin);
       bool cue = false;
       for (size_t k = before.size(); k > 0 && k + 14 > before.size(); --k)
         if (cue_words_.count(before[k - 1].folded)) cue = true;

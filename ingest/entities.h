@@ -43,7 +43,8 @@ class Recognizer {
   const HeadNoun* FindHead(std::string_view head) const;
 
  private:
-  void AddDescriptors(std::string_view text, const Sentence& s, std::vector<Mention>& m) const;
+  void AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
+                      std::vector<Mention>& m) const;
   void AddAnaphors(std::string_view text, const Sentence& s, std::vector<Mention>& m) const;
   // `descriptor_` on `text` (PartialMatch, groups: descriptor, head,
   // separator), through `descriptor_unbounded_` first.

@@ -543,10 +543,12 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   if (same_views) candidates[1] = candidates[0];
   for (size_t ri = 0; ri < rules_.size(); ++ri) {
     const Rule& r = *rules_[ri];
-    if (!r.re || (!r.lang.empty() && r.lang != lang)) continue;
-    // The literal prefilter rules out most rules: test it before the types.
+    if (!r.re) continue;
+    // The literal prefilter rules out most rules: test it before the
+    // language and the types (string compares).
     if (!((r.view != View::kCollapsed && candidates[0][ri]) || (r.view != View::kFull && candidates[1][ri])))
       continue;
+    if (!r.lang.empty() && r.lang != lang) continue;
     bool possible = false;
     for (const auto& e : r.emits) possible |= slot_possible(r, e.src) && slot_possible(r, e.dst);
     if (!possible) continue;

@@ -77,6 +77,41 @@ bool KnownType(const std::string& t) {
 
 }  // namespace
 
+namespace {
+
+std::string FoldByNormalizeName(std::string_view word) {
+  std::string n = graph::NormalizeName(word);
+  n.erase(std::remove(n.begin(), n.end(), ' '), n.end());
+  return n;
+}
+
+// The fold of each character below U+0800 (one or two UTF-8 bytes), made
+// once by NormalizeName. NormalizeName maps each character on its own
+// (compatibility decomposition, case folding, marks and ignorables removed,
+// nothing composed) and Fold drops the spaces it puts between words, so the
+// fold of a word is the concatenation of its characters' folds.
+const std::vector<std::string>& ShortCharFolds() {
+  static const std::vector<std::string> folds = [] {
+    std::vector<std::string> t(0x800);
+    for (int cp = 1; cp < 0x800; ++cp) {
+      char buf[2];
+      size_t n = 1;
+      if (cp < 0x80) {
+        buf[0] = static_cast<char>(cp);
+      } else {
+        buf[0] = static_cast<char>(0xC0 | (cp >> 6));
+        buf[1] = static_cast<char>(0x80 | (cp & 0x3F));
+        n = 2;
+      }
+      t[static_cast<size_t>(cp)] = FoldByNormalizeName(std::string_view(buf, n));
+    }
+    return t;
+  }();
+  return folds;
+}
+
+}  // namespace
+
 std::string Fold(std::string_view word) {
   bool ascii = true;
   for (char c : word)
@@ -87,9 +122,24 @@ std::string Fold(std::string_view word) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     return out;
   }
-  std::string n = graph::NormalizeName(word);
-  n.erase(std::remove(n.begin(), n.end(), ' '), n.end());
-  return n;
+  // Characters of one and two bytes (Latin, Greek, Cyrillic, ...): by table.
+  const auto& folds = ShortCharFolds();
+  std::string out;
+  out.reserve(word.size());
+  for (size_t i = 0; i < word.size();) {
+    auto c = static_cast<unsigned char>(word[i]);
+    if (c >= 0x01 && c < 0x80) {
+      out += folds[c];
+      ++i;
+    } else if (c >= 0xC2 && c <= 0xDF && i + 1 < word.size() &&
+               (static_cast<unsigned char>(word[i + 1]) & 0xC0) == 0x80) {
+      out += folds[(static_cast<size_t>(c & 0x1F) << 6) | (static_cast<unsigned char>(word[i + 1]) & 0x3F)];
+      i += 2;
+    } else {
+      return FoldByNormalizeName(word);
+    }
+  }
+  return out;
 }
 
 std::vector<Token> Tokenize(std::string_view text, size_t base) {

@@ -129,9 +129,6 @@ int UserVersion(Database& db) {
 
 }  // namespace
 
-// Columns bound per row by the evidence INSERTs.
-constexpr int kEvidenceColumns = 11;
-
 // A statement prepared the first time it runs: a short process (one query)
 // prepares only the few statements it uses.
 class LazyStatement {
@@ -159,7 +156,6 @@ struct Store::Statements {
   LazyStatement out_edges, in_edges, out_edges_type, in_edges_type;
   LazyStatement insert_alias, find_alias, aliases_of;
   LazyStatement find_article, insert_article, get_article, insert_evidence;
-  LazyStatement insert_evidence_8, insert_evidence_32;  // 8 and 32 rows per statement
   LazyStatement evidence_node, evidence_rel;
   LazyStatement count_rels_of, delete_rels_of, delete_node, delete_rel, bump_version, graph_version;
   // Nested write transactions run once per mutation: prepared, not re-parsed.
@@ -251,22 +247,10 @@ void Store::PrepareStatements() {
   s.insert_alias.Set(db_, "INSERT OR IGNORE INTO aliases(norm, node_id, alias) VALUES (?1, ?2, ?3)");
   s.insert_article.Set(db_, "INSERT INTO articles(hash, title, url, author, published, lang, "
                                "path, ingested_at, text) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
-  constexpr const char* kInsertEvidence =
-      "INSERT INTO evidence(node_id, rel_id, article_id, sentence_index, span_start, span_end, "
-      "sentence, rule, confidence, sentence_start, sentence_end) VALUES ";
-  auto evidence_rows = [&](int n) {
-    std::string sql = kInsertEvidence;
-    for (int r = 0; r < n; ++r) {
-      sql += r == 0 ? "(" : ",(";
-      for (int c = 1; c <= kEvidenceColumns; ++c)
-        sql += (c == 1 ? "?" : ",?") + std::to_string(r * kEvidenceColumns + c);
-      sql += ")";
-    }
-    return sql;
-  };
-  s.insert_evidence.Set(db_, evidence_rows(1));
-  s.insert_evidence_8.Set(db_, evidence_rows(8));
-  s.insert_evidence_32.Set(db_, evidence_rows(32));
+  s.insert_evidence.Set(db_, "INSERT INTO evidence(node_id, rel_id, article_id, sentence_index, "
+                                "span_start, span_end, sentence, rule, confidence, "
+                                "sentence_start, sentence_end) "
+                                "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
   s.count_rels_of.Set(db_, "SELECT (SELECT count(*) FROM rels WHERE src=?1) + "
                               "(SELECT count(*) FROM rels WHERE dst=?1)");
   s.delete_rels_of.Set(db_, "DELETE FROM rels WHERE src=?1 OR dst=?1");
@@ -632,63 +616,27 @@ std::optional<Article> Store::GetArticle(ArticleId id) const {
   return a;
 }
 
-namespace {
-
-void CheckEvidence(const Evidence& e) {
+int64_t Store::AddEvidence(const Evidence& e) {
   if (e.node.has_value() == e.rel.has_value())
     throw StorageError("evidence must point at exactly one node or relationship");
   bool offsets = e.sentence_start.has_value();
   if (offsets != e.sentence_end.has_value() || (offsets && (*e.sentence_start < 0 || *e.sentence_end < *e.sentence_start)))
     throw StorageError("evidence: sentence_start and sentence_end must both be set, 0 <= start <= end");
-}
-
-// Binds row `e` as the `row`-th row of an evidence INSERT.
-void BindEvidence(Statement& st, int row, const Evidence& e) {
-  int b = row * kEvidenceColumns;
-  bool offsets = e.sentence_start.has_value();
-  st.Bind(b + 1, e.node)
-      .Bind(b + 2, e.rel)
-      .Bind(b + 3, e.article)
-      .Bind(b + 4, e.sentence_index)
-      .Bind(b + 5, e.span_start)
-      .Bind(b + 6, e.span_end);
-  if (offsets)
-    st.BindNull(b + 7);
-  else
-    st.Bind(b + 7, e.sentence);
-  st.Bind(b + 8, e.rule).Bind(b + 9, e.confidence).Bind(b + 10, e.sentence_start).Bind(b + 11, e.sentence_end);
-}
-
-}  // namespace
-
-int64_t Store::AddEvidence(const Evidence& e) {
-  CheckEvidence(e);
   return WriteOne([&] {
-    auto& st = *st_->insert_evidence;
-    BindEvidence(st, 0, e);
-    st.Run();
+    st_->insert_evidence->Bind(1, e.node)
+        .Bind(2, e.rel)
+        .Bind(3, e.article)
+        .Bind(4, e.sentence_index)
+        .Bind(5, e.span_start)
+        .Bind(6, e.span_end)
+        .Bind(7, offsets ? std::nullopt : std::optional<std::string>(e.sentence))
+        .Bind(8, e.rule)
+        .Bind(9, e.confidence)
+        .Bind(10, e.sentence_start)
+        .Bind(11, e.sentence_end)
+        .Run();
     return db_.LastInsertRowid();
   });
-}
-
-void Store::AddEvidence(const std::vector<Evidence>& rows) {
-  for (const auto& e : rows) CheckEvidence(e);
-  auto insert = [&] {
-    size_t i = 0;
-    while (i < rows.size()) {
-      size_t left = rows.size() - i;
-      int n = left >= 32 ? 32 : left >= 8 ? 8 : 1;
-      auto& st = n == 32 ? *st_->insert_evidence_32 : n == 8 ? *st_->insert_evidence_8 : *st_->insert_evidence;
-      for (int r = 0; r < n; ++r) BindEvidence(st, r, rows[i + static_cast<size_t>(r)]);
-      st.Run();
-      i += static_cast<size_t>(n);
-    }
-  };
-  if (txn_depth_ > 0) {
-    insert();
-  } else {
-    Write(insert);
-  }
 }
 
 namespace {

@@ -159,11 +159,6 @@ class Store {
   ArticleId AddArticle(const Article& article);
   std::optional<Article> GetArticle(ArticleId id) const;
   int64_t AddEvidence(const Evidence& evidence);
-  // Adds `rows` in order (ascending ids), several rows per INSERT. Checks
-  // every row first, as AddEvidence does. Inside an open transaction, like
-  // the single-statement mutations, it takes no savepoint: a storage error
-  // may leave part of the rows written and the caller must roll back.
-  void AddEvidence(const std::vector<Evidence>& rows);
   std::vector<Evidence> EvidenceForNode(NodeId id) const;
   std::vector<Evidence> EvidenceForRelationship(RelId id) const;
 

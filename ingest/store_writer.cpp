@@ -133,11 +133,9 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
   art.text = ex.doc.text;
   graph::ArticleId article = store_.AddArticle(art);
   stats.article = article;
-  // Evidence rows are written together at the end, in the order found.
-  std::vector<graph::Evidence> rows;
   auto evidence = [&](std::optional<graph::NodeId> node, std::optional<graph::RelId> rel, size_t si,
                       size_t b, size_t e, const std::string& rule) {
-    graph::Evidence& ev = rows.emplace_back();
+    graph::Evidence ev;
     ev.node = node;
     ev.rel = rel;
     ev.article = article;
@@ -147,6 +145,7 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
     ev.sentence_start = static_cast<int64_t>(ex.sentences[si].begin);
     ev.sentence_end = static_cast<int64_t>(ex.sentences[si].end);
     ev.rule = rule;
+    store_.AddEvidence(ev);
   };
 
   std::vector<graph::NodeId> node_of(ex.entities.size(), 0);
@@ -192,7 +191,6 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
       evidence(std::nullopt, rid, q.sentence, q.begin, q.end, "quote.about");
     }
   }
-  store_.AddEvidence(rows);
   if (txn) txn->Commit();
   return stats;
 }

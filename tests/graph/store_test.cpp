@@ -4,8 +4,6 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
-
 #include "graph/store.h"
 #include "tests/test_util.h"
 
@@ -141,65 +139,6 @@ TEST_CASE("evidence links a fact to its article and sentence", "[graph][store]")
   Evidence both = e;
   both.node = a;
   CHECK_THROWS_AS(store.AddEvidence(both), kg::StorageError);
-  CHECK(store.Check().empty());
-}
-
-TEST_CASE("evidence rows added together keep their order, values and checks", "[graph][store]") {
-  TempDir tmp;
-  Store store(tmp.File("kg.db"), Store::Mode::kReadWrite);
-  Article art;
-  art.hash = "h1";
-  art.text = "OpenAI funds Stargate. Oracle builds it.";
-  ArticleId aid = store.AddArticle(art);
-  NodeId a = store.CreateNode({"Organization"}, {{"name", Value("OpenAI")}});
-  NodeId b = store.CreateNode({"Project"}, {{"name", Value("Stargate")}});
-  RelId r = store.CreateRelationship(a, b, "FUNDS", {});
-  // 45 rows: statements of 32, 8 and single rows; by offsets and by copy,
-  // on the node and on the relationship.
-  std::vector<Evidence> rows;
-  for (int i = 0; i < 45; ++i) {
-    Evidence e;
-    if (i % 3 == 0) e.rel = r; else e.node = i % 2 ? a : b;
-    e.article = aid;
-    e.sentence_index = i;
-    e.span_start = i % 20;
-    e.span_end = i % 20 + 5;
-    if (i % 4 == 0) {
-      e.sentence = "copy " + std::to_string(i);
-    } else {
-      e.sentence_start = 0;
-      e.sentence_end = 22;
-    }
-    e.rule = "rule." + std::to_string(i);
-    e.confidence = 0.5 + i / 100.0;
-    rows.push_back(e);
-  }
-  store.AddEvidence(rows);
-  std::vector<Evidence> back;
-  for (auto& e : store.EvidenceForNode(a)) back.push_back(e);
-  for (auto& e : store.EvidenceForNode(b)) back.push_back(e);
-  for (auto& e : store.EvidenceForRelationship(r)) back.push_back(e);
-  REQUIRE(back.size() == rows.size());
-  std::sort(back.begin(), back.end(), [](const Evidence& x, const Evidence& y) { return x.id < y.id; });
-  for (size_t i = 0; i < rows.size(); ++i) {
-    INFO("row " << i);
-    CHECK(back[i].id == back[0].id + static_cast<int64_t>(i));  // ids in the order given
-    CHECK(back[i].node == rows[i].node);
-    CHECK(back[i].rel == rows[i].rel);
-    CHECK(back[i].sentence_index == rows[i].sentence_index);
-    CHECK(back[i].span_start == rows[i].span_start);
-    CHECK(back[i].span_end == rows[i].span_end);
-    CHECK(back[i].sentence == (i % 4 == 0 ? rows[i].sentence : std::string("OpenAI funds Stargate.")));
-    CHECK(back[i].sentence_start == rows[i].sentence_start);
-    CHECK(back[i].rule == rows[i].rule);
-    CHECK(back[i].confidence == rows[i].confidence);
-  }
-  // A bad row refuses the whole call before anything is written.
-  rows[40].node = a;
-  rows[40].rel = r;
-  CHECK_THROWS_AS(store.AddEvidence(rows), kg::StorageError);
-  CHECK(store.EvidenceForNode(a).size() + store.EvidenceForNode(b).size() + store.EvidenceForRelationship(r).size() ==
-        45);
   CHECK(store.Check().empty());
 }
 

@@ -102,12 +102,15 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
     if (lex_.entries()[a.entry].type == "Demonym") demonyms.push_back(RE2::QuoteMeta(a.surface));
   std::sort(demonyms.begin(), demonyms.end(), by_len);
 
-  std::string descriptor = std::string("(?i)(?:^|[\\s(,:;])(") + kDeterminers +
-                           R"((?:[\pL\-]+\s+){0,2}?()" + join(heads) +
-                           R"()(?:[\s(][^,.;:!?«»"…]{0,100}?)?))" + R"((\s*,\s*(?:)" + kNaming +
-                           R"(\s*)?(?:"|« ?)?|\s+)" + kNaming + R"(\s*(?:"|« ?)?|\s+(?:"|« ?)?)$)";
-  descriptor_ = std::make_unique<RE2>(descriptor, Opts());
+  auto descriptor = [&](const char* tail_repeat) {
+    return std::string("(?i)(?:^|[\\s(,:;])(") + kDeterminers + R"((?:[\pL\-]+\s+){0,2}?()" + join(heads) +
+           R"()(?:[\s(][^,.;:!?«»"…])" + tail_repeat + R"()?))" + R"((\s*,\s*(?:)" + kNaming +
+           R"(\s*)?(?:"|« ?)?|\s+)" + kNaming + R"(\s*(?:"|« ?)?|\s+(?:"|« ?)?)$)";
+  };
+  descriptor_ = std::make_unique<RE2>(descriptor("{0,100}?"), Opts());
   if (!descriptor_->ok()) throw RuleError("lexicon/descriptors.tsv: " + descriptor_->error());
+  descriptor_unbounded_ = std::make_unique<RE2>(descriptor("*?"), Opts());
+  if (!descriptor_unbounded_->ok()) throw RuleError("lexicon/descriptors.tsv: " + descriptor_unbounded_->error());
   // "the San Francisco-based start-up": up to two modifiers between the
   // determiner and the head.
   std::string anaphor = std::string("(?i)(?:^|[^\\pL])((?:(?:le|la|au|du|ce|cette|cet|the|this)\\s+|l'\\s*)(?:[\\pL]+[\\pL-]*-based\\s+|[\\pL]+\\s+[\\pL]+-based\\s+)?(") +
@@ -151,6 +154,44 @@ size_t Recognizer::DescriptorFloor(std::string_view text, size_t lo, size_t end)
 }
 
 Recognizer::~Recognizer() = default;
+
+namespace {
+
+// Tokenize(text.substr(b, e - b), b), taken from the sentence's words: those
+// inside [b, e) as they are, a word cut by b or e tokenized again.
+std::vector<Token> WordsIn(std::string_view text, const std::vector<Token>& tokens, size_t b, size_t e) {
+  std::vector<Token> out;
+  auto first = std::lower_bound(tokens.begin(), tokens.end(), b,
+                                [](const Token& t, size_t pos) { return t.end <= pos; });
+  for (auto it = first; it != tokens.end() && it->begin < e; ++it) {
+    if (it->begin >= b && it->end <= e) {
+      out.push_back(*it);
+    } else {
+      size_t pb = std::max(it->begin, b), pe = std::min(it->end, e);
+      for (auto& t : Tokenize(text.substr(pb, pe - pb), pb)) out.push_back(std::move(t));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// The descriptor pattern's matches are among those of the same pattern with
+// an unbounded tail, in the same order of preference: when the preferred
+// unbounded match has a tail of at most 100 characters after its first
+// (the space or bracket), it is the bounded pattern's match too. The
+// unbounded pattern's automaton is small and stays cached; the bounded one's
+// counter makes a new DFA state at almost every byte.
+bool Recognizer::MatchDescriptor(std::string_view text, re2::StringPiece* g) const {
+  if (!RE2::PartialMatch(text, *descriptor_unbounded_, &g[0], &g[1], &g[2])) return false;
+  size_t tail_begin = static_cast<size_t>(g[1].data() - text.data()) + g[1].size();
+  size_t tail_end = static_cast<size_t>(g[2].data() - text.data());
+  size_t chars = 0;
+  for (size_t i = tail_begin; i < tail_end; ++i)
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++chars;
+  if (chars <= 101) return true;
+  return RE2::PartialMatch(text, *descriptor_, &g[0], &g[1], &g[2]);
+}
 
 const HeadNoun* Recognizer::FindHead(std::string_view head) const {
   std::string f = Fold(head);
@@ -489,7 +530,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     add(m);
   }
 
-  AddDescriptors(text, s, out);
+  AddDescriptors(text, s, tokens, out);
   // Candidates typed by what follows them.
   for (auto& m : out) {
     if (m.source != MentionSource::kCandidate) continue;
@@ -538,7 +579,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   return out;
 }
 
-void Recognizer::AddDescriptors(std::string_view text, const Sentence& s,
+void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
                                 std::vector<Mention>& out) const {
   for (auto& m : out) {
     if (m.source == MentionSource::kDemonym || m.nested || m.type == "Country" || !IsEntityType(m.type)) continue;
@@ -548,7 +589,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s,
     {
       size_t lo = m.begin > s.begin + 160 ? m.begin - 160 : s.begin;
       while (lo > s.begin && (static_cast<unsigned char>(text[lo]) & 0xC0) == 0x80) --lo;
-      auto before = Tokenize(text.substr(lo, m.begin - lo), lo);
+      auto before = WordsIn(text, tokens, lo, m.begin);
       bool cue = false;
       for (size_t k = before.size(); k > 0 && k + 14 > before.size(); --k)
         if (cue_words_.count(before[k - 1].folded)) cue = true;
@@ -565,7 +606,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s,
     while (from < m.begin) {
       std::string_view prefix = text.substr(from, m.begin - from);
       re2::StringPiece g[3];
-      if (!RE2::PartialMatch(prefix, *descriptor_, &g[0], &g[1], &g[2])) break;
+      if (!MatchDescriptor(prefix, g)) break;
       std::string_view desc = g[0];
       auto words = Tokenize(desc, static_cast<size_t>(desc.data() - text.data()));
       // Restart after a stop word inside the descriptor.
@@ -630,7 +671,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s,
         std::string p2(prefix2);
         p2 += ", ";
         re2::StringPiece c[3];
-        if (RE2::PartialMatch(p2, *descriptor_, &c[0], &c[1], &c[2])) {
+        if (MatchDescriptor(p2, c)) {
           auto w2 = Tokenize(std::string_view(c[0].data(), c[0].size()));
           bool stop = false;
           for (size_t i = 1; i < w2.size(); ++i)

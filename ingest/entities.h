@@ -19,6 +19,7 @@
 
 namespace re2 {
 class RE2;
+class StringPiece;
 }
 
 namespace kg::ingest {
@@ -42,8 +43,12 @@ class Recognizer {
   const HeadNoun* FindHead(std::string_view head) const;
 
  private:
-  void AddDescriptors(std::string_view text, const Sentence& s, std::vector<Mention>& m) const;
+  void AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
+                      std::vector<Mention>& m) const;
   void AddAnaphors(std::string_view text, const Sentence& s, std::vector<Mention>& m) const;
+  // `descriptor_` on `text` (PartialMatch, groups: descriptor, head,
+  // separator), through `descriptor_unbounded_` first.
+  bool MatchDescriptor(std::string_view text, re2::StringPiece* g) const;
   // The first byte in [lo, end) where a descriptor ending at `end` may start.
   size_t DescriptorFloor(std::string_view text, size_t lo, size_t end) const;
 
@@ -51,7 +56,7 @@ class Recognizer {
   std::unordered_set<std::string> cue_words_;  // folded words of heads and naming verbs
   std::vector<std::string> folded_heads_;       // Fold(lex_.heads[i].text), for FindHead
   std::unordered_set<std::string> model_stems_;  // first words of versioned product names ("gpt", "claude")
-  std::unique_ptr<re2::RE2> descriptor_, anaphor_, connector_, after_apposition_, after_head_;
+  std::unique_ptr<re2::RE2> descriptor_, descriptor_unbounded_, anaphor_, connector_, after_apposition_, after_head_;
   std::unique_ptr<re2::RE2> separator_tail_;  // what may follow the comma before the name
   bool heads_have_punctuation_ = false;      // then DescriptorFloor cannot cut
 };

@@ -77,6 +77,41 @@ bool KnownType(const std::string& t) {
 
 }  // namespace
 
+namespace {
+
+std::string FoldByNormalizeName(std::string_view word) {
+  std::string n = graph::NormalizeName(word);
+  n.erase(std::remove(n.begin(), n.end(), ' '), n.end());
+  return n;
+}
+
+// The fold of each character below U+0800 (one or two UTF-8 bytes), made
+// once by NormalizeName. NormalizeName maps each character on its own
+// (compatibility decomposition, case folding, marks and ignorables removed,
+// nothing composed) and Fold drops the spaces it puts between words, so the
+// fold of a word is the concatenation of its characters' folds.
+const std::vector<std::string>& ShortCharFolds() {
+  static const std::vector<std::string> folds = [] {
+    std::vector<std::string> t(0x800);
+    for (int cp = 1; cp < 0x800; ++cp) {
+      char buf[2];
+      size_t n = 1;
+      if (cp < 0x80) {
+        buf[0] = static_cast<char>(cp);
+      } else {
+        buf[0] = static_cast<char>(0xC0 | (cp >> 6));
+        buf[1] = static_cast<char>(0x80 | (cp & 0x3F));
+        n = 2;
+      }
+      t[static_cast<size_t>(cp)] = FoldByNormalizeName(std::string_view(buf, n));
+    }
+    return t;
+  }();
+  return folds;
+}
+
+}  // namespace
+
 std::string Fold(std::string_view word) {
   bool ascii = true;
   for (char c : word)
@@ -87,24 +122,42 @@ std::string Fold(std::string_view word) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     return out;
   }
-  std::string n = graph::NormalizeName(word);
-  n.erase(std::remove(n.begin(), n.end(), ' '), n.end());
-  return n;
+  // Characters of one and two bytes (Latin, Greek, Cyrillic, ...): by table.
+  const auto& folds = ShortCharFolds();
+  std::string out;
+  out.reserve(word.size());
+  for (size_t i = 0; i < word.size();) {
+    auto c = static_cast<unsigned char>(word[i]);
+    if (c >= 0x01 && c < 0x80) {
+      out += folds[c];
+      ++i;
+    } else if (c >= 0xC2 && c <= 0xDF && i + 1 < word.size() &&
+               (static_cast<unsigned char>(word[i + 1]) & 0xC0) == 0x80) {
+      out += folds[(static_cast<size_t>(c & 0x1F) << 6) | (static_cast<unsigned char>(word[i + 1]) & 0x3F)];
+      i += 2;
+    } else {
+      return FoldByNormalizeName(word);
+    }
+  }
+  return out;
 }
 
 std::vector<Token> Tokenize(std::string_view text, size_t base) {
   std::vector<Token> tokens;
-  size_t i = 0;
   const size_t n = text.size();
+  tokens.reserve(n / 6 + 2);
+  size_t i = 0;
   while (i < n) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     size_t start = i;
-    bool in_word = false;
+    bool in_word = false, ascii = true, has_digit = false;
     // Scan one word.
     while (i < n) {
       c = static_cast<unsigned char>(text[i]);
       if (c < 0x80) {
-        if (std::isalnum(c)) {
+        bool digit = c >= '0' && c <= '9';
+        if (digit || static_cast<unsigned char>((c | 0x20) - 'a') < 26) {  // isalnum in the C locale
+          has_digit |= digit;
           ++i;
           in_word = true;
           continue;
@@ -118,14 +171,22 @@ std::vector<Token> Tokenize(std::string_view text, size_t base) {
       if (!IsWordCodepoint(cp)) break;
       i += static_cast<size_t>(len);
       in_word = true;
+      ascii = false;
     }
     if (in_word) {
-      Token t;
+      Token& t = tokens.emplace_back();
       t.begin = base + start;
       t.end = base + i;
       std::string_view w = text.substr(start, i - start);
-      t.folded = Fold(w);
       unsigned char f = static_cast<unsigned char>(w[0]);
+      if (ascii) {
+        // Fold of an ASCII word: lower case.
+        t.folded.assign(w);
+        for (char& ch : t.folded)
+          if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+      } else {
+        t.folded = Fold(w);
+      }
       if (f < 0x80) {
         t.upper_initial = f >= 'A' && f <= 'Z';
       } else {
@@ -134,9 +195,7 @@ std::vector<Token> Tokenize(std::string_view text, size_t base) {
                          static_cast<utf8proc_ssize_t>(w.size()), &cp);
         t.upper_initial = utf8proc_isupper(cp);
       }
-      for (char ch : w)
-        if (ch >= '0' && ch <= '9') t.has_digit = true;
-      tokens.push_back(std::move(t));
+      t.has_digit = has_digit;  // a digit is ASCII: the bytes of other characters are >= 0x80
       continue;
     }
     // Skip one non-word character.

@@ -322,6 +322,13 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
   }
 
   // A product named after its maker ("Nvidia H800") is developed by it.
+  // The organisations' words, cut once (not once per product).
+  std::vector<std::vector<Token>> org_tokens(ex.entities.size());
+  bool any_product = false;
+  for (const auto& e : ex.entities) any_product |= e.type == "Product" && e.strong;
+  if (any_product)
+    for (size_t o = 0; o < ex.entities.size(); ++o)
+      if (ex.entities[o].type == "Organization") org_tokens[o] = Tokenize(ex.entities[o].name);
   for (size_t p = 0; p < ex.entities.size(); ++p) {
     const auto& prod = ex.entities[p];
     if (prod.type != "Product" || !prod.strong) continue;
@@ -329,7 +336,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     for (size_t o = 0; o < ex.entities.size(); ++o) {
       const auto& org = ex.entities[o];
       if (org.type != "Organization") continue;
-      auto otoks = Tokenize(org.name);
+      const auto& otoks = org_tokens[o];
       if (otoks.empty() || otoks.size() >= ptoks.size()) continue;
       bool prefix = true;
       for (size_t k = 0; k < otoks.size(); ++k) prefix &= otoks[k].folded == ptoks[k].folded;

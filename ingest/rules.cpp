@@ -188,6 +188,7 @@ Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Men
     return ms[a].end > ms[b].end;
   });
   Tagged t;
+  t.text.reserve(s.end - s.begin + 16 * order.size());
   size_t pos = s.begin;
   for (int i : order) {
     size_t b = start_of(i);
@@ -196,9 +197,13 @@ Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Men
       t.segs.push_back({t.text.size(), pos, b - pos, -1, 0});
       t.text.append(text.substr(pos, b - pos));
     }
-    std::string marker = "\x01" + ms[i].type + ":" + std::to_string(i) + "\x02";
-    t.segs.push_back({t.text.size(), b, marker.size(), i, ms[i].end});
-    t.text += marker;
+    size_t at = t.text.size();  // the marker "\x01Type:index\x02"
+    t.text += '\x01';
+    t.text += ms[i].type;
+    t.text += ':';
+    t.text += std::to_string(i);
+    t.text += '\x02';
+    t.segs.push_back({at, b, t.text.size() - at, i, ms[i].end});
     pos = ms[i].end;
   }
   if (pos < s.end) {
@@ -548,10 +553,12 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   if (same_views) candidates[1] = candidates[0];
   for (size_t ri = 0; ri < rules_.size(); ++ri) {
     const Rule& r = *rules_[ri];
-    if (!r.re || (!r.lang.empty() && r.lang != lang)) continue;
-    // The literal prefilter rules out most rules: test it before the types.
+    if (!r.re) continue;
+    // The literal prefilter rules out most rules: test it before the
+    // language and the types (string compares).
     if (!((r.view != View::kCollapsed && candidates[0][ri]) || (r.view != View::kFull && candidates[1][ri])))
       continue;
+    if (!r.lang.empty() && r.lang != lang) continue;
     bool possible = false;
     for (const auto& e : r.emits) possible |= slot_possible(r, e.src) && slot_possible(r, e.dst);
     if (!possible) continue;

@@ -46,6 +46,7 @@ graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
       for (const auto& a : e.aliases)
         if (a != e.name) aliases.emplace_back(a);
       id = store_.CreateNode({e.type}, {{"name", e.name}, {"aliases", aliases}});
+      created_.insert(id);
       auto& known = aliases_[id];
       for (const auto& a : e.aliases) {
         store_.AddAlias(id, a);
@@ -85,7 +86,9 @@ graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
 std::unordered_map<graph::NodeId, graph::RelId>& GraphWriter::OutEdges(graph::NodeId node,
                                                                        const std::string& type) {
   auto [it, fresh] = out_edges_.try_emplace(type + "\t" + std::to_string(node));
-  if (fresh) {
+  // A node this writer created has only the relationships Relate made (and
+  // recorded): nothing to read.
+  if (fresh && !created_.count(node)) {
     // The first (oldest) relationship to each node, as the scan in id order found it.
     for (const auto& e : store_.EdgesOf(node, graph::Direction::kOut, type)) it->second.emplace(e.other, e.id);
   }
@@ -175,6 +178,7 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
                                           {"text", q.text},
                                           {"language", ex.doc.lang.value_or("")},
                                           {"article", static_cast<int64_t>(article)}});
+      created_.insert(qid);
       ++stats.quotes_added;
     }
     evidence(qid, std::nullopt, q.sentence, q.begin, q.end, q.rule);

@@ -48,6 +48,7 @@ class GraphWriter {
   std::unordered_map<std::string, graph::NodeId> node_cache_;  // type \t normalized name
   std::unordered_map<graph::NodeId, std::unordered_set<std::string>> aliases_;
   std::unordered_map<std::string, std::unordered_map<graph::NodeId, graph::RelId>> out_edges_;  // type \t node
+  std::unordered_set<graph::NodeId> created_;  // nodes this writer created
 };
 
 }  // namespace kg::ingest

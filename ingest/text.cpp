@@ -312,11 +312,55 @@ Format GuessFormat(const std::string& path, std::string_view raw) {
   return Format::kText;
 }
 
+namespace {
+
+// True when NFC leaves `text` as it is, decided per character (a quick check
+// that may answer false for text already in NFC): valid UTF-8 without NUL
+// (utf8proc_NFC stops at the first), every character either below U+0300
+// (where no character decomposes, combines or is a combining mark) or of
+// combining class 0, not a mark, without canonical decomposition, not
+// excluded from composition and not a Hangul jamo, so that it neither
+// changes nor composes with the character before it.
+bool IsNfcQuick(std::string_view text) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
+  while (left > 0) {
+    if (*p < 0x80) {
+      if (*p == 0) return false;
+      ++p;
+      --left;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    auto n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) return false;
+    p += n;
+    left -= n;
+    if (cp < 0x300) continue;
+    if (cp >= 0x1100 && cp <= 0x11FF) return false;  // Hangul jamo compose algorithmically
+    if (cp >= 0xAC00 && cp <= 0xD7A3) return false;  // Hangul syllables
+    const utf8proc_property_t* prop = utf8proc_get_property(cp);
+    if (prop->combining_class != 0 || prop->comp_exclusion) return false;
+    if (prop->category == UTF8PROC_CATEGORY_MN || prop->category == UTF8PROC_CATEGORY_MC ||
+        prop->category == UTF8PROC_CATEGORY_ME)
+      return false;
+    if (prop->decomp_seqindex != UINT16_MAX && prop->decomp_type == 0) return false;  // canonical
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string NormalizeTypography(std::string_view text) {
-  utf8proc_uint8_t* nfc = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(
-      std::string(text).c_str()));
-  std::string in = nfc ? reinterpret_cast<char*>(nfc) : std::string(text);
-  std::free(nfc);
+  std::string in;
+  if (IsNfcQuick(text)) {
+    in.assign(text);
+  } else {
+    utf8proc_uint8_t* nfc = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(
+        std::string(text).c_str()));
+    in = nfc ? reinterpret_cast<char*>(nfc) : std::string(text);
+    std::free(nfc);
+  }
   std::string out;
   out.reserve(in.size());
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(in.data());

@@ -2,6 +2,10 @@
 
 #include "ingest/entities.h"
 
+#include <algorithm>
+
+#include "graph/normalize.h"
+
 using namespace kg::ingest;
 
 namespace {
@@ -123,4 +127,39 @@ TEST_CASE("an edition word continues a product name", "[ingest][entities]") {
   auto ms = Find("Nvidia a dévoilé sa puce Blackwell Ultra et Google Gemini 2.5 Pro.");
   CHECK(Named(ms, "Blackwell Ultra"));
   CHECK(Named(ms, "Gemini 2.5 Pro"));
+}
+
+TEST_CASE("folding a word of one- and two-byte characters by table gives NormalizeName without spaces", "[ingest][lexicon]") {
+  auto reference = [](const std::string& w) {
+    std::string n = kg::graph::NormalizeName(w);
+    n.erase(std::remove(n.begin(), n.end(), ' '), n.end());
+    return n;
+  };
+  auto utf8 = [](int cp) {
+    std::string s;
+    if (cp < 0x80) {
+      s += static_cast<char>(cp);
+    } else {
+      s += static_cast<char>(0xC0 | (cp >> 6));
+      s += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    return s;
+  };
+  std::vector<int> chars;
+  for (int cp = 0x20; cp < 0x7F; ++cp) chars.push_back(cp);
+  for (int cp = 0xA0; cp < 0x250; ++cp) chars.push_back(cp);
+  for (int cp = 0x300; cp < 0x370; cp += 3) chars.push_back(cp);  // combining marks
+  for (int cp = 0x370; cp < 0x460; cp += 2) chars.push_back(cp);  // Greek, Cyrillic
+  size_t failed = 0;
+  for (int cp = 1; cp < 0x800; ++cp)
+    if (Fold(utf8(cp) + "\xC3\xA9") != reference(utf8(cp) + "\xC3\xA9") && ++failed <= 5)
+      FAIL_CHECK("U+" << std::hex << cp);
+  for (int a : chars)
+    for (int b : chars) {
+      std::string w = utf8(a) + utf8(b) + "\xC3\x89t";
+      if (Fold(w) != reference(w) && ++failed <= 5) FAIL_CHECK("U+" << std::hex << a << " U+" << b);
+    }
+  CHECK(failed == 0);
+  CHECK(Fold("\xC3\x89tats-Unis") == "etatsunis");
+  CHECK(Fold("Stra\xC3\x9F" "e") == "strasse");
 }

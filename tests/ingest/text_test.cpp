@@ -2,6 +2,10 @@
 
 #include "ingest/text.h"
 
+#include <utf8proc.h>
+
+#include <cstdlib>
+
 using namespace kg::ingest;
 
 namespace {
@@ -29,6 +33,38 @@ TEST_CASE("text unifies apostrophes, quotes and non-breaking spaces", "[ingest][
   CHECK(NormalizeTypography("l\xE2\x80\x99IA \xE2\x80\x9CStargate\xE2\x80\x9D 5\xC2\xA0" "000") == "l'IA \"Stargate\" 5 000");
   // NFC: e + combining acute becomes é.
   CHECK(NormalizeTypography("e\xCC\x81") == "\xC3\xA9");
+}
+
+TEST_CASE("text skips NFC only for text that NFC leaves unchanged", "[ingest][text]") {
+  auto utf8 = [](int32_t cp) {
+    utf8proc_uint8_t buf[4];
+    auto n = utf8proc_encode_char(cp, buf);
+    return std::string(reinterpret_cast<char*>(buf), static_cast<size_t>(n));
+  };
+  auto nfc = [](const std::string& s) {
+    utf8proc_uint8_t* out = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(s.c_str()));
+    std::string r = out ? reinterpret_cast<char*>(out) : s;
+    std::free(out);
+    return r;
+  };
+  // Every character after a letter, a Hangul jamo and syllable, and vowel
+  // signs that compose with a following one (Oriya, Tamil, Sinhala): the
+  // typography of the text is that of its NFC form.
+  const std::vector<std::string> before = {"e", "A", utf8(0x1100), utf8(0xAC00), utf8(0x0B47), utf8(0x0BC6),
+                                           utf8(0x0DD9)};
+  size_t checked = 0, failed = 0;
+  for (int32_t cp = 1; cp <= 0x10FFFF; ++cp) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    for (const auto& b : before) {
+      std::string s = b + utf8(cp) + "z";
+      ++checked;
+      if (NormalizeTypography(s) != NormalizeTypography(nfc(s))) {
+        if (++failed <= 5) FAIL_CHECK("U+" << std::hex << cp << " after " << b);
+      }
+    }
+  }
+  CHECK(failed == 0);
+  CHECK(checked > 7000000);
 }
 
 TEST_CASE("text strips HTML tags, decodes entities and keeps title and date meta", "[ingest][text]") {

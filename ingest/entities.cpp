@@ -552,9 +552,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // Sentence-initial pronoun, unless impersonal ("Il s'agit", "Il y a").
   {
     auto impersonal = [&] {
-      std::string start(text.substr(s.begin, std::min<size_t>(s.end - s.begin, 40)));
-      for (char& c : start)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      std::string start = LowerAscii(text.substr(s.begin, std::min<size_t>(s.end - s.begin, 40)));
       for (const auto& phrase : lex_.impersonal)
         if (start.compare(0, phrase.size(), phrase) == 0 &&
             (start.size() == phrase.size() || !std::isalnum(static_cast<unsigned char>(start[phrase.size()]))))

@@ -112,16 +112,18 @@ const std::vector<std::string>& ShortCharFolds() {
 
 }  // namespace
 
+std::string LowerAscii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 std::string Fold(std::string_view word) {
   bool ascii = true;
   for (char c : word)
     if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
-  if (ascii) {
-    std::string out(word);
-    for (char& c : out)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-  }
+  if (ascii) return LowerAscii(word);
   // Characters of one and two bytes (Latin, Greek, Cyrillic, ...): by table.
   const auto& folds = ShortCharFolds();
   std::string out;
@@ -341,11 +343,7 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   for (auto& w : Words(lx / "first_names.txt")) lex.first_names.insert(Fold(w));
   for (auto& w : Words(lx / "non_names.txt")) lex.non_names.insert(Fold(w));
   for (auto& w : Words(lx / "pronouns.txt")) lex.pronouns.insert(Fold(w));
-  for (auto w : Words(lx / "impersonal.txt")) {  // ASCII letters lowered, as the sentence's start
-    for (char& c : w)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    lex.impersonal.push_back(w);
-  }
+  for (auto& w : Words(lx / "impersonal.txt")) lex.impersonal.push_back(LowerAscii(w));
   for (auto& w : Words(lx / "speech_verbs.txt")) lex.speech_verbs.push_back(w);
   for (auto& w : Words(lx / "we_words.txt")) lex.we_words.insert(Fold(w));
   for (auto& w : Words(lx / "quote_openers.txt")) lex.quote_openers.insert(Fold(w));

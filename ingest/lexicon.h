@@ -23,6 +23,9 @@ struct Token {
 std::vector<Token> Tokenize(std::string_view text, size_t base = 0);
 // Lower case without accents ("États" -> "etats").
 std::string Fold(std::string_view word);
+// ASCII letters lowered, every other byte kept: for phrases with spaces and
+// accents, which Fold would join ("Il s'agit", " a précisé").
+std::string LowerAscii(std::string_view text);
 
 struct LexiconEntry {
   std::string name;  // canonical

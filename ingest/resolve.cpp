@@ -20,15 +20,6 @@ bool IsEntityType(const std::string& t) {
          t == "Product" || t == "Policy" || t == "Event";
 }
 
-// ASCII letters lowered, other bytes kept (Fold drops the spaces of
-// non-ASCII text).
-std::string LowerAscii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 std::string LastWord(const std::string& name) {
   auto toks = Tokenize(name);
   return toks.empty() ? "" : toks.back().folded;

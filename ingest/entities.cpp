@@ -732,10 +732,14 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vect
       q = r + 1;
       starts.push_back(q);
     }
+    // ("Le groupe utilise déjà ChatGPT": a known name of another type after
+    // the words is no description of it.)
+    const HeadNoun* head_before = FindHead(g[1]);
     bool before_name = false;
     for (const auto& m : out)
       if (std::find(starts.begin(), starts.end(), m.begin) != starts.end() && m.source != MentionSource::kDemonym &&
-          !std::islower(static_cast<unsigned char>(text[m.begin])))  // "vise l'Europe" is no name
+          !std::islower(static_cast<unsigned char>(text[m.begin])) &&  // "vise l'Europe" is no name
+          (m.begin == k || !head_before || m.type == head_before->type || m.source == MentionSource::kCandidate))
         before_name = true;
     if (before_name || described) continue;
     // "the maker of X", "la société d'investissement": a description, not a

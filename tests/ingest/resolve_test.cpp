@@ -146,3 +146,10 @@ TEST_CASE("a description before 'said' is a reporting tag, not an apposition", "
   REQUIRE(anysphere >= 0);
   CHECK(EntityOf(ex, 0, "the company") == anysphere);
 }
+
+TEST_CASE("a description followed by a name of another type still refers back", "[ingest][resolve]") {
+  auto ex = Run("Orange grandit. Le groupe utilise déjà ChatGPT en interne.");
+  int orange = EntityOf(ex, 0, "Orange");
+  REQUIRE(orange >= 0);
+  CHECK(EntityOf(ex, 1, "Le groupe") == orange);
+}

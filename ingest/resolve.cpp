@@ -223,12 +223,11 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
     if (reporting_tag) reported_subject = own_subject;
     if (reported_subject) own_subject = nullptr;
   }
-  // Prefer an entity that was described with the same head noun ("la
-  // start-up" -> the start-up named before), then any entity of the type.
-  // Tiers: complements of earlier sentences ("led by X") only when nothing
-  // else fits.
-  for (int step = 0; step < 2; ++step) {
-    int pass = step / 2, tier = step % 2;
+  // First an entity that was described with the same head noun ("la
+  // start-up" -> the start-up named before); the salience below decides
+  // otherwise. Tiers: complements of earlier sentences ("led by X") only when
+  // nothing else fits.
+  for (int tier = 0; tier < 2; ++tier) {
     for (size_t back = 0; back <= kLookback && back <= i; ++back) {
       size_t si = i - back;
       // The current sentence is read backwards (the nearest name first),
@@ -272,8 +271,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
         // back to the name it describes.
         if (si == i && o.end + 2 == m.begin && ex_.doc.text.compare(o.end, 2, ", ") == 0) continue;
         const auto& rec = ex_.entities[o.entity];
-        bool same_head = std::find(rec.heads.begin(), rec.heads.end(), head) != rec.heads.end();
-        if (pass == 0 && !same_head) continue;
+        if (std::find(rec.heads.begin(), rec.heads.end(), head) == rec.heads.end()) continue;
         return o.entity;
       }
     }

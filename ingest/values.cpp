@@ -179,12 +179,15 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   };
   auto off = [&](std::string_view piece) { return static_cast<size_t>(piece.data() - text.data()); };
 
-  // Money with the currency after the number.
-  {
+  // Money with the currency after the number, also written with a word for
+  // one ("un milliard de dollars": the word pattern has no digit and always a
+  // multiplier).
+  for (const RE2* money : {money_suffix_.get(), money_word_.get()}) {
     std::string_view in = sent;
     re2::StringPiece g[3];
-    while (RE2::PartialMatch(in, *money_suffix_, &g[0], &g[1], &g[2])) {
-      double v = ParseNumber(g[0], lang) * Multiplier(g[1], lang);
+    while (RE2::PartialMatch(in, *money, &g[0], &g[1], &g[2])) {
+      double number = money == money_word_.get() ? 1.0 : ParseNumber(g[0], lang);
+      double v = number * Multiplier(g[1], lang);
       Mention m;
       m.type = "Money";
       m.begin = off(g[0]);
@@ -192,22 +195,6 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       m.amount = v;
       m.currency = CurrencyCode(g[2]);
       if (!std::isnan(v) && !m.currency.empty() && add(m)) ctx.last_currency = m.currency;
-      size_t adv = off(g[2]) + g[2].size() - off(in);
-      in.remove_prefix(std::max<size_t>(adv, 1));
-    }
-  }
-  // Money written with a word for one: "un milliard de dollars".
-  {
-    std::string_view in = sent;
-    re2::StringPiece g[3];
-    while (RE2::PartialMatch(in, *money_word_, &g[0], &g[1], &g[2])) {
-      Mention m;
-      m.type = "Money";
-      m.begin = off(g[0]);
-      m.end = off(g[2]) + g[2].size();
-      m.amount = Multiplier(g[1], lang);
-      m.currency = CurrencyCode(g[2]);
-      if (!m.currency.empty() && add(m)) ctx.last_currency = m.currency;
       size_t adv = off(g[2]) + g[2].size() - off(in);
       in.remove_prefix(std::max<size_t>(adv, 1));
     }

@@ -14,6 +14,9 @@ namespace kg::ingest {
 
 namespace {
 constexpr size_t kLookback = 6;  // sentences an anaphor may reach back
+// Sentences the salience of a description counts: the article so far, up to a
+// bound that keeps a very long article linear.
+constexpr size_t kSalienceWindow = 80;
 
 bool IsEntityType(const std::string& t) {
   return t == "Person" || t == "Organization" || t == "Country" || t == "Place" || t == "Project" ||
@@ -298,7 +301,8 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   // Recent mentions weigh most; the whole article so far counts a little
   // (its main company stays salient).
   double weight = 1.5;  // the description's own sentence
-  for (size_t back = 0; back <= i; ++back, weight = back == 1 ? 0.7 : std::max(weight * 0.7, 0.1)) {
+  for (size_t back = 0; back <= i && back <= kSalienceWindow; ++back,
+              weight = back == 1 ? 0.7 : std::max(weight * 0.7, 0.1)) {
     size_t si = i - back;
     int subj = si == i ? -1 : Subject({m.type}, si, ex_.sentences[si].end, -1, 0);
     for (const auto& o : ex_.mentions[si]) {

@@ -6,7 +6,9 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
+#include <iterator>
 #include <fstream>
 #include <sstream>
 
@@ -25,6 +27,22 @@ void ThrowIfErrors(const std::vector<std::string>& errors) {
 constexpr const char* kEntityTypes[] = {"Person", "Organization", "Country", "Place", "Project",
                                         "Product", "Policy", "Event"};
 constexpr const char* kValueTypes[] = {"Money", "Date", "Number"};
+
+// Types as bits: the entity types, then the value types. A slot of type
+// "Entity" takes every entity type, and a marker typed "Entity" (kEntityWord).
+// kAnyType is set in every sentence's mask.
+constexpr unsigned kEntityBits = (1u << std::size(kEntityTypes)) - 1;
+constexpr unsigned kEntityWord = 1u << 30;
+constexpr unsigned kAnyType = 1u << 31;
+
+// The bit of one type (0 for "Entity" and unknown types).
+unsigned TypeBit(std::string_view t) {
+  for (size_t i = 0; i < std::size(kEntityTypes); ++i)
+    if (t == kEntityTypes[i]) return 1u << i;
+  for (size_t i = 0; i < std::size(kValueTypes); ++i)
+    if (t == kValueTypes[i]) return 1u << (std::size(kEntityTypes) + i);
+  return 0;
+}
 
 bool KnownSlotType(const std::string& t) {
   if (t == "Entity") return true;
@@ -201,7 +219,8 @@ Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Men
     t.text += '\x01';
     t.text += ms[i].type;
     t.text += ':';
-    t.text += std::to_string(i);
+    char digits[16];
+    t.text.append(digits, std::to_chars(digits, digits + sizeof digits, i).ptr);
     t.text += '\x02';
     t.segs.push_back({at, b, t.text.size() - at, i, ms[i].end});
     pos = ms[i].end;
@@ -229,15 +248,8 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
     size_t colon = piece.find(':', i);
     size_t end = piece.find('\x02', i);
     if (colon == std::string_view::npos || end == std::string_view::npos) break;
-    int idx = std::stoi(std::string(piece.substr(colon + 1, end - colon - 1)));
     std::string_view type = piece.substr(i + 1, colon - i - 1);
-    bool accepted = false;
-    for (const auto& t : slot.types) {
-      if (t == type) accepted = true;
-      if (t == "Entity")
-        for (auto* k : kEntityTypes) accepted |= type == k;
-    }
-    if (!accepted) {
+    if (!((type == "Entity" ? kEntityWord : TypeBit(type)) & slot.type_mask)) {
       i = end;
       continue;
     }
@@ -256,7 +268,11 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
         }
       }
     }
-    if (!qualifier) out.push_back(idx);
+    if (!qualifier) {
+      int idx = 0;  // the marker's digits, written by BuildView
+      std::from_chars(piece.data() + colon + 1, piece.data() + end, idx);
+      out.push_back(idx);
+    }
     i = end;
   }
   return out;
@@ -345,13 +361,23 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
       o.set_log_errors(false);
       o.set_max_mem(64 << 20);
       o.set_case_sensitive(false);
-      auto re = std::make_unique<RE2>(expanded, o);
-      if (!re->ok()) {
-        size_t at = value.find(re->error_arg());
+      // The filter compiles the pattern and keeps it: the rule matches with
+      // that RE2 (one compilation per pattern).
+      if (!filter_) filter_ = std::make_unique<re2::FilteredRE2>(3);
+      int id = -1;
+      if (filter_->Add(expanded, o, &id) != RE2::NoError) {
+        RE2 bad(expanded, o);  // compiled again for re2's message
+        size_t at = value.find(bad.error_arg());
         err(n, value_col + (at == std::string::npos ? 0 : at),
-            re->error() + (re->error_arg().empty() ? "" : " in '" + re->error_arg() + "'"));
+            bad.error() + (bad.error_arg().empty() ? "" : " in '" + bad.error_arg() + "'"));
         continue;
       }
+      const RE2* re = &filter_->GetRE2(id);
+      int rule_index = static_cast<int>(rules_.size()) - 1;
+      for (int& ri : filter_rule_)
+        if (ri == rule_index) ri = -1;  // a second pattern replaces the first
+      filter_rule_.resize(static_cast<size_t>(id) + 1, -1);
+      filter_rule_[static_cast<size_t>(id)] = rule_index;
       for (const auto& [name, idx] : re->NamedCapturingGroups()) {
         (void)idx;
         if (name.rfind("new_", 0) == 0) {
@@ -363,7 +389,7 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
           cur->new_entities.emplace_back(name, type);
         }
       }
-      cur->re = std::move(re);
+      cur->re = re;
     } else if (key == "emit") {
       // TYPE src -> dst [key=value ...]
       std::istringstream es(value);
@@ -428,28 +454,18 @@ RuleSet RuleSet::Parse(const std::string& content, const std::string& file, cons
   std::vector<std::string> errors;
   set.ParseInto(content, file, lang, errors);
   ThrowIfErrors(errors);
+  set.Prepare();
   set.BuildFilter();
   return set;
 }
 
 void RuleSet::BuildFilter() {
-  filter_.reset();
+  prefilter_ = false;
   atoms_.reset();
-  filter_rule_.clear();
   unfiltered_.assign(rules_.size(), 1);
-  auto filter = std::make_unique<re2::FilteredRE2>(3);
-  for (size_t ri = 0; ri < rules_.size(); ++ri) {
-    const Rule& r = *rules_[ri];
-    if (!r.re) continue;
-    int id = -1;
-    // The same expanded pattern and options as the rule's own RE2.
-    if (filter->Add(r.re->pattern(), r.re->options(), &id) != RE2::NoError) continue;
-    if (id != static_cast<int>(filter_rule_.size())) return;  // unexpected: no filter
-    filter_rule_.push_back(static_cast<int>(ri));
-  }
-  if (filter_rule_.empty()) return;
+  if (!filter_ || filter_rule_.empty()) return;
   std::vector<std::string> atoms;
-  filter->Compile(&atoms);
+  filter_->Compile(&atoms);
   RE2::Options o;
   o.set_log_errors(false);
   o.set_case_sensitive(false);
@@ -458,26 +474,60 @@ void RuleSet::BuildFilter() {
   for (const auto& a : atoms)
     if (set->Add(RE2::QuoteMeta(a), nullptr) < 0) return;
   if (!atoms.empty() && !set->Compile()) return;
-  for (int ri : filter_rule_) unfiltered_[static_cast<size_t>(ri)] = 0;
-  filter_ = std::move(filter);
+  for (int ri : filter_rule_)
+    if (ri >= 0) unfiltered_[static_cast<size_t>(ri)] = 0;
+  prefilter_ = true;
   if (!atoms.empty()) atoms_ = std::move(set);
 }
 
-std::vector<char> RuleSet::Candidates(std::string_view view_text) const {
-  std::vector<char> out = unfiltered_;
-  if (!filter_) return out;
+void RuleSet::Candidates(std::string_view view_text, std::vector<char>& out) const {
+  out = unfiltered_;
+  if (!prefilter_) return;
   std::vector<int> matched;
   if (atoms_) {
     RE2::Set::ErrorInfo info{RE2::Set::kNoError};
     if (!atoms_->Match(view_text, &matched, &info) && info.kind != RE2::Set::kNoError) {
       out.assign(rules_.size(), 1);  // the set could not answer: run every rule
-      return out;
+      return;
     }
   }
   std::vector<int> potential;
   filter_->AllPotentials(matched, &potential);
-  for (int id : potential) out[static_cast<size_t>(filter_rule_[static_cast<size_t>(id)])] = 1;
-  return out;
+  for (int id : potential) {
+    int ri = filter_rule_[static_cast<size_t>(id)];
+    if (ri >= 0) out[static_cast<size_t>(ri)] = 1;
+  }
+}
+
+void RuleSet::Prepare() {
+  for (auto& rp : rules_) {
+    Rule& r = *rp;
+    for (auto& sl : r.slots) {
+      sl.type_mask = 0;
+      for (const auto& t : sl.types) sl.type_mask |= t == "Entity" ? kEntityBits | kEntityWord : TypeBit(t);
+    }
+    r.groups.clear();
+    if (r.re) {
+      for (const auto& [name, idx] : r.re->NamedCapturingGroups()) {
+        if (name.rfind("new_", 0) == 0) {
+          r.groups.push_back({idx, name, -1});
+          continue;
+        }
+        auto slot = std::find_if(r.slots.begin(), r.slots.end(), [&](const Slot& sl) { return sl.name == name; });
+        if (slot != r.slots.end()) r.groups.push_back({idx, name, static_cast<int>(slot - r.slots.begin())});
+      }
+    }
+    // What an emit endpoint needs: a slot's types (the first slot of that
+    // name); @Type, ~Type and new_ groups need nothing.
+    auto needs = [&](const std::string& end) -> unsigned {
+      if (end.empty() || end[0] == '@' || end[0] == '~') return kAnyType;
+      for (const auto& sl : r.slots)
+        if (sl.name == end) return sl.type_mask;
+      return kAnyType;
+    };
+    r.emit_needs.clear();
+    for (const auto& e : r.emits) r.emit_needs.emplace_back(needs(e.src), needs(e.dst));
+  }
 }
 
 RuleSet RuleSet::Load(const std::vector<std::string>& files) {
@@ -498,6 +548,7 @@ RuleSet RuleSet::Load(const std::vector<std::string>& files) {
     set.ParseInto(ss.str(), f, lang, errors);
   }
   ThrowIfErrors(errors);
+  set.Prepare();
   set.BuildFilter();
   return set;
 }
@@ -521,25 +572,9 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   }
   // Types present in the sentence: a rule none of whose emits can find both
   // endpoints is skipped without running its pattern.
-  std::vector<std::string> present;
+  unsigned present = kAnyType;
   for (const auto& m : mentions)
-    if (Usable(m) && std::find(present.begin(), present.end(), m.type) == present.end()) present.push_back(m.type);
-  auto slot_possible = [&](const Rule& r, const std::string& end) {
-    if (end.empty() || end[0] == '@' || end[0] == '~') return true;
-    for (const auto& sl : r.slots) {
-      if (sl.name != end) continue;
-      for (const auto& t : sl.types) {
-        if (t == "Entity") {
-          for (auto* k : kEntityTypes)
-            if (std::find(present.begin(), present.end(), k) != present.end()) return true;
-        } else if (std::find(present.begin(), present.end(), t) != present.end()) {
-          return true;
-        }
-      }
-      return false;
-    }
-    return true;  // a new_ group
-  };
+    if (Usable(m)) present |= TypeBit(m.type);
   // Without descriptors or nested names the two views are the same text with
   // the same mapping: match once and repeat the firings for the second view.
   bool same_views = views[0].text == views[1].text && views[0].segs.size() == views[1].segs.size() &&
@@ -548,22 +583,26 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
                                  return a.tagged == b.tagged && a.orig == b.orig && a.len == b.len &&
                                         a.mention == b.mention && a.orig_end == b.orig_end;
                                });
-  std::vector<char> candidates[2] = {Candidates(views[0].text),
-                                     same_views ? std::vector<char>() : Candidates(views[1].text)};
-  if (same_views) candidates[1] = candidates[0];
+  std::vector<char> candidates[2];
+  Candidates(views[0].text, candidates[0]);
+  if (same_views)
+    candidates[1] = candidates[0];
+  else
+    Candidates(views[1].text, candidates[1]);
+  std::vector<re2::StringPiece> groups;
   for (size_t ri = 0; ri < rules_.size(); ++ri) {
     const Rule& r = *rules_[ri];
     if (!r.re) continue;
     // The literal prefilter rules out most rules: test it before the
-    // language and the types (string compares).
+    // language and the types.
     if (!((r.view != View::kCollapsed && candidates[0][ri]) || (r.view != View::kFull && candidates[1][ri])))
       continue;
     if (!r.lang.empty() && r.lang != lang) continue;
     bool possible = false;
-    for (const auto& e : r.emits) possible |= slot_possible(r, e.src) && slot_possible(r, e.dst);
+    for (const auto& [src, dst] : r.emit_needs) possible |= (src & present) && (dst & present);
     if (!possible) continue;
     int ngroups = r.re->NumberOfCapturingGroups() + 1;
-    std::vector<re2::StringPiece> groups(static_cast<size_t>(ngroups));
+    groups.assign(static_cast<size_t>(ngroups), re2::StringPiece());
     size_t first_full = out.size(), end_full = out.size();
     for (int v = 0; v < 2; ++v) {
       View view = v == 0 ? View::kFull : View::kCollapsed;
@@ -590,19 +629,17 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
         m.begin = tv.ToOrig(mb, false);
         m.end = tv.ToOrig(me, true);
         bool complete = true;
-        for (const auto& [name, idx] : r.re->NamedCapturingGroups()) {
-          std::string_view g = groups[static_cast<size_t>(idx)];
+        for (const auto& gr : r.groups) {
+          std::string_view g = groups[static_cast<size_t>(gr.index)];
           if (g.data() == nullptr) continue;
           size_t gb = static_cast<size_t>(g.data() - whole.data());
-          if (name.rfind("new_", 0) == 0) {
-            m.new_spans[name] = {tv.ToOrig(gb, false), tv.ToOrig(gb + g.size(), true)};
+          if (gr.slot < 0) {
+            m.new_spans[gr.name] = {tv.ToOrig(gb, false), tv.ToOrig(gb + g.size(), true)};
             continue;
           }
-          auto slot = std::find_if(r.slots.begin(), r.slots.end(), [&](const Slot& sl) { return sl.name == name; });
-          if (slot == r.slots.end()) continue;
-          auto idxs = Markers(whole, g, *slot);
+          auto idxs = Markers(whole, g, r.slots[static_cast<size_t>(gr.slot)]);
           if (idxs.empty()) complete = false;
-          m.slots[name] = idxs;
+          m.slots[gr.name] = std::move(idxs);
         }
         if (complete) out.push_back(std::move(m));
         pos = me > pos ? me : pos + 1;

@@ -29,6 +29,7 @@ struct Slot {
   std::string name;
   std::vector<std::string> types;  // Person ... Event, Money, Date, Number, Entity
   bool list = false;               // {Organization+:a}: a coordinated list
+  unsigned type_mask = 0;          // the types as bits (Entity: every entity type)
 };
 
 struct EmitSpec {
@@ -48,12 +49,24 @@ struct Rule {
   std::string id, file, lang;  // lang "fr", "en" or "" (any)
   int line = 0;
   std::string source;  // the pattern as written
-  std::unique_ptr<re2::RE2> re;
+  const re2::RE2* re = nullptr;  // compiled once, owned by the RuleSet
   std::vector<Slot> slots;
   std::vector<std::pair<std::string, std::string>> new_entities;  // group -> type
   std::vector<EmitSpec> emits;
   View view = View::kBoth;
   std::vector<RuleExample> examples;
+
+  // Computed at load for matching. A capturing group of the pattern: a slot
+  // (index into `slots`) or a new_ group.
+  struct Group {
+    int index = 0;
+    std::string name;
+    int slot = -1;  // -1: a new_ group
+  };
+  std::vector<Group> groups;
+  // Per emit: the type bits its src and dst need present in the sentence
+  // (kAnyType: no need).
+  std::vector<std::pair<unsigned, unsigned>> emit_needs;
 };
 
 // One firing of a rule on one sentence.
@@ -87,13 +100,18 @@ class RuleSet {
   // required literal strings ("atoms") do not all occur in a view cannot
   // match it, and its pattern is not run.
   void BuildFilter();
-  // Per rule: 1 when the rule may match `view_text`.
-  std::vector<char> Candidates(std::string_view view_text) const;
+  // Per rule: out[rule] = 1 when the rule may match `view_text`.
+  void Candidates(std::string_view view_text, std::vector<char>& out) const;
+  // Group and emit tables of every rule (after parsing).
+  void Prepare();
 
   std::vector<std::unique_ptr<Rule>> rules_;
+  // Owns every rule's compiled pattern (Rule::re points into it); with
+  // `prefilter_`, its atoms rule out rules before their pattern runs.
   std::unique_ptr<re2::FilteredRE2> filter_;
+  bool prefilter_ = false;
   std::unique_ptr<re2::RE2::Set> atoms_;  // the atoms, case-insensitive, unanchored
-  std::vector<int> filter_rule_;          // filter id -> rule index
+  std::vector<int> filter_rule_;          // filter id -> rule index (-1: a replaced pattern)
   std::vector<char> unfiltered_;          // rules not in the filter (always run)
 };
 

@@ -207,6 +207,7 @@ Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Men
   });
   Tagged t;
   t.text.reserve(s.end - s.begin + 16 * order.size());
+  t.segs.reserve(2 * order.size() + 1);
   size_t pos = s.begin;
   for (int i : order) {
     size_t b = start_of(i);
@@ -462,6 +463,7 @@ RuleSet RuleSet::Parse(const std::string& content, const std::string& file, cons
 void RuleSet::BuildFilter() {
   prefilter_ = false;
   atoms_.reset();
+  always_.clear();
   unfiltered_.assign(rules_.size(), 1);
   if (!filter_ || filter_rule_.empty()) return;
   std::vector<std::string> atoms;
@@ -476,26 +478,35 @@ void RuleSet::BuildFilter() {
   if (!atoms.empty() && !set->Compile()) return;
   for (int ri : filter_rule_)
     if (ri >= 0) unfiltered_[static_cast<size_t>(ri)] = 0;
+  for (size_t ri = 0; ri < rules_.size(); ++ri)
+    if (unfiltered_[ri]) always_.push_back(static_cast<int>(ri));
   prefilter_ = true;
   if (!atoms.empty()) atoms_ = std::move(set);
 }
 
-void RuleSet::Candidates(std::string_view view_text, std::vector<char>& out) const {
-  out = unfiltered_;
-  if (!prefilter_) return;
+void RuleSet::Candidates(std::string_view view_text, unsigned char bit, std::vector<unsigned char>& flags,
+                         std::vector<int>& list) const {
+  auto add = [&](int ri) {
+    auto& f = flags[static_cast<size_t>(ri)];
+    if (!f) list.push_back(ri);
+    f |= bit;
+  };
+  auto add_all = [&]() {
+    for (size_t ri = 0; ri < rules_.size(); ++ri) add(static_cast<int>(ri));
+  };
+  if (!prefilter_) return add_all();
+  for (int ri : always_) add(ri);
   std::vector<int> matched;
   if (atoms_) {
     RE2::Set::ErrorInfo info{RE2::Set::kNoError};
-    if (!atoms_->Match(view_text, &matched, &info) && info.kind != RE2::Set::kNoError) {
-      out.assign(rules_.size(), 1);  // the set could not answer: run every rule
-      return;
-    }
+    if (!atoms_->Match(view_text, &matched, &info) && info.kind != RE2::Set::kNoError)
+      return add_all();  // the set could not answer: run every rule
   }
   std::vector<int> potential;
   filter_->AllPotentials(matched, &potential);
   for (int id : potential) {
     int ri = filter_rule_[static_cast<size_t>(id)];
-    if (ri >= 0) out[static_cast<size_t>(ri)] = 1;
+    if (ri >= 0) add(ri);
   }
 }
 
@@ -528,6 +539,15 @@ void RuleSet::Prepare() {
     r.emit_needs.clear();
     for (const auto& e : r.emits) r.emit_needs.emplace_back(needs(e.src), needs(e.dst));
   }
+  lang_needs_.clear();
+  for (const auto& rp : rules_) {
+    if (!rp->re) continue;
+    auto group = std::find_if(lang_needs_.begin(), lang_needs_.end(), [&](const auto& g) { return g.first == rp->lang; });
+    if (group == lang_needs_.end()) group = lang_needs_.insert(lang_needs_.end(), {rp->lang, {}});
+    for (const auto& need : rp->emit_needs)
+      if (std::find(group->second.begin(), group->second.end(), need) == group->second.end())
+        group->second.push_back(need);
+  }
 }
 
 RuleSet RuleSet::Load(const std::vector<std::string>& files) {
@@ -557,6 +577,18 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
                                       const std::vector<Mention>& mentions, const std::string& lang,
                                       std::string* explain_views) const {
   std::vector<RuleMatch> out;
+  // Types present in the sentence: a rule none of whose emits can find both
+  // endpoints is skipped without running its pattern, and a sentence where no
+  // rule of the language can is not matched at all.
+  unsigned present = kAnyType;
+  for (const auto& m : mentions)
+    if (Usable(m)) present |= TypeBit(m.type);
+  bool any_possible = false;
+  for (const auto& [rule_lang, needs] : lang_needs_) {
+    if (!rule_lang.empty() && rule_lang != lang) continue;
+    for (const auto& [src, dst] : needs) any_possible |= (src & present) && (dst & present);
+  }
+  if (!any_possible && !explain_views) return out;
   Tagged views[2] = {BuildView(text, s, mentions, View::kFull),
                      BuildView(text, s, mentions, View::kCollapsed)};
   if (explain_views) {
@@ -570,11 +602,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
       *explain_views += (v == 0 ? "    full:      " : "    collapsed: ") + shown + "\n";
     }
   }
-  // Types present in the sentence: a rule none of whose emits can find both
-  // endpoints is skipped without running its pattern.
-  unsigned present = kAnyType;
-  for (const auto& m : mentions)
-    if (Usable(m)) present |= TypeBit(m.type);
+  if (!any_possible) return out;
   // Without descriptors or nested names the two views are the same text with
   // the same mapping: match once and repeat the firings for the second view.
   bool same_views = views[0].text == views[1].text && views[0].segs.size() == views[1].segs.size() &&
@@ -583,20 +611,19 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
                                  return a.tagged == b.tagged && a.orig == b.orig && a.len == b.len &&
                                         a.mention == b.mention && a.orig_end == b.orig_end;
                                });
-  std::vector<char> candidates[2];
-  Candidates(views[0].text, candidates[0]);
-  if (same_views)
-    candidates[1] = candidates[0];
-  else
-    Candidates(views[1].text, candidates[1]);
+  // The rules the literal prefilter lets through, per view (bit 1: full,
+  // bit 2: collapsed), visited in rule order.
+  std::vector<unsigned char> flags(rules_.size(), 0);
+  std::vector<int> candidates;
+  Candidates(views[0].text, same_views ? 3 : 1, flags, candidates);
+  if (!same_views) Candidates(views[1].text, 2, flags, candidates);
+  std::sort(candidates.begin(), candidates.end());
   std::vector<re2::StringPiece> groups;
-  for (size_t ri = 0; ri < rules_.size(); ++ri) {
-    const Rule& r = *rules_[ri];
+  for (int ri : candidates) {
+    const Rule& r = *rules_[static_cast<size_t>(ri)];
     if (!r.re) continue;
-    // The literal prefilter rules out most rules: test it before the
-    // language and the types.
-    if (!((r.view != View::kCollapsed && candidates[0][ri]) || (r.view != View::kFull && candidates[1][ri])))
-      continue;
+    const unsigned char f = flags[static_cast<size_t>(ri)];
+    if (!((r.view != View::kCollapsed && (f & 1)) || (r.view != View::kFull && (f & 2)))) continue;
     if (!r.lang.empty() && r.lang != lang) continue;
     bool possible = false;
     for (const auto& [src, dst] : r.emit_needs) possible |= (src & present) && (dst & present);
@@ -607,7 +634,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
     for (int v = 0; v < 2; ++v) {
       View view = v == 0 ? View::kFull : View::kCollapsed;
       if (r.view != View::kBoth && r.view != view) continue;
-      if (!candidates[v][ri]) continue;
+      if (!(f & (v == 0 ? 1 : 2))) continue;
       if (v == 1 && same_views && r.view == View::kBoth) {
         for (size_t k = first_full; k < end_full; ++k) {
           RuleMatch copy = out[k];

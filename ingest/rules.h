@@ -100,8 +100,10 @@ class RuleSet {
   // required literal strings ("atoms") do not all occur in a view cannot
   // match it, and its pattern is not run.
   void BuildFilter();
-  // Per rule: out[rule] = 1 when the rule may match `view_text`.
-  void Candidates(std::string_view view_text, std::vector<char>& out) const;
+  // The rules that may match `view_text`: sets `bit` in flags[rule], and
+  // appends to `list` the rules whose flags were 0.
+  void Candidates(std::string_view view_text, unsigned char bit, std::vector<unsigned char>& flags,
+                  std::vector<int>& list) const;
   // Group and emit tables of every rule (after parsing).
   void Prepare();
 
@@ -113,6 +115,9 @@ class RuleSet {
   std::unique_ptr<re2::RE2::Set> atoms_;  // the atoms, case-insensitive, unanchored
   std::vector<int> filter_rule_;          // filter id -> rule index (-1: a replaced pattern)
   std::vector<char> unfiltered_;          // rules not in the filter (always run)
+  std::vector<int> always_;               // their indexes
+  // Per rule language: the distinct emit needs of its rules.
+  std::vector<std::pair<std::string, std::vector<std::pair<unsigned, unsigned>>>> lang_needs_;
 };
 
 // Splits "[OpenAI|Organization] a racheté [Windsurf|Organization]" into plain

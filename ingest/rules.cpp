@@ -364,21 +364,25 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
       o.set_case_sensitive(false);
       // The filter compiles the pattern and keeps it: the rule matches with
       // that RE2 (one compilation per pattern).
-      if (!filter_) filter_ = std::make_unique<re2::FilteredRE2>(3);
+      auto lf = std::find_if(filters_.begin(), filters_.end(), [&](const LangFilter& f) { return f.lang == lang; });
+      if (lf == filters_.end()) {
+        filters_.push_back({lang, std::make_unique<re2::FilteredRE2>(3), {}, false, nullptr});
+        lf = filters_.end() - 1;
+      }
       int id = -1;
-      if (filter_->Add(expanded, o, &id) != RE2::NoError) {
+      if (lf->filter->Add(expanded, o, &id) != RE2::NoError) {
         RE2 bad(expanded, o);  // compiled again for re2's message
         size_t at = value.find(bad.error_arg());
         err(n, value_col + (at == std::string::npos ? 0 : at),
             bad.error() + (bad.error_arg().empty() ? "" : " in '" + bad.error_arg() + "'"));
         continue;
       }
-      const RE2* re = &filter_->GetRE2(id);
+      const RE2* re = &lf->filter->GetRE2(id);
       int rule_index = static_cast<int>(rules_.size()) - 1;
-      for (int& ri : filter_rule_)
+      for (int& ri : lf->rule_of)
         if (ri == rule_index) ri = -1;  // a second pattern replaces the first
-      filter_rule_.resize(static_cast<size_t>(id) + 1, -1);
-      filter_rule_[static_cast<size_t>(id)] = rule_index;
+      lf->rule_of.resize(static_cast<size_t>(id) + 1, -1);
+      lf->rule_of[static_cast<size_t>(id)] = rule_index;
       for (const auto& [name, idx] : re->NamedCapturingGroups()) {
         (void)idx;
         if (name.rfind("new_", 0) == 0) {
@@ -461,52 +465,50 @@ RuleSet RuleSet::Parse(const std::string& content, const std::string& file, cons
 }
 
 void RuleSet::BuildFilter() {
-  prefilter_ = false;
-  atoms_.reset();
-  always_.clear();
-  unfiltered_.assign(rules_.size(), 1);
-  if (!filter_ || filter_rule_.empty()) return;
-  std::vector<std::string> atoms;
-  filter_->Compile(&atoms);
-  RE2::Options o;
-  o.set_log_errors(false);
-  o.set_case_sensitive(false);
-  o.set_max_mem(64 << 20);
-  auto set = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
-  for (const auto& a : atoms)
-    if (set->Add(RE2::QuoteMeta(a), nullptr) < 0) return;
-  if (!atoms.empty() && !set->Compile()) return;
-  for (int ri : filter_rule_)
-    if (ri >= 0) unfiltered_[static_cast<size_t>(ri)] = 0;
-  for (size_t ri = 0; ri < rules_.size(); ++ri)
-    if (unfiltered_[ri]) always_.push_back(static_cast<int>(ri));
-  prefilter_ = true;
-  if (!atoms.empty()) atoms_ = std::move(set);
+  for (auto& f : filters_) {
+    f.usable = false;
+    f.atoms.reset();
+    if (f.rule_of.empty()) continue;
+    std::vector<std::string> atoms;
+    f.filter->Compile(&atoms);
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_case_sensitive(false);
+    o.set_max_mem(64 << 20);
+    auto set = std::make_unique<RE2::Set>(o, RE2::UNANCHORED);
+    bool added = true;
+    for (const auto& a : atoms) added = added && set->Add(RE2::QuoteMeta(a), nullptr) >= 0;
+    if (!added || (!atoms.empty() && !set->Compile())) continue;
+    f.usable = true;
+    if (!atoms.empty()) f.atoms = std::move(set);
+  }
 }
 
-void RuleSet::Candidates(std::string_view view_text, unsigned char bit, std::vector<unsigned char>& flags,
-                         std::vector<int>& list) const {
+void RuleSet::Candidates(std::string_view view_text, const std::string& lang, unsigned char bit,
+                         std::vector<unsigned char>& flags, std::vector<int>& list) const {
   auto add = [&](int ri) {
+    if (ri < 0) return;
     auto& f = flags[static_cast<size_t>(ri)];
     if (!f) list.push_back(ri);
     f |= bit;
   };
-  auto add_all = [&]() {
-    for (size_t ri = 0; ri < rules_.size(); ++ri) add(static_cast<int>(ri));
-  };
-  if (!prefilter_) return add_all();
-  for (int ri : always_) add(ri);
-  std::vector<int> matched;
-  if (atoms_) {
-    RE2::Set::ErrorInfo info{RE2::Set::kNoError};
-    if (!atoms_->Match(view_text, &matched, &info) && info.kind != RE2::Set::kNoError)
-      return add_all();  // the set could not answer: run every rule
-  }
-  std::vector<int> potential;
-  filter_->AllPotentials(matched, &potential);
-  for (int id : potential) {
-    int ri = filter_rule_[static_cast<size_t>(id)];
-    if (ri >= 0) add(ri);
+  std::vector<int> matched, potential;
+  for (const auto& f : filters_) {
+    if (!f.lang.empty() && f.lang != lang) continue;
+    bool all = !f.usable;
+    matched.clear();
+    if (!all && f.atoms) {
+      RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+      if (!f.atoms->Match(view_text, &matched, &info) && info.kind != RE2::Set::kNoError)
+        all = true;  // the set could not answer: run every rule
+    }
+    if (all) {
+      for (int ri : f.rule_of) add(ri);
+      continue;
+    }
+    potential.clear();
+    f.filter->AllPotentials(matched, &potential);
+    for (int id : potential) add(f.rule_of[static_cast<size_t>(id)]);
   }
 }
 
@@ -615,8 +617,8 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   // bit 2: collapsed), visited in rule order.
   std::vector<unsigned char> flags(rules_.size(), 0);
   std::vector<int> candidates;
-  Candidates(views[0].text, same_views ? 3 : 1, flags, candidates);
-  if (!same_views) Candidates(views[1].text, 2, flags, candidates);
+  Candidates(views[0].text, lang, same_views ? 3 : 1, flags, candidates);
+  if (!same_views) Candidates(views[1].text, lang, 2, flags, candidates);
   std::sort(candidates.begin(), candidates.end());
   std::vector<re2::StringPiece> groups;
   for (int ri : candidates) {

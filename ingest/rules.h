@@ -96,26 +96,30 @@ class RuleSet {
  private:
   void ParseInto(const std::string& content, const std::string& file, const std::string& lang,
                  std::vector<std::string>& errors);
-  // Literal prefilter, computed at load from the patterns: a rule whose
+  // Literal prefilters, computed at load from the patterns: a rule whose
   // required literal strings ("atoms") do not all occur in a view cannot
   // match it, and its pattern is not run.
   void BuildFilter();
-  // The rules that may match `view_text`: sets `bit` in flags[rule], and
-  // appends to `list` the rules whose flags were 0.
-  void Candidates(std::string_view view_text, unsigned char bit, std::vector<unsigned char>& flags,
-                  std::vector<int>& list) const;
+  // The rules of `lang` (or of no language) that may match `view_text`:
+  // sets `bit` in flags[rule], and appends to `list` the rules whose flags
+  // were 0.
+  void Candidates(std::string_view view_text, const std::string& lang, unsigned char bit,
+                  std::vector<unsigned char>& flags, std::vector<int>& list) const;
   // Group and emit tables of every rule (after parsing).
   void Prepare();
 
   std::vector<std::unique_ptr<Rule>> rules_;
-  // Owns every rule's compiled pattern (Rule::re points into it); with
-  // `prefilter_`, its atoms rule out rules before their pattern runs.
-  std::unique_ptr<re2::FilteredRE2> filter_;
-  bool prefilter_ = false;
-  std::unique_ptr<re2::RE2::Set> atoms_;  // the atoms, case-insensitive, unanchored
-  std::vector<int> filter_rule_;          // filter id -> rule index (-1: a replaced pattern)
-  std::vector<char> unfiltered_;          // rules not in the filter (always run)
-  std::vector<int> always_;               // their indexes
+  // One literal prefilter per rule language ("" for the rules of every
+  // language): a sentence consults those of its language only. The filter
+  // owns the compiled patterns of its rules (Rule::re points into it).
+  struct LangFilter {
+    std::string lang;
+    std::unique_ptr<re2::FilteredRE2> filter;
+    std::vector<int> rule_of;              // filter id -> rule index (-1: a replaced pattern)
+    bool usable = false;                   // false: every rule of it is a candidate
+    std::unique_ptr<re2::RE2::Set> atoms;  // the atoms, case-insensitive, unanchored
+  };
+  std::vector<LangFilter> filters_;
   // Per rule language: the distinct emit needs of its rules.
   std::vector<std::pair<std::string, std::vector<std::pair<unsigned, unsigned>>>> lang_needs_;
 };

@@ -184,20 +184,24 @@ struct Tagged {
 };
 
 bool Usable(const Mention& m) {
-  if (m.type == "Money" || m.type == "Date" || m.type == "Number") return true;
-  return m.entity >= 0;
+  return m.entity >= 0 || m.type == "Money" || m.type == "Date" || m.type == "Number";
 }
 
-Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Mention>& ms, View view) {
+// `usable`: Usable(ms[i]) per mention; `nested`: the usable mentions nested
+// in a longer name.
+Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Mention>& ms,
+                 const std::vector<char>& usable, const std::vector<int>& nested, View view) {
   std::vector<int> order;
+  order.reserve(ms.size());
   for (size_t i = 0; i < ms.size(); ++i) {
-    if (!Usable(ms[i])) continue;
+    if (!usable[i]) continue;
     // The full view shows the names nested in a longer name instead of it.
     bool has_nested = false;
     if (view == View::kFull)
-      for (size_t j = 0; j < ms.size(); ++j)
-        if (j != i && ms[j].nested && Usable(ms[j]) && ms[j].begin >= ms[i].begin && ms[j].end <= ms[i].end)
-          has_nested = true;
+      for (int jn : nested) {
+        size_t j = static_cast<size_t>(jn);
+        if (j != i && ms[j].begin >= ms[i].begin && ms[j].end <= ms[i].end) has_nested = true;
+      }
     if (!has_nested) order.push_back(static_cast<int>(i));
   }
   auto start_of = [&](int i) { return view == View::kCollapsed ? ms[i].outer_begin : ms[i].begin; };
@@ -583,16 +587,23 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   // endpoints is skipped without running its pattern, and a sentence where no
   // rule of the language can is not matched at all.
   unsigned present = kAnyType;
-  for (const auto& m : mentions)
-    if (Usable(m)) present |= TypeBit(m.type);
+  std::vector<char> usable(mentions.size(), 0);
+  std::vector<int> nested;
+  for (size_t i = 0; i < mentions.size(); ++i) {
+    const Mention& m = mentions[i];
+    if (!Usable(m)) continue;
+    usable[i] = 1;
+    present |= TypeBit(m.type);
+    if (m.nested) nested.push_back(static_cast<int>(i));
+  }
   bool any_possible = false;
   for (const auto& [rule_lang, needs] : lang_needs_) {
     if (!rule_lang.empty() && rule_lang != lang) continue;
     for (const auto& [src, dst] : needs) any_possible |= (src & present) && (dst & present);
   }
   if (!any_possible && !explain_views) return out;
-  Tagged views[2] = {BuildView(text, s, mentions, View::kFull),
-                     BuildView(text, s, mentions, View::kCollapsed)};
+  Tagged views[2] = {BuildView(text, s, mentions, usable, nested, View::kFull),
+                     BuildView(text, s, mentions, usable, nested, View::kCollapsed)};
   if (explain_views) {
     for (int v = 0; v < 2; ++v) {
       std::string shown;

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "ingest/pipeline.h"
 #include "tests/ingest/corpus_pipeline.h"
+#include "tests/test_util.h"
 
 using namespace kg::ingest;
 using kg::ingest::testing::ExtractText;
@@ -86,6 +88,38 @@ TEST_CASE("a nationality before a list item is not an item of the list", "[inges
   auto matches = set.Apply(text, Sentence{0, text.size()}, given, "fr");
   REQUIRE(matches.size() == 1);
   CHECK(matches[0].slots.at("o") == std::vector<int>{0, 2});
+}
+
+TEST_CASE("a rule file's language limits its rules to sentences of that language", "[ingest][rules]") {
+  kg::testing::TempDir dir;
+  const char* rule = "  pattern {Organization:a} (?:buys|achète) {Organization:b}\n  emit ACQUIRED a -> b\n  view full\n";
+  std::ofstream(dir.File("fr.rules")) << "rule fr.buys\n" << rule;
+  std::ofstream(dir.File("en.rules")) << "rule en.buys\n" << rule;
+  std::ofstream(dir.File("shared.rules")) << "rule any.buys\n" << rule;
+  auto set = RuleSet::Load({dir.File("fr.rules"), dir.File("en.rules"), dir.File("shared.rules")});
+  auto [text, given] = ParseMarkup("[A|Organization] buys [B|Organization].");
+  for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
+  auto fired = [&](const std::string& lang) {
+    std::vector<std::string> ids;
+    for (const auto& m : set.Apply(text, Sentence{0, text.size()}, given, lang)) ids.push_back(m.rule->id);
+    return ids;
+  };
+  CHECK(fired("en") == std::vector<std::string>{"en.buys", "any.buys"});
+  CHECK(fired("fr") == std::vector<std::string>{"fr.buys", "any.buys"});
+  CHECK(fired("de") == std::vector<std::string>{"any.buys"});
+}
+
+TEST_CASE("a sentence where no rule can find its endpoints still shows its views", "[ingest][rules]") {
+  auto set = RuleSet::Parse("rule t.buys\n  pattern {Organization:a} buys {Organization:b}\n  emit ACQUIRED a -> b\n",
+                            "t.rules", "en");
+  auto [text, given] = ParseMarkup("[A|Person] buys [B|Person].");
+  for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
+  std::string views;
+  CHECK(set.Apply(text, Sentence{0, text.size()}, given, "en", &views).empty());
+  CHECK(views == "    full:      {Person:0} buys {Person:1}.\n    collapsed: {Person:0} buys {Person:1}.\n");
+  given[1].type = "Organization";
+  given[0].type = "Organization";
+  CHECK(set.Apply(text, Sentence{0, text.size()}, given, "en").size() == 2);  // full and collapsed
 }
 
 namespace {

@@ -157,22 +157,11 @@ Recognizer::~Recognizer() = default;
 
 namespace {
 
-// Tokenize(text.substr(b, e - b), b), taken from the sentence's words: those
-// inside [b, e) as they are, a word cut by b or e tokenized again.
-std::vector<Token> WordsIn(std::string_view text, const std::vector<Token>& tokens, size_t b, size_t e) {
-  std::vector<Token> out;
-  auto first = std::lower_bound(tokens.begin(), tokens.end(), b,
-                                [](const Token& t, size_t pos) { return t.end <= pos; });
-  for (auto it = first; it != tokens.end() && it->begin < e; ++it) {
-    if (it->begin >= b && it->end <= e) {
-      out.push_back(*it);
-    } else {
-      size_t pb = std::max(it->begin, b), pe = std::min(it->end, e);
-      for (auto& t : Tokenize(text.substr(pb, pe - pb), pb)) out.push_back(std::move(t));
-    }
-  }
-  return out;
-}
+// A word before a name: where it starts and whether it is a cue word.
+struct CueWord {
+  size_t begin = 0;
+  bool cue = false;
+};
 
 }  // namespace
 
@@ -579,6 +568,9 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
 
 void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
                                 std::vector<Mention>& out) const {
+  // Whether each word of the sentence is a cue word, looked up once.
+  std::vector<signed char> is_cue(tokens.size(), -1);
+  std::vector<CueWord> before;
   for (auto& m : out) {
     if (m.source == MentionSource::kDemonym || m.nested || m.type == "Country" || !IsEntityType(m.type)) continue;
     size_t from = s.begin;
@@ -587,17 +579,30 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
     {
       size_t lo = m.begin > s.begin + 160 ? m.begin - 160 : s.begin;
       while (lo > s.begin && (static_cast<unsigned char>(text[lo]) & 0xC0) == 0x80) --lo;
-      auto before = WordsIn(text, tokens, lo, m.begin);
+      // The words of text[lo, m.begin) (Tokenize(text.substr(lo, m.begin - lo), lo)):
+      // those of the sentence inside, a word cut by lo or m.begin tokenized again.
+      before.clear();
+      auto first = std::lower_bound(tokens.begin(), tokens.end(), lo,
+                                    [](const Token& t, size_t pos) { return t.end <= pos; });
+      for (auto it = first; it != tokens.end() && it->begin < m.begin; ++it) {
+        if (it->begin >= lo && it->end <= m.begin) {
+          auto& c = is_cue[static_cast<size_t>(it - tokens.begin())];
+          if (c < 0) c = cue_words_.count(it->folded) > 0;
+          before.push_back({it->begin, c > 0});
+        } else {
+          size_t pb = std::max(it->begin, lo), pe = std::min(it->end, m.begin);
+          for (auto& t : Tokenize(text.substr(pb, pe - pb), pb)) before.push_back({t.begin, cue_words_.count(t.folded) > 0});
+        }
+      }
       bool cue = false;
       for (size_t k = before.size(); k > 0 && k + 14 > before.size(); --k)
-        if (cue_words_.count(before[k - 1].folded)) cue = true;
+        if (before[k - 1].cue) cue = true;
       if (!cue) continue;
       // The head (a cue word) must also come after the last mark a
       // descriptor cannot contain; without one the pattern cannot match.
       size_t floor = DescriptorFloor(text, lo, m.begin);
       cue = false;
-      for (size_t k = before.size(); k > 0 && before[k - 1].begin >= floor && !cue; --k)
-        cue = cue_words_.count(before[k - 1].folded) > 0;
+      for (size_t k = before.size(); k > 0 && before[k - 1].begin >= floor && !cue; --k) cue = before[k - 1].cue;
       if (!cue) continue;
       from = lo;
     }

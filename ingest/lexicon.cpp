@@ -4,6 +4,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -110,12 +111,60 @@ const std::vector<std::string>& ShortCharFolds() {
   return folds;
 }
 
+// The same folds, laid end to end in one string: character cp's fold is
+// pool.substr(at[cp], at[cp + 1] - at[cp]). Appending from it needs no
+// std::string per character.
+struct FoldPool {
+  std::string pool;
+  std::vector<uint32_t> at;
+};
+
+const FoldPool& ShortCharFoldPool() {
+  static const FoldPool pool = [] {
+    FoldPool p;
+    const auto& folds = ShortCharFolds();
+    p.at.reserve(folds.size() + 1);
+    for (const auto& f : folds) {
+      p.at.push_back(static_cast<uint32_t>(p.pool.size()));
+      p.pool += f;
+    }
+    p.at.push_back(static_cast<uint32_t>(p.pool.size()));
+    return p;
+  }();
+  return pool;
+}
+
+// Byte classes for Tokenize: an ASCII lower-case letter, upper-case letter or
+// digit, or the first or following byte of a longer character.
+enum : unsigned char { kLowerByte = 1, kUpperByte = 2, kDigitByte = 4, kHighByte = 8 };
+constexpr unsigned char kAsciiWordByte = kLowerByte | kUpperByte | kDigitByte;
+
+struct ByteTables {
+  unsigned char cls[256];
+  char lower[256];
+};
+
+constexpr ByteTables MakeByteTables() {
+  ByteTables t{};
+  for (int c = 0; c < 256; ++c) {
+    unsigned char k = 0;
+    if (c >= 'a' && c <= 'z') k = kLowerByte;
+    if (c >= 'A' && c <= 'Z') k = kUpperByte;
+    if (c >= '0' && c <= '9') k = kDigitByte;
+    if (c >= 0x80) k = kHighByte;
+    t.cls[c] = k;
+    t.lower[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  return t;
+}
+
+constexpr ByteTables kBytes = MakeByteTables();
+
 }  // namespace
 
 std::string LowerAscii(std::string_view text) {
   std::string out(text);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  for (char& c : out) c = kBytes.lower[static_cast<unsigned char>(c)];
   return out;
 }
 
@@ -125,21 +174,23 @@ std::string Fold(std::string_view word) {
     if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
   if (ascii) return LowerAscii(word);
   // Characters of one and two bytes (Latin, Greek, Cyrillic, ...): by table.
-  const auto& folds = ShortCharFolds();
+  const FoldPool& folds = ShortCharFoldPool();
   std::string out;
-  out.reserve(word.size());
+  out.reserve(word.size() + 8);
   for (size_t i = 0; i < word.size();) {
     auto c = static_cast<unsigned char>(word[i]);
+    size_t cp;
     if (c >= 0x01 && c < 0x80) {
-      out += folds[c];
+      cp = c;
       ++i;
     } else if (c >= 0xC2 && c <= 0xDF && i + 1 < word.size() &&
                (static_cast<unsigned char>(word[i + 1]) & 0xC0) == 0x80) {
-      out += folds[(static_cast<size_t>(c & 0x1F) << 6) | (static_cast<unsigned char>(word[i + 1]) & 0x3F)];
+      cp = (static_cast<size_t>(c & 0x1F) << 6) | (static_cast<unsigned char>(word[i + 1]) & 0x3F);
       i += 2;
     } else {
       return FoldByNormalizeName(word);
     }
+    out.append(folds.pool, folds.at[cp], folds.at[cp + 1] - folds.at[cp]);
   }
   return out;
 }
@@ -148,67 +199,63 @@ std::vector<Token> Tokenize(std::string_view text, size_t base) {
   std::vector<Token> tokens;
   const size_t n = text.size();
   tokens.reserve(n / 6 + 2);
+  const char* p = text.data();
   size_t i = 0;
   while (i < n) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    size_t start = i;
-    bool in_word = false, ascii = true, has_digit = false;
-    // Scan one word.
-    while (i < n) {
-      c = static_cast<unsigned char>(text[i]);
-      if (c < 0x80) {
-        bool digit = c >= '0' && c <= '9';
-        if (digit || static_cast<unsigned char>((c | 0x20) - 'a') < 26) {  // isalnum in the C locale
-          has_digit |= digit;
-          ++i;
-          in_word = true;
-          continue;
-        }
-        break;
-      }
-      utf8proc_int32_t cp;
-      auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
-                                  static_cast<utf8proc_ssize_t>(n - i), &cp);
-      if (len <= 0) break;
-      if (!IsWordCodepoint(cp)) break;
-      i += static_cast<size_t>(len);
-      in_word = true;
-      ascii = false;
-    }
-    if (in_word) {
-      Token& t = tokens.emplace_back();
-      t.begin = base + start;
-      t.end = base + i;
-      std::string_view w = text.substr(start, i - start);
-      unsigned char f = static_cast<unsigned char>(w[0]);
-      if (ascii) {
-        // Fold of an ASCII word: lower case.
-        t.folded.assign(w);
-        for (char& ch : t.folded)
-          if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-      } else {
-        t.folded = Fold(w);
-      }
-      if (f < 0x80) {
-        t.upper_initial = f >= 'A' && f <= 'Z';
-      } else {
-        utf8proc_int32_t cp;
-        utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(w.data()),
-                         static_cast<utf8proc_ssize_t>(w.size()), &cp);
-        t.upper_initial = utf8proc_isupper(cp);
-      }
-      t.has_digit = has_digit;  // a digit is ASCII: the bytes of other characters are >= 0x80
+    unsigned char k = kBytes.cls[static_cast<unsigned char>(p[i])];
+    if (k == 0) {  // ASCII, not a letter or digit
+      ++i;
       continue;
     }
-    // Skip one non-word character.
-    if (c < 0x80) {
-      ++i;
-    } else {
+    // Scan one word: runs of ASCII letters and digits, and the characters of
+    // more bytes that are letters, digits or marks.
+    size_t start = i;
+    bool ascii = true;
+    unsigned char seen = 0;
+    while (i < n) {
+      k = kBytes.cls[static_cast<unsigned char>(p[i])];
+      if (k & kAsciiWordByte) {
+        seen |= k;
+        ++i;
+        continue;
+      }
+      if (k == 0) break;
       utf8proc_int32_t cp;
-      auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+      auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(p + i),
+                                  static_cast<utf8proc_ssize_t>(n - i), &cp);
+      if (len <= 0 || !IsWordCodepoint(cp)) break;
+      i += static_cast<size_t>(len);
+      ascii = false;
+    }
+    if (i == start) {
+      // A character of more bytes that is no word character: skip it.
+      utf8proc_int32_t cp;
+      auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(p + i),
                                   static_cast<utf8proc_ssize_t>(n - i), &cp);
       i += len > 0 ? static_cast<size_t>(len) : 1;
+      continue;
     }
+    Token& t = tokens.emplace_back();
+    t.begin = base + start;
+    t.end = base + i;
+    const size_t len = i - start;
+    if (ascii) {
+      // Fold of an ASCII word: lower case.
+      t.folded.resize(len);
+      char* out = t.folded.data();
+      for (size_t j = 0; j < len; ++j) out[j] = kBytes.lower[static_cast<unsigned char>(p[start + j])];
+    } else {
+      t.folded = Fold(std::string_view(p + start, len));
+    }
+    unsigned char f = static_cast<unsigned char>(p[start]);
+    if (f < 0x80) {
+      t.upper_initial = f >= 'A' && f <= 'Z';
+    } else {
+      utf8proc_int32_t cp;
+      utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(p + start), static_cast<utf8proc_ssize_t>(len), &cp);
+      t.upper_initial = utf8proc_isupper(cp);
+    }
+    t.has_digit = (seen & kDigitByte) != 0;  // a digit is ASCII: the bytes of other characters are >= 0x80
   }
   return tokens;
 }

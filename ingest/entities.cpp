@@ -206,6 +206,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       }
   auto span_text = [&](size_t b, size_t e) { return std::string(text.substr(b, e - b)); };
   std::vector<Mention> out;
+  out.reserve(16);
   auto add = [&](Mention m) {
     m.surface = span_text(m.begin, m.end);
     if (m.canonical.empty()) m.canonical = m.surface;
@@ -262,7 +263,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         m.canonical = e.name;
         if (e.type != "Demonym") m.country = e.country;
         m.signal = "lexicon";
-        add(m);
+        add(std::move(m));
         i += k - 1;
         break;
       }
@@ -312,7 +313,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       m.source = MentionSource::kDiscovered;
       m.signal = "model-version";
       for (size_t q = i; q < k; ++q) covered[q] = true;
-      add(m);
+      add(std::move(m));
       i = k - 1;
     }
   }
@@ -415,7 +416,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
            NameGap(text.substr(tokens[j - 1].end, tokens[j].begin - tokens[j - 1].end)))
       ++j;
     size_t n = j - i;
-    std::string first_word = span_text(tokens[i].begin, tokens[i].end);
+    std::string_view first_word = text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
     bool all_caps = std::none_of(first_word.begin(), first_word.end(),
                                  [](char c) { return c >= 'a' && c <= 'z'; });
     bool sentence_initial = tokens[i].begin == s.begin ||
@@ -443,7 +444,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       m.source = MentionSource::kCandidate;
       m.signal = "capitalised";
     }
-    add(m);
+    add(std::move(m));
     i = j - 1;
   }
 
@@ -470,7 +471,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // acronym in brackets.
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {
     const auto& t = tokens[i];
-    std::string word = span_text(t.begin, t.end);
+    std::string_view word = text.substr(t.begin, t.end - t.begin);
     if (word.size() < 2 || word.size() > 6 || t.begin == 0 || text[t.begin - 1] != '(' ||
         t.end >= text.size() || text[t.end] != ')')
       continue;
@@ -516,7 +517,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     m.type = "Organization";
     m.source = MentionSource::kDiscovered;
     m.signal = "acronym";
-    add(m);
+    add(std::move(m));
   }
 
   AddDescriptors(text, s, tokens, out);

@@ -175,6 +175,32 @@ std::string Fold(std::string_view word) {
   if (ascii) return LowerAscii(word);
   // Characters of one and two bytes (Latin, Greek, Cyrillic, ...): by table.
   const FoldPool& folds = ShortCharFoldPool();
+  // Into a buffer on the stack first; a word that outgrows it is made again
+  // in a string.
+  char buf[96];
+  size_t used = 0;
+  for (size_t i = 0; i < word.size();) {
+    auto c = static_cast<unsigned char>(word[i]);
+    size_t cp;
+    if (c >= 0x01 && c < 0x80) {
+      cp = c;
+      ++i;
+    } else if (c >= 0xC2 && c <= 0xDF && i + 1 < word.size() &&
+               (static_cast<unsigned char>(word[i + 1]) & 0xC0) == 0x80) {
+      cp = (static_cast<size_t>(c & 0x1F) << 6) | (static_cast<unsigned char>(word[i + 1]) & 0x3F);
+      i += 2;
+    } else {
+      return FoldByNormalizeName(word);
+    }
+    size_t len = folds.at[cp + 1] - folds.at[cp];
+    if (used + len > sizeof buf) {
+      used = sizeof buf + 1;
+      break;
+    }
+    const char* f = folds.pool.data() + folds.at[cp];
+    for (size_t k = 0; k < len; ++k) buf[used++] = f[k];
+  }
+  if (used <= sizeof buf) return std::string(buf, used);
   std::string out;
   out.reserve(word.size() + 8);
   for (size_t i = 0; i < word.size();) {

@@ -70,7 +70,7 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   std::vector<std::string> heads, anaphors;
   for (const auto& h : lex_.heads)
     for (const auto& t : Tokenize(h.text)) cue_words_.insert(t.folded);
-  for (const auto& h : lex_.heads) folded_heads_.push_back(Fold(h.text));
+  for (size_t i = 0; i < lex_.heads.size(); ++i) folded_heads_.emplace(Fold(lex_.heads[i].text), i);  // the first wins
   // Product families named with a version in the lexicon ("GPT-4o", "Claude
   // Opus 4", "Llama 3"): the same first word with another version is another
   // product of the family.
@@ -184,8 +184,8 @@ bool Recognizer::MatchDescriptor(std::string_view text, re2::StringPiece* g) con
 
 const HeadNoun* Recognizer::FindHead(std::string_view head) const {
   std::string f = Fold(head);
-  for (size_t i = 0; i < folded_heads_.size(); ++i)
-    if (folded_heads_[i] == f) return &lex_.heads[i];
+  auto it = folded_heads_.find(f);
+  if (it != folded_heads_.end()) return &lex_.heads[it->second];
   return nullptr;
 }
 

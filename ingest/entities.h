@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -54,7 +55,7 @@ class Recognizer {
 
   const Lexicon& lex_;
   std::unordered_set<std::string> cue_words_;  // folded words of heads and naming verbs
-  std::vector<std::string> folded_heads_;       // Fold(lex_.heads[i].text), for FindHead
+  std::unordered_map<std::string, size_t> folded_heads_;  // Fold(lex_.heads[i].text) -> the first such i, for FindHead
   std::unordered_set<std::string> model_stems_;  // first words of versioned product names ("gpt", "claude")
   std::unique_ptr<re2::RE2> descriptor_, descriptor_unbounded_, anaphor_, connector_, after_apposition_, after_head_;
   std::unique_ptr<re2::RE2> separator_tail_;  // what may follow the comma before the name

@@ -163,3 +163,37 @@ TEST_CASE("folding a word of one- and two-byte characters by table gives Normali
   CHECK(Fold("\xC3\x89tats-Unis") == "etatsunis");
   CHECK(Fold("Stra\xC3\x9F" "e") == "strasse");
 }
+
+TEST_CASE("descriptors are matched in any case and may hold words of any script", "[ingest][entities]") {
+  using Row = std::tuple<std::string, std::string, std::string>;
+  auto [text, name, descriptor] = GENERATE(table<std::string, std::string, std::string>({
+      Row{"Hier, LA START-UP CHINOISE Tarvik Nova a levé des fonds.", "Tarvik Nova", "LA START-UP CHINOISE"},
+      Row{"Hier, la Société d'investissement Karvo Capital a investi.", "Karvo Capital", "la Société d'investissement"},
+      Row{"Hier, la très discrète start-up Tarvik Nova a levé des fonds.", "Tarvik Nova",
+          "la très discrète start-up"},
+      // A word beyond the Latin letters among the words before the head.
+      Row{"Hier, la très 東京 start-up Tarvik Nova a levé des fonds.", "Tarvik Nova", "la très 東京 start-up"},
+      Row{"Le fonds, baptisé « Karvo Capital », a investi.", "Karvo Capital", "Le fonds"},
+  }));
+  CAPTURE(text);
+  auto ms = Find(text);
+  const Mention* m = Named(ms, name);
+  REQUIRE(m);
+  CHECK(m->type == "Organization");
+  CHECK(m->descriptor == descriptor);
+}
+
+TEST_CASE("anaphors are matched in any case, with a place-based modifier and a demonym", "[ingest][entities]") {
+  using Row = std::tuple<std::string, std::string>;
+  auto [text, anaphor] = GENERATE(table<std::string, std::string>({
+      Row{"Hier, LA SOCIÉTÉ a annoncé des pertes.", "LA SOCIÉTÉ"},
+      Row{"Yesterday the Paris-based company said it would grow.", "the Paris-based company"},
+      Row{"Hier, la société chinoise a annoncé des pertes.", "la société chinoise"},
+  }));
+  CAPTURE(text);
+  auto ms = Find(text);
+  const Mention* m = Named(ms, anaphor);
+  REQUIRE(m);
+  CHECK(m->source == MentionSource::kAnaphor);
+  CHECK(m->type == "Organization");
+}

@@ -2,6 +2,8 @@
 // rules look back at earlier sentences (anaphora, focus, currency context).
 #include "ingest/pipeline.h"
 
+#include <utf8proc.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -25,6 +27,16 @@
 namespace kg::ingest {
 
 namespace {
+
+// Token::upper_initial of a word at the start of `text`.
+bool UpperInitial(std::string_view text) {
+  auto f = static_cast<unsigned char>(text[0]);
+  if (f < 0x80) return f >= 'A' && f <= 'Z';
+  utf8proc_int32_t cp;
+  utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data()), static_cast<utf8proc_ssize_t>(text.size()),
+                   &cp);
+  return utf8proc_isupper(cp);
+}
 
 // How far back "@Type^REL" looks for the relationship it continues.
 constexpr size_t kRecentSentences = 3;
@@ -69,16 +81,45 @@ Pipeline::Pipeline(const std::string& corpus_dir)
   values_ = std::make_unique<ValueFinder>();
   recognizer_ = std::make_unique<Recognizer>(lexicon_);
   quotes_ = std::make_unique<QuoteAttributor>(lexicon_);
+  for (const auto& w : lexicon_.stop_fr) stop_words_[w] |= 1;
+  for (const auto& w : lexicon_.stop_en) stop_words_[w] |= 2;
+  for (const auto& [w, bits] : stop_words_) stop_word_max_ = std::max(stop_word_max_, w.size());
 }
 
 Pipeline::~Pipeline() = default;
 
 std::string Pipeline::DetectLanguage(std::string_view text) const {
-  auto toks = Tokenize(text.substr(0, 8000));
+  // The words of Tokenize() over the first 8000 bytes, each folded and looked
+  // up without building a Token: ASCII words are lowered in a buffer, and only
+  // a word with other letters goes through Fold().
+  text = text.substr(0, 8000);
   int fr = 0, en = 0;
-  for (const auto& t : toks) {
-    if (lexicon_.stop_fr.count(t.folded)) ++fr;
-    if (lexicon_.stop_en.count(t.folded)) ++en;
+  char buf[64];
+  auto count = [&](std::string_view folded) {
+    auto it = stop_words_.find(folded);
+    if (it == stop_words_.end()) return;
+    if (it->second & 1) ++fr;
+    if (it->second & 2) ++en;
+  };
+  while (!text.empty()) {
+    const size_t len = WordLength(text);
+    if (len == 0) {
+      text.remove_prefix(SkipLength(text));
+      continue;
+    }
+    const std::string_view w = text.substr(0, len);
+    text.remove_prefix(len);
+    if (std::any_of(w.begin(), w.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+      count(Fold(w));
+    } else if (w.size() <= stop_word_max_) {
+      if (w.size() > sizeof buf) {
+        count(LowerAscii(w));
+        continue;
+      }
+      for (size_t k = 0; k < w.size(); ++k)
+        buf[k] = w[k] >= 'A' && w[k] <= 'Z' ? static_cast<char>(w[k] - 'A' + 'a') : w[k];
+      count(std::string_view(buf, w.size()));
+    }
   }
   return en > fr ? "en" : "fr";
 }
@@ -126,19 +167,21 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     for (auto& m : ents) all.push_back(std::move(m));
     // A single capitalised word opening a sentence is no name by itself
     // ("Selon", "Informatica"?), unless the article has named it already.
-    if (auto first = Tokenize(text.substr(s.begin, std::min<size_t>(s.end - s.begin, 80)), s.begin);
-        !first.empty() && first[0].begin == s.begin && first[0].upper_initial) {
-      const Token& w = first[0];
-      bool covered = std::any_of(all.begin(), all.end(), [&](const Mention& m) { return m.begin < w.end && w.begin < m.end; });
-      int e = covered ? -1 : resolver.KnownName(text.substr(w.begin, w.end - w.begin));
-      if (e >= 0 && ex.entities[static_cast<size_t>(e)].strong && !lexicon_.pronouns.count(w.folded)) {
+    // (The first word of Tokenize() over the sentence's first 80 bytes, when
+    // it opens the sentence.)
+    const std::string_view head = std::string_view(text).substr(s.begin, std::min<size_t>(s.end - s.begin, 80));
+    if (const size_t len = WordLength(head); len > 0 && UpperInitial(head)) {
+      const size_t w_begin = s.begin, w_end = s.begin + len;
+      bool covered = std::any_of(all.begin(), all.end(), [&](const Mention& m) { return m.begin < w_end && w_begin < m.end; });
+      int e = covered ? -1 : resolver.KnownName(head.substr(0, len));
+      if (e >= 0 && ex.entities[static_cast<size_t>(e)].strong && !lexicon_.pronouns.count(Fold(head.substr(0, len)))) {
         Mention m;
-        m.begin = m.outer_begin = w.begin;
-        m.end = w.end;
+        m.begin = m.outer_begin = w_begin;
+        m.end = w_end;
         m.type = ex.entities[static_cast<size_t>(e)].type;
         m.source = MentionSource::kDiscovered;
         m.signal = "known-name";
-        m.surface = text.substr(w.begin, w.end - w.begin);
+        m.surface = text.substr(w_begin, len);
         m.canonical = ex.entities[static_cast<size_t>(e)].name;
         all.push_back(std::move(m));
       }

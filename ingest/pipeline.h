@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "ingest/lexicon.h"
@@ -72,6 +73,10 @@ class Pipeline {
   std::unique_ptr<ValueFinder> values_;
   std::unique_ptr<Recognizer> recognizer_;
   std::unique_ptr<QuoteAttributor> quotes_;
+  // The folded function words of lexicon_.stop_fr (bit 1) and stop_en (bit
+  // 2), viewed in the lexicon's strings, for DetectLanguage.
+  std::unordered_map<std::string_view, unsigned char> stop_words_;
+  size_t stop_word_max_ = 0;
 };
 
 }  // namespace kg::ingest

@@ -53,6 +53,139 @@ std::string Iso(int y, int m, int d) {
   return buf;
 }
 
+// Cheap tests that tell, before a value pattern runs over a sentence, that
+// it cannot match there: each is a necessary condition of its pattern, read
+// off the pattern (RE2's \s is [\t\n\f\r ], \d is [0-9], \w and \b are
+// ASCII). Under (?i) RE2 folds only two non-ASCII characters onto ASCII
+// letters, U+017F onto 's' and U+212A onto 'k': a sentence holding either
+// skips these tests.
+bool IsReSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAsciiLetter(char c) { return static_cast<unsigned char>((c | 0x20) - 'a') < 26; }
+bool IsWordChar(char c) { return IsDigit(c) || IsAsciiLetter(c) || c == '_'; }
+char LowerByte(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// `lower` (lower-case ASCII, or bytes matched exactly) stands at `at` of `s`,
+// ASCII letters compared without case.
+bool HasAt(std::string_view s, size_t at, std::string_view lower) {
+  if (at + lower.size() > s.size()) return false;
+  for (size_t k = 0; k < lower.size(); ++k)
+    if (LowerByte(s[at + k]) != lower[k]) return false;
+  return true;
+}
+
+// An alternative of kCurrencyWord may start at `at`: each begins with one of
+// these.
+bool CurrencyAt(std::string_view s, size_t at) {
+  switch (LowerByte(s[at])) {
+    case 'd': return HasAt(s, at, "dollar");
+    case 'e': return HasAt(s, at, "eur");
+    case 'y': return HasAt(s, at, "yuan") || HasAt(s, at, "yen");
+    case 'l': return HasAt(s, at, "livre");
+    case 'p': return HasAt(s, at, "pound");
+    case 'f': return HasAt(s, at, "franc");
+    case 'u': return HasAt(s, at, "usd");
+    case 'g': return HasAt(s, at, "gbp");
+    case 'c': return HasAt(s, at, "cny") || HasAt(s, at, "chf");
+    case 'j': return HasAt(s, at, "jpy");
+    case '$': return true;
+    case '\xE2': return HasAt(s, at, "\xE2\x82\xAC");                               // €
+    case '\xC2': return HasAt(s, at, "\xC2\xA3") || HasAt(s, at, "\xC2\xA5");  // £ ¥
+    default: return false;
+  }
+}
+
+// money_suffix_ can end its amount part right before `at`: "NUM\s*MULT?\s*(?:de |d')?"
+// where NUM ends in a digit and MULT is one word of at most 9 letters.
+bool AmountBefore(std::string_view s, size_t at) {
+  auto amount_ends_at = [&](size_t q) {
+    size_t r = q;
+    while (r > 0 && IsReSpace(s[r - 1])) --r;
+    size_t l = r;
+    while (l > 0 && IsAsciiLetter(s[l - 1])) --l;
+    if (r - l > 9) return false;
+    if (l < r)
+      while (l > 0 && IsReSpace(s[l - 1])) --l;
+    return l > 0 && IsDigit(s[l - 1]);
+  };
+  return amount_ends_at(at) || (at >= 3 && HasAt(s, at - 3, "de ") && amount_ends_at(at - 3)) ||
+         (at >= 2 && HasAt(s, at - 2, "d'") && amount_ends_at(at - 2));
+}
+
+// A word of kMonthAlt may start at `at` (each alternative begins with one of
+// these; É and Û are the capitals of é and û).
+bool MonthAt(std::string_view s, size_t at) {
+  auto accented = [&](std::string_view lead, char small, char capital, char last) {
+    size_t k = at + lead.size();
+    return HasAt(s, at, lead) && k + 2 < s.size() && s[k] == '\xC3' && (s[k + 1] == small || s[k + 1] == capital) &&
+           LowerByte(s[k + 2]) == last;
+  };
+  switch (LowerByte(s[at])) {
+    case 'j': return HasAt(s, at, "jan") || HasAt(s, at, "jui") || HasAt(s, at, "jun") || HasAt(s, at, "jul");
+    case 'f': return HasAt(s, at, "fev") || HasAt(s, at, "feb") || accented("f", '\xA9', '\x89', 'v');
+    case 'm': return HasAt(s, at, "mar") || HasAt(s, at, "mai") || HasAt(s, at, "may");
+    case 'a':
+      return HasAt(s, at, "avr") || HasAt(s, at, "apr") || HasAt(s, at, "aou") || HasAt(s, at, "aug") ||
+             (HasAt(s, at, "ao") && at + 3 < s.size() && s[at + 2] == '\xC3' &&
+              (s[at + 3] == '\xBB' || s[at + 3] == '\x9B'));
+    case 's': return HasAt(s, at, "sep");
+    case 'o': return HasAt(s, at, "oct");
+    case 'n': return HasAt(s, at, "nov");
+    case 'd': return HasAt(s, at, "dec") || accented("d", '\xA9', '\x89', 'c');
+    default: return false;
+  }
+}
+
+// What the patterns of ValueFinder::Find need, from one pass over the sentence.
+struct Needs {
+  bool digit = false;
+  bool illi = false;               // "illi" of milliard, million, billion, trillion
+  bool currency = false;           // the start of a currency word or sign
+  bool currency_after_amount = false;  // ... right after an amount (money_suffix_)
+  bool sign_before_digit = false;  // $ € £ ¥, at most one space, a digit (money_prefix_)
+  bool digit_then_space = false;   // number_
+  bool month = false;              // a month name at a word start
+  bool year = false;               // \s then exactly four digits then no word character
+  bool iso = false;                // dddd-dd-dd
+};
+
+Needs ScanNeeds(std::string_view s) {
+  Needs n;
+  if (s.find("\xC5\xBF") != std::string_view::npos || s.find("\xE2\x84\xAA") != std::string_view::npos) {
+    n.digit = s.find_first_of("0123456789") != std::string_view::npos;
+    n.illi = n.currency = n.currency_after_amount = n.sign_before_digit = n.digit_then_space = n.month = n.year =
+        n.iso = true;
+    return n;
+  }
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (IsDigit(c)) {
+      n.digit = true;
+      if (i + 1 < s.size() && IsReSpace(s[i + 1])) n.digit_then_space = true;
+      if ((i == 0 || !IsDigit(s[i - 1])) && i + 4 <= s.size() && IsDigit(s[i + 1]) && IsDigit(s[i + 2]) &&
+          IsDigit(s[i + 3])) {
+        if (i > 0 && IsReSpace(s[i - 1]) && (i + 4 == s.size() || !IsWordChar(s[i + 4]))) n.year = true;
+        if (i + 10 <= s.size() && s[i + 4] == '-' && IsDigit(s[i + 5]) && IsDigit(s[i + 6]) && s[i + 7] == '-' &&
+            IsDigit(s[i + 8]) && IsDigit(s[i + 9]))
+          n.iso = true;
+      }
+      continue;
+    }
+    if (LowerByte(c) == 'i' && HasAt(s, i, "illi")) n.illi = true;
+    if (CurrencyAt(s, i)) {
+      n.currency = true;
+      if (!n.currency_after_amount && AmountBefore(s, i)) n.currency_after_amount = true;
+      if (!IsAsciiLetter(c)) {  // a sign
+        size_t k = i + (c == '$' ? 1 : c == '\xE2' ? 3 : 2);
+        if (k < s.size() && IsReSpace(s[k])) ++k;
+        if (k < s.size() && IsDigit(s[k])) n.sign_before_digit = true;
+      }
+    }
+    if (!n.month && (i == 0 || !IsWordChar(s[i - 1])) && MonthAt(s, i)) n.month = true;
+  }
+  return n;
+}
+
 RE2::Options Opts() {
   RE2::Options o;
   o.set_log_errors(false);
@@ -163,6 +296,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   // money written in words.)
   const bool digits = sent.find_first_of("0123456789") != std::string_view::npos;
   if (!digits && sent.find("illi") == std::string_view::npos) return found;
+  const Needs need = ScanNeeds(sent);
   auto overlaps = [&](size_t b, size_t e) {
     for (const auto& m : found)
       if (b < m.end && m.begin < e) return true;
@@ -183,6 +317,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   // one ("un milliard de dollars": the word pattern has no digit and always a
   // multiplier).
   for (const RE2* money : {money_suffix_.get(), money_word_.get()}) {
+    if (money == money_suffix_.get() ? !need.currency_after_amount : !(need.currency && need.illi)) continue;
     std::string_view in = sent;
     re2::StringPiece g[3];
     while (RE2::PartialMatch(in, *money, &g[0], &g[1], &g[2])) {
@@ -201,7 +336,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   }
   if (!digits) return found;
   // Money with the currency sign first: "$13bn", "€2 billion".
-  {
+  if (need.sign_before_digit) {
     std::string_view in = sent;
     re2::StringPiece g[3];
     while (RE2::PartialMatch(in, *money_prefix_, &g[0], &g[1], &g[2])) {
@@ -218,7 +353,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
     }
   }
   // "100 milliards" without a currency: the currency of the context.
-  {
+  if (need.illi) {
     std::string_view in = sent;
     re2::StringPiece g[2];
     while (RE2::PartialMatch(in, *bare_amount_, &g[0], &g[1])) {
@@ -248,7 +383,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   {
     std::string_view in = sent;
     re2::StringPiece g[3];
-    while (RE2::PartialMatch(in, *date_dmy_, &g[0], &g[1], &g[2])) {
+    while (need.year && need.month && RE2::PartialMatch(in, *date_dmy_, &g[0], &g[1], &g[2])) {
       Mention m;
       m.type = "Date";
       m.begin = off(g[0]);
@@ -259,7 +394,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       in.remove_prefix(m.end - off(in));
     }
     in = sent;
-    while (RE2::PartialMatch(in, *date_mdy_, &g[0], &g[1], &g[2])) {
+    while (need.year && need.month && RE2::PartialMatch(in, *date_mdy_, &g[0], &g[1], &g[2])) {
       Mention m;
       m.type = "Date";
       m.begin = off(g[0]);
@@ -269,7 +404,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       in.remove_prefix(m.end - off(in));
     }
     in = sent;
-    while (RE2::PartialMatch(in, *date_iso_, &g[0], &g[1], &g[2])) {
+    while (need.iso && RE2::PartialMatch(in, *date_iso_, &g[0], &g[1], &g[2])) {
       Mention m;
       m.type = "Date";
       m.begin = off(g[0]);
@@ -281,7 +416,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
     }
   }
   // Counts: a number followed by a word ("2 000 puces"), years excluded.
-  {
+  if (need.digit_then_space) {
     std::string_view in = sent;
     re2::StringPiece g;
     while (RE2::PartialMatch(in, *number_, &g)) {

@@ -32,9 +32,10 @@ std::string LastWord(const std::string& name) {
 void Resolver::AddAlias(int e, const std::string& alias) {
   if (alias.empty()) return;
   auto& rec = ex_.entities[e];
-  if (std::find(rec.aliases.begin(), rec.aliases.end(), alias) == rec.aliases.end())
-    rec.aliases.push_back(alias);
-  by_alias_.emplace(graph::NormalizeName(alias), e);
+  // An alias the entity has already went into by_alias_ when it was added.
+  if (std::find(rec.aliases.begin(), rec.aliases.end(), alias) != rec.aliases.end()) return;
+  rec.aliases.push_back(alias);
+  by_alias_.try_emplace(graph::NormalizeName(alias), e);
 }
 
 int Resolver::KnownName(std::string_view surface) const {

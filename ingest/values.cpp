@@ -95,34 +95,16 @@ bool CurrencyAt(std::string_view s, size_t at) {
   }
 }
 
-// money_suffix_ can end its amount part right before `at`: "NUM\s*MULT?\s*(?:de |d')?"
-// where NUM ends in a digit and MULT is one word of at most 9 letters.
-bool AmountBefore(std::string_view s, size_t at) {
-  auto amount_ends_at = [&](size_t q) {
-    size_t r = q;
-    while (r > 0 && IsReSpace(s[r - 1])) --r;
-    size_t l = r;
-    while (l > 0 && IsAsciiLetter(s[l - 1])) --l;
-    if (r - l > 9) return false;
-    if (l < r)
-      while (l > 0 && IsReSpace(s[l - 1])) --l;
-    return l > 0 && IsDigit(s[l - 1]);
-  };
-  return amount_ends_at(at) || (at >= 3 && HasAt(s, at - 3, "de ") && amount_ends_at(at - 3)) ||
-         (at >= 2 && HasAt(s, at - 2, "d'") && amount_ends_at(at - 2));
-}
-
 // A word of kMonthAlt may start at `at` (each alternative begins with one of
 // these; É and Û are the capitals of é and û).
 bool MonthAt(std::string_view s, size_t at) {
-  auto accented = [&](std::string_view lead, char small, char capital, char last) {
-    size_t k = at + lead.size();
-    return HasAt(s, at, lead) && k + 2 < s.size() && s[k] == '\xC3' && (s[k + 1] == small || s[k + 1] == capital) &&
-           LowerByte(s[k + 2]) == last;
+  auto accented = [&](char lead, char last) {  // lead é/É last
+    return at + 3 < s.size() && LowerByte(s[at]) == lead && s[at + 1] == '\xC3' &&
+           (s[at + 2] == '\xA9' || s[at + 2] == '\x89') && LowerByte(s[at + 3]) == last;
   };
   switch (LowerByte(s[at])) {
     case 'j': return HasAt(s, at, "jan") || HasAt(s, at, "jui") || HasAt(s, at, "jun") || HasAt(s, at, "jul");
-    case 'f': return HasAt(s, at, "fev") || HasAt(s, at, "feb") || accented("f", '\xA9', '\x89', 'v');
+    case 'f': return HasAt(s, at, "fev") || HasAt(s, at, "feb") || accented('f', 'v');
     case 'm': return HasAt(s, at, "mar") || HasAt(s, at, "mai") || HasAt(s, at, "may");
     case 'a':
       return HasAt(s, at, "avr") || HasAt(s, at, "apr") || HasAt(s, at, "aou") || HasAt(s, at, "aug") ||
@@ -131,60 +113,151 @@ bool MonthAt(std::string_view s, size_t at) {
     case 's': return HasAt(s, at, "sep");
     case 'o': return HasAt(s, at, "oct");
     case 'n': return HasAt(s, at, "nov");
-    case 'd': return HasAt(s, at, "dec") || accented("d", '\xA9', '\x89', 'c');
+    case 'd': return HasAt(s, at, "dec") || accented('d', 'c');
     default: return false;
   }
 }
 
-// What the patterns of ValueFinder::Find need, from one pass over the sentence.
-struct Needs {
-  bool digit = false;
-  bool illi = false;               // "illi" of milliard, million, billion, trillion
-  bool currency = false;           // the start of a currency word or sign
-  bool currency_after_amount = false;  // ... right after an amount (money_suffix_)
-  bool sign_before_digit = false;  // $ € £ ¥, at most one space, a digit (money_prefix_)
-  bool digit_then_space = false;   // number_
-  bool month = false;              // a month name at a word start
-  bool year = false;               // \s then exactly four digits then no word character
-  bool iso = false;                // dddd-dd-dd
-};
+// The alternatives of kMult, lower case.
+constexpr std::string_view kMultWords[] = {"milliards", "milliard", "millions", "million", "billions", "billion",
+                                           "trillions", "trillion", "milliers", "millier", "mille", "thousand",
+                                           "mds", "md", "bn", "mn", "mio", "tn", "m", "b", "k"};
 
-Needs ScanNeeds(std::string_view s) {
-  Needs n;
-  if (s.find("\xC5\xBF") != std::string_view::npos || s.find("\xE2\x84\xAA") != std::string_view::npos) {
-    n.digit = s.find_first_of("0123456789") != std::string_view::npos;
-    n.illi = n.currency = n.currency_after_amount = n.sign_before_digit = n.digit_then_space = n.month = n.year =
-        n.iso = true;
-    return n;
-  }
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (IsDigit(c)) {
-      n.digit = true;
-      if (i + 1 < s.size() && IsReSpace(s[i + 1])) n.digit_then_space = true;
-      if ((i == 0 || !IsDigit(s[i - 1])) && i + 4 <= s.size() && IsDigit(s[i + 1]) && IsDigit(s[i + 2]) &&
-          IsDigit(s[i + 3])) {
-        if (i > 0 && IsReSpace(s[i - 1]) && (i + 4 == s.size() || !IsWordChar(s[i + 4]))) n.year = true;
-        if (i + 10 <= s.size() && s[i + 4] == '-' && IsDigit(s[i + 5]) && IsDigit(s[i + 6]) && s[i + 7] == '-' &&
-            IsDigit(s[i + 8]) && IsDigit(s[i + 9]))
-          n.iso = true;
+// The digit runs of a sentence, and from them whether each pattern can match
+// in the sentence from byte `from` on (the text left after earlier matches).
+// Every number of the patterns is a digit run, or the end of one: checking
+// what must stand around the runs is a necessary condition of each pattern.
+class ValueScan {
+ public:
+  explicit ValueScan(std::string_view s) : s_(s) {
+    // RE2 folds U+017F onto 's' and U+212A onto 'k' under (?i).
+    all_ = s.find("\xC5\xBF") != std::string_view::npos || s.find("\xE2\x84\xAA") != std::string_view::npos;
+    for (size_t i = 0; i < s.size() && !all_; ++i) {
+      if (!IsDigit(s[i])) continue;
+      size_t e = i + 1;
+      while (e < s.size() && IsDigit(s[e])) ++e;
+      if (n_runs_ == kMaxRuns) {
+        all_ = true;
+        break;
       }
-      continue;
+      runs_[n_runs_++] = {i, e};
+      i = e;
     }
-    if (LowerByte(c) == 'i' && HasAt(s, i, "illi")) n.illi = true;
-    if (CurrencyAt(s, i)) {
-      n.currency = true;
-      if (!n.currency_after_amount && AmountBefore(s, i)) n.currency_after_amount = true;
-      if (!IsAsciiLetter(c)) {  // a sign
-        size_t k = i + (c == '$' ? 1 : c == '\xE2' ? 3 : 2);
-        if (k < s.size() && IsReSpace(s[k])) ++k;
-        if (k < s.size() && IsDigit(s[k])) n.sign_before_digit = true;
-      }
-    }
-    if (!n.month && (i == 0 || !IsWordChar(s[i - 1])) && MonthAt(s, i)) n.month = true;
   }
-  return n;
-}
+
+  // money_suffix_: "NUM\s*MULT?\s*(?:de |d')?CURRENCY".
+  bool SuffixMoney(size_t from) const {
+    if (all_) return true;
+    for (size_t r = First(from); r < n_runs_; ++r) {
+      size_t a = SkipSpace(runs_[r].end);
+      if (CurrencyAround(a)) return true;
+      for (std::string_view w : kMultWords)
+        if (HasAt(s_, a, w) && CurrencyAround(SkipSpace(a + w.size()))) return true;
+    }
+    return false;
+  }
+  // money_word_: "(un|one|a)\s+(milliards?|millions?|billions?|trillions?)\s*(?:de |d')?CURRENCY".
+  bool WordMoney(size_t from) const {
+    if (all_) return true;
+    bool illi = false;
+    for (size_t i = from; i < s_.size() && !illi; ++i) illi = (s_[i] | 0x20) == 'i' && HasAt(s_, i, "illi");
+    if (!illi) return false;
+    for (size_t i = from; i < s_.size(); ++i)
+      if (CurrencyAt(s_, i)) return true;
+    return false;
+  }
+  // money_prefix_: "(US\$|\$|€|£|¥)\s?\d".
+  bool PrefixMoney(size_t from) const {
+    if (all_) return true;
+    for (size_t r = First(from); r < n_runs_; ++r) {
+      size_t b = Begin(r, from);
+      if (SignEndsAt(b, from) || (b > from && IsReSpace(s_[b - 1]) && SignEndsAt(b - 1, from))) return true;
+    }
+    return false;
+  }
+  // bare_amount_: "NUM\s+(milliards?|millions?|billions?|trillions?)".
+  bool BareAmount(size_t from) const {
+    if (all_) return true;
+    for (size_t r = First(from); r < n_runs_; ++r) {
+      size_t e = runs_[r].end, a = SkipSpace(e);
+      if (a > e && (HasAt(s_, a, "milliard") || HasAt(s_, a, "million") || HasAt(s_, a, "billion") ||
+                    HasAt(s_, a, "trillion")))
+        return true;
+    }
+    return false;
+  }
+  // date_dmy_ and date_mdy_: a month name at a word start, and "\s(\d{4})\b".
+  bool WordDate(size_t from) const {
+    if (all_) return true;
+    bool year = false;
+    for (size_t r = First(from); r < n_runs_ && !year; ++r) {
+      size_t b = Begin(r, from), e = runs_[r].end;
+      year = e - b == 4 && b > from && IsReSpace(s_[b - 1]) && (e == s_.size() || !IsWordChar(s_[e]));
+    }
+    if (!year) return false;
+    for (size_t i = from; i < s_.size(); ++i)
+      if ((i == from || !IsWordChar(s_[i - 1])) && MonthAt(s_, i)) return true;
+    return false;
+  }
+  // date_iso_: "(\d{4})-(\d{2})-(\d{2})".
+  bool IsoDate(size_t from) const {
+    if (all_) return true;
+    for (size_t r = First(from); r + 2 < n_runs_; ++r)
+      if (runs_[r].end - Begin(r, from) >= 4 && runs_[r + 1].begin == runs_[r].end + 1 &&
+          s_[runs_[r].end] == '-' && runs_[r + 1].end - runs_[r + 1].begin >= 2 &&
+          runs_[r + 2].begin == runs_[r + 1].end + 1 && s_[runs_[r + 1].end] == '-' &&
+          runs_[r + 2].end - runs_[r + 2].begin >= 2)
+        return true;
+    return false;
+  }
+  // number_: "\d\s+\p{Ll}" (under (?i) \p{Ll} takes every cased letter: an
+  // ASCII letter or a character that is not ASCII).
+  bool Count(size_t from) const {
+    if (all_) return true;
+    for (size_t r = First(from); r < n_runs_; ++r) {
+      size_t e = runs_[r].end, a = SkipSpace(e);
+      if (a > e && a < s_.size() && (IsAsciiLetter(s_[a]) || static_cast<unsigned char>(s_[a]) >= 0x80))
+        return true;
+    }
+    return false;
+  }
+
+ private:
+  static constexpr size_t kMaxRuns = 64;
+  struct Run {
+    size_t begin, end;
+  };
+
+  // The first run that ends after `from`; Begin() clips runs to start at `from`.
+  size_t First(size_t from) const {
+    size_t r = 0;
+    while (r < n_runs_ && runs_[r].end <= from) ++r;
+    return r;
+  }
+  size_t Begin(size_t r, size_t from) const { return std::max(runs_[r].begin, from); }
+  size_t SkipSpace(size_t i) const {
+    while (i < s_.size() && IsReSpace(s_[i])) ++i;
+    return i;
+  }
+  // A currency word at `at`, or after "de " / "d'" there.
+  bool CurrencyAround(size_t at) const {
+    if (at >= s_.size()) return false;
+    return CurrencyAt(s_, at) || (HasAt(s_, at, "de ") && at + 3 < s_.size() && CurrencyAt(s_, at + 3)) ||
+           (HasAt(s_, at, "d'") && at + 2 < s_.size() && CurrencyAt(s_, at + 2));
+  }
+  // A currency sign ends right before `at`, within [from, at).
+  bool SignEndsAt(size_t at, size_t from) const {
+    auto sign = [&](std::string_view mark) {
+      return at >= from + mark.size() && s_.compare(at - mark.size(), mark.size(), mark) == 0;
+    };
+    return sign("$") || sign("\xE2\x82\xAC") || sign("\xC2\xA3") || sign("\xC2\xA5");
+  }
+
+  std::string_view s_;
+  bool all_ = false;  // every test answers true
+  Run runs_[kMaxRuns];
+  size_t n_runs_ = 0;
+};
 
 RE2::Options Opts() {
   RE2::Options o;
@@ -296,7 +369,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   // money written in words.)
   const bool digits = sent.find_first_of("0123456789") != std::string_view::npos;
   if (!digits && sent.find("illi") == std::string_view::npos) return found;
-  const Needs need = ScanNeeds(sent);
+  const ValueScan scan(sent);
   auto overlaps = [&](size_t b, size_t e) {
     for (const auto& m : found)
       if (b < m.end && m.begin < e) return true;
@@ -312,15 +385,16 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
     return true;
   };
   auto off = [&](std::string_view piece) { return static_cast<size_t>(piece.data() - text.data()); };
+  auto from = [&](std::string_view in) { return static_cast<size_t>(in.data() - sent.data()); };
 
   // Money with the currency after the number, also written with a word for
   // one ("un milliard de dollars": the word pattern has no digit and always a
   // multiplier).
   for (const RE2* money : {money_suffix_.get(), money_word_.get()}) {
-    if (money == money_suffix_.get() ? !need.currency_after_amount : !(need.currency && need.illi)) continue;
     std::string_view in = sent;
     re2::StringPiece g[3];
-    while (RE2::PartialMatch(in, *money, &g[0], &g[1], &g[2])) {
+    while ((money == money_suffix_.get() ? scan.SuffixMoney(from(in)) : scan.WordMoney(from(in))) &&
+           RE2::PartialMatch(in, *money, &g[0], &g[1], &g[2])) {
       double number = money == money_word_.get() ? 1.0 : ParseNumber(g[0], lang);
       double v = number * Multiplier(g[1], lang);
       Mention m;
@@ -336,10 +410,10 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   }
   if (!digits) return found;
   // Money with the currency sign first: "$13bn", "€2 billion".
-  if (need.sign_before_digit) {
+  {
     std::string_view in = sent;
     re2::StringPiece g[3];
-    while (RE2::PartialMatch(in, *money_prefix_, &g[0], &g[1], &g[2])) {
+    while (scan.PrefixMoney(from(in)) && RE2::PartialMatch(in, *money_prefix_, &g[0], &g[1], &g[2])) {
       double v = ParseNumber(g[1], lang) * Multiplier(g[2], lang == "fr" && g[2].size() > 3 ? "fr" : "en");
       Mention m;
       m.type = "Money";
@@ -353,10 +427,10 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
     }
   }
   // "100 milliards" without a currency: the currency of the context.
-  if (need.illi) {
+  {
     std::string_view in = sent;
     re2::StringPiece g[2];
-    while (RE2::PartialMatch(in, *bare_amount_, &g[0], &g[1])) {
+    while (scan.BareAmount(from(in)) && RE2::PartialMatch(in, *bare_amount_, &g[0], &g[1])) {
       double v = ParseNumber(g[0], lang) * Multiplier(g[1], lang);
       Mention m;
       m.begin = off(g[0]);
@@ -383,7 +457,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   {
     std::string_view in = sent;
     re2::StringPiece g[3];
-    while (need.year && need.month && RE2::PartialMatch(in, *date_dmy_, &g[0], &g[1], &g[2])) {
+    while (scan.WordDate(from(in)) && RE2::PartialMatch(in, *date_dmy_, &g[0], &g[1], &g[2])) {
       Mention m;
       m.type = "Date";
       m.begin = off(g[0]);
@@ -394,7 +468,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       in.remove_prefix(m.end - off(in));
     }
     in = sent;
-    while (need.year && need.month && RE2::PartialMatch(in, *date_mdy_, &g[0], &g[1], &g[2])) {
+    while (scan.WordDate(from(in)) && RE2::PartialMatch(in, *date_mdy_, &g[0], &g[1], &g[2])) {
       Mention m;
       m.type = "Date";
       m.begin = off(g[0]);
@@ -404,7 +478,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       in.remove_prefix(m.end - off(in));
     }
     in = sent;
-    while (need.iso && RE2::PartialMatch(in, *date_iso_, &g[0], &g[1], &g[2])) {
+    while (scan.IsoDate(from(in)) && RE2::PartialMatch(in, *date_iso_, &g[0], &g[1], &g[2])) {
       Mention m;
       m.type = "Date";
       m.begin = off(g[0]);
@@ -416,10 +490,10 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
     }
   }
   // Counts: a number followed by a word ("2 000 puces"), years excluded.
-  if (need.digit_then_space) {
+  {
     std::string_view in = sent;
     re2::StringPiece g;
-    while (RE2::PartialMatch(in, *number_, &g)) {
+    while (scan.Count(from(in)) && RE2::PartialMatch(in, *number_, &g)) {
       Mention m;
       m.type = "Number";
       m.begin = off(g);

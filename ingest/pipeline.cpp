@@ -5,6 +5,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -83,16 +84,21 @@ Pipeline::Pipeline(const std::string& corpus_dir)
   quotes_ = std::make_unique<QuoteAttributor>(lexicon_);
   for (const auto& w : lexicon_.stop_fr) stop_words_[w] |= 1;
   for (const auto& w : lexicon_.stop_en) stop_words_[w] |= 2;
-  for (const auto& [w, bits] : stop_words_) stop_word_max_ = std::max(stop_word_max_, w.size());
+  for (const auto& [w, bits] : stop_words_) {
+    stop_word_max_ = std::max(stop_word_max_, w.size());
+    if (!w.empty() && w.size() < 64) stop_lengths_[static_cast<unsigned char>(w[0])] |= uint64_t{1} << w.size();
+  }
 }
 
 Pipeline::~Pipeline() = default;
 
 std::string Pipeline::DetectLanguage(std::string_view text) const {
   // The words of Tokenize() over the first 8000 bytes, each folded and looked
-  // up without building a Token: ASCII words are lowered in a buffer, and only
-  // a word with other letters goes through Fold().
+  // up without building a Token: an ASCII word is lowered in a buffer, and
+  // looked up only when a function word has its first letter and length;
+  // only a word with other characters goes through Fold().
   text = text.substr(0, 8000);
+  const size_t n = text.size();
   int fr = 0, en = 0;
   char buf[64];
   auto count = [&](std::string_view folded) {
@@ -101,25 +107,46 @@ std::string Pipeline::DetectLanguage(std::string_view text) const {
     if (it->second & 1) ++fr;
     if (it->second & 2) ++en;
   };
-  while (!text.empty()) {
-    const size_t len = WordLength(text);
-    if (len == 0) {
-      text.remove_prefix(SkipLength(text));
+  static constexpr auto kAlnum = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) t[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return t;
+  }();
+  auto alnum = [](unsigned char c) { return kAlnum[c]; };
+  size_t i = 0;
+  while (i < n) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80 && !alnum(c)) {
+      ++i;
       continue;
     }
-    const std::string_view w = text.substr(0, len);
-    text.remove_prefix(len);
-    if (std::any_of(w.begin(), w.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
-      count(Fold(w));
-    } else if (w.size() <= stop_word_max_) {
-      if (w.size() > sizeof buf) {
-        count(LowerAscii(w));
+    const size_t start = i;
+    while (i < n && alnum(static_cast<unsigned char>(text[i]))) ++i;
+    bool ascii = true;
+    if (i < n && static_cast<unsigned char>(text[i]) >= 0x80) {
+      // The word goes on with other characters, or ends here.
+      if (size_t more = WordLength(text.substr(i)); more > 0) {
+        i += more;
+        ascii = false;
+      } else if (i == start) {
+        i += SkipLength(text.substr(i));
         continue;
       }
-      for (size_t k = 0; k < w.size(); ++k)
-        buf[k] = w[k] >= 'A' && w[k] <= 'Z' ? static_cast<char>(w[k] - 'A' + 'a') : w[k];
-      count(std::string_view(buf, w.size()));
     }
+    const std::string_view w = text.substr(start, i - start);
+    if (!ascii) {
+      count(Fold(w));
+      continue;
+    }
+    if (w.size() > stop_word_max_) continue;
+    if (w.size() > sizeof buf) {
+      count(LowerAscii(w));
+      continue;
+    }
+    for (size_t k = 0; k < w.size(); ++k)
+      buf[k] = w[k] >= 'A' && w[k] <= 'Z' ? static_cast<char>(w[k] - 'A' + 'a') : w[k];
+    if (w.size() < 64 && !(stop_lengths_[static_cast<unsigned char>(buf[0])] >> w.size() & 1)) continue;
+    count(std::string_view(buf, w.size()));
   }
   return en > fr ? "en" : "fr";
 }

@@ -5,6 +5,7 @@
 // keeps no state between documents.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -77,6 +78,7 @@ class Pipeline {
   // 2), viewed in the lexicon's strings, for DetectLanguage.
   std::unordered_map<std::string_view, unsigned char> stop_words_;
   size_t stop_word_max_ = 0;
+  uint64_t stop_lengths_[256] = {};  // per first byte: bit n set when a function word of n bytes starts with it
 };
 
 }  // namespace kg::ingest

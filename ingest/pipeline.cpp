@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -55,20 +56,16 @@ std::vector<std::string> RuleFiles(const std::string& corpus_dir) {
 
 bool Symmetric(const std::string& t) { return t == "COMPETES_WITH" || t == "PARTNER_OF"; }
 
-// The key of a relationship in an extraction: one per type and pair of
-// entities, either way round for a symmetric type.
-std::string RelKey(const std::string& type, int a, int b) {
-  if (Symmetric(type) && a > b) std::swap(a, b);
-  return type + "\t" + std::to_string(a) + "\t" + std::to_string(b);
-}
-
-// "TYPE<TAB>src<TAB>E": entity E is the named `side` ("src"/"dst") of a
-// relationship of TYPE.
-std::string EndKey(const std::string& type, const std::string& side, int e) {
-  return type + "\t" + side + "\t" + std::to_string(e);
-}
-
 }  // namespace
+
+Pipeline::RelationKey Pipeline::RelKey(const std::string& type, int a, int b) {
+  if (Symmetric(type) && a > b) std::swap(a, b);
+  return {type, a, b};
+}
+
+Pipeline::EndKey Pipeline::EndKeyOf(const std::string& type, std::string_view side, int e) {
+  return {type, side == "src", e};
+}
 
 std::string Pipeline::DefaultCorpusDir() {
   const char* env = std::getenv("KG_CORPUS");
@@ -172,8 +169,9 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
   const std::string& text = ex.doc.text;
   ex.sentences = SplitSentences(text, lexicon_);
   Resolver resolver(ex, &lexicon_);
+  ex.mentions.reserve(ex.sentences.size());
   ValueContext vctx;
-  std::map<std::string, size_t> rel_index;
+  std::map<RelationKey, size_t> rel_index;
 
   for (size_t si = 0; si < ex.sentences.size(); ++si) {
     const Sentence& s = ex.sentences[si];
@@ -190,8 +188,22 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
                                 return false;
                               }),
                vals.end());
-    std::vector<Mention> all = std::move(vals);
-    for (auto& m : ents) all.push_back(std::move(m));
+    // The mentions of the sentence by begin, values first among equal
+    // begins: a stable sort of the values followed by the entities, which
+    // is a merge when each list is in order already.
+    auto by_begin = [](const Mention& a, const Mention& b) { return a.begin < b.begin; };
+    std::vector<Mention> all;
+    all.reserve(vals.size() + ents.size() + 1);
+    const bool merged = std::is_sorted(vals.begin(), vals.end(), by_begin) &&
+                        std::is_sorted(ents.begin(), ents.end(), by_begin);
+    if (merged) {
+      std::merge(std::make_move_iterator(vals.begin()), std::make_move_iterator(vals.end()),
+                 std::make_move_iterator(ents.begin()), std::make_move_iterator(ents.end()), std::back_inserter(all),
+                 by_begin);
+    } else {
+      for (auto& m : vals) all.push_back(std::move(m));
+      for (auto& m : ents) all.push_back(std::move(m));
+    }
     // A single capitalised word opening a sentence is no name by itself
     // ("Selon", "Informatica"?), unless the article has named it already.
     // (The first word of Tokenize() over the sentence's first 80 bytes, when
@@ -210,10 +222,13 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
         m.signal = "known-name";
         m.surface = text.substr(w_begin, len);
         m.canonical = ex.entities[static_cast<size_t>(e)].name;
-        all.push_back(std::move(m));
+        if (merged)  // after the mentions that begin where it does, as the stable sort puts it
+          all.insert(std::upper_bound(all.begin(), all.end(), m, by_begin), std::move(m));
+        else
+          all.push_back(std::move(m));
       }
     }
-    std::stable_sort(all.begin(), all.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
+    if (!merged) std::stable_sort(all.begin(), all.end(), by_begin);
     ex.mentions.push_back(std::move(all));
     resolver.ResolveSentence(si);
 
@@ -224,7 +239,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     // names the company the focus rule would have guessed).
     const size_t first_new = ex.relations.size();
     std::map<size_t, std::string> guessed;         // index into ex.relations -> "src"/"dst", the named end
-    std::set<std::string> explicit_ends;           // "TYPE	src	E" / "TYPE	dst	E"
+    std::set<EndKey> explicit_ends;                // (TYPE, source?, E)
     for (const auto& match : matches) {
       const Rule& r = *match.rule;
       // Entities the rule itself names ("le décret de Joe Biden").
@@ -349,10 +364,10 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
           for (int b : dsts) {
             if (a == b) continue;
             if (!guess) {
-              explicit_ends.insert(EndKey(emit.type, "src", a));
-              explicit_ends.insert(EndKey(emit.type, "dst", b));
+              explicit_ends.insert(EndKeyOf(emit.type, "src", a));
+              explicit_ends.insert(EndKeyOf(emit.type, "dst", b));
             }
-            std::string key = RelKey(emit.type, a, b);
+            RelationKey key = RelKey(emit.type, a, b);
             auto it = rel_index.find(key);
             if (it != rel_index.end()) {
               if (!guess) guessed.erase(it->second);  // confirmed by name
@@ -374,7 +389,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
             rec.span_end = match.end;
             if (guess && is_focus(emit.src) != is_focus(emit.dst))
               guessed.emplace(ex.relations.size(), is_focus(emit.dst) ? "src" : "dst");
-            rel_index.emplace(key, ex.relations.size());
+            rel_index.emplace(std::move(key), ex.relations.size());
             ex.relations.push_back(std::move(rec));
           }
         }
@@ -411,7 +426,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       bool prefix = true;
       for (size_t k = 0; k < otoks.size(); ++k) prefix &= otoks[k].folded == ptoks[k].folded;
       if (!prefix) continue;
-      std::string key = RelKey("DEVELOPS", static_cast<int>(o), static_cast<int>(p));
+      RelationKey key = RelKey("DEVELOPS", static_cast<int>(o), static_cast<int>(p));
       if (rel_index.count(key)) continue;
       RelationRecord rec;
       rec.src = static_cast<int>(o);
@@ -421,7 +436,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       rec.sentence = prod.first_sentence;
       rec.span_begin = prod.first_begin;
       rec.span_end = prod.first_end;
-      rel_index.emplace(key, ex.relations.size());
+      rel_index.emplace(std::move(key), ex.relations.size());
       ex.relations.push_back(rec);
     }
   }
@@ -442,13 +457,13 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
 // Removes the relations of `guessed` (added since `first_new`) whose named
 // endpoint has an explicit relation of the same type in the same sentence.
 void Pipeline::DropReplacedGuesses(Extraction& ex, size_t first_new, const std::map<size_t, std::string>& guessed,
-                                   const std::set<std::string>& explicit_ends,
-                                   std::map<std::string, size_t>& rel_index) {
+                                   const std::set<EndKey>& explicit_ends,
+                                   std::map<RelationKey, size_t>& rel_index) {
   auto replaced = [&](size_t k) {
     auto g = guessed.find(k);
     if (g == guessed.end()) return false;
     const auto& r = ex.relations[k];
-    return explicit_ends.count(EndKey(r.type, g->second, g->second == "src" ? r.src : r.dst)) > 0;
+    return explicit_ends.count(EndKeyOf(r.type, g->second, g->second == "src" ? r.src : r.dst)) > 0;
   };
   std::vector<RelationRecord> kept;
   for (size_t k = first_new; k < ex.relations.size(); ++k)

@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -60,9 +61,16 @@ class Pipeline {
   std::string DetectLanguage(std::string_view text) const;
 
  private:
+  // A relationship of an extraction: its type and its two entities (in
+  // order, either way round for a symmetric type). One named end of a
+  // relationship: its type, the side (true: the source) and the entity.
+  using RelationKey = std::tuple<std::string, int, int>;
+  using EndKey = std::tuple<std::string, bool, int>;
+  static RelationKey RelKey(const std::string& type, int a, int b);
+  // Entity `e` is the named `side` ("src"/"dst") of a relationship of `type`.
+  static EndKey EndKeyOf(const std::string& type, std::string_view side, int e);
   static void DropReplacedGuesses(Extraction& ex, size_t first_new, const std::map<size_t, std::string>& guessed,
-                                  const std::set<std::string>& explicit_ends,
-                                  std::map<std::string, size_t>& rel_index);
+                                  const std::set<EndKey>& explicit_ends, std::map<RelationKey, size_t>& rel_index);
   void DateRelations(Extraction& ex) const;
   void LinkQuotesToContext(Extraction& ex) const;
   static std::vector<int> SpeakerSide(const Extraction& ex, int speaker);

@@ -601,16 +601,18 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
       if (level == 1 && !doc.title) doc.title = Trim(markdown);
       line = markdown;
     }
+    // Each run of words goes in whole, after one space when spaces stood
+    // before it and it is not the line's first.
     const size_t begin = line_text.size();
-    bool space = false;
-    for (char c : line) {
-      if (c == ' ') {
-        space = true;
-        continue;
-      }
-      if (space && line_text.size() > begin) line_text += ' ';
-      space = false;
-      line_text += c;
+    for (size_t k = 0; k < line.size();) {
+      size_t a = k;
+      while (a < line.size() && line[a] == ' ') ++a;
+      if (a == line.size()) break;
+      size_t b = line.find(' ', a);
+      if (b == std::string_view::npos) b = line.size();
+      if (a > k && line_text.size() > begin) line_text += ' ';
+      line_text.append(line.substr(a, b - a));
+      k = b;
     }
     spans.emplace_back(begin, line_text.size());
   }

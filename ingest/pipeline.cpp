@@ -513,19 +513,30 @@ void Pipeline::LinkQuotesToContext(Extraction& ex) const {
   };
   for (auto& q : ex.quotes) {
     if (q.speaker < 0) continue;
-    auto tokens = Tokenize(q.text);
-    if (tokens.empty()) continue;
-    bool we = false;
-    for (const auto& t : tokens) {
+    // The words of the quote as Tokenize() cuts them, without the tokens.
+    std::string_view rest = q.text;
+    std::string first;  // folded
+    bool any = false, we = false;
+    while (!rest.empty()) {
+      const size_t len = WordLength(rest);
+      if (len == 0) {
+        rest.remove_prefix(SkipLength(rest));
+        continue;
+      }
+      const std::string_view w = rest.substr(0, len);
+      rest.remove_prefix(len);
+      if (!any) first = Fold(w);
+      any = true;
+      if (we) continue;
       // "US" in capitals is the country, not the pronoun.
-      bool capitals = t.end - t.begin > 1 && std::all_of(q.text.begin() + t.begin, q.text.begin() + t.end,
-                                                         [](char c) { return c >= 'A' && c <= 'Z'; });
-      if (!capitals && lexicon_.we_words.count(t.folded)) we = true;
+      bool capitals = w.size() > 1 && std::all_of(w.begin(), w.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+      if (!capitals && lexicon_.we_words.count(Fold(w))) we = true;
     }
+    if (!any) continue;
     std::vector<int> side = SpeakerSide(ex, q.speaker);
     if (we)
       for (int e : side) add(q, e);
-    if (lexicon_.quote_openers.count(tokens[0].folded)) {
+    if (lexicon_.quote_openers.count(first)) {
       side.push_back(q.speaker);
       add(q, TopicBefore(ex, q.sentence, side));
     }
@@ -556,25 +567,32 @@ std::vector<int> Pipeline::SpeakerSide(const Extraction& ex, int speaker) {
 // `last`, at least twice (the earliest first mention wins a tie), other than
 // `exclude`.
 int Pipeline::TopicBefore(const Extraction& ex, size_t last, const std::vector<int>& exclude) {
-  std::map<int, std::pair<size_t, size_t>> seen;  // entity -> (mentions, first position)
+  // Per entity (by index, the order in which the candidates are compared):
+  // whether it may be the topic, its mentions and the position of its first.
+  const size_t n = ex.entities.size();
+  std::vector<char> topical(n);
+  for (size_t e = 0; e < n; ++e) {
+    const auto& type = ex.entities[e].type;
+    topical[e] = type == "Organization" || type == "Product" || type == "Project" || type == "Policy";
+  }
+  for (int e : exclude)
+    if (e >= 0 && static_cast<size_t>(e) < n) topical[static_cast<size_t>(e)] = 0;
+  std::vector<size_t> mentions(n, 0), first(n, 0);
   size_t order = 0;
   for (size_t si = 0; si <= last && si < ex.mentions.size(); ++si)
     for (const auto& m : ex.mentions[si]) {
-      if (m.entity < 0 || std::find(exclude.begin(), exclude.end(), m.entity) != exclude.end()) continue;
-      const auto& type = ex.entities[m.entity].type;
-      if (type != "Organization" && type != "Product" && type != "Project" && type != "Policy") continue;
+      if (m.entity < 0 || !topical[static_cast<size_t>(m.entity)]) continue;
       if (m.source == MentionSource::kCandidate) continue;
-      auto [it, added] = seen.try_emplace(m.entity, 0, order++);
-      ++it->second.first;
+      const size_t at = order++;
+      if (mentions[static_cast<size_t>(m.entity)]++ == 0) first[static_cast<size_t>(m.entity)] = at;
     }
   int best = -1;
-  std::pair<size_t, size_t> best_key{0, 0};
-  for (const auto& [e, key] : seen)
-    if (key.first >= 2 &&  // named once: not what the article is about
-        (best < 0 || key.first > best_key.first || (key.first == best_key.first && key.second < best_key.second))) {
-      best = e;
-      best_key = key;
-    }
+  for (size_t e = 0; e < n; ++e) {
+    if (mentions[e] < 2) continue;  // named once: not what the article is about
+    const auto b = static_cast<size_t>(best);
+    if (best < 0 || mentions[e] > mentions[b] || (mentions[e] == mentions[b] && first[e] < first[b]))
+      best = static_cast<int>(e);
+  }
   return best;
 }
 

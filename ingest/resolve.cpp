@@ -54,7 +54,9 @@ int Resolver::EntityFor(const std::string& type, const std::string& name, const 
   auto it = by_key_.find(key);
   if (it != by_key_.end()) return it->second;
   int e = static_cast<int>(ex_.entities.size());
+  if (ex_.entities.size() == ex_.entities.capacity()) ex_.entities.reserve(std::max<size_t>(128, 2 * ex_.entities.size()));
   EntityRecord& rec = ex_.entities.emplace_back();
+  rec.aliases.reserve(4);
   rec.name = name;
   rec.type = type;
   rec.first_sentence = i;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -29,6 +30,16 @@
 namespace kg::ingest {
 
 namespace {
+
+// The fold of the first word of `text` (Tokenize(text)[0].folded), or
+// nothing when `text` has no word.
+std::optional<std::string> FirstWordFolded(std::string_view text) {
+  while (!text.empty()) {
+    if (size_t len = WordLength(text); len > 0) return Fold(text.substr(0, len));
+    text.remove_prefix(SkipLength(text));
+  }
+  return std::nullopt;
+}
 
 // Token::upper_initial of a word at the start of `text`.
 bool UpperInitial(std::string_view text) {
@@ -407,21 +418,28 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
   }
 
   // A product named after its maker ("Nvidia H800") is developed by it.
-  // The organisations' words, cut once (not once per product).
-  std::vector<std::vector<Token>> org_tokens(ex.entities.size());
+  // The organisations' first words, folded once (not once per product); an
+  // organisation's words are cut, once, only for a product that opens with
+  // its first word.
+  const size_t n_entities = ex.entities.size();
+  std::vector<std::optional<std::string>> org_first(n_entities);
+  std::vector<std::optional<std::vector<Token>>> org_tokens(n_entities);
   bool any_product = false;
   for (const auto& e : ex.entities) any_product |= e.type == "Product" && e.strong;
   if (any_product)
-    for (size_t o = 0; o < ex.entities.size(); ++o)
-      if (ex.entities[o].type == "Organization") org_tokens[o] = Tokenize(ex.entities[o].name);
-  for (size_t p = 0; p < ex.entities.size(); ++p) {
+    for (size_t o = 0; o < n_entities; ++o)
+      if (ex.entities[o].type == "Organization") org_first[o] = FirstWordFolded(ex.entities[o].name);
+  for (size_t p = 0; p < n_entities; ++p) {
     const auto& prod = ex.entities[p];
     if (prod.type != "Product" || !prod.strong) continue;
     auto ptoks = Tokenize(prod.name);
-    for (size_t o = 0; o < ex.entities.size(); ++o) {
+    for (size_t o = 0; o < n_entities; ++o) {
       const auto& org = ex.entities[o];
       if (org.type != "Organization") continue;
-      const auto& otoks = org_tokens[o];
+      // No word, or another first word: no prefix of the product's words.
+      if (!org_first[o] || ptoks.empty() || *org_first[o] != ptoks[0].folded) continue;
+      if (!org_tokens[o]) org_tokens[o] = Tokenize(org.name);
+      const auto& otoks = *org_tokens[o];
       if (otoks.empty() || otoks.size() >= ptoks.size()) continue;
       bool prefix = true;
       for (size_t k = 0; k < otoks.size(); ++k) prefix &= otoks[k].folded == ptoks[k].folded;

@@ -159,9 +159,23 @@ class ValueScan {
   // money_word_: "(un|one|a)\s+(milliards?|millions?|billions?|trillions?)\s*(?:de |d')?CURRENCY".
   bool WordMoney(size_t from) const {
     if (all_) return true;
-    bool illi = false;
-    for (size_t i = from; i < s_.size() && !illi; ++i) illi = (s_[i] | 0x20) == 'i' && HasAt(s_, i, "illi");
-    if (!illi) return false;
+    // "un", "one" or "a", spaces, then a multiplier word.
+    bool word = false;
+    for (size_t k = from; k < s_.size() && !word; ++k) {
+      if ((s_[k] | 0x20) != 'i' || !HasAt(s_, k, "illi")) continue;
+      // "illi" stands one byte into milliard, million and billion, two into trillion.
+      size_t i = k >= from + 1 && (HasAt(s_, k - 1, "milliard") || HasAt(s_, k - 1, "million") ||
+                                   HasAt(s_, k - 1, "billion"))
+                     ? k - 1
+                 : k >= from + 2 && HasAt(s_, k - 2, "trillion") ? k - 2
+                                                                 : s_.size();
+      if (i == s_.size()) continue;
+      size_t r = i;
+      while (r > from && IsReSpace(s_[r - 1])) --r;
+      word = r < i && ((r >= from + 2 && HasAt(s_, r - 2, "un")) || (r >= from + 3 && HasAt(s_, r - 3, "one")) ||
+                       (r >= from + 1 && LowerByte(s_[r - 1]) == 'a'));
+    }
+    if (!word) return false;
     for (size_t i = from; i < s_.size(); ++i)
       if (CurrencyAt(s_, i)) return true;
     return false;
@@ -187,7 +201,7 @@ class ValueScan {
     return false;
   }
   // date_dmy_ and date_mdy_: a month name at a word start, and "\s(\d{4})\b".
-  bool WordDate(size_t from) const {
+  bool WordDate(size_t from, bool day_first) const {
     if (all_) return true;
     bool year = false;
     for (size_t r = First(from); r < n_runs_ && !year; ++r) {
@@ -195,8 +209,32 @@ class ValueScan {
       year = e - b == 4 && b > from && IsReSpace(s_[b - 1]) && (e == s_.size() || !IsWordChar(s_[e]));
     }
     if (!year) return false;
-    for (size_t i = from; i < s_.size(); ++i)
-      if ((i == from || !IsWordChar(s_[i - 1])) && MonthAt(s_, i)) return true;
+    for (size_t i = from; i < s_.size(); ++i) {
+      if (!((i == from || !IsWordChar(s_[i - 1])) && MonthAt(s_, i))) continue;
+      // The month word runs to the end of its letters (and an optional
+      // period); spaces and a digit follow it.
+      size_t e = i;
+      while (e < s_.size() && (IsAsciiLetter(s_[e]) || static_cast<unsigned char>(s_[e]) >= 0x80)) ++e;
+      if (e < s_.size() && s_[e] == '.') ++e;
+      size_t a = SkipSpace(e);
+      if (a == e || a >= s_.size() || !IsDigit(s_[a])) continue;
+      if (!day_first) return true;
+      // date_dmy_: "(1er|\d{1,2})\s+" before it.
+      size_t r = i;
+      while (r > from && IsReSpace(s_[r - 1])) --r;
+      if (r < i && ((r > from && IsDigit(s_[r - 1])) || (r >= from + 2 && HasAt(s_, r - 2, "er")))) return true;
+    }
+    return false;
+  }
+  // duration_ (on the text after an amount): a unit after spaces.
+  bool Duration(std::string_view after) const {
+    if (all_) return true;
+    for (size_t i = 1; i < after.size(); ++i) {
+      if (!IsReSpace(after[i - 1])) continue;
+      if (HasAt(after, i, "ans") || HasAt(after, i, "ann\xC3") ||
+          HasAt(after, i, "mois") || HasAt(after, i, "year") || HasAt(after, i, "month"))
+        return true;
+    }
     return false;
   }
   // date_iso_: "(\d{4})-(\d{2})-(\d{2})".
@@ -457,7 +495,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   {
     std::string_view in = sent;
     re2::StringPiece g[3];
-    while (scan.WordDate(from(in)) && RE2::PartialMatch(in, *date_dmy_, &g[0], &g[1], &g[2])) {
+    while (scan.WordDate(from(in), true) && RE2::PartialMatch(in, *date_dmy_, &g[0], &g[1], &g[2])) {
       Mention m;
       m.type = "Date";
       m.begin = off(g[0]);
@@ -468,7 +506,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       in.remove_prefix(m.end - off(in));
     }
     in = sent;
-    while (scan.WordDate(from(in)) && RE2::PartialMatch(in, *date_mdy_, &g[0], &g[1], &g[2])) {
+    while (scan.WordDate(from(in), false) && RE2::PartialMatch(in, *date_mdy_, &g[0], &g[1], &g[2])) {
       Mention m;
       m.type = "Date";
       m.begin = off(g[0]);
@@ -510,7 +548,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
     if (m.type != "Money") continue;
     std::string_view after = text.substr(m.end, s.end - m.end);
     re2::StringPiece d;
-    if (RE2::PartialMatch(after, *duration_, &d)) m.period = std::string(d);
+    if (scan.Duration(after) && RE2::PartialMatch(after, *duration_, &d)) m.period = std::string(d);
   }
   std::sort(found.begin(), found.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
   return found;

@@ -133,7 +133,10 @@ class ValueScan {
     // RE2 folds U+017F onto 's' and U+212A onto 'k' under (?i).
     all_ = s.find("\xC5\xBF") != std::string_view::npos || s.find("\xE2\x84\xAA") != std::string_view::npos;
     for (size_t i = 0; i < s.size() && !all_; ++i) {
-      if (!IsDigit(s[i])) continue;
+      if (!IsDigit(s[i])) {
+        if (illi_ == std::string_view::npos && (s[i] | 0x20) == 'i' && HasAt(s, i, "illi")) illi_ = i;
+        continue;
+      }
       size_t e = i + 1;
       while (e < s.size() && IsDigit(s[e])) ++e;
       if (n_runs_ == kMaxRuns) {
@@ -141,7 +144,7 @@ class ValueScan {
         break;
       }
       runs_[n_runs_++] = {i, e};
-      i = e;
+      i = e - 1;  // s[e] is read next
     }
   }
 
@@ -151,8 +154,11 @@ class ValueScan {
     for (size_t r = First(from); r < n_runs_; ++r) {
       size_t a = SkipSpace(runs_[r].end);
       if (CurrencyAround(a)) return true;
+      if (a >= s_.size()) continue;
+      const char first = LowerByte(s_[a]);  // every multiplier starts with m, b, t or k
+      if (first != 'm' && first != 'b' && first != 't' && first != 'k') continue;
       for (std::string_view w : kMultWords)
-        if (HasAt(s_, a, w) && CurrencyAround(SkipSpace(a + w.size()))) return true;
+        if (w[0] == first && HasAt(s_, a, w) && CurrencyAround(SkipSpace(a + w.size()))) return true;
     }
     return false;
   }
@@ -161,7 +167,7 @@ class ValueScan {
     if (all_) return true;
     // "un", "one" or "a", spaces, then a multiplier word.
     bool word = false;
-    for (size_t k = from; k < s_.size() && !word; ++k) {
+    for (size_t k = std::max(from, illi_); k < s_.size() && !word; ++k) {
       if ((s_[k] | 0x20) != 'i' || !HasAt(s_, k, "illi")) continue;
       // "illi" stands one byte into milliard, million and billion, two into trillion.
       size_t i = k >= from + 1 && (HasAt(s_, k - 1, "milliard") || HasAt(s_, k - 1, "million") ||
@@ -293,6 +299,7 @@ class ValueScan {
 
   std::string_view s_;
   bool all_ = false;  // every test answers true
+  size_t illi_ = std::string_view::npos;  // the first "illi", in any case
   Run runs_[kMaxRuns];
   size_t n_runs_ = 0;
 };
@@ -405,7 +412,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   // durations are looked for only after an amount.
   // ("un milliard de dollars" has none: such sentences are still read for
   // money written in words.)
-  const bool digits = std::any_of(sent.begin(), sent.end(), IsDigit);
+  const bool digits = std::any_of(sent.begin(), sent.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digits && sent.find("illi") == std::string_view::npos) return found;
   const ValueScan scan(sent);
   auto overlaps = [&](size_t b, size_t e) {

@@ -74,7 +74,7 @@ Pipeline::RelationKey Pipeline::RelKey(const std::string& type, int a, int b) {
   return {type, a, b};
 }
 
-Pipeline::EndKey Pipeline::EndKeyOf(const std::string& type, std::string_view side, int e) {
+Pipeline::EndKey Pipeline::EndKeyOf(std::string_view type, std::string_view side, int e) {
   return {type, side == "src", e};
 }
 
@@ -204,14 +204,19 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     // is a merge when each list is in order already.
     auto by_begin = [](const Mention& a, const Mention& b) { return a.begin < b.begin; };
     std::vector<Mention> all;
-    all.reserve(vals.size() + ents.size() + 1);
     const bool merged = std::is_sorted(vals.begin(), vals.end(), by_begin) &&
                         std::is_sorted(ents.begin(), ents.end(), by_begin);
-    if (merged) {
+    if (merged && vals.empty()) {
+      all = std::move(ents);
+    } else if (merged && ents.empty()) {
+      all = std::move(vals);
+    } else if (merged) {
+      all.reserve(vals.size() + ents.size() + 1);
       std::merge(std::make_move_iterator(vals.begin()), std::make_move_iterator(vals.end()),
                  std::make_move_iterator(ents.begin()), std::make_move_iterator(ents.end()), std::back_inserter(all),
                  by_begin);
     } else {
+      all.reserve(vals.size() + ents.size() + 1);
       for (auto& m : vals) all.push_back(std::move(m));
       for (auto& m : ents) all.push_back(std::move(m));
     }
@@ -424,18 +429,18 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
   const size_t n_entities = ex.entities.size();
   std::vector<std::optional<std::string>> org_first(n_entities);
   std::vector<std::optional<std::vector<Token>>> org_tokens(n_entities);
-  bool any_product = false;
-  for (const auto& e : ex.entities) any_product |= e.type == "Product" && e.strong;
-  if (any_product)
-    for (size_t o = 0; o < n_entities; ++o)
-      if (ex.entities[o].type == "Organization") org_first[o] = FirstWordFolded(ex.entities[o].name);
-  for (size_t p = 0; p < n_entities; ++p) {
+  std::vector<size_t> orgs, products;  // indexes, in order
+  for (size_t e = 0; e < n_entities; ++e) {
+    if (ex.entities[e].type == "Organization") orgs.push_back(e);
+    if (ex.entities[e].type == "Product" && ex.entities[e].strong) products.push_back(e);
+  }
+  if (!products.empty())
+    for (size_t o : orgs) org_first[o] = FirstWordFolded(ex.entities[o].name);
+  for (size_t p : products) {
     const auto& prod = ex.entities[p];
-    if (prod.type != "Product" || !prod.strong) continue;
     auto ptoks = Tokenize(prod.name);
-    for (size_t o = 0; o < n_entities; ++o) {
+    for (size_t o : orgs) {
       const auto& org = ex.entities[o];
-      if (org.type != "Organization") continue;
       // No word, or another first word: no prefix of the product's words.
       if (!org_first[o] || ptoks.empty() || *org_first[o] != ptoks[0].folded) continue;
       if (!org_tokens[o]) org_tokens[o] = Tokenize(org.name);

@@ -65,10 +65,11 @@ class Pipeline {
   // order, either way round for a symmetric type). One named end of a
   // relationship: its type, the side (true: the source) and the entity.
   using RelationKey = std::tuple<std::string, int, int>;
-  using EndKey = std::tuple<std::string, bool, int>;
+  // (An EndKey views the type of a rule's emit, which the pipeline keeps.)
+  using EndKey = std::tuple<std::string_view, bool, int>;
   static RelationKey RelKey(const std::string& type, int a, int b);
   // Entity `e` is the named `side` ("src"/"dst") of a relationship of `type`.
-  static EndKey EndKeyOf(const std::string& type, std::string_view side, int e);
+  static EndKey EndKeyOf(std::string_view type, std::string_view side, int e);
   static void DropReplacedGuesses(Extraction& ex, size_t first_new, const std::map<size_t, std::string>& guessed,
                                   const std::set<EndKey>& explicit_ends, std::map<RelationKey, size_t>& rel_index);
   void DateRelations(Extraction& ex) const;

@@ -93,6 +93,7 @@ Pipeline::Pipeline(const std::string& corpus_dir)
   for (const auto& w : lexicon_.stop_fr) stop_words_[w] |= 1;
   for (const auto& w : lexicon_.stop_en) stop_words_[w] |= 2;
   for (const auto& [w, bits] : stop_words_) {
+    if (!w.empty()) stop_by_first_[static_cast<unsigned char>(w[0])].emplace_back(w, bits);
     stop_word_max_ = std::max(stop_word_max_, w.size());
     if (!w.empty() && w.size() < 64) stop_lengths_[static_cast<unsigned char>(w[0])] |= uint64_t{1} << w.size();
   }
@@ -110,10 +111,13 @@ std::string Pipeline::DetectLanguage(std::string_view text) const {
   int fr = 0, en = 0;
   char buf[64];
   auto count = [&](std::string_view folded) {
-    auto it = stop_words_.find(folded);
-    if (it == stop_words_.end()) return;
-    if (it->second & 1) ++fr;
-    if (it->second & 2) ++en;
+    if (folded.empty()) return;
+    for (const auto& [w, bits] : stop_by_first_[static_cast<unsigned char>(folded[0])])
+      if (w == folded) {
+        if (bits & 1) ++fr;
+        if (bits & 2) ++en;
+        return;
+      }
   };
   static constexpr auto kAlnum = [] {
     std::array<bool, 256> t{};

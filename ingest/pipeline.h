@@ -86,6 +86,7 @@ class Pipeline {
   // The folded function words of lexicon_.stop_fr (bit 1) and stop_en (bit
   // 2), viewed in the lexicon's strings, for DetectLanguage.
   std::unordered_map<std::string_view, unsigned char> stop_words_;
+  std::vector<std::pair<std::string_view, unsigned char>> stop_by_first_[256];  // stop_words_ by first byte
   size_t stop_word_max_ = 0;
   uint64_t stop_lengths_[256] = {};  // per first byte: bit n set when a function word of n bytes starts with it
 };

@@ -52,7 +52,13 @@ std::vector<QuoteSpan> FindQuotes(std::string_view text, const Sentence& s) {
   };
   size_t i = s.begin;
   while (i < s.end) {
-    while (i < s.end && data[i] != '"' && data[i] != '\xC2') ++i;
+    {
+      const void* quote = std::memchr(data + i, '"', s.end - i);
+      const void* lead = std::memchr(data + i, 0xC2, s.end - i);
+      size_t q = quote ? static_cast<size_t>(static_cast<const char*>(quote) - data) : s.end;
+      size_t l = lead ? static_cast<size_t>(static_cast<const char*>(lead) - data) : s.end;
+      i = std::min(q, l);
+    }
     if (i >= s.end) break;
     if (is_mark(i, '\xAB')) {  // «
       size_t depth = 1, j = i + 2;

@@ -2,11 +2,16 @@
 // rules look back at earlier sentences (anaphora, focus, currency context).
 #include "ingest/pipeline.h"
 
+#include <utf8proc.h>
+
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -26,6 +31,26 @@ namespace kg::ingest {
 
 namespace {
 
+// The fold of the first word of `text` (Tokenize(text)[0].folded), or
+// nothing when `text` has no word.
+std::optional<std::string> FirstWordFolded(std::string_view text) {
+  while (!text.empty()) {
+    if (size_t len = WordLength(text); len > 0) return Fold(text.substr(0, len));
+    text.remove_prefix(SkipLength(text));
+  }
+  return std::nullopt;
+}
+
+// Token::upper_initial of a word at the start of `text`.
+bool UpperInitial(std::string_view text) {
+  auto f = static_cast<unsigned char>(text[0]);
+  if (f < 0x80) return f >= 'A' && f <= 'Z';
+  utf8proc_int32_t cp;
+  utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data()), static_cast<utf8proc_ssize_t>(text.size()),
+                   &cp);
+  return utf8proc_isupper(cp);
+}
+
 // How far back "@Type^REL" looks for the relationship it continues.
 constexpr size_t kRecentSentences = 3;
 
@@ -42,20 +67,16 @@ std::vector<std::string> RuleFiles(const std::string& corpus_dir) {
 
 bool Symmetric(const std::string& t) { return t == "COMPETES_WITH" || t == "PARTNER_OF"; }
 
-// The key of a relationship in an extraction: one per type and pair of
-// entities, either way round for a symmetric type.
-std::string RelKey(const std::string& type, int a, int b) {
-  if (Symmetric(type) && a > b) std::swap(a, b);
-  return type + "\t" + std::to_string(a) + "\t" + std::to_string(b);
-}
-
-// "TYPE<TAB>src<TAB>E": entity E is the named `side` ("src"/"dst") of a
-// relationship of TYPE.
-std::string EndKey(const std::string& type, const std::string& side, int e) {
-  return type + "\t" + side + "\t" + std::to_string(e);
-}
-
 }  // namespace
+
+Pipeline::RelationKey Pipeline::RelKey(const std::string& type, int a, int b) {
+  if (Symmetric(type) && a > b) std::swap(a, b);
+  return {type, a, b};
+}
+
+Pipeline::EndKey Pipeline::EndKeyOf(std::string_view type, std::string_view side, int e) {
+  return {type, side == "src", e};
+}
 
 std::string Pipeline::DefaultCorpusDir() {
   const char* env = std::getenv("KG_CORPUS");
@@ -69,16 +90,75 @@ Pipeline::Pipeline(const std::string& corpus_dir)
   values_ = std::make_unique<ValueFinder>();
   recognizer_ = std::make_unique<Recognizer>(lexicon_);
   quotes_ = std::make_unique<QuoteAttributor>(lexicon_);
+  for (const auto& w : lexicon_.stop_fr) stop_words_[w] |= 1;
+  for (const auto& w : lexicon_.stop_en) stop_words_[w] |= 2;
+  for (const auto& [w, bits] : stop_words_) {
+    if (!w.empty()) stop_by_first_[static_cast<unsigned char>(w[0])].emplace_back(w, bits);
+    stop_word_max_ = std::max(stop_word_max_, w.size());
+    if (!w.empty() && w.size() < 64) stop_lengths_[static_cast<unsigned char>(w[0])] |= uint64_t{1} << w.size();
+  }
 }
 
 Pipeline::~Pipeline() = default;
 
 std::string Pipeline::DetectLanguage(std::string_view text) const {
-  auto toks = Tokenize(text.substr(0, 8000));
+  // The words of Tokenize() over the first 8000 bytes, each folded and looked
+  // up without building a Token: an ASCII word is lowered in a buffer, and
+  // looked up only when a function word has its first letter and length;
+  // only a word with other characters goes through Fold().
+  text = text.substr(0, 8000);
+  const size_t n = text.size();
   int fr = 0, en = 0;
-  for (const auto& t : toks) {
-    if (lexicon_.stop_fr.count(t.folded)) ++fr;
-    if (lexicon_.stop_en.count(t.folded)) ++en;
+  char buf[64];
+  auto count = [&](std::string_view folded) {
+    if (folded.empty()) return;
+    for (const auto& [w, bits] : stop_by_first_[static_cast<unsigned char>(folded[0])])
+      if (w == folded) {
+        if (bits & 1) ++fr;
+        if (bits & 2) ++en;
+        return;
+      }
+  };
+  static constexpr auto kAlnum = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) t[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return t;
+  }();
+  auto alnum = [](unsigned char c) { return kAlnum[c]; };
+  size_t i = 0;
+  while (i < n) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80 && !alnum(c)) {
+      ++i;
+      continue;
+    }
+    const size_t start = i;
+    while (i < n && alnum(static_cast<unsigned char>(text[i]))) ++i;
+    bool ascii = true;
+    if (i < n && static_cast<unsigned char>(text[i]) >= 0x80) {
+      // The word goes on with other characters, or ends here.
+      if (size_t more = WordLength(text.substr(i)); more > 0) {
+        i += more;
+        ascii = false;
+      } else if (i == start) {
+        i += SkipLength(text.substr(i));
+        continue;
+      }
+    }
+    const std::string_view w = text.substr(start, i - start);
+    if (!ascii) {
+      count(Fold(w));
+      continue;
+    }
+    if (w.size() > stop_word_max_) continue;
+    if (w.size() > sizeof buf) {
+      count(LowerAscii(w));
+      continue;
+    }
+    for (size_t k = 0; k < w.size(); ++k)
+      buf[k] = w[k] >= 'A' && w[k] <= 'Z' ? static_cast<char>(w[k] - 'A' + 'a') : w[k];
+    if (w.size() < 64 && !(stop_lengths_[static_cast<unsigned char>(buf[0])] >> w.size() & 1)) continue;
+    count(std::string_view(buf, w.size()));
   }
   return en > fr ? "en" : "fr";
 }
@@ -104,8 +184,9 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
   const std::string& text = ex.doc.text;
   ex.sentences = SplitSentences(text, lexicon_);
   Resolver resolver(ex, &lexicon_);
+  ex.mentions.reserve(ex.sentences.size());
   ValueContext vctx;
-  std::map<std::string, size_t> rel_index;
+  std::map<RelationKey, size_t> rel_index;
 
   for (size_t si = 0; si < ex.sentences.size(); ++si) {
     const Sentence& s = ex.sentences[si];
@@ -122,28 +203,52 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
                                 return false;
                               }),
                vals.end());
-    std::vector<Mention> all = std::move(vals);
-    for (auto& m : ents) all.push_back(std::move(m));
+    // The mentions of the sentence by begin, values first among equal
+    // begins: a stable sort of the values followed by the entities, which
+    // is a merge when each list is in order already.
+    auto by_begin = [](const Mention& a, const Mention& b) { return a.begin < b.begin; };
+    std::vector<Mention> all;
+    const bool merged = std::is_sorted(vals.begin(), vals.end(), by_begin) &&
+                        std::is_sorted(ents.begin(), ents.end(), by_begin);
+    if (merged && vals.empty()) {
+      all = std::move(ents);
+    } else if (merged && ents.empty()) {
+      all = std::move(vals);
+    } else if (merged) {
+      all.reserve(vals.size() + ents.size() + 1);
+      std::merge(std::make_move_iterator(vals.begin()), std::make_move_iterator(vals.end()),
+                 std::make_move_iterator(ents.begin()), std::make_move_iterator(ents.end()), std::back_inserter(all),
+                 by_begin);
+    } else {
+      all.reserve(vals.size() + ents.size() + 1);
+      for (auto& m : vals) all.push_back(std::move(m));
+      for (auto& m : ents) all.push_back(std::move(m));
+    }
     // A single capitalised word opening a sentence is no name by itself
     // ("Selon", "Informatica"?), unless the article has named it already.
-    if (auto first = Tokenize(text.substr(s.begin, std::min<size_t>(s.end - s.begin, 80)), s.begin);
-        !first.empty() && first[0].begin == s.begin && first[0].upper_initial) {
-      const Token& w = first[0];
-      bool covered = std::any_of(all.begin(), all.end(), [&](const Mention& m) { return m.begin < w.end && w.begin < m.end; });
-      int e = covered ? -1 : resolver.KnownName(text.substr(w.begin, w.end - w.begin));
-      if (e >= 0 && ex.entities[static_cast<size_t>(e)].strong && !lexicon_.pronouns.count(w.folded)) {
+    // (The first word of Tokenize() over the sentence's first 80 bytes, when
+    // it opens the sentence.)
+    const std::string_view head = std::string_view(text).substr(s.begin, std::min<size_t>(s.end - s.begin, 80));
+    if (const size_t len = WordLength(head); len > 0 && UpperInitial(head)) {
+      const size_t w_begin = s.begin, w_end = s.begin + len;
+      bool covered = std::any_of(all.begin(), all.end(), [&](const Mention& m) { return m.begin < w_end && w_begin < m.end; });
+      int e = covered ? -1 : resolver.KnownName(head.substr(0, len));
+      if (e >= 0 && ex.entities[static_cast<size_t>(e)].strong && !lexicon_.pronouns.count(Fold(head.substr(0, len)))) {
         Mention m;
-        m.begin = m.outer_begin = w.begin;
-        m.end = w.end;
+        m.begin = m.outer_begin = w_begin;
+        m.end = w_end;
         m.type = ex.entities[static_cast<size_t>(e)].type;
         m.source = MentionSource::kDiscovered;
         m.signal = "known-name";
-        m.surface = text.substr(w.begin, w.end - w.begin);
+        m.surface = text.substr(w_begin, len);
         m.canonical = ex.entities[static_cast<size_t>(e)].name;
-        all.push_back(std::move(m));
+        if (merged)  // after the mentions that begin where it does, as the stable sort puts it
+          all.insert(std::upper_bound(all.begin(), all.end(), m, by_begin), std::move(m));
+        else
+          all.push_back(std::move(m));
       }
     }
-    std::stable_sort(all.begin(), all.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
+    if (!merged) std::stable_sort(all.begin(), all.end(), by_begin);
     ex.mentions.push_back(std::move(all));
     resolver.ResolveSentence(si);
 
@@ -154,7 +259,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     // names the company the focus rule would have guessed).
     const size_t first_new = ex.relations.size();
     std::map<size_t, std::string> guessed;         // index into ex.relations -> "src"/"dst", the named end
-    std::set<std::string> explicit_ends;           // "TYPE	src	E" / "TYPE	dst	E"
+    std::set<EndKey> explicit_ends;                // (TYPE, source?, E)
     for (const auto& match : matches) {
       const Rule& r = *match.rule;
       // Entities the rule itself names ("le décret de Joe Biden").
@@ -279,10 +384,10 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
           for (int b : dsts) {
             if (a == b) continue;
             if (!guess) {
-              explicit_ends.insert(EndKey(emit.type, "src", a));
-              explicit_ends.insert(EndKey(emit.type, "dst", b));
+              explicit_ends.insert(EndKeyOf(emit.type, "src", a));
+              explicit_ends.insert(EndKeyOf(emit.type, "dst", b));
             }
-            std::string key = RelKey(emit.type, a, b);
+            RelationKey key = RelKey(emit.type, a, b);
             auto it = rel_index.find(key);
             if (it != rel_index.end()) {
               if (!guess) guessed.erase(it->second);  // confirmed by name
@@ -304,7 +409,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
             rec.span_end = match.end;
             if (guess && is_focus(emit.src) != is_focus(emit.dst))
               guessed.emplace(ex.relations.size(), is_focus(emit.dst) ? "src" : "dst");
-            rel_index.emplace(key, ex.relations.size());
+            rel_index.emplace(std::move(key), ex.relations.size());
             ex.relations.push_back(std::move(rec));
           }
         }
@@ -322,26 +427,33 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
   }
 
   // A product named after its maker ("Nvidia H800") is developed by it.
-  // The organisations' words, cut once (not once per product).
-  std::vector<std::vector<Token>> org_tokens(ex.entities.size());
-  bool any_product = false;
-  for (const auto& e : ex.entities) any_product |= e.type == "Product" && e.strong;
-  if (any_product)
-    for (size_t o = 0; o < ex.entities.size(); ++o)
-      if (ex.entities[o].type == "Organization") org_tokens[o] = Tokenize(ex.entities[o].name);
-  for (size_t p = 0; p < ex.entities.size(); ++p) {
+  // The organisations' first words, folded once (not once per product); an
+  // organisation's words are cut, once, only for a product that opens with
+  // its first word.
+  const size_t n_entities = ex.entities.size();
+  std::vector<std::optional<std::string>> org_first(n_entities);
+  std::vector<std::optional<std::vector<Token>>> org_tokens(n_entities);
+  std::vector<size_t> orgs, products;  // indexes, in order
+  for (size_t e = 0; e < n_entities; ++e) {
+    if (ex.entities[e].type == "Organization") orgs.push_back(e);
+    if (ex.entities[e].type == "Product" && ex.entities[e].strong) products.push_back(e);
+  }
+  if (!products.empty())
+    for (size_t o : orgs) org_first[o] = FirstWordFolded(ex.entities[o].name);
+  for (size_t p : products) {
     const auto& prod = ex.entities[p];
-    if (prod.type != "Product" || !prod.strong) continue;
     auto ptoks = Tokenize(prod.name);
-    for (size_t o = 0; o < ex.entities.size(); ++o) {
+    for (size_t o : orgs) {
       const auto& org = ex.entities[o];
-      if (org.type != "Organization") continue;
-      const auto& otoks = org_tokens[o];
+      // No word, or another first word: no prefix of the product's words.
+      if (!org_first[o] || ptoks.empty() || *org_first[o] != ptoks[0].folded) continue;
+      if (!org_tokens[o]) org_tokens[o] = Tokenize(org.name);
+      const auto& otoks = *org_tokens[o];
       if (otoks.empty() || otoks.size() >= ptoks.size()) continue;
       bool prefix = true;
       for (size_t k = 0; k < otoks.size(); ++k) prefix &= otoks[k].folded == ptoks[k].folded;
       if (!prefix) continue;
-      std::string key = RelKey("DEVELOPS", static_cast<int>(o), static_cast<int>(p));
+      RelationKey key = RelKey("DEVELOPS", static_cast<int>(o), static_cast<int>(p));
       if (rel_index.count(key)) continue;
       RelationRecord rec;
       rec.src = static_cast<int>(o);
@@ -351,7 +463,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       rec.sentence = prod.first_sentence;
       rec.span_begin = prod.first_begin;
       rec.span_end = prod.first_end;
-      rel_index.emplace(key, ex.relations.size());
+      rel_index.emplace(std::move(key), ex.relations.size());
       ex.relations.push_back(rec);
     }
   }
@@ -372,13 +484,13 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
 // Removes the relations of `guessed` (added since `first_new`) whose named
 // endpoint has an explicit relation of the same type in the same sentence.
 void Pipeline::DropReplacedGuesses(Extraction& ex, size_t first_new, const std::map<size_t, std::string>& guessed,
-                                   const std::set<std::string>& explicit_ends,
-                                   std::map<std::string, size_t>& rel_index) {
+                                   const std::set<EndKey>& explicit_ends,
+                                   std::map<RelationKey, size_t>& rel_index) {
   auto replaced = [&](size_t k) {
     auto g = guessed.find(k);
     if (g == guessed.end()) return false;
     const auto& r = ex.relations[k];
-    return explicit_ends.count(EndKey(r.type, g->second, g->second == "src" ? r.src : r.dst)) > 0;
+    return explicit_ends.count(EndKeyOf(r.type, g->second, g->second == "src" ? r.src : r.dst)) > 0;
   };
   std::vector<RelationRecord> kept;
   for (size_t k = first_new; k < ex.relations.size(); ++k)
@@ -428,19 +540,30 @@ void Pipeline::LinkQuotesToContext(Extraction& ex) const {
   };
   for (auto& q : ex.quotes) {
     if (q.speaker < 0) continue;
-    auto tokens = Tokenize(q.text);
-    if (tokens.empty()) continue;
-    bool we = false;
-    for (const auto& t : tokens) {
+    // The words of the quote as Tokenize() cuts them, without the tokens.
+    std::string_view rest = q.text;
+    std::string first;  // folded
+    bool any = false, we = false;
+    while (!rest.empty()) {
+      const size_t len = WordLength(rest);
+      if (len == 0) {
+        rest.remove_prefix(SkipLength(rest));
+        continue;
+      }
+      const std::string_view w = rest.substr(0, len);
+      rest.remove_prefix(len);
+      if (!any) first = Fold(w);
+      any = true;
+      if (we) continue;
       // "US" in capitals is the country, not the pronoun.
-      bool capitals = t.end - t.begin > 1 && std::all_of(q.text.begin() + t.begin, q.text.begin() + t.end,
-                                                         [](char c) { return c >= 'A' && c <= 'Z'; });
-      if (!capitals && lexicon_.we_words.count(t.folded)) we = true;
+      bool capitals = w.size() > 1 && std::all_of(w.begin(), w.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+      if (!capitals && lexicon_.we_words.count(Fold(w))) we = true;
     }
+    if (!any) continue;
     std::vector<int> side = SpeakerSide(ex, q.speaker);
     if (we)
       for (int e : side) add(q, e);
-    if (lexicon_.quote_openers.count(tokens[0].folded)) {
+    if (lexicon_.quote_openers.count(first)) {
       side.push_back(q.speaker);
       add(q, TopicBefore(ex, q.sentence, side));
     }
@@ -471,25 +594,32 @@ std::vector<int> Pipeline::SpeakerSide(const Extraction& ex, int speaker) {
 // `last`, at least twice (the earliest first mention wins a tie), other than
 // `exclude`.
 int Pipeline::TopicBefore(const Extraction& ex, size_t last, const std::vector<int>& exclude) {
-  std::map<int, std::pair<size_t, size_t>> seen;  // entity -> (mentions, first position)
+  // Per entity (by index, the order in which the candidates are compared):
+  // whether it may be the topic, its mentions and the position of its first.
+  const size_t n = ex.entities.size();
+  std::vector<char> topical(n);
+  for (size_t e = 0; e < n; ++e) {
+    const auto& type = ex.entities[e].type;
+    topical[e] = type == "Organization" || type == "Product" || type == "Project" || type == "Policy";
+  }
+  for (int e : exclude)
+    if (e >= 0 && static_cast<size_t>(e) < n) topical[static_cast<size_t>(e)] = 0;
+  std::vector<size_t> mentions(n, 0), first(n, 0);
   size_t order = 0;
   for (size_t si = 0; si <= last && si < ex.mentions.size(); ++si)
     for (const auto& m : ex.mentions[si]) {
-      if (m.entity < 0 || std::find(exclude.begin(), exclude.end(), m.entity) != exclude.end()) continue;
-      const auto& type = ex.entities[m.entity].type;
-      if (type != "Organization" && type != "Product" && type != "Project" && type != "Policy") continue;
+      if (m.entity < 0 || !topical[static_cast<size_t>(m.entity)]) continue;
       if (m.source == MentionSource::kCandidate) continue;
-      auto [it, added] = seen.try_emplace(m.entity, 0, order++);
-      ++it->second.first;
+      const size_t at = order++;
+      if (mentions[static_cast<size_t>(m.entity)]++ == 0) first[static_cast<size_t>(m.entity)] = at;
     }
   int best = -1;
-  std::pair<size_t, size_t> best_key{0, 0};
-  for (const auto& [e, key] : seen)
-    if (key.first >= 2 &&  // named once: not what the article is about
-        (best < 0 || key.first > best_key.first || (key.first == best_key.first && key.second < best_key.second))) {
-      best = e;
-      best_key = key;
-    }
+  for (size_t e = 0; e < n; ++e) {
+    if (mentions[e] < 2) continue;  // named once: not what the article is about
+    const auto b = static_cast<size_t>(best);
+    if (best < 0 || mentions[e] > mentions[b] || (mentions[e] == mentions[b] && first[e] < first[b]))
+      best = static_cast<int>(e);
+  }
   return best;
 }
 

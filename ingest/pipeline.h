@@ -5,12 +5,15 @@
 // keeps no state between documents.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "ingest/lexicon.h"
@@ -58,9 +61,17 @@ class Pipeline {
   std::string DetectLanguage(std::string_view text) const;
 
  private:
+  // A relationship of an extraction: its type and its two entities (in
+  // order, either way round for a symmetric type). One named end of a
+  // relationship: its type, the side (true: the source) and the entity.
+  using RelationKey = std::tuple<std::string, int, int>;
+  // (An EndKey views the type of a rule's emit, which the pipeline keeps.)
+  using EndKey = std::tuple<std::string_view, bool, int>;
+  static RelationKey RelKey(const std::string& type, int a, int b);
+  // Entity `e` is the named `side` ("src"/"dst") of a relationship of `type`.
+  static EndKey EndKeyOf(std::string_view type, std::string_view side, int e);
   static void DropReplacedGuesses(Extraction& ex, size_t first_new, const std::map<size_t, std::string>& guessed,
-                                  const std::set<std::string>& explicit_ends,
-                                  std::map<std::string, size_t>& rel_index);
+                                  const std::set<EndKey>& explicit_ends, std::map<RelationKey, size_t>& rel_index);
   void DateRelations(Extraction& ex) const;
   void LinkQuotesToContext(Extraction& ex) const;
   static std::vector<int> SpeakerSide(const Extraction& ex, int speaker);
@@ -72,6 +83,12 @@ class Pipeline {
   std::unique_ptr<ValueFinder> values_;
   std::unique_ptr<Recognizer> recognizer_;
   std::unique_ptr<QuoteAttributor> quotes_;
+  // The folded function words of lexicon_.stop_fr (bit 1) and stop_en (bit
+  // 2), viewed in the lexicon's strings, for DetectLanguage.
+  std::unordered_map<std::string_view, unsigned char> stop_words_;
+  std::vector<std::pair<std::string_view, unsigned char>> stop_by_first_[256];  // stop_words_ by first byte
+  size_t stop_word_max_ = 0;
+  uint64_t stop_lengths_[256] = {};  // per first byte: bit n set when a function word of n bytes starts with it
 };
 
 }  // namespace kg::ingest

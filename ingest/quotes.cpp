@@ -6,6 +6,9 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cstring>
+
+#include "ingest/text.h"
 
 namespace kg::ingest {
 
@@ -30,7 +33,7 @@ RE2::Options Opts() {
   return o;
 }
 
-size_t WordCount(std::string_view t) { return Tokenize(t).size(); }
+size_t WordCount(std::string_view t) { return CountWords(t); }
 
 bool HasInnerPunctuation(std::string_view t) {
   for (char c : t)
@@ -42,13 +45,32 @@ bool HasInnerPunctuation(std::string_view t) {
 
 std::vector<QuoteSpan> FindQuotes(std::string_view text, const Sentence& s) {
   std::vector<QuoteSpan> out;
+  // Only '"' and the lead byte of « and » (0xC2) can start or end a quote.
+  const char* data = text.data();
+  auto is_mark = [&](size_t k, char second) {
+    return k + 1 < text.size() && data[k] == '\xC2' && data[k + 1] == second;
+  };
   size_t i = s.begin;
   while (i < s.end) {
-    if (text.compare(i, 2, "\xC2\xAB") == 0) {  // «
+    {
+      const void* quote = std::memchr(data + i, '"', s.end - i);
+      const void* lead = std::memchr(data + i, 0xC2, s.end - i);
+      size_t q = quote ? static_cast<size_t>(static_cast<const char*>(quote) - data) : s.end;
+      size_t l = lead ? static_cast<size_t>(static_cast<const char*>(lead) - data) : s.end;
+      i = std::min(q, l);
+    }
+    if (i >= s.end) break;
+    if (is_mark(i, '\xAB')) {  // «
       size_t depth = 1, j = i + 2;
       while (j < s.end && depth > 0) {
-        if (text.compare(j, 2, "\xC2\xAB") == 0) ++depth;
-        if (text.compare(j, 2, "\xC2\xBB") == 0) --depth;
+        const void* lead = std::memchr(data + j, 0xC2, s.end - j);
+        if (!lead) {
+          j = s.end;
+          break;
+        }
+        j = static_cast<size_t>(static_cast<const char*>(lead) - data);
+        if (is_mark(j, '\xAB')) ++depth;
+        if (is_mark(j, '\xBB')) --depth;
         if (depth > 0) ++j;
       }
       if (depth == 0) {
@@ -60,7 +82,7 @@ std::vector<QuoteSpan> FindQuotes(std::string_view text, const Sentence& s) {
       i += 2;
       continue;
     }
-    if (text[i] == '"') {
+    if (data[i] == '"') {
       size_t j = text.find('"', i + 1);
       if (j == std::string_view::npos || j >= s.end) break;
       out.push_back({i, j + 1, i + 1, j});

@@ -29,12 +29,16 @@ std::string LastWord(const std::string& name) {
 }
 }  // namespace
 
-void Resolver::AddAlias(int e, const std::string& alias) {
+void Resolver::AddAlias(int e, const std::string& alias, const std::string* normalized) {
   if (alias.empty()) return;
   auto& rec = ex_.entities[e];
-  if (std::find(rec.aliases.begin(), rec.aliases.end(), alias) == rec.aliases.end())
-    rec.aliases.push_back(alias);
-  by_alias_.emplace(graph::NormalizeName(alias), e);
+  // An alias the entity has already went into by_alias_ when it was added.
+  if (std::find(rec.aliases.begin(), rec.aliases.end(), alias) != rec.aliases.end()) return;
+  rec.aliases.push_back(alias);
+  if (normalized)
+    by_alias_.try_emplace(*normalized, e);
+  else
+    by_alias_.try_emplace(graph::NormalizeName(alias), e);
 }
 
 int Resolver::KnownName(std::string_view surface) const {
@@ -43,20 +47,24 @@ int Resolver::KnownName(std::string_view surface) const {
 }
 
 int Resolver::EntityFor(const std::string& type, const std::string& name, const Mention& m, size_t i) {
-  std::string key = type + "\t" + graph::NormalizeName(name);
+  const std::string normalized = graph::NormalizeName(name);
+  std::string key;
+  key.reserve(type.size() + 1 + normalized.size());
+  key.append(type).append(1, '\t').append(normalized);
   auto it = by_key_.find(key);
   if (it != by_key_.end()) return it->second;
   int e = static_cast<int>(ex_.entities.size());
-  EntityRecord rec;
+  if (ex_.entities.size() == ex_.entities.capacity()) ex_.entities.reserve(std::max<size_t>(128, 2 * ex_.entities.size()));
+  EntityRecord& rec = ex_.entities.emplace_back();
+  rec.aliases.reserve(4);
   rec.name = name;
   rec.type = type;
   rec.first_sentence = i;
   rec.first_begin = m.begin;
   rec.first_end = m.end;
   rec.signal = m.signal;
-  ex_.entities.push_back(std::move(rec));
-  by_key_.emplace(key, e);
-  AddAlias(e, name);
+  by_key_.emplace(std::move(key), e);
+  AddAlias(e, name, &normalized);
   return e;
 }
 

@@ -21,7 +21,10 @@ class Resolver {
   // `ex` (and `lexicon`, when given) must outlive the resolver; sentences
   // are resolved in order. The lexicon supplies the corporate suffixes that a
   // company's short name drops ("Scale" for "Scale AI").
-  explicit Resolver(Extraction& ex, const Lexicon* lexicon = nullptr) : ex_(ex), lex_(lexicon) {}
+  explicit Resolver(Extraction& ex, const Lexicon* lexicon = nullptr) : ex_(ex), lex_(lexicon) {
+    by_key_.reserve(256);
+    by_alias_.reserve(512);
+  }
 
   // Resolves the entity mentions of sentence `i` (sets Mention::entity).
   void ResolveSentence(size_t i);
@@ -52,7 +55,8 @@ class Resolver {
   bool IsComplement(const Mention& m) const;
   // `m` (with its descriptor) comes right after one of `words` ("avec ").
   bool PrecededBy(const Mention& m, std::initializer_list<const char*> words) const;
-  void AddAlias(int e, const std::string& alias);
+  // `normalized`, when given, is graph::NormalizeName(alias).
+  void AddAlias(int e, const std::string& alias, const std::string* normalized = nullptr);
 
   Extraction& ex_;
   const Lexicon* lex_;

@@ -8,6 +8,17 @@ namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t'; }
 
+// The bytes the scan acts on: a line break, '"', '.', '!', '?', and the lead
+// bytes of « » (0xC2) and … (0xE2). Every other byte only moves it on.
+struct MarkTable {
+  bool mark[256] = {};
+  constexpr MarkTable() {
+    for (unsigned char c : {'\n', '"', '.', '!', '?'}) mark[c] = true;
+    mark[0xC2] = mark[0xE2] = true;
+  }
+};
+constexpr MarkTable kMarks;
+
 // True when the byte sequence at `i` starts an upper-case letter, a digit or
 // an opening quote/bracket: something a new sentence may start with.
 bool StartsSentence(std::string_view t, size_t i) {
@@ -47,6 +58,7 @@ std::vector<Sentence> SplitSentences(std::string_view t, const Lexicon& lex) {
   size_t quote_open_at = 0;
   for (size_t i = 0; i < t.size(); ++i) {
     char c = t[i];
+    if (!kMarks.mark[static_cast<unsigned char>(c)]) continue;
     if (c == '\n') {
       push(start, i);
       start = i + 1;

@@ -8,8 +8,9 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
-#include <sstream>
+#include <cstring>
 #include <vector>
 
 #include "graph/normalize.h"
@@ -54,6 +55,13 @@ std::string WithoutSiteName(const std::string& title) {
     if (Words(tail) <= 3 && Words(head) >= 4) return Trim(head);
   }
   return title;
+}
+
+std::string_view TrimView(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
 }
 
 std::string Trim(std::string_view s) {
@@ -314,6 +322,42 @@ Format GuessFormat(const std::string& path, std::string_view raw) {
 
 namespace {
 
+// The first index from `i` on whose byte is not printable ASCII (0x20..0x7F);
+// `n` when there is none. Eight bytes at a time.
+size_t PrintableAsciiEnd(const char* d, size_t i, size_t n) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  while (i + 8 <= n) {
+    uint64_t w;
+    std::memcpy(&w, d + i, 8);
+    // A byte with the high bit set, or (high bit clear) below 0x20.
+    if ((w & kHigh) || ((w - kOnes * 0x20) & ~w & kHigh)) break;
+    i += 8;
+  }
+  while (i < n && static_cast<unsigned char>(d[i]) >= 0x20 && static_cast<unsigned char>(d[i]) < 0x80) ++i;
+  return i;
+}
+
+// True when `text` is valid UTF-8 (as utf8proc_iterate decodes it: the same
+// answer as graph::IsValidUtf8, without decoding the ASCII bytes).
+bool ValidUtf8(std::string_view text) {
+  const char* d = text.data();
+  const size_t n = text.size();
+  size_t i = 0;
+  while (true) {
+    i = PrintableAsciiEnd(d, i, n);
+    if (i >= n) return true;
+    if (static_cast<unsigned char>(d[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(d + i),
+                                static_cast<utf8proc_ssize_t>(n - i), &cp);
+    if (len <= 0) return false;
+    i += static_cast<size_t>(len);
+  }
+}
+
 // True when NFC leaves `text` as it is, decided per character (a quick check
 // that may answer false for text already in NFC): valid UTF-8 without NUL
 // (utf8proc_NFC stops at the first), every character either below U+0300
@@ -325,6 +369,13 @@ bool IsNfcQuick(std::string_view text) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
   while (left > 0) {
+    if (*p >= 0x20 && *p < 0x80) {
+      size_t at = static_cast<size_t>(reinterpret_cast<const char*>(p) - text.data());
+      size_t skip = PrintableAsciiEnd(text.data(), at, text.size()) - at;
+      p += skip;
+      left -= static_cast<utf8proc_ssize_t>(skip);
+      continue;
+    }
     if (*p < 0x80) {
       if (*p == 0) return false;
       ++p;
@@ -352,63 +403,127 @@ bool IsNfcQuick(std::string_view text) {
 }  // namespace
 
 std::string NormalizeTypography(std::string_view text) {
-  std::string in;
-  if (IsNfcQuick(text)) {
-    in.assign(text);
-  } else {
-    utf8proc_uint8_t* nfc = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(
+  std::string nfc;
+  if (!IsNfcQuick(text)) {
+    utf8proc_uint8_t* mapped = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(
         std::string(text).c_str()));
-    in = nfc ? reinterpret_cast<char*>(nfc) : std::string(text);
-    std::free(nfc);
+    nfc = mapped ? reinterpret_cast<char*>(mapped) : std::string(text);
+    std::free(mapped);
+    text = nfc;
   }
+  // Runs of bytes that stay as they are are copied whole; `run` is where the
+  // current one starts.
   std::string out;
-  out.reserve(in.size());
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(in.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(in.size());
-  while (left > 0) {
-    if (*p < 0x80) {
-      char c = static_cast<char>(*p);
-      if (c == '\r') {
-        if (!(left > 1 && p[1] == '\n')) out += '\n';
+  out.reserve(text.size());
+  const char* d = text.data();
+  const size_t n = text.size();
+  size_t run = 0, i = 0;
+  auto replace = [&](size_t len, std::string_view with) {
+    out.append(d + run, i - run);
+    out.append(with);
+    i += len;
+    run = i;
+  };
+  while (true) {
+    i = PrintableAsciiEnd(d, i, n);
+    if (i >= n) break;
+    auto c = static_cast<unsigned char>(d[i]);
+    if (c < 0x80) {
+      if (c == '\n') {
+        ++i;
+      } else if (c == '\r') {
+        replace(1, i + 1 < n && d[i + 1] == '\n' ? "" : "\n");
       } else if (c == '\t' || c == '\f' || c == '\v') {
-        out += ' ';
-      } else if (c == '\n' || static_cast<unsigned char>(c) >= 0x20) {
-        out += c;
+        replace(1, " ");
+      } else {
+        replace(1, "");  // other control characters
       }
-      ++p;
-      --left;
       continue;
     }
     utf8proc_int32_t cp;
-    auto n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) {
-      ++p;
-      --left;
+    auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(d + i),
+                                static_cast<utf8proc_ssize_t>(n - i), &cp);
+    if (len <= 0) {
+      replace(1, "");  // a byte that is no UTF-8
       continue;
     }
+    const auto size = static_cast<size_t>(len);
     switch (cp) {
       case 0x2019: case 0x2018: case 0x02BC: case 0x2032: case 0x00B4: case 0x201B:
-        out += '\'';
+        replace(size, "'");
         break;
       case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033:
-        out += '"';
+        replace(size, "\"");
         break;
       case 0x00A0: case 0x202F: case 0x2009: case 0x2007: case 0x2002: case 0x2003:
       case 0x2008: case 0x200A: case 0x3000:
-        out += ' ';
+        replace(size, " ");
         break;
       case 0x200B: case 0x200C: case 0x200D: case 0xFEFF: case 0x00AD:
+        replace(size, "");
         break;
       case 0x2028: case 0x2029:
-        out += '\n';
+        replace(size, "\n");
         break;
       default:
-        out.append(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+        i += size;
     }
-    p += n;
-    left -= n;
   }
+  out.append(d + run, n - run);
   return out;
+}
+
+namespace {
+
+bool IsWordCodepoint(utf8proc_int32_t cp) {
+  auto cat = utf8proc_category(cp);
+  return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+         (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
+         (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);
+}
+
+}  // namespace
+
+size_t WordLength(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if ((c >= '0' && c <= '9') || static_cast<unsigned char>((c | 0x20) - 'a') < 26) {
+        ++i;
+        continue;
+      }
+      break;
+    }
+    utf8proc_int32_t cp;
+    auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
+                                static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    if (len <= 0 || !IsWordCodepoint(cp)) break;
+    i += static_cast<size_t>(len);
+  }
+  return i;
+}
+
+size_t SkipLength(std::string_view text) {
+  if (static_cast<unsigned char>(text[0]) < 0x80) return 1;
+  utf8proc_int32_t cp;
+  auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                              static_cast<utf8proc_ssize_t>(text.size()), &cp);
+  return len > 0 ? static_cast<size_t>(len) : 1;
+}
+
+size_t CountWords(std::string_view text) {
+  size_t n = 0;
+  while (!text.empty()) {
+    size_t len = WordLength(text);
+    if (len > 0) {
+      ++n;
+      text.remove_prefix(len);
+    } else {
+      text.remove_prefix(SkipLength(text));
+    }
+  }
+  return n;
 }
 
 TextCleaner::TextCleaner(const Lexicon& lexicon) {
@@ -439,7 +554,7 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
     throw IngestError("file too large (" + std::to_string(raw.size() >> 20) + " MB; limit " +
                       std::to_string(max_bytes >> 20) + " MB)");
   if (raw.find('\0') != std::string_view::npos) throw IngestError("binary file (contains NUL bytes)");
-  if (!graph::IsValidUtf8(raw)) {
+  if (!ValidUtf8(raw)) {
     // Locate the first invalid byte for the message.
     size_t at = 0;
     while (at < raw.size()) {
@@ -451,12 +566,14 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
     }
     throw IngestError("invalid UTF-8 at byte " + std::to_string(at));
   }
-  std::string body(raw);
-  if (body.rfind("\xEF\xBB\xBF", 0) == 0) body.erase(0, 3);
+  std::string_view input = raw;
+  if (input.rfind("\xEF\xBB\xBF", 0) == 0) input.remove_prefix(3);
   Document doc;
+  std::string html_text;
   if (format == Format::kHtml) {
-    auto h = StripHtml(body);
-    body = h.text;
+    auto h = StripHtml(input);
+    html_text = std::move(h.text);
+    input = html_text;
     if (!h.title.empty()) doc.title = WithoutSiteName(NormalizeTypography(Trim(h.title)));
     if (!h.author.empty()) doc.author = Trim(h.author);
     if (!h.date.empty()) {
@@ -465,47 +582,59 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
       if (!d.empty()) doc.published = d;
     }
   }
-  body = NormalizeTypography(body);
+  const std::string body = NormalizeTypography(input);
 
-  // Lines, trimmed, spaces collapsed, markup removed.
-  std::vector<std::string> lines;
-  {
-    std::istringstream in(body);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (format == Format::kMarkdown) {
-        int level = StripMarkdownLine(line);
-        if (level == 1 && !doc.title) doc.title = Trim(line);
-      }
-      std::string collapsed;
-      bool space = false;
-      for (char c : line) {
-        if (c == ' ') {
-          space = true;
-          continue;
-        }
-        if (space && !collapsed.empty()) collapsed += ' ';
-        space = false;
-        collapsed += c;
-      }
-      lines.push_back(collapsed);
+  // Lines, trimmed, spaces collapsed, markup removed: one buffer that holds
+  // them all (never longer than `body`), and each line's span in it.
+  std::string line_text;
+  line_text.reserve(body.size());
+  std::vector<std::pair<size_t, size_t>> spans;
+  for (size_t pos = 0; pos < body.size();) {
+    size_t nl = body.find('\n', pos);
+    size_t end = nl == std::string::npos ? body.size() : nl;
+    std::string_view line(body.data() + pos, end - pos);
+    pos = end + 1;
+    std::string markdown;
+    if (format == Format::kMarkdown) {
+      markdown.assign(line);
+      int level = StripMarkdownLine(markdown);
+      if (level == 1 && !doc.title) doc.title = Trim(markdown);
+      line = markdown;
     }
+    // Each run of words goes in whole, after one space when spaces stood
+    // before it and it is not the line's first.
+    const size_t begin = line_text.size();
+    for (size_t k = 0; k < line.size();) {
+      size_t a = k;
+      while (a < line.size() && line[a] == ' ') ++a;
+      if (a == line.size()) break;
+      size_t b = line.find(' ', a);
+      if (b == std::string_view::npos) b = line.size();
+      if (a > k && line_text.size() > begin) line_text += ' ';
+      line_text.append(line.substr(a, b - a));
+      k = b;
+    }
+    spans.emplace_back(begin, line_text.size());
   }
+  std::vector<std::string_view> lines;
+  lines.reserve(spans.size());
+  for (const auto& [b, e] : spans) lines.emplace_back(line_text.data() + b, e - b);
+
   // Boilerplate: drop matching lines; a "cut" line ends the article when no
   // long paragraph follows it.
-  auto is_long = [](const std::string& l) { return l.size() >= 200; };
-  std::vector<std::string> kept;
+  auto is_long = [](std::string_view l) { return l.size() >= 200; };
+  std::vector<std::string_view> kept;
+  kept.reserve(lines.size());
   for (size_t i = 0; i < lines.size(); ++i) {
-    std::string t = lines[i];
-    std::string bare = t;
-    if (IsBullet(bare)) bare = Trim(bare.substr(bare[0] == '-' || bare[0] == '*' ? 1 : bare.rfind("\xE2\x80\xA2", 0) == 0 ? 3 : 2));
-    std::vector<int> hits;
-    if (!bare.empty() && cuts_->Match(bare, &hits)) {
+    std::string_view t = lines[i];
+    std::string_view bare = t;
+    if (IsBullet(bare)) bare = TrimView(bare.substr(bare[0] == '-' || bare[0] == '*' ? 1 : bare.rfind("\xE2\x80\xA2", 0) == 0 ? 3 : 2));
+    if (!bare.empty() && cuts_->Match(bare, nullptr)) {
       bool later_long = std::any_of(lines.begin() + static_cast<std::ptrdiff_t>(i) + 1, lines.end(), is_long);
       if (!later_long) break;
       continue;
     }
-    if (!bare.empty() && lines_->Match(bare, &hits)) continue;
+    if (!bare.empty() && lines_->Match(bare, nullptr)) continue;
     kept.push_back(t);
   }
   // Header: the lines before the first long paragraph may state the title,
@@ -513,13 +642,14 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
   size_t first_long = 0;
   while (first_long < kept.size() && !is_long(kept[first_long])) ++first_long;
   if (first_long == kept.size()) first_long = 0;  // no long paragraph: no header
-  std::vector<std::string> out_lines;
+  std::vector<std::string_view> out_lines;
+  out_lines.reserve(kept.size());
   bool title_line_kept = false;
   for (size_t i = 0; i < kept.size(); ++i) {
-    std::string line = kept[i];
+    std::string_view line = kept[i];
     if (i < first_long) {
       bool bullet = IsBullet(line);
-      std::string bare = bullet ? Trim(line.substr(line.rfind("\xE2\x80\xA2", 0) == 0 ? 3 : 2)) : line;
+      std::string_view bare = bullet ? TrimView(line.substr(line.rfind("\xE2\x80\xA2", 0) == 0 ? 3 : 2)) : line;
       if (bare.empty()) continue;
       std::string m;
       if (!doc.published) {
@@ -537,11 +667,11 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
         // "• francknegro1900": a lone word in the header is the author.
         if (bare.find(' ') == std::string::npos && !doc.author &&
             std::none_of(bare.begin(), bare.end(), [](char c) { return c == '.'; }))
-          doc.author = bare;
+          doc.author = std::string(bare);
         continue;
       }
       if (!doc.title && bare.size() < 200) {
-        doc.title = bare;
+        doc.title = std::string(bare);
         if (!title_line_kept) {
           out_lines.push_back(bare);
           title_line_kept = true;
@@ -562,8 +692,9 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
   // Join hard-wrapped lines (a line continuing in lower case) and separate
   // paragraphs with one newline.
   std::string text;
+  text.reserve(line_text.size() + out_lines.size());
   for (size_t i = 0; i < out_lines.size(); ++i) {
-    const std::string& l = out_lines[i];
+    std::string_view l = out_lines[i];
     if (l.empty()) continue;
     if (!text.empty()) {
       unsigned char f = static_cast<unsigned char>(l[0]);
@@ -578,7 +709,7 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
     text += '\n';
   }
   while (!text.empty() && text.back() == '\n') text.pop_back();
-  if (Trim(text).empty()) throw IngestError("empty document (no text after cleaning)");
+  if (TrimView(text).empty()) throw IngestError("empty document (no text after cleaning)");
   doc.text = std::move(text);
   return doc;
 }

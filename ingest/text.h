@@ -43,4 +43,13 @@ std::string ParseDate(std::string_view text);
 // space, zero-width characters removed, CRLF -> LF.
 std::string NormalizeTypography(std::string_view text);
 
+// Words without Tokenize() (ingest/lexicon.h) building tokens, cut the same
+// way: WordLength is the length of the word that opens `text` (0 when `text`
+// opens with no letter, digit or mark); SkipLength the length of the one
+// character that is no part of a word at `text`'s start (1 for a byte that is
+// no UTF-8); CountWords is Tokenize(text).size().
+size_t WordLength(std::string_view text);
+size_t SkipLength(std::string_view text);
+size_t CountWords(std::string_view text);
+
 }  // namespace kg::ingest

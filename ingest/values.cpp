@@ -53,6 +53,257 @@ std::string Iso(int y, int m, int d) {
   return buf;
 }
 
+// Cheap tests that tell, before a value pattern runs over a sentence, that
+// it cannot match there: each is a necessary condition of its pattern, read
+// off the pattern (RE2's \s is [\t\n\f\r ], \d is [0-9], \w and \b are
+// ASCII). Under (?i) RE2 folds only two non-ASCII characters onto ASCII
+// letters, U+017F onto 's' and U+212A onto 'k': a sentence holding either
+// skips these tests.
+bool IsReSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAsciiLetter(char c) { return static_cast<unsigned char>((c | 0x20) - 'a') < 26; }
+bool IsWordChar(char c) { return IsDigit(c) || IsAsciiLetter(c) || c == '_'; }
+char LowerByte(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// `lower` (lower-case ASCII, or bytes matched exactly) stands at `at` of `s`,
+// ASCII letters compared without case.
+bool HasAt(std::string_view s, size_t at, std::string_view lower) {
+  if (at + lower.size() > s.size()) return false;
+  for (size_t k = 0; k < lower.size(); ++k)
+    if (LowerByte(s[at + k]) != lower[k]) return false;
+  return true;
+}
+
+// An alternative of kCurrencyWord may start at `at`: each begins with one of
+// these.
+bool CurrencyAt(std::string_view s, size_t at) {
+  switch (LowerByte(s[at])) {
+    case 'd': return HasAt(s, at, "dollar");
+    case 'e': return HasAt(s, at, "eur");
+    case 'y': return HasAt(s, at, "yuan") || HasAt(s, at, "yen");
+    case 'l': return HasAt(s, at, "livre");
+    case 'p': return HasAt(s, at, "pound");
+    case 'f': return HasAt(s, at, "franc");
+    case 'u': return HasAt(s, at, "usd");
+    case 'g': return HasAt(s, at, "gbp");
+    case 'c': return HasAt(s, at, "cny") || HasAt(s, at, "chf");
+    case 'j': return HasAt(s, at, "jpy");
+    case '$': return true;
+    case '\xE2': return HasAt(s, at, "\xE2\x82\xAC");                               // €
+    case '\xC2': return HasAt(s, at, "\xC2\xA3") || HasAt(s, at, "\xC2\xA5");  // £ ¥
+    default: return false;
+  }
+}
+
+// A word of kMonthAlt may start at `at` (each alternative begins with one of
+// these; É and Û are the capitals of é and û).
+bool MonthAt(std::string_view s, size_t at) {
+  auto accented = [&](char lead, char last) {  // lead é/É last
+    return at + 3 < s.size() && LowerByte(s[at]) == lead && s[at + 1] == '\xC3' &&
+           (s[at + 2] == '\xA9' || s[at + 2] == '\x89') && LowerByte(s[at + 3]) == last;
+  };
+  switch (LowerByte(s[at])) {
+    case 'j': return HasAt(s, at, "jan") || HasAt(s, at, "jui") || HasAt(s, at, "jun") || HasAt(s, at, "jul");
+    case 'f': return HasAt(s, at, "fev") || HasAt(s, at, "feb") || accented('f', 'v');
+    case 'm': return HasAt(s, at, "mar") || HasAt(s, at, "mai") || HasAt(s, at, "may");
+    case 'a':
+      return HasAt(s, at, "avr") || HasAt(s, at, "apr") || HasAt(s, at, "aou") || HasAt(s, at, "aug") ||
+             (HasAt(s, at, "ao") && at + 3 < s.size() && s[at + 2] == '\xC3' &&
+              (s[at + 3] == '\xBB' || s[at + 3] == '\x9B'));
+    case 's': return HasAt(s, at, "sep");
+    case 'o': return HasAt(s, at, "oct");
+    case 'n': return HasAt(s, at, "nov");
+    case 'd': return HasAt(s, at, "dec") || accented('d', 'c');
+    default: return false;
+  }
+}
+
+// The alternatives of kMult, lower case.
+constexpr std::string_view kMultWords[] = {"milliards", "milliard", "millions", "million", "billions", "billion",
+                                           "trillions", "trillion", "milliers", "millier", "mille", "thousand",
+                                           "mds", "md", "bn", "mn", "mio", "tn", "m", "b", "k"};
+
+// The digit runs of a sentence, and from them whether each pattern can match
+// in the sentence from byte `from` on (the text left after earlier matches).
+// Every number of the patterns is a digit run, or the end of one: checking
+// what must stand around the runs is a necessary condition of each pattern.
+class ValueScan {
+ public:
+  explicit ValueScan(std::string_view s) : s_(s) {
+    // RE2 folds U+017F onto 's' and U+212A onto 'k' under (?i).
+    all_ = s.find("\xC5\xBF") != std::string_view::npos || s.find("\xE2\x84\xAA") != std::string_view::npos;
+    for (size_t i = 0; i < s.size() && !all_; ++i) {
+      if (!IsDigit(s[i])) {
+        if (illi_ == std::string_view::npos && (s[i] | 0x20) == 'i' && HasAt(s, i, "illi")) illi_ = i;
+        continue;
+      }
+      size_t e = i + 1;
+      while (e < s.size() && IsDigit(s[e])) ++e;
+      if (n_runs_ == kMaxRuns) {
+        all_ = true;
+        break;
+      }
+      runs_[n_runs_++] = {i, e};
+      i = e - 1;  // s[e] is read next
+    }
+  }
+
+  // money_suffix_: "NUM\s*MULT?\s*(?:de |d')?CURRENCY".
+  bool SuffixMoney(size_t from) const {
+    if (all_) return true;
+    for (size_t r = First(from); r < n_runs_; ++r) {
+      size_t a = SkipSpace(runs_[r].end);
+      if (CurrencyAround(a)) return true;
+      if (a >= s_.size()) continue;
+      const char first = LowerByte(s_[a]);  // every multiplier starts with m, b, t or k
+      if (first != 'm' && first != 'b' && first != 't' && first != 'k') continue;
+      for (std::string_view w : kMultWords)
+        if (w[0] == first && HasAt(s_, a, w) && CurrencyAround(SkipSpace(a + w.size()))) return true;
+    }
+    return false;
+  }
+  // money_word_: "(un|one|a)\s+(milliards?|millions?|billions?|trillions?)\s*(?:de |d')?CURRENCY".
+  bool WordMoney(size_t from) const {
+    if (all_) return true;
+    // "un", "one" or "a", spaces, then a multiplier word.
+    bool word = false;
+    for (size_t k = std::max(from, illi_); k < s_.size() && !word; ++k) {
+      if ((s_[k] | 0x20) != 'i' || !HasAt(s_, k, "illi")) continue;
+      // "illi" stands one byte into milliard, million and billion, two into trillion.
+      size_t i = k >= from + 1 && (HasAt(s_, k - 1, "milliard") || HasAt(s_, k - 1, "million") ||
+                                   HasAt(s_, k - 1, "billion"))
+                     ? k - 1
+                 : k >= from + 2 && HasAt(s_, k - 2, "trillion") ? k - 2
+                                                                 : s_.size();
+      if (i == s_.size()) continue;
+      size_t r = i;
+      while (r > from && IsReSpace(s_[r - 1])) --r;
+      word = r < i && ((r >= from + 2 && HasAt(s_, r - 2, "un")) || (r >= from + 3 && HasAt(s_, r - 3, "one")) ||
+                       (r >= from + 1 && LowerByte(s_[r - 1]) == 'a'));
+    }
+    if (!word) return false;
+    for (size_t i = from; i < s_.size(); ++i)
+      if (CurrencyAt(s_, i)) return true;
+    return false;
+  }
+  // money_prefix_: "(US\$|\$|€|£|¥)\s?\d".
+  bool PrefixMoney(size_t from) const {
+    if (all_) return true;
+    for (size_t r = First(from); r < n_runs_; ++r) {
+      size_t b = Begin(r, from);
+      if (SignEndsAt(b, from) || (b > from && IsReSpace(s_[b - 1]) && SignEndsAt(b - 1, from))) return true;
+    }
+    return false;
+  }
+  // bare_amount_: "NUM\s+(milliards?|millions?|billions?|trillions?)".
+  bool BareAmount(size_t from) const {
+    if (all_) return true;
+    for (size_t r = First(from); r < n_runs_; ++r) {
+      size_t e = runs_[r].end, a = SkipSpace(e);
+      if (a > e && (HasAt(s_, a, "milliard") || HasAt(s_, a, "million") || HasAt(s_, a, "billion") ||
+                    HasAt(s_, a, "trillion")))
+        return true;
+    }
+    return false;
+  }
+  // date_dmy_ and date_mdy_: a month name at a word start, and "\s(\d{4})\b".
+  bool WordDate(size_t from, bool day_first) const {
+    if (all_) return true;
+    bool year = false;
+    for (size_t r = First(from); r < n_runs_ && !year; ++r) {
+      size_t b = Begin(r, from), e = runs_[r].end;
+      year = e - b == 4 && b > from && IsReSpace(s_[b - 1]) && (e == s_.size() || !IsWordChar(s_[e]));
+    }
+    if (!year) return false;
+    for (size_t i = from; i < s_.size(); ++i) {
+      if (!((i == from || !IsWordChar(s_[i - 1])) && MonthAt(s_, i))) continue;
+      // The month word runs to the end of its letters (and an optional
+      // period); spaces and a digit follow it.
+      size_t e = i;
+      while (e < s_.size() && (IsAsciiLetter(s_[e]) || static_cast<unsigned char>(s_[e]) >= 0x80)) ++e;
+      if (e < s_.size() && s_[e] == '.') ++e;
+      size_t a = SkipSpace(e);
+      if (a == e || a >= s_.size() || !IsDigit(s_[a])) continue;
+      if (!day_first) return true;
+      // date_dmy_: "(1er|\d{1,2})\s+" before it.
+      size_t r = i;
+      while (r > from && IsReSpace(s_[r - 1])) --r;
+      if (r < i && ((r > from && IsDigit(s_[r - 1])) || (r >= from + 2 && HasAt(s_, r - 2, "er")))) return true;
+    }
+    return false;
+  }
+  // duration_ (on the text after an amount): a unit after spaces.
+  bool Duration(std::string_view after) const {
+    if (all_) return true;
+    for (size_t i = 1; i < after.size(); ++i) {
+      if (!IsReSpace(after[i - 1])) continue;
+      if (HasAt(after, i, "ans") || HasAt(after, i, "ann\xC3") ||
+          HasAt(after, i, "mois") || HasAt(after, i, "year") || HasAt(after, i, "month"))
+        return true;
+    }
+    return false;
+  }
+  // date_iso_: "(\d{4})-(\d{2})-(\d{2})".
+  bool IsoDate(size_t from) const {
+    if (all_) return true;
+    for (size_t r = First(from); r + 2 < n_runs_; ++r)
+      if (runs_[r].end - Begin(r, from) >= 4 && runs_[r + 1].begin == runs_[r].end + 1 &&
+          s_[runs_[r].end] == '-' && runs_[r + 1].end - runs_[r + 1].begin >= 2 &&
+          runs_[r + 2].begin == runs_[r + 1].end + 1 && s_[runs_[r + 1].end] == '-' &&
+          runs_[r + 2].end - runs_[r + 2].begin >= 2)
+        return true;
+    return false;
+  }
+  // number_: "\d\s+\p{Ll}" (under (?i) \p{Ll} takes every cased letter: an
+  // ASCII letter or a character that is not ASCII).
+  bool Count(size_t from) const {
+    if (all_) return true;
+    for (size_t r = First(from); r < n_runs_; ++r) {
+      size_t e = runs_[r].end, a = SkipSpace(e);
+      if (a > e && a < s_.size() && (IsAsciiLetter(s_[a]) || static_cast<unsigned char>(s_[a]) >= 0x80))
+        return true;
+    }
+    return false;
+  }
+
+ private:
+  static constexpr size_t kMaxRuns = 64;
+  struct Run {
+    size_t begin, end;
+  };
+
+  // The first run that ends after `from`; Begin() clips runs to start at `from`.
+  size_t First(size_t from) const {
+    size_t r = 0;
+    while (r < n_runs_ && runs_[r].end <= from) ++r;
+    return r;
+  }
+  size_t Begin(size_t r, size_t from) const { return std::max(runs_[r].begin, from); }
+  size_t SkipSpace(size_t i) const {
+    while (i < s_.size() && IsReSpace(s_[i])) ++i;
+    return i;
+  }
+  // A currency word at `at`, or after "de " / "d'" there.
+  bool CurrencyAround(size_t at) const {
+    if (at >= s_.size()) return false;
+    return CurrencyAt(s_, at) || (HasAt(s_, at, "de ") && at + 3 < s_.size() && CurrencyAt(s_, at + 3)) ||
+           (HasAt(s_, at, "d'") && at + 2 < s_.size() && CurrencyAt(s_, at + 2));
+  }
+  // A currency sign ends right before `at`, within [from, at).
+  bool SignEndsAt(size_t at, size_t from) const {
+    auto sign = [&](std::string_view mark) {
+      return at >= from + mark.size() && s_.compare(at - mark.size(), mark.size(), mark) == 0;
+    };
+    return sign("$") || sign("\xE2\x82\xAC") || sign("\xC2\xA3") || sign("\xC2\xA5");
+  }
+
+  std::string_view s_;
+  bool all_ = false;  // every test answers true
+  size_t illi_ = std::string_view::npos;  // the first "illi", in any case
+  Run runs_[kMaxRuns];
+  size_t n_runs_ = 0;
+};
+
 RE2::Options Opts() {
   RE2::Options o;
   o.set_log_errors(false);
@@ -161,8 +412,9 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   // durations are looked for only after an amount.
   // ("un milliard de dollars" has none: such sentences are still read for
   // money written in words.)
-  const bool digits = sent.find_first_of("0123456789") != std::string_view::npos;
+  const bool digits = std::any_of(sent.begin(), sent.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digits && sent.find("illi") == std::string_view::npos) return found;
+  const ValueScan scan(sent);
   auto overlaps = [&](size_t b, size_t e) {
     for (const auto& m : found)
       if (b < m.end && m.begin < e) return true;
@@ -178,6 +430,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
     return true;
   };
   auto off = [&](std::string_view piece) { return static_cast<size_t>(piece.data() - text.data()); };
+  auto from = [&](std::string_view in) { return static_cast<size_t>(in.data() - sent.data()); };
 
   // Money with the currency after the number, also written with a word for
   // one ("un milliard de dollars": the word pattern has no digit and always a
@@ -185,7 +438,8 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   for (const RE2* money : {money_suffix_.get(), money_word_.get()}) {
     std::string_view in = sent;
     re2::StringPiece g[3];
-    while (RE2::PartialMatch(in, *money, &g[0], &g[1], &g[2])) {
+    while ((money == money_suffix_.get() ? scan.SuffixMoney(from(in)) : scan.WordMoney(from(in))) &&
+           RE2::PartialMatch(in, *money, &g[0], &g[1], &g[2])) {
       double number = money == money_word_.get() ? 1.0 : ParseNumber(g[0], lang);
       double v = number * Multiplier(g[1], lang);
       Mention m;
@@ -204,7 +458,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   {
     std::string_view in = sent;
     re2::StringPiece g[3];
-    while (RE2::PartialMatch(in, *money_prefix_, &g[0], &g[1], &g[2])) {
+    while (scan.PrefixMoney(from(in)) && RE2::PartialMatch(in, *money_prefix_, &g[0], &g[1], &g[2])) {
       double v = ParseNumber(g[1], lang) * Multiplier(g[2], lang == "fr" && g[2].size() > 3 ? "fr" : "en");
       Mention m;
       m.type = "Money";
@@ -221,7 +475,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   {
     std::string_view in = sent;
     re2::StringPiece g[2];
-    while (RE2::PartialMatch(in, *bare_amount_, &g[0], &g[1])) {
+    while (scan.BareAmount(from(in)) && RE2::PartialMatch(in, *bare_amount_, &g[0], &g[1])) {
       double v = ParseNumber(g[0], lang) * Multiplier(g[1], lang);
       Mention m;
       m.begin = off(g[0]);
@@ -248,7 +502,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   {
     std::string_view in = sent;
     re2::StringPiece g[3];
-    while (RE2::PartialMatch(in, *date_dmy_, &g[0], &g[1], &g[2])) {
+    while (scan.WordDate(from(in), true) && RE2::PartialMatch(in, *date_dmy_, &g[0], &g[1], &g[2])) {
       Mention m;
       m.type = "Date";
       m.begin = off(g[0]);
@@ -259,7 +513,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       in.remove_prefix(m.end - off(in));
     }
     in = sent;
-    while (RE2::PartialMatch(in, *date_mdy_, &g[0], &g[1], &g[2])) {
+    while (scan.WordDate(from(in), false) && RE2::PartialMatch(in, *date_mdy_, &g[0], &g[1], &g[2])) {
       Mention m;
       m.type = "Date";
       m.begin = off(g[0]);
@@ -269,7 +523,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       in.remove_prefix(m.end - off(in));
     }
     in = sent;
-    while (RE2::PartialMatch(in, *date_iso_, &g[0], &g[1], &g[2])) {
+    while (scan.IsoDate(from(in)) && RE2::PartialMatch(in, *date_iso_, &g[0], &g[1], &g[2])) {
       Mention m;
       m.type = "Date";
       m.begin = off(g[0]);
@@ -284,7 +538,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   {
     std::string_view in = sent;
     re2::StringPiece g;
-    while (RE2::PartialMatch(in, *number_, &g)) {
+    while (scan.Count(from(in)) && RE2::PartialMatch(in, *number_, &g)) {
       Mention m;
       m.type = "Number";
       m.begin = off(g);
@@ -301,7 +555,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
     if (m.type != "Money") continue;
     std::string_view after = text.substr(m.end, s.end - m.end);
     re2::StringPiece d;
-    if (RE2::PartialMatch(after, *duration_, &d)) m.period = std::string(d);
+    if (scan.Duration(after) && RE2::PartialMatch(after, *duration_, &d)) m.period = std::string(d);
   }
   std::sort(found.begin(), found.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
   return found;

@@ -84,3 +84,27 @@ TEST_CASE("a bare amount followed by what it counts is a number", "[ingest][valu
   REQUIRE(v.size() == 1);
   CHECK(v[0].type == "Number");
 }
+
+// The patterns ignore case, and RE2 folds U+017F (long s) onto 's' and
+// U+212A (Kelvin sign) onto 'k': the byte tests that decide which pattern to
+// run must let these forms through.
+TEST_CASE("values are read in capitals and with folded letters", "[ingest][values]") {
+  using Row = std::tuple<std::string, std::string, std::string, std::string>;
+  auto [text, lang, type, want] = GENERATE(table<std::string, std::string, std::string, std::string>({
+      Row{"UN PLAN DE 500 MILLIARDS DE DOLLARS", "fr", "Money", "USD"},
+      Row{"a 40 MILLION EUR deal", "en", "Money", "EUR"},
+      Row{"a 40 million u\xC5\xBF" "d deal", "en", "Money", "USD"},  // "uſd"
+      Row{"ils ont levé 5 D'EUROS", "fr", "Money", "EUR"},
+      Row{"it cost 3 \xE2\x84\xAA" " dollars", "en", "Money", "USD"},  // "3 K dollars" with the Kelvin sign
+      Row{"signé le 1ER F\xC3\x89VRIER 2024", "fr", "Date", "2024-02-01"},
+      Row{"depuis le 15 AO\xC3\x9BT 2023 au moins", "fr", "Date", "2023-08-15"},
+      Row{"on SEPT. 9, 2024 it said", "en", "Date", "2024-09-09"},
+      Row{"soit 2 000 PUCES", "fr", "Number", ""},
+  }));
+  CAPTURE(text);
+  auto v = Values(text, lang);
+  REQUIRE(v.size() == 1);
+  CHECK(v[0].type == type);
+  if (type == "Money") CHECK(v[0].currency == want);
+  if (type == "Date") CHECK(v[0].iso_date == want);
+}

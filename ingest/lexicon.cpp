@@ -418,6 +418,10 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   for (auto& w : Words(lx / "pronouns.txt")) lex.pronouns.insert(Fold(w));
   for (auto& w : Words(lx / "impersonal.txt")) lex.impersonal.push_back(LowerAscii(w));
   for (auto& w : Words(lx / "speech_verbs.txt")) lex.speech_verbs.push_back(w);
+  for (auto& w : Words(lx / "reporting_tags.txt")) lex.reporting_tags.push_back(LowerAscii(w));
+  for (auto& w : Words(lx / "clause_openers.txt")) lex.clause_openers.push_back(LowerAscii(w));
+  for (auto& w : Words(lx / "complementizers.txt")) lex.complementizers.push_back(LowerAscii(w));
+  for (auto& w : Words(lx / "reporting_verbs.txt")) lex.reporting_verbs.push_back(LowerAscii(w));
   for (auto& w : Words(lx / "we_words.txt")) lex.we_words.insert(Fold(w));
   for (auto& w : Words(lx / "quote_openers.txt")) lex.quote_openers.insert(Fold(w));
   for (auto& w : Words(lx / "product_suffixes.txt")) lex.product_suffixes.insert(Fold(w));

@@ -13,15 +13,16 @@
 namespace kg::ingest {
 
 namespace {
-// True when `m` follows "that"/"que" and no verb of speech stands between it
-// and the quote opening at `open`.
-bool ReportedSubject(std::string_view text, const Mention& m, size_t open) {
+// True when `m` follows a complementizer (`openers`, as " that " or
+// " qu'") and no verb of speech (`verbs`, as " said") stands between it and
+// the quote opening at `open`.
+bool ReportedSubject(std::string_view text, const Mention& m, size_t open,
+                     const std::vector<std::string>& openers, const std::vector<std::string>& verbs) {
   size_t b = m.outer_begin;
   auto before = [&](std::string_view w) { return b >= w.size() && text.substr(b - w.size(), w.size()) == w; };
-  if (!before(" that ") && !before(" que ") && !before(" qu'")) return false;
+  if (std::none_of(openers.begin(), openers.end(), before)) return false;
   std::string_view between = text.substr(m.end, open > m.end ? open - m.end : 0);
-  for (std::string_view verb : {" said", " says", " told", " wrote", " dit", " déclaré", " affirmé", " écrit",
-                                " estime", " ajoute", " ajouté", " lancé"})
+  for (const auto& verb : verbs)
     if (between.find(verb) != std::string_view::npos) return false;
   return true;
 }
@@ -99,6 +100,9 @@ std::vector<QuoteSpan> FindQuotes(std::string_view text, const Sentence& s) {
 }
 
 QuoteAttributor::QuoteAttributor(const Lexicon& lex) {
+  for (const auto& w : lex.complementizers)
+    complementizers_.push_back(" " + w + (!w.empty() && w.back() == '\'' ? "" : " "));
+  for (const auto& w : lex.reporting_verbs) reporting_verbs_.push_back(" " + w);
   naming_ = std::make_unique<RE2>(
       R"((?:nommée?s?|baptisée?s?|appelée?s?|dénommée?s?|surnommée?s?|intitulée?s?|dite?s?|du nom de|called|named|dubbed|titled|known as|so-called|mot|terme|word|term|expression)\s*$)",
       Opts());
@@ -183,7 +187,7 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
           // "Sam Altman replied that Musk was "wrong"": a person who opens a
           // reported clause, with no verb of speech of his own, is not the
           // speaker; the person before him is.
-          if (ReportedSubject(text, *it, q.open)) {
+          if (ReportedSubject(text, *it, q.open, complementizers_, reporting_verbs_)) {
             for (auto earlier = std::next(it); earlier != ms.rend(); ++earlier)
               if (earlier->begin >= region_start && earlier->type == "Person" && earlier->entity >= 0 &&
                   earlier->entity != it->entity) {

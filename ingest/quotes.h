@@ -42,6 +42,8 @@ class QuoteAttributor {
 
  private:
   std::unique_ptr<re2::RE2> naming_, after_verb_, after_name_verb_;
+  std::vector<std::string> complementizers_;  // " that ", " qu'"
+  std::vector<std::string> reporting_verbs_;  // " said"
 };
 
 }  // namespace kg::ingest

@@ -169,10 +169,11 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   // "..., co-led by Accel and Coatue, the company said": a reporting tag, not
   // an apposition of the name before it.
   const bool reporting_tag = [&] {
-    std::string after = LowerAscii(t.substr(m.end, std::min<size_t>(t.size() - m.end, 16)));
-    for (const char* w : {" said", " says", " added", " told", " a indiqué", " a précisé", " a déclaré",
-                          " a annoncé", " a expliqué", " a affirmé", " a ajouté"})
-      if (after.rfind(w, 0) == 0) return true;
+    if (!lex_) return false;
+    for (const auto& w : lex_->reporting_tags)
+      if (m.end + 1 + w.size() <= t.size() && t[m.end] == ' ' &&
+          LowerAscii(std::string_view(t).substr(m.end + 1, w.size())) == w)
+        return true;
     return false;
   }();
   if (!genitive && !reporting_tag)
@@ -225,7 +226,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   size_t reported_at = m.outer_begin;          // where the reporting verb stands
   if (own_subject && !IsComplement(m)) {
     std::string between = LowerAscii(t.substr(own_subject->end, m.outer_begin - own_subject->end));
-    for (const char* w : {" que ", " qu'", " said ", " says ", " added "})
+    for (const auto& w : clause_openers_)
       if (auto at = between.find(w); at != std::string::npos) {
         reported_subject = own_subject;
         reported_at = std::min(reported_at, own_subject->end + at);

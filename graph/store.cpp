@@ -5,6 +5,7 @@
 #include <optional>
 #include <chrono>
 #include <ctime>
+#include <string_view>
 
 #include "graph/normalize.h"
 
@@ -106,6 +107,24 @@ CREATE INDEX evidence_article ON evidence(article_id);
 constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
+// The secondary indexes the migrations above leave, with their definitions
+// as SQLite stores them in sqlite_schema: an index dropped for a bulk load is
+// rebuilt from here, identical.
+struct IndexDef {
+  const char* name;
+  const char* sql;
+};
+constexpr IndexDef kIndexes[] = {
+    {"nodes_name", "CREATE INDEX nodes_name ON nodes(name)"},
+    {"node_labels_node", "CREATE INDEX node_labels_node ON node_labels(node_id)"},
+    {"rels_src_type", "CREATE INDEX rels_src_type ON rels(src, type)"},
+    {"rels_dst_type", "CREATE INDEX rels_dst_type ON rels(dst, type)"},
+    {"evidence_node", "CREATE INDEX evidence_node ON evidence(node_id) WHERE node_id IS NOT NULL"},
+    {"evidence_rel", "CREATE INDEX evidence_rel ON evidence(rel_id) WHERE rel_id IS NOT NULL"},
+    {"evidence_article", "CREATE INDEX evidence_article ON evidence(article_id)"},
+    {"aliases_node", "CREATE INDEX aliases_node ON aliases(node_id)"},
+};
+
 std::string NowIso() {
   std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -194,6 +213,7 @@ Store::Store(const std::string& path, Mode mode)
     throw StorageError("'" + path + "' has no kg schema yet (run 'kg init' first)");
   }
   PrepareStatements();
+  if (!read_only_) RestoreMissingIndexes();
 }
 
 Store::~Store() = default;
@@ -205,6 +225,19 @@ void Store::Migrate() {
   // PRAGMA takes no bound parameters; the value is a compile-time constant.
   db_.Exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
   txn.Commit();
+}
+
+void Store::RestoreMissingIndexes() {
+  if (MissingIndexes().empty()) return;
+  try {
+    RestoreIndexes();
+  } catch (const StorageError&) {
+    // Another connection is writing (a bulk load that dropped them, most
+    // likely, and will rebuild them): the answers are the same without the
+    // indexes, only slower, and that writer or the next one restores them.
+    int code = sqlite3_errcode(db_.handle()) & 0xff;
+    if (code != SQLITE_BUSY && code != SQLITE_LOCKED) throw;
+  }
 }
 
 void Store::PrepareStatements() {
@@ -673,6 +706,50 @@ std::vector<Evidence> Store::EvidenceForRelationship(RelId id) const {
   return ReadEvidence(*st_->evidence_rel, id);
 }
 
+// --- bulk loads
+
+std::vector<std::string> Store::MissingIndexes() const {
+  Statement st(db_, "SELECT 1 FROM sqlite_schema WHERE type='index' AND name=?1");
+  std::vector<std::string> missing;
+  for (const auto& index : kIndexes) {
+    st.Bind(1, index.name);
+    if (!st.Step()) missing.emplace_back(index.name);
+    st.Reset();
+  }
+  return missing;
+}
+
+void Store::DropIndexes(const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    if (std::none_of(std::begin(kIndexes), std::end(kIndexes),
+                     [&](const IndexDef& index) { return name == index.name; }))
+      throw StorageError("no secondary index '" + name + "' to drop");
+  }
+  Write([&] {
+    for (const auto& index : kIndexes) {
+      if (std::find(names.begin(), names.end(), index.name) == names.end()) continue;
+      // The name is one of kIndexes (a constant), not the caller's text.
+      db_.Exec((std::string("DROP INDEX IF EXISTS ") + index.name).c_str());
+    }
+  });
+}
+
+std::vector<std::string> Store::RestoreIndexes() {
+  auto missing = MissingIndexes();
+  if (missing.empty()) return missing;
+  Write([&] {
+    for (const auto& index : kIndexes) {
+      if (std::find(missing.begin(), missing.end(), index.name) == missing.end()) continue;
+      // "IF NOT EXISTS": another connection may have restored it meanwhile.
+      // SQLite stores the definition without those words.
+      std::string sql = index.sql;
+      sql.insert(std::string_view("CREATE INDEX ").size(), "IF NOT EXISTS ");
+      db_.Exec(sql.c_str());
+    }
+  });
+  return missing;
+}
+
 // --- whole store
 
 Stats Store::GetStats() const {
@@ -741,6 +818,11 @@ std::vector<std::string> Store::Check() const {
        "ORDER BY id",
        "relationship %1 has malformed properties"},
   };
+  for (const auto& name : MissingIndexes()) {
+    problems.push_back("index " + name +
+                       " is missing (a bulk ingest was interrupted or is running; the answers "
+                       "are right but slow until a write, e.g. 'kg init', rebuilds it)");
+  }
   for (const auto& inv : kInvariants) {
     Statement st(db_, inv.sql);
     while (st.Step()) {

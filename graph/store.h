@@ -162,6 +162,22 @@ class Store {
   std::vector<Evidence> EvidenceForNode(NodeId id) const;
   std::vector<Evidence> EvidenceForRelationship(RelId id) const;
 
+  // --- bulk loads
+  // A writer adding many rows may drop secondary indexes that it does not
+  // read (each row then costs no random B-tree insert in them) and rebuild
+  // them at the end (one sort each). Meanwhile readers get the same answers,
+  // only slower. A store opened for writing rebuilds missing indexes first,
+  // so a bulk load that was interrupted heals on the next write; Check()
+  // reports them.
+  // Drops the named secondary indexes (names of this schema only; throws
+  // StorageError for another name), in a transaction of its own unless one
+  // is open.
+  void DropIndexes(const std::vector<std::string>& names);
+  // Builds every missing secondary index; returns their names.
+  std::vector<std::string> RestoreIndexes();
+  // The secondary indexes of the schema that the database lacks.
+  std::vector<std::string> MissingIndexes() const;
+
   // --- whole-store
   Stats GetStats() const;
   // SQLite's integrity check plus the graph's own invariants. Returns the
@@ -179,6 +195,8 @@ class Store {
 
  private:
   void Migrate();
+  // RestoreIndexes, unless another connection holds the write lock.
+  void RestoreMissingIndexes();
   void PrepareStatements();  // declares them; each is prepared when first run
   template <typename F>
   auto Write(F&& fn);

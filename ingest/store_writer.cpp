@@ -26,6 +26,17 @@ std::string ContentHash(std::string_view text) {
   return buf;
 }
 
+GraphWriter::GraphWriter(graph::Store& store)
+    : store_(store), no_old_rels_(store.MaxRelationshipId() == 0) {}
+
+std::vector<std::string> GraphWriter::UnreadIndexes() const {
+  // Evidence is only written; relationships are looked up by their start
+  // (rels_src_type), and not even that when there were none before.
+  std::vector<std::string> names = {"evidence_node", "evidence_rel", "evidence_article", "rels_dst_type"};
+  if (no_old_rels_) names.emplace_back("rels_src_type");
+  return names;
+}
+
 graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
   created = false;
   std::string key = e.type + "\t" + graph::NormalizeName(e.name);
@@ -88,7 +99,7 @@ std::unordered_map<graph::NodeId, graph::RelId>& GraphWriter::OutEdges(graph::No
   auto [it, fresh] = out_edges_.try_emplace(type + "\t" + std::to_string(node));
   // A node this writer created has only the relationships Relate made (and
   // recorded): nothing to read.
-  if (fresh && !created_.count(node)) {
+  if (fresh && !no_old_rels_ && !created_.count(node)) {
     // The first (oldest) relationship to each node, as the scan in id order found it.
     for (const auto& e : store_.EdgesOf(node, graph::Direction::kOut, type)) it->second.emplace(e.other, e.id);
   }

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "graph/store.h"
 #include "ingest/types.h"
@@ -29,7 +30,11 @@ class GraphWriter {
   // `store` must outlive the writer; caches node ids, aliases and
   // relationships between articles, so it must be the store's only writer
   // while it is in use.
-  explicit GraphWriter(graph::Store& store) : store_(store) {}
+  explicit GraphWriter(graph::Store& store);
+
+  // The secondary indexes this writer never reads: a bulk load may drop them
+  // for its duration (graph::Store::DropIndexes) and restore them at the end.
+  std::vector<std::string> UnreadIndexes() const;
 
   // Writes `ex` in a transaction of its own, or, when the store already has
   // one open, inside it without a savepoint: a failure then leaves that
@@ -49,6 +54,9 @@ class GraphWriter {
   std::unordered_map<graph::NodeId, std::unordered_set<std::string>> aliases_;
   std::unordered_map<std::string, std::unordered_map<graph::NodeId, graph::RelId>> out_edges_;  // type \t node
   std::unordered_set<graph::NodeId> created_;  // nodes this writer created
+  // The store had no relationship when the writer was made: every one it has
+  // is one Relate made and recorded, so OutEdges never reads the store.
+  bool no_old_rels_ = false;
 };
 
 }  // namespace kg::ingest

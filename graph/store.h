@@ -159,6 +159,10 @@ class Store {
   ArticleId AddArticle(const Article& article);
   std::optional<Article> GetArticle(ArticleId id) const;
   int64_t AddEvidence(const Evidence& evidence);
+  // AddEvidence of each row in order (the same ids), with one statement per
+  // few dozen rows. All or nothing when no transaction is open; inside one, a
+  // failure may leave the rows before it written: roll that transaction back.
+  void AddEvidenceRows(const std::vector<Evidence>& rows);
   std::vector<Evidence> EvidenceForNode(NodeId id) const;
   std::vector<Evidence> EvidenceForRelationship(RelId id) const;
 

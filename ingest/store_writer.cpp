@@ -156,8 +156,9 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
     ev.sentence_start = static_cast<int64_t>(ex.sentences[si].begin);
     ev.sentence_end = static_cast<int64_t>(ex.sentences[si].end);
     ev.rule = rule;
-    store_.AddEvidence(ev);
+    evidence_.push_back(std::move(ev));
   };
+  evidence_.clear();
 
   std::vector<graph::NodeId> node_of(ex.entities.size(), 0);
   for (size_t i = 0; i < ex.entities.size(); ++i) {
@@ -202,6 +203,8 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
       evidence(std::nullopt, rid, q.sentence, q.begin, q.end, "quote.about");
     }
   }
+  // In the order of the calls above: the same ids as one insert each.
+  store_.AddEvidenceRows(evidence_);
   if (txn) txn->Commit();
   return stats;
 }

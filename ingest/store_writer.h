@@ -57,6 +57,7 @@ class GraphWriter {
   // The store had no relationship when the writer was made: every one it has
   // is one Relate made and recorded, so OutEdges never reads the store.
   bool no_old_rels_ = false;
+  std::vector<graph::Evidence> evidence_;  // of the article being written
 };
 
 }  // namespace kg::ingest

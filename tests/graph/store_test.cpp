@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "graph/store.h"
 #include "tests/test_util.h"
 
@@ -388,4 +390,46 @@ TEST_CASE("indexes dropped for a bulk load: same answers, reported by check, reb
   CHECK(IndexDefinitions(writer) == before);
   CHECK(writer.EvidenceForRelationship(r).size() == 1);
   CHECK(writer.RestoreIndexes().empty());
+}
+
+TEST_CASE("evidence rows added together get the ids of one insert each, all or nothing", "[graph][store]") {
+  TempDir tmp;
+  Store store(tmp.File("kg.db"), Store::Mode::kReadWrite);
+  Article art;
+  art.hash = "h1";
+  art.text = "OpenAI funds Stargate.";
+  ArticleId aid = store.AddArticle(art);
+  NodeId a = store.CreateNode({"Organization"}, {{"name", Value("OpenAI")}});
+  std::vector<Evidence> rows;
+  for (int i = 0; i < 70; ++i) {  // two statements of 32 rows, then six alone
+    Evidence e;
+    e.node = a;
+    e.article = aid;
+    e.sentence_index = i;
+    e.span_end = 6;
+    if (i % 2) {
+      e.sentence_start = 0;
+      e.sentence_end = 22;
+    } else {
+      e.sentence = "text " + std::to_string(i);
+    }
+    e.rule = "r" + std::to_string(i);
+    rows.push_back(e);
+  }
+  int64_t first = store.AddEvidence(rows[0]);
+  store.AddEvidenceRows(rows);
+  auto ev = store.EvidenceForNode(a);
+  REQUIRE(ev.size() == 71);
+  std::sort(ev.begin(), ev.end(), [](const Evidence& x, const Evidence& y) { return x.id < y.id; });
+  for (size_t i = 0; i < rows.size(); ++i) {
+    CHECK(ev[i + 1].id == first + 1 + static_cast<int64_t>(i));
+    CHECK(ev[i + 1].rule == rows[i].rule);
+    CHECK(ev[i + 1].sentence == (i % 2 ? art.text : rows[i].sentence));
+    CHECK(ev[i + 1].sentence_start == rows[i].sentence_start);
+  }
+  // A row pointing at a missing node: none of the rows is written.
+  rows[40].node = a + 100;
+  CHECK_THROWS_AS(store.AddEvidenceRows(rows), kg::StorageError);
+  CHECK(store.EvidenceForNode(a).size() == 71);
+  CHECK(store.Check().empty());
 }

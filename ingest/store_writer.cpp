@@ -37,36 +37,47 @@ std::vector<std::string> GraphWriter::UnreadIndexes() const {
   return names;
 }
 
-graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
-  created = false;
+graph::NodeId GraphWriter::ResolveEntity(const EntityRecord& e, bool& created) {
   std::string key = e.type + "\t" + graph::NormalizeName(e.name);
   graph::NodeId id = 0;
   auto it = node_cache_.find(key);
-  if (it != node_cache_.end()) {
-    id = it->second;
+  if (it != node_cache_.end()) return it->second;
+  for (graph::NodeId cand : store_.FindByAlias(e.name)) {
+    auto labels = store_.LabelsOf(cand);
+    if (std::find(labels.begin(), labels.end(), e.type) != labels.end()) {
+      id = cand;
+      break;
+    }
+  }
+  if (id == 0) {
+    graph::List aliases;
+    for (const auto& a : e.aliases)
+      if (a != e.name) aliases.emplace_back(a);
+    id = store_.CreateNode({e.type}, {{"name", e.name}, {"aliases", aliases}});
+    created_.insert(id);
+    auto& known = aliases_[id];
+    for (const auto& a : e.aliases) {
+      store_.AddAlias(id, a);
+      known.insert(a);
+    }
+    known.insert(e.name);
+    created = true;
+  }
+  node_cache_.emplace(key, id);
+  return id;
+}
+
+graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
+  created = false;
+  graph::NodeId id = 0;
+  // A name seen before as written: the node it resolved to then (an entry of
+  // node_cache_ never changes once made).
+  auto& by_name = written_names_[e.type];
+  if (auto known = by_name.find(e.name); known != by_name.end()) {
+    id = known->second;
   } else {
-    for (graph::NodeId cand : store_.FindByAlias(e.name)) {
-      auto labels = store_.LabelsOf(cand);
-      if (std::find(labels.begin(), labels.end(), e.type) != labels.end()) {
-        id = cand;
-        break;
-      }
-    }
-    if (id == 0) {
-      graph::List aliases;
-      for (const auto& a : e.aliases)
-        if (a != e.name) aliases.emplace_back(a);
-      id = store_.CreateNode({e.type}, {{"name", e.name}, {"aliases", aliases}});
-      created_.insert(id);
-      auto& known = aliases_[id];
-      for (const auto& a : e.aliases) {
-        store_.AddAlias(id, a);
-        known.insert(a);
-      }
-      known.insert(e.name);
-      created = true;
-    }
-    node_cache_.emplace(key, id);
+    id = ResolveEntity(e, created);
+    by_name.emplace(e.name, id);
   }
   // New aliases of a known node.
   auto known_it = aliases_.find(id);
@@ -96,7 +107,9 @@ graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
 
 std::unordered_map<graph::NodeId, graph::RelId>& GraphWriter::OutEdges(graph::NodeId node,
                                                                        const std::string& type) {
-  auto [it, fresh] = out_edges_.try_emplace(type + "\t" + std::to_string(node));
+  auto by_type = out_edges_.find(type);
+  if (by_type == out_edges_.end()) by_type = out_edges_.try_emplace(type).first;
+  auto [it, fresh] = by_type->second.try_emplace(node);
   // A node this writer created has only the relationships Relate made (and
   // recorded): nothing to read.
   if (fresh && !no_old_rels_ && !created_.count(node)) {

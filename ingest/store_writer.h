@@ -43,6 +43,8 @@ class GraphWriter {
 
  private:
   graph::NodeId EntityNode(const EntityRecord& e, bool& created);
+  // The node of `e` by its normalized name or an alias, created if none.
+  graph::NodeId ResolveEntity(const EntityRecord& e, bool& created);
   graph::RelId Relate(graph::NodeId a, graph::NodeId b, const std::string& type,
                       const graph::Properties& props, bool symmetric, bool& created);
   // The `type` relationships out of `node` (far end -> id), read from the
@@ -52,7 +54,12 @@ class GraphWriter {
   graph::Store& store_;
   std::unordered_map<std::string, graph::NodeId> node_cache_;  // type \t normalized name
   std::unordered_map<graph::NodeId, std::unordered_set<std::string>> aliases_;
-  std::unordered_map<std::string, std::unordered_map<graph::NodeId, graph::RelId>> out_edges_;  // type \t node
+  // type -> name as written -> node (in front of node_cache_)
+  std::unordered_map<std::string, std::unordered_map<std::string, graph::NodeId>> written_names_;
+  // type -> start node -> end node -> relationship
+  std::unordered_map<std::string,
+                     std::unordered_map<graph::NodeId, std::unordered_map<graph::NodeId, graph::RelId>>>
+      out_edges_;
   std::unordered_set<graph::NodeId> created_;  // nodes this writer created
   // The store had no relationship when the writer was made: every one it has
   // is one Relate made and recorded, so OutEdges never reads the store.

@@ -5,6 +5,7 @@
 #include <optional>
 #include <chrono>
 #include <ctime>
+#include <string_view>
 
 #include "graph/normalize.h"
 
@@ -106,6 +107,24 @@ CREATE INDEX evidence_article ON evidence(article_id);
 constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
+// The secondary indexes the migrations above leave, with their definitions
+// as SQLite stores them in sqlite_schema: an index dropped for a bulk load is
+// rebuilt from here, identical.
+struct IndexDef {
+  const char* name;
+  const char* sql;
+};
+constexpr IndexDef kIndexes[] = {
+    {"nodes_name", "CREATE INDEX nodes_name ON nodes(name)"},
+    {"node_labels_node", "CREATE INDEX node_labels_node ON node_labels(node_id)"},
+    {"rels_src_type", "CREATE INDEX rels_src_type ON rels(src, type)"},
+    {"rels_dst_type", "CREATE INDEX rels_dst_type ON rels(dst, type)"},
+    {"evidence_node", "CREATE INDEX evidence_node ON evidence(node_id) WHERE node_id IS NOT NULL"},
+    {"evidence_rel", "CREATE INDEX evidence_rel ON evidence(rel_id) WHERE rel_id IS NOT NULL"},
+    {"evidence_article", "CREATE INDEX evidence_article ON evidence(article_id)"},
+    {"aliases_node", "CREATE INDEX aliases_node ON aliases(node_id)"},
+};
+
 std::string NowIso() {
   std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -149,13 +168,17 @@ class LazyStatement {
   std::optional<Statement> st_;
 };
 
+// Rows per statement of AddEvidenceRows, and columns per row.
+constexpr size_t kEvidenceChunk = 32;
+constexpr int kEvidenceParams = 11;
+
 struct Store::Statements {
   LazyStatement insert_node, insert_label, insert_rel, update_node, update_rel, delete_label;
   LazyStatement get_node, get_labels, get_rel, node_exists;
   LazyStatement nodes_with_label, nodes_named, all_node_ids;
   LazyStatement out_edges, in_edges, out_edges_type, in_edges_type;
   LazyStatement insert_alias, find_alias, aliases_of;
-  LazyStatement find_article, insert_article, get_article, insert_evidence;
+  LazyStatement find_article, insert_article, get_article, insert_evidence, insert_evidence_rows;
   LazyStatement evidence_node, evidence_rel;
   LazyStatement count_rels_of, delete_rels_of, delete_node, delete_rel, bump_version, graph_version;
   // Nested write transactions run once per mutation: prepared, not re-parsed.
@@ -194,6 +217,7 @@ Store::Store(const std::string& path, Mode mode)
     throw StorageError("'" + path + "' has no kg schema yet (run 'kg init' first)");
   }
   PrepareStatements();
+  if (!read_only_) RestoreMissingIndexes();
 }
 
 Store::~Store() = default;
@@ -205,6 +229,19 @@ void Store::Migrate() {
   // PRAGMA takes no bound parameters; the value is a compile-time constant.
   db_.Exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
   txn.Commit();
+}
+
+void Store::RestoreMissingIndexes() {
+  if (MissingIndexes().empty()) return;
+  try {
+    RestoreIndexes();
+  } catch (const StorageError&) {
+    // Another connection is writing (a bulk load that dropped them, most
+    // likely, and will rebuild them): the answers are the same without the
+    // indexes, only slower, and that writer or the next one restores them.
+    int code = sqlite3_errcode(db_.handle()) & 0xff;
+    if (code != SQLITE_BUSY && code != SQLITE_LOCKED) throw;
+  }
 }
 
 void Store::PrepareStatements() {
@@ -251,6 +288,20 @@ void Store::PrepareStatements() {
                                 "span_start, span_end, sentence, rule, confidence, "
                                 "sentence_start, sentence_end) "
                                 "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
+  {
+    // kEvidenceChunk rows of the same columns as insert_evidence.
+    std::string sql = "INSERT INTO evidence(node_id, rel_id, article_id, sentence_index, span_start, "
+                      "span_end, sentence, rule, confidence, sentence_start, sentence_end) VALUES ";
+    for (size_t row = 0; row < kEvidenceChunk; ++row) {
+      sql += row ? ",(" : "(";
+      for (int col = 1; col <= kEvidenceParams; ++col) {
+        if (col > 1) sql += ',';
+        sql += '?' + std::to_string(row * kEvidenceParams + col);
+      }
+      sql += ')';
+    }
+    s.insert_evidence_rows.Set(db_, sql);
+  }
   s.count_rels_of.Set(db_, "SELECT (SELECT count(*) FROM rels WHERE src=?1) + "
                               "(SELECT count(*) FROM rels WHERE dst=?1)");
   s.delete_rels_of.Set(db_, "DELETE FROM rels WHERE src=?1 OR dst=?1");
@@ -616,27 +667,65 @@ std::optional<Article> Store::GetArticle(ArticleId id) const {
   return a;
 }
 
-int64_t Store::AddEvidence(const Evidence& e) {
+namespace {
+void ValidateEvidence(const Evidence& e) {
   if (e.node.has_value() == e.rel.has_value())
     throw StorageError("evidence must point at exactly one node or relationship");
   bool offsets = e.sentence_start.has_value();
   if (offsets != e.sentence_end.has_value() || (offsets && (*e.sentence_start < 0 || *e.sentence_end < *e.sentence_start)))
     throw StorageError("evidence: sentence_start and sentence_end must both be set, 0 <= start <= end");
+}
+
+// Binds `e` to parameters base+1 .. base+11 (insert_evidence's order).
+void BindEvidence(Statement& st, int base, const Evidence& e) {
+  st.Bind(base + 1, e.node)
+      .Bind(base + 2, e.rel)
+      .Bind(base + 3, e.article)
+      .Bind(base + 4, e.sentence_index)
+      .Bind(base + 5, e.span_start)
+      .Bind(base + 6, e.span_end);
+  if (e.sentence_start)
+    st.BindNull(base + 7);
+  else
+    st.Bind(base + 7, e.sentence);
+  st.Bind(base + 8, e.rule)
+      .Bind(base + 9, e.confidence)
+      .Bind(base + 10, e.sentence_start)
+      .Bind(base + 11, e.sentence_end);
+}
+}  // namespace
+
+int64_t Store::AddEvidence(const Evidence& e) {
+  ValidateEvidence(e);
   return WriteOne([&] {
-    st_->insert_evidence->Bind(1, e.node)
-        .Bind(2, e.rel)
-        .Bind(3, e.article)
-        .Bind(4, e.sentence_index)
-        .Bind(5, e.span_start)
-        .Bind(6, e.span_end)
-        .Bind(7, offsets ? std::nullopt : std::optional<std::string>(e.sentence))
-        .Bind(8, e.rule)
-        .Bind(9, e.confidence)
-        .Bind(10, e.sentence_start)
-        .Bind(11, e.sentence_end)
-        .Run();
+    BindEvidence(*st_->insert_evidence, 0, e);
+    st_->insert_evidence->Run();
     return db_.LastInsertRowid();
   });
+}
+
+void Store::AddEvidenceRows(const std::vector<Evidence>& rows) {
+  for (const auto& e : rows) ValidateEvidence(e);
+  auto insert = [&] {
+    size_t i = 0;
+    auto& chunk = *st_->insert_evidence_rows;
+    for (; i + kEvidenceChunk <= rows.size(); i += kEvidenceChunk) {
+      for (size_t row = 0; row < kEvidenceChunk; ++row)
+        BindEvidence(chunk, static_cast<int>(row) * kEvidenceParams, rows[i + row]);
+      chunk.Run();
+    }
+    for (; i < rows.size(); ++i) {
+      BindEvidence(*st_->insert_evidence, 0, rows[i]);
+      st_->insert_evidence->Run();
+    }
+  };
+  // Inside an open transaction, no savepoint (its statement journal would
+  // copy every page the rows touch): a failure there leaves the rows before
+  // it written, and the caller rolls the transaction back.
+  if (txn_depth_ > 0)
+    insert();
+  else
+    Write(insert);
 }
 
 namespace {
@@ -671,6 +760,50 @@ std::vector<Evidence> Store::EvidenceForNode(NodeId id) const {
 }
 std::vector<Evidence> Store::EvidenceForRelationship(RelId id) const {
   return ReadEvidence(*st_->evidence_rel, id);
+}
+
+// --- bulk loads
+
+std::vector<std::string> Store::MissingIndexes() const {
+  Statement st(db_, "SELECT 1 FROM sqlite_schema WHERE type='index' AND name=?1");
+  std::vector<std::string> missing;
+  for (const auto& index : kIndexes) {
+    st.Bind(1, index.name);
+    if (!st.Step()) missing.emplace_back(index.name);
+    st.Reset();
+  }
+  return missing;
+}
+
+void Store::DropIndexes(const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    if (std::none_of(std::begin(kIndexes), std::end(kIndexes),
+                     [&](const IndexDef& index) { return name == index.name; }))
+      throw StorageError("no secondary index '" + name + "' to drop");
+  }
+  Write([&] {
+    for (const auto& index : kIndexes) {
+      if (std::find(names.begin(), names.end(), index.name) == names.end()) continue;
+      // The name is one of kIndexes (a constant), not the caller's text.
+      db_.Exec((std::string("DROP INDEX IF EXISTS ") + index.name).c_str());
+    }
+  });
+}
+
+std::vector<std::string> Store::RestoreIndexes() {
+  auto missing = MissingIndexes();
+  if (missing.empty()) return missing;
+  Write([&] {
+    for (const auto& index : kIndexes) {
+      if (std::find(missing.begin(), missing.end(), index.name) == missing.end()) continue;
+      // "IF NOT EXISTS": another connection may have restored it meanwhile.
+      // SQLite stores the definition without those words.
+      std::string sql = index.sql;
+      sql.insert(std::string_view("CREATE INDEX ").size(), "IF NOT EXISTS ");
+      db_.Exec(sql.c_str());
+    }
+  });
+  return missing;
 }
 
 // --- whole store
@@ -741,6 +874,11 @@ std::vector<std::string> Store::Check() const {
        "ORDER BY id",
        "relationship %1 has malformed properties"},
   };
+  for (const auto& name : MissingIndexes()) {
+    problems.push_back("index " + name +
+                       " is missing (a bulk ingest was interrupted or is running; the answers "
+                       "are right but slow until a write, e.g. 'kg init', rebuilds it)");
+  }
   for (const auto& inv : kInvariants) {
     Statement st(db_, inv.sql);
     while (st.Step()) {

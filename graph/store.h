@@ -159,8 +159,28 @@ class Store {
   ArticleId AddArticle(const Article& article);
   std::optional<Article> GetArticle(ArticleId id) const;
   int64_t AddEvidence(const Evidence& evidence);
+  // AddEvidence of each row in order (the same ids), with one statement per
+  // few dozen rows. All or nothing when no transaction is open; inside one, a
+  // failure may leave the rows before it written: roll that transaction back.
+  void AddEvidenceRows(const std::vector<Evidence>& rows);
   std::vector<Evidence> EvidenceForNode(NodeId id) const;
   std::vector<Evidence> EvidenceForRelationship(RelId id) const;
+
+  // --- bulk loads
+  // A writer adding many rows may drop secondary indexes that it does not
+  // read (each row then costs no random B-tree insert in them) and rebuild
+  // them at the end (one sort each). Meanwhile readers get the same answers,
+  // only slower. A store opened for writing rebuilds missing indexes first,
+  // so a bulk load that was interrupted heals on the next write; Check()
+  // reports them.
+  // Drops the named secondary indexes (names of this schema only; throws
+  // StorageError for another name), in a transaction of its own unless one
+  // is open.
+  void DropIndexes(const std::vector<std::string>& names);
+  // Builds every missing secondary index; returns their names.
+  std::vector<std::string> RestoreIndexes();
+  // The secondary indexes of the schema that the database lacks.
+  std::vector<std::string> MissingIndexes() const;
 
   // --- whole-store
   Stats GetStats() const;
@@ -179,6 +199,8 @@ class Store {
 
  private:
   void Migrate();
+  // RestoreIndexes, unless another connection holds the write lock.
+  void RestoreMissingIndexes();
   void PrepareStatements();  // declares them; each is prepared when first run
   template <typename F>
   auto Write(F&& fn);

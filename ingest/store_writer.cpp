@@ -26,36 +26,61 @@ std::string ContentHash(std::string_view text) {
   return buf;
 }
 
-graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
-  created = false;
+GraphWriter::GraphWriter(graph::Store& store)
+    : store_(store), no_old_rels_(store.MaxRelationshipId() == 0) {}
+
+std::vector<std::string> GraphWriter::UnreadIndexes() const {
+  // Evidence is only written; relationships are looked up by their start
+  // (rels_src_type), and not even that when there were none before.
+  // evidence_article stays: its keys arrive in increasing order, so SQLite
+  // appends them (it checks the last leaf first), which costs less than
+  // sorting all of them again at the end.
+  std::vector<std::string> names = {"evidence_node", "evidence_rel", "rels_dst_type"};
+  if (no_old_rels_) names.emplace_back("rels_src_type");
+  return names;
+}
+
+graph::NodeId GraphWriter::ResolveEntity(const EntityRecord& e, bool& created) {
   std::string key = e.type + "\t" + graph::NormalizeName(e.name);
   graph::NodeId id = 0;
   auto it = node_cache_.find(key);
-  if (it != node_cache_.end()) {
-    id = it->second;
+  if (it != node_cache_.end()) return it->second;
+  for (graph::NodeId cand : store_.FindByAlias(e.name)) {
+    auto labels = store_.LabelsOf(cand);
+    if (std::find(labels.begin(), labels.end(), e.type) != labels.end()) {
+      id = cand;
+      break;
+    }
+  }
+  if (id == 0) {
+    graph::List aliases;
+    for (const auto& a : e.aliases)
+      if (a != e.name) aliases.emplace_back(a);
+    id = store_.CreateNode({e.type}, {{"name", e.name}, {"aliases", aliases}});
+    created_.insert(id);
+    auto& known = aliases_[id];
+    for (const auto& a : e.aliases) {
+      store_.AddAlias(id, a);
+      known.insert(a);
+    }
+    known.insert(e.name);
+    created = true;
+  }
+  node_cache_.emplace(key, id);
+  return id;
+}
+
+graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
+  created = false;
+  graph::NodeId id = 0;
+  // A name seen before as written: the node it resolved to then (an entry of
+  // node_cache_ never changes once made).
+  auto& by_name = written_names_[e.type];
+  if (auto known = by_name.find(e.name); known != by_name.end()) {
+    id = known->second;
   } else {
-    for (graph::NodeId cand : store_.FindByAlias(e.name)) {
-      auto labels = store_.LabelsOf(cand);
-      if (std::find(labels.begin(), labels.end(), e.type) != labels.end()) {
-        id = cand;
-        break;
-      }
-    }
-    if (id == 0) {
-      graph::List aliases;
-      for (const auto& a : e.aliases)
-        if (a != e.name) aliases.emplace_back(a);
-      id = store_.CreateNode({e.type}, {{"name", e.name}, {"aliases", aliases}});
-      created_.insert(id);
-      auto& known = aliases_[id];
-      for (const auto& a : e.aliases) {
-        store_.AddAlias(id, a);
-        known.insert(a);
-      }
-      known.insert(e.name);
-      created = true;
-    }
-    node_cache_.emplace(key, id);
+    id = ResolveEntity(e, created);
+    by_name.emplace(e.name, id);
   }
   // New aliases of a known node.
   auto known_it = aliases_.find(id);
@@ -85,10 +110,12 @@ graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
 
 std::unordered_map<graph::NodeId, graph::RelId>& GraphWriter::OutEdges(graph::NodeId node,
                                                                        const std::string& type) {
-  auto [it, fresh] = out_edges_.try_emplace(type + "\t" + std::to_string(node));
+  auto by_type = out_edges_.find(type);
+  if (by_type == out_edges_.end()) by_type = out_edges_.try_emplace(type).first;
+  auto [it, fresh] = by_type->second.try_emplace(node);
   // A node this writer created has only the relationships Relate made (and
   // recorded): nothing to read.
-  if (fresh && !created_.count(node)) {
+  if (fresh && !no_old_rels_ && !created_.count(node)) {
     // The first (oldest) relationship to each node, as the scan in id order found it.
     for (const auto& e : store_.EdgesOf(node, graph::Direction::kOut, type)) it->second.emplace(e.other, e.id);
   }
@@ -145,8 +172,9 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
     ev.sentence_start = static_cast<int64_t>(ex.sentences[si].begin);
     ev.sentence_end = static_cast<int64_t>(ex.sentences[si].end);
     ev.rule = rule;
-    store_.AddEvidence(ev);
+    evidence_.push_back(std::move(ev));
   };
+  evidence_.clear();
 
   std::vector<graph::NodeId> node_of(ex.entities.size(), 0);
   for (size_t i = 0; i < ex.entities.size(); ++i) {
@@ -191,6 +219,8 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
       evidence(std::nullopt, rid, q.sentence, q.begin, q.end, "quote.about");
     }
   }
+  // In the order of the calls above: the same ids as one insert each.
+  store_.AddEvidenceRows(evidence_);
   if (txn) txn->Commit();
   return stats;
 }

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "graph/store.h"
 #include "ingest/types.h"
@@ -29,7 +30,11 @@ class GraphWriter {
   // `store` must outlive the writer; caches node ids, aliases and
   // relationships between articles, so it must be the store's only writer
   // while it is in use.
-  explicit GraphWriter(graph::Store& store) : store_(store) {}
+  explicit GraphWriter(graph::Store& store);
+
+  // The secondary indexes this writer never reads: a bulk load may drop them
+  // for its duration (graph::Store::DropIndexes) and restore them at the end.
+  std::vector<std::string> UnreadIndexes() const;
 
   // Writes `ex` in a transaction of its own, or, when the store already has
   // one open, inside it without a savepoint: a failure then leaves that
@@ -38,6 +43,8 @@ class GraphWriter {
 
  private:
   graph::NodeId EntityNode(const EntityRecord& e, bool& created);
+  // The node of `e` by its normalized name or an alias, created if none.
+  graph::NodeId ResolveEntity(const EntityRecord& e, bool& created);
   graph::RelId Relate(graph::NodeId a, graph::NodeId b, const std::string& type,
                       const graph::Properties& props, bool symmetric, bool& created);
   // The `type` relationships out of `node` (far end -> id), read from the
@@ -47,8 +54,17 @@ class GraphWriter {
   graph::Store& store_;
   std::unordered_map<std::string, graph::NodeId> node_cache_;  // type \t normalized name
   std::unordered_map<graph::NodeId, std::unordered_set<std::string>> aliases_;
-  std::unordered_map<std::string, std::unordered_map<graph::NodeId, graph::RelId>> out_edges_;  // type \t node
+  // type -> name as written -> node (in front of node_cache_)
+  std::unordered_map<std::string, std::unordered_map<std::string, graph::NodeId>> written_names_;
+  // type -> start node -> end node -> relationship
+  std::unordered_map<std::string,
+                     std::unordered_map<graph::NodeId, std::unordered_map<graph::NodeId, graph::RelId>>>
+      out_edges_;
   std::unordered_set<graph::NodeId> created_;  // nodes this writer created
+  // The store had no relationship when the writer was made: every one it has
+  // is one Relate made and recorded, so OutEdges never reads the store.
+  bool no_old_rels_ = false;
+  std::vector<graph::Evidence> evidence_;  // of the article being written
 };
 
 }  // namespace kg::ingest

@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "graph/store.h"
 #include "tests/test_util.h"
 
@@ -323,5 +325,111 @@ TEST_CASE("deleting a node with relationships needs detach", "[graph][store]") {
   store.DeleteNode(a, true);
   CHECK(store.GetStats().nodes == 1);
   CHECK(store.GetStats().relationships == 0);
+  CHECK(store.Check().empty());
+}
+
+namespace {
+std::vector<std::string> IndexDefinitions(const Store& store) {
+  Statement st(store.db(), "SELECT sql FROM sqlite_schema WHERE type='index' AND sql IS NOT NULL ORDER BY name");
+  std::vector<std::string> out;
+  while (st.Step()) out.push_back(st.ColumnText(0));
+  return out;
+}
+}  // namespace
+
+TEST_CASE("indexes dropped for a bulk load: same answers, reported by check, rebuilt on the next write open",
+          "[graph][store]") {
+  TempDir tmp;
+  std::string path = tmp.File("kg.db");
+  std::vector<std::string> before;
+  NodeId a = 0, b = 0;
+  RelId r = 0;
+  {
+    Store store(path, Store::Mode::kReadWrite);
+    CHECK(store.MissingIndexes().empty());
+    before = IndexDefinitions(store);
+    Article art;
+    art.hash = "h1";
+    art.text = "OpenAI funds Stargate.";
+    ArticleId aid = store.AddArticle(art);
+    a = store.CreateNode({"Organization"}, {{"name", Value("OpenAI")}});
+    b = store.CreateNode({"Project"}, {{"name", Value("Stargate")}});
+    r = store.CreateRelationship(a, b, "FUNDS", {});
+    CHECK_THROWS_AS(store.DropIndexes({"evidence_node", "no_such_index"}), kg::StorageError);
+    CHECK(store.MissingIndexes().empty());
+    store.DropIndexes({"evidence_node", "evidence_rel", "rels_dst_type"});
+    CHECK(store.MissingIndexes() == std::vector<std::string>{"rels_dst_type", "evidence_node", "evidence_rel"});
+    Evidence e;
+    e.rel = r;
+    e.article = aid;
+    e.span_end = 22;
+    e.sentence_start = 0;
+    e.sentence_end = 22;
+    e.rule = "en.funds.1";
+    store.AddEvidence(e);
+    e.rel.reset();
+    e.node = a;
+    store.AddEvidence(e);
+    // Without the indexes: the same answers.
+    CHECK(store.EvidenceForRelationship(r).size() == 1);
+    CHECK(store.EvidenceForNode(a).size() == 1);
+    CHECK(store.EdgesOf(b, Direction::kIn).size() == 1);
+    // The process ends here without restoring them (an interrupted bulk load).
+  }
+  {
+    Store reader(path, Store::Mode::kReadOnly);
+    CHECK(reader.MissingIndexes().size() == 3);
+    auto problems = reader.Check();
+    REQUIRE(problems.size() == 3);
+    CHECK(problems[0].find("index rels_dst_type is missing") == 0);
+    CHECK(reader.EvidenceForNode(a).size() == 1);
+  }
+  Store writer(path, Store::Mode::kReadWrite);
+  CHECK(writer.MissingIndexes().empty());
+  CHECK(writer.Check().empty());
+  CHECK(IndexDefinitions(writer) == before);
+  CHECK(writer.EvidenceForRelationship(r).size() == 1);
+  CHECK(writer.RestoreIndexes().empty());
+}
+
+TEST_CASE("evidence rows added together get the ids of one insert each, all or nothing", "[graph][store]") {
+  TempDir tmp;
+  Store store(tmp.File("kg.db"), Store::Mode::kReadWrite);
+  Article art;
+  art.hash = "h1";
+  art.text = "OpenAI funds Stargate.";
+  ArticleId aid = store.AddArticle(art);
+  NodeId a = store.CreateNode({"Organization"}, {{"name", Value("OpenAI")}});
+  std::vector<Evidence> rows;
+  for (int i = 0; i < 70; ++i) {  // two statements of 32 rows, then six alone
+    Evidence e;
+    e.node = a;
+    e.article = aid;
+    e.sentence_index = i;
+    e.span_end = 6;
+    if (i % 2) {
+      e.sentence_start = 0;
+      e.sentence_end = 22;
+    } else {
+      e.sentence = "text " + std::to_string(i);
+    }
+    e.rule = "r" + std::to_string(i);
+    rows.push_back(e);
+  }
+  int64_t first = store.AddEvidence(rows[0]);
+  store.AddEvidenceRows(rows);
+  auto ev = store.EvidenceForNode(a);
+  REQUIRE(ev.size() == 71);
+  std::sort(ev.begin(), ev.end(), [](const Evidence& x, const Evidence& y) { return x.id < y.id; });
+  for (size_t i = 0; i < rows.size(); ++i) {
+    CHECK(ev[i + 1].id == first + 1 + static_cast<int64_t>(i));
+    CHECK(ev[i + 1].rule == rows[i].rule);
+    CHECK(ev[i + 1].sentence == (i % 2 ? art.text : rows[i].sentence));
+    CHECK(ev[i + 1].sentence_start == rows[i].sentence_start);
+  }
+  // A row pointing at a missing node: none of the rows is written.
+  rows[40].node = a + 100;
+  CHECK_THROWS_AS(store.AddEvidenceRows(rows), kg::StorageError);
+  CHECK(store.EvidenceForNode(a).size() == 71);
   CHECK(store.Check().empty());
 }

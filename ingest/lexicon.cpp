@@ -14,14 +14,14 @@
 
 namespace kg::ingest {
 
-namespace {
-
-bool IsWordCodepoint(utf8proc_int32_t cp) {
+bool IsWordCodepoint(int32_t cp) {
   auto cat = utf8proc_category(cp);
   return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
          (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
          (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);
 }
+
+namespace {
 
 std::vector<std::string> Split(const std::string& s, char sep) {
   std::vector<std::string> out;
@@ -168,6 +168,26 @@ std::string LowerAscii(std::string_view text) {
   return out;
 }
 
+namespace {
+constexpr size_t kLongCodePoint = ~size_t{0};
+// The code point at word[i] when it takes one or two bytes (the fold pool's
+// range), advancing i; kLongCodePoint for anything else (a longer character,
+// a NUL, bytes that are not UTF-8).
+size_t ShortCodePoint(std::string_view word, size_t& i) {
+  auto c = static_cast<unsigned char>(word[i]);
+  if (c >= 0x01 && c < 0x80) {
+    ++i;
+    return c;
+  }
+  if (c >= 0xC2 && c <= 0xDF && i + 1 < word.size() && (static_cast<unsigned char>(word[i + 1]) & 0xC0) == 0x80) {
+    size_t cp = (static_cast<size_t>(c & 0x1F) << 6) | (static_cast<unsigned char>(word[i + 1]) & 0x3F);
+    i += 2;
+    return cp;
+  }
+  return kLongCodePoint;
+}
+}  // namespace
+
 std::string Fold(std::string_view word) {
   bool ascii = true;
   for (char c : word)
@@ -180,18 +200,8 @@ std::string Fold(std::string_view word) {
   char buf[96];
   size_t used = 0;
   for (size_t i = 0; i < word.size();) {
-    auto c = static_cast<unsigned char>(word[i]);
-    size_t cp;
-    if (c >= 0x01 && c < 0x80) {
-      cp = c;
-      ++i;
-    } else if (c >= 0xC2 && c <= 0xDF && i + 1 < word.size() &&
-               (static_cast<unsigned char>(word[i + 1]) & 0xC0) == 0x80) {
-      cp = (static_cast<size_t>(c & 0x1F) << 6) | (static_cast<unsigned char>(word[i + 1]) & 0x3F);
-      i += 2;
-    } else {
-      return FoldByNormalizeName(word);
-    }
+    size_t cp = ShortCodePoint(word, i);
+    if (cp == kLongCodePoint) return FoldByNormalizeName(word);
     size_t len = folds.at[cp + 1] - folds.at[cp];
     if (used + len > sizeof buf) {
       used = sizeof buf + 1;
@@ -204,18 +214,8 @@ std::string Fold(std::string_view word) {
   std::string out;
   out.reserve(word.size() + 8);
   for (size_t i = 0; i < word.size();) {
-    auto c = static_cast<unsigned char>(word[i]);
-    size_t cp;
-    if (c >= 0x01 && c < 0x80) {
-      cp = c;
-      ++i;
-    } else if (c >= 0xC2 && c <= 0xDF && i + 1 < word.size() &&
-               (static_cast<unsigned char>(word[i + 1]) & 0xC0) == 0x80) {
-      cp = (static_cast<size_t>(c & 0x1F) << 6) | (static_cast<unsigned char>(word[i + 1]) & 0x3F);
-      i += 2;
-    } else {
-      return FoldByNormalizeName(word);
-    }
+    size_t cp = ShortCodePoint(word, i);
+    if (cp == kLongCodePoint) return FoldByNormalizeName(word);
     out.append(folds.pool, folds.at[cp], folds.at[cp + 1] - folds.at[cp]);
   }
   return out;

@@ -3,6 +3,7 @@
 // the stages, so that lexicon entries and text are cut the same way.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,6 +22,8 @@ struct Token {
 
 // Cuts `text` into words; offsets are `base` + position in `text`.
 std::vector<Token> Tokenize(std::string_view text, size_t base = 0);
+// A letter, digit or mark (Unicode categories L*, N*, M*): what a word is made of.
+bool IsWordCodepoint(int32_t cp);
 // Lower case without accents ("États" -> "etats").
 std::string Fold(std::string_view word);
 // ASCII letters lowered, every other byte kept: for phrases with spaces and

@@ -473,16 +473,6 @@ std::string NormalizeTypography(std::string_view text) {
   return out;
 }
 
-namespace {
-
-bool IsWordCodepoint(utf8proc_int32_t cp) {
-  auto cat = utf8proc_category(cp);
-  return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
-         (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO) ||
-         (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);
-}
-
-}  // namespace
 
 size_t WordLength(std::string_view text) {
   size_t i = 0;

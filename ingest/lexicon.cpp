@@ -418,10 +418,16 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   for (auto& w : Words(lx / "pronouns.txt")) lex.pronouns.insert(Fold(w));
   for (auto& w : Words(lx / "impersonal.txt")) lex.impersonal.push_back(LowerAscii(w));
   for (auto& w : Words(lx / "speech_verbs.txt")) lex.speech_verbs.push_back(w);
-  for (auto& w : Words(lx / "reporting_tags.txt")) lex.reporting_tags.push_back(LowerAscii(w));
-  for (auto& w : Words(lx / "clause_openers.txt")) lex.clause_openers.push_back(LowerAscii(w));
-  for (auto& w : Words(lx / "complementizers.txt")) lex.complementizers.push_back(LowerAscii(w));
-  for (auto& w : Words(lx / "reporting_verbs.txt")) lex.reporting_verbs.push_back(LowerAscii(w));
+  // Reporting words as they stand in the text: " said" (a word start), and
+  // " que " for a whole word (" qu'", ending in an apostrophe, stays a start).
+  auto word_start = [](const std::string& w) { return " " + LowerAscii(w); };
+  auto whole_word = [](const std::string& w) {
+    return " " + LowerAscii(w) + (!w.empty() && w.back() == '\'' ? "" : " ");
+  };
+  for (auto& w : Words(lx / "reporting_tags.txt")) lex.reporting_tags.push_back(word_start(w));
+  for (auto& w : Words(lx / "clause_openers.txt")) lex.clause_openers.push_back(whole_word(w));
+  for (auto& w : Words(lx / "complementizers.txt")) lex.complementizers.push_back(whole_word(w));
+  for (auto& w : Words(lx / "reporting_verbs.txt")) lex.reporting_verbs.push_back(word_start(w));
   for (auto& w : Words(lx / "we_words.txt")) lex.we_words.insert(Fold(w));
   for (auto& w : Words(lx / "quote_openers.txt")) lex.quote_openers.insert(Fold(w));
   for (auto& w : Words(lx / "product_suffixes.txt")) lex.product_suffixes.insert(Fold(w));

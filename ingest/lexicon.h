@@ -75,11 +75,12 @@ class Lexicon {
   std::unordered_set<std::string> pronouns;       // "il", "elle", "he", "she" (folded)
   std::vector<std::string> impersonal;            // "il s'agit", "il y a" (ASCII lowered): no person
   std::vector<std::string> speech_verbs;          // re2 fragments
-  // Reporting words, ASCII-lowered phrases (see their files under lexicon/):
-  std::vector<std::string> reporting_tags;    // "said", "a déclaré": after a noun phrase, it reports
-  std::vector<std::string> clause_openers;    // "que", "said": between a subject and what it reports
-  std::vector<std::string> complementizers;   // "that", "que": open a reported clause
-  std::vector<std::string> reporting_verbs;   // "said", "déclaré": a verb of speech after a name
+  // Reporting words, ASCII-lowered, with the spaces they stand between in the
+  // text (see their files under lexicon/):
+  std::vector<std::string> reporting_tags;    // " said", " a déclaré": after a noun phrase, it reports
+  std::vector<std::string> clause_openers;    // " que ", " qu'": between a subject and what it reports
+  std::vector<std::string> complementizers;   // " that ", " qu'": open a reported clause
+  std::vector<std::string> reporting_verbs;   // " said", " déclaré": a verb of speech after a name
   std::unordered_set<std::string> we_words;       // "nous", "nos", "our" (folded): the speaker's side
   std::unordered_set<std::string> dated_relations;  // "FUNDS": take the date of their sentence
   std::unordered_set<std::string> quote_openers;

@@ -99,10 +99,7 @@ std::vector<QuoteSpan> FindQuotes(std::string_view text, const Sentence& s) {
   return out;
 }
 
-QuoteAttributor::QuoteAttributor(const Lexicon& lex) {
-  for (const auto& w : lex.complementizers)
-    complementizers_.push_back(" " + w + (!w.empty() && w.back() == '\'' ? "" : " "));
-  for (const auto& w : lex.reporting_verbs) reporting_verbs_.push_back(" " + w);
+QuoteAttributor::QuoteAttributor(const Lexicon& lex) : lex_(lex) {
   naming_ = std::make_unique<RE2>(
       R"((?:nommée?s?|baptisée?s?|appelée?s?|dénommée?s?|surnommée?s?|intitulée?s?|dite?s?|du nom de|called|named|dubbed|titled|known as|so-called|mot|terme|word|term|expression)\s*$)",
       Opts());
@@ -187,7 +184,7 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
           // "Sam Altman replied that Musk was "wrong"": a person who opens a
           // reported clause, with no verb of speech of his own, is not the
           // speaker; the person before him is.
-          if (ReportedSubject(text, *it, q.open, complementizers_, reporting_verbs_)) {
+          if (ReportedSubject(text, *it, q.open, lex_.complementizers, lex_.reporting_verbs)) {
             for (auto earlier = std::next(it); earlier != ms.rend(); ++earlier)
               if (earlier->begin >= region_start && earlier->type == "Person" && earlier->entity >= 0 &&
                   earlier->entity != it->entity) {

@@ -42,8 +42,7 @@ class QuoteAttributor {
 
  private:
   std::unique_ptr<re2::RE2> naming_, after_verb_, after_name_verb_;
-  std::vector<std::string> complementizers_;  // " that ", " qu'"
-  std::vector<std::string> reporting_verbs_;  // " said"
+  const Lexicon& lex_;
 };
 
 }  // namespace kg::ingest

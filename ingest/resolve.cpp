@@ -171,8 +171,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   const bool reporting_tag = [&] {
     if (!lex_) return false;
     for (const auto& w : lex_->reporting_tags)
-      if (m.end + 1 + w.size() <= t.size() && t[m.end] == ' ' &&
-          LowerAscii(std::string_view(t).substr(m.end + 1, w.size())) == w)
+      if (m.end + w.size() <= t.size() && LowerAscii(std::string_view(t).substr(m.end, w.size())) == w)
         return true;
     return false;
   }();
@@ -226,7 +225,8 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   size_t reported_at = m.outer_begin;          // where the reporting verb stands
   if (own_subject && !IsComplement(m)) {
     std::string between = LowerAscii(t.substr(own_subject->end, m.outer_begin - own_subject->end));
-    for (const auto& w : clause_openers_)
+    static const std::vector<std::string> kNone;
+    for (const auto& w : lex_ ? lex_->clause_openers : kNone)
       if (auto at = between.find(w); at != std::string::npos) {
         reported_subject = own_subject;
         reported_at = std::min(reported_at, own_subject->end + at);

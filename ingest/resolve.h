@@ -25,12 +25,6 @@ class Resolver {
   explicit Resolver(Extraction& ex, const Lexicon* lexicon = nullptr) : ex_(ex), lex_(lexicon) {
     by_key_.reserve(256);
     by_alias_.reserve(512);
-    if (lex_)
-      for (const auto& w : lex_->clause_openers) clause_openers_.push_back(AsWord(w));
-  }
-  // " w " as it stands between words; " qu'" (ending in an apostrophe) as a word start.
-  static std::string AsWord(const std::string& w) {
-    return " " + w + (!w.empty() && w.back() == '\'' ? "" : " ");
   }
 
   // Resolves the entity mentions of sentence `i` (sets Mention::entity).
@@ -67,7 +61,6 @@ class Resolver {
 
   Extraction& ex_;
   const Lexicon* lex_;
-  std::vector<std::string> clause_openers_;  // as AsWord writes them
   std::unordered_map<std::string, int> by_key_;    // type \t normalized name
   std::unordered_map<std::string, int> by_alias_;  // normalized alias (any type)
 };

@@ -13,29 +13,12 @@ namespace kg::ingest {
 
 namespace {
 
-// Words that end a descriptor when met inside it: the name after them is
-// not in apposition ("la start-up fondée par X": X is not the start-up).
-const char* const kDescriptorStops[] = {
-    "par", "by", "qui", "que", "qu", "dont", "which", "who", "that", "avec", "with", "pour",
-    "for", "sur", "on", "dans", "in", "est", "sont", "is", "are", "was", "were", "has",
-    "have", "a", "ont", "ou", "or", "contre", "against", "selon", "comme", "as",
-    "from", "to", "chez", "at", "ne", "pas", "not", "mais", "but"};
-// Prepositions that cannot end an apposition ("du décret de" Joe Biden).
-const char* const kPrepositions[] = {"de", "d", "du", "des", "of", "a", "au", "aux", "pour",
-                                     "for", "by", "par", "en", "in", "avec", "with", "sur",
-                                     "on", "chez", "contre", "the", "le", "la", "l", "les",
-                                     "un", "une", "an", "to", "from", "at"};
-// Words that may sit between a descriptor determiner and the head only when
-// they are not a verb form; the list is the few frequent ones.
-constexpr const char* kDeterminers =
-    R"((?:(?:le|la|les|un|une|des|du|de la|son|sa|ses|leur|leurs|notre|the|a|an|its|his|her|their|this|ce|cette|cet)\s+|(?:l'|d'|de l')\s*))";
-constexpr const char* kNaming =
-    R"((?:du nom de|baptisée?s?|nommée?s?|appelée?s?|dénommée?s?|surnommée?s?|intitulée?s?|called|named|dubbed|known as))";
-
-bool In(const char* const* list, size_t n, const std::string& w) {
-  for (size_t i = 0; i < n; ++i)
-    if (w == list[i]) return true;
-  return false;
+// Words joined as re2 alternatives, in their order; a class that matches
+// nothing when there are none.
+std::string Alternatives(const std::vector<std::string>& words) {
+  std::string s;
+  for (const auto& w : words) s += (s.empty() ? "" : "|") + RE2::QuoteMeta(w);
+  return s.empty() ? std::string("[^\\x00-\\x{10FFFF}]") : s;
 }
 
 bool IsEntityType(const std::string& t) {
@@ -82,9 +65,13 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
     if (versioned && !a.tokens[0].empty() && !std::isdigit(static_cast<unsigned char>(a.tokens[0][0])))
       model_stems_.insert(a.tokens[0]);
   }
-  for (const char* w : {"nom", "baptise", "baptisee", "nomme", "nommee", "appele", "appelee", "denomme",
-                        "surnomme", "intitule", "called", "named", "dubbed", "known"})
-    cue_words_.insert(w);
+  // The main (longest) word of each naming phrase: "nom" of "du nom de".
+  for (const auto& w : lex_.naming_words) {
+    std::string longest;
+    for (const auto& t : Tokenize(w))
+      if (t.folded.size() > longest.size()) longest = t.folded;
+    if (!longest.empty()) cue_words_.insert(longest);
+  }
   for (const auto& h : lex_.heads) {
     heads.push_back(RE2::QuoteMeta(h.text));
     if (h.anaphor) anaphors.push_back(RE2::QuoteMeta(h.text));
@@ -102,10 +89,16 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
     if (lex_.entries()[a.entry].type == "Demonym") demonyms.push_back(RE2::QuoteMeta(a.surface));
   std::sort(demonyms.begin(), demonyms.end(), by_len);
 
+  // "la ", "de la ", "l'": a word is followed by a space, an elided form by
+  // its apostrophe.
+  std::vector<std::string> words, elided;
+  for (const auto& d : lex_.determiners) (!d.empty() && d.back() == '\'' ? elided : words).push_back(d);
+  const std::string determiners = "(?:(?:" + Alternatives(words) + ")\\s+|(?:" + Alternatives(elided) + ")\\s*)";
+  const std::string naming = "(?:" + Alternatives(lex_.naming_words) + ")";
   auto descriptor = [&](const char* tail_repeat) {
-    return std::string("(?i)(?:^|[\\s(,:;])(") + kDeterminers + R"((?:[\pL\-]+\s+){0,2}?()" + join(heads) +
-           R"()(?:[\s(][^,.;:!?«»"…])" + tail_repeat + R"()?))" + R"((\s*,\s*(?:)" + kNaming +
-           R"(\s*)?(?:"|« ?)?|\s+)" + kNaming + R"(\s*(?:"|« ?)?|\s+(?:"|« ?)?)$)";
+    return std::string("(?i)(?:^|[\\s(,:;])(") + determiners + R"((?:[\pL\-]+\s+){0,2}?()" + join(heads) +
+           R"()(?:[\s(][^,.;:!?«»"…])" + tail_repeat + R"()?))" + R"((\s*,\s*(?:)" + naming +
+           R"(\s*)?(?:"|« ?)?|\s+)" + naming + R"(\s*(?:"|« ?)?|\s+(?:"|« ?)?)$)";
   };
   descriptor_ = std::make_unique<RE2>(descriptor("{0,100}?"), Opts());
   if (!descriptor_->ok()) throw RuleError("lexicon/descriptors.tsv: " + descriptor_->error());
@@ -125,7 +118,7 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   after_head_ = std::make_unique<RE2>(std::string(R"((?i)^\s+()") + join(heads) + R"()(?:[^\pL]|$))", Opts());
   if (!anaphor_->ok()) throw RuleError("lexicon/descriptors.tsv: " + anaphor_->error());
   // The part of `descriptor_` after its comma separator, whole.
-  separator_tail_ = std::make_unique<RE2>(std::string(R"((?i)\s*(?:)") + kNaming + R"(\s*)?(?:"|« ?)?)", Opts());
+  separator_tail_ = std::make_unique<RE2>(std::string(R"((?i)\s*(?:)") + naming + R"(\s*)?(?:"|« ?)?)", Opts());
   for (const auto& h : lex_.heads)
     if (h.text.find_first_of(",.;:!?\xC2\xE2") != std::string::npos) heads_have_punctuation_ = true;
 }
@@ -480,7 +473,6 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     size_t need = word.size();
     size_t k = i;
     size_t matched = 0;
-    static const char* const kSmall[] = {"de", "du", "des", "la", "le", "of", "the", "and", "for", "et", "d"};
     while (k > 0 && matched < need) {
       --k;
       const auto& w = tokens[k];
@@ -488,7 +480,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       char want = static_cast<char>(word[need - 1 - matched] - 'A' + 'a');
       if (initial == want) {
         ++matched;
-      } else if (!In(kSmall, std::size(kSmall), w.folded)) {
+      } else if (!lex_.acronym_fillers.count(w.folded)) {
         break;
       }
     }
@@ -615,25 +607,24 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       auto words = Tokenize(desc, static_cast<size_t>(desc.data() - text.data()));
       // Restart after a stop word inside the descriptor.
       size_t restart = 0;
-      static const char* const kDets[] = {"le", "la", "les", "l", "un", "une", "des", "the", "a", "an", "son", "sa", "ses"};
       for (size_t i = 1; i < words.size(); ++i) {
-        if (In(kDescriptorStops, std::size(kDescriptorStops), words[i].folded)) restart = words[i].end;
+        if (lex_.descriptor_stops.count(words[i].folded)) restart = words[i].end;
         // "et la société": a second item, not "concepteur et éditeur".
         if ((words[i].folded == "et" || words[i].folded == "and") && i + 1 < words.size() &&
-            In(kDets, std::size(kDets), words[i + 1].folded))
+            lex_.item_determiners.count(words[i + 1].folded))
           restart = words[i].end;
         // "the company bought the data startup": a determiner after a word
         // that is no preposition starts another description.
         if (i > 1 && (words[i].folded == "the" || words[i].folded == "le" || words[i].folded == "la" ||
                       words[i].folded == "l" || words[i].folded == "les") &&
-            !In(kPrepositions, std::size(kPrepositions), words[i - 1].folded) && words[i].begin > restart)
+            !lex_.prepositions.count(words[i - 1].folded) && words[i].begin > restart)
           restart = words[i].begin;
       }
       if (restart) {
         from = restart;
         continue;
       }
-      if (words.empty() || In(kPrepositions, std::size(kPrepositions), words.back().folded)) break;
+      if (words.empty() || lex_.prepositions.count(words.back().folded)) break;
       const HeadNoun* head = FindHead(g[1]);
       // "the browser company Sidekick": in a compound the last noun heads.
       if (head) {
@@ -679,7 +670,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
           auto w2 = Tokenize(std::string_view(c[0].data(), c[0].size()));
           bool stop = false;
           for (size_t i = 1; i < w2.size(); ++i)
-            if (In(kDescriptorStops, std::size(kDescriptorStops), w2[i].folded)) stop = true;
+            if (lex_.descriptor_stops.count(w2[i].folded)) stop = true;
           const HeadNoun* h2 = FindHead(std::string_view(c[1].data(), c[1].size()));
           size_t db2 = s.begin + static_cast<size_t>(c[0].data() - p2.data());
           bool same_type_inside = false;
@@ -687,7 +678,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
             if (&o != &m && o.begin >= db2 && o.end <= k && o.type == m.type && o.source != MentionSource::kDemonym)
               same_type_inside = true;
           if (!stop && h2 && h2->type == m.type && !same_type_inside && !w2.empty() &&
-              !In(kPrepositions, std::size(kPrepositions), w2.back().folded))
+              !lex_.prepositions.count(w2.back().folded))
             m.outer_begin = db2;
         }
       }
@@ -732,8 +723,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vect
           if (m.type == "Place" && m.begin == r + 1 && q == k) place = true;
         if (!place) described = true;
       }
-      if (In(kDescriptorStops, std::size(kDescriptorStops), word) ||
-          In(kPrepositions, std::size(kPrepositions), word))
+      if (lex_.descriptor_stops.count(word) || lex_.prepositions.count(word))
         break;
       q = r + 1;
       starts.push_back(q);

@@ -436,6 +436,12 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   for (auto& w : Words(lx / "dated_relations.txt")) lex.dated_relations.insert(w);
   for (auto& w : Words(lx / "stopwords_fr.txt")) lex.stop_fr.insert(Fold(w));
   for (auto& w : Words(lx / "stopwords_en.txt")) lex.stop_en.insert(Fold(w));
+  lex.determiners = Words(lx / "determiners.txt");
+  lex.naming_words = Words(lx / "naming_words.txt");
+  for (auto& w : Words(lx / "descriptor_stops.txt")) lex.descriptor_stops.insert(Fold(w));
+  for (auto& w : Words(lx / "prepositions.txt")) lex.prepositions.insert(Fold(w));
+  for (auto& w : Words(lx / "item_determiners.txt")) lex.item_determiners.insert(Fold(w));
+  for (auto& w : Words(lx / "acronym_fillers.txt")) lex.acronym_fillers.insert(Fold(w));
   if (fs::exists(lx / "boilerplate.txt")) {
     for (auto& [n, line] : DataLines(lx / "boilerplate.txt")) {
       std::string t = Trim(line);

@@ -88,6 +88,13 @@ class Lexicon {
   std::unordered_set<std::string> place_suffixes;    // "county", "valley" (folded): "Milam County"
   std::unordered_set<std::string> org_suffixes;      // "ai", "labs", "inc" (folded): "Scale" = "Scale AI"
   std::unordered_set<std::string> stop_fr, stop_en;  // language detection
+  // The grammar of descriptors (see their files under lexicon/):
+  std::vector<std::string> determiners;   // "le", "de la", "l'" as written, in file order
+  std::vector<std::string> naming_words;  // "du nom de", "baptisée" as written, in file order
+  std::unordered_set<std::string> descriptor_stops;  // "par", "which" (folded): end a descriptor
+  std::unordered_set<std::string> prepositions;      // "de", "of" (folded): cannot end an apposition
+  std::unordered_set<std::string> item_determiners;  // "la", "the" (folded): after "et", a second item
+  std::unordered_set<std::string> acronym_fillers;   // "de", "of" (folded): skipped in an acronym's initials
 
  private:
   std::vector<LexiconEntry> entries_;

@@ -793,6 +793,25 @@ void Store::DropIndexes(const std::vector<std::string>& names) {
 std::vector<std::string> Store::RestoreIndexes() {
   auto missing = MissingIndexes();
   if (missing.empty()) return missing;
+  // CREATE INDEX sorts in runs as big as the page cache: with a large cache
+  // (a bulk load sets 256 MB) one huge run is sorted in memory, which is
+  // slower than merging runs of SQLite's default size (10,000 articles: the
+  // four indexes a bulk load drops, 3.8 s -> 1.7 s). The connection's cache
+  // size comes back afterwards.
+  int64_t cache_size = 0;
+  {
+    Statement st(db_, "PRAGMA cache_size");
+    if (st.Step()) cache_size = st.ColumnInt(0);
+  }
+  db_.Exec("PRAGMA cache_size=-2000");
+  struct RestoreCache {
+    Database& db;
+    int64_t size;
+    ~RestoreCache() {
+      // PRAGMA takes no bound parameters; the value is the integer SQLite gave.
+      sqlite3_exec(db.handle(), ("PRAGMA cache_size=" + std::to_string(size)).c_str(), nullptr, nullptr, nullptr);
+    }
+  } restore_cache{db_, cache_size};
   Write([&] {
     for (const auto& index : kIndexes) {
       if (std::find(missing.begin(), missing.end(), index.name) == missing.end()) continue;

@@ -58,47 +58,76 @@ graph::NodeId GraphWriter::ResolveEntity(const EntityRecord& e, bool& created) {
       if (a != e.name) aliases.emplace_back(a);
     id = store_.CreateNode({e.type}, {{"name", e.name}, {"aliases", aliases}});
     created_.insert(id);
-    auto& known = aliases_[id];
+    known_of_.emplace(id, static_cast<uint32_t>(known_.size()));
+    auto& known = known_.emplace_back();
+    known.id = id;
     for (const auto& a : e.aliases) {
       store_.AddAlias(id, a);
-      known.insert(a);
+      known.AddAlias(a);
     }
-    known.insert(e.name);
+    known.AddAlias(e.name);
     created = true;
   }
   node_cache_.emplace(key, id);
   return id;
 }
 
+bool GraphWriter::KnownNode::HasAlias(const std::string& a) const {
+  if (!alias_set.empty()) return alias_set.count(a) > 0;
+  return std::find(aliases.begin(), aliases.end(), a) != aliases.end();
+}
+
+void GraphWriter::KnownNode::AddAlias(const std::string& a) {
+  if (HasAlias(a)) return;
+  aliases.push_back(a);
+  if (!alias_set.empty()) {
+    alias_set.insert(a);
+  } else if (aliases.size() > kAliasScan) {
+    alias_set.insert(aliases.begin(), aliases.end());
+  }
+}
+
+uint32_t GraphWriter::Known(graph::NodeId id) {
+  auto [it, fresh] = known_of_.try_emplace(id, static_cast<uint32_t>(known_.size()));
+  if (fresh) {
+    auto& known = known_.emplace_back();
+    known.id = id;
+    for (const auto& a : store_.AliasesOf(id)) known.AddAlias(a);
+  }
+  return it->second;
+}
+
+std::unordered_map<std::string, uint32_t>& GraphWriter::WrittenNames(const std::string& type) {
+  for (auto& [t, names] : written_names_)
+    if (t == type) return names;
+  return written_names_.emplace_back(type, std::unordered_map<std::string, uint32_t>{}).second;
+}
+
 graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
   created = false;
-  graph::NodeId id = 0;
   // A name seen before as written: the node it resolved to then (an entry of
   // node_cache_ never changes once made).
-  auto& by_name = written_names_[e.type];
+  auto& by_name = WrittenNames(e.type);
+  uint32_t k;
   if (auto known = by_name.find(e.name); known != by_name.end()) {
-    id = known->second;
+    k = known->second;
   } else {
-    id = ResolveEntity(e, created);
-    by_name.emplace(e.name, id);
+    k = Known(ResolveEntity(e, created));
+    by_name.emplace(e.name, k);
   }
   // New aliases of a known node.
-  auto known_it = aliases_.find(id);
-  if (known_it == aliases_.end()) {
-    auto& known = aliases_[id];
-    for (const auto& a : store_.AliasesOf(id)) known.insert(a);
-    known_it = aliases_.find(id);
-  }
+  KnownNode& node_known = known_[k];
+  const graph::NodeId id = node_known.id;
   std::vector<std::string> fresh;
   for (const auto& a : e.aliases)
-    if (!known_it->second.count(a)) fresh.push_back(a);
+    if (!node_known.HasAlias(a)) fresh.push_back(a);
   if (!fresh.empty()) {
     auto node = store_.GetNode(id);
     graph::List list;
     auto p = node->props.find("aliases");
     if (p != node->props.end() && p->second.is_list()) list = p->second.as_list();
     for (const auto& a : fresh) {
-      known_it->second.insert(a);
+      known_[k].AddAlias(a);
       store_.AddAlias(id, a);
       list.emplace_back(a);
     }

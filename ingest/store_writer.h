@@ -51,11 +51,29 @@ class GraphWriter {
   // store once and then kept up to date by Relate.
   std::unordered_map<graph::NodeId, graph::RelId>& OutEdges(graph::NodeId node, const std::string& type);
 
+  // A node this writer has met, and the aliases it is known to have: a few,
+  // kept together and compared in turn (a hash set per node cost more in
+  // cache misses than the comparisons), with a set as well for a node that
+  // gathers many.
+  struct KnownNode {
+    graph::NodeId id = 0;
+    std::vector<std::string> aliases;
+    std::unordered_set<std::string> alias_set;  // the same, once there are more than kAliasScan
+    bool HasAlias(const std::string& a) const;
+    void AddAlias(const std::string& a);
+  };
+  static constexpr size_t kAliasScan = 16;
+  // The KnownNode of `id` (its aliases read from the store the first time).
+  uint32_t Known(graph::NodeId id);
+  // The names written for entities of `type`: name -> index into known_.
+  std::unordered_map<std::string, uint32_t>& WrittenNames(const std::string& type);
+
   graph::Store& store_;
   std::unordered_map<std::string, graph::NodeId> node_cache_;  // type \t normalized name
-  std::unordered_map<graph::NodeId, std::unordered_set<std::string>> aliases_;
-  // type -> name as written -> node (in front of node_cache_)
-  std::unordered_map<std::string, std::unordered_map<std::string, graph::NodeId>> written_names_;
+  std::vector<KnownNode> known_;
+  std::unordered_map<graph::NodeId, uint32_t> known_of_;  // node -> index into known_
+  // type -> name as written -> node (in front of node_cache_); few types
+  std::vector<std::pair<std::string, std::unordered_map<std::string, uint32_t>>> written_names_;
   // type -> start node -> end node -> relationship
   std::unordered_map<std::string,
                      std::unordered_map<graph::NodeId, std::unordered_map<graph::NodeId, graph::RelId>>>

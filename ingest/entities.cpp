@@ -610,13 +610,12 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       for (size_t i = 1; i < words.size(); ++i) {
         if (lex_.descriptor_stops.count(words[i].folded)) restart = words[i].end;
         // "et la société": a second item, not "concepteur et éditeur".
-        if ((words[i].folded == "et" || words[i].folded == "and") && i + 1 < words.size() &&
+        if (lex_.coordinators.count(words[i].folded) && i + 1 < words.size() &&
             lex_.item_determiners.count(words[i + 1].folded))
           restart = words[i].end;
         // "the company bought the data startup": a determiner after a word
         // that is no preposition starts another description.
-        if (i > 1 && (words[i].folded == "the" || words[i].folded == "le" || words[i].folded == "la" ||
-                      words[i].folded == "l" || words[i].folded == "les") &&
+        if (i > 1 && lex_.definite_articles.count(words[i].folded) &&
             !lex_.prepositions.count(words[i - 1].folded) && words[i].begin > restart)
           restart = words[i].begin;
       }
@@ -716,7 +715,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vect
       if (r == q || r >= s.end || text[r] != ' ') break;
       // "the company partnered with PayPal": no adjective is a preposition.
       std::string word(text.substr(q, r - q));
-      if (word == "de" || word == "du" || word == "des" || word == "of") {
+      if (lex_.genitives.count(word)) {
         // ("le groupe de Walldorf": a place after "de" is no description.)
         bool place = false;
         for (const auto& m : out)

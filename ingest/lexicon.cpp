@@ -442,6 +442,9 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   for (auto& w : Words(lx / "prepositions.txt")) lex.prepositions.insert(Fold(w));
   for (auto& w : Words(lx / "item_determiners.txt")) lex.item_determiners.insert(Fold(w));
   for (auto& w : Words(lx / "acronym_fillers.txt")) lex.acronym_fillers.insert(Fold(w));
+  for (auto& w : Words(lx / "coordinators.txt")) lex.coordinators.insert(Fold(w));
+  for (auto& w : Words(lx / "definite_articles.txt")) lex.definite_articles.insert(Fold(w));
+  for (auto& w : Words(lx / "genitives.txt")) lex.genitives.insert(w);
   if (fs::exists(lx / "boilerplate.txt")) {
     for (auto& [n, line] : DataLines(lx / "boilerplate.txt")) {
       std::string t = Trim(line);

@@ -95,6 +95,9 @@ class Lexicon {
   std::unordered_set<std::string> prepositions;      // "de", "of" (folded): cannot end an apposition
   std::unordered_set<std::string> item_determiners;  // "la", "the" (folded): after "et", a second item
   std::unordered_set<std::string> acronym_fillers;   // "de", "of" (folded): skipped in an acronym's initials
+  std::unordered_set<std::string> coordinators;      // "et", "and" (folded): join two items
+  std::unordered_set<std::string> definite_articles; // "the", "la" (folded): start another description
+  std::unordered_set<std::string> genitives;         // "de", "of" (as written): "la plateforme de X"
 
  private:
   std::vector<LexiconEntry> entries_;

@@ -413,9 +413,6 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
     }
   }
   for (auto& w : Words(lx / "abbreviations.txt")) lex.abbreviations.insert(w);
-  for (auto& w : Words(lx / "first_names.txt")) lex.first_names.insert(Fold(w));
-  for (auto& w : Words(lx / "non_names.txt")) lex.non_names.insert(Fold(w));
-  for (auto& w : Words(lx / "pronouns.txt")) lex.pronouns.insert(Fold(w));
   for (auto& w : Words(lx / "impersonal.txt")) lex.impersonal.push_back(LowerAscii(w));
   for (auto& w : Words(lx / "speech_verbs.txt")) lex.speech_verbs.push_back(w);
   // Reporting words as they stand in the text: " said" (a word start), and
@@ -428,22 +425,22 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   for (auto& w : Words(lx / "clause_openers.txt")) lex.clause_openers.push_back(whole_word(w));
   for (auto& w : Words(lx / "complementizers.txt")) lex.complementizers.push_back(whole_word(w));
   for (auto& w : Words(lx / "reporting_verbs.txt")) lex.reporting_verbs.push_back(word_start(w));
-  for (auto& w : Words(lx / "we_words.txt")) lex.we_words.insert(Fold(w));
-  for (auto& w : Words(lx / "quote_openers.txt")) lex.quote_openers.insert(Fold(w));
-  for (auto& w : Words(lx / "product_suffixes.txt")) lex.product_suffixes.insert(Fold(w));
-  for (auto& w : Words(lx / "org_suffixes.txt")) lex.org_suffixes.insert(Fold(w));
-  for (auto& w : Words(lx / "place_suffixes.txt")) lex.place_suffixes.insert(Fold(w));
   for (auto& w : Words(lx / "dated_relations.txt")) lex.dated_relations.insert(w);
-  for (auto& w : Words(lx / "stopwords_fr.txt")) lex.stop_fr.insert(Fold(w));
-  for (auto& w : Words(lx / "stopwords_en.txt")) lex.stop_en.insert(Fold(w));
+  // The word lists kept folded (lower case, no accents), one set each.
+  const std::pair<const char*, std::unordered_set<std::string>*> folded_lists[] = {
+      {"first_names.txt", &lex.first_names},         {"non_names.txt", &lex.non_names},
+      {"pronouns.txt", &lex.pronouns},               {"we_words.txt", &lex.we_words},
+      {"quote_openers.txt", &lex.quote_openers},     {"product_suffixes.txt", &lex.product_suffixes},
+      {"org_suffixes.txt", &lex.org_suffixes},       {"place_suffixes.txt", &lex.place_suffixes},
+      {"stopwords_fr.txt", &lex.stop_fr},            {"stopwords_en.txt", &lex.stop_en},
+      {"descriptor_stops.txt", &lex.descriptor_stops}, {"prepositions.txt", &lex.prepositions},
+      {"item_determiners.txt", &lex.item_determiners}, {"acronym_fillers.txt", &lex.acronym_fillers},
+      {"coordinators.txt", &lex.coordinators},       {"definite_articles.txt", &lex.definite_articles},
+  };
+  for (const auto& [file, set] : folded_lists)
+    for (auto& w : Words(lx / file)) set->insert(Fold(w));
   lex.determiners = Words(lx / "determiners.txt");
   lex.naming_words = Words(lx / "naming_words.txt");
-  for (auto& w : Words(lx / "descriptor_stops.txt")) lex.descriptor_stops.insert(Fold(w));
-  for (auto& w : Words(lx / "prepositions.txt")) lex.prepositions.insert(Fold(w));
-  for (auto& w : Words(lx / "item_determiners.txt")) lex.item_determiners.insert(Fold(w));
-  for (auto& w : Words(lx / "acronym_fillers.txt")) lex.acronym_fillers.insert(Fold(w));
-  for (auto& w : Words(lx / "coordinators.txt")) lex.coordinators.insert(Fold(w));
-  for (auto& w : Words(lx / "definite_articles.txt")) lex.definite_articles.insert(Fold(w));
   for (auto& w : Words(lx / "genitives.txt")) lex.genitives.insert(w);
   if (fs::exists(lx / "boilerplate.txt")) {
     for (auto& [n, line] : DataLines(lx / "boilerplate.txt")) {

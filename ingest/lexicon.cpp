@@ -4,6 +4,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -442,6 +443,22 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   lex.determiners = Words(lx / "determiners.txt");
   lex.naming_words = Words(lx / "naming_words.txt");
   for (auto& w : Words(lx / "genitives.txt")) lex.genitives.insert(w);
+  if (fs::exists(lx / "months.tsv")) {
+    for (auto& [n, line] : DataLines(lx / "months.tsv")) {
+      auto cols = Split(line, '\t');
+      std::string form = cols.empty() ? "" : Trim(cols[0]);
+      int number = 0;
+      if (cols.size() >= 2) {
+        std::string num = Trim(cols[1]);
+        auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), number);
+        if (ec != std::errc() || end != num.data() + num.size()) number = 0;
+      }
+      if (form.empty() || number < 1 || number > 12)
+        throw RuleError((lx / "months.tsv").string() + ":" + std::to_string(n) +
+                        ":1: expected 'form<TAB>month number (1-12)'");
+      lex.months.emplace_back(form, number);
+    }
+  }
   if (fs::exists(lx / "boilerplate.txt")) {
     for (auto& [n, line] : DataLines(lx / "boilerplate.txt")) {
       std::string t = Trim(line);

@@ -98,6 +98,7 @@ class Lexicon {
   std::unordered_set<std::string> coordinators;      // "et", "and" (folded): join two items
   std::unordered_set<std::string> definite_articles; // "the", "la" (folded): start another description
   std::unordered_set<std::string> genitives;         // "de", "of" (as written): "la plateforme de X"
+  std::vector<std::pair<std::string, int>> months;   // "janvier" 1, "janv." 1 (as written, in file order)
 
  private:
   std::vector<LexiconEntry> entries_;

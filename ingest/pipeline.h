@@ -25,6 +25,7 @@ namespace kg::ingest {
 
 class TextCleaner;
 class ValueFinder;
+class DateParser;
 class Recognizer;
 class QuoteAttributor;
 
@@ -81,6 +82,7 @@ class Pipeline {
   RuleSet rules_;
   std::unique_ptr<TextCleaner> cleaner_;
   std::unique_ptr<ValueFinder> values_;
+  std::unique_ptr<DateParser> dates_;  // --date given by the user
   std::unique_ptr<Recognizer> recognizer_;
   std::unique_ptr<QuoteAttributor> quotes_;
   // The folded function words of lexicon_.stop_fr (bit 1) and stop_en (bit

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "graph/normalize.h"
+#include "ingest/values.h"
 
 namespace kg::ingest {
 
@@ -516,7 +517,7 @@ size_t CountWords(std::string_view text) {
   return n;
 }
 
-TextCleaner::TextCleaner(const Lexicon& lexicon) {
+TextCleaner::TextCleaner(const Lexicon& lexicon) : dates_(std::make_unique<DateParser>(lexicon)) {
   RE2::Options opts;
   opts.set_log_errors(false);
   opts.set_case_sensitive(false);
@@ -567,7 +568,7 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
     if (!h.title.empty()) doc.title = WithoutSiteName(NormalizeTypography(Trim(h.title)));
     if (!h.author.empty()) doc.author = Trim(h.author);
     if (!h.date.empty()) {
-      std::string d = ParseDate(h.date);
+      std::string d = dates_->Parse(h.date);
       if (d.empty() && h.date.size() >= 10 && h.date[4] == '-') d = h.date.substr(0, 10);
       if (!d.empty()) doc.published = d;
     }
@@ -643,7 +644,7 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
       if (bare.empty()) continue;
       std::string m;
       if (!doc.published) {
-        std::string d = ParseDate(bare);
+        std::string d = dates_->Parse(bare);
         if (!d.empty() && bare.size() < 60) {
           doc.published = d;
           continue;

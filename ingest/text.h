@@ -19,6 +19,8 @@ namespace kg::ingest {
 // Guesses the format from the file name, then from the content.
 Format GuessFormat(const std::string& path, std::string_view raw);
 
+class DateParser;
+
 class TextCleaner {
  public:
   explicit TextCleaner(const Lexicon& lexicon);
@@ -33,11 +35,8 @@ class TextCleaner {
  private:
   std::unique_ptr<re2::RE2::Set> lines_, cuts_;
   std::unique_ptr<re2::RE2> date_line_, author_line_;
+  std::unique_ptr<DateParser> dates_;
 };
-
-// "21 janvier 2025", "Jan. 21, 2025", "2025-01-21" -> "2025-01-21"; empty
-// when `text` is not a full date.
-std::string ParseDate(std::string_view text);
 
 // Unifies typography: NFC, ’ -> ', “ ” -> ", non-breaking and thin spaces ->
 // space, zero-width characters removed, CRLF -> LF.

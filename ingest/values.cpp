@@ -21,31 +21,6 @@ constexpr const char* kMult =
 constexpr const char* kCurrencyWord =
     R"((dollars?(?: américains| us| australiens| canadiens)?|euros?|yuans?|yens?|livres? sterling|livres?|pounds?(?: sterling)?|francs? suisses|usd|eur|gbp|cny|jpy|chf|\$|€|£|¥))";
 
-struct Month {
-  const char* name;
-  int number;
-};
-constexpr Month kMonths[] = {
-    {"janvier", 1}, {"janv", 1}, {"jan", 1}, {"january", 1}, {"fevrier", 2}, {"fevr", 2},
-    {"fev", 2}, {"feb", 2}, {"february", 2}, {"mars", 3}, {"mar", 3}, {"march", 3},
-    {"avril", 4}, {"avr", 4}, {"apr", 4}, {"april", 4}, {"mai", 5}, {"may", 5}, {"juin", 6},
-    {"jun", 6}, {"june", 6}, {"juillet", 7}, {"juil", 7}, {"jul", 7}, {"july", 7},
-    {"aout", 8}, {"aug", 8}, {"august", 8}, {"septembre", 9}, {"sept", 9}, {"sep", 9},
-    {"september", 9}, {"octobre", 10}, {"oct", 10}, {"october", 10}, {"novembre", 11},
-    {"nov", 11}, {"november", 11}, {"decembre", 12}, {"dec", 12}, {"december", 12},
-};
-
-constexpr const char* kMonthAlt =
-    R"((janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|janv\.?|févr\.?|fevr\.?|fév\.?|avr\.?|juil\.?|sept\.?|oct\.?|nov\.?|déc\.?|January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sep\.?|Sept\.?|Oct\.?|Nov\.?|Dec\.?))";
-
-int MonthNumber(std::string_view word) {
-  std::string f = Fold(word);
-  while (!f.empty() && f.back() == '.') f.pop_back();
-  for (const auto& m : kMonths)
-    if (f == m.name) return m.number;
-  return 0;
-}
-
 std::string Iso(int y, int m, int d) {
   if (y < 1000 || y > 2999 || m < 1 || m > 12 || d < 1 || d > 31) return "";
   char buf[16];
@@ -95,29 +70,6 @@ bool CurrencyAt(std::string_view s, size_t at) {
   }
 }
 
-// A word of kMonthAlt may start at `at` (each alternative begins with one of
-// these; É and Û are the capitals of é and û).
-bool MonthAt(std::string_view s, size_t at) {
-  auto accented = [&](char lead, char last) {  // lead é/É last
-    return at + 3 < s.size() && LowerByte(s[at]) == lead && s[at + 1] == '\xC3' &&
-           (s[at + 2] == '\xA9' || s[at + 2] == '\x89') && LowerByte(s[at + 3]) == last;
-  };
-  switch (LowerByte(s[at])) {
-    case 'j': return HasAt(s, at, "jan") || HasAt(s, at, "jui") || HasAt(s, at, "jun") || HasAt(s, at, "jul");
-    case 'f': return HasAt(s, at, "fev") || HasAt(s, at, "feb") || accented('f', 'v');
-    case 'm': return HasAt(s, at, "mar") || HasAt(s, at, "mai") || HasAt(s, at, "may");
-    case 'a':
-      return HasAt(s, at, "avr") || HasAt(s, at, "apr") || HasAt(s, at, "aou") || HasAt(s, at, "aug") ||
-             (HasAt(s, at, "ao") && at + 3 < s.size() && s[at + 2] == '\xC3' &&
-              (s[at + 3] == '\xBB' || s[at + 3] == '\x9B'));
-    case 's': return HasAt(s, at, "sep");
-    case 'o': return HasAt(s, at, "oct");
-    case 'n': return HasAt(s, at, "nov");
-    case 'd': return HasAt(s, at, "dec") || accented('d', 'c');
-    default: return false;
-  }
-}
-
 // The alternatives of kMult, lower case.
 constexpr std::string_view kMultWords[] = {"milliards", "milliard", "millions", "million", "billions", "billion",
                                            "trillions", "trillion", "milliers", "millier", "mille", "thousand",
@@ -129,7 +81,7 @@ constexpr std::string_view kMultWords[] = {"milliards", "milliard", "millions", 
 // what must stand around the runs is a necessary condition of each pattern.
 class ValueScan {
  public:
-  explicit ValueScan(std::string_view s) : s_(s) {
+  ValueScan(std::string_view s, const MonthNames& months) : s_(s), months_(months) {
     // RE2 folds U+017F onto 's' and U+212A onto 'k' under (?i).
     all_ = s.find("\xC5\xBF") != std::string_view::npos || s.find("\xE2\x84\xAA") != std::string_view::npos;
     for (size_t i = 0; i < s.size() && !all_; ++i) {
@@ -216,7 +168,7 @@ class ValueScan {
     }
     if (!year) return false;
     for (size_t i = from; i < s_.size(); ++i) {
-      if (!((i == from || !IsWordChar(s_[i - 1])) && MonthAt(s_, i))) continue;
+      if (!((i == from || !IsWordChar(s_[i - 1])) && months_.At(s_, i))) continue;
       // The month word runs to the end of its letters (and an optional
       // period); spaces and a digit follow it.
       size_t e = i;
@@ -298,6 +250,7 @@ class ValueScan {
   }
 
   std::string_view s_;
+  const MonthNames& months_;
   bool all_ = false;  // every test answers true
   size_t illi_ = std::string_view::npos;  // the first "illi", in any case
   Run runs_[kMaxRuns];
@@ -361,19 +314,67 @@ std::string CurrencyCode(std::string_view word) {
   return "";
 }
 
-std::string ParseDate(std::string_view text) {
-  static const RE2 dmy(std::string(R"((?i)\b(1er|\d{1,2})\s+)") + kMonthAlt + R"(\s+(\d{4})\b)", Opts());
-  static const RE2 mdy(std::string(R"((?i)\b)") + kMonthAlt + R"(\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b)", Opts());
-  static const RE2 iso(R"((\d{4})-(\d{2})-(\d{2}))", Opts());
+// The UTF-8 length of the character that starts with byte `c` (1 for a
+// byte that starts none).
+size_t CharLength(unsigned char c) { return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1; }
+
+MonthNames::MonthNames(const Lexicon& lexicon) {
+  std::string alt;
+  for (const auto& [form, number] : lexicon.months) {
+    // "janv.": the period is optional.
+    bool abbreviation = !form.empty() && form.back() == '.';
+    std::string word = abbreviation ? form.substr(0, form.size() - 1) : form;
+    alt += (alt.empty() ? "" : "|") + RE2::QuoteMeta(word) + (abbreviation ? "\\.?" : "");
+    std::string folded = Fold(word);
+    folded_.emplace_back(folded, number);
+    std::string start = folded.substr(0, 3);
+    if (std::find(starts_.begin(), starts_.end(), start) == starts_.end()) starts_.push_back(start);
+  }
+  // No names: a group that matches nothing.
+  pattern_ = "(" + (alt.empty() ? std::string("[^\\x00-\\x{10FFFF}]") : alt) + ")";
+}
+
+int MonthNames::Number(std::string_view word) const {
+  std::string f = Fold(word);
+  while (!f.empty() && f.back() == '.') f.pop_back();
+  for (const auto& [name, number] : folded_)
+    if (f == name) return number;
+  return 0;
+}
+
+bool MonthNames::At(std::string_view s, size_t at) const {
+  // Under (?i) a name matches its letters in either case, and Fold maps both
+  // cases (and accents) together: the folded first three characters of the
+  // text must start like a folded name.
+  size_t end = at;
+  for (int k = 0; k < 3 && end < s.size(); ++k) end += CharLength(static_cast<unsigned char>(s[end]));
+  std::string f = Fold(s.substr(at, std::min(end, s.size()) - at));
+  for (const auto& start : starts_)
+    if (f.compare(0, start.size(), start) == 0) return true;
+  return false;
+}
+
+DateParser::DateParser(const Lexicon& lexicon) : months_(lexicon) {
+  dmy_ = std::make_unique<RE2>(std::string(R"((?i)\b(1er|\d{1,2})\s+)") + months_.pattern() + R"(\s+(\d{4})\b)",
+                               Opts());
+  mdy_ = std::make_unique<RE2>(std::string(R"((?i)\b)") + months_.pattern() +
+                                   R"(\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b)",
+                               Opts());
+  iso_ = std::make_unique<RE2>(R"((\d{4})-(\d{2})-(\d{2}))", Opts());
+}
+
+DateParser::~DateParser() = default;
+
+std::string DateParser::Parse(std::string_view text) const {
   std::string a, b, c;
-  if (RE2::PartialMatch(text, dmy, &a, &b, &c))
-    return Iso(std::stoi(c), MonthNumber(b), a == "1er" ? 1 : std::stoi(a));
-  if (RE2::PartialMatch(text, mdy, &a, &b, &c)) return Iso(std::stoi(c), MonthNumber(a), std::stoi(b));
-  if (RE2::PartialMatch(text, iso, &a, &b, &c)) return Iso(std::stoi(a), std::stoi(b), std::stoi(c));
+  if (RE2::PartialMatch(text, *dmy_, &a, &b, &c))
+    return Iso(std::stoi(c), months_.Number(b), a == "1er" ? 1 : std::stoi(a));
+  if (RE2::PartialMatch(text, *mdy_, &a, &b, &c)) return Iso(std::stoi(c), months_.Number(a), std::stoi(b));
+  if (RE2::PartialMatch(text, *iso_, &a, &b, &c)) return Iso(std::stoi(a), std::stoi(b), std::stoi(c));
   return "";
 }
 
-ValueFinder::ValueFinder() {
+ValueFinder::ValueFinder(const Lexicon& lexicon) : months_(lexicon) {
   const std::string num = R"((\d{1,3}(?: \d{3})+(?:,\d+)?|\d+(?:[.,]\d+)*))";
   money_suffix_ = std::make_unique<RE2>(
       "(?i)(?:^|[^\\w.,])" + num + R"(\s*)" + kMult + R"(\s*(?:de |d')?)" + kCurrencyWord +
@@ -389,10 +390,10 @@ ValueFinder::ValueFinder() {
       Opts());
   bare_amount_ = std::make_unique<RE2>(
       "(?i)(?:^|[^\\w.,])" + num + R"(\s+(milliards?|millions?|billions?|trillions?)\b)", Opts());
-  date_dmy_ = std::make_unique<RE2>(std::string(R"((?i)\b(?:le\s+)?(1er|\d{1,2})\s+)") + kMonthAlt +
+  date_dmy_ = std::make_unique<RE2>(std::string(R"((?i)\b(?:le\s+)?(1er|\d{1,2})\s+)") + months_.pattern() +
                                         R"(\s+(\d{4})\b)",
                                     Opts());
-  date_mdy_ = std::make_unique<RE2>(std::string(R"((?i)\b)") + kMonthAlt +
+  date_mdy_ = std::make_unique<RE2>(std::string(R"((?i)\b)") + months_.pattern() +
                                         R"(\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b)",
                                     Opts());
   date_iso_ = std::make_unique<RE2>(R"(\b(\d{4})-(\d{2})-(\d{2})\b)", Opts());
@@ -414,7 +415,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   // money written in words.)
   const bool digits = std::any_of(sent.begin(), sent.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digits && sent.find("illi") == std::string_view::npos) return found;
-  const ValueScan scan(sent);
+  const ValueScan scan(sent, months_);
   auto overlaps = [&](size_t b, size_t e) {
     for (const auto& m : found)
       if (b < m.end && m.begin < e) return true;
@@ -507,7 +508,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       m.type = "Date";
       m.begin = off(g[0]);
       m.end = off(g[2]) + g[2].size();
-      m.iso_date = Iso(std::stoi(std::string(g[2])), MonthNumber(g[1]),
+      m.iso_date = Iso(std::stoi(std::string(g[2])), months_.Number(g[1]),
                        g[0] == "1er" ? 1 : std::stoi(std::string(g[0])));
       if (!m.iso_date.empty()) add(m);
       in.remove_prefix(m.end - off(in));
@@ -518,7 +519,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       m.type = "Date";
       m.begin = off(g[0]);
       m.end = off(g[2]) + g[2].size();
-      m.iso_date = Iso(std::stoi(std::string(g[2])), MonthNumber(g[0]), std::stoi(std::string(g[1])));
+      m.iso_date = Iso(std::stoi(std::string(g[2])), months_.Number(g[0]), std::stoi(std::string(g[1])));
       if (!m.iso_date.empty()) add(m);
       in.remove_prefix(m.end - off(in));
     }

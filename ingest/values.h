@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ingest/types.h"
@@ -17,6 +18,41 @@ class RE2;
 
 namespace kg::ingest {
 
+class Lexicon;
+
+// The month names of the lexicon (lexicon/months.tsv).
+class MonthNames {
+ public:
+  explicit MonthNames(const Lexicon& lexicon);
+  // The names as one re2 group, "(janvier|...|janv\.?|...)", in file order.
+  const std::string& pattern() const { return pattern_; }
+  // The month (1-12) of a word the pattern matched, 0 when none.
+  int Number(std::string_view word) const;
+  // False when no name can start at `at` of `s` (a quick test before the
+  // patterns run: the folded start of every name).
+  bool At(std::string_view s, size_t at) const;
+
+ private:
+  std::string pattern_;
+  std::vector<std::pair<std::string, int>> folded_;  // folded name without its period -> month
+  std::vector<std::string> starts_;                 // the first three bytes of each, folded
+};
+
+// "21 janvier 2025", "Jan. 21, 2025", "2025-01-21" -> "2025-01-21"; empty
+// when the text is not a full date.
+class DateParser {
+ public:
+  explicit DateParser(const Lexicon& lexicon);
+  ~DateParser();
+  DateParser(const DateParser&) = delete;
+  DateParser& operator=(const DateParser&) = delete;
+  std::string Parse(std::string_view text) const;
+
+ private:
+  MonthNames months_;
+  std::unique_ptr<re2::RE2> dmy_, mdy_, iso_;
+};
+
 // State carried across the sentences of one document: a bare "100 milliards"
 // takes the currency of the last amount that named one.
 struct ValueContext {
@@ -25,7 +61,7 @@ struct ValueContext {
 
 class ValueFinder {
  public:
-  ValueFinder();
+  explicit ValueFinder(const Lexicon& lexicon);
   ~ValueFinder();
   ValueFinder(const ValueFinder&) = delete;
   ValueFinder& operator=(const ValueFinder&) = delete;
@@ -37,6 +73,7 @@ class ValueFinder {
                             ValueContext& ctx) const;
 
  private:
+  MonthNames months_;
   std::unique_ptr<re2::RE2> money_suffix_, money_word_, money_prefix_, bare_amount_, date_dmy_, date_mdy_,
       date_iso_, number_, duration_;
 };

@@ -2,13 +2,10 @@
 
 #include "ingest/entities.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 
 #include "graph/normalize.h"
+#include "tests/ingest/scratch_corpus.h"
 
 using namespace kg::ingest;
 
@@ -203,12 +200,7 @@ TEST_CASE("anaphors are matched in any case, with a place-based modifier and a d
 }
 
 TEST_CASE("the words of descriptors come from the lexicon files", "[ingest][entities]") {
-  namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / ("kg_entities_lexicon_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  fs::copy(KG_SOURCE_DIR "/corpus/lexicon", dir / "lexicon");
-  fs::copy(KG_SOURCE_DIR "/corpus/gazetteers", dir / "gazetteers");
+  kg::ingest::testing::ScratchCorpus corpus("kg_entities_lexicon");
   // A naming word after the comma makes the name the descriptor's.
   const std::string text = "Yesterday Google unveiled a model, codenamed Zephyr Nine, to rival others.";
   auto discovered = [&](const Lexicon& lex) {
@@ -217,11 +209,7 @@ TEST_CASE("the words of descriptors come from the lexicon files", "[ingest][enti
     const Mention* m = Named(ms, "Zephyr Nine");
     return m && m->source == MentionSource::kDiscovered && m->descriptor == "a model" && m->type == "Product";
   };
-  CHECK(!discovered(Lexicon::Load(dir.string())));
-  {
-    std::ofstream naming(dir / "lexicon" / "naming_words.txt", std::ios::app);
-    naming << "codenamed\n";
-  }
-  CHECK(discovered(Lexicon::Load(dir.string())));
-  fs::remove_all(dir);
+  CHECK(!discovered(Lexicon::Load(corpus.path())));
+  corpus.Append("naming_words.txt", "codenamed");
+  CHECK(discovered(Lexicon::Load(corpus.path())));
 }

@@ -1,15 +1,26 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <string_view>
 
+#include "ingest/lexicon.h"
 #include "ingest/text.h"
 #include "ingest/values.h"
+#include "tests/ingest/scratch_corpus.h"
 
 using namespace kg::ingest;
 
 namespace {
+const Lexicon& Lex() {
+  static Lexicon lex = Lexicon::Load(KG_SOURCE_DIR "/corpus");
+  return lex;
+}
+std::string ParseDate(std::string_view text) {
+  static DateParser dates(Lex());
+  return dates.Parse(text);
+}
 std::vector<Mention> Values(const std::string& text, const std::string& lang, ValueContext* ctx = nullptr) {
-  static ValueFinder vf;
+  static ValueFinder vf(Lex());
   ValueContext local;
   return vf.Find(text, Sentence{0, text.size()}, lang, ctx ? *ctx : local);
 }
@@ -107,4 +118,23 @@ TEST_CASE("values are read in capitals and with folded letters", "[ingest][value
   CHECK(v[0].type == type);
   if (type == "Money") CHECK(v[0].currency == want);
   if (type == "Date") CHECK(v[0].iso_date == want);
+}
+
+TEST_CASE("month names come from the lexicon file", "[ingest][values]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_values_lexicon");
+  const std::string text = "Signed on 3 Brumaire 2024 in Paris.";
+  auto date_of = [&](const Lexicon& lex) {
+    ValueFinder vf(lex);
+    ValueContext ctx;
+    for (const auto& m : vf.Find(text, Sentence{0, text.size()}, "en", ctx))
+      if (m.type == "Date") return m.iso_date;
+    return std::string();
+  };
+  CHECK(date_of(Lexicon::Load(corpus.path())).empty());
+  corpus.Append("months.tsv", "Brumaire\t10");
+  Lexicon lex = Lexicon::Load(corpus.path());
+  CHECK(date_of(lex) == "2024-10-03");
+  CHECK(DateParser(lex).Parse("le 3 brumaire 2024") == "2024-10-03");
+  corpus.Append("months.tsv", "Thermidor\t13");
+  CHECK_THROWS_WITH(Lexicon::Load(corpus.path()), Catch::Contains("months.tsv") && Catch::Contains("1-12"));
 }

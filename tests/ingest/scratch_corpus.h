@@ -1,0 +1,41 @@
+// A scratch copy of the repository's lexicons and gazetteers in a temporary
+// directory, for tests that show a word list taking effect: they append to
+// one of its files and load the copy again. Removed at the end of the test.
+#pragma once
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace kg::ingest::testing {
+
+class ScratchCorpus {
+ public:
+  explicit ScratchCorpus(const std::string& name)
+      : dir_(std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    std::filesystem::copy(KG_SOURCE_DIR "/corpus/lexicon", dir_ / "lexicon");
+    std::filesystem::copy(KG_SOURCE_DIR "/corpus/gazetteers", dir_ / "gazetteers");
+  }
+  ~ScratchCorpus() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  ScratchCorpus(const ScratchCorpus&) = delete;
+  ScratchCorpus& operator=(const ScratchCorpus&) = delete;
+
+  std::string path() const { return dir_.string(); }
+  // Adds `line` (and a newline) at the end of lexicon/`file`.
+  void Append(const std::string& file, const std::string& line) const {
+    std::ofstream out(dir_ / "lexicon" / file, std::ios::app);
+    out << line << "\n";
+  }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace kg::ingest::testing

@@ -347,10 +347,25 @@ bool MonthNames::At(std::string_view s, size_t at) const {
   // cases (and accents) together: the folded first three characters of the
   // text must start like a folded name.
   size_t end = at;
-  for (int k = 0; k < 3 && end < s.size(); ++k) end += CharLength(static_cast<unsigned char>(s[end]));
-  std::string f = Fold(s.substr(at, std::min(end, s.size()) - at));
+  bool ascii = true;
+  for (int k = 0; k < 3 && end < s.size(); ++k) {
+    auto c = static_cast<unsigned char>(s[end]);
+    ascii = ascii && c < 0x80;
+    end += CharLength(c);
+  }
+  end = std::min(end, s.size());
+  char lower[3];
+  std::string folded;
+  std::string_view f;
+  if (ascii) {  // Fold of ASCII letters is their lower case
+    for (size_t k = at; k < end; ++k) lower[k - at] = LowerByte(s[k]);
+    f = std::string_view(lower, end - at);
+  } else {
+    folded = Fold(s.substr(at, end - at));
+    f = folded;
+  }
   for (const auto& start : starts_)
-    if (f.compare(0, start.size(), start) == 0) return true;
+    if (f.substr(0, start.size()) == start) return true;
   return false;
 }
 

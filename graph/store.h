@@ -199,7 +199,8 @@ class Store {
 
  private:
   void Migrate();
-  // RestoreIndexes, unless another connection holds the write lock.
+  // RestoreIndexes (nothing when none is missing), unless another connection
+  // holds the write lock.
   void RestoreMissingIndexes();
   void PrepareStatements();  // declares them; each is prepared when first run
   template <typename F>

@@ -88,7 +88,6 @@ Pipeline::Pipeline(const std::string& corpus_dir)
     : lexicon_(Lexicon::Load(corpus_dir)), rules_(RuleSet::Load(RuleFiles(corpus_dir))) {
   cleaner_ = std::make_unique<TextCleaner>(lexicon_);
   values_ = std::make_unique<ValueFinder>(lexicon_);
-  dates_ = std::make_unique<DateParser>(lexicon_);
   recognizer_ = std::make_unique<Recognizer>(lexicon_);
   quotes_ = std::make_unique<QuoteAttributor>(lexicon_);
   for (const auto& w : lexicon_.stop_fr) stop_words_[w] |= 1;
@@ -169,7 +168,7 @@ Extraction Pipeline::Extract(std::string_view raw, Format format, const DocOptio
   if (o.title) doc.title = o.title;
   if (o.url) doc.url = o.url;
   if (o.date) {
-    std::string d = dates_->Parse(*o.date);
+    std::string d = cleaner_->dates().Parse(*o.date);
     doc.published = d.empty() ? *o.date : d;
   }
   if (o.path) doc.path = o.path;

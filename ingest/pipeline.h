@@ -25,7 +25,6 @@ namespace kg::ingest {
 
 class TextCleaner;
 class ValueFinder;
-class DateParser;
 class Recognizer;
 class QuoteAttributor;
 
@@ -82,7 +81,6 @@ class Pipeline {
   RuleSet rules_;
   std::unique_ptr<TextCleaner> cleaner_;
   std::unique_ptr<ValueFinder> values_;
-  std::unique_ptr<DateParser> dates_;  // --date given by the user
   std::unique_ptr<Recognizer> recognizer_;
   std::unique_ptr<QuoteAttributor> quotes_;
   // The folded function words of lexicon_.stop_fr (bit 1) and stop_en (bit

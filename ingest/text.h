@@ -31,6 +31,8 @@ class TextCleaner {
   // Throws IngestError when `raw` is empty, binary, invalid UTF-8 or larger
   // than `max_bytes`.
   Document Clean(std::string_view raw, Format format, size_t max_bytes = 16u << 20) const;
+  // The date reader it uses for the dates documents state (lexicon months).
+  const DateParser& dates() const { return *dates_; }
 
  private:
   std::unique_ptr<re2::RE2::Set> lines_, cuts_;

@@ -44,14 +44,7 @@ unsigned TypeBit(std::string_view t) {
   return 0;
 }
 
-bool KnownSlotType(const std::string& t) {
-  if (t == "Entity") return true;
-  for (auto* k : kEntityTypes)
-    if (t == k) return true;
-  for (auto* k : kValueTypes)
-    if (t == k) return true;
-  return false;
-}
+bool KnownSlotType(const std::string& t) { return t == "Entity" || TypeBit(t) != 0; }
 
 std::string Trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r");

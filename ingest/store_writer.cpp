@@ -127,7 +127,7 @@ graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
     auto p = node->props.find("aliases");
     if (p != node->props.end() && p->second.is_list()) list = p->second.as_list();
     for (const auto& a : fresh) {
-      known_[k].AddAlias(a);
+      node_known.AddAlias(a);
       store_.AddAlias(id, a);
       list.emplace_back(a);
     }

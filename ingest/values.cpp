@@ -428,7 +428,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   // durations are looked for only after an amount.
   // ("un milliard de dollars" has none: such sentences are still read for
   // money written in words.)
-  const bool digits = std::any_of(sent.begin(), sent.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const bool digits = std::any_of(sent.begin(), sent.end(), IsDigit);
   if (!digits && sent.find("illi") == std::string_view::npos) return found;
   const ValueScan scan(sent, months_);
   auto overlaps = [&](size_t b, size_t e) {

@@ -62,8 +62,7 @@ class BulkIndexes {
   ~BulkIndexes() {
     if (done_) return;
     try {
-      store_.db().Exec("PRAGMA foreign_keys=ON");
-      store_.RestoreIndexes();
+      Restore();
     } catch (const std::exception& e) {
       std::cerr << "kg: could not rebuild the indexes (" << e.what()
                 << "); the next write to the database rebuilds them\n";
@@ -163,8 +162,9 @@ int RunIngest(const GlobalOptions& global, const IngestArgs& a) {
     store = OpenStore(global, graph::Store::Mode::kReadWrite);
     // A bulk load touches index pages all over the file: a larger page cache
     // keeps them in memory between the batch transactions. 32 MB, not more:
-    // 10,000 bench articles took 18.0 / 18.3 s with it and 19.9 / 20.4 s
-    // with 256 MB, run in turn (peak memory 94 MB instead of 256 MB).
+    // 10,000 generated articles (an older copy of the bench corpus) took
+    // 18.0 / 18.3 s with it and 19.9 / 20.4 s with 256 MB, run in turn (peak
+    // memory 94 MB instead of 256 MB).
     store->db().Exec("PRAGMA cache_size=-32768");
     store->db().Exec("PRAGMA wal_autocheckpoint=16384");
     writer = std::make_unique<ingest::GraphWriter>(*store);

@@ -4,6 +4,8 @@
 // from lexicon/descriptors.tsv.
 #include "ingest/entities.h"
 
+#include "ingest/pattern_twins.h"
+
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -54,6 +56,11 @@ RE2::Options Opts() {
   o.set_log_errors(false);
   o.set_max_mem(64 << 20);
   return o;
+}
+
+// `narrow_twin` when the text allows it and there is one, else `re`.
+const RE2& Pick(const std::unique_ptr<RE2>& re, const std::unique_ptr<RE2>& narrow_twin, bool narrow) {
+  return narrow && narrow_twin ? *narrow_twin : *re;
 }
 
 }  // namespace
@@ -126,6 +133,11 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   separator_tail_ = std::make_unique<RE2>(std::string(R"((?i)\s*(?:)") + naming + R"(\s*)?(?:"|« ?)?)", Opts());
   for (const auto& h : lex_.heads)
     if (h.text.find_first_of(",.;:!?\xC2\xE2") != std::string::npos) heads_have_punctuation_ = true;
+  descriptor_narrow_ = CompileNarrowTwin(descriptor_->pattern(), *descriptor_, Opts());
+  descriptor_unbounded_narrow_ = CompileNarrowTwin(descriptor_unbounded_->pattern(), *descriptor_unbounded_, Opts());
+  anaphor_narrow_ = CompileNarrowTwin(anaphor_->pattern(), *anaphor_, Opts());
+  after_apposition_narrow_ = CompileNarrowTwin(after_apposition_->pattern(), *after_apposition_, Opts());
+  after_head_narrow_ = CompileNarrowTwin(after_head_->pattern(), *after_head_, Opts());
 }
 
 // A descriptor (determiner, words, head, up to 100 characters without
@@ -169,15 +181,16 @@ struct CueWord {
 // (the space or bracket), it is the bounded pattern's match too. The
 // unbounded pattern's automaton is small and stays cached; the bounded one's
 // counter makes a new DFA state at almost every byte.
-bool Recognizer::MatchDescriptor(std::string_view text, re2::StringPiece* g) const {
-  if (!RE2::PartialMatch(text, *descriptor_unbounded_, &g[0], &g[1], &g[2])) return false;
+bool Recognizer::MatchDescriptor(std::string_view text, bool narrow, re2::StringPiece* g) const {
+  if (!RE2::PartialMatch(text, Pick(descriptor_unbounded_, descriptor_unbounded_narrow_, narrow), &g[0], &g[1], &g[2]))
+    return false;
   size_t tail_begin = static_cast<size_t>(g[1].data() - text.data()) + g[1].size();
   size_t tail_end = static_cast<size_t>(g[2].data() - text.data());
   size_t chars = 0;
   for (size_t i = tail_begin; i < tail_end; ++i)
     if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++chars;
   if (chars <= 101) return true;
-  return RE2::PartialMatch(text, *descriptor_, &g[0], &g[1], &g[2]);
+  return RE2::PartialMatch(text, Pick(descriptor_, descriptor_narrow_, narrow), &g[0], &g[1], &g[2]);
 }
 
 const HeadNoun* Recognizer::FindHead(std::string_view head) const {
@@ -517,24 +530,25 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     add(std::move(m));
   }
 
-  AddDescriptors(text, s, tokens, out);
+  const bool narrow = NonAsciiAreLetters(sent);
+  AddDescriptors(text, s, tokens, narrow, out);
   // Candidates typed by what follows them.
   for (auto& m : out) {
     if (m.source != MentionSource::kCandidate) continue;
     std::string_view after = text.substr(m.end, s.end - m.end);
     re2::StringPiece h;
     const HeadNoun* head = nullptr;
-    if (RE2::PartialMatch(after, *after_head_, &h)) {
+    if (RE2::PartialMatch(after, Pick(after_head_, after_head_narrow_, narrow), &h)) {
       head = FindHead(std::string_view(h.data(), h.size()));
       if (head && head->type != "Product") head = nullptr;  // "Claude chatbot", "Trainium2 chips"
     }
-    if (!head && RE2::PartialMatch(after, *after_apposition_, &h)) head = FindHead(std::string_view(h.data(), h.size()));
+    if (!head && RE2::PartialMatch(after, Pick(after_apposition_, after_apposition_narrow_, narrow), &h)) head = FindHead(std::string_view(h.data(), h.size()));
     if (!head) continue;
     m.type = head->type;
     m.source = MentionSource::kDiscovered;
     m.signal = "apposition:" + head->text;
   }
-  AddAnaphors(text, s, out);
+  AddAnaphors(text, s, narrow, out);
 
   // Sentence-initial pronoun, unless impersonal ("Il s'agit", "Il y a").
   {
@@ -565,7 +579,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
 }
 
 void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
-                                std::vector<Mention>& out) const {
+                                bool narrow, std::vector<Mention>& out) const {
   // Whether each word of the sentence is a cue word, looked up once.
   std::vector<signed char> is_cue(tokens.size(), -1);
   std::vector<CueWord> before;
@@ -607,7 +621,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
     while (from < m.begin) {
       std::string_view prefix = text.substr(from, m.begin - from);
       re2::StringPiece g[3];
-      if (!MatchDescriptor(prefix, g)) break;
+      if (!MatchDescriptor(prefix, narrow, g)) break;
       std::string_view desc = g[0];
       auto words = Tokenize(desc, static_cast<size_t>(desc.data() - text.data()));
       // Restart after a stop word inside the descriptor.
@@ -670,7 +684,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
         std::string p2(prefix2);
         p2 += ", ";
         re2::StringPiece c[3];
-        if (MatchDescriptor(p2, c)) {
+        if (MatchDescriptor(p2, narrow, c)) {
           auto w2 = Tokenize(std::string_view(c[0].data(), c[0].size()));
           bool stop = false;
           for (size_t i = 1; i < w2.size(); ++i)
@@ -691,11 +705,12 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
   }
 }
 
-void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, std::vector<Mention>& out) const {
+void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narrow, std::vector<Mention>& out) const {
   std::string_view in = text.substr(s.begin, s.end - s.begin);
+  const RE2& anaphor = Pick(anaphor_, anaphor_narrow_, narrow);
   re2::StringPiece g[3];
   std::vector<Mention> found;
-  while (RE2::PartialMatch(in, *anaphor_, &g[0], &g[1], &g[2])) {
+  while (RE2::PartialMatch(in, anaphor, &g[0], &g[1], &g[2])) {
     size_t b = static_cast<size_t>(g[0].data() - text.data());
     size_t e = b + g[0].size();
     in = text.substr(e, s.end - e);

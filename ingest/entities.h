@@ -44,12 +44,14 @@ class Recognizer {
   const HeadNoun* FindHead(std::string_view head) const;
 
  private:
-  void AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
+  // `narrow`: the sentence's non-ASCII characters are all letters, so the
+  // patterns' narrow twins may be used (ingest/pattern_twins.h).
+  void AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens, bool narrow,
                       std::vector<Mention>& m) const;
-  void AddAnaphors(std::string_view text, const Sentence& s, std::vector<Mention>& m) const;
+  void AddAnaphors(std::string_view text, const Sentence& s, bool narrow, std::vector<Mention>& m) const;
   // `descriptor_` on `text` (PartialMatch, groups: descriptor, head,
   // separator), through `descriptor_unbounded_` first.
-  bool MatchDescriptor(std::string_view text, re2::StringPiece* g) const;
+  bool MatchDescriptor(std::string_view text, bool narrow, re2::StringPiece* g) const;
   // The first byte in [lo, end) where a descriptor ending at `end` may start.
   size_t DescriptorFloor(std::string_view text, size_t lo, size_t end) const;
 
@@ -59,6 +61,9 @@ class Recognizer {
   std::unordered_set<std::string> model_stems_;  // first words of versioned product names ("gpt", "claude")
   std::unique_ptr<re2::RE2> descriptor_, descriptor_unbounded_, anaphor_, connector_, after_apposition_, after_head_;
   std::unique_ptr<re2::RE2> separator_tail_;  // what may follow the comma before the name
+  // Narrow twins (null when a pattern has none), for sentences where they are exact.
+  std::unique_ptr<re2::RE2> descriptor_narrow_, descriptor_unbounded_narrow_, anaphor_narrow_,
+      after_apposition_narrow_, after_head_narrow_;
   bool heads_have_punctuation_ = false;      // then DescriptorFloor cannot cut
 };
 

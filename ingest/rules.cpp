@@ -3,6 +3,8 @@
 // parsing the markers inside each group.
 #include "ingest/rules.h"
 
+#include "ingest/pattern_twins.h"
+
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -175,6 +177,13 @@ struct Tagged {
     return last.mention >= 0 ? last.orig_end : last.orig + last.len;
   }
 };
+
+// Characters (not bytes) of UTF-8 text.
+size_t Characters(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
 
 bool Usable(const Mention& m) {
   return m.entity >= 0 || m.type == "Money" || m.type == "Date" || m.type == "Number";
@@ -395,6 +404,33 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
         }
       }
       cur->re = re;
+      // The twins (ingest/pattern_twins.h). With a relaxed twin the pattern
+      // itself runs only where a bound is exceeded, rarely: no narrow twin then.
+      cur->narrow.reset();
+      cur->fast.reset();
+      cur->bounds.clear();
+      cur->options = o;
+      RelaxedPattern relaxed = RelaxBounds(expanded);
+      if (!relaxed.pattern.empty()) {
+        std::string narrow = NarrowLetterClasses(relaxed.pattern);
+        auto twin = std::make_unique<RE2>(narrow.empty() ? relaxed.pattern : narrow, o);
+        if (twin->ok() && twin->ProgramSize() < re->ProgramSize()) {
+          const auto& names = twin->NamedCapturingGroups();
+          for (const auto& b : relaxed.bounds) {
+            std::shared_ptr<const RE2> exceeded;
+            if (!b.exceeded.empty()) {
+              auto& shared = bound_checks_[b.exceeded];
+              if (!shared) shared = std::make_shared<const RE2>(b.exceeded, o);
+              exceeded = shared;
+            }
+            cur->bounds.push_back({names.at(b.group), b.max, std::move(exceeded)});
+          }
+          cur->fast = std::move(twin);
+          cur->fast_any_text = narrow.empty();
+          cur->relaxed_pattern = std::move(relaxed.pattern);
+        }
+      }
+      if (!cur->fast) cur->narrow = CompileNarrowTwin(expanded, *re, o);
     } else if (key == "emit") {
       // TYPE src -> dst [key=value ...]
       std::istringstream es(value);
@@ -452,6 +488,17 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
       }
     }
   }
+}
+
+const RE2& Rule::Relaxed() const {
+  std::call_once(relaxed_once, [this] {
+    relaxed = std::make_unique<RE2>(relaxed_pattern, options);
+    // It compiled once narrowed; should it not compile as written, the
+    // narrowing would be wrong: fail loudly rather than match differently.
+    if (!relaxed->ok() || relaxed->NumberOfCapturingGroups() != fast->NumberOfCapturingGroups())
+      throw RuleError("rule '" + id + "': relaxed pattern does not compile: " + relaxed->error());
+  });
+  return *relaxed;
 }
 
 RuleSet RuleSet::Parse(const std::string& content, const std::string& file, const std::string& lang) {
@@ -522,12 +569,14 @@ void RuleSet::Prepare() {
     r.groups.clear();
     if (r.re) {
       for (const auto& [name, idx] : r.re->NamedCapturingGroups()) {
+        int relaxed_index = r.fast ? r.fast->NamedCapturingGroups().at(name) : 0;
         if (name.rfind("new_", 0) == 0) {
-          r.groups.push_back({idx, name, -1});
+          r.groups.push_back({idx, name, -1, relaxed_index});
           continue;
         }
         auto slot = std::find_if(r.slots.begin(), r.slots.end(), [&](const Slot& sl) { return sl.name == name; });
-        if (slot != r.slots.end()) r.groups.push_back({idx, name, static_cast<int>(slot - r.slots.begin())});
+        if (slot != r.slots.end())
+          r.groups.push_back({idx, name, static_cast<int>(slot - r.slots.begin()), relaxed_index});
       }
     }
     // What an emit endpoint needs: a slot's types (the first slot of that
@@ -627,7 +676,8 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   Candidates(views[0].text, lang, same_views ? 3 : 1, flags, candidates);
   if (!same_views) Candidates(views[1].text, lang, 2, flags, candidates);
   std::sort(candidates.begin(), candidates.end());
-  std::vector<re2::StringPiece> groups;
+  std::vector<re2::StringPiece> groups, relaxed_groups;
+  const bool narrow = NonAsciiAreLetters(text.substr(s.begin, s.end - s.begin));
   for (int ri : candidates) {
     const Rule& r = *rules_[static_cast<size_t>(ri)];
     if (!r.re) continue;
@@ -638,6 +688,10 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
     for (const auto& [src, dst] : r.emit_needs) possible |= (src & present) && (dst & present);
     if (!possible) continue;
     int ngroups = r.re->NumberOfCapturingGroups() + 1;
+    const RE2& exact = narrow && r.narrow ? *r.narrow : *r.re;
+    const RE2* relaxed = !r.fast ? nullptr : narrow || r.fast_any_text ? r.fast.get() : &r.Relaxed();
+    int nrelaxed = relaxed ? relaxed->NumberOfCapturingGroups() + 1 : 0;
+    relaxed_groups.assign(static_cast<size_t>(nrelaxed), re2::StringPiece());
     groups.assign(static_cast<size_t>(ngroups), re2::StringPiece());
     size_t first_full = out.size(), end_full = out.size();
     for (int v = 0; v < 2; ++v) {
@@ -654,9 +708,30 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
       }
       const Tagged& tv = views[v];
       std::string_view whole = tv.text;
+      // The relaxed twin's match, when no dropped bound is exceeded in it,
+      // else the pattern's own.
+      auto match = [&](size_t from) {
+        if (relaxed) {
+          if (!relaxed->Match(whole, from, whole.size(), RE2::UNANCHORED, relaxed_groups.data(), nrelaxed))
+            return false;
+          bool within = true;
+          for (const auto& b : r.bounds) {
+            const re2::StringPiece& g = relaxed_groups[static_cast<size_t>(b.index)];
+            if (!g.data()) continue;
+            if (b.exceeded ? RE2::PartialMatch(g, *b.exceeded) : Characters(g) > static_cast<size_t>(b.max))
+              within = false;
+          }
+          if (within) {
+            groups[0] = relaxed_groups[0];
+            for (const auto& gr : r.groups)
+              groups[static_cast<size_t>(gr.index)] = relaxed_groups[static_cast<size_t>(gr.relaxed_index)];
+            return true;
+          }
+        }
+        return exact.Match(whole, from, whole.size(), RE2::UNANCHORED, groups.data(), ngroups);
+      };
       size_t pos = 0;
-      while (pos <= whole.size() &&
-             r.re->Match(whole, pos, whole.size(), RE2::UNANCHORED, groups.data(), ngroups)) {
+      while (pos <= whole.size() && match(pos)) {
         RuleMatch m;
         m.rule = &r;
         m.view = view;

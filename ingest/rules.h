@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -50,6 +51,28 @@ struct Rule {
   int line = 0;
   std::string source;  // the pattern as written
   const re2::RE2* re = nullptr;  // compiled once, owned by the RuleSet
+  // Twins of `re` (ingest/pattern_twins.h), null when they would not help.
+  // `narrow` has narrow letter classes, for sentences whose non-ASCII
+  // characters are all letters. `fast` drops the upper bound of long
+  // repetitions and, unless `fast_any_text`, has narrow letter classes too;
+  // its match stands when each capture of `bounds` is within its bound. For
+  // other sentences, Relaxed() is the relaxed twin without narrowing
+  // (compiled on first use: \pL makes it slow to compile).
+  std::unique_ptr<re2::RE2> narrow, fast;
+  bool fast_any_text = false;
+  std::string relaxed_pattern;
+  const re2::RE2& Relaxed() const;
+  struct Bound {
+    int index = 0;  // capture of `relaxed` around a relaxed repetition
+    int max = 0;    // its bound, in characters
+    // Set for a repetition inside a repeated group: the capture is around
+    // the group's rounds, and this finds a run of max+1 characters of its class.
+    std::shared_ptr<const re2::RE2> exceeded;
+  };
+  std::vector<Bound> bounds;
+  mutable std::once_flag relaxed_once;
+  mutable std::unique_ptr<re2::RE2> relaxed;
+  re2::RE2::Options options;
   std::vector<Slot> slots;
   std::vector<std::pair<std::string, std::string>> new_entities;  // group -> type
   std::vector<EmitSpec> emits;
@@ -62,6 +85,7 @@ struct Rule {
     int index = 0;
     std::string name;
     int slot = -1;  // -1: a new_ group
+    int relaxed_index = 0;  // the same group's index in `relaxed`
   };
   std::vector<Group> groups;
   // Per emit: the type bits its src and dst need present in the sentence
@@ -120,6 +144,8 @@ class RuleSet {
     std::unique_ptr<re2::RE2::Set> atoms;  // the atoms, case-insensitive, unanchored
   };
   std::vector<LangFilter> filters_;
+  // Compiled bound checks of the rules' relaxed twins, shared by pattern.
+  std::map<std::string, std::shared_ptr<const re2::RE2>> bound_checks_;
   // Per rule language: the distinct emit needs of its rules.
   std::vector<std::pair<std::string, std::vector<std::pair<unsigned, unsigned>>>> lang_needs_;
 };

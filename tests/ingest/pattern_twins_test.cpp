@@ -1,0 +1,139 @@
+#include <catch2/catch.hpp>
+
+#include <re2/re2.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "ingest/pattern_twins.h"
+#include "ingest/rules.h"
+
+using namespace kg::ingest;
+
+TEST_CASE("narrow twins replace the letter and number classes, inside and outside brackets", "[ingest][twins]") {
+  struct Case {
+    const char* pattern;
+    const char* narrow;  // "" when there is nothing to narrow
+  };
+  const Case cases[] = {
+      {R"(\pL+ )", R"([A-Za-z\x{80}-\x{10FFFF}]+ )"},
+      {R"(\p{L}x)", R"([A-Za-z\x{80}-\x{10FFFF}]x)"},
+      {R"([\pL-]+)", R"([A-Za-z\x{80}-\x{10FFFF}-]+)"},
+      {R"([^\pL\pN])", R"([^A-Za-z\x{80}-\x{10FFFF}0-9])"},
+      {R"(\PL)", R"([\x00-@\[-`{-\x7f])"},
+      {R"(\pN)", R"([0-9])"},
+      {R"(\Q\pL\E)", ""},            // quoted text is literal
+      {R"(\\pL)", ""},               // an escaped backslash, then "pL"
+      {R"(\p{Greek}\pLu)", R"(\p{Greek}[A-Za-z\x{80}-\x{10FFFF}]u)"},
+      {"abc", ""},
+  };
+  for (const auto& c : cases) {
+    INFO(c.pattern);
+    CHECK(NarrowLetterClasses(c.pattern) == c.narrow);
+  }
+}
+
+TEST_CASE("a text allows the narrow twins when its non-ASCII characters are letters", "[ingest][twins]") {
+  CHECK(NonAsciiAreLetters("OpenAI invests"));
+  CHECK(NonAsciiAreLetters("la société française Œuvre ÇA"));
+  CHECK(NonAsciiAreLetters(""));
+  CHECK_FALSE(NonAsciiAreLetters("5 €"));
+  CHECK_FALSE(NonAsciiAreLetters("Mistral — la start-up"));
+  CHECK_FALSE(NonAsciiAreLetters("a\xC2\xA0" "b"));  // no-break space
+  CHECK_FALSE(NonAsciiAreLetters("x²"));           // a number, not a letter
+}
+
+TEST_CASE("a narrow twin matches as its pattern does on texts whose non-ASCII characters are letters",
+          "[ingest][twins]") {
+  RE2::Options o;
+  o.set_case_sensitive(false);
+  const char* patterns[] = {R"((\pL+) (?:[\pL-]+ ){0,2}?(société|company)(?:[^\pL\pN]|$))",
+                            R"(^([\pL\pN'\-]+\s+){0,4}?(chef))", R"((\PL+)(\pN+))"};
+  const char* texts[] = {"la nouvelle société", "the AI-first company.", "Éric Dupont, chef",
+                         "l'entreprise société2", "ÉTÉ 2025 société", "abc 123", "  12 ab"};
+  for (const char* p : patterns) {
+    RE2 re(p, o);
+    auto twin = CompileNarrowTwin(p, re, o);
+    REQUIRE(twin);
+    CHECK(twin->ProgramSize() < re.ProgramSize());
+    for (const char* t : texts) {
+      REQUIRE(NonAsciiAreLetters(t));
+      INFO(p << " on " << t);
+      int n = re.NumberOfCapturingGroups() + 1;
+      std::vector<re2::StringPiece> a(n), b(n);
+      bool ma = re.Match(t, 0, strlen(t), RE2::UNANCHORED, a.data(), n);
+      bool mb = twin->Match(t, 0, strlen(t), RE2::UNANCHORED, b.data(), n);
+      REQUIRE(ma == mb);
+      for (int i = 0; ma && i < n; ++i) CHECK(a[i] == b[i]);
+    }
+  }
+}
+
+TEST_CASE("relaxed twins drop long bounds and capture what must be checked", "[ingest][twins]") {
+  auto r = RelaxBounds(R"(a [^,.;]{0,80}?b)");
+  CHECK(r.pattern == R"(a (?P<__b0>[^,.;]{0,}?)b)");
+  REQUIRE(r.bounds.size() == 1);
+  CHECK(r.bounds[0].max == 80);
+  CHECK(r.bounds[0].exceeded.empty());
+
+  // Inside a repeated group the capture goes around the group's rounds.
+  r = RelaxBounds(R"(x(?:, [^\x01,.;]{1,30})*y)");
+  CHECK(r.pattern == R"(x(?P<__b0>(?:, [^\x01,.;]{1,})*)y)");
+  REQUIRE(r.bounds.size() == 1);
+  CHECK(r.bounds[0].group == "__b0");
+  CHECK(r.bounds[0].exceeded == R"((?:[^\x01,.;]){31})");
+
+  CHECK(RelaxBounds(R"(a{2,7} (?:ab){0,20} \d{4})").pattern.empty());  // short bound, group, exact count
+  CHECK(RelaxBounds(R"((?s)a.{0,50}b)").pattern.empty());                // inline flags: left alone
+  CHECK(RelaxBounds(R"(é{0,9}?)").pattern == R"((?P<__b0>é{0,}?))");    // a literal of two bytes
+}
+
+namespace {
+
+// The relations a one-rule set finds in `marked` (ParseMarkup syntax).
+std::vector<std::vector<int>> Fire(const RuleSet& set, const std::string& marked) {
+  auto [text, given] = ParseMarkup(marked);
+  for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
+  std::vector<std::vector<int>> out;
+  for (const auto& m : set.Apply(text, Sentence{0, text.size()}, given, "en")) {
+    std::vector<int> ends = m.slots.at("a");
+    for (int b : m.slots.at("b")) ends.push_back(b);
+    out.push_back(ends);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a rule with a long bounded repetition keeps its bound", "[ingest][twins][rules]") {
+  auto set = RuleSet::Parse(
+      "rule t.backs\n  pattern {Organization:a}[^\\x01.;]{0,20} backs (?:\\pL+ )?{Organization+:b}\n"
+      "  emit FUNDS a -> b\n  view full\n",
+      "t.rules", "en");
+  // Within the bound, with and without characters that are not letters (the
+  // second sentence takes the twin without narrow classes).
+  CHECK(Fire(set, "[A|Organization] now backs [B|Organization].") == std::vector<std::vector<int>>{{0, 1}});
+  CHECK(Fire(set, "[A|Organization] — now — backs [B|Organization].") == std::vector<std::vector<int>>{{0, 1}});
+  // Past the bound: 21 characters between the name and "backs".
+  CHECK(Fire(set, "[A|Organization] and its many friends backs [B|Organization].").empty());
+  CHECK(Fire(set, "[A|Organization] — and its many friends backs [B|Organization].").empty());
+  // "€" is no letter: \pL does not take it, narrowed or not.
+  CHECK(Fire(set, "[A|Organization] backs € [B|Organization].").empty());
+  CHECK(Fire(set, "[A|Organization] backs début [B|Organization].") == std::vector<std::vector<int>>{{0, 1}});
+}
+
+TEST_CASE("a bound inside a coordinated list holds for every item", "[ingest][twins][rules]") {
+  // The list separator skips ", of X," qualifiers of up to 30 characters.
+  auto set = RuleSet::Parse("rule t.backs\n  pattern {Organization:a} backs {Organization+:b}\n"
+                            "  emit FUNDS a -> b\n  view full\n",
+                            "t.rules", "en");
+  auto near = Fire(set, "[A|Organization] backs [B|Organization], of the fine [X|Organization], [C|Organization].");
+  REQUIRE(near.size() == 1);
+  CHECK(near[0] == std::vector<int>{0, 1, 3});
+  auto far = Fire(set,
+                  "[A|Organization] backs [B|Organization], of the many very fine old friends [X|Organization], "
+                  "[C|Organization].");
+  REQUIRE(far.size() == 1);
+  CHECK(far[0] == std::vector<int>{0, 1});
+}

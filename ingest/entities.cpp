@@ -205,6 +205,16 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
                                       const std::vector<Mention>* given) const {
   std::string_view sent = text.substr(s.begin, s.end - s.begin);
   auto tokens = Tokenize(sent, s.begin);
+  // Lexicon::TokenHash of each word, computed when first asked for.
+  std::vector<size_t> hashes(tokens.size(), 0);
+  std::vector<char> hashed(tokens.size(), 0);
+  auto token_hash = [&](size_t i) {
+    if (!hashed[i]) {
+      hashes[i] = Lexicon::TokenHash(tokens[i].folded);
+      hashed[i] = 1;
+    }
+    return hashes[i];
+  };
   std::vector<bool> covered(tokens.size(), false);
   // A bare number may be part of a name ("Microsoft 365 Copilot"): a lexicon
   // name of several words may take it (the pipeline then drops the number).
@@ -236,10 +246,11 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       if (covered[i]) continue;
       const auto* cands = lex_.AliasesStartingWith(tokens[i].folded);
       if (!cands) continue;
-      for (int idx : *cands) {
-        const auto& a = lex_.aliases()[idx];
-        size_t k = a.tokens.size();
+      for (const auto& c : *cands) {
+        size_t k = c.tokens;
         if (i + k > tokens.size()) continue;
+        if (k > 1 && c.second != token_hash(i + 1)) continue;  // the second words differ
+        const auto& a = lex_.aliases()[static_cast<size_t>(c.alias)];
         bool ok = true;
         for (size_t j = 0; j < k && ok; ++j) {
           const auto& t = tokens[i + j];
@@ -362,12 +373,13 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         size_t i = inside[x];
         const auto* cands = lex_.AliasesStartingWith(tokens[i].folded);
         if (!cands) continue;
-        for (int idx : *cands) {
-          const auto& a = lex_.aliases()[idx];
+        for (const auto& c : *cands) {
+          size_t k = c.tokens;
+          if (x + k > inside.size() || (x == 0 && k == inside.size())) continue;
+          if (k > 1 && c.second != token_hash(i + 1)) continue;  // the second words differ
+          const auto& a = lex_.aliases()[static_cast<size_t>(c.alias)];
           const auto& e = lex_.entries()[a.entry];
           if (e.type != "Person" && e.type != "Organization" && e.type != "Country") continue;
-          size_t k = a.tokens.size();
-          if (x + k > inside.size() || (x == 0 && k == inside.size())) continue;
           bool ok = true;
           for (size_t j = 0; j < k && ok; ++j) {
             const auto& t = tokens[i + j];

@@ -319,21 +319,25 @@ void Lexicon::AddEntry(const std::string& name, const std::string& type,
     // with fewer capitals relax the case an existing alias requires
     // ("Sommet pour ..." and "sommet pour ...").
     bool dup = false;
-    for (int idx : by_first_[a.tokens[0]]) {
-      auto& o = aliases_[idx];
+    for (const auto& start : by_first_[a.tokens[0]]) {
+      auto& o = aliases_[start.alias];
       if (o.entry == entry && o.tokens == a.tokens && o.exact_case == a.exact_case) {
         for (size_t k = 0; k < o.capitalised.size(); ++k) o.capitalised[k] = o.capitalised[k] && a.capitalised[k];
         dup = true;
       }
     }
     if (dup) continue;
-    int idx = static_cast<int>(aliases_.size());
-    by_first_[a.tokens[0]].push_back(idx);
     aliases_.push_back(std::move(a));
+    IndexAlias(static_cast<int>(aliases_.size()) - 1);
   }
 }
 
-const std::vector<int>* Lexicon::AliasesStartingWith(const std::string& first) const {
+void Lexicon::IndexAlias(int idx) {
+  const auto& tokens = aliases_[static_cast<size_t>(idx)].tokens;
+  by_first_[tokens[0]].push_back({idx, tokens.size(), tokens.size() > 1 ? TokenHash(tokens[1]) : 0});
+}
+
+const std::vector<Lexicon::AliasStart>* Lexicon::AliasesStartingWith(const std::string& first) const {
   auto it = by_first_.find(first);
   return it == by_first_.end() ? nullptr : &it->second;
 }
@@ -389,13 +393,11 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
     }
     lex.aliases_ = std::move(kept);
     lex.by_first_.clear();
-    for (size_t i = 0; i < lex.aliases_.size(); ++i)
-      lex.by_first_[lex.aliases_[i].tokens[0]].push_back(static_cast<int>(i));
+    for (size_t i = 0; i < lex.aliases_.size(); ++i) lex.IndexAlias(static_cast<int>(i));
   }
-  for (auto& [first, idxs] : lex.by_first_)
-    std::stable_sort(idxs.begin(), idxs.end(), [&](int a, int b) {
-      return lex.aliases_[a].tokens.size() > lex.aliases_[b].tokens.size();
-    });
+  for (auto& [first, starts] : lex.by_first_)
+    std::stable_sort(starts.begin(), starts.end(),
+                     [](const AliasStart& a, const AliasStart& b) { return a.tokens > b.tokens; });
 
   fs::path lx = root / "lexicon";
   if (fs::exists(lx / "descriptors.tsv")) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -63,8 +64,16 @@ class Lexicon {
   };
   const std::vector<LexiconEntry>& entries() const { return entries_; }
   const std::vector<Alias>& aliases() const { return aliases_; }
+  // An alias as listed under its first token: enough to rule most
+  // candidates out without reading the alias itself.
+  struct AliasStart {
+    int alias = 0;        // index into aliases()
+    size_t tokens = 0;    // aliases()[alias].tokens.size()
+    size_t second = 0;    // TokenHash of its second token (0 for one token)
+  };
+  static size_t TokenHash(std::string_view folded) { return std::hash<std::string_view>{}(folded); }
   // Aliases whose first folded token is `first`, longest first.
-  const std::vector<int>* AliasesStartingWith(const std::string& first) const;
+  const std::vector<AliasStart>* AliasesStartingWith(const std::string& first) const;
 
   std::vector<HeadNoun> heads;
   std::unordered_set<std::string> abbreviations;  // "M.", "janv.", "U.S."
@@ -103,7 +112,8 @@ class Lexicon {
  private:
   std::vector<LexiconEntry> entries_;
   std::vector<Alias> aliases_;
-  std::unordered_map<std::string, std::vector<int>> by_first_;
+  void IndexAlias(int idx);  // adds aliases_[idx] to by_first_
+  std::unordered_map<std::string, std::vector<AliasStart>> by_first_;
 };
 
 }  // namespace kg::ingest

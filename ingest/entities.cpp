@@ -4,12 +4,12 @@
 // from lexicon/descriptors.tsv.
 #include "ingest/entities.h"
 
-#include "ingest/pattern_twins.h"
-
 #include <re2/re2.h>
 
 #include <algorithm>
 #include <cctype>
+
+#include "ingest/pattern_twins.h"
 
 namespace kg::ingest {
 

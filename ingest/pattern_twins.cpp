@@ -13,7 +13,7 @@ constexpr std::string_view kDigits = "0-9";
 constexpr std::string_view kNotDigits = R"(\x00-/:-\x{10FFFF})";
 
 // At `p[i]` == '\\': the length of a \pL-like escape and its class members
-// (empty view when it is another escape).
+// (0 when it is another escape).
 size_t LetterEscape(std::string_view p, size_t i, std::string_view& members) {
   if (i + 2 >= p.size()) return 0;
   char kind = p[i + 1];

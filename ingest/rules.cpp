@@ -3,8 +3,6 @@
 // parsing the markers inside each group.
 #include "ingest/rules.h"
 
-#include "ingest/pattern_twins.h"
-
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -13,6 +11,8 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+
+#include "ingest/pattern_twins.h"
 
 namespace kg::ingest {
 
@@ -490,15 +490,14 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
   }
 }
 
-const RE2& Rule::Relaxed() const {
+const RE2* Rule::Relaxed() const {
   std::call_once(relaxed_once, [this] {
-    relaxed = std::make_unique<RE2>(relaxed_pattern, options);
-    // It compiled once narrowed; should it not compile as written, the
-    // narrowing would be wrong: fail loudly rather than match differently.
-    if (!relaxed->ok() || relaxed->NumberOfCapturingGroups() != fast->NumberOfCapturingGroups())
-      throw RuleError("rule '" + id + "': relaxed pattern does not compile: " + relaxed->error());
+    auto twin = std::make_unique<RE2>(relaxed_pattern, options);
+    // It compiled narrowed and is smaller than the pattern, so it compiles;
+    // were it not to, the pattern itself would run (null).
+    if (twin->ok() && twin->NamedCapturingGroups() == fast->NamedCapturingGroups()) relaxed = std::move(twin);
   });
-  return *relaxed;
+  return relaxed.get();
 }
 
 RuleSet RuleSet::Parse(const std::string& content, const std::string& file, const std::string& lang) {
@@ -689,7 +688,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
     if (!possible) continue;
     int ngroups = r.re->NumberOfCapturingGroups() + 1;
     const RE2& exact = narrow && r.narrow ? *r.narrow : *r.re;
-    const RE2* relaxed = !r.fast ? nullptr : narrow || r.fast_any_text ? r.fast.get() : &r.Relaxed();
+    const RE2* relaxed = !r.fast ? nullptr : narrow || r.fast_any_text ? r.fast.get() : r.Relaxed();
     int nrelaxed = relaxed ? relaxed->NumberOfCapturingGroups() + 1 : 0;
     relaxed_groups.assign(static_cast<size_t>(nrelaxed), re2::StringPiece());
     groups.assign(static_cast<size_t>(ngroups), re2::StringPiece());

@@ -56,14 +56,15 @@ struct Rule {
   // characters are all letters. `fast` drops the upper bound of long
   // repetitions and, unless `fast_any_text`, has narrow letter classes too;
   // its match stands when each capture of `bounds` is within its bound. For
-  // other sentences, Relaxed() is the relaxed twin without narrowing
-  // (compiled on first use: \pL makes it slow to compile).
+  // other sentences, Relaxed() is the relaxed twin without narrowing, with
+  // the same groups (compiled on first use: \pL makes it slow to compile;
+  // null if it does not compile).
   std::unique_ptr<re2::RE2> narrow, fast;
   bool fast_any_text = false;
   std::string relaxed_pattern;
-  const re2::RE2& Relaxed() const;
+  const re2::RE2* Relaxed() const;
   struct Bound {
-    int index = 0;  // capture of `relaxed` around a relaxed repetition
+    int index = 0;  // capture of `fast` around a relaxed repetition
     int max = 0;    // its bound, in characters
     // Set for a repetition inside a repeated group: the capture is around
     // the group's rounds, and this finds a run of max+1 characters of its class.
@@ -85,7 +86,7 @@ struct Rule {
     int index = 0;
     std::string name;
     int slot = -1;  // -1: a new_ group
-    int relaxed_index = 0;  // the same group's index in `relaxed`
+    int relaxed_index = 0;  // the same group's index in `fast` and Relaxed()
   };
   std::vector<Group> groups;
   // Per emit: the type bits its src and dst need present in the sentence

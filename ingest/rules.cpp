@@ -67,15 +67,12 @@ std::string MarkerPattern(const std::vector<std::string>& types) {
   return "\\x01(?:" + alt + "):\\d+\\x02";
 }
 
-// Separators of a coordinated list; ", de la société X," after an item is
-// skipped (it qualifies the item before it).
-constexpr const char* kListSep =
-    R"((?:\s*,\s*(?:(?:de|du|d'|of|from)\s*[^\x01,.;]{0,30}\x01[^\x02]*\x02\s*,\s*)?(?:(?:et|ou|and|or|ainsi que|as well as|&)\s+|ainsi qu')?|\s+(?:et|ou|and|or|ainsi que|as well as|&)\s+|\s+ainsi qu'|\s*/\s*))";
-
-// Expands {Type:name}, {A|B+:name}, {gap}, {any} in a rule pattern.
-// Returns false and sets `error`/`col` on a malformed slot.
-bool ExpandPattern(const std::string& src, std::string& out, std::vector<Slot>& slots,
-                   std::string& error, size_t& col) {
+// Expands {Type:name}, {A|B+:name} and macros ({det}, {gap}...) in a rule
+// pattern. A list slot takes its separators and item prefix from the macros
+// list_separator and list_item_prefix. Returns false and sets `error`/`col`
+// on a malformed slot or an unknown macro.
+bool ExpandPattern(const std::string& src, const std::map<std::string, std::string>& macros, std::string& out,
+                   std::vector<Slot>& slots, std::string& error, size_t& col) {
   out.clear();
   for (size_t i = 0; i < src.size(); ++i) {
     char c = src[i];
@@ -99,24 +96,14 @@ bool ExpandPattern(const std::string& src, std::string& out, std::vector<Slot>& 
       out += c;
       continue;
     }
-    if (inner == "gap") {
-      out += R"([^\x01.;!?]*?)";
-      i = close;
-      continue;
-    }
-    if (inner == "det") {
-      out += R"((?:(?:le|la|les|un|une|des|du|son|sa|ses|leur|leurs|ce|cette|the|a|an|its|their|this) |l'|d')?)";
-      i = close;
-      continue;
-    }
-    if (inner == "any") {
-      out += R"([^.;!?]*?)";
-      i = close;
-      continue;
-    }
     size_t colon = inner.find(':');
     if (colon == std::string::npos) {
-      error = "slot '{" + inner + "}' needs a name: {Type:name}";
+      if (auto m = macros.find(inner); m != macros.end()) {
+        out += m->second;
+        i = close;
+        continue;
+      }
+      error = "'{" + inner + "}' is no macro (corpus/rules/macros.rules) and, as a slot, needs a name: {Type:name}";
       col = i;
       return false;
     }
@@ -146,7 +133,16 @@ bool ExpandPattern(const std::string& src, std::string& out, std::vector<Slot>& 
     }
     std::string m = MarkerPattern(slot.types);
     out += "(?P<" + slot.name + ">" + m;
-    if (slot.list) out += std::string("(?:") + kListSep + "(?:(?:à|de|of|to) )?(?:(?:the|le|la|les|un|une|a|an) |l')?(?:\\x01Country:\\d+\\x02 )?" + m + ")*";
+    if (slot.list) {
+      auto sep = macros.find("list_separator"), prefix = macros.find("list_item_prefix");
+      if (sep == macros.end() || prefix == macros.end()) {
+        error = "a list slot needs the macros list_separator and list_item_prefix (corpus/rules/macros.rules)";
+        col = i;
+        return false;
+      }
+      // Items: separator, item prefix, a nationality ("l'américain X"), the name.
+      out += "(?:" + sep->second + prefix->second + "(?:\\x01Country:\\d+\\x02 )?" + m + ")*";
+    }
     out += ")";
     slots.push_back(slot);
     i = close;
@@ -244,14 +240,16 @@ Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Men
 
 // Mention indexes of the markers in `piece` (a substring of `whole`) whose
 // type the slot accepts: the nationality in "A et l'américain B" is not an item.
-std::vector<int> Markers(std::string_view whole, std::string_view piece, const Slot& slot) {
+// `qualifiers`: RuleSet::qualifiers_.
+std::vector<int> Markers(std::string_view whole, std::string_view piece, const Slot& slot,
+                         const std::vector<std::string>& qualifiers) {
   std::vector<int> out;
   const bool list = slot.list;
   size_t base = static_cast<size_t>(piece.data() - whole.data());
   // "avec la participation d'Amazon, de Samsung et de X": when the first item
   // follows the preposition, ", de Y" is the next item, not a qualifier.
   bool repeated_preposition = false;
-  for (std::string_view w : {"de ", "d'", "du ", "of ", "from "})
+  for (std::string_view w : qualifiers)
     if (base >= w.size() && whole.substr(base - w.size(), w.size()) == w) repeated_preposition = true;
   for (size_t i = 0; i < piece.size(); ++i) {
     if (piece[i] != '\x01') continue;
@@ -273,8 +271,8 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
         size_t p = gap.find_first_not_of(' ');
         if (p != std::string_view::npos) {
           gap = gap.substr(p);
-          for (const char* w : {"de ", "du ", "d'", "of ", "from "})
-            if (gap.rfind(w, 0) == 0) qualifier = true;
+          for (std::string_view w : qualifiers)
+            if (gap.substr(0, w.size()) == w) qualifier = true;
         }
       }
     }
@@ -338,6 +336,11 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
     std::string t = Trim(line);
     if (t.empty() || t[0] == '#') continue;
     size_t indent = line.find_first_not_of(" \t");
+    if (t.rfind("macro ", 0) == 0 && indent == 0) {  // read by CollectMacros
+      finish();
+      cur = nullptr;
+      continue;
+    }
     if (t.rfind("rule ", 0) == 0 && indent == 0) {
       finish();
       auto r = std::make_unique<Rule>();
@@ -363,7 +366,7 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
       cur->source = value;
       std::string expanded, error;
       size_t col = 0;
-      if (!ExpandPattern(value, expanded, cur->slots, error, col)) {
+      if (!ExpandPattern(value, macros_, expanded, cur->slots, error, col)) {
         err(n, value_col + col, error);
         continue;
       }
@@ -500,9 +503,75 @@ const RE2* Rule::Relaxed() const {
   return relaxed.get();
 }
 
+void RuleSet::CollectMacros(const std::string& content, const std::string& file,
+                            std::vector<std::string>& errors) {
+  std::istringstream in(content);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.rfind("macro ", 0) != 0) continue;
+    std::string rest = Trim(line.substr(6));
+    size_t sp = rest.find_first_of(" \t");
+    std::string name = rest.substr(0, sp);
+    std::string text = sp == std::string::npos ? "" : Trim(rest.substr(sp));
+    bool word = !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
+      return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+    });
+    if (!word || text.empty()) {
+      errors.push_back(file + ":" + std::to_string(n) + ":7: expected 'macro NAME TEXT'");
+    } else if (!macros_.emplace(name, text).second) {
+      errors.push_back(file + ":" + std::to_string(n) + ":7: macro '" + name + "' is defined twice");
+    }
+  }
+}
+
+void RuleSet::ResolveMacros(std::vector<std::string>& errors) {
+  // A macro may use others: expand until nothing changes (a cycle never settles).
+  for (int round = 0;; ++round) {
+    bool changed = false;
+    for (auto& [name, text] : macros_) {
+      std::string out;
+      for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\\' && i + 1 < text.size()) {
+          out += text[i];
+          out += text[++i];
+          continue;
+        }
+        size_t close = text[i] == '{' ? text.find('}', i) : std::string::npos;
+        auto used = close == std::string::npos ? macros_.end() : macros_.find(text.substr(i + 1, close - i - 1));
+        if (used == macros_.end() || used->first == name) {
+          out += text[i];
+          continue;
+        }
+        out += used->second;
+        i = close;
+        changed = true;
+      }
+      text = std::move(out);
+    }
+    if (!changed) break;
+    if (round == 16) {
+      errors.push_back("macros: they use each other in a cycle");
+      break;
+    }
+  }
+  // "(?:de|du|d'|of|from)": its words, each with the space that follows it
+  // unless it ends with an apostrophe.
+  qualifiers_.clear();
+  if (auto q = macros_.find("list_qualifier"); q != macros_.end()) {
+    std::string body = q->second;
+    if (body.rfind("(?:", 0) == 0 && body.back() == ')') body = body.substr(3, body.size() - 4);
+    std::stringstream words(body);
+    for (std::string w; std::getline(words, w, '|');)
+      if (!w.empty()) qualifiers_.push_back(w.back() == '\'' ? w : w + " ");
+  }
+}
+
 RuleSet RuleSet::Parse(const std::string& content, const std::string& file, const std::string& lang) {
   RuleSet set;
   std::vector<std::string> errors;
+  set.CollectMacros(content, file, errors);
+  set.ResolveMacros(errors);
   set.ParseInto(content, file, lang, errors);
   ThrowIfErrors(errors);
   set.Prepare();
@@ -603,19 +672,26 @@ void RuleSet::Prepare() {
 RuleSet RuleSet::Load(const std::vector<std::string>& files) {
   RuleSet set;
   std::vector<std::string> errors;
-  for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
+  std::vector<std::string> contents(files.size());
+  for (size_t k = 0; k < files.size(); ++k) {
+    std::ifstream in(files[k], std::ios::binary);
     if (!in) {
-      errors.push_back(f + ":0:0: cannot read");
+      errors.push_back(files[k] + ":0:0: cannot read");
       continue;
     }
     std::stringstream ss;
     ss << in.rdbuf();
+    contents[k] = ss.str();
+    set.CollectMacros(contents[k], files[k], errors);
+  }
+  set.ResolveMacros(errors);
+  for (size_t k = 0; k < files.size(); ++k) {
+    const auto& f = files[k];
     std::string stem = std::filesystem::path(f).stem().string();
     std::string lang = stem == "fr" || stem.rfind("fr-", 0) == 0   ? "fr"
                        : stem == "en" || stem.rfind("en-", 0) == 0 ? "en"
                                                                    : "";
-    set.ParseInto(ss.str(), f, lang, errors);
+    set.ParseInto(contents[k], f, lang, errors);
   }
   ThrowIfErrors(errors);
   set.Prepare();
@@ -747,7 +823,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
             m.new_spans[gr.name] = {tv.ToOrig(gb, false), tv.ToOrig(gb + g.size(), true)};
             continue;
           }
-          auto idxs = Markers(whole, g, r.slots[static_cast<size_t>(gr.slot)]);
+          auto idxs = Markers(whole, g, r.slots[static_cast<size_t>(gr.slot)], qualifiers_);
           if (idxs.empty()) complete = false;
           m.slots[gr.name] = std::move(idxs);
         }

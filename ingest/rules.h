@@ -121,6 +121,10 @@ class RuleSet {
  private:
   void ParseInto(const std::string& content, const std::string& file, const std::string& lang,
                  std::vector<std::string>& errors);
+  // The `macro NAME TEXT` lines of `content` into macros_; then, once every
+  // file is read, each macro's text with the macros it uses expanded.
+  void CollectMacros(const std::string& content, const std::string& file, std::vector<std::string>& errors);
+  void ResolveMacros(std::vector<std::string>& errors);
   // Literal prefilters, computed at load from the patterns: a rule whose
   // required literal strings ("atoms") do not all occur in a view cannot
   // match it, and its pattern is not run.
@@ -134,6 +138,10 @@ class RuleSet {
   void Prepare();
 
   std::vector<std::unique_ptr<Rule>> rules_;
+  std::map<std::string, std::string> macros_;  // name -> re2 text, expanded
+  // The words of the list_qualifier macro as they stand before the text they
+  // introduce ("de ", "d'"): ", de la société X," qualifies the item before.
+  std::vector<std::string> qualifiers_;
   // One literal prefilter per rule language ("" for the rules of every
   // language): a sentence consults those of its language only. The filter
   // owns the compiled patterns of its rules (Rule::re points into it).

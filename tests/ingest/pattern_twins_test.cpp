@@ -8,6 +8,7 @@
 
 #include "ingest/pattern_twins.h"
 #include "ingest/rules.h"
+#include "tests/ingest/corpus_pipeline.h"
 
 using namespace kg::ingest;
 
@@ -108,6 +109,7 @@ std::vector<std::vector<int>> Fire(const RuleSet& set, const std::string& marked
 
 TEST_CASE("a rule with a long bounded repetition keeps its bound", "[ingest][twins][rules]") {
   auto set = RuleSet::Parse(
+      testing::CorpusMacros() +
       "rule t.backs\n  pattern {Organization:a}[^\\x01.;]{0,20} backs (?:\\pL+ )?{Organization+:b}\n"
       "  emit FUNDS a -> b\n  view full\n",
       "t.rules", "en");
@@ -125,7 +127,7 @@ TEST_CASE("a rule with a long bounded repetition keeps its bound", "[ingest][twi
 
 TEST_CASE("a bound inside a coordinated list holds for every item", "[ingest][twins][rules]") {
   // The list separator skips ", of X," qualifiers of up to 30 characters.
-  auto set = RuleSet::Parse("rule t.backs\n  pattern {Organization:a} backs {Organization+:b}\n"
+  auto set = RuleSet::Parse(testing::CorpusMacros() + "rule t.backs\n  pattern {Organization:a} backs {Organization+:b}\n"
                             "  emit FUNDS a -> b\n  view full\n",
                             "t.rules", "en");
   auto near = Fire(set, "[A|Organization] backs [B|Organization], of the fine [X|Organization], [C|Organization].");

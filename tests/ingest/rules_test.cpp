@@ -9,6 +9,7 @@
 #include "tests/test_util.h"
 
 using namespace kg::ingest;
+using kg::ingest::testing::CorpusMacros;
 using kg::ingest::testing::ExtractText;
 
 namespace {
@@ -71,7 +72,7 @@ TEST_CASE("rule files report errors as file:line:col with re2's message", "[inge
 
 TEST_CASE("a coordinated list in a slot expands to one relation per item", "[ingest][rules]") {
   auto set = RuleSet::Parse(
-      "rule t.list\n  pattern porté par {Organization+:o}\n  emit PARTNER_OF o -> o\n  view full\n", "t.rules", "fr");
+      CorpusMacros() + "rule t.list\n  pattern porté par {Organization+:o}\n  emit PARTNER_OF o -> o\n  view full\n", "t.rules", "fr");
   auto [text, given] = ParseMarkup("porté par [A|Organization], [B|Organization] et [C|Organization].");
   for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
   auto matches = set.Apply(text, Sentence{0, text.size()}, given, "fr");
@@ -81,13 +82,34 @@ TEST_CASE("a coordinated list in a slot expands to one relation per item", "[ing
 
 TEST_CASE("a nationality before a list item is not an item of the list", "[ingest][rules]") {
   auto set = RuleSet::Parse(
-      "rule t.list\n  pattern porté par {Organization+:o}\n  emit PARTNER_OF o -> o\n  view full\n", "t.rules", "fr");
+      CorpusMacros() + "rule t.list\n  pattern porté par {Organization+:o}\n  emit PARTNER_OF o -> o\n  view full\n", "t.rules", "fr");
   auto [text, given] =
       ParseMarkup("porté par [A|Organization] et l'[américain|Country] [B|Organization].");
   for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
   auto matches = set.Apply(text, Sentence{0, text.size()}, given, "fr");
   REQUIRE(matches.size() == 1);
   CHECK(matches[0].slots.at("o") == std::vector<int>{0, 2});
+}
+
+TEST_CASE("macros of any rule file expand in the patterns of every file", "[ingest][rules]") {
+  kg::testing::TempDir dir;
+  // Defined after its use, in another file, and through another macro.
+  std::ofstream(dir.File("en.rules")) << "rule en.buys\n  pattern {Organization:a} {buy} {Organization:b}\n"
+                                         "  emit ACQUIRED a -> b\n  view full\n";
+  std::ofstream(dir.File("macros.rules")) << "macro buy (?:{verb}|takes over)\nmacro verb buys|acquires\n";
+  auto set = RuleSet::Load({dir.File("en.rules"), dir.File("macros.rules")});
+  for (const char* marked : {"[A|Organization] acquires [B|Organization].", "[A|Organization] takes over [B|Organization]."}) {
+    auto [text, given] = ParseMarkup(marked);
+    for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
+    CHECK(set.Apply(text, Sentence{0, text.size()}, given, "en").size() == 1);
+  }
+  CHECK_THROWS_WITH(RuleSet::Parse("rule a\n  pattern {Person:o} {nothing} x\n  emit X o -> o\n", "t.rules", "en"),
+                    Catch::Contains("t.rules:2:22: '{nothing}' is no macro"));
+  CHECK_THROWS_WITH(RuleSet::Parse("rule a\n  pattern {Person+:o} x\n  emit X o -> o\n", "t.rules", "en"),
+                    Catch::Contains("t.rules:2:11: a list slot needs the macros list_separator"));
+  CHECK_THROWS_WITH(RuleSet::Parse("macro x a\nmacro x b\n", "t.rules", "en"),
+                    Catch::Contains("t.rules:2:7: macro 'x' is defined twice"));
+  CHECK_THROWS_WITH(RuleSet::Parse("macro x {y}\nmacro y {x}\n", "t.rules", "en"), Catch::Contains("cycle"));
 }
 
 TEST_CASE("a rule file's language limits its rules to sentences of that language", "[ingest][rules]") {

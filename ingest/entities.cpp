@@ -103,9 +103,12 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
 
   // "la ", "de la ", "l'": a word is followed by a space, an elided form by
   // its apostrophe.
-  std::vector<std::string> words, elided;
-  for (const auto& d : lex_.determiners) (!d.empty() && d.back() == '\'' ? elided : words).push_back(d);
-  const std::string determiners = "(?:(?:" + Alternatives(words) + ")\\s+|(?:" + Alternatives(elided) + ")\\s*)";
+  auto determiner_pattern = [](const std::vector<std::string>& list) {
+    std::vector<std::string> words, elided;
+    for (const auto& d : list) (!d.empty() && d.back() == '\'' ? elided : words).push_back(d);
+    return "(?:(?:" + Alternatives(words) + ")\\s+|(?:" + Alternatives(elided) + ")\\s*)";
+  };
+  const std::string determiners = determiner_pattern(lex_.determiners);
   const std::string naming = "(?:" + Alternatives(lex_.naming_words) + ")";
   auto descriptor = [&](const char* tail_repeat) {
     return std::string("(?i)(?:^|[\\s(,:;])(") + determiners + R"((?:[\pL\-]+\s+){0,2}?()" + join(heads) +
@@ -118,13 +121,13 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   if (!descriptor_unbounded_->ok()) throw RuleError("lexicon/descriptors.tsv: " + descriptor_unbounded_->error());
   // "the San Francisco-based start-up": up to two modifiers between the
   // determiner and the head.
-  std::string anaphor = std::string("(?i)(?:^|[^\\pL])((?:(?:le|la|au|du|ce|cette|cet|the|this)\\s+|l'\\s*)(?:[\\pL]+[\\pL-]*-based\\s+|[\\pL]+\\s+[\\pL]+-based\\s+)?(") +
+  std::string anaphor = std::string("(?i)(?:^|[^\\pL])(") + determiner_pattern(lex_.anaphor_determiners) + "(?:[\\pL]+[\\pL-]*-based\\s+|[\\pL]+\\s+[\\pL]+-based\\s+)?(" +
                         join(anaphors) + ")(?:\\s+(" + join(demonyms) + "))?)(?:[^\\pL\\pN]|$)";
   anaphor_ = std::make_unique<RE2>(anaphor, Opts());
   // "Krishna Rao, Anthropic's chief financial officer": an apposition after
   // the name; "the Claude chatbot": a head noun right after it.
   after_apposition_ = std::make_unique<RE2>(
-      std::string(R"((?i)^,\s*(?:(?:the|a|an|its|their|his|her|le|la|l'|un|une|son|sa|ses|leur)\s*)?(?:[\pL\pN'\-]+\s+){0,4}?()") +
+      std::string(R"((?i)^,\s*(?:(?:)") + Alternatives(lex_.apposition_determiners) + R"()\s*)?(?:[\pL\pN'\-]+\s+){0,4}?()" +
           join(heads) + R"()(?:[^\pL]|$))",
       Opts());
   after_head_ = std::make_unique<RE2>(std::string(R"((?i)^\s+()") + join(heads) + R"()(?:[^\pL]|$))", Opts());

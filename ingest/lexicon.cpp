@@ -443,6 +443,8 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   for (const auto& [file, set] : folded_lists)
     for (auto& w : Words(lx / file)) set->insert(Fold(w));
   lex.determiners = Words(lx / "determiners.txt");
+  lex.anaphor_determiners = Words(lx / "anaphor_determiners.txt");
+  lex.apposition_determiners = Words(lx / "apposition_determiners.txt");
   lex.naming_words = Words(lx / "naming_words.txt");
   for (auto& w : Words(lx / "genitives.txt")) lex.genitives.insert(w);
   if (fs::exists(lx / "months.tsv")) {

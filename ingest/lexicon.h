@@ -99,6 +99,8 @@ class Lexicon {
   std::unordered_set<std::string> stop_fr, stop_en;  // language detection
   // The grammar of descriptors (see their files under lexicon/):
   std::vector<std::string> determiners;   // "le", "de la", "l'" as written, in file order
+  std::vector<std::string> anaphor_determiners;     // "la", "the", "l'" before an anaphoric head, in file order
+  std::vector<std::string> apposition_determiners;  // "the", "its", "la" opening an apposition, in file order
   std::vector<std::string> naming_words;  // "du nom de", "baptisée" as written, in file order
   std::unordered_set<std::string> descriptor_stops;  // "par", "which" (folded): end a descriptor
   std::unordered_set<std::string> prepositions;      // "de", "of" (folded): cannot end an apposition

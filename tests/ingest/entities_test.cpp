@@ -199,6 +199,21 @@ TEST_CASE("anaphors are matched in any case, with a place-based modifier and a d
   CHECK(m->type == "Organization");
 }
 
+TEST_CASE("the determiners of anaphors come from the lexicon files", "[ingest][entities]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_entities_anaphor");
+  const std::string text = "Hier, cette société a annoncé des pertes; puis notre société a recruté.";
+  auto anaphors = [&](const Lexicon& lex) {
+    Recognizer r(lex);
+    std::vector<std::string> found;
+    for (const auto& m : r.Find(text, Sentence{0, text.size()}, {}))
+      if (m.source == MentionSource::kAnaphor) found.push_back(m.surface);
+    return found;
+  };
+  CHECK(anaphors(Lexicon::Load(corpus.path())) == std::vector<std::string>{"cette société"});
+  corpus.Append("anaphor_determiners.txt", "notre");
+  CHECK(anaphors(Lexicon::Load(corpus.path())) == std::vector<std::string>{"cette société", "notre société"});
+}
+
 TEST_CASE("the words of descriptors come from the lexicon files", "[ingest][entities]") {
   kg::ingest::testing::ScratchCorpus corpus("kg_entities_lexicon");
   // A naming word after the comma makes the name the descriptor's.

@@ -84,6 +84,7 @@ class Lexicon {
   std::unordered_set<std::string> pronouns;       // "il", "elle", "he", "she" (folded)
   std::vector<std::string> impersonal;            // "il s'agit", "il y a" (ASCII lowered): no person
   std::vector<std::string> speech_verbs;          // re2 fragments
+  std::vector<std::string> quote_naming;          // re2 fragments: "nommé", "so-called" before a quoted name
   // Reporting words, ASCII-lowered, with the spaces they stand between in the
   // text (see their files under lexicon/):
   std::vector<std::string> reporting_tags;    // " said", " a déclaré": after a noun phrase, it reports

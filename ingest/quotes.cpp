@@ -100,12 +100,14 @@ std::vector<QuoteSpan> FindQuotes(std::string_view text, const Sentence& s) {
 }
 
 QuoteAttributor::QuoteAttributor(const Lexicon& lex) : lex_(lex) {
-  naming_ = std::make_unique<RE2>(
-      R"((?:nommée?s?|baptisée?s?|appelée?s?|dénommée?s?|surnommée?s?|intitulée?s?|dite?s?|du nom de|called|named|dubbed|titled|known as|so-called|mot|terme|word|term|expression)\s*$)",
-      Opts());
-  std::string verbs;
-  for (const auto& v : lex.speech_verbs) verbs += (verbs.empty() ? "" : "|") + v;
-  if (verbs.empty()) verbs = "said|says|a dit|a déclaré";
+  // Alternatives of re2 fragments; one that matches nothing for an empty list.
+  auto alternatives = [](const std::vector<std::string>& fragments) {
+    std::string out;
+    for (const auto& f : fragments) out += (out.empty() ? "" : "|") + f;
+    return out.empty() ? std::string("[^\\x00-\\x{10FFFF}]") : out;
+  };
+  naming_ = std::make_unique<RE2>("(?:" + alternatives(lex.quote_naming) + ")\\s*$", Opts());
+  std::string verbs = alternatives(lex.speech_verbs);
   after_verb_ = std::make_unique<RE2>("^\\s*[,.]?\\s*(?:" + verbs + ")", Opts());
   after_name_verb_ = std::make_unique<RE2>("^(?:\\s*,[^,.\"«»]{1,60},)?\\s*(?:" + verbs + ")", Opts());
 }

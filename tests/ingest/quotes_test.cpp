@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/ingest/corpus_pipeline.h"
+#include "tests/ingest/scratch_corpus.h"
 
 using namespace kg::ingest;
 using kg::ingest::testing::ExtractText;
@@ -31,6 +32,20 @@ TEST_CASE("quotes are attributed to their speaker", "[ingest][quotes]") {
 TEST_CASE("quoted names and scare quotes are not quotes of a person", "[ingest][quotes]") {
   auto ex = Run("Joe Biden a lancé un projet nommé « Orion » avec une « philosophie libérale ».");
   CHECK(ex.quotes.empty());
+}
+
+TEST_CASE("the words that make a quoted text a name come from the lexicon files", "[ingest][quotes]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_quotes_naming");
+  auto quotes = [&] {
+    Pipeline p(corpus.path());
+    Document d;
+    d.text = "Joe Biden a déclaré, sous le titre de code : « Nous allons investir massivement dans les puces. »";
+    d.lang = "fr";
+    return p.ExtractDocument(d).quotes.size();
+  };
+  CHECK(quotes() == 1);
+  corpus.Append("quote_naming.txt", "code :");
+  CHECK(quotes() == 0);
 }
 
 TEST_CASE("a quote names what it is about", "[ingest][quotes]") {

@@ -35,84 +35,6 @@ size_t LetterEscape(std::string_view p, size_t i, std::string_view& members) {
   return len;
 }
 
-}  // namespace
-
-std::string NarrowLetterClasses(std::string_view p) {
-  std::string out;
-  out.reserve(p.size() + 64);
-  bool changed = false;
-  bool in_class = false;
-  for (size_t i = 0; i < p.size(); ++i) {
-    char c = p[i];
-    if (c == '\\' && i + 1 < p.size()) {
-      if (p[i + 1] == 'Q') {  // \Q...\E: literal text
-        size_t e = p.find("\\E", i + 2);
-        size_t stop = e == std::string_view::npos ? p.size() : e + 2;
-        out.append(p.substr(i, stop - i));
-        i = stop - 1;
-        continue;
-      }
-      std::string_view members;
-      if (size_t len = LetterEscape(p, i, members)) {
-        if (in_class) {
-          out.append(members);
-        } else {
-          out += '[';
-          out.append(members);
-          out += ']';
-        }
-        changed = true;
-        i += len - 1;
-        continue;
-      }
-      out += c;
-      out += p[++i];
-      continue;
-    }
-    if (!in_class && c == '[') {
-      in_class = true;
-      out += c;
-      // A ']' first in the class (after an optional '^') is a member.
-      if (i + 1 < p.size() && p[i + 1] == '^') out += p[++i];
-      if (i + 1 < p.size() && p[i + 1] == ']') out += p[++i];
-      continue;
-    }
-    if (in_class && c == '[' && i + 1 < p.size() && p[i + 1] == ':') {  // [:alpha:]
-      size_t e = p.find(":]", i + 2);
-      size_t stop = e == std::string_view::npos ? p.size() : e + 2;
-      out.append(p.substr(i, stop - i));
-      i = stop - 1;
-      continue;
-    }
-    if (in_class && c == ']') in_class = false;
-    out += c;
-  }
-  return changed ? out : std::string();
-}
-
-bool NonAsciiAreLetters(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
-  if (i == text.size()) return true;
-  // RE2's own tables decide what a letter is, as they do for \pL.
-  static const RE2 non_letter(R"([^\x00-\x7f\pL])");
-  return !RE2::PartialMatch(text.substr(i), non_letter);
-}
-
-std::unique_ptr<RE2> CompileNarrowTwin(std::string_view pattern, const RE2& original,
-                                       const RE2::Options& options) {
-  std::string narrow = NarrowLetterClasses(pattern);
-  if (narrow.empty()) return nullptr;
-  auto twin = std::make_unique<RE2>(narrow, options);
-  if (!twin->ok() || twin->ProgramSize() >= original.ProgramSize() ||
-      twin->NumberOfCapturingGroups() != original.NumberOfCapturingGroups() ||
-      twin->NamedCapturingGroups() != original.NamedCapturingGroups())
-    return nullptr;
-  return twin;
-}
-
-namespace {
-
 struct Token {
   enum Kind { kAtom, kOpen, kClose, kQuant, kOther } kind = kOther;
   size_t begin = 0, end = 0;  // in the pattern
@@ -215,6 +137,74 @@ std::vector<Token> Tokens(std::string_view p) {
 }
 
 }  // namespace
+
+std::string NarrowLetterClasses(std::string_view p) {
+  std::string out;
+  out.reserve(p.size() + 64);
+  bool changed = false;
+  std::string_view members;
+  for (const Token& t : Tokens(p)) {
+    std::string_view text = p.substr(t.begin, t.end - t.begin);
+    if (text[0] == '\\' && LetterEscape(text, 0, members) == text.size()) {  // \pL, \p{N}...
+      out += '[';
+      out.append(members);
+      out += ']';
+      changed = true;
+      continue;
+    }
+    if (text[0] != '[') {
+      out.append(text);
+      continue;
+    }
+    // A class: its letter escapes get the members; "[:alpha:]" and a ']'
+    // first in the class (after an optional '^') stay as they are.
+    size_t i = 1;
+    if (i < text.size() && text[i] == '^') ++i;
+    if (i < text.size() && text[i] == ']') ++i;
+    out.append(text.substr(0, i));
+    for (; i < text.size(); ++i) {
+      if (text[i] == '\\' && i + 1 < text.size()) {
+        if (size_t len = LetterEscape(text, i, members)) {
+          out.append(members);
+          changed = true;
+          i += len - 1;
+        } else {
+          out.append(text.substr(i, 2));
+          ++i;
+        }
+      } else if (text[i] == '[' && i + 1 < text.size() && text[i + 1] == ':') {
+        size_t e = text.find(":]", i + 2);
+        size_t stop = e == std::string_view::npos ? text.size() : e + 2;
+        out.append(text.substr(i, stop - i));
+        i = stop - 1;
+      } else {
+        out += text[i];
+      }
+    }
+  }
+  return changed ? out : std::string();
+}
+
+bool NonAsciiAreLetters(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+  if (i == text.size()) return true;
+  // RE2's own tables decide what a letter is, as they do for \pL.
+  static const RE2 non_letter(R"([^\x00-\x7f\pL])");
+  return !RE2::PartialMatch(text.substr(i), non_letter);
+}
+
+std::unique_ptr<RE2> CompileNarrowTwin(std::string_view pattern, const RE2& original,
+                                       const RE2::Options& options) {
+  std::string narrow = NarrowLetterClasses(pattern);
+  if (narrow.empty()) return nullptr;
+  auto twin = std::make_unique<RE2>(narrow, options);
+  if (!twin->ok() || twin->ProgramSize() >= original.ProgramSize() ||
+      twin->NumberOfCapturingGroups() != original.NumberOfCapturingGroups() ||
+      twin->NamedCapturingGroups() != original.NamedCapturingGroups())
+    return nullptr;
+  return twin;
+}
 
 RelaxedPattern RelaxBounds(std::string_view p) {
   RelaxedPattern r;

@@ -48,6 +48,13 @@ unsigned TypeBit(std::string_view t) {
 
 bool KnownSlotType(const std::string& t) { return t == "Entity" || TypeBit(t) != 0; }
 
+// A slot or macro name: letters, digits and '_'.
+bool IsName(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+  });
+}
+
 std::string Trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r");
   if (b == std::string::npos) return "";
@@ -124,9 +131,7 @@ bool ExpandPattern(const std::string& src, const std::map<std::string, std::stri
       }
       slot.types.push_back(t);
     }
-    if (slot.name.empty() || !std::all_of(slot.name.begin(), slot.name.end(), [](char ch) {
-          return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
-        })) {
+    if (!IsName(slot.name)) {
       error = "bad slot name '" + slot.name + "'";
       col = i + colon + 2;
       return false;
@@ -514,10 +519,7 @@ void RuleSet::CollectMacros(const std::string& content, const std::string& file,
     size_t sp = rest.find_first_of(" \t");
     std::string name = rest.substr(0, sp);
     std::string text = sp == std::string::npos ? "" : Trim(rest.substr(sp));
-    bool word = !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
-      return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
-    });
-    if (!word || text.empty()) {
+    if (!IsName(name) || text.empty()) {
       errors.push_back(file + ":" + std::to_string(n) + ":7: expected 'macro NAME TEXT'");
     } else if (!macros_.emplace(name, text).second) {
       errors.push_back(file + ":" + std::to_string(n) + ":7: macro '" + name + "' is defined twice");
@@ -567,16 +569,19 @@ void RuleSet::ResolveMacros(std::vector<std::string>& errors) {
   }
 }
 
-RuleSet RuleSet::Parse(const std::string& content, const std::string& file, const std::string& lang) {
+RuleSet RuleSet::Build(const std::vector<Source>& sources, std::vector<std::string> errors) {
   RuleSet set;
-  std::vector<std::string> errors;
-  set.CollectMacros(content, file, errors);
+  for (const auto& src : sources) set.CollectMacros(src.content, src.file, errors);
   set.ResolveMacros(errors);
-  set.ParseInto(content, file, lang, errors);
+  for (const auto& src : sources) set.ParseInto(src.content, src.file, src.lang, errors);
   ThrowIfErrors(errors);
   set.Prepare();
   set.BuildFilter();
   return set;
+}
+
+RuleSet RuleSet::Parse(const std::string& content, const std::string& file, const std::string& lang) {
+  return Build({{content, file, lang}}, {});
 }
 
 void RuleSet::BuildFilter() {
@@ -670,33 +675,23 @@ void RuleSet::Prepare() {
 }
 
 RuleSet RuleSet::Load(const std::vector<std::string>& files) {
-  RuleSet set;
   std::vector<std::string> errors;
-  std::vector<std::string> contents(files.size());
-  for (size_t k = 0; k < files.size(); ++k) {
-    std::ifstream in(files[k], std::ios::binary);
+  std::vector<Source> sources;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
     if (!in) {
-      errors.push_back(files[k] + ":0:0: cannot read");
+      errors.push_back(f + ":0:0: cannot read");
       continue;
     }
     std::stringstream ss;
     ss << in.rdbuf();
-    contents[k] = ss.str();
-    set.CollectMacros(contents[k], files[k], errors);
-  }
-  set.ResolveMacros(errors);
-  for (size_t k = 0; k < files.size(); ++k) {
-    const auto& f = files[k];
     std::string stem = std::filesystem::path(f).stem().string();
     std::string lang = stem == "fr" || stem.rfind("fr-", 0) == 0   ? "fr"
                        : stem == "en" || stem.rfind("en-", 0) == 0 ? "en"
                                                                    : "";
-    set.ParseInto(contents[k], f, lang, errors);
+    sources.push_back({ss.str(), f, lang});
   }
-  ThrowIfErrors(errors);
-  set.Prepare();
-  set.BuildFilter();
-  return set;
+  return Build(sources, std::move(errors));
 }
 
 std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,

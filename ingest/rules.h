@@ -119,6 +119,13 @@ class RuleSet {
                                std::string* explain_views = nullptr) const;
 
  private:
+  // A rule file's text, its name (in messages) and its language.
+  struct Source {
+    std::string content, file, lang;
+  };
+  // The set of `sources`: their macros first, then their rules; throws one
+  // RuleError with `errors` and the problems found.
+  static RuleSet Build(const std::vector<Source>& sources, std::vector<std::string> errors);
   void ParseInto(const std::string& content, const std::string& file, const std::string& lang,
                  std::vector<std::string>& errors);
   // The `macro NAME TEXT` lines of `content` into macros_; then, once every

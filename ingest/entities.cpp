@@ -10,6 +10,7 @@
 #include <cctype>
 
 #include "ingest/pattern_twins.h"
+#include "ingest/text.h"
 
 namespace kg::ingest {
 
@@ -189,10 +190,7 @@ bool Recognizer::MatchDescriptor(std::string_view text, bool narrow, re2::String
     return false;
   size_t tail_begin = static_cast<size_t>(g[1].data() - text.data()) + g[1].size();
   size_t tail_end = static_cast<size_t>(g[2].data() - text.data());
-  size_t chars = 0;
-  for (size_t i = tail_begin; i < tail_end; ++i)
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++chars;
-  if (chars <= 101) return true;
+  if (CountCharacters(text.substr(tail_begin, tail_end - tail_begin)) <= 101) return true;
   return RE2::PartialMatch(text, Pick(descriptor_, descriptor_narrow_, narrow), &g[0], &g[1], &g[2]);
 }
 

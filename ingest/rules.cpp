@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "ingest/pattern_twins.h"
+#include "ingest/text.h"
 
 namespace kg::ingest {
 
@@ -178,13 +179,6 @@ struct Tagged {
     return last.mention >= 0 ? last.orig_end : last.orig + last.len;
   }
 };
-
-// Characters (not bytes) of UTF-8 text.
-size_t Characters(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 bool Usable(const Mention& m) {
   return m.entity >= 0 || m.type == "Money" || m.type == "Date" || m.type == "Number";
@@ -788,7 +782,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
           for (const auto& b : r.bounds) {
             const re2::StringPiece& g = relaxed_groups[static_cast<size_t>(b.index)];
             if (!g.data()) continue;
-            if (b.exceeded ? RE2::PartialMatch(g, *b.exceeded) : Characters(g) > static_cast<size_t>(b.max))
+            if (b.exceeded ? RE2::PartialMatch(g, *b.exceeded) : CountCharacters(g) > static_cast<size_t>(b.max))
               within = false;
           }
           if (within) {

@@ -503,6 +503,12 @@ size_t SkipLength(std::string_view text) {
   return len > 0 ? static_cast<size_t>(len) : 1;
 }
 
+size_t CountCharacters(std::string_view text) {
+  size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
 size_t CountWords(std::string_view text) {
   size_t n = 0;
   while (!text.empty()) {

@@ -52,5 +52,7 @@ std::string NormalizeTypography(std::string_view text);
 size_t WordLength(std::string_view text);
 size_t SkipLength(std::string_view text);
 size_t CountWords(std::string_view text);
+// Characters of UTF-8 text (the bytes that start one).
+size_t CountCharacters(std::string_view text);
 
 }  // namespace kg::ingest

@@ -16,21 +16,13 @@ namespace kg::ingest {
 
 namespace {
 
-// Patterns joined as re2 alternatives, in their order; `none` when there are
-// none.
-std::string Join(const std::vector<std::string>& patterns, const char* none) {
-  std::string s;
-  for (const auto& p : patterns) s += (s.empty() ? "" : "|") + p;
-  return s.empty() ? std::string(none) : s;
-}
-
 // Words as literal re2 alternatives, in their order; a class that matches
 // nothing when there are none.
 std::string Alternatives(const std::vector<std::string>& words) {
   std::vector<std::string> quoted;
   quoted.reserve(words.size());
   for (const auto& w : words) quoted.push_back(RE2::QuoteMeta(w));
-  return Join(quoted, "[^\\x00-\\x{10FFFF}]");
+  return JoinAlternatives(quoted, "[^\\x00-\\x{10FFFF}]");
 }
 
 bool IsEntityType(const std::string& t) {
@@ -96,7 +88,7 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   auto by_len = [](const std::string& a, const std::string& b) { return a.size() > b.size(); };
   std::sort(heads.begin(), heads.end(), by_len);
   std::sort(anaphors.begin(), anaphors.end(), by_len);
-  auto join = [](const std::vector<std::string>& quoted) { return Join(quoted, "\\x00"); };
+  auto join = [](const std::vector<std::string>& quoted) { return JoinAlternatives(quoted, "\\x00"); };
   std::vector<std::string> demonyms;
   for (const auto& a : lex_.aliases())
     if (lex_.entries()[a.entry].type == "Demonym") demonyms.push_back(RE2::QuoteMeta(a.surface));

@@ -342,6 +342,12 @@ const std::vector<Lexicon::AliasStart>* Lexicon::AliasesStartingWith(const std::
   return it == by_first_.end() ? nullptr : &it->second;
 }
 
+std::string JoinAlternatives(const std::vector<std::string>& patterns, const char* none) {
+  std::string s;
+  for (const auto& p : patterns) s += (s.empty() ? "" : "|") + p;
+  return s.empty() ? std::string(none) : s;
+}
+
 Lexicon Lexicon::Load(const std::string& corpus_dir) {
   namespace fs = std::filesystem;
   Lexicon lex;

@@ -31,6 +31,10 @@ std::string Fold(std::string_view word);
 // accents, which Fold would join ("Il s'agit", " a précisé").
 std::string LowerAscii(std::string_view text);
 
+// re2 patterns (lexicon fragments, quoted words) joined as alternatives, in
+// their order; `none` when there are none.
+std::string JoinAlternatives(const std::vector<std::string>& patterns, const char* none);
+
 struct LexiconEntry {
   std::string name;  // canonical
   std::string type;  // Person ... Event, or "Demonym" (name = the country)

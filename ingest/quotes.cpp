@@ -100,14 +100,10 @@ std::vector<QuoteSpan> FindQuotes(std::string_view text, const Sentence& s) {
 }
 
 QuoteAttributor::QuoteAttributor(const Lexicon& lex) : lex_(lex) {
-  // Alternatives of re2 fragments; one that matches nothing for an empty list.
-  auto alternatives = [](const std::vector<std::string>& fragments) {
-    std::string out;
-    for (const auto& f : fragments) out += (out.empty() ? "" : "|") + f;
-    return out.empty() ? std::string("[^\\x00-\\x{10FFFF}]") : out;
-  };
-  naming_ = std::make_unique<RE2>("(?:" + alternatives(lex.quote_naming) + ")\\s*$", Opts());
-  std::string verbs = alternatives(lex.speech_verbs);
+  // An empty list matches nothing.
+  const char* none = "[^\\x00-\\x{10FFFF}]";
+  naming_ = std::make_unique<RE2>("(?:" + JoinAlternatives(lex.quote_naming, none) + ")\\s*$", Opts());
+  std::string verbs = JoinAlternatives(lex.speech_verbs, none);
   after_verb_ = std::make_unique<RE2>("^\\s*[,.]?\\s*(?:" + verbs + ")", Opts());
   after_name_verb_ = std::make_unique<RE2>("^(?:\\s*,[^,.\"«»]{1,60},)?\\s*(?:" + verbs + ")", Opts());
 }

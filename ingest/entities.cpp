@@ -81,12 +81,27 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
       if (t.folded.size() > longest.size()) longest = t.folded;
     if (!longest.empty()) cue_words_.insert(longest);
   }
-  for (const auto& h : lex_.heads) {
-    heads.push_back(RE2::QuoteMeta(h.text));
+  for (const auto& h : lex_.heads)
     if (h.anaphor) anaphors.push_back(RE2::QuoteMeta(h.text));
-  }
   auto by_len = [](const std::string& a, const std::string& b) { return a.size() > b.size(); };
-  std::sort(heads.begin(), heads.end(), by_len);
+  // The heads longest first, each with its folded words.
+  {
+    std::vector<std::pair<std::string, std::vector<std::string>>> sorted;
+    for (const auto& h : lex_.heads) {
+      std::vector<std::string> words;
+      for (const auto& t : Tokenize(h.text)) words.push_back(t.folded);
+      sorted.emplace_back(RE2::QuoteMeta(h.text), std::move(words));
+    }
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+    for (auto& [quoted, words] : sorted) {
+      auto i = static_cast<uint32_t>(quoted_heads_.size());
+      if (words.empty()) wordless_heads_.push_back(i);
+      else heads_by_first_word_[words[0]].push_back(i);
+      heads.push_back(quoted);
+      quoted_heads_.push_back(std::move(quoted));
+      head_words_.push_back(std::move(words));
+    }
+  }
   std::sort(anaphors.begin(), anaphors.end(), by_len);
   auto join = [](const std::vector<std::string>& quoted) { return JoinAlternatives(quoted, "\\x00"); };
   std::vector<std::string> demonyms;
@@ -103,11 +118,18 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   };
   const std::string determiners = determiner_pattern(lex_.determiners);
   const std::string naming = "(?:" + Alternatives(lex_.naming_words) + ")";
-  auto descriptor = [&](const char* tail_repeat) {
-    return std::string("(?i)(?:^|[\\s(,:;])(") + determiners + R"((?:[\pL\-]+\s+){0,2}?()" + join(heads) +
-           R"()(?:[\s(][^,.;:!?«»"…])" + tail_repeat + R"()?))" + R"((\s*,\s*(?:)" + naming +
-           R"(\s*)?(?:"|« ?)?|\s+)" + naming + R"(\s*(?:"|« ?)?|\s+(?:"|« ?)?)$)";
+  auto descriptor_before = [&] {
+    return std::string("(?i)(?:^|[\\s(,:;])(") + determiners + R"((?:[\pL\-]+\s+){0,2}?()";
   };
+  auto descriptor_after = [&](const char* tail_repeat) {
+    // The separator: a comma or spaces, a naming word, an opening quote
+    // ("\s*,\s*(?:NAMING\s*)?Q?|\s+NAMING\s*Q?|\s+Q?" written once).
+    return R"()(?:[\s(][^,.;:!?«»"…])" + std::string(tail_repeat) + R"()?))" + R"(((?:\s*,\s*|\s+)(?:)" + naming +
+           R"(\s*)?(?:"|« ?)?)$)";
+  };
+  auto descriptor = [&](const char* tail_repeat) { return descriptor_before() + join(heads) + descriptor_after(tail_repeat); };
+  descriptor_before_heads_ = descriptor_before();
+  descriptor_after_heads_ = descriptor_after("*?");
   descriptor_ = std::make_unique<RE2>(descriptor("{0,100}?"), Opts());
   if (!descriptor_->ok()) throw RuleError("lexicon/descriptors.tsv: " + descriptor_->error());
   descriptor_unbounded_ = std::make_unique<RE2>(descriptor("*?"), Opts());
@@ -177,13 +199,64 @@ struct CueWord {
 // (the space or bracket), it is the bounded pattern's match too. The
 // unbounded pattern's automaton is small and stays cached; the bounded one's
 // counter makes a new DFA state at almost every byte.
+//
+// The groups of that match: the pattern has some two hundred heads, past the
+// size where RE2 can use its BitState matcher, and its NFA runs a thread for
+// each head that may start at a position. So the whole pattern only finds
+// where the match is (RE2's DFA), and the same pattern with only the heads
+// whose words occur in the match, in the same order, gives its groups: a head
+// that does not occur there cannot change which match is preferred.
 bool Recognizer::MatchDescriptor(std::string_view text, bool narrow, re2::StringPiece* g) const {
-  if (!RE2::PartialMatch(text, Pick(descriptor_unbounded_, descriptor_unbounded_narrow_, narrow), &g[0], &g[1], &g[2]))
+  re2::StringPiece whole;
+  if (!Pick(descriptor_unbounded_, descriptor_unbounded_narrow_, narrow)
+           .Match(text, 0, text.size(), RE2::UNANCHORED, &whole, 1))
     return false;
+  const size_t begin = static_cast<size_t>(whole.data() - text.data()), end = begin + whole.size();
+  const RE2* few = DescriptorForHeadsIn(whole, NonAsciiAreLetters(whole));
+  re2::StringPiece groups[4];
+  if (few && few->Match(text, begin, end, RE2::ANCHOR_BOTH, groups, 4)) {
+    for (int i = 0; i < 3; ++i) g[i] = groups[i + 1];
+  } else if (!RE2::PartialMatch(text, Pick(descriptor_unbounded_, descriptor_unbounded_narrow_, narrow), &g[0],
+                                &g[1], &g[2])) {
+    return false;
+  }
   size_t tail_begin = static_cast<size_t>(g[1].data() - text.data()) + g[1].size();
   size_t tail_end = static_cast<size_t>(g[2].data() - text.data());
   if (CountCharacters(text.substr(tail_begin, tail_end - tail_begin)) <= 101) return true;
   return RE2::PartialMatch(text, Pick(descriptor_, descriptor_narrow_, narrow), &g[0], &g[1], &g[2]);
+}
+
+const RE2* Recognizer::DescriptorForHeadsIn(std::string_view match, bool narrow) const {
+  auto words = Tokenize(match);
+  std::vector<uint32_t> heads = wordless_heads_;
+  for (const auto& w : words) {
+    auto it = heads_by_first_word_.find(w.folded);
+    if (it == heads_by_first_word_.end()) continue;
+    for (uint32_t h : it->second) {
+      bool all = true;
+      for (size_t k = 1; k < head_words_[h].size() && all; ++k)
+        all = std::any_of(words.begin(), words.end(), [&](const Token& t) { return t.folded == head_words_[h][k]; });
+      if (all) heads.push_back(h);
+    }
+  }
+  if (heads.empty()) return nullptr;
+  std::sort(heads.begin(), heads.end());
+  heads.erase(std::unique(heads.begin(), heads.end()), heads.end());
+  std::string key(1, narrow ? 'n' : 'w');
+  for (uint32_t h : heads) key.append(reinterpret_cast<const char*>(&h), sizeof h);
+  std::lock_guard<std::mutex> lock(heads_in_mu_);
+  auto& entry = descriptor_for_heads_[key];
+  // Compiling costs as much as some thirty matches of the whole pattern: a
+  // set of heads seen only a few times is not worth it.
+  if (++entry.uses == kCompileAfterUses) {
+    std::vector<std::string> quoted;
+    for (uint32_t h : heads) quoted.push_back(quoted_heads_[h]);
+    std::string pattern = descriptor_before_heads_ + JoinAlternatives(quoted, "\\x00") + descriptor_after_heads_;
+    std::string narrowed = narrow ? NarrowLetterClasses(pattern) : std::string();
+    auto re = std::make_unique<RE2>(narrowed.empty() ? pattern : narrowed, Opts());
+    if (re->ok() && re->NumberOfCapturingGroups() == 3) entry.re = std::move(re);
+  }
+  return entry.re.get();
 }
 
 const HeadNoun* Recognizer::FindHead(std::string_view head) const {

@@ -184,6 +184,33 @@ TEST_CASE("descriptors are matched in any case and may hold words of any script"
   CHECK(m->descriptor == descriptor);
 }
 
+TEST_CASE("a descriptor seen many times is read the same way as the first time", "[ingest][entities]") {
+  // After some uses of the same heads, the recognizer reads the groups of a
+  // descriptor through a pattern with only those heads (and, in a sentence
+  // whose non-ASCII characters are letters, narrow classes); the answer must
+  // not change. Each sentence runs through a recognizer of its own.
+  auto text = GENERATE(as<std::string>{}, "Hier, la start-up chinoise Tarvik Nova a levé des fonds.",
+                       "Puis le fabricant de puces (GPU), Quartz Silicon, a suivi.",
+                       "Le fonds, baptisé « Karvo Capital », a investi.",
+                       "Hier, la très 東京 start-up Tarvik Nova a levé des fonds — vraiment.",
+                       "Then Perplexity acquired the browser company Tarvik Labs.",
+                       "Hier, la société d'investissement, la start-up Karvo Capital, a investi.");
+  CAPTURE(text);
+  Recognizer r(Lex());
+  bool described = false;
+  auto read = [&] {
+    std::string shown;
+    for (const auto& m : r.Find(text, Sentence{0, text.size()}, {})) {
+      shown += m.surface + "|" + m.type + "|" + m.descriptor + "|" + m.head + "|" + std::to_string(m.outer_begin) + "\n";
+      described = described || !m.descriptor.empty();
+    }
+    return shown;
+  };
+  const std::string first = read();
+  REQUIRE(described);
+  for (int i = 0; i < 40; ++i) REQUIRE(read() == first);
+}
+
 TEST_CASE("anaphors are matched in any case, with a place-based modifier and a demonym", "[ingest][entities]") {
   using Row = std::tuple<std::string, std::string>;
   auto [text, anaphor] = GENERATE(table<std::string, std::string>({

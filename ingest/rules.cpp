@@ -1,12 +1,14 @@
 // Rule loading and matching. A pattern's slots are expanded into re2 named
-// groups over marker text "\x01Type:index\x02"; a match is read back by
+// groups over marker text "\x01" CODE INDEX "\x02" (one byte for the type); a match is read back by
 // parsing the markers inside each group.
 #include "ingest/rules.h"
 
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -49,6 +51,29 @@ unsigned TypeBit(std::string_view t) {
 
 bool KnownSlotType(const std::string& t) { return t == "Entity" || TypeBit(t) != 0; }
 
+// In a tagged view a mention is the marker "\x01" CODE INDEX "\x02": CODE is
+// one byte for its type, INDEX the mention's index in decimal. A type of bit
+// 1 << i has the code kFirstCode + i; a mention typed "Entity" and one of any
+// other type have codes of their own. One byte instead of the type's name
+// keeps the views short and the rule patterns small (a slot is a class of
+// codes, not an alternation of names).
+constexpr char kFirstCode = '\x10';
+constexpr size_t kTypes = std::size(kEntityTypes) + std::size(kValueTypes);
+constexpr char kEntityCode = static_cast<char>(kFirstCode + kTypes);
+constexpr char kOtherCode = static_cast<char>(kEntityCode + 1);
+
+char TypeCode(std::string_view t) {
+  if (unsigned bit = TypeBit(t)) return static_cast<char>(kFirstCode + std::countr_zero(bit));
+  return t == "Entity" ? kEntityCode : kOtherCode;
+}
+
+// The bit of a marker's code (kEntityWord for "Entity", 0 for other types).
+unsigned CodeBit(char code) {
+  if (code == kEntityCode) return kEntityWord;
+  auto i = static_cast<unsigned>(code - kFirstCode);
+  return code >= kFirstCode && i < kTypes ? 1u << i : 0;
+}
+
 // A slot or macro name: letters, digits and '_'.
 bool IsName(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) {
@@ -63,16 +88,22 @@ std::string Trim(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
+// A marker of one of `types` ("Entity": of any entity type).
 std::string MarkerPattern(const std::vector<std::string>& types) {
-  std::string alt;
+  std::string codes;
+  auto add = [&](std::string_view t) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned>(TypeCode(t)));
+    codes += hex;
+  };
   for (const auto& t : types) {
     if (t == "Entity") {
-      for (auto* k : kEntityTypes) alt += (alt.empty() ? "" : "|") + std::string(k);
+      for (auto* k : kEntityTypes) add(k);
     } else {
-      alt += (alt.empty() ? "" : "|") + t;
+      add(t);
     }
   }
-  return "\\x01(?:" + alt + "):\\d+\\x02";
+  return "\\x01[" + codes + "]\\d+\\x02";
 }
 
 // Expands {Type:name}, {A|B+:name} and macros ({det}, {gap}...) in a rule
@@ -147,7 +178,7 @@ bool ExpandPattern(const std::string& src, const std::map<std::string, std::stri
         return false;
       }
       // Items: separator, item prefix, a nationality ("l'américain X"), the name.
-      out += "(?:" + sep->second + prefix->second + "(?:\\x01Country:\\d+\\x02 )?" + m + ")*";
+      out += "(?:" + sep->second + prefix->second + "(?:" + MarkerPattern({"Country"}) + " )?" + m + ")*";
     }
     out += ")";
     slots.push_back(slot);
@@ -220,10 +251,9 @@ Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Men
       t.segs.push_back({t.text.size(), pos, b - pos, -1, 0});
       t.text.append(text.substr(pos, b - pos));
     }
-    size_t at = t.text.size();  // the marker "\x01Type:index\x02"
+    size_t at = t.text.size();  // the marker "\x01" CODE INDEX "\x02"
     t.text += '\x01';
-    t.text += ms[i].type;
-    t.text += ':';
+    t.text += TypeCode(ms[i].type);
     char digits[16];
     t.text.append(digits, std::to_chars(digits, digits + sizeof digits, i).ptr);
     t.text += '\x02';
@@ -252,11 +282,9 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
     if (base >= w.size() && whole.substr(base - w.size(), w.size()) == w) repeated_preposition = true;
   for (size_t i = 0; i < piece.size(); ++i) {
     if (piece[i] != '\x01') continue;
-    size_t colon = piece.find(':', i);
     size_t end = piece.find('\x02', i);
-    if (colon == std::string_view::npos || end == std::string_view::npos) break;
-    std::string_view type = piece.substr(i + 1, colon - i - 1);
-    if (!((type == "Entity" ? kEntityWord : TypeBit(type)) & slot.type_mask)) {
+    if (end == std::string_view::npos || end < i + 2) break;
+    if (!(CodeBit(piece[i + 1]) & slot.type_mask)) {
       i = end;
       continue;
     }
@@ -277,7 +305,7 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
     }
     if (!qualifier) {
       int idx = 0;  // the marker's digits, written by BuildView
-      std::from_chars(piece.data() + colon + 1, piece.data() + end, idx);
+      std::from_chars(piece.data() + i + 2, piece.data() + end, idx);
       out.push_back(idx);
     }
     i = end;
@@ -715,11 +743,20 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
                      BuildView(text, s, mentions, usable, nested, View::kCollapsed)};
   if (explain_views) {
     for (int v = 0; v < 2; ++v) {
+      // Markers as {Type:index}.
       std::string shown;
-      for (char c : views[v].text) {
-        if (c == '\x01') shown += "{";
-        else if (c == '\x02') shown += "}";
-        else shown += c;
+      const std::string& tv = views[v].text;
+      for (size_t i = 0; i < tv.size(); ++i) {
+        size_t end = tv[i] == '\x01' ? tv.find('\x02', i) : std::string::npos;
+        if (end == std::string::npos || end < i + 2) {
+          shown += tv[i];
+          continue;
+        }
+        size_t idx = 0;
+        std::from_chars(tv.data() + i + 2, tv.data() + end, idx);
+        shown += "{" + (idx < mentions.size() ? mentions[idx].type : std::string("?")) + ":" +
+                 tv.substr(i + 2, end - i - 2) + "}";
+        i = end;
       }
       *explain_views += (v == 0 ? "    full:      " : "    collapsed: ") + shown + "\n";
     }

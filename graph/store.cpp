@@ -683,11 +683,12 @@ void BindEvidence(Statement& st, int base, const Evidence& e) {
       .Bind(base + 4, e.sentence_index)
       .Bind(base + 5, e.span_start)
       .Bind(base + 6, e.span_end);
+  // The rows outlive the statement's run: their text is not copied.
   if (e.sentence_start)
     st.BindNull(base + 7);
   else
-    st.Bind(base + 7, e.sentence);
-  st.Bind(base + 8, e.rule)
+    st.BindUnowned(base + 7, e.sentence);
+  st.BindUnowned(base + 8, e.rule)
       .Bind(base + 9, e.confidence)
       .Bind(base + 10, e.sentence_start)
       .Bind(base + 11, e.sentence_end);

@@ -122,17 +122,18 @@ graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
   for (const auto& a : e.aliases)
     if (!node_known.HasAlias(a)) fresh.push_back(a);
   if (!fresh.empty()) {
-    auto node = store_.GetNode(id);
+    if (!node_known.props) node_known.props = store_.GetNode(id)->props;
+    graph::Properties& props = *node_known.props;
     graph::List list;
-    auto p = node->props.find("aliases");
-    if (p != node->props.end() && p->second.is_list()) list = p->second.as_list();
+    auto p = props.find("aliases");
+    if (p != props.end() && p->second.is_list()) list = p->second.as_list();
     for (const auto& a : fresh) {
       node_known.AddAlias(a);
       store_.AddAlias(id, a);
       list.emplace_back(a);
     }
-    node->props["aliases"] = list;
-    store_.SetNodeProperties(id, node->props);
+    props["aliases"] = std::move(list);
+    store_.SetNodeProperties(id, props);
   }
   return id;
 }
@@ -225,10 +226,13 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
   }
   for (const auto& q : ex.quotes) {
     if (q.speaker < 0 || node_of[q.speaker] == 0) continue;
-    graph::NodeId qid = 0;
-    for (graph::NodeId cand : store_.NodesNamed(q.text)) {
-      auto labels = store_.LabelsOf(cand);
-      if (std::find(labels.begin(), labels.end(), "Quote") != labels.end()) qid = cand;
+    auto [known_quote, fresh_quote] = quote_nodes_.try_emplace(q.text, 0);
+    graph::NodeId& qid = known_quote->second;
+    if (fresh_quote) {
+      for (graph::NodeId cand : store_.NodesNamed(q.text)) {
+        auto labels = store_.LabelsOf(cand);
+        if (std::find(labels.begin(), labels.end(), "Quote") != labels.end()) qid = cand;
+      }
     }
     if (qid == 0) {
       qid = store_.CreateNode({"Quote"}, {{"name", q.text},

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -59,6 +60,9 @@ class GraphWriter {
     graph::NodeId id = 0;
     std::vector<std::string> aliases;
     std::unordered_set<std::string> alias_set;  // the same, once there are more than kAliasScan
+    // The node's properties as last written, read from the store when the
+    // writer first adds an alias to it (only this writer changes them).
+    std::optional<graph::Properties> props;
     bool HasAlias(const std::string& a) const;
     void AddAlias(const std::string& a);
   };
@@ -79,6 +83,8 @@ class GraphWriter {
                      std::unordered_map<graph::NodeId, std::unordered_map<graph::NodeId, graph::RelId>>>
       out_edges_;
   std::unordered_set<graph::NodeId> created_;  // nodes this writer created
+  // Quote text -> its :Quote node, as the first lookup (or creation) found it.
+  std::unordered_map<std::string, graph::NodeId> quote_nodes_;
   // The store had no relationship when the writer was made: every one it has
   // is one Relate made and recorded, so OutEdges never reads the store.
   bool no_old_rels_ = false;

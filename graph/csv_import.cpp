@@ -39,6 +39,7 @@
 #include <utility>
 
 #include "graph/csv.h"
+#include "graph/rows_table.h"
 
 namespace kg::graph {
 
@@ -639,119 +640,6 @@ struct HugePageAllocator {
 
 using PendingRels = std::vector<PendingRel, HugePageAllocator<PendingRel>>;
 using TextBuffer = std::basic_string<char, std::char_traits<char>, HugePageAllocator<char>>;
-
-// Checked rows held in memory, shown to SQLite as an eponymous virtual table:
-// one INSERT ... SELECT then writes them all, without a bind/step/reset round
-// trip per row.
-class RowSource {
- public:
-  virtual ~RowSource() = default;
-  // CREATE TABLE statement declaring the columns (the table name is ignored).
-  virtual const char* Declaration() const = 0;
-  virtual size_t Rows() const = 0;
-  // Sets the result to column `column` of row `row` (< Rows()).
-  virtual void Column(size_t row, int column, sqlite3_context* ctx) const = 0;
-};
-
-struct RowsTable {
-  sqlite3_vtab base;  // first member: SQLite casts between the two
-  const RowSource* source;
-};
-
-struct RowsCursor {
-  sqlite3_vtab_cursor base;
-  size_t row;
-};
-
-int RowsConnect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char**) {
-  const auto* source = static_cast<const RowSource*>(aux);
-  int rc = sqlite3_declare_vtab(db, source->Declaration());
-  if (rc != SQLITE_OK) return rc;
-  auto* table = static_cast<RowsTable*>(sqlite3_malloc(sizeof(RowsTable)));
-  if (!table) return SQLITE_NOMEM;
-  std::memset(table, 0, sizeof(RowsTable));
-  table->source = source;
-  *out = &table->base;
-  return SQLITE_OK;
-}
-
-int RowsDisconnect(sqlite3_vtab* table) {
-  sqlite3_free(table);
-  return SQLITE_OK;
-}
-
-int RowsBestIndex(sqlite3_vtab* table, sqlite3_index_info* info) {
-  auto* t = reinterpret_cast<RowsTable*>(table);
-  info->estimatedCost = static_cast<double>(t->source->Rows());
-  return SQLITE_OK;
-}
-
-int RowsOpen(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
-  auto* cursor = static_cast<RowsCursor*>(sqlite3_malloc(sizeof(RowsCursor)));
-  if (!cursor) return SQLITE_NOMEM;
-  std::memset(cursor, 0, sizeof(RowsCursor));
-  *out = &cursor->base;
-  return SQLITE_OK;
-}
-
-int RowsClose(sqlite3_vtab_cursor* cursor) {
-  sqlite3_free(cursor);
-  return SQLITE_OK;
-}
-
-int RowsFilter(sqlite3_vtab_cursor* cursor, int, const char*, int, sqlite3_value**) {
-  reinterpret_cast<RowsCursor*>(cursor)->row = 0;
-  return SQLITE_OK;
-}
-
-int RowsNext(sqlite3_vtab_cursor* cursor) {
-  ++reinterpret_cast<RowsCursor*>(cursor)->row;
-  return SQLITE_OK;
-}
-
-int RowsEof(sqlite3_vtab_cursor* cursor) {
-  auto* c = reinterpret_cast<RowsCursor*>(cursor);
-  return c->row >= reinterpret_cast<RowsTable*>(cursor->pVtab)->source->Rows();
-}
-
-int RowsColumn(sqlite3_vtab_cursor* cursor, sqlite3_context* ctx, int column) {
-  auto* c = reinterpret_cast<RowsCursor*>(cursor);
-  reinterpret_cast<RowsTable*>(cursor->pVtab)->source->Column(c->row, column, ctx);
-  return SQLITE_OK;
-}
-
-int RowsRowid(sqlite3_vtab_cursor* cursor, sqlite3_int64* rowid) {
-  *rowid = static_cast<sqlite3_int64>(reinterpret_cast<RowsCursor*>(cursor)->row + 1);
-  return SQLITE_OK;
-}
-
-// xCreate left null: an eponymous-only table, usable without CREATE VIRTUAL TABLE.
-const sqlite3_module kRowsModule = {
-    0,       RowsConnect, RowsConnect, RowsBestIndex, RowsDisconnect, RowsDisconnect,
-    RowsOpen, RowsClose,  RowsFilter,  RowsNext,      RowsEof,        RowsColumn,
-    RowsRowid, nullptr,   nullptr,     nullptr,       nullptr,        nullptr,
-    nullptr,  nullptr,    nullptr,     nullptr,       nullptr,        nullptr};
-
-// Registers `source` as table `name` for the lifetime of this object.
-class RowsModule {
- public:
-  RowsModule(Database& db, const char* name, const RowSource& source) : db_(db), name_(name) {
-    if (sqlite3_create_module_v2(db_.handle(), name_, &kRowsModule,
-                                 const_cast<RowSource*>(&source), nullptr) != SQLITE_OK)
-      throw StorageError(std::string("cannot register the import table: ") +
-                         sqlite3_errmsg(db_.handle()));
-  }
-  ~RowsModule() {
-    // A null module unregisters the name.
-    sqlite3_create_module_v2(db_.handle(), name_, nullptr, nullptr, nullptr);
-  }
-  RowsModule(const RowsModule&) = delete;
-  RowsModule& operator=(const RowsModule&) = delete;
-
- private:
-  Database& db_;
-  const char* name_;
-};
 
 // The checked relationships: kg_import_rels(src, dst, type, props).
 class RelRows : public RowSource {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "graph/normalize.h"
+#include "graph/rows_table.h"
 
 namespace kg::graph {
 
@@ -168,11 +169,50 @@ class LazyStatement {
   std::optional<Statement> st_;
 };
 
-// Rows per statement of AddEvidenceRows, and columns per row.
-constexpr size_t kEvidenceChunk = 32;
-constexpr int kEvidenceParams = 11;
+// The rows of one AddEvidenceRows call, as the table kg_evidence_rows (the
+// columns of insert_evidence, in its order).
+class EvidenceRows : public RowSource {
+ public:
+  const std::vector<Evidence>* rows = nullptr;
+  const char* Declaration() const override {
+    return "CREATE TABLE x(node_id INTEGER, rel_id INTEGER, article_id INTEGER, sentence_index INTEGER, "
+           "span_start INTEGER, span_end INTEGER, sentence TEXT, rule TEXT, confidence REAL, "
+           "sentence_start INTEGER, sentence_end INTEGER)";
+  }
+  size_t Rows() const override { return rows ? rows->size() : 0; }
+  void Column(size_t row, int column, sqlite3_context* ctx) const override {
+    const Evidence& e = (*rows)[row];
+    auto integer = [&](const std::optional<int64_t>& v) {
+      if (v) sqlite3_result_int64(ctx, *v);
+      else sqlite3_result_null(ctx);
+    };
+    auto text = [&](const std::string& t) {
+      sqlite3_result_text64(ctx, t.data(), t.size(), SQLITE_STATIC, SQLITE_UTF8);
+    };
+    switch (column) {
+      case 0: integer(e.node); break;
+      case 1: integer(e.rel); break;
+      case 2: sqlite3_result_int64(ctx, e.article); break;
+      case 3: sqlite3_result_int64(ctx, e.sentence_index); break;
+      case 4: sqlite3_result_int64(ctx, e.span_start); break;
+      case 5: sqlite3_result_int64(ctx, e.span_end); break;
+      case 6:  // the text only when there are no offsets
+        if (e.sentence_start) sqlite3_result_null(ctx);
+        else text(e.sentence);
+        break;
+      case 7: text(e.rule); break;
+      case 8: sqlite3_result_double(ctx, e.confidence); break;
+      case 9: integer(e.sentence_start); break;
+      default: integer(e.sentence_end);
+    }
+  }
+};
 
 struct Store::Statements {
+  // Registered before the statements that read it are prepared, and
+  // unregistered after they are finalized (members go in reverse order).
+  EvidenceRows evidence_rows;
+  std::optional<RowsModule> evidence_module;
   LazyStatement insert_node, insert_label, insert_rel, update_node, update_rel, delete_label;
   LazyStatement get_node, get_labels, get_rel, node_exists;
   LazyStatement nodes_with_label, nodes_named, all_node_ids;
@@ -287,20 +327,10 @@ void Store::PrepareStatements() {
                                 "span_start, span_end, sentence, rule, confidence, "
                                 "sentence_start, sentence_end) "
                                 "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
-  {
-    // kEvidenceChunk rows of the same columns as insert_evidence.
-    std::string sql = "INSERT INTO evidence(node_id, rel_id, article_id, sentence_index, span_start, "
-                      "span_end, sentence, rule, confidence, sentence_start, sentence_end) VALUES ";
-    for (size_t row = 0; row < kEvidenceChunk; ++row) {
-      sql += row ? ",(" : "(";
-      for (int col = 1; col <= kEvidenceParams; ++col) {
-        if (col > 1) sql += ',';
-        sql += '?' + std::to_string(row * kEvidenceParams + col);
-      }
-      sql += ')';
-    }
-    s.insert_evidence_rows.Set(db_, sql);
-  }
+  s.insert_evidence_rows.Set(db_, "INSERT INTO evidence(node_id, rel_id, article_id, sentence_index, span_start, "
+                                     "span_end, sentence, rule, confidence, sentence_start, sentence_end) "
+                                     "SELECT node_id, rel_id, article_id, sentence_index, span_start, span_end, "
+                                     "sentence, rule, confidence, sentence_start, sentence_end FROM kg_evidence_rows");
   s.count_rels_of.Set(db_, "SELECT (SELECT count(*) FROM rels WHERE src=?1) + "
                               "(SELECT count(*) FROM rels WHERE dst=?1)");
   s.delete_rels_of.Set(db_, "DELETE FROM rels WHERE src=?1 OR dst=?1");
@@ -706,18 +736,20 @@ int64_t Store::AddEvidence(const Evidence& e) {
 
 void Store::AddEvidenceRows(const std::vector<Evidence>& rows) {
   for (const auto& e : rows) ValidateEvidence(e);
+  if (rows.empty()) return;
+  // One INSERT ... SELECT over the rows (kg_evidence_rows), in their order:
+  // the same ids as one insert each.
   auto insert = [&] {
-    size_t i = 0;
-    auto& chunk = *st_->insert_evidence_rows;
-    for (; i + kEvidenceChunk <= rows.size(); i += kEvidenceChunk) {
-      for (size_t row = 0; row < kEvidenceChunk; ++row)
-        BindEvidence(chunk, static_cast<int>(row) * kEvidenceParams, rows[i + row]);
-      chunk.Run();
+    auto& s = *st_;
+    if (!s.evidence_module) s.evidence_module.emplace(db_, "kg_evidence_rows", s.evidence_rows);
+    s.evidence_rows.rows = &rows;
+    try {
+      s.insert_evidence_rows->Run();
+    } catch (...) {
+      s.evidence_rows.rows = nullptr;
+      throw;
     }
-    for (; i < rows.size(); ++i) {
-      BindEvidence(*st_->insert_evidence, 0, rows[i]);
-      st_->insert_evidence->Run();
-    }
+    s.evidence_rows.rows = nullptr;
   };
   // Inside an open transaction, no savepoint (its statement journal would
   // copy every page the rows touch): a failure there leaves the rows before

@@ -65,12 +65,10 @@ std::vector<std::string> RuleFiles(const std::string& corpus_dir) {
   return files;
 }
 
-bool Symmetric(const std::string& t) { return t == "COMPETES_WITH" || t == "PARTNER_OF"; }
-
 }  // namespace
 
-Pipeline::RelationKey Pipeline::RelKey(const std::string& type, int a, int b) {
-  if (Symmetric(type) && a > b) std::swap(a, b);
+Pipeline::RelationKey Pipeline::RelKey(const std::string& type, int a, int b) const {
+  if (a > b && rules_.symmetric_types().count(type)) std::swap(a, b);
   return {type, a, b};
 }
 
@@ -485,7 +483,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
 // endpoint has an explicit relation of the same type in the same sentence.
 void Pipeline::DropReplacedGuesses(Extraction& ex, size_t first_new, const std::map<size_t, std::string>& guessed,
                                    const std::set<EndKey>& explicit_ends,
-                                   std::map<RelationKey, size_t>& rel_index) {
+                                   std::map<RelationKey, size_t>& rel_index) const {
   auto replaced = [&](size_t k) {
     auto g = guessed.find(k);
     if (g == guessed.end()) return false;

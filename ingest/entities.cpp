@@ -763,13 +763,17 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
         before_name = true;
     if (before_name || described) continue;
     // "the maker of X", "la société d'investissement": a description, not a
-    // reference back.
-    std::string_view next = text.substr(e, std::min<size_t>(5, s.end - e));
-    if (next.rfind(" of ", 0) == 0 || next.rfind(" de ", 0) == 0 || next.rfind(" d'", 0) == 0 ||
-        next.rfind(" du ", 0) == 0 || next.rfind(" des ", 0) == 0) {
+    // reference back (lexicon/genitives.txt).
+    const std::string* lead = nullptr;
+    for (const auto& l : lex_.genitive_leads)
+      if (e + l.size() <= s.end && text.compare(e, l.size(), l) == 0) {
+        lead = &l;
+        break;
+      }
+    if (lead) {
       // ... unless a place follows: "le groupe de Walldorf", "la société de
       // Cupertino" refer back to the company based there.
-      size_t after = e + (next.rfind(" d'", 0) == 0 ? 3 : next.rfind(" des ", 0) == 0 ? 5 : 4);
+      size_t after = e + lead->size();
       const Mention* place = nullptr;
       for (const auto& m : out)
         if (m.type == "Place" && m.begin == after) place = &m;

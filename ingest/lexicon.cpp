@@ -71,6 +71,14 @@ std::vector<std::string> Words(const std::filesystem::path& path) {
   return out;
 }
 
+// The words of a file that a stage cannot do without: a corpus directory
+// that lacks it (copied from an older kg) is an error, not an empty list.
+std::vector<std::string> RequiredWords(const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path))
+    throw RuleError(path.string() + ": missing (every corpus needs this file; copy it from the repository's corpus/lexicon/)");
+  return Words(path);
+}
+
 const char* kTypes[] = {"Person", "Organization", "Country", "Place", "Project", "Product", "Policy", "Event"};
 
 bool KnownType(const std::string& t) {
@@ -454,6 +462,20 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   lex.apposition_determiners = Words(lx / "apposition_determiners.txt");
   lex.naming_words = Words(lx / "naming_words.txt");
   for (auto& w : Words(lx / "genitives.txt")) lex.genitives.insert(w);
+  // Words next to a name: "de " (a word and its space), "d'" (an elided form).
+  auto then_space = [](const std::string& w) { return LowerAscii(w) + (!w.empty() && w.back() == '\'' ? "" : " "); };
+  for (auto& w : Words(lx / "genitives.txt")) lex.genitive_leads.push_back(" " + then_space(w));
+  lex.list_gaps.push_back(", ");
+  for (auto& w : Words(lx / "coordinators.txt")) {
+    lex.list_gaps.push_back(" " + then_space(w));
+    lex.list_gaps.push_back(", " + then_space(w));
+  }
+  for (auto& w : RequiredWords(lx / "complement_prepositions.txt")) lex.complement_prepositions.push_back(then_space(w));
+  for (auto& w : RequiredWords(lx / "partner_prepositions.txt")) lex.partner_prepositions.push_back(then_space(w));
+  for (auto& w : RequiredWords(lx / "preposition_determiners.txt")) lex.preposition_determiners.push_back(then_space(w));
+  for (auto& w : RequiredWords(lx / "relative_pronouns.txt")) lex.relative_openers.push_back(", " + then_space(w));
+  for (auto& w : RequiredWords(lx / "name_articles.txt")) lex.name_articles.push_back(then_space(w));
+  lex.byline_openers = RequiredWords(lx / "byline_openers.txt");
   if (fs::exists(lx / "months.tsv")) {
     for (auto& [n, line] : DataLines(lx / "months.tsv")) {
       auto cols = Split(line, '\t');

@@ -114,6 +114,16 @@ class Lexicon {
   std::unordered_set<std::string> coordinators;      // "et", "and" (folded): join two items
   std::unordered_set<std::string> definite_articles; // "the", "la" (folded): start another description
   std::unordered_set<std::string> genitives;         // "de", "of" (as written): "la plateforme de X"
+  // Words as they stand in the text next to a name, spaces included (see
+  // their files under lexicon/), in file order:
+  std::vector<std::string> genitive_leads;           // " de ", " d'" (genitives.txt): right after a head noun
+  std::vector<std::string> list_gaps;                // ", ", " et ", ", and " (coordinators.txt): between list items
+  std::vector<std::string> complement_prepositions;  // "by ", "d'": before a complement, not a subject
+  std::vector<std::string> partner_prepositions;     // "avec ", "by ": before a partner or an agent
+  std::vector<std::string> preposition_determiners;  // "la ", "l'": between such a preposition and the name
+  std::vector<std::string> relative_openers;         // ", which ", ", qui ": after a name, open a relative clause
+  std::vector<std::string> name_articles;            // "le ", "l'": taken off a name a rule creates
+  std::vector<std::string> byline_openers;           // re2 fragments: "par", "auteur\s*:" open an author line
   std::vector<std::pair<std::string, int>> months;   // "janvier" 1, "janv." 1 (as written, in file order)
 
  private:

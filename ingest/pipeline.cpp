@@ -181,7 +181,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
   const std::string lang = *ex.doc.lang;
   const std::string& text = ex.doc.text;
   ex.sentences = SplitSentences(text, lexicon_);
-  Resolver resolver(ex, &lexicon_);
+  Resolver resolver(ex, lexicon_);
   ex.mentions.reserve(ex.sentences.size());
   ValueContext vctx;
   std::map<RelationKey, size_t> rel_index;
@@ -274,10 +274,9 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
         m.type = type;
         m.source = MentionSource::kDiscovered;
         m.surface = text.substr(m.begin, m.end - m.begin);
-        // Leading articles are not part of the name.
+        // Leading articles (lexicon/name_articles.txt) are not part of the name.
         std::string name = m.surface;
-        for (const char* det : {"le ", "la ", "les ", "l'", "du ", "de la ", "de l'", "des ", "un ", "une ", "the ", "a ", "an "}) {
-          std::string d(det);
+        for (const std::string& d : lexicon_.name_articles) {
           if (name.size() > d.size() && graph::NormalizeName(name.substr(0, d.size())) + (d.back() == ' ' ? " " : "") ==
                                             graph::NormalizeName(d) + (d.back() == ' ' ? " " : "")) {
             name = name.substr(d.size());

@@ -1,7 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include "ingest/pipeline.h"
+#include "ingest/resolve.h"
 #include "tests/ingest/corpus_pipeline.h"
+#include "tests/ingest/scratch_corpus.h"
 
 using namespace kg::ingest;
 
@@ -152,4 +154,77 @@ TEST_CASE("a description followed by a name of another type still refers back", 
   int orange = EntityOf(ex, 0, "Orange");
   REQUIRE(orange >= 0);
   CHECK(EntityOf(ex, 1, "Le groupe") == orange);
+}
+
+namespace {
+// `text` (French) through a pipeline over the scratch corpus.
+Extraction RunWith(const kg::ingest::testing::ScratchCorpus& corpus, const std::string& text) {
+  Pipeline p(corpus.path());
+  Document d;
+  d.text = text;
+  d.lang = "fr";
+  return p.ExtractDocument(d);
+}
+std::string NameOf(const Extraction& ex, int entity) {
+  return entity >= 0 ? ex.entities[static_cast<size_t>(entity)].name : "";
+}
+}  // namespace
+
+TEST_CASE("the prepositions before a complement come from the lexicon files", "[ingest][resolve]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_resolve_complement");
+  // "Il" is the subject of the sentence before: its first name that is no complement.
+  const std::string text = "Reçu chez Lina Marsh hier, Karl Bonner a parlé. Il a salué la foule.";
+  auto il = [&] {
+    auto ex = RunWith(corpus, text);
+    return NameOf(ex, EntityOf(ex, 1, "Il"));
+  };
+  CHECK(il() == "Lina Marsh");
+  corpus.Append("complement_prepositions.txt", "chez");
+  CHECK(il() == "Karl Bonner");
+}
+
+TEST_CASE("the words between the items of a list come from the lexicon files", "[ingest][resolve]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_resolve_list");
+  // A list that starts with a complement ("par X et Y") is made of complements.
+  const std::string text = "Reçu par Lina Marsh puis Karl Bonner hier, Paul Durand a parlé. Il a salué la foule.";
+  auto il = [&] {
+    auto ex = RunWith(corpus, text);
+    return NameOf(ex, EntityOf(ex, 1, "Il"));
+  };
+  CHECK(il() == "Karl Bonner");
+  corpus.Append("coordinators.txt", "puis");
+  CHECK(il() == "Paul Durand");
+}
+
+TEST_CASE("the prepositions before a partner and the relative pronouns come from the lexicon files",
+          "[ingest][resolve]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_resolve_partner");
+  // The organization "son" refers to: the nearest one before it, unless that
+  // one is a partner ("avec X") whose relative clause does not hold "son".
+  auto owner = [&](const std::string& text) {
+    auto ex = RunWith(corpus, text);
+    const Lexicon lex = Lexicon::Load(corpus.path());
+    Resolver r(ex, lex);
+    return NameOf(ex, r.Nearest("Organization", 0, text.find(" son ")));
+  };
+  const std::string chez = "Orange a signé un accord chez OpenAI pour intégrer ChatGPT dans son application.";
+  const std::string dont = "Orange a signé un accord avec OpenAI, dont le ChatGPT ira dans son application.";
+  CHECK(owner(chez) == "OpenAI");
+  CHECK(owner(dont) == "Orange");
+  corpus.Append("partner_prepositions.txt", "chez");
+  corpus.Append("relative_pronouns.txt", "dont");
+  CHECK(owner(chez) == "Orange");
+  CHECK(owner(dont) == "OpenAI");
+}
+
+TEST_CASE("the determiners between a preposition and its name come from the lexicon files", "[ingest][resolve]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_resolve_determiner");
+  const std::string text = "Reçu par notre Lina Marsh hier, Karl Bonner a parlé. Il a salué la foule.";
+  auto il = [&] {
+    auto ex = RunWith(corpus, text);
+    return NameOf(ex, EntityOf(ex, 1, "Il"));
+  };
+  CHECK(il() == "Lina Marsh");
+  corpus.Append("preposition_determiners.txt", "notre");
+  CHECK(il() == "Karl Bonner");
 }

@@ -235,3 +235,23 @@ TEST_CASE("one relationship of a symmetric type stands for both directions in an
   corpus.WriteRules("relations.rules", "symmetric MERGES_WITH\n");
   CHECK(relations() == 1);
 }
+
+TEST_CASE("the articles taken off a name a rule creates come from the lexicon files", "[ingest][rules]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_rules_name_articles");
+  corpus.WriteRules("fr.rules",
+                    "rule fr.signe\n  pattern {Person:p} a signé (?P<new_Policy_x>ce décret \\pL+)\n"
+                    "  emit SIGNED p -> x\n  view full\n");
+  auto policy = [&] {
+    Pipeline p(corpus.path());
+    Document d;
+    d.text = "Joe Biden a signé ce décret fiscal.";
+    d.lang = "fr";
+    auto ex = p.ExtractDocument(d);
+    for (const auto& e : ex.entities)
+      if (e.type == "Policy") return e.name;
+    return std::string();
+  };
+  CHECK(policy() == "ce décret fiscal");
+  corpus.Append("name_articles.txt", "ce");
+  CHECK(policy() == "décret fiscal");
+}

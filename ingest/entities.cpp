@@ -16,15 +16,6 @@ namespace kg::ingest {
 
 namespace {
 
-// Words as literal re2 alternatives, in their order; a class that matches
-// nothing when there are none.
-std::string Alternatives(const std::vector<std::string>& words) {
-  std::vector<std::string> quoted;
-  quoted.reserve(words.size());
-  for (const auto& w : words) quoted.push_back(RE2::QuoteMeta(w));
-  return JoinAlternatives(quoted, "[^\\x00-\\x{10FFFF}]");
-}
-
 bool IsEntityType(const std::string& t) {
   return t == "Person" || t == "Organization" || t == "Country" || t == "Place" || t == "Project" ||
          t == "Product" || t == "Policy" || t == "Event";
@@ -99,10 +90,10 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   auto determiner_pattern = [](const std::vector<std::string>& list) {
     std::vector<std::string> words, elided;
     for (const auto& d : list) (!d.empty() && d.back() == '\'' ? elided : words).push_back(d);
-    return "(?:(?:" + Alternatives(words) + ")\\s+|(?:" + Alternatives(elided) + ")\\s*)";
+    return "(?:(?:" + LiteralAlternatives(words) + ")\\s+|(?:" + LiteralAlternatives(elided) + ")\\s*)";
   };
   const std::string determiners = determiner_pattern(lex_.determiners);
-  const std::string naming = "(?:" + Alternatives(lex_.naming_words) + ")";
+  const std::string naming = "(?:" + LiteralAlternatives(lex_.naming_words) + ")";
   auto descriptor = [&](const char* tail_repeat) {
     return std::string("(?i)(?:^|[\\s(,:;])(") + determiners + R"((?:[\pL\-]+\s+){0,2}?()" + join(heads) +
            R"()(?:[\s(][^,.;:!?«»"…])" + tail_repeat + R"()?))" + R"((\s*,\s*(?:)" + naming +
@@ -120,7 +111,7 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   // "Krishna Rao, Anthropic's chief financial officer": an apposition after
   // the name; "the Claude chatbot": a head noun right after it.
   after_apposition_ = std::make_unique<RE2>(
-      std::string(R"((?i)^,\s*(?:(?:)") + Alternatives(lex_.apposition_determiners) + R"()\s*)?(?:[\pL\pN'\-]+\s+){0,4}?()" +
+      std::string(R"((?i)^,\s*(?:(?:)") + LiteralAlternatives(lex_.apposition_determiners) + R"()\s*)?(?:[\pL\pN'\-]+\s+){0,4}?()" +
           join(heads) + R"()(?:[^\pL]|$))",
       Opts());
   after_head_ = std::make_unique<RE2>(std::string(R"((?i)^\s+()") + join(heads) + R"()(?:[^\pL]|$))", Opts());

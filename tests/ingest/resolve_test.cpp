@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <tuple>
+
 #include "ingest/pipeline.h"
 #include "ingest/resolve.h"
 #include "tests/ingest/corpus_pipeline.h"
@@ -157,43 +159,37 @@ TEST_CASE("a description followed by a name of another type still refers back", 
 }
 
 namespace {
-// `text` (French) through a pipeline over the scratch corpus.
-Extraction RunWith(const kg::ingest::testing::ScratchCorpus& corpus, const std::string& text) {
-  Pipeline p(corpus.path());
-  Document d;
-  d.text = text;
-  d.lang = "fr";
-  return p.ExtractDocument(d);
-}
 std::string NameOf(const Extraction& ex, int entity) {
   return entity >= 0 ? ex.entities[static_cast<size_t>(entity)].name : "";
 }
+// The name "Il" stands for in the second sentence of `text` (French), read
+// with the scratch corpus: the subject of the first sentence, its first name
+// that is no complement.
+std::string Il(const kg::ingest::testing::ScratchCorpus& corpus, const std::string& text) {
+  auto ex = corpus.Extract(text, "fr");
+  return NameOf(ex, EntityOf(ex, 1, "Il"));
+}
 }  // namespace
 
-TEST_CASE("the prepositions before a complement come from the lexicon files", "[ingest][resolve]") {
-  kg::ingest::testing::ScratchCorpus corpus("kg_resolve_complement");
-  // "Il" is the subject of the sentence before: its first name that is no complement.
-  const std::string text = "Reçu chez Lina Marsh hier, Karl Bonner a parlé. Il a salué la foule.";
-  auto il = [&] {
-    auto ex = RunWith(corpus, text);
-    return NameOf(ex, EntityOf(ex, 1, "Il"));
-  };
-  CHECK(il() == "Lina Marsh");
-  corpus.Append("complement_prepositions.txt", "chez");
-  CHECK(il() == "Karl Bonner");
-}
-
-TEST_CASE("the words between the items of a list come from the lexicon files", "[ingest][resolve]") {
-  kg::ingest::testing::ScratchCorpus corpus("kg_resolve_list");
-  // A list that starts with a complement ("par X et Y") is made of complements.
-  const std::string text = "Reçu par Lina Marsh puis Karl Bonner hier, Paul Durand a parlé. Il a salué la foule.";
-  auto il = [&] {
-    auto ex = RunWith(corpus, text);
-    return NameOf(ex, EntityOf(ex, 1, "Il"));
-  };
-  CHECK(il() == "Karl Bonner");
-  corpus.Append("coordinators.txt", "puis");
-  CHECK(il() == "Paul Durand");
+// The subject of a sentence is its first name that is not a complement ("par
+// X"), nor in a list that starts with one ("par X et Y"); a word added to
+// the file changes which name "Il" refers to.
+TEST_CASE("the words before a complement and between list items come from the lexicon files", "[ingest][resolve]") {
+  using Row = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+  auto [file, word, text, before, after] = GENERATE(table<std::string, std::string, std::string, std::string, std::string>({
+      Row{"complement_prepositions.txt", "chez", "Reçu chez Lina Marsh hier, Karl Bonner a parlé. Il a salué la foule.",
+          "Lina Marsh", "Karl Bonner"},
+      Row{"coordinators.txt", "puis",
+          "Reçu par Lina Marsh puis Karl Bonner hier, Paul Durand a parlé. Il a salué la foule.", "Karl Bonner",
+          "Paul Durand"},
+      Row{"preposition_determiners.txt", "notre",
+          "Reçu par notre Lina Marsh hier, Karl Bonner a parlé. Il a salué la foule.", "Lina Marsh", "Karl Bonner"},
+  }));
+  CAPTURE(file);
+  kg::ingest::testing::ScratchCorpus corpus("kg_resolve_subject");
+  CHECK(Il(corpus, text) == before);
+  corpus.Append(file, word);
+  CHECK(Il(corpus, text) == after);
 }
 
 TEST_CASE("the prepositions before a partner and the relative pronouns come from the lexicon files",
@@ -202,7 +198,7 @@ TEST_CASE("the prepositions before a partner and the relative pronouns come from
   // The organization "son" refers to: the nearest one before it, unless that
   // one is a partner ("avec X") whose relative clause does not hold "son".
   auto owner = [&](const std::string& text) {
-    auto ex = RunWith(corpus, text);
+    auto ex = corpus.Extract(text, "fr");
     const Lexicon lex = Lexicon::Load(corpus.path());
     Resolver r(ex, lex);
     return NameOf(ex, r.Nearest("Organization", 0, text.find(" son ")));
@@ -215,16 +211,4 @@ TEST_CASE("the prepositions before a partner and the relative pronouns come from
   corpus.Append("relative_pronouns.txt", "dont");
   CHECK(owner(chez) == "Orange");
   CHECK(owner(dont) == "OpenAI");
-}
-
-TEST_CASE("the determiners between a preposition and its name come from the lexicon files", "[ingest][resolve]") {
-  kg::ingest::testing::ScratchCorpus corpus("kg_resolve_determiner");
-  const std::string text = "Reçu par notre Lina Marsh hier, Karl Bonner a parlé. Il a salué la foule.";
-  auto il = [&] {
-    auto ex = RunWith(corpus, text);
-    return NameOf(ex, EntityOf(ex, 1, "Il"));
-  };
-  CHECK(il() == "Lina Marsh");
-  corpus.Append("preposition_determiners.txt", "notre");
-  CHECK(il() == "Karl Bonner");
 }

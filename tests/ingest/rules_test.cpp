@@ -224,13 +224,7 @@ TEST_CASE("one relationship of a symmetric type stands for both directions in an
   corpus.WriteRules("en.rules",
                     "rule en.merges\n  pattern {Organization:a} merges with {Organization:b}\n"
                     "  emit MERGES_WITH a -> b\n  view full\n");
-  auto relations = [&] {
-    Pipeline p(corpus.path());
-    Document d;
-    d.text = "Microsoft merges with OpenAI. OpenAI merges with Microsoft.";
-    d.lang = "en";
-    return p.ExtractDocument(d).relations.size();
-  };
+  auto relations = [&] { return corpus.Extract("Microsoft merges with OpenAI. OpenAI merges with Microsoft.", "en").relations.size(); };
   CHECK(relations() == 2);
   corpus.WriteRules("relations.rules", "symmetric MERGES_WITH\n");
   CHECK(relations() == 1);
@@ -242,12 +236,7 @@ TEST_CASE("the articles taken off a name a rule creates come from the lexicon fi
                     "rule fr.signe\n  pattern {Person:p} a signé (?P<new_Policy_x>ce décret \\pL+)\n"
                     "  emit SIGNED p -> x\n  view full\n");
   auto policy = [&] {
-    Pipeline p(corpus.path());
-    Document d;
-    d.text = "Joe Biden a signé ce décret fiscal.";
-    d.lang = "fr";
-    auto ex = p.ExtractDocument(d);
-    for (const auto& e : ex.entities)
+    for (const auto& e : corpus.Extract("Joe Biden a signé ce décret fiscal.", "fr").entities)
       if (e.type == "Policy") return e.name;
     return std::string();
   };

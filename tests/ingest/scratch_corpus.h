@@ -10,6 +10,8 @@
 #include <fstream>
 #include <string>
 
+#include "ingest/pipeline.h"
+
 namespace kg::ingest::testing {
 
 class ScratchCorpus {
@@ -37,6 +39,14 @@ class ScratchCorpus {
   // Replaces lexicon/`file` with `content`.
   void Write(const std::string& file, const std::string& content) const {
     std::ofstream(dir_ / "lexicon" / file) << content;
+  }
+  // `text` through a pipeline loaded from the copy, as an article in `lang`.
+  Extraction Extract(const std::string& text, const std::string& lang) const {
+    Pipeline p(path());
+    Document d;
+    d.text = text;
+    d.lang = lang;
+    return p.ExtractDocument(d);
   }
   // Writes rules/`file` (the copy has no rules until one is written).
   void WriteRules(const std::string& file, const std::string& content) const {

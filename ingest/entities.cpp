@@ -16,15 +16,6 @@ namespace kg::ingest {
 
 namespace {
 
-// Words as literal re2 alternatives, in their order; a class that matches
-// nothing when there are none.
-std::string Alternatives(const std::vector<std::string>& words) {
-  std::vector<std::string> quoted;
-  quoted.reserve(words.size());
-  for (const auto& w : words) quoted.push_back(RE2::QuoteMeta(w));
-  return JoinAlternatives(quoted, "[^\\x00-\\x{10FFFF}]");
-}
-
 bool IsEntityType(const std::string& t) {
   return t == "Person" || t == "Organization" || t == "Country" || t == "Place" || t == "Project" ||
          t == "Product" || t == "Policy" || t == "Event";
@@ -114,10 +105,10 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   auto determiner_pattern = [](const std::vector<std::string>& list) {
     std::vector<std::string> words, elided;
     for (const auto& d : list) (!d.empty() && d.back() == '\'' ? elided : words).push_back(d);
-    return "(?:(?:" + Alternatives(words) + ")\\s+|(?:" + Alternatives(elided) + ")\\s*)";
+    return "(?:(?:" + LiteralAlternatives(words) + ")\\s+|(?:" + LiteralAlternatives(elided) + ")\\s*)";
   };
   const std::string determiners = determiner_pattern(lex_.determiners);
-  const std::string naming = "(?:" + Alternatives(lex_.naming_words) + ")";
+  const std::string naming = "(?:" + LiteralAlternatives(lex_.naming_words) + ")";
   auto descriptor_before = [&] {
     return std::string("(?i)(?:^|[\\s(,:;])(") + determiners + R"((?:[\pL\-]+\s+){0,2}?()";
   };
@@ -142,7 +133,7 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   // "Krishna Rao, Anthropic's chief financial officer": an apposition after
   // the name; "the Claude chatbot": a head noun right after it.
   after_apposition_ = std::make_unique<RE2>(
-      std::string(R"((?i)^,\s*(?:(?:)") + Alternatives(lex_.apposition_determiners) + R"()\s*)?(?:[\pL\pN'\-]+\s+){0,4}?()" +
+      std::string(R"((?i)^,\s*(?:(?:)") + LiteralAlternatives(lex_.apposition_determiners) + R"()\s*)?(?:[\pL\pN'\-]+\s+){0,4}?()" +
           join(heads) + R"()(?:[^\pL]|$))",
       Opts());
   after_head_ = std::make_unique<RE2>(std::string(R"((?i)^\s+()") + join(heads) + R"()(?:[^\pL]|$))", Opts());
@@ -836,13 +827,17 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
         before_name = true;
     if (before_name || described) continue;
     // "the maker of X", "la société d'investissement": a description, not a
-    // reference back.
-    std::string_view next = text.substr(e, std::min<size_t>(5, s.end - e));
-    if (next.rfind(" of ", 0) == 0 || next.rfind(" de ", 0) == 0 || next.rfind(" d'", 0) == 0 ||
-        next.rfind(" du ", 0) == 0 || next.rfind(" des ", 0) == 0) {
+    // reference back (lexicon/genitives.txt).
+    const std::string* lead = nullptr;
+    for (const auto& l : lex_.genitive_leads)
+      if (e + l.size() <= s.end && text.compare(e, l.size(), l) == 0) {
+        lead = &l;
+        break;
+      }
+    if (lead) {
       // ... unless a place follows: "le groupe de Walldorf", "la société de
       // Cupertino" refer back to the company based there.
-      size_t after = e + (next.rfind(" d'", 0) == 0 ? 3 : next.rfind(" des ", 0) == 0 ? 5 : 4);
+      size_t after = e + lead->size();
       const Mention* place = nullptr;
       for (const auto& m : out)
         if (m.type == "Place" && m.begin == after) place = &m;

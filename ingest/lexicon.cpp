@@ -1,11 +1,13 @@
 // Lexicon loading. Files are UTF-8, '#' starts a comment line.
 #include "ingest/lexicon.h"
 
+#include <re2/re2.h>
 #include <utf8proc.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -70,6 +72,16 @@ std::vector<std::string> Words(const std::filesystem::path& path) {
   for (auto& [n, line] : DataLines(path)) out.push_back(Trim(line));
   return out;
 }
+
+// `path`, a file that a stage cannot do without: a corpus directory that
+// lacks it (copied from an older kg) is an error, not an empty list.
+const std::filesystem::path& Required(const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path))
+    throw RuleError(path.string() + ": missing (every corpus needs this file; copy it from the repository's corpus/lexicon/)");
+  return path;
+}
+
+std::vector<std::string> RequiredWords(const std::filesystem::path& path) { return Words(Required(path)); }
 
 const char* kTypes[] = {"Person", "Organization", "Country", "Place", "Project", "Product", "Policy", "Event"};
 
@@ -348,6 +360,13 @@ std::string JoinAlternatives(const std::vector<std::string>& patterns, const cha
   return s.empty() ? std::string(none) : s;
 }
 
+std::string LiteralAlternatives(const std::vector<std::string>& words) {
+  std::vector<std::string> quoted;
+  quoted.reserve(words.size());
+  for (const auto& w : words) quoted.push_back(RE2::QuoteMeta(w));
+  return JoinAlternatives(quoted, "[^\\x00-\\x{10FFFF}]");
+}
+
 Lexicon Lexicon::Load(const std::string& corpus_dir) {
   namespace fs = std::filesystem;
   Lexicon lex;
@@ -454,6 +473,20 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   lex.apposition_determiners = Words(lx / "apposition_determiners.txt");
   lex.naming_words = Words(lx / "naming_words.txt");
   for (auto& w : Words(lx / "genitives.txt")) lex.genitives.insert(w);
+  // Words next to a name: "de " (a word and its space), "d'" (an elided form).
+  auto then_space = [](const std::string& w) { return LowerAscii(w) + (!w.empty() && w.back() == '\'' ? "" : " "); };
+  for (auto& w : Words(lx / "genitives.txt")) lex.genitive_leads.push_back(" " + then_space(w));
+  lex.list_gaps.push_back(", ");
+  for (auto& w : Words(lx / "coordinators.txt")) {
+    lex.list_gaps.push_back(" " + then_space(w));
+    lex.list_gaps.push_back(", " + then_space(w));
+  }
+  for (auto& w : RequiredWords(lx / "complement_prepositions.txt")) lex.complement_prepositions.push_back(then_space(w));
+  for (auto& w : RequiredWords(lx / "partner_prepositions.txt")) lex.partner_prepositions.push_back(then_space(w));
+  for (auto& w : RequiredWords(lx / "preposition_determiners.txt")) lex.preposition_determiners.push_back(then_space(w));
+  for (auto& w : RequiredWords(lx / "relative_pronouns.txt")) lex.relative_openers.push_back(", " + then_space(w));
+  for (auto& w : RequiredWords(lx / "name_articles.txt")) lex.name_articles.push_back(then_space(w));
+  lex.byline_openers = RequiredWords(lx / "byline_openers.txt");
   if (fs::exists(lx / "months.tsv")) {
     for (auto& [n, line] : DataLines(lx / "months.tsv")) {
       auto cols = Split(line, '\t');
@@ -469,6 +502,65 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
                         ":1: expected 'form<TAB>month number (1-12)'");
       lex.months.emplace_back(form, number);
     }
+  }
+  // Money amounts.
+  auto where = [&](const char* file, int n) { return (lx / file).string() + ":" + std::to_string(n) + ":1: "; };
+  auto required_lines = [&](const char* file) { return DataLines(Required(lx / file)); };
+  for (auto& [n, line] : required_lines("currencies.tsv")) {
+    auto cols = Split(line, '\t');
+    CurrencyForm c;
+    c.form = cols.empty() ? "" : Trim(cols[0]);
+    c.code = cols.size() > 1 ? Trim(cols[1]) : "";
+    std::istringstream places(cols.size() > 2 ? cols[2] : "");
+    bool known = true;
+    for (std::string p; places >> p;) {
+      c.before |= p == "before";
+      c.after |= p == "after";
+      known &= p == "before" || p == "after";
+    }
+    if (c.form.empty() || c.code.empty() || !known || !(c.before || c.after))
+      throw RuleError(where("currencies.tsv", n) + "expected 'form<TAB>ISO code<TAB>after|before|before after'");
+    lex.currencies.push_back(std::move(c));
+  }
+  for (auto& [n, line] : required_lines("multipliers.tsv")) {
+    auto cols = Split(line, '\t');
+    MultiplierForm m;
+    m.form = cols.empty() ? "" : Trim(cols[0]);
+    // A factor: a positive number, all of the text ("1e9").
+    auto factor = [](const std::string& text, double& out) {
+      std::string t = Trim(text);
+      char* end = nullptr;
+      out = t.empty() ? 0 : std::strtod(t.c_str(), &end);
+      return !t.empty() && end == t.c_str() + t.size() && out > 0;
+    };
+    bool ok = !m.form.empty() && cols.size() > 1 && factor(cols[1], m.factor);
+    m.fr_factor = m.factor;
+    std::istringstream options(cols.size() > 2 ? cols[2] : "");
+    for (std::string o; ok && options >> o;) {
+      if (o == "scale")
+        m.scale = true;
+      else if (o == "sign")
+        m.sign = true;
+      else
+        ok = o.rfind("fr=", 0) == 0 && factor(o.substr(3), m.fr_factor);
+    }
+    if (!ok) throw RuleError(where("multipliers.tsv", n) + "expected 'form<TAB>factor<TAB>[fr=FACTOR] [scale] [sign]'");
+    lex.multipliers.push_back(std::move(m));
+  }
+  lex.one_words = RequiredWords(lx / "one_words.txt");
+  for (auto& w : RequiredWords(lx / "currency_links.txt")) lex.currency_links.push_back(then_space(w));
+  for (auto& w : RequiredWords(lx / "count_prepositions.txt")) lex.count_prepositions.push_back(" " + then_space(w));
+  for (auto& [n, line] : required_lines("durations.txt")) {
+    std::string t = Trim(line);
+    size_t colon = t.find(':');
+    std::string kind = t.substr(0, colon), form = colon == std::string::npos ? "" : Trim(t.substr(colon + 1));
+    auto* list = kind == "before" ? &lex.duration_prepositions
+                 : kind == "number" ? &lex.duration_numbers
+                 : kind == "unit"   ? &lex.duration_units
+                                    : nullptr;
+    if (!list || form.empty())
+      throw RuleError(where("durations.txt", n) + "expected 'before: WORD', 'number: WORD' or 'unit: WORD'");
+    list->push_back(form);
   }
   if (fs::exists(lx / "boilerplate.txt")) {
     for (auto& [n, line] : DataLines(lx / "boilerplate.txt")) {

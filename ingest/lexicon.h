@@ -34,6 +34,9 @@ std::string LowerAscii(std::string_view text);
 // re2 patterns (lexicon fragments, quoted words) joined as alternatives, in
 // their order; `none` when there are none.
 std::string JoinAlternatives(const std::vector<std::string>& patterns, const char* none);
+// Words as literal re2 alternatives, in their order; a class that matches
+// nothing when there are none.
+std::string LiteralAlternatives(const std::vector<std::string>& words);
 
 struct LexiconEntry {
   std::string name;  // canonical
@@ -47,6 +50,23 @@ struct HeadNoun {
   std::string type;
   bool anaphor = false;  // "la société" alone may refer back to a company
   bool generic = false;  // refers back to any entity of the type
+};
+
+// A currency word or sign of money amounts (lexicon/currencies.tsv).
+struct CurrencyForm {
+  std::string form;     // "dollars", "€", "US$" (literal, any case)
+  std::string code;     // ISO 4217: "USD"
+  bool before = false;  // opens the amount: "$13bn"
+  bool after = false;   // follows the number: "13 milliards de dollars", "13 $"
+};
+
+// A multiplier of money amounts (lexicon/multipliers.tsv).
+struct MultiplierForm {
+  std::string form;       // "milliards", "bn" (literal, any case)
+  double factor = 1;
+  double fr_factor = 1;   // in French text ("billion": 1e12)
+  bool scale = false;     // also "un milliard de dollars", and "100 milliards" without a currency
+  bool sign = false;      // also after a leading sign: "$13bn"
 };
 
 class Lexicon {
@@ -114,7 +134,27 @@ class Lexicon {
   std::unordered_set<std::string> coordinators;      // "et", "and" (folded): join two items
   std::unordered_set<std::string> definite_articles; // "the", "la" (folded): start another description
   std::unordered_set<std::string> genitives;         // "de", "of" (as written): "la plateforme de X"
+  // Words as they stand in the text next to a name, spaces included (see
+  // their files under lexicon/), in file order:
+  std::vector<std::string> genitive_leads;           // " de ", " d'" (genitives.txt): right after a head noun
+  std::vector<std::string> list_gaps;                // ", ", " et ", ", and " (coordinators.txt): between list items
+  std::vector<std::string> complement_prepositions;  // "by ", "d'": before a complement, not a subject
+  std::vector<std::string> partner_prepositions;     // "avec ", "by ": before a partner or an agent
+  std::vector<std::string> preposition_determiners;  // "la ", "l'": between such a preposition and the name
+  std::vector<std::string> relative_openers;         // ", which ", ", qui ": after a name, open a relative clause
+  std::vector<std::string> name_articles;            // "le ", "l'": taken off a name a rule creates
+  std::vector<std::string> byline_openers;           // re2 fragments: "par", "auteur\s*:" open an author line
   std::vector<std::pair<std::string, int>> months;   // "janvier" 1, "janv." 1 (as written, in file order)
+  // The words of money amounts and their periods (see their files under
+  // lexicon/), in file order:
+  std::vector<CurrencyForm> currencies;
+  std::vector<MultiplierForm> multipliers;
+  std::vector<std::string> one_words;               // "un", "a": "un milliard de dollars"
+  std::vector<std::string> currency_links;          // "de ", "d'": between an amount and its currency
+  std::vector<std::string> count_prepositions;      // " de ", " of ": after an amount, a count of something else
+  std::vector<std::string> duration_prepositions;   // "sur", "over": "sur quatre ans"
+  std::vector<std::string> duration_numbers;        // "quatre", "four"
+  std::vector<std::string> duration_units;          // "ans", "years"
 
  private:
   std::vector<LexiconEntry> entries_;

@@ -65,12 +65,10 @@ std::vector<std::string> RuleFiles(const std::string& corpus_dir) {
   return files;
 }
 
-bool Symmetric(const std::string& t) { return t == "COMPETES_WITH" || t == "PARTNER_OF"; }
-
 }  // namespace
 
-Pipeline::RelationKey Pipeline::RelKey(const std::string& type, int a, int b) {
-  if (Symmetric(type) && a > b) std::swap(a, b);
+Pipeline::RelationKey Pipeline::RelKey(const std::string& type, int a, int b) const {
+  if (a > b && rules_.symmetric_types().count(type)) std::swap(a, b);
   return {type, a, b};
 }
 
@@ -183,7 +181,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
   const std::string lang = *ex.doc.lang;
   const std::string& text = ex.doc.text;
   ex.sentences = SplitSentences(text, lexicon_);
-  Resolver resolver(ex, &lexicon_);
+  Resolver resolver(ex, lexicon_);
   ex.mentions.reserve(ex.sentences.size());
   ValueContext vctx;
   std::map<RelationKey, size_t> rel_index;
@@ -276,10 +274,9 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
         m.type = type;
         m.source = MentionSource::kDiscovered;
         m.surface = text.substr(m.begin, m.end - m.begin);
-        // Leading articles are not part of the name.
+        // Leading articles (lexicon/name_articles.txt) are not part of the name.
         std::string name = m.surface;
-        for (const char* det : {"le ", "la ", "les ", "l'", "du ", "de la ", "de l'", "des ", "un ", "une ", "the ", "a ", "an "}) {
-          std::string d(det);
+        for (const std::string& d : lexicon_.name_articles) {
           if (name.size() > d.size() && graph::NormalizeName(name.substr(0, d.size())) + (d.back() == ' ' ? " " : "") ==
                                             graph::NormalizeName(d) + (d.back() == ' ' ? " " : "")) {
             name = name.substr(d.size());
@@ -485,7 +482,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
 // endpoint has an explicit relation of the same type in the same sentence.
 void Pipeline::DropReplacedGuesses(Extraction& ex, size_t first_new, const std::map<size_t, std::string>& guessed,
                                    const std::set<EndKey>& explicit_ends,
-                                   std::map<RelationKey, size_t>& rel_index) {
+                                   std::map<RelationKey, size_t>& rel_index) const {
   auto replaced = [&](size_t k) {
     auto g = guessed.find(k);
     if (g == guessed.end()) return false;

@@ -67,11 +67,12 @@ class Pipeline {
   using RelationKey = std::tuple<std::string, int, int>;
   // (An EndKey views the type of a rule's emit, which the pipeline keeps.)
   using EndKey = std::tuple<std::string_view, bool, int>;
-  static RelationKey RelKey(const std::string& type, int a, int b);
+  // (A type the rules declare symmetric keys its entities in order.)
+  RelationKey RelKey(const std::string& type, int a, int b) const;
   // Entity `e` is the named `side` ("src"/"dst") of a relationship of `type`.
   static EndKey EndKeyOf(std::string_view type, std::string_view side, int e);
-  static void DropReplacedGuesses(Extraction& ex, size_t first_new, const std::map<size_t, std::string>& guessed,
-                                  const std::set<EndKey>& explicit_ends, std::map<RelationKey, size_t>& rel_index);
+  void DropReplacedGuesses(Extraction& ex, size_t first_new, const std::map<size_t, std::string>& guessed,
+                           const std::set<EndKey>& explicit_ends, std::map<RelationKey, size_t>& rel_index) const;
   void DateRelations(Extraction& ex) const;
   void LinkQuotesToContext(Extraction& ex) const;
   static std::vector<int> SpeakerSide(const Extraction& ex, int speaker);

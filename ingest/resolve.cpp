@@ -111,7 +111,7 @@ int Resolver::Resolve(Mention& m, size_t i) {
           const auto& rec = ex_.entities[k];
           if (rec.type != "Organization") continue;
           auto toks = Tokenize(rec.name);
-          if (lex_ && toks.size() == 2 && toks[0].folded == w && lex_->org_suffixes.count(toks[1].folded)) {
+          if (toks.size() == 2 && toks[0].folded == w && lex_.org_suffixes.count(toks[1].folded)) {
             e = k;
             break;
           }
@@ -169,8 +169,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   // "..., co-led by Accel and Coatue, the company said": a reporting tag, not
   // an apposition of the name before it.
   const bool reporting_tag = [&] {
-    if (!lex_) return false;
-    for (const auto& w : lex_->reporting_tags)
+    for (const auto& w : lex_.reporting_tags)
       if (m.end + w.size() <= t.size() && LowerAscii(std::string_view(t).substr(m.end, w.size())) == w)
         return true;
     return false;
@@ -225,8 +224,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   size_t reported_at = m.outer_begin;          // where the reporting verb stands
   if (own_subject && !IsComplement(m)) {
     std::string between = LowerAscii(t.substr(own_subject->end, m.outer_begin - own_subject->end));
-    static const std::vector<std::string> kNone;
-    for (const auto& w : lex_ ? lex_->clause_openers : kNone)
+    for (const auto& w : lex_.clause_openers)
       if (auto at = between.find(w); at != std::string::npos) {
         reported_subject = own_subject;
         reported_at = std::min(reported_at, own_subject->end + at);
@@ -261,14 +259,9 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
         // Complements, and the list items that follow one ("by A and B").
         const auto& ms = ex_.mentions[si];
         std::vector<bool> comp(ms.size(), false);
-        const std::string& t = ex_.doc.text;
         for (size_t k = 0; k < ms.size(); ++k) {
           comp[k] = IsComplement(ms[k]);
-          if (!comp[k] && k > 0 && comp[k - 1] && ms[k].outer_begin >= ms[k - 1].end &&
-              ms[k].outer_begin - ms[k - 1].end <= 6) {
-            std::string gap = t.substr(ms[k - 1].end, ms[k].outer_begin - ms[k - 1].end);
-            comp[k] = gap == ", " || gap == " et " || gap == " and " || gap == ", et " || gap == ", and ";
-          }
+          if (!comp[k] && k > 0 && comp[k - 1]) comp[k] = ListGap(ms[k - 1].end, ms[k].outer_begin);
         }
         for (size_t k = 0; k < ms.size(); ++k)
           if (ms[k].entity != subj && comp[k] == (tier == 1)) order.push_back(&ms[k]);
@@ -347,30 +340,36 @@ int Resolver::Nearest(const std::string& type, size_t i, size_t pos, int exclude
       if (it->source == MentionSource::kCandidate || it->source == MentionSource::kDemonym) continue;
       // ("supplied by Oracle, which uses its cloud": the relative clause
       // makes the agent the subject again.)
-      if (pass == 0 && PrecededBy(*it, {"avec ", "with ", "par ", "by ", "de ", "d'"}) && !FollowedByRelative(*it)) continue;
+      if (pass == 0 && PrecededBy(*it, lex_.partner_prepositions) && !FollowedByRelative(*it)) continue;
       if (ex_.entities[it->entity].type == type) return it->entity;
     }
   return Focus(type, i, pos, exclude);
 }
 
-bool Resolver::PrecededBy(const Mention& o, std::initializer_list<const char*> words) const {
+bool Resolver::PrecededBy(const Mention& o, const std::vector<std::string>& words) const {
   const std::string& t = ex_.doc.text;
   size_t b = o.outer_begin;
   // A determiner between the word and the name does not count: "avec l'AFP",
   // "with the startup".
-  for (const char* det : {"l'", "la ", "le ", "les ", "the "}) {
-    size_t n = std::char_traits<char>::length(det);
+  for (const auto& det : lex_.preposition_determiners) {
+    size_t n = det.size();
     if (b >= n + 1 && t.compare(b - n, n, det) == 0 && (t[b - n - 1] == ' ' || t[b - n - 1] == '\'')) {
       b -= n;
       break;
     }
   }
-  for (const char* w : words) {
-    size_t n = std::char_traits<char>::length(w);
+  for (const auto& w : words) {
+    size_t n = w.size();
     if (b >= n && t.compare(b - n, n, w) == 0 && (b == n || t[b - n - 1] == ' ' || t[b - n - 1] == '\''))
       return true;
   }
   return false;
+}
+
+bool Resolver::ListGap(size_t from, size_t to) const {
+  if (to < from) return false;
+  std::string_view gap = std::string_view(ex_.doc.text).substr(from, to - from);
+  return std::find(lex_.list_gaps.begin(), lex_.list_gaps.end(), gap) != lex_.list_gaps.end();
 }
 
 int Resolver::RelativeSubject(const std::string& type, size_t i, size_t pos) const {
@@ -389,13 +388,13 @@ int Resolver::RelativeSubject(const std::string& type, size_t i, size_t pos) con
 
 bool Resolver::FollowedByRelative(const Mention& o) const {
   const std::string& t = ex_.doc.text;
-  for (std::string_view w : {", which ", ", who ", ", qui ", ", lequel ", ", laquelle "})
+  for (const auto& w : lex_.relative_openers)
     if (t.compare(o.end, w.size(), w) == 0) return true;
   return false;
 }
 
 bool Resolver::IsComplement(const Mention& o) const {
-  return PrecededBy(o, {"by ", "par ", "de ", "d'", "du ", "of ", "à ", "au ", "with ", "avec ", "via "});
+  return PrecededBy(o, lex_.complement_prepositions);
 }
 
 int Resolver::Focus(const std::string& type, size_t i, size_t pos, int exclude) const {
@@ -406,13 +405,7 @@ int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t po
                       size_t lookback) const {
   // The agent of a passive or a complement ("led by X", "le patron de X"),
   // and the rest of a list that starts with one, is not the subject in focus.
-  const std::string& t = ex_.doc.text;
   auto complement = [&](const Mention& o) { return IsComplement(o); };
-  auto list_gap = [&](size_t from, size_t to) {
-    if (to < from || to - from > 6) return false;
-    std::string gap = t.substr(from, to - from);
-    return gap == ", " || gap == " et " || gap == " and " || gap == ", et " || gap == ", and ";
-  };
   const bool whole = pos >= ex_.sentences[i].end;  // a whole earlier sentence
   for (size_t back = 0; back <= lookback && back <= i; ++back) {
     size_t si = i - back;
@@ -425,7 +418,7 @@ int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t po
       if (si == i && !first && !whole) break;
       first = false;
       bool comp = complement(o) || (prev_complement && o.source != MentionSource::kAnaphor &&
-                                    list_gap(prev_end, o.outer_begin));
+                                    ListGap(prev_end, o.outer_begin));
       prev_complement = comp;
       prev_end = o.end;
       if (o.entity == exclude || (o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong) || comp) continue;

@@ -4,7 +4,6 @@
 // entity in focus for rules that need an implicit subject.
 #pragma once
 
-#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -19,10 +18,11 @@ class Lexicon;
 
 class Resolver {
  public:
-  // `ex` (and `lexicon`, when given) must outlive the resolver; sentences
-  // are resolved in order. The lexicon supplies the corporate suffixes that a
-  // company's short name drops ("Scale" for "Scale AI").
-  explicit Resolver(Extraction& ex, const Lexicon* lexicon = nullptr) : ex_(ex), lex_(lexicon) {
+  // `ex` and `lexicon` must outlive the resolver; sentences are resolved in
+  // order. The lexicon supplies the corporate suffixes that a company's short
+  // name drops ("Scale" for "Scale AI") and the words around a name that
+  // make it a complement, a list item or the subject of a relative clause.
+  Resolver(Extraction& ex, const Lexicon& lexicon) : ex_(ex), lex_(lexicon) {
     by_key_.reserve(256);
     by_alias_.reserve(512);
   }
@@ -54,13 +54,17 @@ class Resolver {
   bool FollowedByRelative(const Mention& m) const;
   // True for a name after "by", "par", "de", "of"...: not a subject.
   bool IsComplement(const Mention& m) const;
-  // `m` (with its descriptor) comes right after one of `words` ("avec ").
-  bool PrecededBy(const Mention& m, std::initializer_list<const char*> words) const;
+  // `m` (with its descriptor) comes right after one of `words` ("avec "),
+  // a determiner of lexicon/preposition_determiners.txt ("l'") allowed between.
+  bool PrecededBy(const Mention& m, const std::vector<std::string>& words) const;
+  // The text [from, to) of the article separates two items of a list (", ",
+  // " et ", ", and ").
+  bool ListGap(size_t from, size_t to) const;
   // `normalized`, when given, is graph::NormalizeName(alias).
   void AddAlias(int e, const std::string& alias, const std::string* normalized = nullptr);
 
   Extraction& ex_;
-  const Lexicon* lex_;
+  const Lexicon& lex_;
   std::unordered_map<std::string, int> by_key_;    // type \t normalized name
   std::unordered_map<std::string, int> by_alias_;  // normalized alias (any type)
 };

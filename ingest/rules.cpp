@@ -368,6 +368,20 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
       cur = nullptr;
       continue;
     }
+    if ((t == "symmetric" || t.rfind("symmetric ", 0) == 0) && indent == 0) {
+      finish();
+      cur = nullptr;
+      std::istringstream types(t.substr(9));
+      size_t count = 0;
+      for (std::string type; types >> type; ++count) {
+        if (IsName(type))
+          symmetric_types_.insert(type);
+        else
+          err(n, t.find(type, 9), "bad relationship type '" + type + "'");
+      }
+      if (count == 0) err(n, 9, "expected 'symmetric TYPE [TYPE ...]'");
+      continue;
+    }
     if (t.rfind("rule ", 0) == 0 && indent == 0) {
       finish();
       auto r = std::make_unique<Rule>();

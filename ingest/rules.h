@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -112,6 +113,9 @@ class RuleSet {
   static RuleSet Parse(const std::string& content, const std::string& file, const std::string& lang);
 
   const std::vector<std::unique_ptr<Rule>>& rules() const { return rules_; }
+  // The relationship types declared `symmetric` (COMPETES_WITH, PARTNER_OF):
+  // A-B and B-A are one relationship.
+  const std::set<std::string>& symmetric_types() const { return symmetric_types_; }
 
   // All firings on sentence `s`, for rules of `lang` (or of no language).
   std::vector<RuleMatch> Apply(std::string_view text, const Sentence& s,
@@ -146,6 +150,7 @@ class RuleSet {
 
   std::vector<std::unique_ptr<Rule>> rules_;
   std::map<std::string, std::string> macros_;  // name -> re2 text, expanded
+  std::set<std::string> symmetric_types_;
   // The words of the list_qualifier macro as they stand before the text they
   // introduce ("de ", "d'"): ", de la société X," qualifies the item before.
   std::vector<std::string> qualifiers_;

@@ -5,14 +5,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <optional>
+#include <utility>
 
 #include "graph/normalize.h"
 
 namespace kg::ingest {
-
-namespace {
-bool Symmetric(const std::string& type) { return type == "COMPETES_WITH" || type == "PARTNER_OF"; }
-}  // namespace
 
 std::string ContentHash(std::string_view text) {
   uint64_t a = 1469598103934665603ull, b = 1099511628211ull * 31;
@@ -26,8 +23,8 @@ std::string ContentHash(std::string_view text) {
   return buf;
 }
 
-GraphWriter::GraphWriter(graph::Store& store)
-    : store_(store), no_old_rels_(store.MaxRelationshipId() == 0) {}
+GraphWriter::GraphWriter(graph::Store& store, std::set<std::string> symmetric_types)
+    : store_(store), symmetric_types_(std::move(symmetric_types)), no_old_rels_(store.MaxRelationshipId() == 0) {}
 
 std::vector<std::string> GraphWriter::UnreadIndexes() const {
   // Evidence is only written; relationships are looked up by their start
@@ -220,7 +217,7 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
     graph::NodeId a = node_of[r.src], b = node_of[r.dst];
     if (a == 0 || b == 0 || a == b) continue;
     bool created = false;
-    graph::RelId id = Relate(a, b, r.type, r.props, Symmetric(r.type), created);
+    graph::RelId id = Relate(a, b, r.type, r.props, symmetric_types_.count(r.type) > 0, created);
     if (created) ++stats.relations_added;
     evidence(std::nullopt, id, r.sentence, r.span_begin, r.span_end, r.rule);
   }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -30,8 +31,10 @@ class GraphWriter {
  public:
   // `store` must outlive the writer; caches node ids, aliases and
   // relationships between articles, so it must be the store's only writer
-  // while it is in use.
-  explicit GraphWriter(graph::Store& store);
+  // while it is in use. A relationship of one of `symmetric_types`
+  // (RuleSet::symmetric_types(): COMPETES_WITH, PARTNER_OF) between A and B
+  // is the same as one between B and A.
+  GraphWriter(graph::Store& store, std::set<std::string> symmetric_types);
 
   // The secondary indexes this writer never reads: a bulk load may drop them
   // for its duration (graph::Store::DropIndexes) and restore them at the end.
@@ -73,6 +76,7 @@ class GraphWriter {
   std::unordered_map<std::string, uint32_t>& WrittenNames(const std::string& type);
 
   graph::Store& store_;
+  const std::set<std::string> symmetric_types_;
   std::unordered_map<std::string, graph::NodeId> node_cache_;  // type \t normalized name
   std::vector<KnownNode> known_;
   std::unordered_map<graph::NodeId, uint32_t> known_of_;  // node -> index into known_

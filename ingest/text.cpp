@@ -539,9 +539,11 @@ TextCleaner::TextCleaner(const Lexicon& lexicon) : dates_(std::make_unique<DateP
   }
   lines_->Compile();
   cuts_->Compile();
-  date_line_ = std::make_unique<RE2>(
-      R"((?i)^(?:(?:publié|mis à jour|published|updated|date)\s*(?:le|on)?\s*:?\s*)?(.*\d{4}.*)$)", opts);
-  author_line_ = std::make_unique<RE2>(R"((?i)^(?:par|by|auteur\s*:|author\s*:)\s+(\S.{0,60})$)", opts);
+  // "Par Marie Dupont": a line that opens with a word of
+  // lexicon/byline_openers.txt names the author.
+  author_line_ = std::make_unique<RE2>(
+      "(?i)^(?:" + JoinAlternatives(lexicon.byline_openers, "[^\\x00-\\x{10FFFF}]") + R"()\s+(\S.{0,60})$)", opts);
+  if (!author_line_->ok()) throw RuleError("lexicon/byline_openers.txt: " + author_line_->error());
 }
 
 TextCleaner::~TextCleaner() = default;

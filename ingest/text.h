@@ -36,7 +36,7 @@ class TextCleaner {
 
  private:
   std::unique_ptr<re2::RE2::Set> lines_, cuts_;
-  std::unique_ptr<re2::RE2> date_line_, author_line_;
+  std::unique_ptr<re2::RE2> author_line_;
   std::unique_ptr<DateParser> dates_;
 };
 

@@ -3,8 +3,10 @@
 #include "ingest/values.h"
 
 #include <re2/re2.h>
+#include <utf8proc.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -15,11 +17,6 @@
 namespace kg::ingest {
 
 namespace {
-
-constexpr const char* kMult =
-    R"((milliards?|millions?|billions?|trillions?|milliers?|mille|thousand|mds?|bn|mn|mio|tn|m|b|k)?)";
-constexpr const char* kCurrencyWord =
-    R"((dollars?(?: américains| us| australiens| canadiens)?|euros?|yuans?|yens?|livres? sterling|livres?|pounds?(?: sterling)?|francs? suisses|usd|eur|gbp|cny|jpy|chf|\$|€|£|¥))";
 
 std::string Iso(int y, int m, int d) {
   if (y < 1000 || y > 2999 || m < 1 || m > 12 || d < 1 || d > 31) return "";
@@ -49,31 +46,164 @@ bool HasAt(std::string_view s, size_t at, std::string_view lower) {
   return true;
 }
 
-// An alternative of kCurrencyWord may start at `at`: each begins with one of
-// these.
-bool CurrencyAt(std::string_view s, size_t at) {
-  switch (LowerByte(s[at])) {
-    case 'd': return HasAt(s, at, "dollar");
-    case 'e': return HasAt(s, at, "eur");
-    case 'y': return HasAt(s, at, "yuan") || HasAt(s, at, "yen");
-    case 'l': return HasAt(s, at, "livre");
-    case 'p': return HasAt(s, at, "pound");
-    case 'f': return HasAt(s, at, "franc");
-    case 'u': return HasAt(s, at, "usd");
-    case 'g': return HasAt(s, at, "gbp");
-    case 'c': return HasAt(s, at, "cny") || HasAt(s, at, "chf");
-    case 'j': return HasAt(s, at, "jpy");
-    case '$': return true;
-    case '\xE2': return HasAt(s, at, "\xE2\x82\xAC");                               // €
-    case '\xC2': return HasAt(s, at, "\xC2\xA3") || HasAt(s, at, "\xC2\xA5");  // £ ¥
-    default: return false;
-  }
+// Whether a character other than an ASCII letter has another case that a
+// pattern under (?i) would match as well (a letter, or a symbol with case
+// such as U+24B6). Not UTF-8 counts as cased.
+bool Cased(std::string_view s, size_t at, size_t& len) {
+  utf8proc_int32_t cp;
+  auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + at),
+                            static_cast<utf8proc_ssize_t>(s.size() - at), &cp);
+  len = n > 0 ? static_cast<size_t>(n) : 1;
+  if (n <= 0) return true;
+  auto cat = utf8proc_category(cp);
+  return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) || utf8proc_tolower(cp) != cp ||
+         utf8proc_toupper(cp) != cp;
 }
 
-// The alternatives of kMult, lower case.
-constexpr std::string_view kMultWords[] = {"milliards", "milliard", "millions", "million", "billions", "billion",
-                                           "trillions", "trillion", "milliers", "millier", "mille", "thousand",
-                                           "mds", "md", "bn", "mn", "mio", "tn", "m", "b", "k"};
+// What HasAt can test of a word a pattern matches in any case: its ASCII
+// letters lowered, up to (CaselessPrefix) or after (CaselessSuffix) its
+// last character of another kind that has case.
+std::string CaselessPrefix(std::string_view word) {
+  size_t end = 0;
+  while (end < word.size()) {
+    size_t len = 1;
+    if (static_cast<unsigned char>(word[end]) >= 0x80 && Cased(word, end, len)) break;
+    end += len;
+  }
+  return LowerAscii(word.substr(0, end));
+}
+std::string CaselessSuffix(std::string_view word) {
+  size_t begin = 0;
+  for (size_t i = 0; i < word.size();) {
+    size_t len = 1;
+    if (static_cast<unsigned char>(word[i]) >= 0x80 && Cased(word, i, len)) begin = i + len;
+    i += len;
+  }
+  return LowerAscii(word.substr(std::min(begin, word.size())));
+}
+
+// A literal that a word of a list starts (or ends) with, and whether it is
+// the whole word.
+struct Literal {
+  std::string text;
+  bool whole = false;
+};
+
+// The literal starts of a list of words (CaselessPrefix), none kept that a
+// shorter one starts: At() is true wherever one of the words may stand.
+class WordStarts {
+ public:
+  explicit WordStarts(const std::vector<std::string>& words) {
+    std::vector<std::string> starts;
+    for (const auto& w : words) starts.push_back(CaselessPrefix(w));
+    std::sort(starts.begin(), starts.end(),
+              [](const std::string& a, const std::string& b) { return a.size() < b.size() || (a.size() == b.size() && a < b); });
+    for (const auto& p : starts) {
+      any_ = any_ || p.empty();
+      if (any_ || std::any_of(kept_.begin(), kept_.end(), [&](const std::string& k) { return p.rfind(k, 0) == 0; }))
+        continue;
+      kept_.push_back(p);
+      by_first_[static_cast<unsigned char>(p[0])].push_back(p);
+    }
+    if (any_) kept_ = {""};
+  }
+  bool At(std::string_view s, size_t at) const {
+    if (any_) return true;
+    if (at >= s.size()) return false;
+    for (const auto& w : by_first_[static_cast<unsigned char>(LowerByte(s[at]))])
+      if (HasAt(s, at, w)) return true;
+    return false;
+  }
+  // The starts ("" alone when a word has none).
+  const std::vector<std::string>& starts() const { return kept_; }
+
+ private:
+  std::vector<std::string> kept_;
+  std::array<std::vector<std::string>, 256> by_first_;  // kept_ by first byte
+  bool any_ = false;
+};
+
+// The longest text that every one of `starts` holds ("illi" of "milliard",
+// "million", "billion" and "trillion").
+std::string CommonPart(const std::vector<std::string>& starts) {
+  if (starts.empty()) return "";
+  const std::string& shortest =
+      *std::min_element(starts.begin(), starts.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
+  for (size_t len = shortest.size(); len > 0; --len)
+    for (size_t at = 0; at + len <= shortest.size(); ++at) {
+      std::string part = shortest.substr(at, len);
+      if (std::all_of(starts.begin(), starts.end(), [&](const auto& w) { return w.find(part) != std::string::npos; }))
+        return part;
+    }
+  return "";
+}
+
+}  // namespace
+
+// The literal tests of the value patterns, derived from the words of the
+// lexicon when the finder is made (see ValueScan).
+struct ValueLiterals {
+  explicit ValueLiterals(const Lexicon& lex)
+      : currencies(AfterForms(lex)), scale(ScaleWords(lex)), units(lex.duration_units) {
+    for (const auto& c : lex.currencies)
+      if (c.before) signs.push_back(CaselessSuffix(c.form));
+    // None that another one ends.
+    std::sort(signs.begin(), signs.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
+    std::vector<std::string> kept;
+    for (const auto& e : signs)
+      if (std::none_of(kept.begin(), kept.end(),
+                       [&](const auto& k) { return e.size() >= k.size() && e.compare(e.size() - k.size(), k.size(), k) == 0; }))
+        kept.push_back(e);
+    signs = std::move(kept);
+    for (const auto& m : lex.multipliers) {
+      Literal l{CaselessPrefix(m.form), false};
+      l.whole = l.text.size() == m.form.size();
+      if (l.text.empty())
+        multiplier_any = true;
+      else
+        multipliers[static_cast<unsigned char>(l.text[0])].push_back(std::move(l));
+    }
+    for (const auto& w : lex.currency_links) {
+      Literal l{CaselessPrefix(w), false};
+      l.whole = l.text.size() == w.size();
+      links.push_back(std::move(l));
+    }
+    for (const auto& w : lex.one_words) ones.push_back(CaselessSuffix(w));
+    word_money = !lex.one_words.empty() && !scale.starts().empty();
+    anchor = CommonPart(scale.starts());
+    // Each scale start with the offsets at which the anchor stands in it.
+    for (const auto& w : scale.starts())
+      for (size_t at = w.find(anchor); at != std::string::npos; at = anchor.empty() ? std::string::npos : w.find(anchor, at + 1))
+        anchored.emplace_back(w, at);
+  }
+  static std::vector<std::string> AfterForms(const Lexicon& lex) {
+    std::vector<std::string> out;
+    for (const auto& c : lex.currencies)
+      if (c.after) out.push_back(c.form);
+    return out;
+  }
+  static std::vector<std::string> ScaleWords(const Lexicon& lex) {
+    std::vector<std::string> out;
+    for (const auto& m : lex.multipliers)
+      if (m.scale) out.push_back(m.form);
+    return out;
+  }
+
+  WordStarts currencies;            // the currency forms that follow a number
+  std::vector<std::string> signs;   // the ends of the forms that open an amount ("$")
+  std::array<std::vector<Literal>, 256> multipliers;  // by first byte
+  bool multiplier_any = false;      // a multiplier has no literal start
+  std::vector<Literal> links;       // "de ", "d'"
+  WordStarts scale;                 // "milliard", "million" ...
+  bool word_money = false;          // an amount in words can be read at all
+  // Text that every scale word holds ("illi"), and where it stands in each.
+  std::string anchor;
+  std::vector<std::pair<std::string, size_t>> anchored;
+  std::vector<std::string> ones;    // the ends of one_words ("un", "a")
+  WordStarts units;                 // "ans", "ann", "mois", "year", "month"
+};
+
+namespace {
 
 // The digit runs of a sentence, and from them whether each pattern can match
 // in the sentence from byte `from` on (the text left after earlier matches).
@@ -81,12 +211,18 @@ constexpr std::string_view kMultWords[] = {"milliards", "milliard", "millions", 
 // what must stand around the runs is a necessary condition of each pattern.
 class ValueScan {
  public:
-  ValueScan(std::string_view s, const MonthNames& months) : s_(s), months_(months) {
+  ValueScan(std::string_view s, const MonthNames& months, const ValueLiterals& words)
+      : s_(s), months_(months), words_(words) {
     // RE2 folds U+017F onto 's' and U+212A onto 'k' under (?i).
     all_ = s.find("\xC5\xBF") != std::string_view::npos || s.find("\xE2\x84\xAA") != std::string_view::npos;
+    const std::string& anchor = words_.anchor;
+    if (anchor.empty() || IsDigit(anchor[0])) anchor_ = 0;  // (the loop skips the digits of a run)
+    // The anchor's first byte in either case (it is lowered).
+    const char first = anchor.empty() ? '\0' : anchor[0];
+    const char first_upper = first >= 'a' && first <= 'z' ? static_cast<char>(first - 'a' + 'A') : first;
     for (size_t i = 0; i < s.size() && !all_; ++i) {
       if (!IsDigit(s[i])) {
-        if (illi_ == std::string_view::npos && (s[i] | 0x20) == 'i' && HasAt(s, i, "illi")) illi_ = i;
+        if (anchor_ == std::string_view::npos && (s[i] == first || s[i] == first_upper) && HasAt(s, i, anchor)) anchor_ = i;
         continue;
       }
       size_t e = i + 1;
@@ -107,38 +243,38 @@ class ValueScan {
       size_t a = SkipSpace(runs_[r].end);
       if (CurrencyAround(a)) return true;
       if (a >= s_.size()) continue;
-      const char first = LowerByte(s_[a]);  // every multiplier starts with m, b, t or k
-      if (first != 'm' && first != 'b' && first != 't' && first != 'k') continue;
-      for (std::string_view w : kMultWords)
-        if (w[0] == first && HasAt(s_, a, w) && CurrencyAround(SkipSpace(a + w.size()))) return true;
+      if (words_.multiplier_any) return true;
+      for (const Literal& m : words_.multipliers[static_cast<unsigned char>(LowerByte(s_[a]))])
+        if (HasAt(s_, a, m.text) && (!m.whole || CurrencyAround(SkipSpace(a + m.text.size())))) return true;
     }
     return false;
   }
-  // money_word_: "(un|one|a)\s+(milliards?|millions?|billions?|trillions?)\s*(?:de |d')?CURRENCY".
+  // money_word_: "ONE\s+SCALE\s*LINK?CURRENCY" ("un milliard de dollars").
   bool WordMoney(size_t from) const {
     if (all_) return true;
-    // "un", "one" or "a", spaces, then a multiplier word.
+    if (!words_.word_money) return false;
+    // A word for one, spaces, then a scale word, found by the text they all
+    // hold ("illi" one byte into "milliard", two into "trillion").
+    const std::string& anchor = words_.anchor;
     bool word = false;
-    for (size_t k = std::max(from, illi_); k < s_.size() && !word; ++k) {
-      if ((s_[k] | 0x20) != 'i' || !HasAt(s_, k, "illi")) continue;
-      // "illi" stands one byte into milliard, million and billion, two into trillion.
-      size_t i = k >= from + 1 && (HasAt(s_, k - 1, "milliard") || HasAt(s_, k - 1, "million") ||
-                                   HasAt(s_, k - 1, "billion"))
-                     ? k - 1
-                 : k >= from + 2 && HasAt(s_, k - 2, "trillion") ? k - 2
-                                                                 : s_.size();
-      if (i == s_.size()) continue;
-      size_t r = i;
-      while (r > from && IsReSpace(s_[r - 1])) --r;
-      word = r < i && ((r >= from + 2 && HasAt(s_, r - 2, "un")) || (r >= from + 3 && HasAt(s_, r - 3, "one")) ||
-                       (r >= from + 1 && LowerByte(s_[r - 1]) == 'a'));
+    for (size_t k = std::max(from, anchor_); k < s_.size() && !word; ++k) {
+      if (!HasAt(s_, k, anchor)) continue;
+      for (const auto& [start, offset] : words_.anchored) {
+        if (k < from + offset || !HasAt(s_, k - offset, start)) continue;
+        size_t i = k - offset, r = i;
+        while (r > from && IsReSpace(s_[r - 1])) --r;
+        if (r < i && OneEndsAt(r, from)) {
+          word = true;
+          break;
+        }
+      }
     }
     if (!word) return false;
     for (size_t i = from; i < s_.size(); ++i)
-      if (CurrencyAt(s_, i)) return true;
+      if (words_.currencies.At(s_, i)) return true;
     return false;
   }
-  // money_prefix_: "(US\$|\$|€|£|¥)\s?\d".
+  // money_prefix_: "SIGN\s?\d" ("$13bn").
   bool PrefixMoney(size_t from) const {
     if (all_) return true;
     for (size_t r = First(from); r < n_runs_; ++r) {
@@ -147,14 +283,12 @@ class ValueScan {
     }
     return false;
   }
-  // bare_amount_: "NUM\s+(milliards?|millions?|billions?|trillions?)".
+  // bare_amount_: "NUM\s+SCALE" ("100 milliards").
   bool BareAmount(size_t from) const {
     if (all_) return true;
     for (size_t r = First(from); r < n_runs_; ++r) {
       size_t e = runs_[r].end, a = SkipSpace(e);
-      if (a > e && (HasAt(s_, a, "milliard") || HasAt(s_, a, "million") || HasAt(s_, a, "billion") ||
-                    HasAt(s_, a, "trillion")))
-        return true;
+      if (a > e && words_.scale.At(s_, a)) return true;
     }
     return false;
   }
@@ -187,12 +321,8 @@ class ValueScan {
   // duration_ (on the text after an amount): a unit after spaces.
   bool Duration(std::string_view after) const {
     if (all_) return true;
-    for (size_t i = 1; i < after.size(); ++i) {
-      if (!IsReSpace(after[i - 1])) continue;
-      if (HasAt(after, i, "ans") || HasAt(after, i, "ann\xC3") ||
-          HasAt(after, i, "mois") || HasAt(after, i, "year") || HasAt(after, i, "month"))
-        return true;
-    }
+    for (size_t i = 1; i < after.size(); ++i)
+      if (IsReSpace(after[i - 1]) && words_.units.At(after, i)) return true;
     return false;
   }
   // date_iso_: "(\d{4})-(\d{2})-(\d{2})".
@@ -235,24 +365,35 @@ class ValueScan {
     while (i < s_.size() && IsReSpace(s_[i])) ++i;
     return i;
   }
-  // A currency word at `at`, or after "de " / "d'" there.
+  // A currency word at `at`, or after a link there ("de ", "d'").
   bool CurrencyAround(size_t at) const {
     if (at >= s_.size()) return false;
-    return CurrencyAt(s_, at) || (HasAt(s_, at, "de ") && at + 3 < s_.size() && CurrencyAt(s_, at + 3)) ||
-           (HasAt(s_, at, "d'") && at + 2 < s_.size() && CurrencyAt(s_, at + 2));
+    if (words_.currencies.At(s_, at)) return true;
+    for (const Literal& link : words_.links) {
+      if (!HasAt(s_, at, link.text)) continue;
+      size_t c = at + link.text.size();
+      if (!link.whole || (c < s_.size() && words_.currencies.At(s_, c))) return true;
+    }
+    return false;
   }
-  // A currency sign ends right before `at`, within [from, at).
+  // A currency sign that opens amounts ends right before `at`, within [from, at).
   bool SignEndsAt(size_t at, size_t from) const {
-    auto sign = [&](std::string_view mark) {
-      return at >= from + mark.size() && s_.compare(at - mark.size(), mark.size(), mark) == 0;
-    };
-    return sign("$") || sign("\xE2\x82\xAC") || sign("\xC2\xA3") || sign("\xC2\xA5");
+    for (const auto& sign : words_.signs)
+      if (at >= from + sign.size() && HasAt(s_, at - sign.size(), sign)) return true;
+    return false;
+  }
+  // A word for one ends right before `at`, within [from, at).
+  bool OneEndsAt(size_t at, size_t from) const {
+    for (const auto& one : words_.ones)
+      if (at >= from + one.size() && HasAt(s_, at - one.size(), one)) return true;
+    return false;
   }
 
   std::string_view s_;
   const MonthNames& months_;
+  const ValueLiterals& words_;
   bool all_ = false;  // every test answers true
-  size_t illi_ = std::string_view::npos;  // the first "illi", in any case
+  size_t anchor_ = std::string_view::npos;  // the first words_.anchor, in any case
   Run runs_[kMaxRuns];
   size_t n_runs_ = 0;
 };
@@ -292,26 +433,16 @@ double ParseNumber(std::string_view s, const std::string& lang) {
   return std::strtod(digits.c_str(), nullptr);
 }
 
-double Multiplier(std::string_view word, const std::string& lang) {
-  std::string w = Fold(word);
-  if (w.empty()) return 1;
-  if (w.rfind("milliard", 0) == 0 || w == "md" || w == "mds" || w == "bn" || w == "b") return 1e9;
-  if (w.rfind("billion", 0) == 0) return lang == "fr" ? 1e12 : 1e9;
-  if (w.rfind("trillion", 0) == 0 || w == "tn") return 1e12;
-  if (w.rfind("million", 0) == 0 || w == "mn" || w == "mio" || w == "m") return 1e6;
-  if (w.rfind("millier", 0) == 0 || w == "mille" || w == "thousand" || w == "k") return 1e3;
-  return 1;
+double ValueFinder::Multiplier(std::string_view word, const std::string& lang) const {
+  auto it = multipliers_.find(Fold(word));
+  if (it == multipliers_.end()) return 1;
+  return lang == "fr" ? it->second.second : it->second.first;
 }
 
-std::string CurrencyCode(std::string_view word) {
-  std::string w = Fold(word);
-  if (word == "$" || word == "US$" || w.rfind("dollar", 0) == 0 || w == "usd") return "USD";
-  if (word == "€" || w.rfind("euro", 0) == 0 || w == "eur") return "EUR";
-  if (word == "£" || w.rfind("livre", 0) == 0 || w.rfind("pound", 0) == 0 || w == "gbp") return "GBP";
-  if (word == "¥" || w.rfind("yen", 0) == 0 || w == "jpy") return "JPY";
-  if (w.rfind("yuan", 0) == 0 || w == "cny") return "CNY";
-  if (w.rfind("franc", 0) == 0 || w == "chf") return "CHF";
-  return "";
+std::string ValueFinder::CurrencyCode(std::string_view word) const {
+  if (auto sign = currency_signs_.find(std::string(word)); sign != currency_signs_.end()) return sign->second;
+  auto it = currency_codes_.find(Fold(word));
+  return it == currency_codes_.end() ? "" : it->second;
 }
 
 // The UTF-8 length of the character that starts with byte `c` (1 for a
@@ -389,22 +520,41 @@ std::string DateParser::Parse(std::string_view text) const {
   return "";
 }
 
-ValueFinder::ValueFinder(const Lexicon& lexicon) : months_(lexicon) {
+ValueFinder::ValueFinder(const Lexicon& lexicon)
+    : months_(lexicon), literals_(std::make_unique<ValueLiterals>(lexicon)), count_prepositions_(lexicon.count_prepositions) {
+  // The words of the patterns, in file order (the first alternative that
+  // fits is taken), and their meanings.
+  std::vector<std::string> currencies, signs, multipliers, sign_multipliers, scale;
+  for (const auto& c : lexicon.currencies) {
+    if (c.after) currencies.push_back(c.form);
+    if (c.before) signs.push_back(c.form);
+    // Fold keeps no symbol: "€" and "£" are looked up as written.
+    if (std::string folded = Fold(c.form); folded.empty())
+      currency_signs_.emplace(c.form, c.code);
+    else
+      currency_codes_.emplace(std::move(folded), c.code);
+  }
+  for (const auto& m : lexicon.multipliers) {
+    multipliers.push_back(m.form);
+    if (m.sign) sign_multipliers.push_back(m.form);
+    if (m.scale) scale.push_back(m.form);
+    multipliers_.emplace(Fold(m.form), std::make_pair(m.factor, m.fr_factor));
+  }
+  auto group = [](const std::vector<std::string>& words) { return "(" + LiteralAlternatives(words) + ")"; };
+  const std::string currency = group(currencies);
+  const std::string link = "(?:" + LiteralAlternatives(lexicon.currency_links) + ")?";
   const std::string num = R"((\d{1,3}(?: \d{3})+(?:,\d+)?|\d+(?:[.,]\d+)*))";
   money_suffix_ = std::make_unique<RE2>(
-      "(?i)(?:^|[^\\w.,])" + num + R"(\s*)" + kMult + R"(\s*(?:de |d')?)" + kCurrencyWord +
-          R"((?:\W|$))",
+      "(?i)(?:^|[^\\w.,])" + num + R"(\s*)" + group(multipliers) + "?" + R"(\s*)" + link + currency + R"((?:\W|$))",
       Opts());
   // "un milliard de dollars", "one billion dollars", "a billion dollars".
-  money_word_ = std::make_unique<RE2>(
-      R"((?i)(?:^|[^\w])(un|one|a)\s+(milliards?|millions?|billions?|trillions?)\s*(?:de |d')?)" +
-          std::string(kCurrencyWord) + R"((?:\W|$))",
-      Opts());
-  money_prefix_ = std::make_unique<RE2>(
-      R"((?i)(?:^|[^\w])(US\$|\$|€|£|¥)\s?(\d+(?:[.,]\d+)*)(?:\s*|-)(billions?|millions?|trillions?|bn|mn|tn|m|b|k)?(?:\W|$))",
-      Opts());
-  bare_amount_ = std::make_unique<RE2>(
-      "(?i)(?:^|[^\\w.,])" + num + R"(\s+(milliards?|millions?|billions?|trillions?)\b)", Opts());
+  money_word_ = std::make_unique<RE2>(R"((?i)(?:^|[^\w]))" + group(lexicon.one_words) + R"(\s+)" + group(scale) +
+                                          R"(\s*)" + link + currency + R"((?:\W|$))",
+                                      Opts());
+  money_prefix_ = std::make_unique<RE2>(R"((?i)(?:^|[^\w]))" + group(signs) + R"(\s?(\d+(?:[.,]\d+)*)(?:\s*|-))" +
+                                            group(sign_multipliers) + R"(?(?:\W|$))",
+                                        Opts());
+  bare_amount_ = std::make_unique<RE2>("(?i)(?:^|[^\\w.,])" + num + R"(\s+)" + group(scale) + R"(\b)", Opts());
   date_dmy_ = std::make_unique<RE2>(std::string(R"((?i)\b(?:le\s+)?(1er|\d{1,2})\s+)") + months_.pattern() +
                                         R"(\s+(\d{4})\b)",
                                     Opts());
@@ -413,9 +563,12 @@ ValueFinder::ValueFinder(const Lexicon& lexicon) : months_(lexicon) {
                                     Opts());
   date_iso_ = std::make_unique<RE2>(R"(\b(\d{4})-(\d{2})-(\d{2})\b)", Opts());
   number_ = std::make_unique<RE2>(R"((?:^|[^\w.,])(\d{1,3}(?:[ ,]\d{3})+|\d+(?:[.,]\d+)?)\s+\p{Ll})", Opts());
-  duration_ = std::make_unique<RE2>(
-      R"((?i)^[^.;:]{0,40}?\b((?:sur|pendant|en|over|for|across)\s+(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:ans|années|mois|years?|months?)))",
-      Opts());
+  duration_ = std::make_unique<RE2>(R"((?i)^[^.;:]{0,40}?\b((?:)" + LiteralAlternatives(lexicon.duration_prepositions) +
+                                        R"()\s+(?:\d+|)" + LiteralAlternatives(lexicon.duration_numbers) + R"()\s+(?:)" +
+                                        LiteralAlternatives(lexicon.duration_units) + "))",
+                                    Opts());
+  for (const RE2* re : {money_suffix_.get(), money_word_.get(), money_prefix_.get(), bare_amount_.get(), duration_.get()})
+    if (!re->ok()) throw RuleError("lexicon (currencies, multipliers, durations): " + re->error());
 }
 
 ValueFinder::~ValueFinder() = default;
@@ -429,8 +582,8 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   // ("un milliard de dollars" has none: such sentences are still read for
   // money written in words.)
   const bool digits = std::any_of(sent.begin(), sent.end(), IsDigit);
-  if (!digits && sent.find("illi") == std::string_view::npos) return found;
-  const ValueScan scan(sent, months_);
+  if (!digits && (!literals_->word_money || sent.find(literals_->anchor) == std::string_view::npos)) return found;
+  const ValueScan scan(sent, months_, *literals_);
   auto overlaps = [&](size_t b, size_t e) {
     for (const auto& m : found)
       if (b < m.end && m.begin < e) return true;
@@ -499,10 +652,9 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       m.amount = v;
       // "1 200 milliards de paramètres", "2 billion of its users": a count
       // of something else, not money (a currency would have been read above).
-      std::string_view after = text.substr(m.end, std::min<size_t>(s.end - m.end, 8));
       bool counted = false;
-      for (std::string_view lead : {" de ", " d'", " of "})
-        if (after.rfind(lead, 0) == 0) counted = true;
+      for (const auto& lead : count_prepositions_)
+        if (m.end + lead.size() <= s.end && text.compare(m.end, lead.size(), lead) == 0) counted = true;
       if (!ctx.last_currency.empty() && !counted) {
         m.type = "Money";
         m.currency = ctx.last_currency;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -19,6 +20,7 @@ class RE2;
 namespace kg::ingest {
 
 class Lexicon;
+struct ValueLiterals;
 
 // The month names of the lexicon (lexicon/months.tsv).
 class MonthNames {
@@ -73,16 +75,25 @@ class ValueFinder {
                             ValueContext& ctx) const;
 
  private:
+  // The factor of a multiplier the patterns matched ("milliards", "bn"; 1
+  // for none) in text of `lang`.
+  double Multiplier(std::string_view word, const std::string& lang) const;
+  // The ISO 4217 code of a currency word or sign the patterns matched.
+  std::string CurrencyCode(std::string_view word) const;
+
   MonthNames months_;
+  // Quick tests read off the words of the patterns (lexicon/currencies.tsv,
+  // multipliers.tsv ...): which patterns cannot match a sentence.
+  std::unique_ptr<const ValueLiterals> literals_;
+  std::unordered_map<std::string, std::pair<double, double>> multipliers_;  // folded form -> factor, French factor
+  std::unordered_map<std::string, std::string> currency_codes_;             // folded form -> ISO code
+  std::unordered_map<std::string, std::string> currency_signs_;             // "€" (no fold) -> ISO code
+  std::vector<std::string> count_prepositions_;  // " de ", " of ": after an amount, a count of something else
   std::unique_ptr<re2::RE2> money_suffix_, money_word_, money_prefix_, bare_amount_, date_dmy_, date_mdy_,
       date_iso_, number_, duration_;
 };
 
 // Parses "5,5" (fr) or "1,500.25" (en) or "2 000"; NaN when not a number.
 double ParseNumber(std::string_view digits, const std::string& lang);
-// Multiplier of "milliards", "bn", "million", "k" ... (1 when unknown).
-double Multiplier(std::string_view word, const std::string& lang);
-// ISO 4217 code of "dollars", "$", "€", "euros" ... (empty when unknown).
-std::string CurrencyCode(std::string_view word);
 
 }  // namespace kg::ingest

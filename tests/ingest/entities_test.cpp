@@ -255,3 +255,18 @@ TEST_CASE("the words of descriptors come from the lexicon files", "[ingest][enti
   corpus.Append("naming_words.txt", "codenamed");
   CHECK(discovered(Lexicon::Load(corpus.path())));
 }
+
+TEST_CASE("the prepositions that make a head noun a description come from the lexicon files", "[ingest][entities]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_entities_genitive");
+  // "la société d'investissement" describes something else: no anaphor.
+  const std::string text = "Hier, la société d'investissement a recruté.";
+  auto anaphors = [&](const Lexicon& lex) {
+    Recognizer r(lex);
+    size_t n = 0;
+    for (const auto& m : r.Find(text, Sentence{0, text.size()}, {})) n += m.source == MentionSource::kAnaphor;
+    return n;
+  };
+  CHECK(anaphors(Lexicon::Load(corpus.path())) == 0);
+  corpus.Write("genitives.txt", "de\ndu\ndes\nof\n");
+  CHECK(anaphors(Lexicon::Load(corpus.path())) == 1);
+}

@@ -37,11 +37,8 @@ TEST_CASE("quoted names and scare quotes are not quotes of a person", "[ingest][
 TEST_CASE("the words that make a quoted text a name come from the lexicon files", "[ingest][quotes]") {
   kg::ingest::testing::ScratchCorpus corpus("kg_quotes_naming");
   auto quotes = [&] {
-    Pipeline p(corpus.path());
-    Document d;
-    d.text = "Joe Biden a déclaré, sous le titre de code : « Nous allons investir massivement dans les puces. »";
-    d.lang = "fr";
-    return p.ExtractDocument(d).quotes.size();
+    return corpus.Extract("Joe Biden a déclaré, sous le titre de code : « Nous allons investir massivement dans les puces. »", "fr")
+        .quotes.size();
   };
   CHECK(quotes() == 1);
   corpus.Append("quote_naming.txt", "code :");

@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <tuple>
+
 #include "ingest/pipeline.h"
+#include "ingest/resolve.h"
 #include "tests/ingest/corpus_pipeline.h"
+#include "tests/ingest/scratch_corpus.h"
 
 using namespace kg::ingest;
 
@@ -152,4 +156,59 @@ TEST_CASE("a description followed by a name of another type still refers back", 
   int orange = EntityOf(ex, 0, "Orange");
   REQUIRE(orange >= 0);
   CHECK(EntityOf(ex, 1, "Le groupe") == orange);
+}
+
+namespace {
+std::string NameOf(const Extraction& ex, int entity) {
+  return entity >= 0 ? ex.entities[static_cast<size_t>(entity)].name : "";
+}
+// The name "Il" stands for in the second sentence of `text` (French), read
+// with the scratch corpus: the subject of the first sentence, its first name
+// that is no complement.
+std::string Il(const kg::ingest::testing::ScratchCorpus& corpus, const std::string& text) {
+  auto ex = corpus.Extract(text, "fr");
+  return NameOf(ex, EntityOf(ex, 1, "Il"));
+}
+}  // namespace
+
+// The subject of a sentence is its first name that is not a complement ("par
+// X"), nor in a list that starts with one ("par X et Y"); a word added to
+// the file changes which name "Il" refers to.
+TEST_CASE("the words before a complement and between list items come from the lexicon files", "[ingest][resolve]") {
+  using Row = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+  auto [file, word, text, before, after] = GENERATE(table<std::string, std::string, std::string, std::string, std::string>({
+      Row{"complement_prepositions.txt", "chez", "Reçu chez Lina Marsh hier, Karl Bonner a parlé. Il a salué la foule.",
+          "Lina Marsh", "Karl Bonner"},
+      Row{"coordinators.txt", "puis",
+          "Reçu par Lina Marsh puis Karl Bonner hier, Paul Durand a parlé. Il a salué la foule.", "Karl Bonner",
+          "Paul Durand"},
+      Row{"preposition_determiners.txt", "notre",
+          "Reçu par notre Lina Marsh hier, Karl Bonner a parlé. Il a salué la foule.", "Lina Marsh", "Karl Bonner"},
+  }));
+  CAPTURE(file);
+  kg::ingest::testing::ScratchCorpus corpus("kg_resolve_subject");
+  CHECK(Il(corpus, text) == before);
+  corpus.Append(file, word);
+  CHECK(Il(corpus, text) == after);
+}
+
+TEST_CASE("the prepositions before a partner and the relative pronouns come from the lexicon files",
+          "[ingest][resolve]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_resolve_partner");
+  // The organization "son" refers to: the nearest one before it, unless that
+  // one is a partner ("avec X") whose relative clause does not hold "son".
+  auto owner = [&](const std::string& text) {
+    auto ex = corpus.Extract(text, "fr");
+    const Lexicon lex = Lexicon::Load(corpus.path());
+    Resolver r(ex, lex);
+    return NameOf(ex, r.Nearest("Organization", 0, text.find(" son ")));
+  };
+  const std::string chez = "Orange a signé un accord chez OpenAI pour intégrer ChatGPT dans son application.";
+  const std::string dont = "Orange a signé un accord avec OpenAI, dont le ChatGPT ira dans son application.";
+  CHECK(owner(chez) == "OpenAI");
+  CHECK(owner(dont) == "Orange");
+  corpus.Append("partner_prepositions.txt", "chez");
+  corpus.Append("relative_pronouns.txt", "dont");
+  CHECK(owner(chez) == "Orange");
+  CHECK(owner(dont) == "OpenAI");
 }

@@ -6,6 +6,7 @@
 
 #include "ingest/pipeline.h"
 #include "tests/ingest/corpus_pipeline.h"
+#include "tests/ingest/scratch_corpus.h"
 #include "tests/test_util.h"
 
 using namespace kg::ingest;
@@ -206,4 +207,40 @@ TEST_CASE("an apposition describes the name before it, a genitive another entity
 TEST_CASE("'son'/'its' refers to the subject, not to a complement in between", "[ingest][resolve]") {
   auto ex = ExtractText("Orange a conclu un accord avec OpenAI pour intégrer ChatGPT dans son application Djingo.", "fr");
   CHECK(Facts(ex, "DEVELOPS") == std::vector<std::string>{"Orange DEVELOPS Djingo"});
+}
+
+TEST_CASE("a rule file declares the relationship types that have no direction", "[ingest][rules]") {
+  auto set = RuleSet::Parse("symmetric MERGES_WITH SUES\nsymmetric PARTNER_OF\n", "t.rules", "");
+  CHECK(set.symmetric_types() == std::set<std::string>{"MERGES_WITH", "PARTNER_OF", "SUES"});
+  CHECK(P().rules().symmetric_types() == std::set<std::string>{"COMPETES_WITH", "PARTNER_OF"});
+  CHECK_THROWS_WITH(RuleSet::Parse("symmetric\n", "t.rules", ""),
+                    Catch::Contains("t.rules:1:10: expected 'symmetric TYPE [TYPE ...]'"));
+  CHECK_THROWS_WITH(RuleSet::Parse("symmetric A-B\n", "t.rules", ""),
+                    Catch::Contains("t.rules:1:11: bad relationship type 'A-B'"));
+}
+
+TEST_CASE("one relationship of a symmetric type stands for both directions in an extraction", "[ingest][rules]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_rules_symmetric");
+  corpus.WriteRules("en.rules",
+                    "rule en.merges\n  pattern {Organization:a} merges with {Organization:b}\n"
+                    "  emit MERGES_WITH a -> b\n  view full\n");
+  auto relations = [&] { return corpus.Extract("Microsoft merges with OpenAI. OpenAI merges with Microsoft.", "en").relations.size(); };
+  CHECK(relations() == 2);
+  corpus.WriteRules("relations.rules", "symmetric MERGES_WITH\n");
+  CHECK(relations() == 1);
+}
+
+TEST_CASE("the articles taken off a name a rule creates come from the lexicon files", "[ingest][rules]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_rules_name_articles");
+  corpus.WriteRules("fr.rules",
+                    "rule fr.signe\n  pattern {Person:p} a signé (?P<new_Policy_x>ce décret \\pL+)\n"
+                    "  emit SIGNED p -> x\n  view full\n");
+  auto policy = [&] {
+    for (const auto& e : corpus.Extract("Joe Biden a signé ce décret fiscal.", "fr").entities)
+      if (e.type == "Policy") return e.name;
+    return std::string();
+  };
+  CHECK(policy() == "ce décret fiscal");
+  corpus.Append("name_articles.txt", "ce");
+  CHECK(policy() == "décret fiscal");
 }

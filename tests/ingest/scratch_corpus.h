@@ -1,6 +1,7 @@
 // A scratch copy of the repository's lexicons and gazetteers in a temporary
 // directory, for tests that show a word list taking effect: they append to
-// one of its files and load the copy again. Removed at the end of the test.
+// (or rewrite) one of its files and load the copy again. It has no rules
+// unless a test writes some. Removed at the end of the test.
 #pragma once
 
 #include <unistd.h>
@@ -8,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+
+#include "ingest/pipeline.h"
 
 namespace kg::ingest::testing {
 
@@ -32,6 +35,23 @@ class ScratchCorpus {
   void Append(const std::string& file, const std::string& line) const {
     std::ofstream out(dir_ / "lexicon" / file, std::ios::app);
     out << line << "\n";
+  }
+  // Replaces lexicon/`file` with `content`.
+  void Write(const std::string& file, const std::string& content) const {
+    std::ofstream(dir_ / "lexicon" / file) << content;
+  }
+  // `text` through a pipeline loaded from the copy, as an article in `lang`.
+  Extraction Extract(const std::string& text, const std::string& lang) const {
+    Pipeline p(path());
+    Document d;
+    d.text = text;
+    d.lang = lang;
+    return p.ExtractDocument(d);
+  }
+  // Writes rules/`file` (the copy has no rules until one is written).
+  void WriteRules(const std::string& file, const std::string& content) const {
+    std::filesystem::create_directories(dir_ / "rules");
+    std::ofstream(dir_ / "rules" / file) << content;
   }
 
  private:

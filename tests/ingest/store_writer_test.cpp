@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "graph/store.h"
 #include "ingest/pipeline.h"
 #include "tests/ingest/corpus_pipeline.h"
@@ -13,12 +15,14 @@ const Pipeline& P() { return kg::ingest::testing::CorpusPipeline(); }
 Extraction Run(const std::string& text) {
   return P().Extract(text, Format::kText, DocOptions{});
 }
+// The symmetric types of corpus/rules/relations.rules.
+const std::set<std::string> kSymmetric = {"COMPETES_WITH", "PARTNER_OF"};
 }  // namespace
 
 TEST_CASE("store writes entities, relations and quotes with evidence", "[ingest][store]") {
   kg::testing::TempDir dir;
   kg::graph::Store store(dir.File("kg.db"), kg::graph::Store::Mode::kReadWrite);
-  GraphWriter w(store);
+  GraphWriter w(store, kSymmetric);
   auto st = w.Write(Run("Microsoft a investi 13 milliards de dollars dans OpenAI. Joe Biden a déclaré : « Nous allons investir massivement. »"));
   CHECK(!st.unchanged);
   CHECK(st.relations_added >= 1);
@@ -40,7 +44,7 @@ TEST_CASE("store writes entities, relations and quotes with evidence", "[ingest]
 TEST_CASE("re-ingesting an article is a no-op; a fact seen twice has two evidences", "[ingest][store]") {
   kg::testing::TempDir dir;
   kg::graph::Store store(dir.File("kg.db"), kg::graph::Store::Mode::kReadWrite);
-  GraphWriter w(store);
+  GraphWriter w(store, kSymmetric);
   auto first = w.Write(Run("Microsoft a investi 13 milliards de dollars dans OpenAI."));
   auto again = w.Write(Run("Microsoft a investi 13 milliards de dollars dans OpenAI."));
   CHECK(again.unchanged);
@@ -54,4 +58,37 @@ TEST_CASE("re-ingesting an article is a no-op; a fact seen twice has two evidenc
   REQUIRE(edges.size() == 1);
   CHECK(store.EvidenceForRelationship(edges[0].id).size() == 2);
   (void)first;
+}
+
+TEST_CASE("the writer stores a relationship of a symmetric type once for both directions", "[ingest][store]") {
+  // Two articles: "Alpha Corp MERGES_WITH Beta Corp", then the other way round.
+  auto article = [](const std::string& text, bool reversed) {
+    Extraction ex;
+    ex.doc.text = text;
+    ex.doc.lang = "en";
+    ex.sentences.push_back(Sentence{0, text.size()});
+    for (const char* name : {"Alpha Corp", "Beta Corp"}) {
+      EntityRecord& e = ex.entities.emplace_back();
+      e.name = name;
+      e.type = "Organization";
+      e.aliases = {name};
+      e.strong = true;
+    }
+    RelationRecord& r = ex.relations.emplace_back();
+    r.src = reversed ? 1 : 0;
+    r.dst = reversed ? 0 : 1;
+    r.type = "MERGES_WITH";
+    r.rule = "test.merges";
+    return ex;
+  };
+  auto relationships = [&](const std::set<std::string>& symmetric) {
+    kg::testing::TempDir dir;
+    kg::graph::Store store(dir.File("kg.db"), kg::graph::Store::Mode::kReadWrite);
+    GraphWriter w(store, symmetric);
+    int64_t added = w.Write(article("Alpha Corp merges with Beta Corp.", false)).relations_added;
+    added += w.Write(article("Beta Corp merges with Alpha Corp.", true)).relations_added;
+    return added;
+  };
+  CHECK(relationships(kSymmetric) == 2);
+  CHECK(relationships({"MERGES_WITH"}) == 1);
 }

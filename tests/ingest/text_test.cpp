@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "ingest/text.h"
+#include "tests/ingest/scratch_corpus.h"
 
 #include <utf8proc.h>
 
@@ -113,4 +114,18 @@ TEST_CASE("text takes the headline of a page title without the site name, once",
   CHECK(doc.text.find("s'allient", first + 1) == std::string::npos);
   auto dash = c.Clean("<title>OpenAI signs a deal with AMD - The Register</title><p>x</p>", Format::kHtml);
   CHECK(dash.title.value_or("") == "OpenAI signs a deal with AMD");
+}
+
+TEST_CASE("the words that open an author line come from the lexicon files", "[ingest][text]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_text_byline");
+  const std::string raw = "Un titre court.\nSigné Marie Dupont\n" + std::string(250, 'a') + " fin.";
+  auto author = [&] {
+    Lexicon lex = Lexicon::Load(corpus.path());
+    return TextCleaner(lex).Clean(raw, Format::kText).author.value_or("");
+  };
+  CHECK(author().empty());
+  corpus.Append("byline_openers.txt", "sign\xC3\xA9");
+  CHECK(author() == "Marie Dupont");
+  std::filesystem::remove(corpus.path() + "/lexicon/byline_openers.txt");
+  CHECK_THROWS_WITH(Lexicon::Load(corpus.path()), Catch::Contains("byline_openers.txt: missing"));
 }

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <string_view>
 
 #include "ingest/lexicon.h"
@@ -137,4 +139,76 @@ TEST_CASE("month names come from the lexicon file", "[ingest][values]") {
   CHECK(DateParser(lex).Parse("le 3 brumaire 2024") == "2024-10-03");
   corpus.Append("months.tsv", "Thermidor\t13");
   CHECK_THROWS_WITH(Lexicon::Load(corpus.path()), Catch::Contains("months.tsv") && Catch::Contains("1-12"));
+}
+
+namespace {
+// The values of `text` found with the lexicon of a scratch corpus, as
+// "Type amount currency period" (the first one, or "" for none).
+std::string FirstValue(const kg::ingest::testing::ScratchCorpus& corpus, const std::string& text,
+                       const std::string& lang, const std::string& context_currency = "") {
+  Lexicon lex = Lexicon::Load(corpus.path());
+  ValueFinder vf(lex);
+  ValueContext ctx;
+  ctx.last_currency = context_currency;
+  auto found = vf.Find(text, Sentence{0, text.size()}, lang, ctx);
+  if (found.empty()) return "";
+  const Mention& m = found[0];
+  char amount[32];
+  std::snprintf(amount, sizeof amount, "%g", m.amount);
+  return m.type + " " + amount + " " + m.currency + (m.period.empty() ? "" : " " + m.period);
+}
+}  // namespace
+
+TEST_CASE("currency words and signs come from the lexicon files", "[ingest][values]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_values_currencies");
+  CHECK(FirstValue(corpus, "un contrat de 5 millions de roubles", "fr") == "Number 5e+06 ");
+  CHECK(FirstValue(corpus, "un contrat de 5 millions de roubles", "fr", "USD") == "Number 5e+06 ");
+  CHECK(FirstValue(corpus, "un budget de \xE2\x82\xB9" "500 crore", "en") == "Number 500 ");
+  CHECK(FirstValue(corpus, "it paid 3 \xC2\xA3", "en") == "Money 3 GBP");
+  CHECK(FirstValue(corpus, "it paid 4 \xC2\xA5", "en") == "Money 4 JPY");
+  corpus.Append("currencies.tsv", "roubles\tRUB\tafter");
+  corpus.Append("currencies.tsv", "\xE2\x82\xB9\tINR\tbefore after");  // ₹
+  CHECK(FirstValue(corpus, "un contrat de 5 millions de roubles", "fr") == "Money 5e+06 RUB");
+  CHECK(FirstValue(corpus, "UN CONTRAT DE 5 MILLIONS DE ROUBLES", "fr") == "Money 5e+06 RUB");
+  CHECK(FirstValue(corpus, "un budget de \xE2\x82\xB9" "500 crore", "en") == "Money 500 INR");
+  CHECK(FirstValue(corpus, "un budget de 500 \xE2\x82\xB9", "fr") == "Money 500 INR");
+  CHECK(FirstValue(corpus, "un milliard de roubles", "fr") == "Money 1e+09 RUB");
+}
+
+TEST_CASE("multipliers and the words of amounts come from the lexicon files", "[ingest][values]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_values_multipliers");
+  CHECK(FirstValue(corpus, "it cost 3 lakh dollars", "en") == "Number 3 ");
+  CHECK(FirstValue(corpus, "un lakh de dollars", "fr").empty());
+  CHECK(FirstValue(corpus, "uno milliard de dollars", "fr").empty());
+  CHECK(FirstValue(corpus, "5 millions en dollars", "fr") == "Number 5e+06 ");
+  CHECK(FirstValue(corpus, "100 milliards pour les puces", "fr", "USD") == "Money 1e+11 USD");
+  CHECK(FirstValue(corpus, "it cost $3 lakh", "en") == "Money 3 USD");
+  // A scale word that holds no "illi": amounts in words are found by what
+  // every scale word holds, computed from the file.
+  corpus.Append("multipliers.tsv", "lakh\t1e5\tscale sign");
+  corpus.Append("one_words.txt", "uno");
+  corpus.Append("currency_links.txt", "en");
+  corpus.Append("count_prepositions.txt", "pour");
+  CHECK(FirstValue(corpus, "it cost 3 lakh dollars", "en") == "Money 300000 USD");
+  CHECK(FirstValue(corpus, "un lakh de dollars", "fr") == "Money 100000 USD");
+  CHECK(FirstValue(corpus, "uno milliard de dollars", "fr") == "Money 1e+09 USD");
+  CHECK(FirstValue(corpus, "5 millions en dollars", "fr") == "Money 5e+06 USD");
+  CHECK(FirstValue(corpus, "100 milliards pour les puces", "fr", "USD") == "Number 1e+11 ");
+  CHECK(FirstValue(corpus, "100 lakh", "fr", "EUR") == "Money 1e+07 EUR");
+  CHECK(FirstValue(corpus, "it cost $3 lakh", "en") == "Money 300000 USD");
+  corpus.Append("multipliers.tsv", "lakhs\tten");
+  CHECK_THROWS_WITH(Lexicon::Load(corpus.path()), Catch::Contains("multipliers.tsv:") && Catch::Contains("factor"));
+}
+
+TEST_CASE("the words of an amount's period come from the lexicon files", "[ingest][values]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_values_durations");
+  const std::string text = "un prêt de 500 millions de dollars durant deux semaines";
+  CHECK(FirstValue(corpus, text, "fr") == "Money 5e+08 USD");
+  corpus.Append("durations.txt", "before: durant");
+  corpus.Append("durations.txt", "unit: semaines");
+  CHECK(FirstValue(corpus, text, "fr") == "Money 5e+08 USD durant deux semaines");
+  corpus.Append("durations.txt", "semaines");
+  CHECK_THROWS_WITH(Lexicon::Load(corpus.path()), Catch::Contains("durations.txt:") && Catch::Contains("unit: WORD"));
+  std::filesystem::remove(corpus.path() + "/lexicon/currencies.tsv");
+  CHECK_THROWS_WITH(Lexicon::Load(corpus.path()), Catch::Contains("currencies.tsv: missing"));
 }

@@ -171,7 +171,7 @@ int RunIngest(const GlobalOptions& global, const IngestArgs& a) {
     // memory 94 MB instead of 256 MB).
     store->db().Exec("PRAGMA cache_size=-32768");
     store->db().Exec("PRAGMA wal_autocheckpoint=16384");
-    writer = std::make_unique<ingest::GraphWriter>(*store);
+    writer = std::make_unique<ingest::GraphWriter>(*store, pipeline.rules().symmetric_types());
   }
   int64_t n_new = 0, n_same = 0, n_failed = 0, n_ent = 0, n_rel = 0, n_quote = 0;
   for (const auto& m : missing) {

@@ -42,6 +42,9 @@ TEST_CASE("values read money in French and English", "[ingest][values]") {
       Row{"verser environ un milliard de dollars par an", "fr", 1e9, "USD"},
       Row{"un million d'euros", "fr", 1e6, "EUR"},
       Row{"it paid one billion dollars", "en", 1e9, "USD"},
+      // Other dollars are not US dollars.
+      Row{"un fonds de 500 millions de dollars canadiens", "fr", 5e8, "CAD"},
+      Row{"une usine de 2 milliards de dollars australiens", "fr", 2e9, "AUD"},
   }));
   CAPTURE(text);
   auto v = Values(text, lang);

@@ -50,7 +50,6 @@ const RE2& Pick(const std::unique_ptr<RE2>& re, const std::unique_ptr<RE2>& narr
 }  // namespace
 
 Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
-  std::vector<std::string> heads, anaphors;
   for (const auto& h : lex_.heads)
     for (const auto& t : Tokenize(h.text)) cue_words_.insert(t.folded);
   for (size_t i = 0; i < lex_.heads.size(); ++i) folded_heads_.emplace(Fold(lex_.heads[i].text), i);  // the first wins
@@ -72,33 +71,16 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
       if (t.folded.size() > longest.size()) longest = t.folded;
     if (!longest.empty()) cue_words_.insert(longest);
   }
-  for (const auto& h : lex_.heads)
-    if (h.anaphor) anaphors.push_back(RE2::QuoteMeta(h.text));
-  auto by_len = [](const std::string& a, const std::string& b) { return a.size() > b.size(); };
-  // The heads longest first, each with its folded words.
-  {
-    std::vector<std::pair<std::string, std::vector<std::string>>> sorted;
-    for (const auto& h : lex_.heads) {
-      std::vector<std::string> words;
-      for (const auto& t : Tokenize(h.text)) words.push_back(t.folded);
-      sorted.emplace_back(RE2::QuoteMeta(h.text), std::move(words));
-    }
-    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-    for (auto& [quoted, words] : sorted) {
-      auto i = static_cast<uint32_t>(quoted_heads_.size());
-      if (words.empty()) wordless_heads_.push_back(i);
-      else heads_by_first_word_[words[0]].push_back(i);
-      heads.push_back(quoted);
-      quoted_heads_.push_back(std::move(quoted));
-      head_words_.push_back(std::move(words));
-    }
+  // Head nouns, those that may refer back alone, and demonyms: longest first.
+  for (const auto& h : lex_.heads) {
+    heads_.Add(h.text);
+    if (h.anaphor) anaphor_heads_.Add(h.text);
   }
-  std::sort(anaphors.begin(), anaphors.end(), by_len);
-  auto join = [](const std::vector<std::string>& quoted) { return JoinAlternatives(quoted, "\\x00"); };
-  std::vector<std::string> demonyms;
   for (const auto& a : lex_.aliases())
-    if (lex_.entries()[a.entry].type == "Demonym") demonyms.push_back(RE2::QuoteMeta(a.surface));
-  std::sort(demonyms.begin(), demonyms.end(), by_len);
+    if (lex_.entries()[a.entry].type == "Demonym") demonyms_.Add(a.surface);
+  heads_.SortLongestFirst();
+  anaphor_heads_.SortLongestFirst();
+  demonyms_.SortLongestFirst();
 
   // "la ", "de la ", "l'": a word is followed by a space, an elided form by
   // its apostrophe.
@@ -118,25 +100,30 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
     return R"()(?:[\s(][^,.;:!?«»"…])" + std::string(tail_repeat) + R"()?))" + R"(((?:\s*,\s*|\s+)(?:)" + naming +
            R"(\s*)?(?:"|« ?)?)$)";
   };
-  auto descriptor = [&](const char* tail_repeat) { return descriptor_before() + join(heads) + descriptor_after(tail_repeat); };
-  descriptor_before_heads_ = descriptor_before();
-  descriptor_after_heads_ = descriptor_after("*?");
+  auto descriptor = [&](const char* tail_repeat) {
+    return descriptor_before() + heads_.Pattern() + descriptor_after(tail_repeat);
+  };
+  descriptor_twins_ = std::make_unique<FewWordsTwins>(std::vector<std::string>{descriptor_before(), descriptor_after("*?")},
+                                                      std::vector<const WordAlternatives*>{&heads_}, Opts());
   descriptor_ = std::make_unique<RE2>(descriptor("{0,100}?"), Opts());
   if (!descriptor_->ok()) throw RuleError("lexicon/descriptors.tsv: " + descriptor_->error());
   descriptor_unbounded_ = std::make_unique<RE2>(descriptor("*?"), Opts());
   if (!descriptor_unbounded_->ok()) throw RuleError("lexicon/descriptors.tsv: " + descriptor_unbounded_->error());
   // "the San Francisco-based start-up": up to two modifiers between the
   // determiner and the head.
-  std::string anaphor = std::string("(?i)(?:^|[^\\pL])(") + determiner_pattern(lex_.anaphor_determiners) + "(?:[\\pL]+[\\pL-]*-based\\s+|[\\pL]+\\s+[\\pL]+-based\\s+)?(" +
-                        join(anaphors) + ")(?:\\s+(" + join(demonyms) + "))?)(?:[^\\pL\\pN]|$)";
-  anaphor_ = std::make_unique<RE2>(anaphor, Opts());
+  anaphor_twins_ = std::make_unique<FewWordsTwins>(
+      std::vector<std::string>{std::string("(?i)(?:^|[^\\pL])(") + determiner_pattern(lex_.anaphor_determiners) +
+                                   "(?:[\\pL]+[\\pL-]*-based\\s+|[\\pL]+\\s+[\\pL]+-based\\s+)?(",
+                               ")(?:\\s+(", "))?)(?:[^\\pL\\pN]|$)"},
+      std::vector<const WordAlternatives*>{&anaphor_heads_, &demonyms_}, Opts());
+  anaphor_ = std::make_unique<RE2>(anaphor_twins_->Pattern(), Opts());
   // "Krishna Rao, Anthropic's chief financial officer": an apposition after
   // the name; "the Claude chatbot": a head noun right after it.
   after_apposition_ = std::make_unique<RE2>(
       std::string(R"((?i)^,\s*(?:(?:)") + LiteralAlternatives(lex_.apposition_determiners) + R"()\s*)?(?:[\pL\pN'\-]+\s+){0,4}?()" +
-          join(heads) + R"()(?:[^\pL]|$))",
+          heads_.Pattern() + R"()(?:[^\pL]|$))",
       Opts());
-  after_head_ = std::make_unique<RE2>(std::string(R"((?i)^\s+()") + join(heads) + R"()(?:[^\pL]|$))", Opts());
+  after_head_ = std::make_unique<RE2>(std::string(R"((?i)^\s+()") + heads_.Pattern() + R"()(?:[^\pL]|$))", Opts());
   if (!anaphor_->ok()) throw RuleError("lexicon/descriptors.tsv: " + anaphor_->error());
   // The part of `descriptor_` after its comma separator, whole.
   separator_tail_ = std::make_unique<RE2>(std::string(R"((?i)\s*(?:)") + naming + R"(\s*)?(?:"|« ?)?)", Opts());
@@ -203,7 +190,7 @@ bool Recognizer::MatchDescriptor(std::string_view text, bool narrow, re2::String
            .Match(text, 0, text.size(), RE2::UNANCHORED, &whole, 1))
     return false;
   const size_t begin = static_cast<size_t>(whole.data() - text.data()), end = begin + whole.size();
-  const RE2* few = DescriptorForHeadsIn(whole, NonAsciiAreLetters(whole));
+  const RE2* few = descriptor_twins_->For(whole, NonAsciiAreLetters(whole));
   re2::StringPiece groups[4];
   if (few && few->Match(text, begin, end, RE2::ANCHOR_BOTH, groups, 4)) {
     for (int i = 0; i < 3; ++i) g[i] = groups[i + 1];
@@ -215,39 +202,6 @@ bool Recognizer::MatchDescriptor(std::string_view text, bool narrow, re2::String
   size_t tail_end = static_cast<size_t>(g[2].data() - text.data());
   if (CountCharacters(text.substr(tail_begin, tail_end - tail_begin)) <= 101) return true;
   return RE2::PartialMatch(text, Pick(descriptor_, descriptor_narrow_, narrow), &g[0], &g[1], &g[2]);
-}
-
-const RE2* Recognizer::DescriptorForHeadsIn(std::string_view match, bool narrow) const {
-  auto words = Tokenize(match);
-  std::vector<uint32_t> heads = wordless_heads_;
-  for (const auto& w : words) {
-    auto it = heads_by_first_word_.find(w.folded);
-    if (it == heads_by_first_word_.end()) continue;
-    for (uint32_t h : it->second) {
-      bool all = true;
-      for (size_t k = 1; k < head_words_[h].size() && all; ++k)
-        all = std::any_of(words.begin(), words.end(), [&](const Token& t) { return t.folded == head_words_[h][k]; });
-      if (all) heads.push_back(h);
-    }
-  }
-  if (heads.empty()) return nullptr;
-  std::sort(heads.begin(), heads.end());
-  heads.erase(std::unique(heads.begin(), heads.end()), heads.end());
-  std::string key(1, narrow ? 'n' : 'w');
-  for (uint32_t h : heads) key.append(reinterpret_cast<const char*>(&h), sizeof h);
-  std::lock_guard<std::mutex> lock(heads_in_mu_);
-  auto& entry = descriptor_for_heads_[key];
-  // Compiling costs as much as some thirty matches of the whole pattern: a
-  // set of heads seen only a few times is not worth it.
-  if (++entry.uses == kCompileAfterUses) {
-    std::vector<std::string> quoted;
-    for (uint32_t h : heads) quoted.push_back(quoted_heads_[h]);
-    std::string pattern = descriptor_before_heads_ + JoinAlternatives(quoted, "\\x00") + descriptor_after_heads_;
-    std::string narrowed = narrow ? NarrowLetterClasses(pattern) : std::string();
-    auto re = std::make_unique<RE2>(narrowed.empty() ? pattern : narrowed, Opts());
-    if (re->ok() && re->NumberOfCapturingGroups() == 3) entry.re = std::move(re);
-  }
-  return entry.re.get();
 }
 
 const HeadNoun* Recognizer::FindHead(std::string_view head) const {
@@ -778,8 +732,21 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
   std::string_view in = text.substr(s.begin, s.end - s.begin);
   const RE2& anaphor = Pick(anaphor_, anaphor_narrow_, narrow);
   re2::StringPiece g[3];
+  // The groups of the next match in `in`, through a few-words twin when there is one.
+  auto next = [&] {
+    re2::StringPiece whole;
+    if (!anaphor.Match(in, 0, in.size(), RE2::UNANCHORED, &whole, 1)) return false;
+    const size_t begin = static_cast<size_t>(whole.data() - in.data()), end = begin + whole.size();
+    re2::StringPiece groups[4];
+    if (const RE2* few = anaphor_twins_->For(whole, NonAsciiAreLetters(whole));
+        few && few->Match(in, begin, end, RE2::ANCHOR_BOTH, groups, 4)) {
+      for (int i = 0; i < 3; ++i) g[i] = groups[i + 1];
+      return true;
+    }
+    return RE2::PartialMatch(in, anaphor, &g[0], &g[1], &g[2]);
+  };
   std::vector<Mention> found;
-  while (RE2::PartialMatch(in, anaphor, &g[0], &g[1], &g[2])) {
+  while (next()) {
     size_t b = static_cast<size_t>(g[0].data() - text.data());
     size_t e = b + g[0].size();
     in = text.substr(e, s.end - e);

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "ingest/lexicon.h"
+#include "ingest/few_words_twins.h"
 #include "ingest/types.h"
 
 namespace re2 {
@@ -53,10 +53,6 @@ class Recognizer {
   // `descriptor_` on `text` (PartialMatch, groups: descriptor, head,
   // separator), through `descriptor_unbounded_` first.
   bool MatchDescriptor(std::string_view text, bool narrow, re2::StringPiece* g) const;
-  // The descriptor pattern (unbounded tail) with only the heads whose words
-  // all occur in `match`, narrowed when `narrow`. Null when no head
-  // qualifies, and until the same heads have been asked for often enough.
-  const re2::RE2* DescriptorForHeadsIn(std::string_view match, bool narrow) const;
   // The first byte in [lo, end) where a descriptor ending at `end` may start.
   size_t DescriptorFloor(std::string_view text, size_t lo, size_t end) const;
 
@@ -70,24 +66,11 @@ class Recognizer {
   std::unique_ptr<re2::RE2> descriptor_narrow_, descriptor_unbounded_narrow_, anaphor_narrow_,
       after_apposition_narrow_, after_head_narrow_;
   bool heads_have_punctuation_ = false;      // then DescriptorFloor cannot cut
-  // The descriptor pattern's pieces, for the versions with fewer heads: the
-  // text before and after the heads' alternation, the heads (quoted) in the
-  // alternation's order, the folded words of each, and the heads by their
-  // first word (heads without words are in every version).
-  std::string descriptor_before_heads_, descriptor_after_heads_;
-  std::vector<std::string> quoted_heads_;
-  std::vector<std::vector<std::string>> head_words_;
-  std::unordered_map<std::string, std::vector<uint32_t>> heads_by_first_word_;
-  std::vector<uint32_t> wordless_heads_;
-  mutable std::mutex heads_in_mu_;
-  // 'n' or 'w' (narrow or not), then the heads' indices: the pattern with
-  // those heads, compiled once asked for kCompileAfterUses times.
-  struct HeadsPattern {
-    int uses = 0;
-    std::unique_ptr<re2::RE2> re;
-  };
-  static constexpr int kCompileAfterUses = 16;
-  mutable std::unordered_map<std::string, HeadsPattern> descriptor_for_heads_;
+  // The head nouns, those that may refer back alone, and the demonyms, as
+  // the alternations of the descriptor and anaphor patterns; their twins with
+  // fewer alternatives give the groups of a match (ingest/pattern_twins.h).
+  WordAlternatives heads_, anaphor_heads_, demonyms_;
+  std::unique_ptr<FewWordsTwins> descriptor_twins_, anaphor_twins_;
 };
 
 }  // namespace kg::ingest

@@ -184,25 +184,29 @@ TEST_CASE("descriptors are matched in any case and may hold words of any script"
   CHECK(m->descriptor == descriptor);
 }
 
-TEST_CASE("a descriptor seen many times is read the same way as the first time", "[ingest][entities]") {
-  // After some uses of the same heads, the recognizer reads the groups of a
-  // descriptor through a pattern with only those heads (and, in a sentence
-  // whose non-ASCII characters are letters, narrow classes); the answer must
-  // not change. Each sentence runs through a recognizer of its own.
+TEST_CASE("a descriptor or anaphor seen many times is read the same way as the first time", "[ingest][entities]") {
+  // After some uses of the same words, the recognizer reads the groups of a
+  // descriptor or an anaphor through a pattern with only the head nouns and
+  // demonyms that occur in it (and, where its non-ASCII characters are
+  // letters, narrow classes): the answer must not change. Each sentence runs
+  // through a recognizer of its own.
   auto text = GENERATE(as<std::string>{}, "Hier, la start-up chinoise Tarvik Nova a levé des fonds.",
                        "Puis le fabricant de puces (GPU), Quartz Silicon, a suivi.",
                        "Le fonds, baptisé « Karvo Capital », a investi.",
                        "Hier, la très 東京 start-up Tarvik Nova a levé des fonds — vraiment.",
                        "Then Perplexity acquired the browser company Tarvik Labs.",
-                       "Hier, la société d'investissement, la start-up Karvo Capital, a investi.");
+                       "Hier, la société d'investissement, la start-up Karvo Capital, a investi.",
+                       "Acme Robotics a levé des fonds. La société chinoise a aussi annoncé un accord.",
+                       "Acme Robotics raised money. The San Francisco-based company said it would hire.");
   CAPTURE(text);
   Recognizer r(Lex());
   bool described = false;
   auto read = [&] {
     std::string shown;
     for (const auto& m : r.Find(text, Sentence{0, text.size()}, {})) {
-      shown += m.surface + "|" + m.type + "|" + m.descriptor + "|" + m.head + "|" + std::to_string(m.outer_begin) + "\n";
-      described = described || !m.descriptor.empty();
+      shown += m.surface + "|" + m.type + "|" + m.descriptor + "|" + m.head + "|" + m.country + "|" +
+               std::to_string(m.begin) + "-" + std::to_string(m.end) + "|" + std::to_string(m.outer_begin) + "\n";
+      described = described || !m.descriptor.empty() || m.source == MentionSource::kAnaphor;
     }
     return shown;
   };

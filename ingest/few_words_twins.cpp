@@ -1,0 +1,90 @@
+#include "ingest/few_words_twins.h"
+
+#include <algorithm>
+
+#include "ingest/lexicon.h"
+#include "ingest/pattern_twins.h"
+
+namespace kg::ingest {
+
+void WordAlternatives::Add(std::string_view text) {
+  Alternative a;
+  a.quoted = re2::RE2::QuoteMeta(re2::StringPiece(text.data(), text.size()));
+  for (auto& t : Tokenize(text)) a.words.push_back(std::move(t.folded));
+  alternatives_.push_back(std::move(a));
+}
+
+void WordAlternatives::SortLongestFirst() {
+  std::stable_sort(alternatives_.begin(), alternatives_.end(),
+                   [](const Alternative& a, const Alternative& b) { return a.quoted.size() > b.quoted.size(); });
+  by_first_word_.clear();
+  wordless_.clear();
+  for (uint32_t i = 0; i < alternatives_.size(); ++i) {
+    if (alternatives_[i].words.empty()) wordless_.push_back(i);
+    else by_first_word_[alternatives_[i].words[0]].push_back(i);
+  }
+}
+
+std::string WordAlternatives::Pattern() const {
+  std::vector<uint32_t> all(alternatives_.size());
+  for (uint32_t i = 0; i < all.size(); ++i) all[i] = i;
+  return Pattern(all);
+}
+
+std::string WordAlternatives::Pattern(const std::vector<uint32_t>& which) const {
+  std::vector<std::string> quoted;
+  for (uint32_t i : which) quoted.push_back(alternatives_[i].quoted);
+  return JoinAlternatives(quoted, "\\x00");
+}
+
+std::vector<uint32_t> WordAlternatives::In(const std::vector<std::string>& words) const {
+  std::vector<uint32_t> out = wordless_;
+  for (const auto& w : words) {
+    auto it = by_first_word_.find(w);
+    if (it == by_first_word_.end()) continue;
+    for (uint32_t i : it->second) {
+      const auto& need = alternatives_[i].words;
+      bool all = true;
+      for (size_t k = 1; k < need.size() && all; ++k) all = std::find(words.begin(), words.end(), need[k]) != words.end();
+      if (all) out.push_back(i);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+FewWordsTwins::FewWordsTwins(std::vector<std::string> texts, std::vector<const WordAlternatives*> alternations,
+                             re2::RE2::Options options)
+    : texts_(std::move(texts)), alternations_(std::move(alternations)), options_(std::move(options)) {}
+
+std::string FewWordsTwins::Pattern() const {
+  std::string p = texts_[0];
+  for (size_t i = 0; i < alternations_.size(); ++i) p += alternations_[i]->Pattern() + texts_[i + 1];
+  return p;
+}
+
+const re2::RE2* FewWordsTwins::For(std::string_view match, bool narrow) const {
+  std::vector<std::string> words;
+  for (auto& t : Tokenize(match)) words.push_back(std::move(t.folded));
+  std::vector<std::vector<uint32_t>> which;
+  std::string key(1, narrow ? 'n' : 'w');
+  for (const auto* alternation : alternations_) {
+    which.push_back(alternation->In(words));
+    auto n = static_cast<uint32_t>(which.back().size());
+    key.append(reinterpret_cast<const char*>(&n), sizeof n);
+    key.append(reinterpret_cast<const char*>(which.back().data()), n * sizeof(uint32_t));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  Twin& twin = twins_[key];
+  if (++twin.uses == kCompileAfterUses) {
+    std::string pattern = texts_[0];
+    for (size_t i = 0; i < alternations_.size(); ++i) pattern += alternations_[i]->Pattern(which[i]) + texts_[i + 1];
+    std::string narrowed = narrow ? NarrowLetterClasses(pattern) : std::string();
+    auto re = std::make_unique<re2::RE2>(narrowed.empty() ? pattern : narrowed, options_);
+    if (re->ok()) twin.re = std::move(re);
+  }
+  return twin.re.get();
+}
+
+}  // namespace kg::ingest

@@ -69,14 +69,18 @@ graph::NodeId GraphWriter::ResolveEntity(const EntityRecord& e, bool& created) {
   return id;
 }
 
-bool GraphWriter::KnownNode::HasAlias(const std::string& a) const {
+bool GraphWriter::KnownNode::HasAlias(const std::string& a, size_t hash) const {
   if (!alias_set.empty()) return alias_set.count(a) > 0;
-  return std::find(aliases.begin(), aliases.end(), a) != aliases.end();
+  for (size_t i = 0; i < hashes.size(); ++i)
+    if (hashes[i] == hash && aliases[i] == a) return true;
+  return false;
 }
 
 void GraphWriter::KnownNode::AddAlias(const std::string& a) {
-  if (HasAlias(a)) return;
+  size_t hash = std::hash<std::string>{}(a);
+  if (HasAlias(a, hash)) return;
   aliases.push_back(a);
+  hashes.push_back(hash);
   if (!alias_set.empty()) {
     alias_set.insert(a);
   } else if (aliases.size() > kAliasScan) {
@@ -117,7 +121,7 @@ graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
   const graph::NodeId id = node_known.id;
   std::vector<std::string> fresh;
   for (const auto& a : e.aliases)
-    if (!node_known.HasAlias(a)) fresh.push_back(a);
+    if (!node_known.HasAlias(a, std::hash<std::string>{}(a))) fresh.push_back(a);
   if (!fresh.empty()) {
     if (!node_known.props) node_known.props = store_.GetNode(id)->props;
     graph::Properties& props = *node_known.props;
@@ -135,32 +139,34 @@ graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
   return id;
 }
 
-std::unordered_map<graph::NodeId, graph::RelId>& GraphWriter::OutEdges(graph::NodeId node,
-                                                                       const std::string& type) {
-  auto by_type = out_edges_.find(type);
-  if (by_type == out_edges_.end()) by_type = out_edges_.try_emplace(type).first;
-  auto [it, fresh] = by_type->second.try_emplace(node);
+uint32_t GraphWriter::TypeIndex(const std::string& type) {
+  for (uint32_t i = 0; i < types_.size(); ++i)
+    if (types_[i] == type) return i;
+  types_.push_back(type);
+  return static_cast<uint32_t>(types_.size() - 1);
+}
+
+void GraphWriter::LoadOutEdges(graph::NodeId node, uint32_t type) {
   // A node this writer created has only the relationships Relate made (and
   // recorded): nothing to read.
-  if (fresh && !no_old_rels_ && !created_.count(node)) {
-    // The first (oldest) relationship to each node, as the scan in id order found it.
-    for (const auto& e : store_.EdgesOf(node, graph::Direction::kOut, type)) it->second.emplace(e.other, e.id);
-  }
-  return it->second;
+  if (no_old_rels_ || created_.count(node) || !loaded_.insert({type, node, 0}).second) return;
+  // The first (oldest) relationship to each node, as the scan in id order found it.
+  for (const auto& e : store_.EdgesOf(node, graph::Direction::kOut, types_[type])) edges_.emplace(EdgeKey{type, node, e.other}, e.id);
 }
 
 graph::RelId GraphWriter::Relate(graph::NodeId a, graph::NodeId b, const std::string& type,
                                  const graph::Properties& props, bool symmetric, bool& created) {
   created = false;
-  auto& from_a = OutEdges(a, type);
-  if (auto it = from_a.find(b); it != from_a.end()) return it->second;
+  const uint32_t t = TypeIndex(type);
+  LoadOutEdges(a, t);
+  if (auto it = edges_.find({t, a, b}); it != edges_.end()) return it->second;
   if (symmetric) {
-    auto& from_b = OutEdges(b, type);
-    if (auto it = from_b.find(a); it != from_b.end()) return it->second;
+    LoadOutEdges(b, t);
+    if (auto it = edges_.find({t, b, a}); it != edges_.end()) return it->second;
   }
   created = true;
   graph::RelId id = store_.CreateRelationship(a, b, type, props);
-  from_a.emplace(b, id);
+  edges_.emplace(EdgeKey{t, a, b}, id);
   return id;
 }
 

@@ -255,7 +255,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     // Lexicon, longest alias first at each word.
     for (size_t i = 0; i < tokens.size(); ++i) {
       if (covered[i]) continue;
-      const auto* cands = lex_.AliasesStartingWith(tokens[i].folded);
+      const auto* cands = lex_.AliasesStartingWith(token_hash(i));
       if (!cands) continue;
       for (const auto& c : *cands) {
         size_t k = c.tokens;
@@ -382,7 +382,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       if (inside.size() < 3) continue;
       for (size_t x = 1; x < inside.size(); ++x) {
         size_t i = inside[x];
-        const auto* cands = lex_.AliasesStartingWith(tokens[i].folded);
+        const auto* cands = lex_.AliasesStartingWith(token_hash(i));
         if (!cands) continue;
         for (const auto& c : *cands) {
           size_t k = c.tokens;

@@ -331,7 +331,7 @@ void Lexicon::AddEntry(const std::string& name, const std::string& type,
     // with fewer capitals relax the case an existing alias requires
     // ("Sommet pour ..." and "sommet pour ...").
     bool dup = false;
-    for (const auto& start : by_first_[a.tokens[0]]) {
+    for (const auto& start : by_first_[TokenHash(a.tokens[0])]) {
       auto& o = aliases_[start.alias];
       if (o.entry == entry && o.tokens == a.tokens && o.exact_case == a.exact_case) {
         for (size_t k = 0; k < o.capitalised.size(); ++k) o.capitalised[k] = o.capitalised[k] && a.capitalised[k];
@@ -346,10 +346,10 @@ void Lexicon::AddEntry(const std::string& name, const std::string& type,
 
 void Lexicon::IndexAlias(int idx) {
   const auto& tokens = aliases_[static_cast<size_t>(idx)].tokens;
-  by_first_[tokens[0]].push_back({idx, tokens.size(), tokens.size() > 1 ? TokenHash(tokens[1]) : 0});
+  by_first_[TokenHash(tokens[0])].push_back({idx, tokens.size(), tokens.size() > 1 ? TokenHash(tokens[1]) : 0});
 }
 
-const std::vector<Lexicon::AliasStart>* Lexicon::AliasesStartingWith(const std::string& first) const {
+const std::vector<Lexicon::AliasStart>* Lexicon::AliasesStartingWith(size_t first) const {
   auto it = by_first_.find(first);
   return it == by_first_.end() ? nullptr : &it->second;
 }

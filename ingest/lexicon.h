@@ -96,8 +96,10 @@ class Lexicon {
     size_t second = 0;    // TokenHash of its second token (0 for one token)
   };
   static size_t TokenHash(std::string_view folded) { return std::hash<std::string_view>{}(folded); }
-  // Aliases whose first folded token is `first`, longest first.
-  const std::vector<AliasStart>* AliasesStartingWith(const std::string& first) const;
+  // Aliases whose first folded token has TokenHash `first`, longest first: those
+  // whose first token is the word hashed, and, should another word have the
+  // same hash, its aliases too (a caller compares the tokens).
+  const std::vector<AliasStart>* AliasesStartingWith(size_t first) const;
 
   std::vector<HeadNoun> heads;
   std::unordered_set<std::string> abbreviations;  // "M.", "janv.", "U.S."
@@ -160,7 +162,9 @@ class Lexicon {
   std::vector<LexiconEntry> entries_;
   std::vector<Alias> aliases_;
   void IndexAlias(int idx);  // adds aliases_[idx] to by_first_
-  std::unordered_map<std::string, std::vector<AliasStart>> by_first_;
+  // TokenHash of the first token -> its aliases (the hash is the key: a
+  // sentence's words are hashed once, for this lookup and the second-token test).
+  std::unordered_map<size_t, std::vector<AliasStart>> by_first_;
 };
 
 }  // namespace kg::ingest

@@ -139,34 +139,32 @@ graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
   return id;
 }
 
-uint32_t GraphWriter::TypeIndex(const std::string& type) {
-  for (uint32_t i = 0; i < types_.size(); ++i)
-    if (types_[i] == type) return i;
-  types_.push_back(type);
-  return static_cast<uint32_t>(types_.size() - 1);
-}
-
-void GraphWriter::LoadOutEdges(graph::NodeId node, uint32_t type) {
+std::unordered_map<graph::NodeId, graph::RelId>& GraphWriter::OutEdges(graph::NodeId node,
+                                                                       const std::string& type) {
+  auto by_type = out_edges_.find(type);
+  if (by_type == out_edges_.end()) by_type = out_edges_.try_emplace(type).first;
+  auto [it, fresh] = by_type->second.try_emplace(node);
   // A node this writer created has only the relationships Relate made (and
   // recorded): nothing to read.
-  if (no_old_rels_ || created_.count(node) || !loaded_.insert({type, node, 0}).second) return;
-  // The first (oldest) relationship to each node, as the scan in id order found it.
-  for (const auto& e : store_.EdgesOf(node, graph::Direction::kOut, types_[type])) edges_.emplace(EdgeKey{type, node, e.other}, e.id);
+  if (fresh && !no_old_rels_ && !created_.count(node)) {
+    // The first (oldest) relationship to each node, as the scan in id order found it.
+    for (const auto& e : store_.EdgesOf(node, graph::Direction::kOut, type)) it->second.emplace(e.other, e.id);
+  }
+  return it->second;
 }
 
 graph::RelId GraphWriter::Relate(graph::NodeId a, graph::NodeId b, const std::string& type,
                                  const graph::Properties& props, bool symmetric, bool& created) {
   created = false;
-  const uint32_t t = TypeIndex(type);
-  LoadOutEdges(a, t);
-  if (auto it = edges_.find({t, a, b}); it != edges_.end()) return it->second;
+  auto& from_a = OutEdges(a, type);
+  if (auto it = from_a.find(b); it != from_a.end()) return it->second;
   if (symmetric) {
-    LoadOutEdges(b, t);
-    if (auto it = edges_.find({t, b, a}); it != edges_.end()) return it->second;
+    auto& from_b = OutEdges(b, type);
+    if (auto it = from_b.find(a); it != from_b.end()) return it->second;
   }
   created = true;
   graph::RelId id = store_.CreateRelationship(a, b, type, props);
-  edges_.emplace(EdgeKey{t, a, b}, id);
+  from_a.emplace(b, id);
   return id;
 }
 

@@ -51,11 +51,9 @@ class GraphWriter {
   graph::NodeId ResolveEntity(const EntityRecord& e, bool& created);
   graph::RelId Relate(graph::NodeId a, graph::NodeId b, const std::string& type,
                       const graph::Properties& props, bool symmetric, bool& created);
-  // The index of relationship type `type` in types_ (added if new).
-  uint32_t TypeIndex(const std::string& type);
-  // Reads the `type` relationships out of `node` from the store into edges_,
-  // the first time they are needed (Relate keeps them up to date).
-  void LoadOutEdges(graph::NodeId node, uint32_t type);
+  // The `type` relationships out of `node` (far end -> id), read from the
+  // store once and then kept up to date by Relate.
+  std::unordered_map<graph::NodeId, graph::RelId>& OutEdges(graph::NodeId node, const std::string& type);
 
   // A node this writer has met, and the aliases it is known to have: a few,
   // kept together and compared in turn (a hash set per node cost more in
@@ -86,29 +84,15 @@ class GraphWriter {
   std::unordered_map<graph::NodeId, uint32_t> known_of_;  // node -> index into known_
   // type -> name as written -> node (in front of node_cache_); few types
   std::vector<std::pair<std::string, std::unordered_map<std::string, uint32_t>>> written_names_;
-  // The relationships met so far, one lookup each: (type index, start, end)
-  // -> relationship; and the (type index, node) whose relationships out of
-  // it were read from the store.
-  struct EdgeKey {
-    uint32_t type;
-    graph::NodeId a, b;
-    bool operator==(const EdgeKey&) const = default;
-  };
-  struct EdgeKeyHash {
-    size_t operator()(const EdgeKey& k) const {
-      uint64_t h = (static_cast<uint64_t>(k.a) * 0x9E3779B97F4A7C15ull) ^ static_cast<uint64_t>(k.b);
-      h = (h ^ (h >> 29) ^ k.type) * 0xBF58476D1CE4E5B9ull;
-      return static_cast<size_t>(h ^ (h >> 32));
-    }
-  };
-  std::vector<std::string> types_;  // relationship types met (few)
-  std::unordered_map<EdgeKey, graph::RelId, EdgeKeyHash> edges_;
-  std::unordered_set<EdgeKey, EdgeKeyHash> loaded_;  // b = 0
+  // type -> start node -> end node -> relationship
+  std::unordered_map<std::string,
+                     std::unordered_map<graph::NodeId, std::unordered_map<graph::NodeId, graph::RelId>>>
+      out_edges_;
   std::unordered_set<graph::NodeId> created_;  // nodes this writer created
   // Quote text -> its :Quote node, as the first lookup (or creation) found it.
   std::unordered_map<std::string, graph::NodeId> quote_nodes_;
   // The store had no relationship when the writer was made: every one it has
-  // is one Relate made and recorded, so LoadOutEdges never reads the store.
+  // is one Relate made and recorded, so OutEdges never reads the store.
   bool no_old_rels_ = false;
   std::vector<graph::Evidence> evidence_;  // of the article being written
 };

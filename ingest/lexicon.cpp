@@ -487,6 +487,9 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   for (auto& w : RequiredWords(lx / "relative_pronouns.txt")) lex.relative_openers.push_back(", " + then_space(w));
   for (auto& w : RequiredWords(lx / "name_articles.txt")) lex.name_articles.push_back(then_space(w));
   lex.byline_openers = RequiredWords(lx / "byline_openers.txt");
+  lex.possessive_markers = RequiredWords(lx / "possessive_markers.txt");
+  for (auto& w : RequiredWords(lx / "participle_endings.txt")) lex.participle_endings.push_back(LowerAscii(w));
+  for (auto& w : RequiredWords(lx / "agent_prepositions.txt")) lex.agent_prepositions.push_back(" " + w + " ");
   if (fs::exists(lx / "months.tsv")) {
     for (auto& [n, line] : DataLines(lx / "months.tsv")) {
       auto cols = Split(line, '\t');

@@ -146,6 +146,9 @@ class Lexicon {
   std::vector<std::string> relative_openers;         // ", which ", ", qui ": after a name, open a relative clause
   std::vector<std::string> name_articles;            // "le ", "l'": taken off a name a rule creates
   std::vector<std::string> byline_openers;           // re2 fragments: "par", "auteur\s*:" open an author line
+  std::vector<std::string> possessive_markers;       // "'s": right after a possessor's name
+  std::vector<std::string> participle_endings;       // "ed", "ée" (lower case): of a past participle
+  std::vector<std::string> agent_prepositions;       // " par ", " by ": after a participle, before its agent
   std::vector<std::pair<std::string, int>> months;   // "janvier" 1, "janv." 1 (as written, in file order)
   // The words of money amounts and their periods (see their files under
   // lexicon/), in file order:

@@ -165,7 +165,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   // by Elon Musk"), unless it is a genitive ("Jio Platforms, the group's
   // arm": the group is another entity).
   const std::string& t = ex_.doc.text;
-  const bool genitive = t.compare(m.end, 2, "'s") == 0 || t.compare(m.end, 4, "\xE2\x80\x99s") == 0;
+  const bool genitive = FollowedByPossessive(m.end);
   // "..., co-led by Accel and Coatue, the company said": a reporting tag, not
   // an apposition of the name before it.
   const bool reporting_tag = [&] {
@@ -193,9 +193,9 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
     auto ends = [&](std::string_view suf) {
       return word.size() > suf.size() && word.compare(word.size() - suf.size(), suf.size(), suf) == 0;
     };
-    bool participle = ends("ed") || ends("\xC3\xA9") || ends("\xC3\xA9" "e") || ends("\xC3\xA9" "s") ||
-                      ends("\xC3\xA9" "es");
-    bool by = t.compare(w, 5, " par ") == 0 || t.compare(w, 4, " by ") == 0;
+    bool participle = std::any_of(lex_.participle_endings.begin(), lex_.participle_endings.end(), ends);
+    bool by = std::any_of(lex_.agent_prepositions.begin(), lex_.agent_prepositions.end(),
+                          [&](const std::string& p) { return t.compare(w, p.size(), p) == 0; });
     bool after_comma = m.outer_begin >= 2 && t.compare(m.outer_begin - 2, 2, ", ") == 0;
     bool after_name = false;
     for (const auto& o : ex_.mentions[i])
@@ -214,7 +214,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
     if (o.entity < 0 || o.type == "Money" || o.type == "Date" || o.type == "Number") continue;
     if (o.source == MentionSource::kDemonym) continue;
     // ("Reliance's ambitions depend on ...": a possessor is not the subject.)
-    bool genitive_o = t.compare(o.end, 2, "'s") == 0 || t.compare(o.end, 4, "\xE2\x80\x99s") == 0;
+    bool genitive_o = FollowedByPossessive(o.end);
     if (o.source != MentionSource::kAnaphor && o.source != MentionSource::kPronoun && !IsComplement(o) &&
         !genitive_o)
       own_subject = &o;
@@ -395,6 +395,13 @@ bool Resolver::FollowedByRelative(const Mention& o) const {
 
 bool Resolver::IsComplement(const Mention& o) const {
   return PrecededBy(o, lex_.complement_prepositions);
+}
+
+bool Resolver::FollowedByPossessive(size_t pos) const {
+  const std::string& t = ex_.doc.text;
+  for (const auto& w : lex_.possessive_markers)
+    if (t.compare(pos, w.size(), w) == 0) return true;
+  return false;
 }
 
 int Resolver::Focus(const std::string& type, size_t i, size_t pos, int exclude) const {

@@ -54,6 +54,9 @@ class Resolver {
   bool FollowedByRelative(const Mention& m) const;
   // True for a name after "by", "par", "de", "of"...: not a subject.
   bool IsComplement(const Mention& m) const;
+  // True when the text at `pos` (the end of a name) is a possessive marker
+  // of lexicon/possessive_markers.txt ("'s").
+  bool FollowedByPossessive(size_t pos) const;
   // `m` (with its descriptor) comes right after one of `words` ("avec "),
   // a determiner of lexicon/preposition_determiners.txt ("l'") allowed between.
   bool PrecededBy(const Mention& m, const std::vector<std::string>& words) const;

@@ -212,3 +212,27 @@ TEST_CASE("the prepositions before a partner and the relative pronouns come from
   CHECK(owner(chez) == "Orange");
   CHECK(owner(dont) == "OpenAI");
 }
+
+TEST_CASE("the possessive markers, participle endings and agent prepositions come from the lexicon files",
+          "[ingest][resolve]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_resolve_clause");
+  // "the group's": the group is not Jio Platforms, the name before it.
+  const std::string genitive =
+      "Reliance Industries grew. Reliance Industries hired. Mukesh Ambani said that Jio Platforms, the group's "
+      "digital arm, would be listed.";
+  auto group = [&] {
+    auto ex = corpus.Extract(genitive, "en");
+    return NameOf(ex, EntityOf(ex, 2, "the group"));
+  };
+  CHECK(group() == "Reliance Industries");
+  // "la start-up cofondée par Jony Ive": defined by its own clause, unresolved.
+  const std::string clause = "Nvidia investit. OpenAI a racheté io, la start-up cofondée par Jony Ive, pour 6 milliards de dollars.";
+  auto startup = [&] { return EntityOf(corpus.Extract(clause, "fr"), 1, "la start-up"); };
+  CHECK(startup() == -1);
+  auto file = GENERATE(as<std::string>{}, "participle_endings.txt", "agent_prepositions.txt");
+  CAPTURE(file);
+  corpus.Write(file, "# none\n");
+  CHECK(startup() != -1);
+  corpus.Write("possessive_markers.txt", "# none\n");
+  CHECK(group() != "Reliance Industries");
+}

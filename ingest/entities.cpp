@@ -111,9 +111,10 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   if (!descriptor_unbounded_->ok()) throw RuleError("lexicon/descriptors.tsv: " + descriptor_unbounded_->error());
   // "the San Francisco-based start-up": up to two modifiers between the
   // determiner and the head.
+  const std::string based = "(?:" + LiteralAlternatives(lex_.place_modifier_suffixes) + ")";
   anaphor_twins_ = std::make_unique<FewWordsTwins>(
       std::vector<std::string>{std::string("(?i)(?:^|[^\\pL])(") + determiner_pattern(lex_.anaphor_determiners) +
-                                   "(?:[\\pL]+[\\pL-]*-based\\s+|[\\pL]+\\s+[\\pL]+-based\\s+)?(",
+                                   "(?:[\\pL]+[\\pL-]*" + based + "\\s+|[\\pL]+\\s+[\\pL]+" + based + "\\s+)?(",
                                ")(?:\\s+(", "))?)(?:[^\\pL\\pN]|$)"},
       std::vector<const WordAlternatives*>{&anaphor_heads_, &demonyms_}, Opts());
   anaphor_ = std::make_unique<RE2>(anaphor_twins_->Pattern(), Opts());

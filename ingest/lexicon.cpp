@@ -490,6 +490,7 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   lex.possessive_markers = RequiredWords(lx / "possessive_markers.txt");
   for (auto& w : RequiredWords(lx / "participle_endings.txt")) lex.participle_endings.push_back(LowerAscii(w));
   for (auto& w : RequiredWords(lx / "agent_prepositions.txt")) lex.agent_prepositions.push_back(" " + w + " ");
+  lex.place_modifier_suffixes = RequiredWords(lx / "place_modifier_suffixes.txt");
   if (fs::exists(lx / "months.tsv")) {
     for (auto& [n, line] : DataLines(lx / "months.tsv")) {
       auto cols = Split(line, '\t');

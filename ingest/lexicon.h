@@ -149,6 +149,7 @@ class Lexicon {
   std::vector<std::string> possessive_markers;       // "'s": right after a possessor's name
   std::vector<std::string> participle_endings;       // "ed", "ée" (lower case): of a past participle
   std::vector<std::string> agent_prepositions;       // " par ", " by ": after a participle, before its agent
+  std::vector<std::string> place_modifier_suffixes;  // "-based": "the San Francisco-based start-up"
   std::vector<std::pair<std::string, int>> months;   // "janvier" 1, "janv." 1 (as written, in file order)
   // The words of money amounts and their periods (see their files under
   // lexicon/), in file order:

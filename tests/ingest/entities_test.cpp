@@ -245,6 +245,22 @@ TEST_CASE("the determiners of anaphors come from the lexicon files", "[ingest][e
   CHECK(anaphors(Lexicon::Load(corpus.path())) == std::vector<std::string>{"cette société", "notre société"});
 }
 
+TEST_CASE("the endings of place modifiers in anaphors come from the lexicon files", "[ingest][entities]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_entities_based");
+  const std::string text = "Later the Paris-based company and the Berlin-headquartered company said so.";
+  auto anaphors = [&](const Lexicon& lex) {
+    Recognizer r(lex);
+    std::vector<std::string> found;
+    for (const auto& m : r.Find(text, Sentence{0, text.size()}, {}))
+      if (m.source == MentionSource::kAnaphor) found.push_back(m.surface);
+    return found;
+  };
+  CHECK(anaphors(Lexicon::Load(corpus.path())) == std::vector<std::string>{"the Paris-based company"});
+  corpus.Append("place_modifier_suffixes.txt", "-headquartered");
+  CHECK(anaphors(Lexicon::Load(corpus.path())) ==
+        std::vector<std::string>{"the Paris-based company", "the Berlin-headquartered company"});
+}
+
 TEST_CASE("the words of descriptors come from the lexicon files", "[ingest][entities]") {
   kg::ingest::testing::ScratchCorpus corpus("kg_entities_lexicon");
   // A naming word after the comma makes the name the descriptor's.

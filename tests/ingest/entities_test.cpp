@@ -230,35 +230,29 @@ TEST_CASE("anaphors are matched in any case, with a place-based modifier and a d
   CHECK(m->type == "Organization");
 }
 
-TEST_CASE("the determiners of anaphors come from the lexicon files", "[ingest][entities]") {
+TEST_CASE("the determiners and place modifiers of anaphors come from the lexicon files", "[ingest][entities]") {
+  using Strings = std::vector<std::string>;
+  using Row = std::tuple<std::string, std::string, std::string, Strings, Strings>;
+  auto [file, word, text, before, after] = GENERATE(table<std::string, std::string, std::string, Strings, Strings>({
+      Row{"anaphor_determiners.txt", "notre", "Hier, cette société a annoncé des pertes; puis notre société a recruté.",
+          {"cette société"}, {"cette société", "notre société"}},
+      Row{"place_modifier_suffixes.txt", "-headquartered",
+          "Later the Paris-based company and the Berlin-headquartered company said so.",
+          {"the Paris-based company"}, {"the Paris-based company", "the Berlin-headquartered company"}},
+  }));
+  CAPTURE(file);
   kg::ingest::testing::ScratchCorpus corpus("kg_entities_anaphor");
-  const std::string text = "Hier, cette société a annoncé des pertes; puis notre société a recruté.";
-  auto anaphors = [&](const Lexicon& lex) {
+  auto anaphors = [&] {
+    const Lexicon lex = Lexicon::Load(corpus.path());  // the recognizer keeps a reference to it
     Recognizer r(lex);
-    std::vector<std::string> found;
+    Strings found;
     for (const auto& m : r.Find(text, Sentence{0, text.size()}, {}))
       if (m.source == MentionSource::kAnaphor) found.push_back(m.surface);
     return found;
   };
-  CHECK(anaphors(Lexicon::Load(corpus.path())) == std::vector<std::string>{"cette société"});
-  corpus.Append("anaphor_determiners.txt", "notre");
-  CHECK(anaphors(Lexicon::Load(corpus.path())) == std::vector<std::string>{"cette société", "notre société"});
-}
-
-TEST_CASE("the endings of place modifiers in anaphors come from the lexicon files", "[ingest][entities]") {
-  kg::ingest::testing::ScratchCorpus corpus("kg_entities_based");
-  const std::string text = "Later the Paris-based company and the Berlin-headquartered company said so.";
-  auto anaphors = [&](const Lexicon& lex) {
-    Recognizer r(lex);
-    std::vector<std::string> found;
-    for (const auto& m : r.Find(text, Sentence{0, text.size()}, {}))
-      if (m.source == MentionSource::kAnaphor) found.push_back(m.surface);
-    return found;
-  };
-  CHECK(anaphors(Lexicon::Load(corpus.path())) == std::vector<std::string>{"the Paris-based company"});
-  corpus.Append("place_modifier_suffixes.txt", "-headquartered");
-  CHECK(anaphors(Lexicon::Load(corpus.path())) ==
-        std::vector<std::string>{"the Paris-based company", "the Berlin-headquartered company"});
+  CHECK(anaphors() == before);
+  corpus.Append(file, word);
+  CHECK(anaphors() == after);
 }
 
 TEST_CASE("the words of descriptors come from the lexicon files", "[ingest][entities]") {

@@ -510,6 +510,18 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   // Money amounts.
   auto where = [&](const char* file, int n) { return (lx / file).string() + ":" + std::to_string(n) + ":1: "; };
   auto required_lines = [&](const char* file) { return DataLines(Required(lx / file)); };
+  for (auto& [n, line] : required_lines("day_words.tsv")) {
+    auto cols = Split(line, '\t');
+    std::string form = cols.empty() ? "" : Trim(cols[0]);
+    std::string num = cols.size() > 1 ? Trim(cols[1]) : "";
+    int day = 0;
+    auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), day);
+    if (ec != std::errc() || end != num.data() + num.size() || day < 1 || day > 31 ||
+        std::none_of(form.begin(), form.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      throw RuleError(where("day_words.tsv", n) + "expected 'form<TAB>day (1-31)', the form with a digit");
+    lex.day_words.emplace_back(form, day);
+  }
+  lex.ordinal_suffixes = RequiredWords(lx / "ordinal_suffixes.txt");
   for (auto& [n, line] : required_lines("currencies.tsv")) {
     auto cols = Split(line, '\t');
     CurrencyForm c;

@@ -151,6 +151,8 @@ class Lexicon {
   std::vector<std::string> agent_prepositions;       // " par ", " by ": after a participle, before its agent
   std::vector<std::string> place_modifier_suffixes;  // "-based": "the San Francisco-based start-up"
   std::vector<std::pair<std::string, int>> months;   // "janvier" 1, "janv." 1 (as written, in file order)
+  std::vector<std::pair<std::string, int>> day_words;  // "1er" 1 (day_words.tsv; each holds a digit)
+  std::vector<std::string> ordinal_suffixes;          // "st", "th": "January 21st"
   // The words of money amounts and their periods (see their files under
   // lexicon/), in file order:
   std::vector<CurrencyForm> currencies;

@@ -138,6 +138,24 @@ std::string CommonPart(const std::vector<std::string>& starts) {
   return "";
 }
 
+// The day of a date pattern: a day word of day_words.tsv ("1er") or one or
+// two digits, as group.
+std::string DayGroup(const Lexicon& lex) {
+  std::vector<std::string> forms;
+  for (const auto& [form, day] : lex.day_words) forms.push_back(form);
+  return "(" + LiteralAlternatives(forms) + R"(|\d{1,2}))";
+}
+
+// "st", "th" after an English day (ordinal_suffixes.txt), optional.
+std::string OrdinalSuffix(const Lexicon& lex) { return "(?:" + LiteralAlternatives(lex.ordinal_suffixes) + ")?"; }
+
+// The number of a day matched by DayGroup.
+int DayNumber(const std::vector<std::pair<std::string, int>>& day_words, std::string_view day) {
+  for (const auto& [form, number] : day_words)
+    if (LowerAscii(day) == LowerAscii(form)) return number;
+  return std::stoi(std::string(day));
+}
+
 }  // namespace
 
 // The literal tests of the value patterns, derived from the words of the
@@ -168,6 +186,12 @@ struct ValueLiterals {
       l.whole = l.text.size() == w.size();
       links.push_back(std::move(l));
     }
+    // What a day word holds after its last digit ("er" of "1er").
+    for (const auto& [form, day] : lex.day_words) {
+      size_t last = form.find_last_of("0123456789");
+      std::string tail = LowerAscii(form.substr(last + 1));
+      if (!tail.empty()) day_tails.push_back(tail);
+    }
     for (const auto& w : lex.one_words) ones.push_back(CaselessSuffix(w));
     word_money = !lex.one_words.empty() && !scale.starts().empty();
     anchor = CommonPart(scale.starts());
@@ -189,6 +213,7 @@ struct ValueLiterals {
     return out;
   }
 
+  std::vector<std::string> day_tails;  // day words after their last digit ("er")
   WordStarts currencies;            // the currency forms that follow a number
   std::vector<std::string> signs;   // the ends of the forms that open an amount ("$")
   std::array<std::vector<Literal>, 256> multipliers;  // by first byte
@@ -311,10 +336,14 @@ class ValueScan {
       size_t a = SkipSpace(e);
       if (a == e || a >= s_.size() || !IsDigit(s_[a])) continue;
       if (!day_first) return true;
-      // date_dmy_: "(1er|\d{1,2})\s+" before it.
+      // date_dmy_: a day (digits, or a day word: its tail) and spaces before it.
       size_t r = i;
       while (r > from && IsReSpace(s_[r - 1])) --r;
-      if (r < i && ((r > from && IsDigit(s_[r - 1])) || (r >= from + 2 && HasAt(s_, r - 2, "er")))) return true;
+      if (r < i && ((r > from && IsDigit(s_[r - 1])) ||
+                    std::any_of(words_.day_tails.begin(), words_.day_tails.end(), [&](const std::string& t) {
+                      return r >= from + t.size() && HasAt(s_, r - t.size(), t);
+                    })))
+        return true;
     }
     return false;
   }
@@ -500,11 +529,12 @@ bool MonthNames::At(std::string_view s, size_t at) const {
   return false;
 }
 
-DateParser::DateParser(const Lexicon& lexicon) : months_(lexicon) {
-  dmy_ = std::make_unique<RE2>(std::string(R"((?i)\b(1er|\d{1,2})\s+)") + months_.pattern() + R"(\s+(\d{4})\b)",
+DateParser::DateParser(const Lexicon& lexicon) : months_(lexicon), day_words_(lexicon.day_words) {
+  dmy_ = std::make_unique<RE2>(std::string(R"((?i)\b)") + DayGroup(lexicon) + R"(\s+)" + months_.pattern() +
+                                   R"(\s+(\d{4})\b)",
                                Opts());
-  mdy_ = std::make_unique<RE2>(std::string(R"((?i)\b)") + months_.pattern() +
-                                   R"(\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b)",
+  mdy_ = std::make_unique<RE2>(std::string(R"((?i)\b)") + months_.pattern() + R"(\s+(\d{1,2}))" +
+                                   OrdinalSuffix(lexicon) + R"(,?\s+(\d{4})\b)",
                                Opts());
   iso_ = std::make_unique<RE2>(R"((\d{4})-(\d{2})-(\d{2}))", Opts());
 }
@@ -514,14 +544,17 @@ DateParser::~DateParser() = default;
 std::string DateParser::Parse(std::string_view text) const {
   std::string a, b, c;
   if (RE2::PartialMatch(text, *dmy_, &a, &b, &c))
-    return Iso(std::stoi(c), months_.Number(b), a == "1er" ? 1 : std::stoi(a));
+    return Iso(std::stoi(c), months_.Number(b), DayNumber(day_words_, a));
   if (RE2::PartialMatch(text, *mdy_, &a, &b, &c)) return Iso(std::stoi(c), months_.Number(a), std::stoi(b));
   if (RE2::PartialMatch(text, *iso_, &a, &b, &c)) return Iso(std::stoi(a), std::stoi(b), std::stoi(c));
   return "";
 }
 
 ValueFinder::ValueFinder(const Lexicon& lexicon)
-    : months_(lexicon), literals_(std::make_unique<ValueLiterals>(lexicon)), count_prepositions_(lexicon.count_prepositions) {
+    : months_(lexicon),
+      day_words_(lexicon.day_words),
+      literals_(std::make_unique<ValueLiterals>(lexicon)),
+      count_prepositions_(lexicon.count_prepositions) {
   // The words of the patterns, in file order (the first alternative that
   // fits is taken), and their meanings.
   std::vector<std::string> currencies, signs, multipliers, sign_multipliers, scale;
@@ -555,11 +588,12 @@ ValueFinder::ValueFinder(const Lexicon& lexicon)
                                             group(sign_multipliers) + R"(?(?:\W|$))",
                                         Opts());
   bare_amount_ = std::make_unique<RE2>("(?i)(?:^|[^\\w.,])" + num + R"(\s+)" + group(scale) + R"(\b)", Opts());
-  date_dmy_ = std::make_unique<RE2>(std::string(R"((?i)\b(?:le\s+)?(1er|\d{1,2})\s+)") + months_.pattern() +
+  // (The "le" of "le 30 octobre 2023" is not part of the date.)
+  date_dmy_ = std::make_unique<RE2>(std::string(R"((?i)\b)") + DayGroup(lexicon) + R"(\s+)" + months_.pattern() +
                                         R"(\s+(\d{4})\b)",
                                     Opts());
-  date_mdy_ = std::make_unique<RE2>(std::string(R"((?i)\b)") + months_.pattern() +
-                                        R"(\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b)",
+  date_mdy_ = std::make_unique<RE2>(std::string(R"((?i)\b)") + months_.pattern() + R"(\s+(\d{1,2}))" +
+                                        OrdinalSuffix(lexicon) + R"(,?\s+(\d{4})\b)",
                                     Opts());
   date_iso_ = std::make_unique<RE2>(R"(\b(\d{4})-(\d{2})-(\d{2})\b)", Opts());
   number_ = std::make_unique<RE2>(R"((?:^|[^\w.,])(\d{1,3}(?:[ ,]\d{3})+|\d+(?:[.,]\d+)?)\s+\p{Ll})", Opts());
@@ -577,7 +611,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
                                        const std::string& lang, ValueContext& ctx) const {
   std::string_view sent = text.substr(s.begin, s.end - s.begin);
   std::vector<Mention> found;
-  // Every value pattern needs an ASCII digit (RE2's \d; "1er" too), and the
+  // Every value pattern needs an ASCII digit (RE2's \d; every day word holds one), and the
   // durations are looked for only after an amount.
   // ("un milliard de dollars" has none: such sentences are still read for
   // money written in words.)
@@ -676,7 +710,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       m.begin = off(g[0]);
       m.end = off(g[2]) + g[2].size();
       m.iso_date = Iso(std::stoi(std::string(g[2])), months_.Number(g[1]),
-                       g[0] == "1er" ? 1 : std::stoi(std::string(g[0])));
+                       DayNumber(day_words_, g[0]));
       if (!m.iso_date.empty()) add(m);
       in.remove_prefix(m.end - off(in));
     }

@@ -52,6 +52,7 @@ class DateParser {
 
  private:
   MonthNames months_;
+  std::vector<std::pair<std::string, int>> day_words_;  // Lexicon::day_words
   std::unique_ptr<re2::RE2> dmy_, mdy_, iso_;
 };
 
@@ -82,6 +83,7 @@ class ValueFinder {
   std::string CurrencyCode(std::string_view word) const;
 
   MonthNames months_;
+  std::vector<std::pair<std::string, int>> day_words_;  // Lexicon::day_words
   // Quick tests read off the words of the patterns (lexicon/currencies.tsv,
   // multipliers.tsv ...): which patterns cannot match a sentence.
   std::unique_ptr<const ValueLiterals> literals_;

@@ -144,6 +144,35 @@ TEST_CASE("month names come from the lexicon file", "[ingest][values]") {
   CHECK_THROWS_WITH(Lexicon::Load(corpus.path()), Catch::Contains("months.tsv") && Catch::Contains("1-12"));
 }
 
+TEST_CASE("day words and ordinal endings come from the lexicon files", "[ingest][values]") {
+  using Row = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+  auto [file, line, text, before, after] = GENERATE(table<std::string, std::string, std::string, std::string, std::string>({
+      // "date surface=iso" of the first date, "" for none.
+      Row{"day_words.tsv", "1\xE1\xB5\x89\xCA\xB3\t1", "Signé le 1\xE1\xB5\x89\xCA\xB3 mars 2024 à Paris.", "",
+          "1\xE1\xB5\x89\xCA\xB3 mars 2024=2024-03-01"},
+      Row{"ordinal_suffixes.txt", "d", "Signed on March 22d, 2024 in Paris.", "", "March 22d, 2024=2024-03-22"},
+  }));
+  CAPTURE(file);
+  kg::ingest::testing::ScratchCorpus corpus("kg_values_dates");
+  auto date = [&] {
+    Lexicon lex = Lexicon::Load(corpus.path());
+    ValueFinder vf(lex);
+    ValueContext ctx;
+    for (const auto& m : vf.Find(text, Sentence{0, text.size()}, "fr", ctx))
+      if (m.type == "Date") return m.surface + "=" + m.iso_date;
+    return std::string();
+  };
+  CHECK(date() == before);
+  corpus.Append(file, line);
+  CHECK(date() == after);
+}
+
+TEST_CASE("a day word without a digit is refused", "[ingest][values]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_values_day_word");
+  corpus.Append("day_words.tsv", "premier\t1");
+  CHECK_THROWS_WITH(Lexicon::Load(corpus.path()), Catch::Contains("day_words.tsv") && Catch::Contains("digit"));
+}
+
 namespace {
 // The values of `text` found with the lexicon of a scratch corpus, as
 // "Type amount currency period" (the first one, or "" for none).

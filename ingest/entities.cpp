@@ -186,19 +186,8 @@ struct CueWord {
 // whose words occur in the match, in the same order, gives its groups: a head
 // that does not occur there cannot change which match is preferred.
 bool Recognizer::MatchDescriptor(std::string_view text, bool narrow, re2::StringPiece* g) const {
-  re2::StringPiece whole;
-  if (!Pick(descriptor_unbounded_, descriptor_unbounded_narrow_, narrow)
-           .Match(text, 0, text.size(), RE2::UNANCHORED, &whole, 1))
+  if (!descriptor_twins_->Match(Pick(descriptor_unbounded_, descriptor_unbounded_narrow_, narrow), text, g, 3))
     return false;
-  const size_t begin = static_cast<size_t>(whole.data() - text.data()), end = begin + whole.size();
-  const RE2* few = descriptor_twins_->For(whole, NonAsciiAreLetters(whole));
-  re2::StringPiece groups[4];
-  if (few && few->Match(text, begin, end, RE2::ANCHOR_BOTH, groups, 4)) {
-    for (int i = 0; i < 3; ++i) g[i] = groups[i + 1];
-  } else if (!RE2::PartialMatch(text, Pick(descriptor_unbounded_, descriptor_unbounded_narrow_, narrow), &g[0],
-                                &g[1], &g[2])) {
-    return false;
-  }
   size_t tail_begin = static_cast<size_t>(g[1].data() - text.data()) + g[1].size();
   size_t tail_end = static_cast<size_t>(g[2].data() - text.data());
   if (CountCharacters(text.substr(tail_begin, tail_end - tail_begin)) <= 101) return true;
@@ -733,21 +722,8 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
   std::string_view in = text.substr(s.begin, s.end - s.begin);
   const RE2& anaphor = Pick(anaphor_, anaphor_narrow_, narrow);
   re2::StringPiece g[3];
-  // The groups of the next match in `in`, through a few-words twin when there is one.
-  auto next = [&] {
-    re2::StringPiece whole;
-    if (!anaphor.Match(in, 0, in.size(), RE2::UNANCHORED, &whole, 1)) return false;
-    const size_t begin = static_cast<size_t>(whole.data() - in.data()), end = begin + whole.size();
-    re2::StringPiece groups[4];
-    if (const RE2* few = anaphor_twins_->For(whole, NonAsciiAreLetters(whole));
-        few && few->Match(in, begin, end, RE2::ANCHOR_BOTH, groups, 4)) {
-      for (int i = 0; i < 3; ++i) g[i] = groups[i + 1];
-      return true;
-    }
-    return RE2::PartialMatch(in, anaphor, &g[0], &g[1], &g[2]);
-  };
   std::vector<Mention> found;
-  while (next()) {
+  while (anaphor_twins_->Match(anaphor, in, g, 3)) {
     size_t b = static_cast<size_t>(g[0].data() - text.data());
     size_t e = b + g[0].size();
     in = text.substr(e, s.end - e);

@@ -68,7 +68,7 @@ class Recognizer {
   bool heads_have_punctuation_ = false;      // then DescriptorFloor cannot cut
   // The head nouns, those that may refer back alone, and the demonyms, as
   // the alternations of the descriptor and anaphor patterns; their twins with
-  // fewer alternatives give the groups of a match (ingest/pattern_twins.h).
+  // fewer alternatives give the groups of a match (ingest/few_words_twins.h).
   WordAlternatives heads_, anaphor_heads_, demonyms_;
   std::unique_ptr<FewWordsTwins> descriptor_twins_, anaphor_twins_;
 };

@@ -77,7 +77,7 @@ const re2::RE2* FewWordsTwins::For(std::string_view match, bool narrow) const {
   }
   std::lock_guard<std::mutex> lock(mu_);
   Twin& twin = twins_[key];
-  if (++twin.uses == kCompileAfterUses) {
+  if (twin.uses < kCompileAfterUses && ++twin.uses == kCompileAfterUses) {
     std::string pattern = texts_[0];
     for (size_t i = 0; i < alternations_.size(); ++i) pattern += alternations_[i]->Pattern(which[i]) + texts_[i + 1];
     std::string narrowed = narrow ? NarrowLetterClasses(pattern) : std::string();
@@ -85,6 +85,19 @@ const re2::RE2* FewWordsTwins::For(std::string_view match, bool narrow) const {
     if (re->ok()) twin.re = std::move(re);
   }
   return twin.re.get();
+}
+
+bool FewWordsTwins::Match(const re2::RE2& whole, std::string_view text, re2::StringPiece* groups, int n) const {
+  re2::StringPiece found;
+  if (!whole.Match(text, 0, text.size(), re2::RE2::UNANCHORED, &found, 1)) return false;
+  const size_t begin = static_cast<size_t>(found.data() - text.data()), end = begin + found.size();
+  re2::StringPiece all[kMaxGroups + 1];
+  const re2::RE2* few = For(found, NonAsciiAreLetters(found));
+  if (!(few && few->Match(text, begin, end, re2::RE2::ANCHOR_BOTH, all, n + 1)) &&
+      !whole.Match(text, 0, text.size(), re2::RE2::UNANCHORED, all, n + 1))
+    return false;
+  std::copy(all + 1, all + n + 1, groups);
+  return true;
 }
 
 }  // namespace kg::ingest

@@ -65,6 +65,13 @@ class FewWordsTwins {
   // twin asked for only a few times is not worth it.
   const re2::RE2* For(std::string_view match, bool narrow) const;
   static constexpr int kCompileAfterUses = 16;
+  // The leftmost match of `whole` (the whole pattern, or a narrow twin of
+  // it) in `text`, with its groups 1 to n in groups[0..n-1]: found by
+  // `whole` alone (its DFA), its groups read by the twin For() gives, or by
+  // `whole` when there is none yet. False when there is no match. `n` is at
+  // most kMaxGroups.
+  static constexpr int kMaxGroups = 3;
+  bool Match(const re2::RE2& whole, std::string_view text, re2::StringPiece* groups, int n) const;
 
  private:
   struct Twin {

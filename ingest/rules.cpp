@@ -67,6 +67,22 @@ char TypeCode(std::string_view t) {
   return t == "Entity" ? kEntityCode : kOtherCode;
 }
 
+// The marker that starts at `at` of `text` (a '\x01' there): its code, the
+// mention index and the offset of its closing '\x02'. False when malformed.
+struct Marker {
+  char code = 0;
+  size_t index = 0;
+  size_t end = 0;
+};
+bool ReadMarker(std::string_view text, size_t at, Marker& m) {
+  m.end = text.find('\x02', at);
+  if (m.end == std::string_view::npos || m.end < at + 2) return false;
+  m.code = text[at + 1];
+  m.index = 0;
+  std::from_chars(text.data() + at + 2, text.data() + m.end, m.index);
+  return true;
+}
+
 // The bit of a marker's code (kEntityWord for "Entity", 0 for other types).
 unsigned CodeBit(char code) {
   if (code == kEntityCode) return kEntityWord;
@@ -282,10 +298,10 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
     if (base >= w.size() && whole.substr(base - w.size(), w.size()) == w) repeated_preposition = true;
   for (size_t i = 0; i < piece.size(); ++i) {
     if (piece[i] != '\x01') continue;
-    size_t end = piece.find('\x02', i);
-    if (end == std::string_view::npos || end < i + 2) break;
-    if (!(CodeBit(piece[i + 1]) & slot.type_mask)) {
-      i = end;
+    Marker marker;
+    if (!ReadMarker(piece, i, marker)) break;
+    if (!(CodeBit(marker.code) & slot.type_mask)) {
+      i = marker.end;
       continue;
     }
     bool qualifier = false;
@@ -303,12 +319,8 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
         }
       }
     }
-    if (!qualifier) {
-      int idx = 0;  // the marker's digits, written by BuildView
-      std::from_chars(piece.data() + i + 2, piece.data() + end, idx);
-      out.push_back(idx);
-    }
-    i = end;
+    if (!qualifier) out.push_back(static_cast<int>(marker.index));
+    i = marker.end;
   }
   return out;
 }
@@ -761,16 +773,14 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
       std::string shown;
       const std::string& tv = views[v].text;
       for (size_t i = 0; i < tv.size(); ++i) {
-        size_t end = tv[i] == '\x01' ? tv.find('\x02', i) : std::string::npos;
-        if (end == std::string::npos || end < i + 2) {
+        Marker marker;
+        if (tv[i] != '\x01' || !ReadMarker(tv, i, marker)) {
           shown += tv[i];
           continue;
         }
-        size_t idx = 0;
-        std::from_chars(tv.data() + i + 2, tv.data() + end, idx);
-        shown += "{" + (idx < mentions.size() ? mentions[idx].type : std::string("?")) + ":" +
-                 tv.substr(i + 2, end - i - 2) + "}";
-        i = end;
+        shown += "{" + (marker.index < mentions.size() ? mentions[marker.index].type : std::string("?")) + ":" +
+                 tv.substr(i + 2, marker.end - i - 2) + "}";
+        i = marker.end;
       }
       *explain_views += (v == 0 ? "    full:      " : "    collapsed: ") + shown + "\n";
     }

@@ -106,12 +106,6 @@ Statement& Statement::Bind(int index, std::string_view value) {
   return *this;
 }
 
-Statement& Statement::BindUnowned(int index, std::string_view value) {
-  if (sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8) != SQLITE_OK)
-    Fail(db_, "bind");
-  return *this;
-}
-
 Statement& Statement::BindBlob(int index, const void* data, int size) {
   if (sqlite3_bind_blob(stmt_, index, data, size, SQLITE_TRANSIENT) != SQLITE_OK)
     Fail(db_, "bind");
@@ -129,7 +123,6 @@ bool Statement::Step() {
   if (rc == SQLITE_DONE) return false;
   std::string msg = sqlite3_errmsg(db_);
   sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);  // no text bound unowned outlives the failed run
   throw StorageError("SQL step failed: " + msg);
 }
 

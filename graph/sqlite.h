@@ -57,9 +57,6 @@ class Statement {
   Statement& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
   Statement& Bind(int index, double value);
   Statement& Bind(int index, std::string_view value);  // copied (SQLITE_TRANSIENT)
-  // Not copied (SQLITE_STATIC): `value` must stay valid until the statement
-  // has run (Run and Reset clear the bindings). For rows written in bulk.
-  Statement& BindUnowned(int index, std::string_view value);
   Statement& Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
   Statement& Bind(int index, const std::string& value) { return Bind(index, std::string_view(value)); }
   Statement& BindBlob(int index, const void* data, int size);

@@ -170,7 +170,7 @@ class LazyStatement {
 };
 
 // The rows of one AddEvidenceRows call, as the table kg_evidence_rows (the
-// columns of insert_evidence, in its order).
+// columns insert_evidence reads, in their order).
 class EvidenceRows : public RowSource {
  public:
   const std::vector<Evidence>* rows = nullptr;
@@ -218,7 +218,7 @@ struct Store::Statements {
   LazyStatement nodes_with_label, nodes_named, all_node_ids;
   LazyStatement out_edges, in_edges, out_edges_type, in_edges_type;
   LazyStatement insert_alias, find_alias, aliases_of;
-  LazyStatement find_article, insert_article, get_article, insert_evidence, insert_evidence_rows;
+  LazyStatement find_article, insert_article, get_article, insert_evidence;
   LazyStatement evidence_node, evidence_rel;
   LazyStatement count_rels_of, delete_rels_of, delete_node, delete_rel, bump_version, graph_version;
   // Nested write transactions run once per mutation: prepared, not re-parsed.
@@ -323,11 +323,7 @@ void Store::PrepareStatements() {
   s.insert_alias.Set(db_, "INSERT OR IGNORE INTO aliases(norm, node_id, alias) VALUES (?1, ?2, ?3)");
   s.insert_article.Set(db_, "INSERT INTO articles(hash, title, url, author, published, lang, "
                                "path, ingested_at, text) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
-  s.insert_evidence.Set(db_, "INSERT INTO evidence(node_id, rel_id, article_id, sentence_index, "
-                                "span_start, span_end, sentence, rule, confidence, "
-                                "sentence_start, sentence_end) "
-                                "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
-  s.insert_evidence_rows.Set(db_, "INSERT INTO evidence(node_id, rel_id, article_id, sentence_index, span_start, "
+  s.insert_evidence.Set(db_, "INSERT INTO evidence(node_id, rel_id, article_id, sentence_index, span_start, "
                                      "span_end, sentence, rule, confidence, sentence_start, sentence_end) "
                                      "SELECT node_id, rel_id, article_id, sentence_index, span_start, span_end, "
                                      "sentence, rule, confidence, sentence_start, sentence_end FROM kg_evidence_rows");
@@ -705,33 +701,11 @@ void ValidateEvidence(const Evidence& e) {
     throw StorageError("evidence: sentence_start and sentence_end must both be set, 0 <= start <= end");
 }
 
-// Binds `e` to parameters base+1 .. base+11 (insert_evidence's order).
-void BindEvidence(Statement& st, int base, const Evidence& e) {
-  st.Bind(base + 1, e.node)
-      .Bind(base + 2, e.rel)
-      .Bind(base + 3, e.article)
-      .Bind(base + 4, e.sentence_index)
-      .Bind(base + 5, e.span_start)
-      .Bind(base + 6, e.span_end);
-  // The rows outlive the statement's run: their text is not copied.
-  if (e.sentence_start)
-    st.BindNull(base + 7);
-  else
-    st.BindUnowned(base + 7, e.sentence);
-  st.BindUnowned(base + 8, e.rule)
-      .Bind(base + 9, e.confidence)
-      .Bind(base + 10, e.sentence_start)
-      .Bind(base + 11, e.sentence_end);
-}
 }  // namespace
 
 int64_t Store::AddEvidence(const Evidence& e) {
-  ValidateEvidence(e);
-  return WriteOne([&] {
-    BindEvidence(*st_->insert_evidence, 0, e);
-    st_->insert_evidence->Run();
-    return db_.LastInsertRowid();
-  });
+  AddEvidenceRows({e});
+  return db_.LastInsertRowid();
 }
 
 void Store::AddEvidenceRows(const std::vector<Evidence>& rows) {
@@ -744,7 +718,7 @@ void Store::AddEvidenceRows(const std::vector<Evidence>& rows) {
     if (!s.evidence_module) s.evidence_module.emplace(db_, "kg_evidence_rows", s.evidence_rows);
     s.evidence_rows.rows = &rows;
     try {
-      s.insert_evidence_rows->Run();
+      s.insert_evidence->Run();
     } catch (...) {
       s.evidence_rows.rows = nullptr;
       throw;

@@ -158,9 +158,10 @@ class Store {
   std::optional<ArticleId> FindArticleByHash(const std::string& hash) const;
   ArticleId AddArticle(const Article& article);
   std::optional<Article> GetArticle(ArticleId id) const;
+  // Adds one row and returns its id (AddEvidenceRows of that row).
   int64_t AddEvidence(const Evidence& evidence);
-  // AddEvidence of each row in order (the same ids), with one statement per
-  // few dozen rows. All or nothing when no transaction is open; inside one, a
+  // AddEvidence of each row in order (the same ids), by one INSERT ... SELECT
+  // over them. All or nothing when no transaction is open; inside one, a
   // failure may leave the rows before it written: roll that transaction back.
   void AddEvidenceRows(const std::vector<Evidence>& rows);
   std::vector<Evidence> EvidenceForNode(NodeId id) const;

@@ -772,13 +772,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     if (before_name || described) continue;
     // "the maker of X", "la société d'investissement": a description, not a
     // reference back (lexicon/genitives.txt).
-    const std::string* lead = nullptr;
-    for (const auto& l : lex_.genitive_leads)
-      if (e + l.size() <= s.end && text.compare(e, l.size(), l) == 0) {
-        lead = &l;
-        break;
-      }
-    if (lead) {
+    if (const std::string* lead = WordAt(text.substr(0, s.end), e, lex_.genitive_leads)) {
       // ... unless a place follows: "le groupe de Walldorf", "la société de
       // Cupertino" refer back to the company based there.
       size_t after = e + lead->size();

@@ -9,6 +9,7 @@
 
 #include "graph/normalize.h"
 #include "ingest/lexicon.h"
+#include "ingest/text.h"
 
 namespace kg::ingest {
 
@@ -194,8 +195,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
       return word.size() > suf.size() && word.compare(word.size() - suf.size(), suf.size(), suf) == 0;
     };
     bool participle = std::any_of(lex_.participle_endings.begin(), lex_.participle_endings.end(), ends);
-    bool by = std::any_of(lex_.agent_prepositions.begin(), lex_.agent_prepositions.end(),
-                          [&](const std::string& p) { return t.compare(w, p.size(), p) == 0; });
+    bool by = WordAt(t, w, lex_.agent_prepositions) != nullptr;
     bool after_comma = m.outer_begin >= 2 && t.compare(m.outer_begin - 2, 2, ", ") == 0;
     bool after_name = false;
     for (const auto& o : ex_.mentions[i])
@@ -387,10 +387,7 @@ int Resolver::RelativeSubject(const std::string& type, size_t i, size_t pos) con
 }
 
 bool Resolver::FollowedByRelative(const Mention& o) const {
-  const std::string& t = ex_.doc.text;
-  for (const auto& w : lex_.relative_openers)
-    if (t.compare(o.end, w.size(), w) == 0) return true;
-  return false;
+  return WordAt(ex_.doc.text, o.end, lex_.relative_openers) != nullptr;
 }
 
 bool Resolver::IsComplement(const Mention& o) const {
@@ -398,10 +395,7 @@ bool Resolver::IsComplement(const Mention& o) const {
 }
 
 bool Resolver::FollowedByPossessive(size_t pos) const {
-  const std::string& t = ex_.doc.text;
-  for (const auto& w : lex_.possessive_markers)
-    if (t.compare(pos, w.size(), w) == 0) return true;
-  return false;
+  return WordAt(ex_.doc.text, pos, lex_.possessive_markers) != nullptr;
 }
 
 int Resolver::Focus(const std::string& type, size_t i, size_t pos, int exclude) const {

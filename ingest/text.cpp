@@ -509,6 +509,13 @@ size_t CountCharacters(std::string_view text) {
   return n;
 }
 
+const std::string* WordAt(std::string_view text, size_t at, const std::vector<std::string>& words) {
+  if (at > text.size()) return nullptr;
+  for (const auto& w : words)
+    if (text.substr(at, w.size()) == w) return &w;
+  return nullptr;
+}
+
 size_t CountWords(std::string_view text) {
   size_t n = 0;
   while (!text.empty()) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ingest/lexicon.h"
 #include "ingest/types.h"
@@ -54,5 +55,8 @@ size_t SkipLength(std::string_view text);
 size_t CountWords(std::string_view text);
 // Characters of UTF-8 text (the bytes that start one).
 size_t CountCharacters(std::string_view text);
+// The first of `words` that `text` holds at `at`, as written; null for none
+// (or when `at` is past the end).
+const std::string* WordAt(std::string_view text, size_t at, const std::vector<std::string>& words);
 
 }  // namespace kg::ingest

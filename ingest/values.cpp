@@ -138,18 +138,21 @@ std::string CommonPart(const std::vector<std::string>& starts) {
   return "";
 }
 
-// The day of a date pattern: a day word of day_words.tsv ("1er") or one or
-// two digits, as group.
-std::string DayGroup(const Lexicon& lex) {
+// Dates written out, their parts as groups: day, month, year ("21 janvier
+// 2025", "1er mars 2024": a day word of day_words.tsv or one or two digits)
+// and month, day, year ("January 21st, 2025": an ending of
+// ordinal_suffixes.txt may follow the day).
+std::string DayFirstDatePattern(const Lexicon& lex, const MonthNames& months) {
   std::vector<std::string> forms;
   for (const auto& [form, day] : lex.day_words) forms.push_back(form);
-  return "(" + LiteralAlternatives(forms) + R"(|\d{1,2}))";
+  return R"((?i)\b()" + LiteralAlternatives(forms) + R"(|\d{1,2})\s+)" + months.pattern() + R"(\s+(\d{4})\b)";
+}
+std::string MonthFirstDatePattern(const Lexicon& lex, const MonthNames& months) {
+  return R"((?i)\b)" + months.pattern() + R"(\s+(\d{1,2})(?:)" + LiteralAlternatives(lex.ordinal_suffixes) +
+         R"()?,?\s+(\d{4})\b)";
 }
 
-// "st", "th" after an English day (ordinal_suffixes.txt), optional.
-std::string OrdinalSuffix(const Lexicon& lex) { return "(?:" + LiteralAlternatives(lex.ordinal_suffixes) + ")?"; }
-
-// The number of a day matched by DayGroup.
+// The number of the day group of DayFirstDatePattern.
 int DayNumber(const std::vector<std::pair<std::string, int>>& day_words, std::string_view day) {
   for (const auto& [form, number] : day_words)
     if (LowerAscii(day) == LowerAscii(form)) return number;
@@ -288,7 +291,7 @@ class ValueScan {
         if (k < from + offset || !HasAt(s_, k - offset, start)) continue;
         size_t i = k - offset, r = i;
         while (r > from && IsReSpace(s_[r - 1])) --r;
-        if (r < i && OneEndsAt(r, from)) {
+        if (r < i && EndsAt(words_.ones, r, from)) {
           word = true;
           break;
         }
@@ -304,7 +307,9 @@ class ValueScan {
     if (all_) return true;
     for (size_t r = First(from); r < n_runs_; ++r) {
       size_t b = Begin(r, from);
-      if (SignEndsAt(b, from) || (b > from && IsReSpace(s_[b - 1]) && SignEndsAt(b - 1, from))) return true;
+      // A sign that opens amounts right before the number, or before one space.
+      if (EndsAt(words_.signs, b, from) || (b > from && IsReSpace(s_[b - 1]) && EndsAt(words_.signs, b - 1, from)))
+        return true;
     }
     return false;
   }
@@ -339,11 +344,7 @@ class ValueScan {
       // date_dmy_: a day (digits, or a day word: its tail) and spaces before it.
       size_t r = i;
       while (r > from && IsReSpace(s_[r - 1])) --r;
-      if (r < i && ((r > from && IsDigit(s_[r - 1])) ||
-                    std::any_of(words_.day_tails.begin(), words_.day_tails.end(), [&](const std::string& t) {
-                      return r >= from + t.size() && HasAt(s_, r - t.size(), t);
-                    })))
-        return true;
+      if (r < i && ((r > from && IsDigit(s_[r - 1])) || EndsAt(words_.day_tails, r, from))) return true;
     }
     return false;
   }
@@ -405,16 +406,10 @@ class ValueScan {
     }
     return false;
   }
-  // A currency sign that opens amounts ends right before `at`, within [from, at).
-  bool SignEndsAt(size_t at, size_t from) const {
-    for (const auto& sign : words_.signs)
-      if (at >= from + sign.size() && HasAt(s_, at - sign.size(), sign)) return true;
-    return false;
-  }
-  // A word for one ends right before `at`, within [from, at).
-  bool OneEndsAt(size_t at, size_t from) const {
-    for (const auto& one : words_.ones)
-      if (at >= from + one.size() && HasAt(s_, at - one.size(), one)) return true;
+  // One of `words` (lower case) ends right before `at`, within [from, at).
+  bool EndsAt(const std::vector<std::string>& words, size_t at, size_t from) const {
+    for (const auto& w : words)
+      if (at >= from + w.size() && HasAt(s_, at - w.size(), w)) return true;
     return false;
   }
 
@@ -530,12 +525,8 @@ bool MonthNames::At(std::string_view s, size_t at) const {
 }
 
 DateParser::DateParser(const Lexicon& lexicon) : months_(lexicon), day_words_(lexicon.day_words) {
-  dmy_ = std::make_unique<RE2>(std::string(R"((?i)\b)") + DayGroup(lexicon) + R"(\s+)" + months_.pattern() +
-                                   R"(\s+(\d{4})\b)",
-                               Opts());
-  mdy_ = std::make_unique<RE2>(std::string(R"((?i)\b)") + months_.pattern() + R"(\s+(\d{1,2}))" +
-                                   OrdinalSuffix(lexicon) + R"(,?\s+(\d{4})\b)",
-                               Opts());
+  dmy_ = std::make_unique<RE2>(DayFirstDatePattern(lexicon, months_), Opts());
+  mdy_ = std::make_unique<RE2>(MonthFirstDatePattern(lexicon, months_), Opts());
   iso_ = std::make_unique<RE2>(R"((\d{4})-(\d{2})-(\d{2}))", Opts());
 }
 
@@ -589,12 +580,8 @@ ValueFinder::ValueFinder(const Lexicon& lexicon)
                                         Opts());
   bare_amount_ = std::make_unique<RE2>("(?i)(?:^|[^\\w.,])" + num + R"(\s+)" + group(scale) + R"(\b)", Opts());
   // (The "le" of "le 30 octobre 2023" is not part of the date.)
-  date_dmy_ = std::make_unique<RE2>(std::string(R"((?i)\b)") + DayGroup(lexicon) + R"(\s+)" + months_.pattern() +
-                                        R"(\s+(\d{4})\b)",
-                                    Opts());
-  date_mdy_ = std::make_unique<RE2>(std::string(R"((?i)\b)") + months_.pattern() + R"(\s+(\d{1,2}))" +
-                                        OrdinalSuffix(lexicon) + R"(,?\s+(\d{4})\b)",
-                                    Opts());
+  date_dmy_ = std::make_unique<RE2>(DayFirstDatePattern(lexicon, months_), Opts());
+  date_mdy_ = std::make_unique<RE2>(MonthFirstDatePattern(lexicon, months_), Opts());
   date_iso_ = std::make_unique<RE2>(R"(\b(\d{4})-(\d{2})-(\d{2})\b)", Opts());
   number_ = std::make_unique<RE2>(R"((?:^|[^\w.,])(\d{1,3}(?:[ ,]\d{3})+|\d+(?:[.,]\d+)?)\s+\p{Ll})", Opts());
   duration_ = std::make_unique<RE2>(R"((?i)^[^.;:]{0,40}?\b((?:)" + LiteralAlternatives(lexicon.duration_prepositions) +

@@ -364,7 +364,7 @@ std::string LiteralAlternatives(const std::vector<std::string>& words) {
   std::vector<std::string> quoted;
   quoted.reserve(words.size());
   for (const auto& w : words) quoted.push_back(RE2::QuoteMeta(w));
-  return JoinAlternatives(quoted, "[^\\x00-\\x{10FFFF}]");
+  return JoinAlternatives(quoted, kMatchesNothing);
 }
 
 Lexicon Lexicon::Load(const std::string& corpus_dir) {
@@ -464,7 +464,7 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
       {"stopwords_fr.txt", &lex.stop_fr},            {"stopwords_en.txt", &lex.stop_en},
       {"descriptor_stops.txt", &lex.descriptor_stops}, {"prepositions.txt", &lex.prepositions},
       {"item_determiners.txt", &lex.item_determiners}, {"acronym_fillers.txt", &lex.acronym_fillers},
-      {"coordinators.txt", &lex.coordinators},       {"definite_articles.txt", &lex.definite_articles},
+      {"definite_articles.txt", &lex.definite_articles},
   };
   for (const auto& [file, set] : folded_lists)
     for (auto& w : Words(lx / file)) set->insert(Fold(w));
@@ -472,12 +472,15 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   lex.anaphor_determiners = Words(lx / "anaphor_determiners.txt");
   lex.apposition_determiners = Words(lx / "apposition_determiners.txt");
   lex.naming_words = Words(lx / "naming_words.txt");
-  for (auto& w : Words(lx / "genitives.txt")) lex.genitives.insert(w);
   // Words next to a name: "de " (a word and its space), "d'" (an elided form).
   auto then_space = [](const std::string& w) { return LowerAscii(w) + (!w.empty() && w.back() == '\'' ? "" : " "); };
-  for (auto& w : Words(lx / "genitives.txt")) lex.genitive_leads.push_back(" " + then_space(w));
+  for (auto& w : Words(lx / "genitives.txt")) {
+    lex.genitive_leads.push_back(" " + then_space(w));
+    lex.genitives.insert(std::move(w));
+  }
   lex.list_gaps.push_back(", ");
   for (auto& w : Words(lx / "coordinators.txt")) {
+    lex.coordinators.insert(Fold(w));
     lex.list_gaps.push_back(" " + then_space(w));
     lex.list_gaps.push_back(", " + then_space(w));
   }

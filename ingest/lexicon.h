@@ -31,11 +31,13 @@ std::string Fold(std::string_view word);
 // accents, which Fold would join ("Il s'agit", " a précisé").
 std::string LowerAscii(std::string_view text);
 
+// An re2 class that matches nothing: what an empty list of words stands for.
+inline constexpr const char* kMatchesNothing = "[^\\x00-\\x{10FFFF}]";
 // re2 patterns (lexicon fragments, quoted words) joined as alternatives, in
 // their order; `none` when there are none.
 std::string JoinAlternatives(const std::vector<std::string>& patterns, const char* none);
-// Words as literal re2 alternatives, in their order; a class that matches
-// nothing when there are none.
+// Words as literal re2 alternatives, in their order; kMatchesNothing when
+// there are none.
 std::string LiteralAlternatives(const std::vector<std::string>& words);
 
 struct LexiconEntry {

@@ -100,10 +100,8 @@ std::vector<QuoteSpan> FindQuotes(std::string_view text, const Sentence& s) {
 }
 
 QuoteAttributor::QuoteAttributor(const Lexicon& lex) : lex_(lex) {
-  // An empty list matches nothing.
-  const char* none = "[^\\x00-\\x{10FFFF}]";
-  naming_ = std::make_unique<RE2>("(?:" + JoinAlternatives(lex.quote_naming, none) + ")\\s*$", Opts());
-  std::string verbs = JoinAlternatives(lex.speech_verbs, none);
+  naming_ = std::make_unique<RE2>("(?:" + JoinAlternatives(lex.quote_naming, kMatchesNothing) + ")\\s*$", Opts());
+  std::string verbs = JoinAlternatives(lex.speech_verbs, kMatchesNothing);
   after_verb_ = std::make_unique<RE2>("^\\s*[,.]?\\s*(?:" + verbs + ")", Opts());
   after_name_verb_ = std::make_unique<RE2>("^(?:\\s*,[^,.\"«»]{1,60},)?\\s*(?:" + verbs + ")", Opts());
 }

@@ -549,7 +549,7 @@ TextCleaner::TextCleaner(const Lexicon& lexicon) : dates_(std::make_unique<DateP
   // "Par Marie Dupont": a line that opens with a word of
   // lexicon/byline_openers.txt names the author.
   author_line_ = std::make_unique<RE2>(
-      "(?i)^(?:" + JoinAlternatives(lexicon.byline_openers, "[^\\x00-\\x{10FFFF}]") + R"()\s+(\S.{0,60})$)", opts);
+      "(?i)^(?:" + JoinAlternatives(lexicon.byline_openers, kMatchesNothing) + R"()\s+(\S.{0,60})$)", opts);
   if (!author_line_->ok()) throw RuleError("lexicon/byline_openers.txt: " + author_line_->error());
 }
 

@@ -486,7 +486,7 @@ MonthNames::MonthNames(const Lexicon& lexicon) {
     if (std::find(starts_.begin(), starts_.end(), start) == starts_.end()) starts_.push_back(start);
   }
   // No names: a group that matches nothing.
-  pattern_ = "(" + (alt.empty() ? std::string("[^\\x00-\\x{10FFFF}]") : alt) + ")";
+  pattern_ = "(" + (alt.empty() ? std::string(kMatchesNothing) : alt) + ")";
 }
 
 int MonthNames::Number(std::string_view word) const {

@@ -154,11 +154,34 @@ bool ExpandPattern(const std::string& src, const std::map<std::string, std::stri
     size_t colon = inner.find(':');
     if (colon == std::string::npos) {
       if (auto m = macros.find(inner); m != macros.end()) {
-        out += m->second;
+        // A macro may hold anonymous type classes ({Country|Product}).
+        std::string sub;
+        std::vector<Slot> none;
+        size_t sub_col = 0;
+        if (!ExpandPattern(m->second, {}, sub, none, error, sub_col) || !none.empty()) {
+          if (error.empty()) error = "macro '" + inner + "' holds a named slot";
+          col = i;
+          return false;
+        }
+        out += sub;
         i = close;
         continue;
       }
-      error = "'{" + inner + "}' is no macro (corpus/rules/macros.rules) and, as a slot, needs a name: {Type:name}";
+      // "{Country|Product}": one mention of these types, captured by no slot
+      // (a name that may stand in a descriptor, in a gap).
+      std::vector<std::string> anonymous;
+      std::stringstream ts(inner);
+      bool known = !inner.empty();
+      for (std::string t; std::getline(ts, t, '|');) {
+        known = known && KnownSlotType(t);
+        anonymous.push_back(t);
+      }
+      if (known) {
+        out += "(?:" + MarkerPattern(anonymous) + ")";
+        i = close;
+        continue;
+      }
+      error = "'{" + inner + "}' is no macro (corpus/rules/macros.rules), no list of types ({Country|Product}) and, as a slot, needs a name: {Type:name}";
       col = i;
       return false;
     }

@@ -113,6 +113,31 @@ TEST_CASE("macros of any rule file expand in the patterns of every file", "[inge
   CHECK_THROWS_WITH(RuleSet::Parse("macro x {y}\nmacro y {x}\n", "t.rules", "en"), Catch::Contains("cycle"));
 }
 
+TEST_CASE("a list of types without a name stands for one mention that no slot captures", "[ingest][rules]") {
+  // In a pattern and inside a macro: a nationality may stand in the descriptor, a company may not.
+  auto set = RuleSet::Parse(
+      "macro descr (?:(?:{Country|Place}|[a-z]+) ){0,3}\n"
+      "rule t.bought\n  pattern {Organization:a} bought {descr}{Organization:b}\n  emit ACQUIRES a -> b\n  view full\n"
+      "rule t.owns\n  pattern {Organization:a} owns {Product} maker {Organization:b}\n  emit OWNS a -> b\n  view full\n",
+      "t.rules", "en");
+  auto apply = [&](const char* marked) {
+    auto [text, given] = ParseMarkup(marked);
+    for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
+    return set.Apply(text, Sentence{0, text.size()}, given, "en");
+  };
+  auto bought = apply("[A|Organization] bought [Israeli|Country] chip designer [B|Organization].");
+  REQUIRE(bought.size() == 1);
+  CHECK(bought[0].slots.at("b") == std::vector<int>{2});
+  CHECK(bought[0].slots.size() == 2);
+  auto company = apply("[A|Organization] bought [C|Organization] chip designer [B|Organization].");
+  REQUIRE(company.size() == 1);
+  CHECK(company[0].slots.at("b") == std::vector<int>{1});
+  CHECK(apply("[A|Organization] owns [Widget|Product] maker [B|Organization].").size() == 1);
+  CHECK(apply("[A|Organization] owns [C|Organization] maker [B|Organization].").empty());
+  CHECK_THROWS_WITH(RuleSet::Parse("rule a\n  pattern {Person:o} {Person|Robot} x\n  emit X o -> o\n", "t.rules", "en"),
+                    Catch::Contains("no list of types"));
+}
+
 TEST_CASE("a rule file's language limits its rules to sentences of that language", "[ingest][rules]") {
   kg::testing::TempDir dir;
   const char* rule = "  pattern {Organization:a} (?:buys|achète) {Organization:b}\n  emit ACQUIRED a -> b\n  view full\n";

@@ -14,6 +14,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "ingest/lexicon.h"
 #include "ingest/pattern_twins.h"
 #include "ingest/text.h"
 
@@ -308,10 +309,26 @@ Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Men
 
 // Mention indexes of the markers in `piece` (a substring of `whole`) whose
 // type the slot accepts: the nationality in "A et l'américain B" is not an item.
-// `qualifiers`: RuleSet::qualifiers_.
+// `qualifiers`: RuleSet::qualifiers_. A list ends with the item its
+// conjunction introduces: in "backed by A and B, C reported" C is no item
+// (`conjunctions`: RuleSet::conjunctions_).
+bool HasWord(std::string_view text, const std::vector<std::string>& words) {
+  for (const std::string& w : words) {
+    for (size_t at = text.find(w); at != std::string_view::npos; at = text.find(w, at + 1)) {
+      bool starts = at == 0 || text[at - 1] == ' ' || text[at - 1] == ',';
+      size_t e = at + w.size();
+      bool ends = e == text.size() || text[e] == ' ';
+      if (starts && ends) return true;
+    }
+  }
+  return false;
+}
+
 std::vector<int> Markers(std::string_view whole, std::string_view piece, const Slot& slot,
-                         const std::vector<std::string>& qualifiers) {
+                         const std::vector<std::string>& qualifiers, const std::vector<std::string>& conjunctions) {
   std::vector<int> out;
+  bool conjoined = false;   // an item after a conjunction was taken: the list is complete
+  size_t prev_end = std::string_view::npos;  // the end of the previous marker of the list
   const bool list = slot.list;
   size_t base = static_cast<size_t>(piece.data() - whole.data());
   // "avec la participation d'Amazon, de Samsung et de X": when the first item
@@ -342,7 +359,14 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
         }
       }
     }
+    if (list && prev_end != std::string_view::npos) {
+      std::string separator = LowerAscii(piece.substr(prev_end + 1, i - prev_end - 1));
+      bool conjunction = HasWord(separator, conjunctions);
+      if (conjoined && !conjunction && !qualifier) break;
+      if (conjunction && !qualifier) conjoined = true;
+    }
     if (!qualifier) out.push_back(static_cast<int>(marker.index));
+    prev_end = marker.end;
     i = marker.end;
   }
   return out;
@@ -638,6 +662,15 @@ void RuleSet::ResolveMacros(std::vector<std::string>& errors) {
     for (std::string w; std::getline(words, w, '|');)
       if (!w.empty()) qualifiers_.push_back(w.back() == '\'' ? w : w + " ");
   }
+  // "(?:et|ou|and|...)": the words of list_conjunction.
+  conjunctions_.clear();
+  if (auto q = macros_.find("list_conjunction"); q != macros_.end()) {
+    std::string body = q->second;
+    if (body.rfind("(?:", 0) == 0 && body.back() == ')') body = body.substr(3, body.size() - 4);
+    std::stringstream words(body);
+    for (std::string w; std::getline(words, w, '|');)
+      if (!w.empty()) conjunctions_.push_back(LowerAscii(w));
+  }
 }
 
 RuleSet RuleSet::Build(const std::vector<Source>& sources, std::vector<std::string> errors) {
@@ -896,7 +929,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
             m.new_spans[gr.name] = {tv.ToOrig(gb, false), tv.ToOrig(gb + g.size(), true)};
             continue;
           }
-          auto idxs = Markers(whole, g, r.slots[static_cast<size_t>(gr.slot)], qualifiers_);
+          auto idxs = Markers(whole, g, r.slots[static_cast<size_t>(gr.slot)], qualifiers_, conjunctions_);
           if (idxs.empty()) complete = false;
           m.slots[gr.name] = std::move(idxs);
         }

@@ -154,6 +154,8 @@ class RuleSet {
   // The words of the list_qualifier macro as they stand before the text they
   // introduce ("de ", "d'"): ", de la société X," qualifies the item before.
   std::vector<std::string> qualifiers_;
+  // The words of the list_conjunction macro: the item after one ends a list.
+  std::vector<std::string> conjunctions_;
   // One literal prefilter per rule language ("" for the rules of every
   // language): a sentence consults those of its language only. The filter
   // owns the compiled patterns of its rules (Rule::re points into it).

@@ -92,6 +92,21 @@ TEST_CASE("a nationality before a list item is not an item of the list", "[inges
   CHECK(matches[0].slots.at("o") == std::vector<int>{0, 2});
 }
 
+TEST_CASE("a list ends with the item its conjunction introduces", "[ingest][rules]") {
+  auto set = RuleSet::Parse(
+      CorpusMacros() + "rule t.list\n  pattern backed by {Organization|Person+:o}\n  emit FUNDS o -> o\n  view full\n", "t.rules", "en");
+  auto items = [&](const char* marked) {
+    auto [text, given] = ParseMarkup(marked);
+    for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
+    auto matches = set.Apply(text, Sentence{0, text.size()}, given, "en");
+    return matches.empty() ? std::vector<int>{} : matches[0].slots.at("o");
+  };
+  // The name after "A and B," opens the next clause.
+  CHECK(items("backed by [A|Organization] and [B|Person], [C|Organization] reported.") == std::vector<int>{0, 1});
+  CHECK(items("backed by [A|Organization], [B|Organization], and [C|Organization].") == std::vector<int>{0, 1, 2});
+  CHECK(items("backed by [A|Organization], [B|Organization] as well as [C|Organization].") == std::vector<int>{0, 1, 2});
+}
+
 TEST_CASE("macros of any rule file expand in the patterns of every file", "[ingest][rules]") {
   kg::testing::TempDir dir;
   // Defined after its use, in another file, and through another macro.

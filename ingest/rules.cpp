@@ -534,6 +534,24 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
         }
       }
       if (!cur->fast) cur->narrow = CompileNarrowTwin(expanded, *re, o);
+    } else if (key == "unless") {
+      // What must not follow the match ("bought Intel" + " common stock").
+      std::string expanded, error;
+      size_t col = 0;
+      std::vector<Slot> none;
+      if (!ExpandPattern(value, macros_, expanded, none, error, col) || !none.empty()) {
+        err(n, value_col + col, error.empty() ? "an unless pattern names no slot" : error);
+        continue;
+      }
+      RE2::Options o;
+      o.set_log_errors(false);
+      o.set_case_sensitive(false);
+      auto re = std::make_unique<RE2>(expanded, o);
+      if (!re->ok()) {
+        err(n, value_col, re->error());
+        continue;
+      }
+      cur->unless = std::move(re);
     } else if (key == "emit") {
       // TYPE src -> dst [key=value ...]
       std::istringstream es(value);
@@ -933,6 +951,8 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
           if (idxs.empty()) complete = false;
           m.slots[gr.name] = std::move(idxs);
         }
+        if (complete && r.unless && r.unless->Match(whole, me, whole.size(), RE2::ANCHOR_START, nullptr, 0))
+          complete = false;
         if (complete) out.push_back(std::move(m));
         pos = me > pos ? me : pos + 1;
       }

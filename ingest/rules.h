@@ -79,6 +79,9 @@ struct Rule {
   std::vector<std::pair<std::string, std::string>> new_entities;  // group -> type
   std::vector<EmitSpec> emits;
   View view = View::kBoth;
+  // `unless RE`: the rule does not fire where RE matches the view text right
+  // after the match (null: no such line).
+  std::unique_ptr<re2::RE2> unless;
   std::vector<RuleExample> examples;
 
   // Computed at load for matching. A capturing group of the pattern: a slot

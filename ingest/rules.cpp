@@ -14,6 +14,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "ingest/lexicon.h"
 #include "ingest/pattern_twins.h"
 #include "ingest/text.h"
 
@@ -154,11 +155,34 @@ bool ExpandPattern(const std::string& src, const std::map<std::string, std::stri
     size_t colon = inner.find(':');
     if (colon == std::string::npos) {
       if (auto m = macros.find(inner); m != macros.end()) {
-        out += m->second;
+        // A macro may hold anonymous type classes ({Country|Product}).
+        std::string sub;
+        std::vector<Slot> none;
+        size_t sub_col = 0;
+        if (!ExpandPattern(m->second, {}, sub, none, error, sub_col) || !none.empty()) {
+          if (error.empty()) error = "macro '" + inner + "' holds a named slot";
+          col = i;
+          return false;
+        }
+        out += sub;
         i = close;
         continue;
       }
-      error = "'{" + inner + "}' is no macro (corpus/rules/macros.rules) and, as a slot, needs a name: {Type:name}";
+      // "{Country|Product}": one mention of these types, captured by no slot
+      // (a name that may stand in a descriptor, in a gap).
+      std::vector<std::string> anonymous;
+      std::stringstream ts(inner);
+      bool known = !inner.empty();
+      for (std::string t; std::getline(ts, t, '|');) {
+        known = known && KnownSlotType(t);
+        anonymous.push_back(t);
+      }
+      if (known) {
+        out += "(?:" + MarkerPattern(anonymous) + ")";
+        i = close;
+        continue;
+      }
+      error = "'{" + inner + "}' is no macro (corpus/rules/macros.rules), no list of types ({Country|Product}) and, as a slot, needs a name: {Type:name}";
       col = i;
       return false;
     }
@@ -285,10 +309,26 @@ Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Men
 
 // Mention indexes of the markers in `piece` (a substring of `whole`) whose
 // type the slot accepts: the nationality in "A et l'américain B" is not an item.
-// `qualifiers`: RuleSet::qualifiers_.
+// `qualifiers`: RuleSet::qualifiers_. A list ends with the item its
+// conjunction introduces: in "backed by A and B, C reported" C is no item
+// (`conjunctions`: RuleSet::conjunctions_).
+bool HasWord(std::string_view text, const std::vector<std::string>& words) {
+  for (const std::string& w : words) {
+    for (size_t at = text.find(w); at != std::string_view::npos; at = text.find(w, at + 1)) {
+      bool starts = at == 0 || text[at - 1] == ' ' || text[at - 1] == ',';
+      size_t e = at + w.size();
+      bool ends = e == text.size() || text[e] == ' ';
+      if (starts && ends) return true;
+    }
+  }
+  return false;
+}
+
 std::vector<int> Markers(std::string_view whole, std::string_view piece, const Slot& slot,
-                         const std::vector<std::string>& qualifiers) {
+                         const std::vector<std::string>& qualifiers, const std::vector<std::string>& conjunctions) {
   std::vector<int> out;
+  bool conjoined = false;   // an item after a conjunction was taken: the list is complete
+  size_t prev_end = std::string_view::npos;  // the end of the previous marker of the list
   const bool list = slot.list;
   size_t base = static_cast<size_t>(piece.data() - whole.data());
   // "avec la participation d'Amazon, de Samsung et de X": when the first item
@@ -319,7 +359,14 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
         }
       }
     }
+    if (list && prev_end != std::string_view::npos) {
+      std::string separator = LowerAscii(piece.substr(prev_end + 1, i - prev_end - 1));
+      bool conjunction = HasWord(separator, conjunctions);
+      if (conjoined && !conjunction && !qualifier) break;
+      if (conjunction && !qualifier) conjoined = true;
+    }
     if (!qualifier) out.push_back(static_cast<int>(marker.index));
+    prev_end = marker.end;
     i = marker.end;
   }
   return out;
@@ -487,6 +534,24 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
         }
       }
       if (!cur->fast) cur->narrow = CompileNarrowTwin(expanded, *re, o);
+    } else if (key == "unless") {
+      // What must not follow the match ("bought Intel" + " common stock").
+      std::string expanded, error;
+      size_t col = 0;
+      std::vector<Slot> none;
+      if (!ExpandPattern(value, macros_, expanded, none, error, col) || !none.empty()) {
+        err(n, value_col + col, error.empty() ? "an unless pattern names no slot" : error);
+        continue;
+      }
+      RE2::Options o;
+      o.set_log_errors(false);
+      o.set_case_sensitive(false);
+      auto re = std::make_unique<RE2>(expanded, o);
+      if (!re->ok()) {
+        err(n, value_col, re->error());
+        continue;
+      }
+      cur->unless = std::move(re);
     } else if (key == "emit") {
       // TYPE src -> dst [key=value ...]
       std::istringstream es(value);
@@ -614,6 +679,15 @@ void RuleSet::ResolveMacros(std::vector<std::string>& errors) {
     std::stringstream words(body);
     for (std::string w; std::getline(words, w, '|');)
       if (!w.empty()) qualifiers_.push_back(w.back() == '\'' ? w : w + " ");
+  }
+  // "(?:et|ou|and|...)": the words of list_conjunction.
+  conjunctions_.clear();
+  if (auto q = macros_.find("list_conjunction"); q != macros_.end()) {
+    std::string body = q->second;
+    if (body.rfind("(?:", 0) == 0 && body.back() == ')') body = body.substr(3, body.size() - 4);
+    std::stringstream words(body);
+    for (std::string w; std::getline(words, w, '|');)
+      if (!w.empty()) conjunctions_.push_back(LowerAscii(w));
   }
 }
 
@@ -873,10 +947,12 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
             m.new_spans[gr.name] = {tv.ToOrig(gb, false), tv.ToOrig(gb + g.size(), true)};
             continue;
           }
-          auto idxs = Markers(whole, g, r.slots[static_cast<size_t>(gr.slot)], qualifiers_);
+          auto idxs = Markers(whole, g, r.slots[static_cast<size_t>(gr.slot)], qualifiers_, conjunctions_);
           if (idxs.empty()) complete = false;
           m.slots[gr.name] = std::move(idxs);
         }
+        if (complete && r.unless && r.unless->Match(whole, me, whole.size(), RE2::ANCHOR_START, nullptr, 0))
+          complete = false;
         if (complete) out.push_back(std::move(m));
         pos = me > pos ? me : pos + 1;
       }

@@ -79,6 +79,9 @@ struct Rule {
   std::vector<std::pair<std::string, std::string>> new_entities;  // group -> type
   std::vector<EmitSpec> emits;
   View view = View::kBoth;
+  // `unless RE`: the rule does not fire where RE matches the view text right
+  // after the match (null: no such line).
+  std::unique_ptr<re2::RE2> unless;
   std::vector<RuleExample> examples;
 
   // Computed at load for matching. A capturing group of the pattern: a slot
@@ -154,6 +157,8 @@ class RuleSet {
   // The words of the list_qualifier macro as they stand before the text they
   // introduce ("de ", "d'"): ", de la société X," qualifies the item before.
   std::vector<std::string> qualifiers_;
+  // The words of the list_conjunction macro: the item after one ends a list.
+  std::vector<std::string> conjunctions_;
   // One literal prefilter per rule language ("" for the rules of every
   // language): a sentence consults those of its language only. The filter
   // owns the compiled patterns of its rules (Rule::re points into it).

@@ -690,7 +690,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       if (head && !modifier.empty()) {
         std::string f = Fold(std::string_view(modifier.data(), modifier.size()));
         if (lex_.prepositions.count(f) || lex_.coordinators.count(f) || lex_.descriptor_stops.count(f) ||
-            lex_.stop_en.count(f) || lex_.stop_fr.count(f) || cue_words_.count(f))
+            lex_.stop_en.count(f) || lex_.stop_fr.count(f))
           head = nullptr;
       }
     }
@@ -912,10 +912,13 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
         }
         break;
       }
-    list_end = person_list && (m.type == "Person" || m.source == MentionSource::kCandidate)
+    // ("Créée par A et B, la société ...": the apposition after the last
+    // founder is the company's, not B's.)
+    const bool apposition = m.source == MentionSource::kDiscovered && m.signal.rfind("apposition:", 0) == 0;
+    list_end = person_list && (m.type == "Person" || m.source == MentionSource::kCandidate || apposition)
                    ? m.end
                    : std::string_view::npos;
-    if (m.source != MentionSource::kCandidate) continue;
+    if (m.source != MentionSource::kCandidate && !(apposition && person_list)) continue;
     auto words = Tokenize(m.surface);
     if (words.empty()) continue;
     // A person's name: two to four words, no digit, no corporate or place

@@ -549,7 +549,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         head = FindHead(std::string_view(h.data(), h.size()));
       before_product = head && head->type == "Product";
     }
-    bool initial_name = n == 1 && sentence_initial && !all_caps && InitialName(text, s, tokens, i);
+    const int initial_name = n == 1 && sentence_initial && !all_caps ? InitialName(text, s, tokens, i) : 0;
     if (n == 1 && ((sentence_initial && !initial_name) || (all_caps && first_word.size() <= 5 && !appos && !before_product))) {
       i = j - 1;
       continue;
@@ -570,8 +570,10 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       m.signal = "place-suffix";
     } else {
       m.type = "Organization";
-      m.source = MentionSource::kCandidate;
-      m.signal = initial_name ? "sentence-initial" : "capitalised";
+      // The subject of a verb is a name; a word written again elsewhere is
+      // one when the article writes it twice.
+      m.source = initial_name == 2 ? MentionSource::kDiscovered : MentionSource::kCandidate;
+      m.signal = initial_name == 2 ? "subject" : initial_name == 1 ? "sentence-initial" : "capitalised";
     }
     add(std::move(m));
     i = j - 1;
@@ -605,8 +607,10 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
 
   // "Amazon Web Services", "Google Cloud": a known organisation followed by
   // more capitalised words is a longer name.
+  // (Not a lone word in capitals: "Nvidia RTX chips" names a product line.)
   for (auto& c : out) {
     if (c.source != MentionSource::kCandidate || c.end == c.begin) continue;
+    if (auto w = Tokenize(c.surface); w.size() == 1 && AllCaps(c.surface, w[0])) continue;
     for (auto& o : out) {
       if (&o == &c || o.source != MentionSource::kGazetteer || o.type != "Organization" ||
           o.end + 1 != c.begin || text[o.end] != ' ')
@@ -694,7 +698,13 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
           head = nullptr;
       }
     }
-    if (!head && RE2::PartialMatch(after, Pick(after_apposition_, after_apposition_narrow_, narrow), &h)) head = FindHead(std::string_view(h.data(), h.size()));
+    if (!head && RE2::PartialMatch(after, Pick(after_apposition_, after_apposition_narrow_, narrow), &h)) {
+      head = FindHead(std::string_view(h.data(), h.size()));
+      // "X, known for its agent Y": a preposition before the head makes it
+      // the complement of another word, not X's apposition.
+      for (const auto& w : Tokenize(after.substr(0, static_cast<size_t>(h.data() - after.data()))))
+        if (head && lex_.descriptor_stops.count(w.folded)) head = nullptr;
+    }
     if (!head) continue;
     m.type = head->type;
     m.source = MentionSource::kDiscovered;
@@ -809,7 +819,10 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       if (!head) break;
       size_t db = static_cast<size_t>(desc.data() - text.data());
       size_t de = db + desc.size();
-      bool gazetteer = m.source == MentionSource::kGazetteer;
+      // (A product read from its parts, "Grace Blackwell", "Lumo X7", is as
+      // sure of its type as a lexicon name.)
+      bool gazetteer = m.source == MentionSource::kGazetteer || m.signal == "product+name" ||
+                       m.signal == "product+model" || m.signal == "maker+model" || m.signal == "model-version";
       bool compatible = head->type == m.type || !gazetteer;
       // The descriptor must not end with a name of the same type ("la
       // société OpenAI, Oracle").
@@ -858,8 +871,8 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
   }
 }
 
-bool Recognizer::InitialName(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
-                             size_t i) const {
+int Recognizer::InitialName(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
+                            size_t i) const {
   const Token& t = tokens[i];
   std::string_view w = text.substr(t.begin, t.end - t.begin);
   if (w.size() < 3 || t.has_digit || !std::isupper(static_cast<unsigned char>(w[0]))) return false;
@@ -878,8 +891,8 @@ bool Recognizer::InitialName(std::string_view text, const Sentence& s, const std
   if (lower.size() > 3 && lower.back() == 's' &&
       OccursElsewhere(text, std::string_view(lower).substr(0, lower.size() - 1), lo, hi, std::string_view::npos, false))
     return false;
-  if (OccursElsewhere(text, w, lo, hi, t.begin, true)) return true;
-  return LoweredWordAt(text.substr(0, s.end), t.end, lex_.subject_verbs) != nullptr;
+  if (LoweredWordAt(text.substr(0, s.end), t.end, lex_.subject_verbs)) return 2;
+  return OccursElsewhere(text, w, lo, hi, t.begin, true) ? 1 : 0;
 }
 
 void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::vector<Mention>& out) const {
@@ -936,21 +949,30 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
             LowerAscii(before.substr(before.size() - 1 - v.size(), v.size())) == v)
           signal = "speech";
     }
-    // "CEO Jane Roe", "former Acme executive Jane Roe": a title right before.
-    if (person_shape && !signal && !before.empty() && before.back() == ' ') {
+    // "CEO Jane Roe", "former Acme executive Jane Roe": a title right before;
+    // "data management firm Kelvo": another head noun without a determiner.
+    const HeadNoun* head_before = nullptr;
+    if (!signal && !before.empty() && before.back() == ' ') {
       size_t end = before.size() - 1, b = end;
-      for (int k = 0; k < 3 && !signal; ++k) {
+      for (int k = 0; k < 3 && !head_before; ++k) {
         while (b > 0 && before[b - 1] != ' ') --b;
         if (b == end) break;
-        if (const HeadNoun* h = FindHead(before.substr(b, end - b)); h && h->type == "Person") signal = "title";
+        head_before = FindHead(before.substr(b, end - b));
         if (b == 0) break;
         --b;
       }
+      if (head_before && head_before->type == "Person" && person_shape) signal = "title";
     }
     if (signal) {
       m.type = "Person";
       m.source = MentionSource::kDiscovered;
       m.signal = signal;
+      continue;
+    }
+    if (head_before && head_before->type != "Person") {
+      m.type = head_before->type;
+      m.source = MentionSource::kDiscovered;
+      m.signal = "head:" + head_before->text;
       continue;
     }
     // "Nimbus Platform", "ZX-9": a product head or a model code ends the name.

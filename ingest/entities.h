@@ -52,8 +52,9 @@ class Recognizer {
   // Whether the capitalised word tokens[i], opening sentence `s`, is a name:
   // no word of the language (not in the lexicon's lists, not written in
   // lower case in the article) that recurs capitalised inside a sentence
-  // of the article, or that a verb follows (lexicon/subject_verbs.txt).
-  bool InitialName(std::string_view text, const Sentence& s, const std::vector<Token>& tokens, size_t i) const;
+  // of the article (1), or that a verb follows (lexicon/subject_verbs.txt: 2);
+  // 0 when it is none.
+  int InitialName(std::string_view text, const Sentence& s, const std::vector<Token>& tokens, size_t i) const;
   // Types the capitalised names left without a signal from their context: a
   // person after "founded by" (and the names listed with it), next to a verb
   // of speech, or after a title ("CEO Jane Roe"); a product when its last

@@ -401,3 +401,50 @@ TEST_CASE("a capitalised name written twice is kept, once or only after 'in' is 
   CHECK_FALSE(strong("Karnal"));
   CHECK_FALSE(strong("Quenby Rask"));
 }
+
+TEST_CASE("a head noun right before an unknown name types it without a determiner", "[ingest][entities]") {
+  using Row = std::tuple<std::string, std::string, std::string>;
+  auto [text, name, type] = GENERATE(table<std::string, std::string, std::string>({
+      Row{"Brightwave bought data management firm Kelvora last year.", "Kelvora", "Organization"},
+      Row{"Il a investi dans la start-up Kelvora et dans le fonds Harlow Peak.", "Harlow Peak", "Organization"},
+      Row{"Brightwave signed with robotics startup Quorvex on Monday.", "Quorvex", "Organization"},
+  }));
+  CAPTURE(text);
+  auto ms = Find(text);
+  const Mention* m = Named(ms, name);
+  REQUIRE(m);
+  CHECK(m->type == type);
+  CHECK(m->source == MentionSource::kDiscovered);
+}
+
+TEST_CASE("an apposition holding a preposition before its head is no apposition of the name", "[ingest][entities]") {
+  // "known for its agent": the agent is what the company is known for.
+  for (const char* text : {"Il cite Kelvora, connue pour son assistant Vela, et Brightwave.",
+                           "He cited Kelvora, known for its agent Vela, and others."}) {
+    CAPTURE(text);
+    auto ms = Find(text);
+    const Mention* m = Named(ms, "Kelvora");
+    if (m) CHECK(m->type != "Product");
+  }
+  // Without one it still types the name.
+  auto company = Find("He cited Kelvora, a robotics company, and others.");
+  const Mention* m = Named(company, "Kelvora");
+  REQUIRE(m);
+  CHECK(m->type == "Organization");
+}
+
+TEST_CASE("a product read from its parts keeps its type inside a long description", "[ingest][entities]") {
+  // "Le fabricant ... va fournir ... Vanta Lumo": the maker's description is
+  // not the product's.
+  auto chips = Find("Le fabricant de puces va fournir 500 processeurs Vanta Lumo à Acme.");
+  const Mention* m = Named(chips, "Vanta Lumo");
+  REQUIRE(m);
+  CHECK(m->type == "Product");
+  // A lone word in capitals after a company is a product line, not a longer
+  // company name.
+  auto ms = Find("Acme will ship its Acme QRX graphics chiplets next year.");
+  CHECK_FALSE(Named(ms, "Acme QRX"));
+  const Mention* qrx = Named(ms, "QRX");
+  REQUIRE(qrx);
+  CHECK(qrx->type == "Product");
+}

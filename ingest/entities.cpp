@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <numeric>
 
 #include "ingest/pattern_twins.h"
 #include "ingest/text.h"
@@ -40,6 +42,70 @@ RE2::Options Opts() {
   o.set_log_errors(false);
   o.set_max_mem(64 << 20);
   return o;
+}
+
+// The first of `words` (ASCII lowered) that `text` holds at `at`, in any
+// ASCII case; null for none.
+const std::string* LoweredWordAt(std::string_view text, size_t at, const std::vector<std::string>& words) {
+  if (at > text.size()) return nullptr;
+  for (const auto& w : words)
+    if (at + w.size() <= text.size() && LowerAscii(text.substr(at, w.size())) == w) return &w;
+  return nullptr;
+}
+
+// A word of two or more capitals and digits, no lower-case letter ("CMA", "CGM").
+bool AllCaps(std::string_view text, const Token& t) {
+  if (t.end - t.begin < 2) return false;
+  for (size_t k = t.begin; k < t.end; ++k) {
+    auto c = static_cast<unsigned char>(text[k]);
+    if (!std::isupper(c) && !std::isdigit(c)) return false;
+  }
+  return std::isupper(static_cast<unsigned char>(text[t.begin])) != 0;
+}
+
+bool IsWordByte(char c) { return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80; }
+
+// Whether `word` stands as a whole word somewhere in [lo, hi) of `text`
+// other than at `except`, and, with `mid_sentence`, after a lower-case
+// letter, a digit, a comma, a bracket or an apostrophe (so not opening a
+// sentence or a quotation).
+bool OccursElsewhere(std::string_view text, std::string_view word, size_t lo, size_t hi, size_t except,
+                     bool mid_sentence) {
+  if (word.empty()) return false;
+  // (A searcher, not string_view::find: the first letter of a name is
+  // common in the text, and find compares at each.)
+  const std::boyer_moore_horspool_searcher searcher(word.begin(), word.end());
+  auto next = [&](size_t from) {
+    if (from >= hi) return std::string_view::npos;
+    auto it = std::search(text.begin() + static_cast<std::ptrdiff_t>(from), text.begin() + static_cast<std::ptrdiff_t>(hi), searcher);
+    return it == text.begin() + static_cast<std::ptrdiff_t>(hi) ? std::string_view::npos
+                                                                 : static_cast<size_t>(it - text.begin());
+  };
+  for (size_t p = next(lo); p != std::string_view::npos; p = next(p + 1)) {
+    if (p == except) continue;
+    if (p > 0 && IsWordByte(text[p - 1])) continue;
+    if (p + word.size() < text.size() && IsWordByte(text[p + word.size()])) continue;
+    if (!mid_sentence) return true;
+    // Inside a longer name ("Nimbus Data" for "Nimbus"): not the word alone.
+    size_t r = p + word.size();
+    while (r < text.size() && text[r] == ' ') ++r;
+    if (r < text.size() && r > p + word.size() && std::isupper(static_cast<unsigned char>(text[r]))) continue;
+    size_t q = p;
+    while (q > 0 && text[q - 1] == ' ') --q;
+    if (q == 0) continue;
+    char c = text[q - 1];
+    if (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == ',' ||
+        c == '(' || c == '\'')
+      return true;
+    // A lower-case accented letter ends the word before ("créée", "société").
+    if (static_cast<unsigned char>(c) >= 0x80 && q >= 2 && q - 2 < text.size()) {
+      size_t b = q - 1;
+      while (b > 0 && (static_cast<unsigned char>(text[b]) & 0xC0) == 0x80) --b;
+      auto w = Tokenize(text.substr(b, q - b));
+      if (!w.empty() && !w.back().upper_initial) return true;
+    }
+  }
+  return false;
 }
 
 // `narrow_twin` when the text allows it and there is one, else `re`.
@@ -124,7 +190,9 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
       std::string(R"((?i)^,\s*(?:(?:)") + LiteralAlternatives(lex_.apposition_determiners) + R"()\s*)?(?:[\pL\pN'\-]+\s+){0,4}?()" +
           heads_.Pattern() + R"()(?:[^\pL]|$))",
       Opts());
-  after_head_ = std::make_unique<RE2>(std::string(R"((?i)^\s+()") + heads_.Pattern() + R"()(?:[^\pL]|$))", Opts());
+  // (An optional lower-case modifier between: "the Zorin server chips".)
+  after_head_ = std::make_unique<RE2>(
+      std::string(R"((?i)^\s+(?:((?-i:\p{Ll})[\pL\-]*)\s+)?()") + heads_.Pattern() + R"()(?:[^\pL]|$))", Opts());
   if (!anaphor_->ok()) throw RuleError("lexicon/descriptors.tsv: " + anaphor_->error());
   // The part of `descriptor_` after its comma separator, whole.
   separator_tail_ = std::make_unique<RE2>(std::string(R"((?i)\s*(?:)") + naming + R"(\s*)?(?:"|« ?)?)", Opts());
@@ -272,6 +340,13 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
                    std::string_view(a.surface).substr(at[j].begin, at[j].end - at[j].begin);
           if (!same) continue;
         }
+        // "CMA CGM": a known acronym right before another word in capitals
+        // that starts no known name is part of a longer name.
+        if (k == 1 && a.exact_case && i + 1 < tokens.size() && !covered[i + 1] &&
+            tokens[i + 1].begin == tokens[i].end + 1 && text[tokens[i].end] == ' ' && AllCaps(text, tokens[i]) &&
+            AllCaps(text, tokens[i + 1]) && tokens[i + 1].end - tokens[i + 1].begin >= 2 &&
+            !lex_.AliasesStartingWith(token_hash(i + 1)))
+          break;
         const auto& e = lex_.entries()[a.entry];
         Mention m;
         m.begin = tokens[i].begin;
@@ -406,9 +481,10 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     for (auto& m : nested) out.push_back(std::move(m));
   }
 
-  // "Nvidia H800": a maker followed by a model code is a product.
+  // "Nvidia H800": a maker followed by a model code is a product; so is a
+  // product followed by one ("Pixel P9").
   for (auto& m : out) {
-    if (m.type != "Organization" || m.source != MentionSource::kGazetteer) continue;
+    if ((m.type != "Organization" && m.type != "Product") || m.source != MentionSource::kGazetteer) continue;
     for (size_t i = 0; i < tokens.size(); ++i) {
       if (tokens[i].begin <= m.end || covered[i]) continue;
       if (tokens[i].begin == m.end + 1 && text[m.end] == ' ' && tokens[i].has_digit &&
@@ -416,12 +492,12 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         size_t e = tokens[i].end;
         // "GPT-4o": keep a hyphenated continuation.
         if (i + 1 < tokens.size() && tokens[i + 1].begin == e + 1 && text[e] == '-') e = tokens[i + 1].end;
+        m.signal = m.type == "Product" ? "product+model" : "maker+model";
         m.type = "Product";
         m.source = MentionSource::kDiscovered;
         m.end = e;
         m.surface = span_text(m.begin, m.end);
         m.canonical = m.surface;
-        m.signal = "maker+model";
         covered[i] = true;
       }
       break;
@@ -433,12 +509,27 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     if (covered[i] || !tokens[i].upper_initial) continue;
     if (lex_.non_names.count(tokens[i].folded)) continue;
     size_t j = i + 1;
-    while (j < tokens.size() && !covered[j] &&
-           (tokens[j].upper_initial || (tokens[j].has_digit && j > i)) &&
-           // "Sarvam AI": a corporate suffix continues a name.
-           (!lex_.non_names.count(tokens[j].folded) || lex_.org_suffixes.count(tokens[j].folded)) &&
-           NameGap(text.substr(tokens[j - 1].end, tokens[j].begin - tokens[j - 1].end)))
-      ++j;
+    auto hyphen_between = [&](size_t a, size_t b) {
+      return tokens[b].begin == tokens[a].end + 1 && text[tokens[a].end] == '-';
+    };
+    for (;;) {
+      // "Seine-et-Marne", "Stoke-on-Trent": a short lower-case link between
+      // hyphens.
+      if (j + 1 < tokens.size() && !covered[j] && !covered[j + 1] && !tokens[j].upper_initial &&
+          !tokens[j].has_digit && tokens[j].end - tokens[j].begin <= 4 && hyphen_between(j - 1, j) &&
+          hyphen_between(j, j + 1) && tokens[j + 1].upper_initial) {
+        j += 2;
+        continue;
+      }
+      if (j < tokens.size() && !covered[j] && (tokens[j].upper_initial || (tokens[j].has_digit && j > i)) &&
+          // "Sarvam AI": a corporate suffix continues a name.
+          (!lex_.non_names.count(tokens[j].folded) || lex_.org_suffixes.count(tokens[j].folded)) &&
+          NameGap(text.substr(tokens[j - 1].end, tokens[j].begin - tokens[j - 1].end))) {
+        ++j;
+        continue;
+      }
+      break;
+    }
     size_t n = j - i;
     std::string_view first_word = text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin);
     bool all_caps = std::none_of(first_word.begin(), first_word.end(),
@@ -448,34 +539,78 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     // A lone acronym is a name only when an apposition follows ("RAISE, sa
     // plateforme"); the apposition typing below decides its type.
     bool appos = tokens[j - 1].end + 2 <= s.end && text.compare(tokens[j - 1].end, 2, ", ") == 0;
-    if (n == 1 && (sentence_initial || (all_caps && first_word.size() <= 5 && !appos))) {
+    // ... or when a product head follows ("the ZX9 server chips": the
+    // typing below makes it a product).
+    bool before_product = false;
+    if (n == 1 && all_caps && !sentence_initial) {
+      re2::StringPiece h, modifier;
+      const HeadNoun* head = nullptr;
+      if (RE2::PartialMatch(text.substr(tokens[i].end, s.end - tokens[i].end), *after_head_, &modifier, &h))
+        head = FindHead(std::string_view(h.data(), h.size()));
+      before_product = head && head->type == "Product";
+    }
+    const int initial_name = n == 1 && sentence_initial && !all_caps ? InitialName(text, s, tokens, i) : 0;
+    if (n == 1 && ((sentence_initial && !initial_name) || (all_caps && first_word.size() <= 5 && !appos && !before_product))) {
       i = j - 1;
       continue;
     }
     Mention m;
     m.begin = tokens[i].begin;
     m.end = tokens[j - 1].end;
-    if (n >= 2 && lex_.first_names.count(tokens[i].folded)) {
+    // "T. Reil": an initial and a name.
+    bool initial = n >= 2 && tokens[i].end - tokens[i].begin == 1 && tokens[i].end < text.size() &&
+                   text[tokens[i].end] == '.' && std::isupper(static_cast<unsigned char>(text[tokens[i].begin]));
+    if (n >= 2 && (lex_.first_names.count(tokens[i].folded) || initial)) {
       m.type = "Person";
       m.source = MentionSource::kDiscovered;
-      m.signal = "first-name";
+      m.signal = initial ? "initial" : "first-name";
     } else if (n >= 2 && lex_.place_suffixes.count(tokens[j - 1].folded)) {
       m.type = "Place";  // "Shackelford County", "Silicon Valley"
       m.source = MentionSource::kDiscovered;
       m.signal = "place-suffix";
     } else {
       m.type = "Organization";
-      m.source = MentionSource::kCandidate;
-      m.signal = "capitalised";
+      // The subject of a verb is a name; a word written again elsewhere is
+      // one when the article writes it twice.
+      m.source = initial_name == 2 ? MentionSource::kDiscovered : MentionSource::kCandidate;
+      m.signal = initial_name == 2 ? "subject" : initial_name == 1 ? "sentence-initial" : "capitalised";
     }
     add(std::move(m));
     i = j - 1;
   }
 
+  // "Grace Blackwell": an unknown capitalised word next to a known product
+  // names one product with it.
+  if (!given) {
+    for (auto& c : out) {
+      if (c.source != MentionSource::kCandidate || c.end == c.begin) continue;
+      for (auto& o : out) {
+        if (&o == &c || o.type != "Product" || o.end == o.begin ||
+            (o.source != MentionSource::kGazetteer && o.signal != "model-version"))
+          continue;
+        bool before = c.end + 1 == o.begin && text[c.end] == ' ';
+        bool after = o.end + 1 == c.begin && text[o.end] == ' ';
+        if (!before && !after) continue;
+        if (Tokenize(c.surface).size() != 1) continue;
+        o.begin = std::min(o.begin, c.begin);
+        o.end = std::max(o.end, c.end);
+        o.outer_begin = o.begin;
+        o.surface = span_text(o.begin, o.end);
+        o.canonical = o.surface;
+        o.source = MentionSource::kDiscovered;
+        o.signal = "product+name";
+        c.end = c.begin;  // removed below
+        break;
+      }
+    }
+  }
+
   // "Amazon Web Services", "Google Cloud": a known organisation followed by
   // more capitalised words is a longer name.
+  // (Not a lone word in capitals: "Nvidia RTX chips" names a product line.)
   for (auto& c : out) {
-    if (c.source != MentionSource::kCandidate) continue;
+    if (c.source != MentionSource::kCandidate || c.end == c.begin) continue;
+    if (auto w = Tokenize(c.surface); w.size() == 1 && AllCaps(c.surface, w[0])) continue;
     for (auto& o : out) {
       if (&o == &c || o.source != MentionSource::kGazetteer || o.type != "Organization" ||
           o.end + 1 != c.begin || text[o.end] != ' ')
@@ -549,18 +684,33 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   for (auto& m : out) {
     if (m.source != MentionSource::kCandidate) continue;
     std::string_view after = text.substr(m.end, s.end - m.end);
-    re2::StringPiece h;
+    re2::StringPiece h, modifier;
     const HeadNoun* head = nullptr;
-    if (RE2::PartialMatch(after, Pick(after_head_, after_head_narrow_, narrow), &h)) {
+    if (RE2::PartialMatch(after, Pick(after_head_, after_head_narrow_, narrow), &modifier, &h)) {
       head = FindHead(std::string_view(h.data(), h.size()));
       if (head && head->type != "Product") head = nullptr;  // "Claude chatbot", "Trainium2 chips"
+      // The modifier is a plain word ("Zorin server chips"), no preposition
+      // or conjunction ("Zorin and chips").
+      if (head && !modifier.empty()) {
+        std::string f = Fold(std::string_view(modifier.data(), modifier.size()));
+        if (lex_.prepositions.count(f) || lex_.coordinators.count(f) || lex_.descriptor_stops.count(f) ||
+            lex_.stop_en.count(f) || lex_.stop_fr.count(f))
+          head = nullptr;
+      }
     }
-    if (!head && RE2::PartialMatch(after, Pick(after_apposition_, after_apposition_narrow_, narrow), &h)) head = FindHead(std::string_view(h.data(), h.size()));
+    if (!head && RE2::PartialMatch(after, Pick(after_apposition_, after_apposition_narrow_, narrow), &h)) {
+      head = FindHead(std::string_view(h.data(), h.size()));
+      // "X, known for its agent Y": a preposition before the head makes it
+      // the complement of another word, not X's apposition.
+      for (const auto& w : Tokenize(after.substr(0, static_cast<size_t>(h.data() - after.data()))))
+        if (head && lex_.descriptor_stops.count(w.folded)) head = nullptr;
+    }
     if (!head) continue;
     m.type = head->type;
     m.source = MentionSource::kDiscovered;
     m.signal = "apposition:" + head->text;
   }
+  TypeByContext(text, s, out);
   AddAnaphors(text, s, narrow, out);
 
   // Sentence-initial pronoun, unless impersonal ("Il s'agit", "Il y a").
@@ -669,7 +819,10 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       if (!head) break;
       size_t db = static_cast<size_t>(desc.data() - text.data());
       size_t de = db + desc.size();
-      bool gazetteer = m.source == MentionSource::kGazetteer;
+      // (A product read from its parts, "Grace Blackwell", "Lumo X7", is as
+      // sure of its type as a lexicon name.)
+      bool gazetteer = m.source == MentionSource::kGazetteer || m.signal == "product+name" ||
+                       m.signal == "product+model" || m.signal == "maker+model" || m.signal == "model-version";
       bool compatible = head->type == m.type || !gazetteer;
       // The descriptor must not end with a name of the same type ("la
       // société OpenAI, Oracle").
@@ -714,6 +867,120 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
         }
       }
       break;
+    }
+  }
+}
+
+int Recognizer::InitialName(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
+                            size_t i) const {
+  const Token& t = tokens[i];
+  std::string_view w = text.substr(t.begin, t.end - t.begin);
+  if (w.size() < 3 || t.has_digit || !std::isupper(static_cast<unsigned char>(w[0]))) return false;
+  if (lex_.non_names.count(t.folded) || lex_.pronouns.count(t.folded) || lex_.stop_en.count(t.folded) ||
+      lex_.stop_fr.count(t.folded) || lex_.first_names.count(t.folded) || cue_words_.count(t.folded) ||
+      lex_.prepositions.count(t.folded) || lex_.coordinators.count(t.folded))
+    return false;
+  // The article around the sentence (a bound that keeps a long text linear).
+  constexpr size_t kWindow = 6000;
+  const size_t lo = s.begin > kWindow ? s.begin - kWindow : 0, hi = std::min(text.size(), s.end + kWindow);
+  // A word of the language is written in lower case somewhere ("Analysts":
+  // "analyst").
+  std::string lower(w);
+  lower[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(lower[0])));
+  if (OccursElsewhere(text, lower, lo, hi, std::string_view::npos, false)) return false;
+  if (lower.size() > 3 && lower.back() == 's' &&
+      OccursElsewhere(text, std::string_view(lower).substr(0, lower.size() - 1), lo, hi, std::string_view::npos, false))
+    return false;
+  if (LoweredWordAt(text.substr(0, s.end), t.end, lex_.subject_verbs)) return 2;
+  return OccursElsewhere(text, w, lo, hi, t.begin, true) ? 1 : 0;
+}
+
+void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::vector<Mention>& out) const {
+  std::vector<size_t> order(out.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return out[a].begin < out[b].begin; });
+  const std::string_view upto = text.substr(0, s.end);
+  size_t list_end = std::string_view::npos;  // end of the last name of a list of people
+  for (size_t idx : order) {
+    Mention& m = out[idx];
+    if (m.end == m.begin || m.begin < s.begin) continue;
+    const std::string_view before = text.substr(s.begin, m.begin - s.begin);
+    bool person_list = false;
+    // "founded in 2021 by A, B and C": the names after the agent of a
+    // founding participle, and those listed with them.
+    if (list_end != std::string_view::npos && m.begin > list_end) {
+      std::string gap = LowerAscii(text.substr(list_end, m.begin - list_end));
+      person_list = std::find(lex_.list_gaps.begin(), lex_.list_gaps.end(), gap) != lex_.list_gaps.end();
+    }
+    if (!person_list)
+      for (const auto& prep : lex_.agent_prepositions) {  // " by "
+        if (before.size() < prep.size() || LowerAscii(before.substr(before.size() - prep.size())) != prep) continue;
+        const size_t pe = before.size() - prep.size(), pb = pe > 40 ? pe - 40 : 0;
+        const std::string window = LowerAscii(before.substr(pb, pe - pb));
+        for (const auto& p : lex_.person_participles) {
+          for (size_t at = window.find(p); at != std::string::npos && !person_list; at = window.find(p, at + 1))
+            person_list = (at == 0 || !IsWordByte(window[at - 1])) &&
+                          (at + p.size() == window.size() || !IsWordByte(window[at + p.size()]));
+          if (person_list) break;
+        }
+        break;
+      }
+    // ("Créée par A et B, la société ...": the apposition after the last
+    // founder is the company's, not B's.)
+    const bool apposition = m.source == MentionSource::kDiscovered && m.signal.rfind("apposition:", 0) == 0;
+    list_end = person_list && (m.type == "Person" || m.source == MentionSource::kCandidate || apposition)
+                   ? m.end
+                   : std::string_view::npos;
+    if (m.source != MentionSource::kCandidate && !(apposition && person_list)) continue;
+    auto words = Tokenize(m.surface);
+    if (words.empty()) continue;
+    // A person's name: two to four words, no digit, no corporate or place
+    // suffix, not in capitals.
+    bool person_shape = words.size() >= 2 && words.size() <= 4 && !lex_.org_suffixes.count(words.back().folded) &&
+                        !lex_.place_suffixes.count(words.back().folded) && !AllCaps(m.surface, words[0]) &&
+                        std::none_of(words.begin(), words.end(), [](const Token& w) { return w.has_digit; });
+    const char* signal = nullptr;
+    if (person_shape && person_list) signal = "person-list";
+    // "said Jane Roe", "Jane Roe said", "a déclaré Jane Roe".
+    if (person_shape && !signal) {
+      if (LoweredWordAt(upto, m.end, lex_.reporting_tags)) signal = "speech";
+      for (const auto& v : lex_.reporting_verbs)
+        if (!signal && before.size() > v.size() && before.back() == ' ' &&
+            LowerAscii(before.substr(before.size() - 1 - v.size(), v.size())) == v)
+          signal = "speech";
+    }
+    // "CEO Jane Roe", "former Acme executive Jane Roe": a title right before;
+    // "data management firm Kelvo": another head noun without a determiner.
+    const HeadNoun* head_before = nullptr;
+    if (!signal && !before.empty() && before.back() == ' ') {
+      size_t end = before.size() - 1, b = end;
+      for (int k = 0; k < 3 && !head_before; ++k) {
+        while (b > 0 && before[b - 1] != ' ') --b;
+        if (b == end) break;
+        head_before = FindHead(before.substr(b, end - b));
+        if (b == 0) break;
+        --b;
+      }
+      if (head_before && head_before->type == "Person" && person_shape) signal = "title";
+    }
+    if (signal) {
+      m.type = "Person";
+      m.source = MentionSource::kDiscovered;
+      m.signal = signal;
+      continue;
+    }
+    if (head_before && head_before->type != "Person") {
+      m.type = head_before->type;
+      m.source = MentionSource::kDiscovered;
+      m.signal = "head:" + head_before->text;
+      continue;
+    }
+    // "Nimbus Platform", "ZX-9": a product head or a model code ends the name.
+    const HeadNoun* last = words.size() >= 2 ? FindHead(words.back().folded) : nullptr;
+    if ((last && last->type == "Product") || words.back().has_digit) {
+      m.type = "Product";
+      m.source = MentionSource::kDiscovered;
+      m.signal = last ? "product-head" : "model-code";
     }
   }
 }

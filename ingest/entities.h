@@ -49,6 +49,17 @@ class Recognizer {
   // patterns' narrow twins may be used (ingest/pattern_twins.h).
   void AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens, bool narrow,
                       std::vector<Mention>& m) const;
+  // Whether the capitalised word tokens[i], opening sentence `s`, is a name:
+  // no word of the language (not in the lexicon's lists, not written in
+  // lower case in the article) that recurs capitalised inside a sentence
+  // of the article (1), or that a verb follows (lexicon/subject_verbs.txt: 2);
+  // 0 when it is none.
+  int InitialName(std::string_view text, const Sentence& s, const std::vector<Token>& tokens, size_t i) const;
+  // Types the capitalised names left without a signal from their context: a
+  // person after "founded by" (and the names listed with it), next to a verb
+  // of speech, or after a title ("CEO Jane Roe"); a product when its last
+  // word is a product head ("Nimbus Platform") or a model code ("ZX-9").
+  void TypeByContext(std::string_view text, const Sentence& s, std::vector<Mention>& m) const;
   void AddAnaphors(std::string_view text, const Sentence& s, bool narrow, std::vector<Mention>& m) const;
   // `descriptor_` on `text` (PartialMatch, groups: descriptor, head,
   // separator), through `descriptor_unbounded_` first.

@@ -494,6 +494,9 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   for (auto& w : RequiredWords(lx / "participle_endings.txt")) lex.participle_endings.push_back(LowerAscii(w));
   for (auto& w : RequiredWords(lx / "agent_prepositions.txt")) lex.agent_prepositions.push_back(" " + w + " ");
   lex.place_modifier_suffixes = RequiredWords(lx / "place_modifier_suffixes.txt");
+  for (auto& w : Words(lx / "person_participles.txt")) lex.person_participles.push_back(LowerAscii(w));
+  for (auto& w : Words(lx / "subject_verbs.txt")) lex.subject_verbs.push_back(whole_word(w));
+  for (auto& w : Words(lx / "locative_prepositions.txt")) lex.locative_prepositions.push_back(whole_word(w));
   if (fs::exists(lx / "months.tsv")) {
     for (auto& [n, line] : DataLines(lx / "months.tsv")) {
       auto cols = Split(line, '\t');

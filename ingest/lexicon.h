@@ -152,6 +152,9 @@ class Lexicon {
   std::vector<std::string> participle_endings;       // "ed", "ée" (lower case): of a past participle
   std::vector<std::string> agent_prepositions;       // " par ", " by ": after a participle, before its agent
   std::vector<std::string> place_modifier_suffixes;  // "-based": "the San Francisco-based start-up"
+  std::vector<std::string> person_participles;       // "founded", "créée" (ASCII lowered): "... by" lists people
+  std::vector<std::string> subject_verbs;            // " a ", " n'", " said " (ASCII lowered): after a subject
+  std::vector<std::string> locative_prepositions;    // " in ", " à " (ASCII lowered): before a place
   std::vector<std::pair<std::string, int>> months;   // "janvier" 1, "janv." 1 (as written, in file order)
   std::vector<std::pair<std::string, int>> day_words;  // "1er" 1 (day_words.tsv; each holds a digit)
   std::vector<std::string> ordinal_suffixes;          // "st", "th": "January 21st"

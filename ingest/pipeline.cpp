@@ -51,6 +51,13 @@ bool UpperInitial(std::string_view text) {
   return utf8proc_isupper(cp);
 }
 
+// Whether `text` ends with one of `words` (ASCII lowered), in any ASCII case.
+bool LoweredEndsWith(std::string_view text, const std::vector<std::string>& words) {
+  for (const auto& w : words)
+    if (text.size() >= w.size() && LowerAscii(text.substr(text.size() - w.size())) == w) return true;
+  return false;
+}
+
 // How far back "@Type^REL" looks for the relationship it continues.
 constexpr size_t kRecentSentences = 3;
 
@@ -475,6 +482,21 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     if (q.speaker >= 0) ex.entities[q.speaker].strong = true;
     for (int a : q.about) ex.entities[a].strong = true;
   }
+  // A capitalised name the article writes twice or more is a name, not a
+  // capitalised word that happened to stand there once; unless it only ever
+  // follows a preposition of place ("in Karnal": a place, not an
+  // organization).
+  std::vector<unsigned char> named(ex.entities.size(), 0), placed(ex.entities.size(), 1);
+  for (const auto& ms : ex.mentions)
+    for (const auto& m : ms) {
+      if (m.entity < 0 || (m.source != MentionSource::kCandidate && m.source != MentionSource::kDiscovered)) continue;
+      const auto e = static_cast<size_t>(m.entity);
+      if (named[e] < 2) ++named[e];
+      if (placed[e] && !LoweredEndsWith(std::string_view(text).substr(0, m.begin), lexicon_.locative_prepositions))
+        placed[e] = 0;
+    }
+  for (size_t e = 0; e < ex.entities.size(); ++e)
+    if (named[e] >= 2 && !placed[e]) ex.entities[e].strong = true;
   return ex;
 }
 

@@ -93,6 +93,13 @@ int Resolver::Resolve(Mention& m, size_t i) {
       auto it = by_alias_.find(graph::NormalizeName(m.surface));
       if (it != by_alias_.end()) {
         e = it->second;
+        // A name seen so far only as a bare capitalised word takes the type
+        // a signal gives it now ("Cursor ..." then "the assistant Cursor").
+        auto& rec = ex_.entities[static_cast<size_t>(e)];
+        if (m.source == MentionSource::kDiscovered && !rec.strong && rec.type != m.type) {
+          rec.type = m.type;
+          by_key_.try_emplace(m.type + '\t' + graph::NormalizeName(rec.name), e);
+        }
         break;
       }
       // "Marcus" after "Gary Marcus".

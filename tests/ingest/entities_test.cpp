@@ -14,6 +14,8 @@ const Lexicon& Lex() {
   static Lexicon lex = [] {
     Lexicon l = Lexicon::Load(KG_SOURCE_DIR "/corpus");
     l.AddEntry("Acme Robotics", "Organization", {"Acme"});
+    l.AddEntry("Trade Standards Authority", "Organization", {"TSA"});
+    l.AddEntry("Lumo", "Product", {});
     return l;
   }();
   return lex;
@@ -283,4 +285,166 @@ TEST_CASE("the prepositions that make a head noun a description come from the le
   CHECK(anaphors(Lexicon::Load(corpus.path())) == 0);
   corpus.Write("genitives.txt", "de\ndu\ndes\nof\n");
   CHECK(anaphors(Lexicon::Load(corpus.path())) == 1);
+}
+
+TEST_CASE("unknown names are persons by their context", "[ingest][entities]") {
+  using Row = std::tuple<std::string, std::string, std::string>;
+  auto [text, name, signal] = GENERATE(table<std::string, std::string, std::string>({
+      // Founders listed after "founded ... by", "créée ... par", all of them.
+      Row{"Brightwave was founded in 2019 by Oddvar Traum, Celyn Parrish and Wendeline Okafor.", "Oddvar Traum",
+          "person-list"},
+      Row{"Brightwave was founded in 2019 by Oddvar Traum, Celyn Parrish and Wendeline Okafor.", "Wendeline Okafor",
+          "person-list"},
+      Row{"Créée en 2020 par Gondra Veilleux et Pelle Ruusk, la société grandit.", "Pelle Ruusk", "person-list"},
+      // A verb of speech before or after the name.
+      Row{"\"We will grow,\" said Oddvar Traum on Monday.", "Oddvar Traum", "speech"},
+      Row{"« Nous allons croître », a déclaré Gondra Veilleux mardi.", "Gondra Veilleux", "speech"},
+      Row{"Quorvel Dant said the plant would open in May.", "Quorvel Dant", "speech"},
+      // A title right before the name.
+      Row{"The board hired former Brightwave executive Celyn Parrish last year.", "Celyn Parrish", "title"},
+      Row{"Selon le cofondateur Pelle Ruusk, tout va bien.", "Pelle Ruusk", ""},
+      // An initial.
+      Row{"The plan was drawn up by O. Traum and his team.", "O. Traum", "initial"},
+      // A first name of the lexicon.
+      Row{"The fund is run by Oluwaseun Gardiner and backed by banks.", "Oluwaseun Gardiner", "first-name"},
+  }));
+  CAPTURE(text, name);
+  auto ms = Find(text);
+  const Mention* m = Named(ms, name);
+  REQUIRE(m);
+  CHECK(m->type == "Person");
+  if (!signal.empty()) CHECK(m->signal == signal);
+}
+
+TEST_CASE("unknown names without a person's context are not persons", "[ingest][entities]") {
+  using Row = std::tuple<std::string, std::string>;
+  auto [text, name] = GENERATE(table<std::string, std::string>({
+      // "led by" names investors, not founders.
+      Row{"The round was led by Harbor Lane Capital and others.", "Harbor Lane Capital"},
+      // A corporate suffix ends the name.
+      Row{"Brightwave was founded in 2019 by Quorvel Labs and a university.", "Quorvel Labs"},
+      // "said" further away is no speech verb of the name.
+      Row{"Orlan Tessary shares fell, the broker said.", "Orlan Tessary"},
+  }));
+  CAPTURE(text);
+  auto ms = Find(text);
+  const Mention* m = Named(ms, name);
+  if (m) CHECK(m->type != "Person");
+}
+
+TEST_CASE("a sentence's first word is a name when it recurs capitalised or a verb follows", "[ingest][entities]") {
+  static Recognizer r(Lex());
+  // The second sentence of `text`.
+  auto second = [&](const std::string& text) {
+    size_t b = text.find(". ") + 2;
+    return r.Find(text, Sentence{b, text.size()}, {});
+  };
+  // Named again inside a sentence elsewhere in the article.
+  CHECK(Named(second("Investors like Brightwave. Brightwave, based in Leeds, grew fast."), "Brightwave"));
+  CHECK(Named(second("Les clients de Kelvora sont nombreux. Kelvora, de son côté, recrute."), "Kelvora"));
+  // A verb follows, and the word is never written in lower case.
+  CHECK(Named(second("Deals were signed. Quorvex has agreed to buy a rival."), "Quorvex"));
+  CHECK(Named(second("Les ventes montent. Zentrova utilise des puces maison."), "Zentrova"));
+  // Near misses: words of the language.
+  CHECK_FALSE(Named(second("Some analysts doubt it. Analysts said the deal was large."), "Analysts"));
+  CHECK_FALSE(Named(second("Les ventes montent. Finalement, le groupe recrute."), "Finalement"));
+  CHECK_FALSE(Named(second("Brightwave a signé. Vendredi a été calme pour vendredi."), "Vendredi"));
+  // Capitalised only inside a longer name: not the word alone.
+  CHECK_FALSE(Named(second("Workers joined Harbor Lane Capital. Harbor views improved."), "Harbor"));
+}
+
+TEST_CASE("unknown products are read from their head noun or model code", "[ingest][entities]") {
+  using Row = std::tuple<std::string, std::string>;
+  auto [text, name] = GENERATE(table<std::string, std::string>({
+      Row{"Buyers preferred the Lumo X7 with its larger screen.", "Lumo X7"},        // a product and a model code
+      Row{"Banks now buy ZX9 server chips in bulk.", "ZX9"},                          // before a head noun
+      Row{"Clients moved to the Nimbus Data Platform last year.", "Nimbus Data Platform"},  // a product head
+      Row{"The army ordered the Kestrel-4 in bulk.", "Kestrel-4"},                   // a model code
+      Row{"Its Vanta Lumo chip ships in May.", "Vanta Lumo"},                        // an unknown word and a product
+  }));
+  CAPTURE(text);
+  auto ms = Find(text);
+  const Mention* m = Named(ms, name);
+  REQUIRE(m);
+  CAPTURE(m->signal);
+  CHECK(m->type == "Product");
+}
+
+TEST_CASE("a known acronym before another word in capitals is part of a longer name", "[ingest][entities]") {
+  auto ms = Find("Le transporteur TSA QVR a signé un accord.");
+  CHECK(Named(ms, "TSA QVR"));
+  CHECK_FALSE(Named(ms, "TSA"));
+  // Alone, or before a known name, the acronym stays.
+  auto alone = Find("The TSA fined Acme on Monday.");
+  const Mention* tsa = Named(alone, "TSA");
+  REQUIRE(tsa);
+  CHECK(tsa->canonical == "Trade Standards Authority");
+}
+
+TEST_CASE("a funding series is no name", "[ingest][entities]") {
+  CHECK_FALSE(Named(Find("Brightwave raised money in a Series C round, its second."), "Series C"));
+  CHECK_FALSE(Named(Find("Cette série D est menée par Acme, la société."), "D"));
+}
+
+TEST_CASE("a capitalised name written twice is kept, once or only after 'in' is not", "[ingest][entities]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_entities_keep");
+  auto ex = corpus.Extract(
+      "Brightwave sold shares to Orlan Tessary on Monday. The deal with Orlan Tessary closed fast. "
+      "The plant in Karnal opened, and a second plant in Karnal will follow. Analysts met Quenby Rask once.",
+      "en");
+  auto strong = [&](const std::string& name) {
+    for (const auto& e : ex.entities)
+      if (e.name == name) return e.strong;
+    return false;
+  };
+  CHECK(strong("Orlan Tessary"));
+  CHECK_FALSE(strong("Karnal"));
+  CHECK_FALSE(strong("Quenby Rask"));
+}
+
+TEST_CASE("a head noun right before an unknown name types it without a determiner", "[ingest][entities]") {
+  using Row = std::tuple<std::string, std::string, std::string>;
+  auto [text, name, type] = GENERATE(table<std::string, std::string, std::string>({
+      Row{"Brightwave bought data management firm Kelvora last year.", "Kelvora", "Organization"},
+      Row{"Il a investi dans la start-up Kelvora et dans le fonds Harlow Peak.", "Harlow Peak", "Organization"},
+      Row{"Brightwave signed with robotics startup Quorvex on Monday.", "Quorvex", "Organization"},
+  }));
+  CAPTURE(text);
+  auto ms = Find(text);
+  const Mention* m = Named(ms, name);
+  REQUIRE(m);
+  CHECK(m->type == type);
+  CHECK(m->source == MentionSource::kDiscovered);
+}
+
+TEST_CASE("an apposition holding a preposition before its head is no apposition of the name", "[ingest][entities]") {
+  // "known for its agent": the agent is what the company is known for.
+  for (const char* text : {"Il cite Kelvora, connue pour son assistant Vela, et Brightwave.",
+                           "He cited Kelvora, known for its agent Vela, and others."}) {
+    CAPTURE(text);
+    auto ms = Find(text);
+    const Mention* m = Named(ms, "Kelvora");
+    if (m) CHECK(m->type != "Product");
+  }
+  // Without one it still types the name.
+  auto company = Find("He cited Kelvora, a robotics company, and others.");
+  const Mention* m = Named(company, "Kelvora");
+  REQUIRE(m);
+  CHECK(m->type == "Organization");
+}
+
+TEST_CASE("a product read from its parts keeps its type inside a long description", "[ingest][entities]") {
+  // "Le fabricant ... va fournir ... Vanta Lumo": the maker's description is
+  // not the product's.
+  auto chips = Find("Le fabricant de puces va fournir 500 processeurs Vanta Lumo à Acme.");
+  const Mention* m = Named(chips, "Vanta Lumo");
+  REQUIRE(m);
+  CHECK(m->type == "Product");
+  // A lone word in capitals after a company is a product line, not a longer
+  // company name.
+  auto ms = Find("Acme will ship its Acme QRX graphics chiplets next year.");
+  CHECK_FALSE(Named(ms, "Acme QRX"));
+  const Mention* qrx = Named(ms, "QRX");
+  REQUIRE(qrx);
+  CHECK(qrx->type == "Product");
 }

@@ -50,6 +50,10 @@ class Resolver {
  private:
   int EntityFor(const std::string& type, const std::string& name, const Mention& m, size_t i);
   int ResolveAnaphor(const Mention& m, size_t i) const;
+  // How well entity `e` agrees with what anaphor `m` says of it (country,
+  // place, kind, product made): -1 when it contradicts it, else the number
+  // of things that match.
+  int Agreement(const Mention& m, int e) const;
   // True for a name followed by ", which", ", qui"...
   bool FollowedByRelative(const Mention& m) const;
   // True for a name after "by", "par", "de", "of"...: not a subject.

@@ -236,3 +236,62 @@ TEST_CASE("the possessive markers, participle endings and agent prepositions com
   corpus.Write("possessive_markers.txt", "# none\n");
   CHECK(group() != "Reliance Industries");
 }
+
+TEST_CASE("a description refers to the entity its place, country or kind agrees with", "[ingest][resolve]") {
+  // A place adjective: the company described earlier with the same city, not
+  // the one in focus.
+  auto ex = Run(
+      "La jeune pousse lyonnaise Corvane a signé un accord avec la start-up berlinoise Tessaly. "
+      "Tessaly fournira ses capteurs. La start-up lyonnaise, dirigée par Karl Bonner, les intègre.");
+  int corvane = EntityOf(ex, 0, "Corvane");
+  REQUIRE(corvane >= 0);
+  CHECK(EntityOf(ex, 2, "La start-up lyonnaise") == corvane);
+  // A country from the gazetteer: "the South Korean company" is not the
+  // American one in focus.
+  auto en = kg::ingest::testing::ExtractText(
+      "Samsung Electronics and Google signed a deal. Google will supply the models, and the South Korean "
+      "company will ship them.",
+      "en");
+  int samsung = EntityOf(en, 0, "Samsung Electronics");
+  REQUIRE(samsung >= 0);
+  CHECK(EntityOf(en, 1, "the South Korean company") == samsung);
+  // A kind: "the chipmaker" is the chip maker, not the investor in focus.
+  auto kind = kg::ingest::testing::ExtractText(
+      "SoftBank sold its stake in Broadcom. SoftBank then said the chipmaker would grow.", "en");
+  int broadcom = EntityOf(kind, 0, "Broadcom");
+  REQUIRE(broadcom >= 0);
+  CHECK(EntityOf(kind, 1, "the chipmaker") == broadcom);
+}
+
+TEST_CASE("a maker noun with a product refers to the product's maker", "[ingest][resolve]") {
+  // The gazetteer's maker (maker=), the city of "le groupe de <ville>" (city=).
+  auto ex = Run(
+      "Apple et Microsoft discutent. Le créateur de l'iPhone, dirigé par Tim Cook, a confirmé. "
+      "Le groupe de Redmond n'a pas commenté.");
+  int apple = EntityOf(ex, 0, "Apple");
+  int microsoft = EntityOf(ex, 0, "Microsoft");
+  REQUIRE(apple >= 0);
+  REQUIRE(microsoft >= 0);
+  CHECK(EntityOf(ex, 1, "Le créateur") == apple);
+  CHECK(EntityOf(ex, 2, "Le groupe de Redmond") == microsoft);
+  // "the iPhone maker": the product before the maker noun.
+  auto en = kg::ingest::testing::ExtractText(
+      "Google and Apple renewed their deal. Google pays the iPhone maker a large sum.", "en");
+  CHECK(EntityOf(en, 1, "the iPhone maker") == EntityOf(en, 0, "Apple"));
+  // A maker noun with no known maker refers to no one.
+  auto none = Run("Orbalis et Quentrix discutent. Le concepteur de Velmora a confirmé.");
+  CHECK(EntityOf(none, 1, "Le concepteur") < 0);
+}
+
+TEST_CASE("He and She refer to a person, Il and Elle also to a company", "[ingest][resolve]") {
+  auto en = kg::ingest::testing::ExtractText(
+      "\"The deal is good for Intel,\" said Karl Bonner, an analyst at Bernstein. He expects more deals.", "en");
+  int bonner = EntityOf(en, 0, "Karl Bonner");
+  REQUIRE(bonner >= 0);
+  CHECK(EntityOf(en, 1, "He") == bonner);
+  auto fr = Run(
+      "Fondée en 2021 par Karl Bonner et Lena Voss, la pépite grenobloise Corvane a levé des fonds. Elle recrute.");
+  int corvane = EntityOf(fr, 0, "Corvane");
+  REQUIRE(corvane >= 0);
+  CHECK(EntityOf(fr, 1, "Elle") == corvane);
+}

@@ -743,6 +743,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
   const RE2& anaphor = Pick(anaphor_, anaphor_narrow_, narrow);
   re2::StringPiece g[3];
   std::vector<Mention> found;
+  std::vector<size_t> modifiers;  // the begin of each name nested in a description ("the iPhone maker")
   while (anaphor_twins_->Match(anaphor, in, g, 3)) {
     size_t b = static_cast<size_t>(g[0].data() - text.data());
     size_t e = b + g[0].size();
@@ -795,6 +796,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     const HeadNoun* head = head_before;
     if (!head) continue;
     std::string made, place_name;
+    size_t made_at = std::string::npos;  // where the product it makes is named inside it
     // "the maker of X", "la société d'investissement": a description, not a
     // reference back (lexicon/genitives.txt).
     if (const std::string* lead = WordAt(text.substr(0, s.end), e, lex_.genitive_leads)) {
@@ -810,11 +812,19 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
                                   m.begin - after <= 4)))
           made = m.canonical;  // ("le créateur de l'iPhone": a determiner between)
       }
+      const Mention* product = nullptr;
+      for (const auto& m : out)
+        if (!made.empty() && m.type == "Product" && m.canonical == made && m.begin >= after) product = &m;
       if (place) {
         e = place->end;
         place_name = place->canonical;
       } else if (made.empty()) {
         continue;
+      } else if (product) {
+        // "Le créateur de ChatGPT, dirigé par Sam Altman": the product is
+        // nested in the description (the collapsed view reads one name).
+        e = product->end;
+        made_at = product->begin;
       }
     }
     // A maker noun that does not refer back alone ("le concepteur") needs its product.
@@ -836,6 +846,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     a.surface = std::string(text.substr(b, e - b));
     a.signal = "anaphor:" + head->text;
     a.made = made;
+    if (made_at != std::string::npos) modifiers.push_back(made_at);
     a.kind = head->kind;
     a.place = place_name;
     // "la start-up chinoise", "the South Korean company", "the San
@@ -869,7 +880,6 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
   // (before a maker noun) or a place (before a head that refers back), the
   // head. The name stays, nested in the description (the full view of the
   // rules shows it, the collapsed view the description).
-  std::vector<size_t> modifiers;  // begin of each such name
   for (const auto& m : out) {
     if (m.type != "Product" && m.type != "Place") continue;
     if (m.source == MentionSource::kCandidate) continue;

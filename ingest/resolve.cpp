@@ -494,6 +494,12 @@ int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t po
       if (si == i && o.begin >= pos) break;
       if (o.entity < 0 || o.type == "Money" || o.type == "Date" || o.type == "Number") continue;
       if (si == i && !first && !whole) break;
+      // "Aux États-Unis, Anduril a levé ...": a place that opens the sentence
+      // before a comma is no subject.
+      const std::string& ot = ex_.entities[o.entity].type;
+      if ((ot == "Country" || ot == "Place") && std::find(types.begin(), types.end(), ot) == types.end() &&
+          o.end < ex_.doc.text.size() && ex_.doc.text[o.end] == ',')
+        continue;
       first = false;
       // ("Fondée par A, B et C, la start-up X ...": X is the subject.)
       bool item = prev_complement && o.source != MentionSource::kAnaphor && ListGap(prev_end, o.outer_begin) &&

@@ -272,7 +272,7 @@ TEST_CASE("a maker noun with a product refers to the product's maker", "[ingest]
   int microsoft = EntityOf(ex, 0, "Microsoft");
   REQUIRE(apple >= 0);
   REQUIRE(microsoft >= 0);
-  CHECK(EntityOf(ex, 1, "Le créateur") == apple);
+  CHECK(EntityOf(ex, 1, "Le créateur de l'iPhone") == apple);
   CHECK(EntityOf(ex, 2, "Le groupe de Redmond") == microsoft);
   // "the iPhone maker": the product before the maker noun.
   auto en = kg::ingest::testing::ExtractText(
@@ -280,7 +280,7 @@ TEST_CASE("a maker noun with a product refers to the product's maker", "[ingest]
   CHECK(EntityOf(en, 1, "the iPhone maker") == EntityOf(en, 0, "Apple"));
   // A maker noun with no known maker refers to no one.
   auto none = Run("Orbalis et Quentrix discutent. Le concepteur de Velmora a confirmé.");
-  CHECK(EntityOf(none, 1, "Le concepteur") < 0);
+  CHECK(EntityOf(none, 1, "Le concepteur de Velmora") < 0);
 }
 
 TEST_CASE("He and She refer to a person, Il and Elle also to a company", "[ingest][resolve]") {
@@ -294,4 +294,17 @@ TEST_CASE("He and She refer to a person, Il and Elle also to a company", "[inges
   int corvane = EntityOf(fr, 0, "Corvane");
   REQUIRE(corvane >= 0);
   CHECK(EntityOf(fr, 1, "Elle") == corvane);
+}
+
+TEST_CASE("a place that opens the sentence is not its subject", "[ingest][resolve]") {
+  // The round is the one the subject raised, not the company of the sentence before.
+  auto ex = Run(
+      "Mistral AI a levé des fonds. Au Canada, Cohere, cofondée par Karl Bonner, a levé 2 millions d'euros au "
+      "début du mois, lors d'un tour de table mené par Index Ventures.");
+  int cohere = EntityOf(ex, 1, "Cohere");
+  REQUIRE(cohere >= 0);
+  bool funds_cohere = false;
+  for (const auto& r : ex.relations)
+    if (r.type == "FUNDS" && r.dst == cohere) funds_cohere = true;
+  CHECK(funds_cohere);
 }

@@ -348,6 +348,10 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
           srcs = endpoints(emit.src, dsts.size() == 1 ? dsts[0] : -1);
         }
         if (srcs.empty() || dsts.empty()) continue;
+        // "Apple will pay Google for its Gemini model": the possessor of a
+        // product whose maker is known and named in the sentence is its maker.
+        if (emit.type == "DEVELOPS" && is_focus(emit.src) && dsts.size() == 1)
+          if (int maker = resolver.NamedMaker(dsts[0], si); maker >= 0) srcs = {maker};
         const bool guess = is_focus(emit.src) || is_focus(emit.dst);
         graph::Properties props;
         for (const auto& [key, val] : emit.props) {

@@ -188,18 +188,32 @@ int Resolver::Agreement(const Mention& m, int e) const {
       return -1;
   }
   if (!m.made.empty()) {
-    // The maker: a DEVELOPS fact of the article, else the gazetteer's maker=.
-    int maker = -1;
-    for (const auto& r : ex_.relations)
-      if (r.type == "DEVELOPS" && r.dst >= 0 && ex_.entities[r.dst].name == m.made) maker = r.src;
-    if (maker < 0)
-      if (auto it = lex_.makers.find(m.made); it != lex_.makers.end()) maker = KnownName(it->second);
+    int maker = MakerOf(m.made);
     if (maker == e)
       score += 2;
     else if (maker >= 0)
       return -1;
   }
   return score;
+}
+
+int Resolver::MakerOf(const std::string& product) const {
+  // A DEVELOPS fact of the article, else the gazetteer's maker=.
+  int maker = -1;
+  for (const auto& r : ex_.relations)
+    if (r.type == "DEVELOPS" && r.dst >= 0 && ex_.entities[r.dst].name == product) maker = r.src;
+  if (maker < 0)
+    if (auto it = lex_.makers.find(product); it != lex_.makers.end()) maker = KnownName(it->second);
+  return maker;
+}
+
+int Resolver::NamedMaker(int product, size_t i) const {
+  if (product < 0 || ex_.entities[product].type != "Product") return -1;
+  int maker = MakerOf(ex_.entities[product].name);
+  if (maker < 0) return -1;
+  for (const auto& o : ex_.mentions[i])
+    if (o.entity == maker && o.source != MentionSource::kAnaphor && o.source != MentionSource::kPronoun) return maker;
+  return -1;
 }
 
 int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {

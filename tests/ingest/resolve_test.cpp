@@ -308,3 +308,24 @@ TEST_CASE("a place that opens the sentence is not its subject", "[ingest][resolv
     if (r.type == "FUNDS" && r.dst == cohere) funds_cohere = true;
   CHECK(funds_cohere);
 }
+
+TEST_CASE("the possessor of a product with a known maker named in the sentence is its maker", "[ingest][resolve]") {
+  auto ex = kg::ingest::testing::ExtractText(
+      "Samsung Electronics will pay OpenAI for a custom version of its ChatGPT app.", "en");
+  int openai = EntityOf(ex, 0, "OpenAI");
+  int chatgpt = EntityOf(ex, 0, "ChatGPT");
+  REQUIRE(openai >= 0);
+  REQUIRE(chatgpt >= 0);
+  bool by_openai = false, by_samsung = false;
+  for (const auto& r : ex.relations)
+    if (r.type == "DEVELOPS" && r.dst == chatgpt) (r.src == openai ? by_openai : by_samsung) = true;
+  CHECK(by_openai);
+  CHECK_FALSE(by_samsung);
+  // A product of no known maker keeps the subject as its possessor.
+  auto own = kg::ingest::testing::ExtractText("Samsung Electronics will pay OpenAI to improve its Velmora app.", "en");
+  int samsung = EntityOf(own, 0, "Samsung Electronics");
+  bool own_samsung = false;
+  for (const auto& r : own.relations)
+    if (r.type == "DEVELOPS" && r.src == samsung) own_samsung = true;
+  CHECK(own_samsung);
+}

@@ -853,7 +853,10 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     // Francisco-based startup": a demonym or place inside it.
     for (const auto& m : out) {
       if (m.begin < b || m.end > e) continue;
-      if (m.source == MentionSource::kDemonym) a.country = m.canonical;
+      if (m.source == MentionSource::kDemonym) {
+        a.country = m.canonical;
+        a.country_from_demonym = true;
+      }
       if (m.type == "Place" && a.place.empty()) a.place = m.canonical;
     }
     // "la start-up parisienne": a place adjective after it.

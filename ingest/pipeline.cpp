@@ -417,6 +417,34 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       }
     }
     if (!guessed.empty()) DropReplacedGuesses(ex, first_new, guessed, explicit_ends, rel_index);
+    // What a resolved description says of its entity: "le créateur de
+    // ChatGPT" develops ChatGPT, "the South Korean company" is in South Korea.
+    for (size_t k = 0; k < ex.mentions[si].size(); ++k) {
+      const Mention d = ex.mentions[si][k];  // a copy: a country entity may be added below
+      if (d.source != MentionSource::kAnaphor || d.entity < 0 || d.type != "Organization") continue;
+      std::vector<std::pair<std::string, int>> facts;  // type, other end
+      if (!d.made.empty())
+        for (const auto& o : ex.mentions[si])
+          if (o.type == "Product" && o.canonical == d.made && o.entity >= 0 && o.begin >= d.begin && o.end <= d.end)
+            facts.emplace_back("DEVELOPS", o.entity);
+      if (d.country_from_demonym && !d.country.empty())
+        facts.emplace_back("LOCATED_IN", resolver.CountryEntity(d.country, d, si));
+      for (const auto& [type, other] : facts) {
+        if (other < 0 || other == d.entity) continue;
+        RelationKey key = RelKey(type, d.entity, other);
+        if (rel_index.count(key)) continue;
+        RelationRecord rec;
+        rec.src = d.entity;
+        rec.dst = other;
+        rec.type = type;
+        rec.rule = type == "DEVELOPS" ? "description.maker" : "description.demonym";
+        rec.sentence = si;
+        rec.span_begin = d.begin;
+        rec.span_end = d.end;
+        rel_index.emplace(std::move(key), ex.relations.size());
+        ex.relations.push_back(std::move(rec));
+      }
+    }
     auto qs = quotes_->Attribute(text, s, si, ex.mentions[si],
                                  [&](size_t pos) { return resolver.Focus("Person", si, pos); });
     for (auto& q : qs) {

@@ -47,6 +47,9 @@ class Resolver {
   // The maker of product entity `product` (a DEVELOPS fact of the article,
   // else the gazetteer's maker=) when a mention of sentence `i` names it; else -1.
   int NamedMaker(int product, size_t i) const;
+  // The Country entity named `name`, added for mention `m` of sentence `i`
+  // when the article has none yet.
+  int CountryEntity(const std::string& name, const Mention& m, size_t i) { return EntityFor("Country", name, m, i); }
   // The nearest entity of `type` before `pos` in sentence `i`, else Focus().
   int Nearest(const std::string& type, size_t i, size_t pos, int exclude = -1) const;
 

@@ -59,6 +59,7 @@ struct Mention {
   std::string descriptor;     // "la société d'investissement japonaise" (may be empty)
   std::string head;           // descriptor head noun ("start-up")
   std::string country;        // country named by a demonym in the descriptor
+  bool country_from_demonym = false;  // `country` was named by a nationality adjective ("la société chinoise")
   std::string place;          // place named in the descriptor ("la start-up parisienne", "le groupe de Redmond")
   std::string kind;           // gazetteer kind, or the kind a head noun names ("the chipmaker")
   std::string made;           // "le créateur de ChatGPT": the product whose maker is meant

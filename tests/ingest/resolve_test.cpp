@@ -329,3 +329,21 @@ TEST_CASE("the possessor of a product with a known maker named in the sentence i
     if (r.type == "DEVELOPS" && r.src == samsung) own_samsung = true;
   CHECK(own_samsung);
 }
+
+TEST_CASE("a resolved description states what it says of its entity", "[ingest][resolve]") {
+  auto has = [](const Extraction& ex, const std::string& type, const std::string& src, const std::string& dst) {
+    for (const auto& r : ex.relations)
+      if (r.type == type && ex.entities[static_cast<size_t>(r.src)].name == src &&
+          ex.entities[static_cast<size_t>(r.dst)].name == dst)
+        return true;
+    return false;
+  };
+  auto en = kg::ingest::testing::ExtractText(
+      "Google signed a deal with Samsung Electronics. Analysts expect the South Korean company to gain share.", "en");
+  CHECK(has(en, "LOCATED_IN", "Samsung Electronics", "South Korea"));
+  auto fr = Run("Microsoft et OpenAI discutent. Le créateur de ChatGPT a confirmé.");
+  CHECK(has(fr, "DEVELOPS", "OpenAI", "ChatGPT"));
+  // A city adjective places a company for resolution only: no LOCATED_IN.
+  auto city = Run("Mistral AI et Nvidia discutent. La start-up parisienne a confirmé.");
+  CHECK_FALSE(has(city, "LOCATED_IN", "Mistral AI", "France"));
+}

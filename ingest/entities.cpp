@@ -795,7 +795,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     if (before_name || described) continue;
     const HeadNoun* head = head_before;
     if (!head) continue;
-    std::string made, place_name;
+    std::string made, place_name, made_kind;
     size_t made_at = std::string::npos;  // where the product it makes is named inside it
     // "the maker of X", "la société d'investissement": a description, not a
     // reference back (lexicon/genitives.txt).
@@ -819,7 +819,31 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
         e = place->end;
         place_name = place->canonical;
       } else if (made.empty()) {
-        continue;
+        // "le fabricant américain de puces": what a maker noun makes may say
+        // its kind (flag makers= of that word's head noun), unless a name
+        // follows ("le fabricant de puces Nvidia" describes it).
+        if (!head->maker) continue;
+        size_t r = after;
+        while (r < s.end && (std::isalpha(static_cast<unsigned char>(text[r])) ||
+                             static_cast<unsigned char>(text[r]) >= 0x80 || text[r] == '-'))
+          ++r;
+        const HeadNoun* made_of = r > after ? FindHead(text.substr(after, r - after)) : nullptr;
+        if (!made_of || made_of->makers.empty()) continue;
+        bool names = false;
+        for (size_t q = r, w = 0; w < 3 && q < s.end; ++w) {
+          while (q < s.end && text[q] == ' ') ++q;
+          for (const auto& m : out)
+            if (m.begin == q && m.source != MentionSource::kDemonym) names = true;
+          size_t z = q;
+          while (z < s.end && (std::islower(static_cast<unsigned char>(text[z])) ||
+                               static_cast<unsigned char>(text[z]) >= 0x80 || text[z] == '-'))
+            ++z;
+          if (z == q) break;
+          q = z;
+        }
+        if (names) continue;
+        made_kind = made_of->makers;
+        e = r;
       } else if (product) {
         // "Le créateur de ChatGPT, dirigé par Sam Altman": the product is
         // nested in the description (the collapsed view reads one name).
@@ -831,7 +855,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     if (head->maker && !head->anaphor && made.empty()) continue;
     // "OpenAI, le créateur de ChatGPT,": an apposition describes the name
     // before it (the rules read it as words).
-    if (!made.empty()) {
+    if (!made.empty() || !made_kind.empty()) {
       size_t p = b;
       while (p > s.begin && text[p - 1] == ' ') --p;
       if (p > s.begin && text[p - 1] == ',') continue;
@@ -847,7 +871,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     a.signal = "anaphor:" + head->text;
     a.made = made;
     if (made_at != std::string::npos) modifiers.push_back(made_at);
-    a.kind = head->kind;
+    a.kind = made_kind.empty() ? head->kind : made_kind;
     a.place = place_name;
     // "la start-up chinoise", "the South Korean company", "the San
     // Francisco-based startup": a demonym or place inside it.

@@ -447,6 +447,7 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
         std::string flag = Trim(f);
         if (flag == "maker") h.maker = true;
         if (flag.rfind("kind=", 0) == 0) h.kind = flag.substr(5);
+        if (flag.rfind("makers=", 0) == 0) h.makers = flag.substr(7);
       }
       lex.heads.push_back(h);
     }

@@ -63,6 +63,7 @@ struct HeadNoun {
   bool generic = false;  // refers back to any entity of the type
   bool maker = false;    // "le créateur de ChatGPT": with "de" and a product, the product's maker
   std::string kind;      // flag kind=K: agrees with entities of gazetteer kind K ("the chipmaker")
+  std::string makers;    // flag makers=K: "le fabricant de puces" is of kind K ("puces": chipmaker)
 };
 
 // A currency word or sign of money amounts (lexicon/currencies.tsv).

@@ -347,3 +347,14 @@ TEST_CASE("a resolved description states what it says of its entity", "[ingest][
   auto city = Run("Mistral AI et Nvidia discutent. La start-up parisienne a confirmé.");
   CHECK_FALSE(has(city, "LOCATED_IN", "Mistral AI", "France"));
 }
+
+TEST_CASE("what a maker noun makes may give the kind of its entity", "[ingest][resolve]") {
+  auto ex = Run("SoftBank a investi dans Broadcom. Le fabricant américain de puces a confirmé l'opération.");
+  int broadcom = EntityOf(ex, 0, "Broadcom");
+  REQUIRE(broadcom >= 0);
+  CHECK(EntityOf(ex, 1, "Le fabricant américain de puces") == broadcom);
+  // Before a name it is a descriptor of that name, not a reference back.
+  auto named = Run("SoftBank a investi. Le fabricant de puces Broadcom a confirmé l'opération.");
+  CHECK(EntityOf(named, 1, "Broadcom") >= 0);
+  CHECK(EntityOf(named, 1, "Le fabricant de puces") == -2);
+}

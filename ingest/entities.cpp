@@ -140,7 +140,7 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   // Head nouns, those that may refer back alone, and demonyms: longest first.
   for (const auto& h : lex_.heads) {
     heads_.Add(h.text);
-    if (h.anaphor) anaphor_heads_.Add(h.text);
+    if (h.anaphor || h.maker) anaphor_heads_.Add(h.text);
   }
   for (const auto& a : lex_.aliases())
     if (lex_.entries()[a.entry].type == "Demonym") demonyms_.Add(a.surface);
@@ -178,11 +178,13 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   // "the San Francisco-based start-up": up to two modifiers between the
   // determiner and the head.
   const std::string based = "(?:" + LiteralAlternatives(lex_.place_modifier_suffixes) + ")";
+  // "the South Korean company": a demonym before the head.
   anaphor_twins_ = std::make_unique<FewWordsTwins>(
       std::vector<std::string>{std::string("(?i)(?:^|[^\\pL])(") + determiner_pattern(lex_.anaphor_determiners) +
-                                   "(?:[\\pL]+[\\pL-]*" + based + "\\s+|[\\pL]+\\s+[\\pL]+" + based + "\\s+)?(",
+                                   "(?:(?:",
+                               ")\\s+|[\\pL]+[\\pL-]*" + based + "\\s+|[\\pL]+\\s+[\\pL]+" + based + "\\s+)?(",
                                ")(?:\\s+(", "))?)(?:[^\\pL\\pN]|$)"},
-      std::vector<const WordAlternatives*>{&anaphor_heads_, &demonyms_}, Opts());
+      std::vector<const WordAlternatives*>{&demonyms_, &anaphor_heads_, &demonyms_}, Opts());
   anaphor_ = std::make_unique<RE2>(anaphor_twins_->Pattern(), Opts());
   // "Krishna Rao, Anthropic's chief financial officer": an apposition after
   // the name; "the Claude chatbot": a head noun right after it.
@@ -260,6 +262,15 @@ bool Recognizer::MatchDescriptor(std::string_view text, bool narrow, re2::String
   size_t tail_end = static_cast<size_t>(g[2].data() - text.data());
   if (CountCharacters(text.substr(tail_begin, tail_end - tail_begin)) <= 101) return true;
   return RE2::PartialMatch(text, Pick(descriptor_, descriptor_narrow_, narrow), &g[0], &g[1], &g[2]);
+}
+
+const PlaceAdjective* Recognizer::PlaceAdjectiveIn(std::string_view phrase) const {
+  if (lex_.place_adjectives.empty()) return nullptr;
+  for (const auto& t : Tokenize(phrase)) {
+    auto it = lex_.place_adjectives.find(t.folded);
+    if (it != lex_.place_adjectives.end()) return &it->second;
+  }
+  return nullptr;
 }
 
 const HeadNoun* Recognizer::FindHead(std::string_view head) const {
@@ -359,7 +370,11 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
           m.source = MentionSource::kGazetteer;
         }
         m.canonical = e.name;
-        if (e.type != "Demonym") m.country = e.country;
+        if (e.type != "Demonym") {
+          m.country = e.country;
+          m.kind = e.kind;
+          m.place = e.city;
+        }
         m.signal = "lexicon";
         add(std::move(m));
         i += k - 1;
@@ -841,6 +856,11 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       }
       for (const auto& o : out)
         if (o.source == MentionSource::kDemonym && o.begin >= db && o.end <= de) m.country = o.canonical;
+      // "la jeune pousse munichoise Helsing": a place adjective places it.
+      if (const PlaceAdjective* pa = PlaceAdjectiveIn(desc)) {
+        m.place = pa->place;
+        if (m.country.empty()) m.country = pa->country;
+      }
       // A second apposition before the first: "le concepteur de ChatGPT,
       // la société OpenAI" (the name is the same entity).
       size_t k = db;
@@ -990,6 +1010,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
   const RE2& anaphor = Pick(anaphor_, anaphor_narrow_, narrow);
   re2::StringPiece g[3];
   std::vector<Mention> found;
+  std::vector<size_t> modifiers;  // the begin of each name nested in a description ("the iPhone maker")
   while (anaphor_twins_->Match(anaphor, in, g, 3)) {
     size_t b = static_cast<size_t>(g[0].data() - text.data());
     size_t e = b + g[0].size();
@@ -1015,7 +1036,9 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
       if (r == q || r >= s.end || text[r] != ' ') break;
       // "the company partnered with PayPal": no adjective is a preposition.
       std::string word(text.substr(q, r - q));
-      if (lex_.genitives.count(word)) {
+      // ("le créateur de ChatGPT": a maker noun's product is read below.)
+      const HeadNoun* described_head = q == k ? FindHead(g[1]) : nullptr;
+      if (lex_.genitives.count(word) && !(described_head && described_head->maker)) {
         // ("le groupe de Walldorf": a place after "de" is no description.)
         bool place = false;
         for (const auto& m : out)
@@ -1037,20 +1060,73 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
           (m.begin == k || !head_before || m.type == head_before->type || m.source == MentionSource::kCandidate))
         before_name = true;
     if (before_name || described) continue;
+    const HeadNoun* head = head_before;
+    if (!head) continue;
+    std::string made, place_name, made_kind;
+    size_t made_at = std::string::npos;  // where the product it makes is named inside it
     // "the maker of X", "la société d'investissement": a description, not a
     // reference back (lexicon/genitives.txt).
     if (const std::string* lead = WordAt(text.substr(0, s.end), e, lex_.genitive_leads)) {
       // ... unless a place follows: "le groupe de Walldorf", "la société de
-      // Cupertino" refer back to the company based there.
+      // Cupertino" refer back to the company based there; or a product
+      // follows a maker noun: "le créateur de ChatGPT" is its maker.
       size_t after = e + lead->size();
       const Mention* place = nullptr;
-      for (const auto& m : out)
+      for (const auto& m : out) {
         if (m.type == "Place" && m.begin == after) place = &m;
-      if (!place) continue;
-      e = place->end;
+        if (head->maker && m.type == "Product" && m.source != MentionSource::kCandidate &&
+            (m.begin == after || (m.begin > after && WordAt(text.substr(0, m.begin), after, lex_.preposition_determiners) &&
+                                  m.begin - after <= 4)))
+          made = m.canonical;  // ("le créateur de l'iPhone": a determiner between)
+      }
+      const Mention* product = nullptr;
+      for (const auto& m : out)
+        if (!made.empty() && m.type == "Product" && m.canonical == made && m.begin >= after) product = &m;
+      if (place) {
+        e = place->end;
+        place_name = place->canonical;
+      } else if (made.empty()) {
+        // "le fabricant américain de puces": what a maker noun makes may say
+        // its kind (flag makers= of that word's head noun), unless a name
+        // follows ("le fabricant de puces Nvidia" describes it).
+        if (!head->maker) continue;
+        size_t r = after;
+        while (r < s.end && (std::isalpha(static_cast<unsigned char>(text[r])) ||
+                             static_cast<unsigned char>(text[r]) >= 0x80 || text[r] == '-'))
+          ++r;
+        const HeadNoun* made_of = r > after ? FindHead(text.substr(after, r - after)) : nullptr;
+        if (!made_of || made_of->makers.empty()) continue;
+        bool names = false;
+        for (size_t q = r, w = 0; w < 3 && q < s.end; ++w) {
+          while (q < s.end && text[q] == ' ') ++q;
+          for (const auto& m : out)
+            if (m.begin == q && m.source != MentionSource::kDemonym) names = true;
+          size_t z = q;
+          while (z < s.end && (std::islower(static_cast<unsigned char>(text[z])) ||
+                               static_cast<unsigned char>(text[z]) >= 0x80 || text[z] == '-'))
+            ++z;
+          if (z == q) break;
+          q = z;
+        }
+        if (names) continue;
+        made_kind = made_of->makers;
+        e = r;
+      } else if (product) {
+        // "Le créateur de ChatGPT, dirigé par Sam Altman": the product is
+        // nested in the description (the collapsed view reads one name).
+        e = product->end;
+        made_at = product->begin;
+      }
     }
-    const HeadNoun* head = FindHead(g[1]);
-    if (!head) continue;
+    // A maker noun that does not refer back alone ("le concepteur") needs its product.
+    if (head->maker && !head->anaphor && made.empty()) continue;
+    // "OpenAI, le créateur de ChatGPT,": an apposition describes the name
+    // before it (the rules read it as words).
+    if (!made.empty() || !made_kind.empty()) {
+      size_t p = b;
+      while (p > s.begin && text[p - 1] == ' ') --p;
+      if (p > s.begin && text[p - 1] == ',') continue;
+    }
     Mention a;
     a.begin = b;
     a.end = e;
@@ -1060,17 +1136,103 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     a.head = head->text;
     a.surface = std::string(text.substr(b, e - b));
     a.signal = "anaphor:" + head->text;
-    if (!g[2].empty()) {
-      for (const auto& m : out)
-        if (m.source == MentionSource::kDemonym && m.begin >= b && m.end <= e) a.country = m.canonical;
+    a.made = made;
+    if (made_at != std::string::npos) modifiers.push_back(made_at);
+    a.kind = made_kind.empty() ? head->kind : made_kind;
+    a.place = place_name;
+    // "la start-up chinoise", "the South Korean company", "the San
+    // Francisco-based startup": a demonym or place inside it.
+    for (const auto& m : out) {
+      if (m.begin < b || m.end > e) continue;
+      if (m.source == MentionSource::kDemonym) {
+        a.country = m.canonical;
+        a.country_from_demonym = true;
+      }
+      if (m.type == "Place" && a.place.empty()) a.place = m.canonical;
+    }
+    // "la start-up parisienne": a place adjective after it.
+    if (made.empty()) {
+      size_t q = e;
+      while (q < s.end && text[q] == ' ') ++q;
+      size_t r = q;
+      while (r < s.end && (std::isalpha(static_cast<unsigned char>(text[r])) ||
+                           static_cast<unsigned char>(text[r]) >= 0x80 || text[r] == '-'))
+        ++r;
+      if (r > q && q > e) {
+        auto it = lex_.place_adjectives.find(Fold(text.substr(q, r - q)));
+        if (it != lex_.place_adjectives.end()) {
+          a.place = it->second.place;
+          if (a.country.empty()) a.country = it->second.country;
+          a.end = e = r;
+          a.surface = std::string(text.substr(b, e - b));
+        }
+      }
     }
     found.push_back(a);
+  }
+  // "the iPhone maker", "the San Francisco startup": a determiner, a product
+  // (before a maker noun) or a place (before a head that refers back), the
+  // head. The name stays, nested in the description (the full view of the
+  // rules shows it, the collapsed view the description).
+  for (const auto& m : out) {
+    if (m.type != "Product" && m.type != "Place") continue;
+    if (m.source == MentionSource::kCandidate) continue;
+    size_t q = m.end;
+    if (q >= s.end || text[q] != ' ') continue;
+    ++q;
+    size_t r = q;
+    while (r < s.end && (std::isalpha(static_cast<unsigned char>(text[r])) ||
+                         static_cast<unsigned char>(text[r]) >= 0x80 || text[r] == '-'))
+      ++r;
+    if (r == q || (r < s.end && (std::isalnum(static_cast<unsigned char>(text[r])) || text[r] == '\'')))
+      continue;
+    const HeadNoun* head = FindHead(text.substr(q, r - q));
+    if (!head || head->type != "Organization") continue;
+    if (m.type == "Product" ? !head->maker : !head->anaphor) continue;
+    // The determiner right before the name.
+    const std::string* det = nullptr;
+    for (const auto& d : lex_.anaphor_determiners) {
+      if (d.empty() || d.back() == '\'') continue;
+      size_t n = d.size() + 1;
+      if (m.begin >= s.begin + n && LowerAscii(text.substr(m.begin - n, n)) == LowerAscii(d) + " " &&
+          (m.begin - n == s.begin || !std::isalpha(static_cast<unsigned char>(text[m.begin - n - 1]))))
+        det = &d;
+    }
+    if (!det) continue;
+    // "the iPhone maker Apple": a descriptor of the name that follows.
+    size_t k = r;
+    while (k < s.end && text[k] == ' ') ++k;
+    bool before_name = false;
+    for (const auto& o : out)
+      if (o.begin == k && k > r && o.source != MentionSource::kDemonym) before_name = true;
+    if (before_name || WordAt(text.substr(0, s.end), r, lex_.genitive_leads)) continue;
+    Mention a;
+    a.begin = a.outer_begin = m.begin - det->size() - 1;
+    a.end = r;
+    a.type = head->type;
+    a.source = MentionSource::kAnaphor;
+    a.head = head->text;
+    a.kind = head->kind;
+    a.surface = std::string(text.substr(a.begin, a.end - a.begin));
+    a.signal = "anaphor:" + head->text;
+    if (m.type == "Product")
+      a.made = m.canonical;
+    else
+      a.place = m.canonical;
+    bool taken = false;
+    for (const auto& f : found)
+      if (f.begin < a.end && a.begin < f.end) taken = true;
+    if (taken) continue;
+    modifiers.push_back(m.begin);
+    found.push_back(std::move(a));
   }
   if (found.empty()) return;
   // The demonym of "la société chinoise" (and the place of "the San
   // Francisco-based start-up") belongs to the anaphor.
   out.erase(std::remove_if(out.begin(), out.end(),
                            [&](const Mention& m) {
+                             if (std::find(modifiers.begin(), modifiers.end(), m.begin) != modifiers.end())
+                               return false;
                              if (m.source != MentionSource::kDemonym && m.source != MentionSource::kCandidate &&
                                  m.type != "Place")
                                return false;
@@ -1079,6 +1241,10 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
                              return false;
                            }),
             out.end());
+  for (auto& m : out)
+    if (std::find(modifiers.begin(), modifiers.end(), m.begin) != modifiers.end() &&
+        (m.type == "Product" || m.type == "Place"))
+      m.nested = true;
   for (auto& a : found) out.push_back(std::move(a));
 }
 

@@ -43,6 +43,9 @@ class Recognizer {
 
   // The head noun entry of `head` (folded compare), or null.
   const HeadNoun* FindHead(std::string_view head) const;
+  // The first word of `phrase` that is a place adjective
+  // (lexicon/place_adjectives.tsv: "parisienne"), or null.
+  const PlaceAdjective* PlaceAdjectiveIn(std::string_view phrase) const;
 
  private:
   // `narrow`: the sentence's non-ASCII characters are all letters, so the

@@ -404,6 +404,12 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
         for (const auto& attr : Split(cols[3], ';')) {
           std::string a = Trim(attr);
           if (a.rfind("country=", 0) == 0) lex.entries_.back().country = Trim(a.substr(8));
+          if (a.rfind("kind=", 0) == 0) lex.entries_.back().kind = Trim(a.substr(5));
+          if (a.rfind("city=", 0) == 0) lex.entries_.back().city = Trim(a.substr(5));
+          if (a.rfind("maker=", 0) == 0) {
+            lex.entries_.back().maker = Trim(a.substr(6));
+            lex.makers[lex.entries_.back().name] = lex.entries_.back().maker;
+          }
         }
     }
   }
@@ -437,6 +443,12 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
       std::string flags = cols.size() > 2 ? cols[2] : "";
       h.anaphor = flags.find("anaphor") != std::string::npos;
       h.generic = flags.find("generic") != std::string::npos;
+      for (const auto& f : Split(flags, ',')) {
+        std::string flag = Trim(f);
+        if (flag == "maker") h.maker = true;
+        if (flag.rfind("kind=", 0) == 0) h.kind = flag.substr(5);
+        if (flag.rfind("makers=", 0) == 0) h.makers = flag.substr(7);
+      }
       lex.heads.push_back(h);
     }
   }
@@ -459,6 +471,7 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   const std::pair<const char*, std::unordered_set<std::string>*> folded_lists[] = {
       {"first_names.txt", &lex.first_names},         {"non_names.txt", &lex.non_names},
       {"pronouns.txt", &lex.pronouns},               {"we_words.txt", &lex.we_words},
+      {"person_pronouns.txt", &lex.person_pronouns},
       {"quote_openers.txt", &lex.quote_openers},     {"product_suffixes.txt", &lex.product_suffixes},
       {"org_suffixes.txt", &lex.org_suffixes},       {"place_suffixes.txt", &lex.place_suffixes},
       {"stopwords_fr.txt", &lex.stop_fr},            {"stopwords_en.txt", &lex.stop_en},
@@ -497,6 +510,16 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   for (auto& w : Words(lx / "person_participles.txt")) lex.person_participles.push_back(LowerAscii(w));
   for (auto& w : Words(lx / "subject_verbs.txt")) lex.subject_verbs.push_back(whole_word(w));
   for (auto& w : Words(lx / "locative_prepositions.txt")) lex.locative_prepositions.push_back(whole_word(w));
+  if (fs::exists(lx / "place_adjectives.tsv")) {
+    for (auto& [n, line] : DataLines(lx / "place_adjectives.tsv")) {
+      auto cols = Split(line, '\t');
+      if (cols.size() < 3)
+        throw RuleError((lx / "place_adjectives.tsv").string() + ":" + std::to_string(n) +
+                        ":1: expected 'forms<TAB>place<TAB>country'");
+      for (const auto& form : Split(cols[0], '|'))
+        lex.place_adjectives.emplace(Fold(Trim(form)), PlaceAdjective{Trim(cols[1]), Trim(cols[2])});
+    }
+  }
   if (fs::exists(lx / "months.tsv")) {
     for (auto& [n, line] : DataLines(lx / "months.tsv")) {
       auto cols = Split(line, '\t');

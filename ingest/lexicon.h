@@ -44,6 +44,15 @@ struct LexiconEntry {
   std::string name;  // canonical
   std::string type;  // Person ... Event, or "Demonym" (name = the country)
   std::string country;  // attribute country=NAME: a person's or company's country
+  std::string kind;     // attribute kind=: "chipmaker", "lab", "app" (what "the chipmaker" agrees with)
+  std::string city;     // attribute city=NAME: where a company is based ("le groupe de Redmond")
+  std::string maker;    // attribute maker=NAME: who makes a product ("le créateur de ChatGPT")
+};
+
+// A place adjective of lexicon/place_adjectives.tsv: "parisienne" is Paris, in France.
+struct PlaceAdjective {
+  std::string place;    // canonical Place name
+  std::string country;  // canonical Country name
 };
 
 // A descriptor head noun: "société" (Organization), "président" (Person).
@@ -52,6 +61,9 @@ struct HeadNoun {
   std::string type;
   bool anaphor = false;  // "la société" alone may refer back to a company
   bool generic = false;  // refers back to any entity of the type
+  bool maker = false;    // "le créateur de ChatGPT": with "de" and a product, the product's maker
+  std::string kind;      // flag kind=K: agrees with entities of gazetteer kind K ("the chipmaker")
+  std::string makers;    // flag makers=K: "le fabricant de puces" is of kind K ("puces": chipmaker)
 };
 
 // A currency word or sign of money amounts (lexicon/currencies.tsv).
@@ -110,6 +122,9 @@ class Lexicon {
   std::unordered_set<std::string> first_names;    // folded
   std::unordered_set<std::string> non_names;      // capitalised words that start no name
   std::unordered_set<std::string> pronouns;       // "il", "elle", "he", "she" (folded)
+  std::unordered_set<std::string> person_pronouns;  // "he", "she" (folded): never an organization
+  std::unordered_map<std::string, PlaceAdjective> place_adjectives;  // folded form -> place
+  std::unordered_map<std::string, std::string> makers;  // product canonical -> maker canonical (maker=)
   std::vector<std::string> impersonal;            // "il s'agit", "il y a" (ASCII lowered): no person
   std::vector<std::string> speech_verbs;          // re2 fragments
   std::vector<std::string> quote_naming;          // re2 fragments: "nommé", "so-called" before a quoted name

@@ -355,6 +355,10 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
           srcs = endpoints(emit.src, dsts.size() == 1 ? dsts[0] : -1);
         }
         if (srcs.empty() || dsts.empty()) continue;
+        // "Apple will pay Google for its Gemini model": the possessor of a
+        // product whose maker is known and named in the sentence is its maker.
+        if (emit.type == "DEVELOPS" && is_focus(emit.src) && dsts.size() == 1)
+          if (int maker = resolver.NamedMaker(dsts[0], si); maker >= 0) srcs = {maker};
         const bool guess = is_focus(emit.src) || is_focus(emit.dst);
         graph::Properties props;
         for (const auto& [key, val] : emit.props) {
@@ -420,6 +424,34 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       }
     }
     if (!guessed.empty()) DropReplacedGuesses(ex, first_new, guessed, explicit_ends, rel_index);
+    // What a resolved description says of its entity: "le créateur de
+    // ChatGPT" develops ChatGPT, "the South Korean company" is in South Korea.
+    for (size_t k = 0; k < ex.mentions[si].size(); ++k) {
+      const Mention d = ex.mentions[si][k];  // a copy: a country entity may be added below
+      if (d.source != MentionSource::kAnaphor || d.entity < 0 || d.type != "Organization") continue;
+      std::vector<std::pair<std::string, int>> facts;  // type, other end
+      if (!d.made.empty())
+        for (const auto& o : ex.mentions[si])
+          if (o.type == "Product" && o.canonical == d.made && o.entity >= 0 && o.begin >= d.begin && o.end <= d.end)
+            facts.emplace_back("DEVELOPS", o.entity);
+      if (d.country_from_demonym && !d.country.empty())
+        facts.emplace_back("LOCATED_IN", resolver.CountryEntity(d.country, d, si));
+      for (const auto& [type, other] : facts) {
+        if (other < 0 || other == d.entity) continue;
+        RelationKey key = RelKey(type, d.entity, other);
+        if (rel_index.count(key)) continue;
+        RelationRecord rec;
+        rec.src = d.entity;
+        rec.dst = other;
+        rec.type = type;
+        rec.rule = type == "DEVELOPS" ? "description.maker" : "description.demonym";
+        rec.sentence = si;
+        rec.span_begin = d.begin;
+        rec.span_end = d.end;
+        rel_index.emplace(std::move(key), ex.relations.size());
+        ex.relations.push_back(std::move(rec));
+      }
+    }
     auto qs = quotes_->Attribute(text, s, si, ex.mentions[si],
                                  [&](size_t pos) { return resolver.Focus("Person", si, pos); });
     for (auto& q : qs) {

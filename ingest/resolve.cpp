@@ -75,12 +75,17 @@ int Resolver::Resolve(Mention& m, size_t i) {
   switch (m.source) {
     case MentionSource::kValue:
       return -1;
-    case MentionSource::kPronoun:
+    case MentionSource::kPronoun: {
       // "Il"/"Elle" is the subject of the sentence before (a person or, in
-      // French, a company), else the person in focus.
-      e = i > 0 ? Subject({"Person", "Organization"}, i - 1, ex_.sentences[i - 1].end, -1, 0) : -1;
+      // French, a company), else the person in focus; "He"/"She"
+      // (lexicon/person_pronouns.txt) only a person.
+      const bool person_only = lex_.person_pronouns.count(Fold(m.surface)) > 0;
+      const std::vector<std::string> types =
+          person_only ? std::vector<std::string>{"Person"} : std::vector<std::string>{"Person", "Organization"};
+      e = i > 0 ? Subject(types, i - 1, ex_.sentences[i - 1].end, -1, 0) : -1;
       if (e < 0) e = Focus("Person", i, m.begin);
       break;
+    }
     case MentionSource::kAnaphor:
       e = ResolveAnaphor(m, i);
       break;
@@ -146,8 +151,12 @@ int Resolver::Resolve(Mention& m, size_t i) {
     std::string h = Fold(m.head);
     if (std::find(rec.heads.begin(), rec.heads.end(), h) == rec.heads.end()) rec.heads.push_back(h);
   }
-  if (!m.country.empty() && rec.country.empty() && m.source != MentionSource::kAnaphor)
-    rec.country = m.country;
+  if (m.source != MentionSource::kAnaphor && m.source != MentionSource::kPronoun) {
+    if (!m.country.empty() && rec.country.empty()) rec.country = m.country;
+    if (!m.place.empty() && std::find(rec.places.begin(), rec.places.end(), m.place) == rec.places.end())
+      rec.places.push_back(m.place);
+    if (!m.kind.empty() && rec.kind.empty()) rec.kind = m.kind;
+  }
   return e;
 }
 
@@ -155,19 +164,100 @@ void Resolver::ResolveSentence(size_t i) {
   for (auto& m : ex_.mentions[i]) Resolve(m, i);
 }
 
+int Resolver::Agreement(const Mention& m, int e) const {
+  const auto& rec = ex_.entities[e];
+  int score = 0;
+  // Countries and places: its own (gazetteer, descriptors) and those of the
+  // LOCATED_IN facts found so far.
+  auto located = [&](const std::string& type, const std::string& name) {
+    for (const auto& r : ex_.relations)
+      if (r.src == e && r.type == "LOCATED_IN" && r.dst >= 0 && ex_.entities[r.dst].type == type &&
+          ex_.entities[r.dst].name == name)
+        return true;
+    return false;
+  };
+  if (!m.country.empty()) {
+    if (rec.country == m.country || located("Country", m.country))
+      ++score;
+    else if (!rec.country.empty())
+      return -1;
+  }
+  if (!m.place.empty()) {
+    if (std::find(rec.places.begin(), rec.places.end(), m.place) != rec.places.end() || located("Place", m.place))
+      ++score;
+    else if (!rec.places.empty() && m.country.empty())
+      return -1;
+  }
+  if (!m.kind.empty()) {
+    if (rec.kind == m.kind)
+      ++score;
+    else if (!rec.kind.empty())
+      return -1;
+  }
+  if (!m.made.empty()) {
+    int maker = MakerOf(m.made);
+    if (maker == e)
+      score += 2;
+    else if (maker >= 0)
+      return -1;
+  }
+  return score;
+}
+
+int Resolver::MakerOf(const std::string& product) const {
+  // A DEVELOPS fact of the article, else the gazetteer's maker=.
+  int maker = -1;
+  for (const auto& r : ex_.relations)
+    if (r.type == "DEVELOPS" && r.dst >= 0 && ex_.entities[r.dst].name == product) maker = r.src;
+  if (maker < 0)
+    if (auto it = lex_.makers.find(product); it != lex_.makers.end()) maker = KnownName(it->second);
+  return maker;
+}
+
+int Resolver::NamedMaker(int product, size_t i) const {
+  if (product < 0 || ex_.entities[product].type != "Product") return -1;
+  int maker = MakerOf(ex_.entities[product].name);
+  if (maker < 0) return -1;
+  for (const auto& o : ex_.mentions[i])
+    if (o.entity == maker && o.source != MentionSource::kAnaphor && o.source != MentionSource::kPronoun) return maker;
+  return -1;
+}
+
 int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   std::string head = Fold(m.head);
-  bool generic = false;
-  (void)generic;
+  // What the description says of its entity (a country, a place, a kind, a
+  // product it makes): the entities that agree best are the only ones it may
+  // refer to; one that contradicts it never. Nothing said: all agree (0).
+  int best_agreement = 0;
+  std::unordered_map<int, int> agreement;
+  const bool distinguishing = !m.country.empty() || !m.place.empty() || !m.kind.empty() || !m.made.empty();
+  if (distinguishing) {
+    best_agreement = -1;
+    for (size_t k = 0; k < ex_.entities.size(); ++k) {
+      const auto& rec = ex_.entities[k];
+      if (rec.type != m.type) continue;
+      int a = Agreement(m, static_cast<int>(k));
+      agreement[static_cast<int>(k)] = a;
+      best_agreement = std::max(best_agreement, a);
+    }
+    // A description that names what no entity of the article agrees with
+    // ("la société chinoise" with no Chinese company named) refers to none.
+    if (best_agreement < 0) return -1;
+    // "le créateur de ChatGPT" is its maker or no one.
+    if (!m.made.empty() && best_agreement < 2) return -1;
+  }
+  auto agrees = [&](int e) {
+    if (!distinguishing) return true;
+    auto it = agreement.find(e);
+    return it != agreement.end() && it->second == best_agreement;
+  };
   auto fits = [&](const Mention& o) {
     if (o.entity < 0 || o.source == MentionSource::kAnaphor || o.source == MentionSource::kPronoun)
-      return o.entity >= 0 && ex_.entities[o.entity].type == m.type &&
-             (m.country.empty() || ex_.entities[o.entity].country == m.country) &&
+      return o.entity >= 0 && ex_.entities[o.entity].type == m.type && agrees(o.entity) &&
              (o.source != MentionSource::kAnaphor || Fold(o.head) == head);
     const auto& rec = ex_.entities[o.entity];
     if (rec.type != m.type) return false;
-    if (!m.country.empty() && rec.country != m.country) return false;
-    return true;
+    return agrees(o.entity);
   };
   // An apposition describes the name just before it ("xAI, the company led
   // by Elon Musk"), unless it is a genitive ("Jio Platforms, the group's
@@ -320,7 +410,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
       if (o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong) continue;
       if (si == i && o.end + 2 == m.begin && t.compare(o.end, 2, ", ") == 0) continue;
       const auto& rec = ex_.entities[o.entity];
-      if (rec.type != m.type || (!m.country.empty() && rec.country != m.country)) continue;
+      if (rec.type != m.type || !agrees(o.entity)) continue;
       salience[o.entity] += o.entity == subj ? 2 * weight : weight;
       if (!last_seen.count(o.entity)) last_seen[o.entity] = o.begin;  // nearest sentence first
     }
@@ -419,14 +509,24 @@ int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t po
     size_t si = i - back;
     bool first = true;  // in the current sentence only its first name is a subject
     bool prev_complement = false;
+    bool list_closed = false;  // the last item came after "et"/"and": a comma ends the list
     size_t prev_end = 0;
     for (const auto& o : ex_.mentions[si]) {
       if (si == i && o.begin >= pos) break;
       if (o.entity < 0 || o.type == "Money" || o.type == "Date" || o.type == "Number") continue;
       if (si == i && !first && !whole) break;
+      // "Aux États-Unis, Anduril a levé ...": a place that opens the sentence
+      // before a comma is no subject.
+      const std::string& ot = ex_.entities[o.entity].type;
+      if ((ot == "Country" || ot == "Place") && std::find(types.begin(), types.end(), ot) == types.end() &&
+          o.end < ex_.doc.text.size() && ex_.doc.text[o.end] == ',')
+        continue;
       first = false;
-      bool comp = complement(o) || (prev_complement && o.source != MentionSource::kAnaphor &&
-                                    ListGap(prev_end, o.outer_begin));
+      // ("Fondée par A, B et C, la start-up X ...": X is the subject.)
+      bool item = prev_complement && o.source != MentionSource::kAnaphor && ListGap(prev_end, o.outer_begin) &&
+                  !(list_closed && ex_.doc.text.compare(prev_end, o.outer_begin - prev_end, ", ") == 0);
+      bool comp = complement(o) || item;
+      list_closed = item && ex_.doc.text.compare(prev_end, o.outer_begin - prev_end, ", ") != 0;
       prev_complement = comp;
       prev_end = o.end;
       if (o.entity == exclude || (o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong) || comp) continue;

@@ -44,12 +44,24 @@ class Resolver {
   int RelativeSubject(const std::string& type, size_t i, size_t pos) const;
   // The entity a name or alias already seen in the article stands for, or -1.
   int KnownName(std::string_view surface) const;
+  // The maker of product entity `product` (a DEVELOPS fact of the article,
+  // else the gazetteer's maker=) when a mention of sentence `i` names it; else -1.
+  int NamedMaker(int product, size_t i) const;
+  // The Country entity named `name`, added for mention `m` of sentence `i`
+  // when the article has none yet.
+  int CountryEntity(const std::string& name, const Mention& m, size_t i) { return EntityFor("Country", name, m, i); }
   // The nearest entity of `type` before `pos` in sentence `i`, else Focus().
   int Nearest(const std::string& type, size_t i, size_t pos, int exclude = -1) const;
 
  private:
   int EntityFor(const std::string& type, const std::string& name, const Mention& m, size_t i);
   int ResolveAnaphor(const Mention& m, size_t i) const;
+  // How well entity `e` agrees with what anaphor `m` says of it (country,
+  // place, kind, product made): -1 when it contradicts it, else the number
+  // of things that match.
+  int Agreement(const Mention& m, int e) const;
+  // The entity that makes the product named `product` (canonical), or -1.
+  int MakerOf(const std::string& product) const;
   // True for a name followed by ", which", ", qui"...
   bool FollowedByRelative(const Mention& m) const;
   // True for a name after "by", "par", "de", "of"...: not a subject.

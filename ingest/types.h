@@ -59,6 +59,10 @@ struct Mention {
   std::string descriptor;     // "la société d'investissement japonaise" (may be empty)
   std::string head;           // descriptor head noun ("start-up")
   std::string country;        // country named by a demonym in the descriptor
+  bool country_from_demonym = false;  // `country` was named by a nationality adjective ("la société chinoise")
+  std::string place;          // place named in the descriptor ("la start-up parisienne", "le groupe de Redmond")
+  std::string kind;           // gazetteer kind, or the kind a head noun names ("the chipmaker")
+  std::string made;           // "le créateur de ChatGPT": the product whose maker is meant
   std::string signal;         // what found it (for --explain)
   bool nested = false;        // a name inside a longer lexicon name ("décret de [Joe Biden]")
   int entity = -1;            // index into Extraction::entities once resolved
@@ -76,6 +80,8 @@ struct EntityRecord {
   std::vector<std::string> aliases;  // surface forms and descriptors, unique
   std::string country;                // from a descriptor or demonym
   std::vector<std::string> heads;     // descriptor head nouns seen
+  std::vector<std::string> places;    // where it is based: gazetteer city, place adjectives of its descriptors
+  std::string kind;                   // gazetteer kind ("chipmaker")
   bool strong = false;                // becomes a node
   size_t first_sentence = 0, first_begin = 0, first_end = 0;
   std::string signal;

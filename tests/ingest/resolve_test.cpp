@@ -236,3 +236,125 @@ TEST_CASE("the possessive markers, participle endings and agent prepositions com
   corpus.Write("possessive_markers.txt", "# none\n");
   CHECK(group() != "Reliance Industries");
 }
+
+TEST_CASE("a description refers to the entity its place, country or kind agrees with", "[ingest][resolve]") {
+  // A place adjective: the company described earlier with the same city, not
+  // the one in focus.
+  auto ex = Run(
+      "La jeune pousse lyonnaise Corvane a signé un accord avec la start-up berlinoise Tessaly. "
+      "Tessaly fournira ses capteurs. La start-up lyonnaise, dirigée par Karl Bonner, les intègre.");
+  int corvane = EntityOf(ex, 0, "Corvane");
+  REQUIRE(corvane >= 0);
+  CHECK(EntityOf(ex, 2, "La start-up lyonnaise") == corvane);
+  // A country from the gazetteer: "the South Korean company" is not the
+  // American one in focus.
+  auto en = kg::ingest::testing::ExtractText(
+      "Samsung Electronics and Google signed a deal. Google will supply the models, and the South Korean "
+      "company will ship them.",
+      "en");
+  int samsung = EntityOf(en, 0, "Samsung Electronics");
+  REQUIRE(samsung >= 0);
+  CHECK(EntityOf(en, 1, "the South Korean company") == samsung);
+  // A kind: "the chipmaker" is the chip maker, not the investor in focus.
+  auto kind = kg::ingest::testing::ExtractText(
+      "SoftBank sold its stake in Broadcom. SoftBank then said the chipmaker would grow.", "en");
+  int broadcom = EntityOf(kind, 0, "Broadcom");
+  REQUIRE(broadcom >= 0);
+  CHECK(EntityOf(kind, 1, "the chipmaker") == broadcom);
+}
+
+TEST_CASE("a maker noun with a product refers to the product's maker", "[ingest][resolve]") {
+  // The gazetteer's maker (maker=), the city of "le groupe de <ville>" (city=).
+  auto ex = Run(
+      "Apple et Microsoft discutent. Le créateur de l'iPhone, dirigé par Tim Cook, a confirmé. "
+      "Le groupe de Redmond n'a pas commenté.");
+  int apple = EntityOf(ex, 0, "Apple");
+  int microsoft = EntityOf(ex, 0, "Microsoft");
+  REQUIRE(apple >= 0);
+  REQUIRE(microsoft >= 0);
+  CHECK(EntityOf(ex, 1, "Le créateur de l'iPhone") == apple);
+  CHECK(EntityOf(ex, 2, "Le groupe de Redmond") == microsoft);
+  // "the iPhone maker": the product before the maker noun.
+  auto en = kg::ingest::testing::ExtractText(
+      "Google and Apple renewed their deal. Google pays the iPhone maker a large sum.", "en");
+  CHECK(EntityOf(en, 1, "the iPhone maker") == EntityOf(en, 0, "Apple"));
+  // A maker noun with no known maker refers to no one.
+  auto none = Run("Orbalis et Quentrix discutent. Le concepteur de Velmora a confirmé.");
+  CHECK(EntityOf(none, 1, "Le concepteur de Velmora") < 0);
+}
+
+TEST_CASE("He and She refer to a person, Il and Elle also to a company", "[ingest][resolve]") {
+  auto en = kg::ingest::testing::ExtractText(
+      "\"The deal is good for Intel,\" said Karl Bonner, an analyst at Bernstein. He expects more deals.", "en");
+  int bonner = EntityOf(en, 0, "Karl Bonner");
+  REQUIRE(bonner >= 0);
+  CHECK(EntityOf(en, 1, "He") == bonner);
+  auto fr = Run(
+      "Fondée en 2021 par Karl Bonner et Lena Voss, la pépite grenobloise Corvane a levé des fonds. Elle recrute.");
+  int corvane = EntityOf(fr, 0, "Corvane");
+  REQUIRE(corvane >= 0);
+  CHECK(EntityOf(fr, 1, "Elle") == corvane);
+}
+
+TEST_CASE("a place that opens the sentence is not its subject", "[ingest][resolve]") {
+  // The round is the one the subject raised, not the company of the sentence before.
+  auto ex = Run(
+      "Mistral AI a levé des fonds. Au Canada, Cohere, cofondée par Karl Bonner, a levé 2 millions d'euros au "
+      "début du mois, lors d'un tour de table mené par Index Ventures.");
+  int cohere = EntityOf(ex, 1, "Cohere");
+  REQUIRE(cohere >= 0);
+  bool funds_cohere = false;
+  for (const auto& r : ex.relations)
+    if (r.type == "FUNDS" && r.dst == cohere) funds_cohere = true;
+  CHECK(funds_cohere);
+}
+
+TEST_CASE("the possessor of a product with a known maker named in the sentence is its maker", "[ingest][resolve]") {
+  auto ex = kg::ingest::testing::ExtractText(
+      "Samsung Electronics will pay OpenAI for a custom version of its ChatGPT app.", "en");
+  int openai = EntityOf(ex, 0, "OpenAI");
+  int chatgpt = EntityOf(ex, 0, "ChatGPT");
+  REQUIRE(openai >= 0);
+  REQUIRE(chatgpt >= 0);
+  bool by_openai = false, by_samsung = false;
+  for (const auto& r : ex.relations)
+    if (r.type == "DEVELOPS" && r.dst == chatgpt) (r.src == openai ? by_openai : by_samsung) = true;
+  CHECK(by_openai);
+  CHECK_FALSE(by_samsung);
+  // A product of no known maker keeps the subject as its possessor.
+  auto own = kg::ingest::testing::ExtractText("Samsung Electronics will pay OpenAI to improve its Velmora app.", "en");
+  int samsung = EntityOf(own, 0, "Samsung Electronics");
+  bool own_samsung = false;
+  for (const auto& r : own.relations)
+    if (r.type == "DEVELOPS" && r.src == samsung) own_samsung = true;
+  CHECK(own_samsung);
+}
+
+TEST_CASE("a resolved description states what it says of its entity", "[ingest][resolve]") {
+  auto has = [](const Extraction& ex, const std::string& type, const std::string& src, const std::string& dst) {
+    for (const auto& r : ex.relations)
+      if (r.type == type && ex.entities[static_cast<size_t>(r.src)].name == src &&
+          ex.entities[static_cast<size_t>(r.dst)].name == dst)
+        return true;
+    return false;
+  };
+  auto en = kg::ingest::testing::ExtractText(
+      "Google signed a deal with Samsung Electronics. Analysts expect the South Korean company to gain share.", "en");
+  CHECK(has(en, "LOCATED_IN", "Samsung Electronics", "South Korea"));
+  auto fr = Run("Microsoft et OpenAI discutent. Le créateur de ChatGPT a confirmé.");
+  CHECK(has(fr, "DEVELOPS", "OpenAI", "ChatGPT"));
+  // A city adjective places a company for resolution only: no LOCATED_IN.
+  auto city = Run("Mistral AI et Nvidia discutent. La start-up parisienne a confirmé.");
+  CHECK_FALSE(has(city, "LOCATED_IN", "Mistral AI", "France"));
+}
+
+TEST_CASE("what a maker noun makes may give the kind of its entity", "[ingest][resolve]") {
+  auto ex = Run("SoftBank a investi dans Broadcom. Le fabricant américain de puces a confirmé l'opération.");
+  int broadcom = EntityOf(ex, 0, "Broadcom");
+  REQUIRE(broadcom >= 0);
+  CHECK(EntityOf(ex, 1, "Le fabricant américain de puces") == broadcom);
+  // Before a name it is a descriptor of that name, not a reference back.
+  auto named = Run("SoftBank a investi. Le fabricant de puces Broadcom a confirmé l'opération.");
+  CHECK(EntityOf(named, 1, "Broadcom") >= 0);
+  CHECK(EntityOf(named, 1, "Le fabricant de puces") == -2);
+}

@@ -569,6 +569,8 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   lex.one_words = RequiredWords(lx / "one_words.txt");
   for (auto& w : RequiredWords(lx / "currency_links.txt")) lex.currency_links.push_back(then_space(w));
   for (auto& w : RequiredWords(lx / "count_prepositions.txt")) lex.count_prepositions.push_back(" " + then_space(w));
+  for (auto& w : RequiredWords(lx / "amount_followers.txt")) lex.amount_followers.insert(Fold(w));
+  for (auto& w : RequiredWords(lx / "unit_prices.txt")) lex.unit_prices.push_back(LowerAscii(w));
   for (auto& [n, line] : required_lines("durations.txt")) {
     std::string t = Trim(line);
     size_t colon = t.find(':');

@@ -162,6 +162,8 @@ class Lexicon {
   std::vector<std::string> one_words;               // "un", "a": "un milliard de dollars"
   std::vector<std::string> currency_links;          // "de ", "d'": between an amount and its currency
   std::vector<std::string> count_prepositions;      // " de ", " of ": after an amount, a count of something else
+  std::unordered_set<std::string> amount_followers; // "dans", "in" (folded): after a bare amount, still money
+  std::vector<std::string> unit_prices;             // "per share" (ASCII-lowered): after money, a price per unit
   std::vector<std::string> duration_prepositions;   // "sur", "over": "sur quatre ans"
   std::vector<std::string> duration_numbers;        // "quatre", "four"
   std::vector<std::string> duration_units;          // "ans", "years"

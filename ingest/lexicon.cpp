@@ -590,9 +590,11 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
         lex.boilerplate_cuts.push_back(Trim(t.substr(4)));
       else if (t.rfind("line:", 0) == 0)
         lex.boilerplate_lines.push_back(Trim(t.substr(5)));
+      else if (t.rfind("class:", 0) == 0)
+        lex.boilerplate_classes.push_back(Trim(t.substr(6)));
       else
         throw RuleError((lx / "boilerplate.txt").string() + ":" + std::to_string(n) +
-                        ":1: expected 'line: REGEX' or 'cut: REGEX'");
+                        ":1: expected 'line: REGEX', 'cut: REGEX' or 'class: WORD'");
     }
   }
   return lex;

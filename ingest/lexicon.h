@@ -107,6 +107,7 @@ class Lexicon {
   std::unordered_set<std::string> abbreviations;  // "M.", "janv.", "U.S."
   std::vector<std::string> boilerplate_lines;     // re2 patterns, whole line
   std::vector<std::string> boilerplate_cuts;      // re2: this line and the tail
+  std::vector<std::string> boilerplate_classes;   // HTML class/id parts of dropped elements ("cookie")
   std::unordered_set<std::string> first_names;    // folded
   std::unordered_set<std::string> non_names;      // capitalised words that start no name
   std::unordered_set<std::string> pronouns;       // "il", "elle", "he", "she" (folded)

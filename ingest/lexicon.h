@@ -114,6 +114,7 @@ class Lexicon {
   std::vector<std::string> impersonal;            // "il s'agit", "il y a" (ASCII lowered): no person
   std::vector<std::string> speech_verbs;          // re2 fragments
   std::vector<std::string> quote_naming;          // re2 fragments: "nommé", "so-called" before a quoted name
+  std::vector<std::string> indefinite_articles;   // "un", "an": after a quote, an unnamed speaker
   // Reporting words, ASCII-lowered, with the spaces they stand between in the
   // text (see their files under lexicon/):
   std::vector<std::string> reporting_tags;    // " said", " a déclaré": after a noun phrase, it reports

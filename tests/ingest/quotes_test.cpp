@@ -21,6 +21,7 @@ TEST_CASE("quotes are attributed to their speaker", "[ingest][quotes]") {
       Row{"Joe Biden a déclaré : « Nous allons investir massivement. »", "Nous allons", "Joe Biden"},
       Row{"« Nous allons investir massivement », a dit Joe Biden.", "Nous allons", "Joe Biden"},
       Row{"Selon Joe Biden, « la course est lancée, et vite ».", "la course", "Joe Biden"},
+      Row{"« Nous ne lâcherons rien sur les prix, et nos clients le savent », a nuancé Joe Biden.", "Nous ne", "Joe Biden"},
       Row{"Xi Jinping a parlé. Il a ajouté : « Nous ne reculerons jamais devant personne. »", "Nous ne", "Xi Jinping"},
       Row{"Dario Amodei a parlé. « Je pense que nous sommes dans une bulle », a reconnu le patron d'OpenAI, Sam Altman.",
           "Je pense", "Sam Altman"},

@@ -241,26 +241,36 @@ size_t ElementEnd(std::string_view html, size_t from, const std::string& name) {
   return html.size();
 }
 
-// The characters of text (outside tags) in `html`.
-size_t VisibleLength(std::string_view html) {
-  size_t n = 0;
+// Whether `html` reads like an article: much text, or two paragraphs
+// (runs of text between tags) of 200 bytes or more.
+bool HoldsArticleText(std::string_view html, size_t max_text) {
+  size_t n = 0, run = 0, long_runs = 0;
   bool in_tag = false;
   for (char c : html) {
-    if (c == '<') in_tag = true;
-    else if (c == '>') in_tag = false;
-    else if (!in_tag && c != ' ' && c != '\n') ++n;
+    if (c == '<') {
+      long_runs += run >= 200;
+      run = 0;
+      in_tag = true;
+    } else if (c == '>') {
+      in_tag = false;
+    } else if (!in_tag) {
+      ++run;
+      n += c != ' ' && c != '\n';
+    }
   }
-  return n;
+  long_runs += run >= 200;
+  return n > max_text || long_runs >= 2;
 }
 
 // Removes tags; block-level tags become line breaks; script, style, nav,
 // header, footer, aside and form contents are dropped, and so are the
 // elements whose class or id names boilerplate (`classes`: cookie banners,
-// newsletter boxes, tag lists) unless they hold much text. Link text is
+// newsletter boxes, tag lists) unless they hold an article's text. Link text is
 // marked (kLinkOpen, kLinkClose); <hr> becomes a "---" line.
 HtmlResult StripHtml(std::string_view html, const std::unordered_set<std::string>& classes) {
-  // An element dropped by its class holds at most this much text: more is
-  // the article itself ("<article class='post has-comments'>").
+  // An element dropped by its class holds at most this much text, and at
+  // most one long paragraph: more is the article itself ("<div
+  // class='entry social-share'>").
   constexpr size_t kMaxDroppedText = 1500;
   static const char* kDrop[] = {"script", "style", "nav", "footer", "aside", "form",
                                 "noscript", "svg", "button", "header"};
@@ -322,7 +332,7 @@ HtmlResult StripHtml(std::string_view html, const std::unordered_set<std::string
     if (!closing && !name.empty() && tag.size() >= 2 && tag[tag.size() - 2] != '/' && name != "article" &&
         name != "main" && name != "body" && name != "html" && HasBoilerplateClass(tag, classes)) {
       size_t end = ElementEnd(html, i, name);
-      if (VisibleLength(html.substr(i, end - i)) <= kMaxDroppedText) {
+      if (!HoldsArticleText(html.substr(i, end - i), kMaxDroppedText)) {
         i = end;
         out += '\n';
         continue;

@@ -136,6 +136,11 @@ TEST_CASE("text drops HTML elements whose class names boilerplate, and cookie an
   CHECK(doc.text.find("brief") == std::string::npos);
   CHECK(doc.text.find("Mistral AI signe avec Helsing.") != std::string::npos);
   CHECK(doc.text.find("Le montant n'a pas") != std::string::npos);
+  // A short article in a container whose class names sharing stays.
+  std::string shared = "<html><body><div class=\"entry social-share-on\"><p>" + Body("Cohere a lev\xC3\xA9 des fonds.") +
+                       "</p><p>" + Body("Le tour est men\xC3\xA9 par Radical Ventures.") + "</p></div></body></html>";
+  doc = c.Clean(shared, Format::kHtml);
+  CHECK(doc.text.find("Radical Ventures") != std::string::npos);
   std::string text = "Titre court\n" + Body("Cohere a lev\xC3\xA9 des fonds.") +
                      "\nWe use cookies to improve your experience.\nAccept all\n"
                      "Related: Cohere hires a CFO \xC2\xB7 Aleph Alpha pivots\n"

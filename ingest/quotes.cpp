@@ -180,8 +180,12 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
     rec.begin = q.begin;
     rec.end = q.end;
     // Scare quotes: a short phrase without punctuation, unless a person's
-    // verb of speech brings it in ("X a salué un « moment historique »").
+    // verb of speech brings it in ("X a salué un « moment historique »")
+    // and it is no name (it opens in lower case).
     if (WordCount(inner) < 4 && !HasInnerPunctuation(inner)) {
+      // (A capitalised phrase is a name: "said the "Stargate" effort".)
+      auto words = Tokenize(inner);
+      if (words.empty() || words[0].upper_initial) continue;
       re2::StringPiece intro;
       if (!RE2::PartialMatch(before, *short_intro_, &intro)) continue;
       // The person ends at most a few words before the verb phrase.

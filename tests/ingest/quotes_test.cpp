@@ -125,6 +125,7 @@ TEST_CASE("a short quote is a person's words when a verb of speech brings it in"
         "Joe Biden");
   // No verb of speech, or no person: a scare quote or a name.
   CHECK(Run("Joe Biden vise une « croissance durable » pour le pays.").quotes.empty());
+  CHECK(Run("Joe Biden said the \"Atlas Forge\" effort would start in May.", "en").quotes.empty());
   CHECK(Run("Microsoft a annoncé un « partenariat stratégique » avec le groupe.").quotes.empty());
   CHECK(Run("Joe Biden praised what he called a \"game changer\" for the industry.", "en").quotes.empty());
 }

@@ -283,6 +283,17 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
           break;
         }
       }
+      // "Vasquez told Reuters: "…"": a surname that opens the sentence (no
+      // mention there) and a verb of speech after it.
+      if (rec.speaker < 0 && region_start == s.begin) {
+        auto words = Tokenize(text.substr(s.begin, q.open - s.begin), s.begin);
+        if (!words.empty() && words[0].upper_initial && !words[0].has_digit &&
+            std::none_of(ms.begin(), ms.end(), [&](const Mention& m) { return m.begin <= words[0].begin && m.end > words[0].begin; }) &&
+            RE2::PartialMatch(text.substr(words[0].end, q.open - words[0].end), *after_name_verb_)) {
+          rec.speaker = SurnameOwner(text, words[0].begin, words[0].end, -1, entities);
+          if (rec.speaker >= 0) rec.rule = "quote.surname-before";
+        }
+      }
       if (rec.speaker < 0) {
         for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
           if (it->end > q.open) continue;

@@ -160,4 +160,9 @@ TEST_CASE("a speaker named by a surname is the person named in full before", "[i
       "La société Quantix a été fondée en 2019 par Henrik Vasquez et Laila Okonkwo. Joe Biden a salué l'accord. "
       "« Nous rejoignons une équipe plus grande pour aller beaucoup plus vite », a écrit Okonkwo sur son blog.";
   CHECK(SpeakerOf(Run(fr), "Nous rejoignons") == "Laila Okonkwo");
+  // The surname opens the sentence, before the verb and the quote.
+  const std::string first =
+      "Quantix was founded in 2019 by Henrik Vasquez and Laila Okonkwo. The deal was approved by Joe Biden. "
+      "Okonkwo told reporters: \"We are joining a bigger team because it lets us ship much faster.\"";
+  CHECK(SpeakerOf(Run(first, "en"), "We are joining") == "Laila Okonkwo");
 }

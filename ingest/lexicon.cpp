@@ -456,6 +456,7 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   for (auto& w : Words(lx / "impersonal.txt")) lex.impersonal.push_back(LowerAscii(w));
   for (auto& w : Words(lx / "speech_verbs.txt")) lex.speech_verbs.push_back(w);
   for (auto& w : Words(lx / "quote_naming.txt")) lex.quote_naming.push_back(w);
+  lex.indefinite_articles = Words(lx / "indefinite_articles.txt");
   // Reporting words as they stand in the text: " said" (a word start), and
   // " que " for a whole word (" qu'", ending in an apostrophe, stays a start).
   auto word_start = [](const std::string& w) { return " " + LowerAscii(w); };
@@ -595,6 +596,8 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   lex.one_words = RequiredWords(lx / "one_words.txt");
   for (auto& w : RequiredWords(lx / "currency_links.txt")) lex.currency_links.push_back(then_space(w));
   for (auto& w : RequiredWords(lx / "count_prepositions.txt")) lex.count_prepositions.push_back(" " + then_space(w));
+  for (auto& w : RequiredWords(lx / "amount_followers.txt")) lex.amount_followers.insert(Fold(w));
+  for (auto& w : RequiredWords(lx / "unit_prices.txt")) lex.unit_prices.push_back(LowerAscii(w));
   for (auto& [n, line] : required_lines("durations.txt")) {
     std::string t = Trim(line);
     size_t colon = t.find(':');
@@ -614,9 +617,11 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
         lex.boilerplate_cuts.push_back(Trim(t.substr(4)));
       else if (t.rfind("line:", 0) == 0)
         lex.boilerplate_lines.push_back(Trim(t.substr(5)));
+      else if (t.rfind("class:", 0) == 0)
+        lex.boilerplate_classes.push_back(Trim(t.substr(6)));
       else
         throw RuleError((lx / "boilerplate.txt").string() + ":" + std::to_string(n) +
-                        ":1: expected 'line: REGEX' or 'cut: REGEX'");
+                        ":1: expected 'line: REGEX', 'cut: REGEX' or 'class: WORD'");
     }
   }
   return lex;

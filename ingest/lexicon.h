@@ -119,6 +119,7 @@ class Lexicon {
   std::unordered_set<std::string> abbreviations;  // "M.", "janv.", "U.S."
   std::vector<std::string> boilerplate_lines;     // re2 patterns, whole line
   std::vector<std::string> boilerplate_cuts;      // re2: this line and the tail
+  std::vector<std::string> boilerplate_classes;   // HTML class/id parts of dropped elements ("cookie")
   std::unordered_set<std::string> first_names;    // folded
   std::unordered_set<std::string> non_names;      // capitalised words that start no name
   std::unordered_set<std::string> pronouns;       // "il", "elle", "he", "she" (folded)
@@ -128,6 +129,7 @@ class Lexicon {
   std::vector<std::string> impersonal;            // "il s'agit", "il y a" (ASCII lowered): no person
   std::vector<std::string> speech_verbs;          // re2 fragments
   std::vector<std::string> quote_naming;          // re2 fragments: "nommé", "so-called" before a quoted name
+  std::vector<std::string> indefinite_articles;   // "un", "an": after a quote, an unnamed speaker
   // Reporting words, ASCII-lowered, with the spaces they stand between in the
   // text (see their files under lexicon/):
   std::vector<std::string> reporting_tags;    // " said", " a déclaré": after a noun phrase, it reports
@@ -180,6 +182,8 @@ class Lexicon {
   std::vector<std::string> one_words;               // "un", "a": "un milliard de dollars"
   std::vector<std::string> currency_links;          // "de ", "d'": between an amount and its currency
   std::vector<std::string> count_prepositions;      // " de ", " of ": after an amount, a count of something else
+  std::unordered_set<std::string> amount_followers; // "dans", "in" (folded): after a bare amount, still money
+  std::vector<std::string> unit_prices;             // "per share" (ASCII-lowered): after money, a price per unit
   std::vector<std::string> duration_prepositions;   // "sur", "over": "sur quatre ans"
   std::vector<std::string> duration_numbers;        // "quatre", "four"
   std::vector<std::string> duration_units;          // "ans", "years"

@@ -452,7 +452,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
         ex.relations.push_back(std::move(rec));
       }
     }
-    auto qs = quotes_->Attribute(text, s, si, ex.mentions[si],
+    auto qs = quotes_->Attribute(text, s, si, ex.mentions[si], ex.entities,
                                  [&](size_t pos) { return resolver.Focus("Person", si, pos); });
     for (auto& q : qs) {
       // A capitalised name that speaks is a person.

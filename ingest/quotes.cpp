@@ -102,15 +102,62 @@ std::vector<QuoteSpan> FindQuotes(std::string_view text, const Sentence& s) {
 QuoteAttributor::QuoteAttributor(const Lexicon& lex) : lex_(lex) {
   naming_ = std::make_unique<RE2>("(?:" + JoinAlternatives(lex.quote_naming, kMatchesNothing) + ")\\s*$", Opts());
   std::string verbs = JoinAlternatives(lex.speech_verbs, kMatchesNothing);
-  after_verb_ = std::make_unique<RE2>("^\\s*[,.]?\\s*(?:" + verbs + ")", Opts());
+  after_verb_ = std::make_unique<RE2>("^(\\s*[,.]?\\s*(?:" + verbs + "))", Opts());
   after_name_verb_ = std::make_unique<RE2>("^(?:\\s*,[^,.\"«»]{1,60},)?\\s*(?:" + verbs + ")", Opts());
+  // "X a salué un « moment historique »": a verb of speech, perhaps a
+  // determiner, then the quote (the text before it ends so).
+  short_intro_ = std::make_unique<RE2>("(\\b(?:" + verbs + ")\\s+(?:(?:" + LiteralAlternatives(lex.determiners) +
+                                           ")\\s*)?)$",
+                                       Opts());
+  // ", an analyst said": a speaker brought in by an indefinite article.
+  indefinite_subject_ = std::make_unique<RE2>("^\\s*[,.]?\\s*(?:" + LiteralAlternatives(lex.indefinite_articles) +
+                                                  ")\\s[^\"«».]{0,60}?\\b(?:" + verbs + ")\\b",
+                                              Opts());
+  for (const RE2* re : {after_verb_.get(), short_intro_.get(), indefinite_subject_.get()})
+    if (!re->ok()) throw RuleError("lexicon (speech_verbs, determiners, indefinite_articles): " + re->error());
+}
+
+int QuoteAttributor::SurnameOwner(std::string_view text, size_t begin, size_t end, int own,
+                                  const std::vector<EntityRecord>& entities) const {
+  auto word = Tokenize(text.substr(begin, end - begin));
+  if (word.size() != 1 || !word[0].upper_initial) return -1;
+  if (own >= 0 && static_cast<size_t>(own) < entities.size() && entities[static_cast<size_t>(own)].type == "Person" &&
+      Tokenize(entities[static_cast<size_t>(own)].name).size() >= 2)
+    return -1;  // already a person's full name
+  int fallback = -1;
+  for (size_t e = 0; e < entities.size(); ++e) {
+    if (static_cast<int>(e) == own) continue;
+    const auto& ent = entities[e];
+    if (ent.type != "Person" && ent.type != "Organization" && ent.type != "Project" && ent.type != "Product") continue;
+    auto toks = Tokenize(ent.name);
+    if (toks.size() < 2 || toks.back().folded != word[0].folded) continue;
+    if (ent.type == "Person") return static_cast<int>(e);
+    // A name of two or three capitalised words that recognition did not
+    // type as a person ("founded by Nikita Shamgunov").
+    if (fallback < 0 && toks.size() <= 3 &&
+        std::all_of(toks.begin(), toks.end(), [](const Token& t) { return t.upper_initial; }))
+      fallback = static_cast<int>(e);
+  }
+  return fallback;
 }
 
 QuoteAttributor::~QuoteAttributor() = default;
 
 std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const Sentence& s, size_t si,
                                                     const std::vector<Mention>& ms,
+                                                    const std::vector<EntityRecord>& entities,
                                                     const std::function<int(size_t)>& focus) const {
+  // The speaker a mention names: itself as a person, or the person whose
+  // surname it is.
+  auto person = [&](const Mention& m) {
+    if (m.entity < 0) return -1;
+    // (A known organization's name is no surname.)
+    int owner = m.type == "Person" || m.source != MentionSource::kGazetteer
+                    ? SurnameOwner(text, m.begin, m.end, m.entity, entities)
+                    : -1;
+    if (owner >= 0) return owner;
+    return m.type == "Person" ? m.entity : -1;
+  };
   std::vector<QuoteRecord> out;
   auto spans = FindQuotes(text, s);
   size_t prev_close = s.begin;
@@ -127,28 +174,71 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
     for (const auto& m : ms)
       if (m.begin <= q.begin && m.end >= q.end && m.type != "Money") is_name = true;
     if (is_name) continue;
-    // Scare quotes: a short phrase without punctuation.
-    if (WordCount(inner) < 4 && !HasInnerPunctuation(inner)) continue;
-
     QuoteRecord rec;
     rec.text = std::string(inner);
     rec.sentence = si;
     rec.begin = q.begin;
     rec.end = q.end;
+    // Scare quotes: a short phrase without punctuation, unless a person's
+    // verb of speech brings it in ("X a salué un « moment historique »")
+    // and it is no name (it opens in lower case).
+    if (WordCount(inner) < 4 && !HasInnerPunctuation(inner)) {
+      // (A capitalised phrase is a name: "said the "Stargate" effort".)
+      auto words = Tokenize(inner);
+      if (words.empty() || words[0].upper_initial) continue;
+      re2::StringPiece intro;
+      if (!RE2::PartialMatch(before, *short_intro_, &intro)) continue;
+      // The person ends at most a few words before the verb phrase.
+      const size_t verb_at = static_cast<size_t>(intro.data() - text.data());
+      for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
+        if (it->end > verb_at || it->begin < region_start) continue;
+        if (verb_at - it->end > 24) break;
+        rec.speaker = person(*it);
+        break;
+      }
+      if (rec.speaker < 0) continue;
+      rec.rule = "quote.short-after-verb";
+      out.push_back(std::move(rec));
+      continue;
+    }
     // 1. After the quote: "», a déclaré X" / "," X said.
     std::string_view after = text.substr(q.close, s.end - q.close);
     std::string_view rest = after;
     bool anonymous = false;  // "», juge un analyste": a speaker we cannot name
-    if (RE2::PartialMatch(after, *after_verb_)) {
+    re2::StringPiece verb;
+    if (RE2::PartialMatch(after, *after_verb_, &verb)) {
       anonymous = true;
       for (const auto& m : ms)
-        if (m.begin >= q.close && m.begin < q.close + 60 && m.entity >= 0 &&
-            (m.type == "Person" || (m.source == MentionSource::kCandidate && Tokenize(m.surface).size() >= 2))) {
-          rec.speaker = m.entity;
+        if (m.begin >= q.close && m.begin < q.close + 60 && m.entity >= 0) {
+          int speaker = person(m);
+          if (speaker < 0 && m.source == MentionSource::kCandidate && Tokenize(m.surface).size() >= 2) speaker = m.entity;
+          if (speaker < 0) continue;
+          rec.speaker = speaker;
           rec.rule = "quote.after-verb";
           anonymous = false;
           break;
         }
+      // "», a martelé le président de la République": a definite description
+      // that names no organization or thing is the person in focus.
+      if (anonymous) {
+        size_t np = static_cast<size_t>(verb.data() - text.data()) + verb.size();
+        while (np < s.end && text[np] == ' ') ++np;
+        size_t len = np < s.end ? WordLength(text.substr(np, s.end - np)) : 0;
+        size_t head_end = np + len;
+        while (head_end < s.end && (text[head_end] == '\'' || text[head_end] == ' ')) ++head_end;
+        head_end += head_end < s.end ? WordLength(text.substr(head_end, s.end - head_end)) : 0;
+        bool thing = std::any_of(ms.begin(), ms.end(), [&](const Mention& m) {
+          return m.entity >= 0 && m.type != "Person" && m.source != MentionSource::kDemonym && m.outer_begin < head_end &&
+                 m.end > np;
+        });
+        if (len > 0 && lex_.definite_articles.count(Fold(text.substr(np, len))) && !thing) {
+          rec.speaker = focus(q.open);
+          rec.rule = "quote.after-verb-description";
+          anonymous = rec.speaker < 0;
+        }
+      }
+    } else if (RE2::PartialMatch(after, *indefinite_subject_)) {
+      anonymous = true;  // ", an analyst said"
     } else {
       // "X said" right after the quote, also after the organization and
       // title that introduce X ("», OpenAI chief executive Sam Altman said").
@@ -159,10 +249,12 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
           limit = m.end + 40;  // the person may follow a title of up to a few words
           continue;
         }
-        if (m.type != "Person" && !(m.source == MentionSource::kCandidate && Tokenize(m.surface).size() >= 2)) break;
+        int speaker = person(m);
+        if (speaker < 0 && m.source == MentionSource::kCandidate && Tokenize(m.surface).size() >= 2) speaker = m.entity;
+        if (speaker < 0) break;
         std::string_view tail = text.substr(m.end, std::min<size_t>(s.end - m.end, 90));
         if (RE2::PartialMatch(tail, *after_name_verb_)) {
-          rec.speaker = m.entity;
+          rec.speaker = speaker;
           rec.rule = "quote.name-verb-after";
         }
         break;
@@ -174,8 +266,8 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
     if (rec.speaker < 0) {
       for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
         if (it->end > q.open || it->begin < region_start) continue;
-        if (it->type == "Person" && it->entity >= 0) {
-          rec.speaker = it->entity;
+        if (int speaker = person(*it); speaker >= 0) {
+          rec.speaker = speaker;
           rec.rule = "quote.person-before";
           // "Sam Altman replied that Musk was "wrong"": a person who opens a
           // reported clause, with no verb of speech of his own, is not the
@@ -189,6 +281,17 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
               }
           }
           break;
+        }
+      }
+      // "Vasquez told Reuters: "…"": a surname that opens the sentence (no
+      // mention there) and a verb of speech after it.
+      if (rec.speaker < 0 && region_start == s.begin) {
+        auto words = Tokenize(text.substr(s.begin, q.open - s.begin), s.begin);
+        if (!words.empty() && words[0].upper_initial && !words[0].has_digit &&
+            std::none_of(ms.begin(), ms.end(), [&](const Mention& m) { return m.begin <= words[0].begin && m.end > words[0].begin; }) &&
+            RE2::PartialMatch(text.substr(words[0].end, q.open - words[0].end), *after_name_verb_)) {
+          rec.speaker = SurnameOwner(text, words[0].begin, words[0].end, -1, entities);
+          if (rec.speaker >= 0) rec.rule = "quote.surname-before";
         }
       }
       if (rec.speaker < 0) {

@@ -35,13 +35,24 @@ class QuoteAttributor {
   QuoteAttributor& operator=(const QuoteAttributor&) = delete;
 
   // Quotes of a person in sentence `si`. `focus` gives the person in focus
-  // before a byte offset (for quotes with no speaker in the sentence).
+  // before a byte offset (for quotes with no speaker in the sentence, and
+  // for a speaker named by a definite description: "», a martelé le
+  // président"). `entities` are the document's entities so far: a speaker
+  // named by a surname alone ("Shamgunov wrote") is the person whose name
+  // ends with it.
   std::vector<QuoteRecord> Attribute(std::string_view text, const Sentence& s, size_t si,
                                      const std::vector<Mention>& mentions,
+                                     const std::vector<EntityRecord>& entities,
                                      const std::function<int(size_t)>& focus) const;
 
  private:
-  std::unique_ptr<re2::RE2> naming_, after_verb_, after_name_verb_;
+  // The entity a one-word name at [begin, end) of `text` stands for as a
+  // surname: a person whose name ends with it, else a name of two or three
+  // words ending with it; -1 for none (or when `own` is such a person).
+  int SurnameOwner(std::string_view text, size_t begin, size_t end, int own,
+                   const std::vector<EntityRecord>& entities) const;
+
+  std::unique_ptr<re2::RE2> naming_, after_verb_, after_name_verb_, short_intro_, indefinite_subject_;
   const Lexicon& lex_;
 };
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <unordered_set>
 #include <vector>
 
 #include "graph/normalize.h"
@@ -77,6 +78,42 @@ std::string Lower(std::string_view s) {
   for (char& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
+}
+
+// Link text is marked while markup is stripped (private-use characters,
+// which no article holds): the lines that are mostly links ("Topics: Nvidia
+// Intel", "Related: [..](..) · [..](..)") are navigation, not text. The
+// marks go when the lines are cut.
+constexpr std::string_view kLinkOpen = "\xEE\x80\x80";   // U+E000
+constexpr std::string_view kLinkClose = "\xEE\x80\x81";  // U+E001
+
+// `s` without the link marks.
+std::string WithoutLinkMarks(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    if (s.compare(i, kLinkOpen.size(), kLinkOpen) == 0 || s.compare(i, kLinkClose.size(), kLinkClose) == 0) {
+      i += kLinkOpen.size();
+      continue;
+    }
+    out += s[i++];
+  }
+  return out;
+}
+
+// A thematic break ("---", "***", "* * *", "___"): three or more of one of
+// these characters, spaces between them allowed.
+bool IsThematicBreak(std::string_view line) {
+  char mark = 0;
+  int n = 0;
+  for (char c : line) {
+    if (c == ' ') continue;
+    if (c != '-' && c != '*' && c != '_') return false;
+    if (mark != 0 && c != mark) return false;
+    mark = c;
+    ++n;
+  }
+  return n >= 3;
 }
 
 void AppendUtf8(std::string& out, uint32_t cp) {
@@ -166,9 +203,75 @@ struct HtmlResult {
   std::string title, date, author;
 };
 
+// True when the class or id of `tag` holds one of `words` as a part (the
+// parts split at spaces, '-' and '_': "cookie-banner", "article-tags").
+bool HasBoilerplateClass(std::string_view tag, const std::unordered_set<std::string>& words) {
+  if (words.empty()) return false;
+  for (const char* attr : {"class", "id"}) {
+    std::string value = Lower(Attribute(tag, attr));
+    size_t b = 0;
+    for (size_t i = 0; i <= value.size(); ++i) {
+      if (i < value.size() && value[i] != ' ' && value[i] != '-' && value[i] != '_') continue;
+      if (i > b && words.count(value.substr(b, i - b))) return true;
+      b = i + 1;
+    }
+  }
+  return false;
+}
+
+// Where the element `name` opened before `from` ends: just past its closing
+// tag, nested elements of the same name counted (html.size() when it does
+// not close).
+size_t ElementEnd(std::string_view html, size_t from, const std::string& name) {
+  size_t depth = 1;
+  for (size_t k = html.find('<', from); k != std::string_view::npos; k = html.find('<', k + 1)) {
+    bool closing = k + 1 < html.size() && html[k + 1] == '/';
+    size_t n = k + (closing ? 2 : 1);
+    if (n + name.size() > html.size() || Lower(html.substr(n, name.size())) != name) continue;
+    size_t after = n + name.size();
+    if (after < html.size() && std::isalnum(static_cast<unsigned char>(html[after]))) continue;
+    size_t gt = html.find('>', after);
+    if (gt == std::string_view::npos) return html.size();
+    if (!closing) {
+      if (html[gt - 1] != '/') ++depth;
+      continue;
+    }
+    if (--depth == 0) return gt + 1;
+  }
+  return html.size();
+}
+
+// Whether `html` reads like an article: much text, or two paragraphs
+// (runs of text between tags) of 200 bytes or more.
+bool HoldsArticleText(std::string_view html, size_t max_text) {
+  size_t n = 0, run = 0, long_runs = 0;
+  bool in_tag = false;
+  for (char c : html) {
+    if (c == '<') {
+      long_runs += run >= 200;
+      run = 0;
+      in_tag = true;
+    } else if (c == '>') {
+      in_tag = false;
+    } else if (!in_tag) {
+      ++run;
+      n += c != ' ' && c != '\n';
+    }
+  }
+  long_runs += run >= 200;
+  return n > max_text || long_runs >= 2;
+}
+
 // Removes tags; block-level tags become line breaks; script, style, nav,
-// header, footer, aside and form contents are dropped.
-HtmlResult StripHtml(std::string_view html) {
+// header, footer, aside and form contents are dropped, and so are the
+// elements whose class or id names boilerplate (`classes`: cookie banners,
+// newsletter boxes, tag lists) unless they hold an article's text. Link text is
+// marked (kLinkOpen, kLinkClose); <hr> becomes a "---" line.
+HtmlResult StripHtml(std::string_view html, const std::unordered_set<std::string>& classes) {
+  // An element dropped by its class holds at most this much text, and at
+  // most one long paragraph: more is the article itself ("<div
+  // class='entry social-share'>").
+  constexpr size_t kMaxDroppedText = 1500;
   static const char* kDrop[] = {"script", "style", "nav", "footer", "aside", "form",
                                 "noscript", "svg", "button", "header"};
   static const char* kBlock[] = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -218,6 +321,23 @@ HtmlResult StripHtml(std::string_view html) {
       continue;
     }
     if (name == "time" && r.date.empty()) r.date = Attribute(tag, "datetime");
+    if (name == "a") {
+      out += closing ? kLinkClose : kLinkOpen;
+      continue;
+    }
+    if (name == "hr") {
+      out += "\n---\n";
+      continue;
+    }
+    if (!closing && !name.empty() && tag.size() >= 2 && tag[tag.size() - 2] != '/' && name != "article" &&
+        name != "main" && name != "body" && name != "html" && HasBoilerplateClass(tag, classes)) {
+      size_t end = ElementEnd(html, i, name);
+      if (!HoldsArticleText(html.substr(i, end - i), kMaxDroppedText)) {
+        i = end;
+        out += '\n';
+        continue;
+      }
+    }
     if (name == "title") {
       in_title = !closing;
       if (closing && r.title.empty()) {
@@ -268,8 +388,11 @@ int StripMarkdownLine(std::string& line) {
   else
     level = 0;
   if (t.rfind("> ", 0) == 0) t = t.substr(2);
+  if (level == 0 && IsThematicBreak(t)) {  // kept as "---": Clean reads the breaks
+    line = "---";
+    return 0;
+  }
   if (t.rfind("- ", 0) == 0 || t.rfind("* ", 0) == 0 || t.rfind("+ ", 0) == 0) t = t.substr(2);
-  if (t == "---" || t == "***" || t == "___") t.clear();
   std::string out;
   for (size_t i = 0; i < t.size(); ++i) {
     char c = t[i];
@@ -285,7 +408,9 @@ int StripMarkdownLine(std::string& line) {
       size_t close = t.find("](", i);
       size_t end = close == std::string::npos ? std::string::npos : t.find(')', close);
       if (end != std::string::npos) {
+        out += kLinkOpen;
         out += t.substr(i + 1, close - i - 1);
+        out += kLinkClose;
         i = end;
         continue;
       }
@@ -544,6 +669,7 @@ TextCleaner::TextCleaner(const Lexicon& lexicon) : dates_(std::make_unique<DateP
     std::string err;
     if (cuts_->Add(p, &err) < 0) throw RuleError("lexicon/boilerplate.txt: bad pattern '" + p + "': " + err);
   }
+  for (const auto& c : lexicon.boilerplate_classes) classes_.insert(Lower(c));
   lines_->Compile();
   cuts_->Compile();
   // "Par Marie Dupont": a line that opens with a word of
@@ -577,7 +703,7 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
   Document doc;
   std::string html_text;
   if (format == Format::kHtml) {
-    auto h = StripHtml(input);
+    auto h = StripHtml(input, classes_);
     html_text = std::move(h.text);
     input = html_text;
     if (!h.title.empty()) doc.title = WithoutSiteName(NormalizeTypography(Trim(h.title)));
@@ -595,6 +721,11 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
   std::string line_text;
   line_text.reserve(body.size());
   std::vector<std::pair<size_t, size_t>> spans;
+  // How much of each line is link text.
+  struct LinkShare {
+    size_t links = 0, inside = 0, outside = 0;  // links; letters in and out of them
+  };
+  std::vector<LinkShare> shares;
   for (size_t pos = 0; pos < body.size();) {
     size_t nl = body.find('\n', pos);
     size_t end = nl == std::string::npos ? body.size() : nl;
@@ -604,9 +735,28 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
     if (format == Format::kMarkdown) {
       markdown.assign(line);
       int level = StripMarkdownLine(markdown);
-      if (level == 1 && !doc.title) doc.title = Trim(markdown);
+      if (level == 1 && !doc.title) doc.title = Trim(WithoutLinkMarks(markdown));
       line = markdown;
     }
+    // The link marks go; what they held is counted.
+    LinkShare share;
+    std::string unmarked;
+    if (line.find('\xEE') != std::string_view::npos) {
+      bool in_link = false;
+      for (size_t k = 0; k < line.size();) {
+        if (line.compare(k, kLinkOpen.size(), kLinkOpen) == 0 || line.compare(k, kLinkClose.size(), kLinkClose) == 0) {
+          in_link = line[k + 2] == kLinkOpen[2];
+          share.links += in_link;
+          k += kLinkOpen.size();
+          continue;
+        }
+        auto c = static_cast<unsigned char>(line[k]);
+        if (std::isalnum(c) || c >= 0x80) (in_link ? share.inside : share.outside) += 1;
+        unmarked += line[k++];
+      }
+      line = unmarked;
+    }
+    shares.push_back(share);
     // Each run of words goes in whole, after one space when spaces stood
     // before it and it is not the line's first.
     const size_t begin = line_text.size();
@@ -629,10 +779,33 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
   // Boilerplate: drop matching lines; a "cut" line ends the article when no
   // long paragraph follows it.
   auto is_long = [](std::string_view l) { return l.size() >= 200; };
+  // Navigation: a line that is links with little else ("Topics: Nvidia
+  // Intel", "Related: A · B", a lone link), and what follows the last
+  // thematic break when every line after it is a third links at least.
+  auto is_links = [&](size_t i) {
+    const LinkShare& sh = shares[i];
+    return (sh.links >= 2 && sh.outside * 2 <= sh.inside) || (sh.links == 1 && sh.outside * 10 <= sh.inside);
+  };
+  size_t tail = lines.size();
+  for (size_t i = lines.size(); i-- > 0;) {
+    if (IsThematicBreak(lines[i])) {
+      bool links_only = true, any = false;
+      for (size_t k = i + 1; k < lines.size() && links_only; ++k) {
+        if (lines[k].empty()) continue;
+        any = true;
+        // Links make a third of its letters at least.
+        links_only = shares[k].links > 0 && !is_long(lines[k]) && shares[k].outside <= 2 * shares[k].inside;
+      }
+      if (any && links_only) tail = i;
+      break;
+    }
+    if (is_long(lines[i])) break;
+  }
   std::vector<std::string_view> kept;
   kept.reserve(lines.size());
-  for (size_t i = 0; i < lines.size(); ++i) {
+  for (size_t i = 0; i < tail; ++i) {
     std::string_view t = lines[i];
+    if (IsThematicBreak(t) || is_links(i)) continue;
     std::string_view bare = t;
     if (IsBullet(bare)) bare = TrimView(bare.substr(bare[0] == '-' || bare[0] == '*' ? 1 : bare.rfind("\xE2\x80\xA2", 0) == 0 ? 3 : 2));
     if (!bare.empty() && cuts_->Match(bare, nullptr)) {
@@ -642,6 +815,17 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
     }
     if (!bare.empty() && lines_->Match(bare, nullptr)) continue;
     kept.push_back(t);
+  }
+  // A heading left at the end with no text after it ("Get the Daily", the
+  // title of a box whose text went): short, and no sentence ends it.
+  if (std::any_of(kept.begin(), kept.end(), is_long)) {
+    auto ends_sentence = [](std::string_view l) {
+      char last = l.back();
+      return last == '.' || last == '!' || last == '?' || last == '"' || last == ')' ||
+             (l.size() >= 2 && l.compare(l.size() - 2, 2, "\xC2\xBB") == 0);  // »
+    };
+    while (!kept.empty() && !is_long(kept.back()) && (kept.back().empty() || (CountWords(kept.back()) <= 8 && !ends_sentence(kept.back()))))
+      kept.pop_back();
   }
   // Header: the lines before the first long paragraph may state the title,
   // author and date.

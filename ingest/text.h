@@ -1,12 +1,15 @@
 // Text stage: raw bytes of one article -> normalized text plus the metadata
 // the document states (title, author, date). Validates UTF-8, applies NFC,
 // unifies apostrophes, quotes and spaces, removes HTML/Markdown markup and the
-// boilerplate of saved pages (patterns from lexicon/boilerplate.txt).
+// boilerplate of saved pages (patterns and HTML classes from
+// lexicon/boilerplate.txt; lines that are mostly links; the links after a
+// closing thematic break).
 #pragma once
 
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "ingest/lexicon.h"
@@ -37,6 +40,7 @@ class TextCleaner {
 
  private:
   std::unique_ptr<re2::RE2::Set> lines_, cuts_;
+  std::unordered_set<std::string> classes_;  // lexicon boilerplate_classes: HTML elements dropped
   std::unique_ptr<re2::RE2> author_line_;
   std::unique_ptr<DateParser> dates_;
 };

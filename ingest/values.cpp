@@ -545,7 +545,9 @@ ValueFinder::ValueFinder(const Lexicon& lexicon)
     : months_(lexicon),
       day_words_(lexicon.day_words),
       literals_(std::make_unique<ValueLiterals>(lexicon)),
-      count_prepositions_(lexicon.count_prepositions) {
+      count_prepositions_(lexicon.count_prepositions),
+      amount_followers_(lexicon.amount_followers),
+      unit_prices_(lexicon.unit_prices) {
   // The words of the patterns, in file order (the first alternative that
   // fits is taken), and their meanings.
   std::vector<std::string> currencies, signs, multipliers, sign_multipliers, scale;
@@ -676,6 +678,14 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       bool counted = false;
       for (const auto& lead : count_prepositions_)
         if (m.end + lead.size() <= s.end && text.compare(m.end, lead.size(), lead) == 0) counted = true;
+      // "650 million monthly users", "1.2 trillion parameters": a word that
+      // is not one of amount_followers (a preposition, a conjunction) names
+      // what is counted.
+      size_t next = m.end;
+      while (next < s.end && IsReSpace(text[next])) ++next;
+      if (size_t len = next < s.end ? WordLength(text.substr(next, s.end - next)) : 0;
+          len > 0 && !amount_followers_.count(Fold(text.substr(next, len))))
+        counted = true;
       if (!ctx.last_currency.empty() && !counted) {
         m.type = "Money";
         m.currency = ctx.last_currency;
@@ -738,6 +748,20 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       if (!year && !std::isnan(m.amount)) add(m);
       in.remove_prefix(std::max<size_t>(m.end - off(in), 1));
     }
+  }
+  // "$23.28 per share": a price per unit is no amount of a deal.
+  for (auto& m : found) {
+    if (m.type != "Money") continue;
+    size_t next = m.end;
+    while (next < s.end && IsReSpace(text[next])) ++next;
+    for (const auto& unit : unit_prices_)
+      if (HasAt(text.substr(0, s.end), next, unit) &&
+          (next + unit.size() == s.end || !IsWordChar(text[next + unit.size()]))) {
+        m.type = "Number";
+        m.currency.clear();
+        m.currency_inferred = false;
+        break;
+      }
   }
   // Durations after an amount: "500 milliards de dollars ... sur quatre ans".
   for (auto& m : found) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -57,7 +58,9 @@ class DateParser {
 };
 
 // State carried across the sentences of one document: a bare "100 milliards"
-// takes the currency of the last amount that named one.
+// takes the currency of the last amount that named one, when no word other
+// than one of lexicon/amount_followers.txt follows it ("650 million users"
+// is a count).
 struct ValueContext {
   std::string last_currency;
 };
@@ -91,6 +94,8 @@ class ValueFinder {
   std::unordered_map<std::string, std::string> currency_codes_;             // folded form -> ISO code
   std::unordered_map<std::string, std::string> currency_signs_;             // "€" (no fold) -> ISO code
   std::vector<std::string> count_prepositions_;  // " de ", " of ": after an amount, a count of something else
+  std::unordered_set<std::string> amount_followers_;  // "dans", "in" (folded): after a bare amount, still money
+  std::vector<std::string> unit_prices_;              // "per share": after money, a price per unit
   std::unique_ptr<re2::RE2> money_suffix_, money_word_, money_prefix_, bare_amount_, date_dmy_, date_mdy_,
       date_iso_, number_, duration_;
 };

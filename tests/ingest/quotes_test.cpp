@@ -21,6 +21,7 @@ TEST_CASE("quotes are attributed to their speaker", "[ingest][quotes]") {
       Row{"Joe Biden a déclaré : « Nous allons investir massivement. »", "Nous allons", "Joe Biden"},
       Row{"« Nous allons investir massivement », a dit Joe Biden.", "Nous allons", "Joe Biden"},
       Row{"Selon Joe Biden, « la course est lancée, et vite ».", "la course", "Joe Biden"},
+      Row{"« Nous ne lâcherons rien sur les prix, et nos clients le savent », a nuancé Joe Biden.", "Nous ne", "Joe Biden"},
       Row{"Xi Jinping a parlé. Il a ajouté : « Nous ne reculerons jamais devant personne. »", "Nous ne", "Xi Jinping"},
       Row{"Dario Amodei a parlé. « Je pense que nous sommes dans une bulle », a reconnu le patron d'OpenAI, Sam Altman.",
           "Je pense", "Sam Altman"},
@@ -116,4 +117,52 @@ TEST_CASE("the subject of a reported clause is not the speaker of its quote", "[
         "Sam Altman");
   CHECK(SpeakerOf(Run("Jean Dupont a rappelé que Marie Curie avait dit : « la science avance toujours plus vite que nos lois ».", "fr"), "la science") ==
         "Marie Curie");
+}
+
+TEST_CASE("a short quote is a person's words when a verb of speech brings it in", "[ingest][quotes]") {
+  CHECK(SpeakerOf(Run("Joe Biden a dénoncé une « erreur historique » de ses adversaires."), "erreur") == "Joe Biden");
+  CHECK(SpeakerOf(Run("Joe Biden said a \"new chapter\" had begun for American industry.", "en"), "new chapter") ==
+        "Joe Biden");
+  // No verb of speech, or no person: a scare quote or a name.
+  CHECK(Run("Joe Biden vise une « croissance durable » pour le pays.").quotes.empty());
+  CHECK(Run("Joe Biden said the \"Atlas Forge\" effort would start in May.", "en").quotes.empty());
+  CHECK(Run("Microsoft a annoncé un « partenariat stratégique » avec le groupe.").quotes.empty());
+  CHECK(Run("Joe Biden praised what he called a \"game changer\" for the industry.", "en").quotes.empty());
+}
+
+TEST_CASE("a definite description after the verb of speech is the person in focus", "[ingest][quotes]") {
+  CHECK(SpeakerOf(Run("Joe Biden a visité une usine. « Nous allons reconstruire l'industrie de ce pays », a martelé "
+                      "le président américain."),
+                  "Nous allons") == "Joe Biden");
+  CHECK(SpeakerOf(Run("Joe Biden visited a plant. \"We will rebuild the industry of this country,\" said the "
+                      "president.",
+                      "en"),
+                  "We will") == "Joe Biden");
+  // An organization, or someone the article does not name, is not the person in focus.
+  CHECK(SpeakerOf(Run("Joe Biden a visité l'usine d'OpenAI. « Nous allons recruter massivement cette année », a "
+                      "indiqué la société OpenAI."),
+                  "Nous allons") != "Joe Biden");
+  CHECK(SpeakerOf(Run("Joe Biden visited a plant. \"We will rebuild the industry of this country,\" an analyst "
+                      "said.",
+                      "en"),
+                  "We will") == "(none)");
+  CHECK(SpeakerOf(Run("Joe Biden a visité une usine. « Nous allons reconstruire l'industrie de ce pays », juge un "
+                      "analyste."),
+                  "Nous allons") == "(none)");
+}
+
+TEST_CASE("a speaker named by a surname is the person named in full before", "[ingest][quotes]") {
+  const std::string en =
+      "Quantix was founded in 2019 by Henrik Vasquez and Laila Okonkwo. The deal was approved by Joe Biden. "
+      "\"We are joining a bigger team because it lets us ship much faster,\" Vasquez wrote in a blog post.";
+  CHECK(SpeakerOf(Run(en, "en"), "We are joining") == "Henrik Vasquez");
+  const std::string fr =
+      "La société Quantix a été fondée en 2019 par Henrik Vasquez et Laila Okonkwo. Joe Biden a salué l'accord. "
+      "« Nous rejoignons une équipe plus grande pour aller beaucoup plus vite », a écrit Okonkwo sur son blog.";
+  CHECK(SpeakerOf(Run(fr), "Nous rejoignons") == "Laila Okonkwo");
+  // The surname opens the sentence, before the verb and the quote.
+  const std::string first =
+      "Quantix was founded in 2019 by Henrik Vasquez and Laila Okonkwo. The deal was approved by Joe Biden. "
+      "Okonkwo told reporters: \"We are joining a bigger team because it lets us ship much faster.\"";
+  CHECK(SpeakerOf(Run(first, "en"), "We are joining") == "Laila Okonkwo");
 }

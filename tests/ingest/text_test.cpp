@@ -89,6 +89,70 @@ TEST_CASE("text removes Markdown markup and takes the heading as title", "[inges
   CHECK(doc.text.find("Un mot et un lien ici.") != std::string::npos);
 }
 
+namespace {
+// A paragraph long enough to be an article body.
+std::string Body(const std::string& opening) {
+  return opening + " " + std::string(220, 'x') + " fin.";
+}
+}  // namespace
+
+TEST_CASE("text drops lines that are mostly links and the links after a closing break", "[ingest][text]") {
+  TextCleaner c(Lex());
+  // Markdown: a label and links after "---"; a lone link line.
+  std::string md = "# Orbital Labs raises money\n\n" + Body("Orbital Labs raised $200 million.") +
+                   "\n\nThe company competes with Starcloud.\n\n---\n\n"
+                   "*Read next: [Starcloud launches a GPU](https://e.com/a) \xC2\xB7 [Lux closes a fund](https://e.com/b)*\n\n"
+                   "[Follow us](https://e.com/f)\n";
+  auto doc = c.Clean(md, Format::kMarkdown);
+  CHECK(doc.text.find("competes with Starcloud.") != std::string::npos);
+  CHECK(doc.text.find("GPU") == std::string::npos);
+  CHECK(doc.text.find("Follow") == std::string::npos);
+  CHECK(doc.text.find("---") == std::string::npos);
+  // A break inside the article, followed by text, cuts nothing; a link in a
+  // sentence stays.
+  std::string mid = "# Titre\n\n" + Body("Premier paragraphe.") + "\n\n***\n\nLa suite, selon [Reuters](https://e.com/r), est courte.\n";
+  doc = c.Clean(mid, Format::kMarkdown);
+  CHECK(doc.text.find("La suite, selon Reuters, est courte.") != std::string::npos);
+  // HTML: a list of tag links with a label, without any class to go by.
+  std::string html = "<html><body><p>" + Body("Nvidia invests in Intel.") +
+                     "</p><div>Topics: <a href=\"/t/a\">Nvidia</a> <a href=\"/t/b\">Intel</a> <a href=\"/t/c\">Chips</a></div>"
+                     "<p>Read the <a href=\"/r\">report</a> for more details on the deal.</p></body></html>";
+  doc = c.Clean(html, Format::kHtml);
+  CHECK(doc.text.find("Topics") == std::string::npos);
+  CHECK(doc.text.find("Chips") == std::string::npos);
+  CHECK(doc.text.find("Read the report for more details on the deal.") != std::string::npos);
+  CHECK(doc.text.find("\xEE\x80") == std::string::npos);  // no link mark is left
+}
+
+TEST_CASE("text drops HTML elements whose class names boilerplate, and cookie and newsletter lines", "[ingest][text]") {
+  TextCleaner c(Lex());
+  std::string html =
+      "<html><body><div class=\"consent-box\"><div>Ce site utilise des traceurs.</div><p>OK</p></div>"
+      "<article class=\"post has-comments\"><p>" + Body("Mistral AI signe avec Helsing.") + "</p>"
+      "<section class=\"newsletter_signup\"><h2>Le brief du matin</h2><p>Tout ce qui compte.</p></section>"
+      "<p>Le montant n'a pas \xC3\xA9t\xC3\xA9 communiqu\xC3\xA9.</p></article></body></html>";
+  auto doc = c.Clean(html, Format::kHtml);
+  CHECK(doc.text.find("traceurs") == std::string::npos);
+  CHECK(doc.text.find("brief") == std::string::npos);
+  CHECK(doc.text.find("Mistral AI signe avec Helsing.") != std::string::npos);
+  CHECK(doc.text.find("Le montant n'a pas") != std::string::npos);
+  // A short article in a container whose class names sharing stays.
+  std::string shared = "<html><body><div class=\"entry social-share-on\"><p>" + Body("Cohere a lev\xC3\xA9 des fonds.") +
+                       "</p><p>" + Body("Le tour est men\xC3\xA9 par Radical Ventures.") + "</p></div></body></html>";
+  doc = c.Clean(shared, Format::kHtml);
+  CHECK(doc.text.find("Radical Ventures") != std::string::npos);
+  std::string text = "Titre court\n" + Body("Cohere a lev\xC3\xA9 des fonds.") +
+                     "\nWe use cookies to improve your experience.\nAccept all\n"
+                     "Related: Cohere hires a CFO \xC2\xB7 Aleph Alpha pivots\n"
+                     "\xC3\x80 lire aussi : Cohere recrute\nGet the Daily";
+  doc = c.Clean(text, Format::kText);
+  CHECK(doc.text.find("cookies") == std::string::npos);
+  CHECK(doc.text.find("Accept") == std::string::npos);
+  CHECK(doc.text.find("Aleph") == std::string::npos);
+  CHECK(doc.text.find("recrute") == std::string::npos);
+  CHECK(doc.text.find("Daily") == std::string::npos);
+}
+
 TEST_CASE("text refuses empty, binary and invalid UTF-8 input", "[ingest][text]") {
   TextCleaner c(Lex());
   CHECK_THROWS_AS(c.Clean("", Format::kText), IngestError);

@@ -101,6 +101,34 @@ TEST_CASE("a bare amount followed by what it counts is a number", "[ingest][valu
   CHECK(v[0].type == "Number");
 }
 
+TEST_CASE("a bare amount followed by a noun is a count, after a preposition still money", "[ingest][values]") {
+  ValueContext ctx;
+  Values("The group raised $3 billion last spring.", "en", &ctx);
+  auto type_of = [&](const std::string& text, const std::string& lang) {
+    auto v = Values(text, lang, &ctx);
+    return v.empty() ? std::string() : v[0].type + (v[0].currency_inferred ? " " + v[0].currency : "");
+  };
+  CHECK(type_of("its model has 2.4 trillion parameters", "en") == "Number");
+  CHECK(type_of("the app now has 400 million weekly users", "en") == "Number");
+  CHECK(type_of("la plateforme revendique 300 millions abonnés", "fr") == "Number");
+  CHECK(type_of("a partner committed another 50 billion over five years", "en") == "Money USD");
+  CHECK(type_of("le partenaire a investi 100 milliards dans le projet", "fr") == "Money USD");
+  CHECK(type_of("le partenaire a investi 100 milliards, selon la presse", "fr") == "Money USD");
+}
+
+TEST_CASE("a price per share is no amount", "[ingest][values]") {
+  auto v = Values("the buyer will pay $41.50 per share, valuing the startup at $6 billion", "en");
+  REQUIRE(v.size() == 2);
+  CHECK(v[0].type == "Number");
+  CHECK(v[0].amount == 41.5);
+  CHECK(v[1].type == "Money");
+  auto fr = Values("le fonds offre 12 euros par action, soit 2 milliards d'euros au total", "fr");
+  REQUIRE(fr.size() == 2);
+  CHECK(fr[0].type == "Number");
+  CHECK(fr[1].type == "Money");
+  CHECK(Values("a deal worth $5 billion, per people familiar", "en")[0].type == "Money");
+}
+
 // The patterns ignore case, and RE2 folds U+017F (long s) onto 's' and
 // U+212A (Kelvin sign) onto 'k': the byte tests that decide which pattern to
 // run must let these forms through.

@@ -594,6 +594,17 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     i = j - 1;
   }
 
+  // `keep` takes in its neighbour `gone` (removed below): one discovered name.
+  auto absorb = [&](Mention& keep, Mention& gone, const char* signal) {
+    keep.begin = std::min(keep.begin, gone.begin);
+    keep.end = std::max(keep.end, gone.end);
+    keep.outer_begin = keep.begin;
+    keep.surface = span_text(keep.begin, keep.end);
+    keep.canonical = keep.surface;
+    keep.source = MentionSource::kDiscovered;
+    keep.signal = signal;
+    gone.end = gone.begin;
+  };
   // "Grace Blackwell": an unknown capitalised word next to a known product
   // names one product with it.
   if (!given) {
@@ -607,14 +618,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         bool after = o.end + 1 == c.begin && text[o.end] == ' ';
         if (!before && !after) continue;
         if (Tokenize(c.surface).size() != 1) continue;
-        o.begin = std::min(o.begin, c.begin);
-        o.end = std::max(o.end, c.end);
-        o.outer_begin = o.begin;
-        o.surface = span_text(o.begin, o.end);
-        o.canonical = o.surface;
-        o.source = MentionSource::kDiscovered;
-        o.signal = "product+name";
-        c.end = c.begin;  // removed below
+        absorb(o, c, "product+name");
         break;
       }
     }
@@ -630,13 +634,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       if (&o == &c || o.source != MentionSource::kGazetteer || o.type != "Organization" ||
           o.end + 1 != c.begin || text[o.end] != ' ')
         continue;
-      c.begin = o.begin;
-      c.outer_begin = o.begin;
-      c.surface = span_text(c.begin, c.end);
-      c.canonical = c.surface;
-      c.source = MentionSource::kDiscovered;
-      c.signal = "organisation+name";
-      o.end = o.begin;  // removed below
+      absorb(c, o, "organisation+name");
     }
   }
   out.erase(std::remove_if(out.begin(), out.end(), [](const Mention& m) { return m.end == m.begin; }), out.end());

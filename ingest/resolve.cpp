@@ -469,6 +469,16 @@ bool Resolver::ListGap(size_t from, size_t to) const {
   return std::find(lex_.list_gaps.begin(), lex_.list_gaps.end(), gap) != lex_.list_gaps.end();
 }
 
+bool Resolver::CoordinatedSinceComma(size_t pos) const {
+  const std::string& t = ex_.doc.text;
+  size_t comma = t.rfind(',', pos);
+  if (comma == std::string::npos || comma + 1 >= pos) return false;
+  std::string_view rest = std::string_view(t).substr(comma, pos - comma);
+  for (const auto& g : lex_.list_gaps)
+    if (g != ", " && rest.substr(0, g.size()) == g) return true;
+  return false;
+}
+
 int Resolver::RelativeSubject(const std::string& type, size_t i, size_t pos) const {
   const std::string& t = ex_.doc.text;
   const auto& ms = ex_.mentions[i];
@@ -526,7 +536,10 @@ int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t po
       bool item = prev_complement && o.source != MentionSource::kAnaphor && ListGap(prev_end, o.outer_begin) &&
                   !(list_closed && ex_.doc.text.compare(prev_end, o.outer_begin - prev_end, ", ") == 0);
       bool comp = complement(o) || item;
-      list_closed = item && ex_.doc.text.compare(prev_end, o.outer_begin - prev_end, ", ") != 0;
+      // ("Fondée par A, ancien X de Y, et par B, la start-up X ...": a complement
+      // after a coordinator ends the list too.)
+      list_closed = (item && ex_.doc.text.compare(prev_end, o.outer_begin - prev_end, ", ") != 0) ||
+                    (comp && o.outer_begin > 0 && CoordinatedSinceComma(o.outer_begin - 1));
       prev_complement = comp;
       prev_end = o.end;
       if (o.entity == exclude || (o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong) || comp) continue;

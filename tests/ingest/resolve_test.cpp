@@ -358,3 +358,16 @@ TEST_CASE("what a maker noun makes may give the kind of its entity", "[ingest][r
   CHECK(EntityOf(named, 1, "Broadcom") >= 0);
   CHECK(EntityOf(named, 1, "Le fabricant de puces") == -2);
 }
+
+TEST_CASE("a name with a number the article has used is one mention again", "[ingest][resolve]") {
+  auto ex = Run(
+      "La start-up Kestrel a mis au point Nimbus 2, un robot vendu 1000 dollars. Nimbus 2 embarquera des modèles. "
+      "Le robot Nimbus 2 sera vendu en France. Kestrel vend 2 robots.");
+  int nimbus = EntityOf(ex, 0, "Nimbus 2");
+  REQUIRE(nimbus >= 0);
+  CHECK(EntityOf(ex, 1, "Nimbus 2") == nimbus);
+  CHECK(EntityOf(ex, 2, "Nimbus 2") == nimbus);
+  CHECK(EntityOf(ex, 1, "Nimbus") == -2);
+  CHECK(EntityOf(ex, 3, "Kestrel") >= 0);
+  CHECK(EntityOf(ex, 3, "Kestrel 2") == -2);
+}

@@ -371,3 +371,18 @@ TEST_CASE("a name with a number the article has used is one mention again", "[in
   CHECK(EntityOf(ex, 3, "Kestrel") >= 0);
   CHECK(EntityOf(ex, 3, "Kestrel 2") == -2);
 }
+
+TEST_CASE("a demonym right after a description places its entity", "[ingest][resolve]") {
+  auto ex = Run(
+      "Kestrel a signé avec Orbix. Le fabricant de puces américain a investi. La licorne franco-allemande recrute. "
+      "La société, américaine depuis 2020, grandit.");
+  auto located = [&](size_t sentence) {
+    std::vector<std::string> out;
+    for (const auto& r : ex.relations)
+      if (r.type == "LOCATED_IN" && r.sentence == sentence) out.push_back(ex.entities[static_cast<size_t>(r.dst)].name);
+    return out;
+  };
+  CHECK(located(1) == std::vector<std::string>{"United States"});
+  CHECK(located(2) == std::vector<std::string>{"Germany"});
+  CHECK(located(3).empty());
+}

@@ -297,7 +297,21 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
     bool after_name = false;
     for (const auto& o : ex_.mentions[i])
       if (o.entity >= 0 && o.end + 2 == m.outer_begin) after_name = true;
-    if (participle && by && after_comma && !after_name) return -1;
+    // ("Avec cette acquisition, l'entreprise dirigée par X ...": the comma
+    // closes a phrase that opens the sentence with a preposition, and the
+    // description is the subject, not an apposition.)
+    bool opening_phrase = false;
+    if (after_comma) {
+      const size_t sb = ex_.sentences[i].begin;
+      const std::string_view before = std::string_view(t).substr(sb, m.outer_begin - 2 - sb);
+      size_t fw = 0;
+      while (fw < before.size() && (std::isalpha(static_cast<unsigned char>(before[fw])) ||
+                                    static_cast<unsigned char>(before[fw]) >= 0x80))
+        ++fw;
+      opening_phrase = fw > 0 && before.find(',') == std::string_view::npos &&
+                       lex_.prepositions.count(Fold(before.substr(0, fw))) > 0;
+    }
+    if (participle && by && after_comma && !after_name && !opening_phrase) return -1;
   }
   // A description does not refer to the subject of its own clause: in
   // "Lightspeed a participé au tour, qui valorise l'entreprise" or "Google

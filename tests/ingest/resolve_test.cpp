@@ -386,3 +386,13 @@ TEST_CASE("a demonym right after a description places its entity", "[ingest][res
   CHECK(located(2) == std::vector<std::string>{"Germany"});
   CHECK(located(3).empty());
 }
+
+TEST_CASE("a description after an opening phrase refers back even when a clause defines it", "[ingest][resolve]") {
+  auto ex = Run(
+      "La start-up Kestrel grandit. Avec cette acquisition, l'entreprise dirigée par Paul Morel recrute. "
+      "Orbix a racheté io, la start-up cofondée par Jony Ive.");
+  int kestrel = EntityOf(ex, 0, "Kestrel");
+  REQUIRE(kestrel >= 0);
+  CHECK(EntityOf(ex, 1, "l'entreprise") == kestrel);
+  CHECK(EntityOf(ex, 2, "la start-up") < 0);
+}

@@ -1148,6 +1148,20 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
       }
       if (m.type == "Place" && a.place.empty()) a.place = m.canonical;
     }
+    // "le fabricant de puces américain", "la licorne franco-américaine": a
+    // demonym right after it (after a space and a hyphenated prefix).
+    if (!a.country_from_demonym && e < s.end && text[e] == ' ') {
+      size_t q = e + 1;
+      size_t r = q;
+      while (r < s.end && (std::islower(static_cast<unsigned char>(text[r])) || static_cast<unsigned char>(text[r]) >= 0x80))
+        ++r;
+      if (r > q && r < s.end && text[r] == '-') q = r + 1;
+      for (const auto& m : out)
+        if (m.source == MentionSource::kDemonym && (m.begin == e + 1 || m.begin == q)) {
+          a.country = m.canonical;
+          a.country_from_demonym = true;
+        }
+    }
     // "la start-up parisienne": a place adjective after it.
     if (made.empty()) {
       size_t q = e;

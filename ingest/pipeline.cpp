@@ -254,6 +254,24 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       }
     }
     if (!merged) std::stable_sort(all.begin(), all.end(), by_begin);
+    // A name and the number after it that the article named together before
+    // ("Reachy 2" again after "a mis au point Reachy 2"): one mention.
+    for (size_t k = 0; k + 1 < all.size(); ++k) {
+      Mention& m = all[k];
+      const Mention& n = all[k + 1];
+      if (n.type != "Number" || m.type == "Money" || m.type == "Date" || m.type == "Number") continue;
+      if (n.begin != m.end + 1 || text[m.end] != ' ') continue;
+      const std::string_view both = std::string_view(text).substr(m.begin, n.end - m.begin);
+      const int e = resolver.KnownName(both);
+      if (e < 0 || !ex.entities[static_cast<size_t>(e)].strong) continue;
+      m.end = n.end;
+      m.surface = std::string(both);
+      m.canonical = ex.entities[static_cast<size_t>(e)].name;
+      m.type = ex.entities[static_cast<size_t>(e)].type;
+      m.source = MentionSource::kDiscovered;
+      m.signal = "known-name";
+      all.erase(all.begin() + static_cast<std::ptrdiff_t>(k + 1));
+    }
     ex.mentions.push_back(std::move(all));
     resolver.ResolveSentence(si);
 

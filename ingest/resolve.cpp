@@ -297,7 +297,21 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
     bool after_name = false;
     for (const auto& o : ex_.mentions[i])
       if (o.entity >= 0 && o.end + 2 == m.outer_begin) after_name = true;
-    if (participle && by && after_comma && !after_name) return -1;
+    // ("Avec cette acquisition, l'entreprise dirigée par X ...": the comma
+    // closes a phrase that opens the sentence with a preposition, and the
+    // description is the subject, not an apposition.)
+    bool opening_phrase = false;
+    if (after_comma) {
+      const size_t sb = ex_.sentences[i].begin;
+      const std::string_view before = std::string_view(t).substr(sb, m.outer_begin - 2 - sb);
+      size_t fw = 0;
+      while (fw < before.size() && (std::isalpha(static_cast<unsigned char>(before[fw])) ||
+                                    static_cast<unsigned char>(before[fw]) >= 0x80))
+        ++fw;
+      opening_phrase = fw > 0 && before.find(',') == std::string_view::npos &&
+                       lex_.prepositions.count(Fold(before.substr(0, fw))) > 0;
+    }
+    if (participle && by && after_comma && !after_name && !opening_phrase) return -1;
   }
   // A description does not refer to the subject of its own clause: in
   // "Lightspeed a participé au tour, qui valorise l'entreprise" or "Google
@@ -469,6 +483,16 @@ bool Resolver::ListGap(size_t from, size_t to) const {
   return std::find(lex_.list_gaps.begin(), lex_.list_gaps.end(), gap) != lex_.list_gaps.end();
 }
 
+bool Resolver::CoordinatedSinceComma(size_t pos) const {
+  const std::string& t = ex_.doc.text;
+  size_t comma = t.rfind(',', pos);
+  if (comma == std::string::npos || comma + 1 >= pos) return false;
+  std::string_view rest = std::string_view(t).substr(comma, pos - comma);
+  for (const auto& g : lex_.list_gaps)
+    if (g != ", " && rest.substr(0, g.size()) == g) return true;
+  return false;
+}
+
 int Resolver::RelativeSubject(const std::string& type, size_t i, size_t pos) const {
   const std::string& t = ex_.doc.text;
   const auto& ms = ex_.mentions[i];
@@ -526,7 +550,10 @@ int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t po
       bool item = prev_complement && o.source != MentionSource::kAnaphor && ListGap(prev_end, o.outer_begin) &&
                   !(list_closed && ex_.doc.text.compare(prev_end, o.outer_begin - prev_end, ", ") == 0);
       bool comp = complement(o) || item;
-      list_closed = item && ex_.doc.text.compare(prev_end, o.outer_begin - prev_end, ", ") != 0;
+      // ("Fondée par A, ancien X de Y, et par B, la start-up X ...": a complement
+      // after a coordinator ends the list too.)
+      list_closed = (item && ex_.doc.text.compare(prev_end, o.outer_begin - prev_end, ", ") != 0) ||
+                    (comp && o.outer_begin > 0 && CoordinatedSinceComma(o.outer_begin - 1));
       prev_complement = comp;
       prev_end = o.end;
       if (o.entity == exclude || (o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong) || comp) continue;

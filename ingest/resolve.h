@@ -75,6 +75,8 @@ class Resolver {
   // The text [from, to) of the article separates two items of a list (", ",
   // " et ", ", and ").
   bool ListGap(size_t from, size_t to) const;
+  // Whether the text since the last comma before `pos` opens with a coordinator (", et par l'entrepreneur X").
+  bool CoordinatedSinceComma(size_t pos) const;
   // `normalized`, when given, is graph::NormalizeName(alias).
   void AddAlias(int e, const std::string& alias, const std::string* normalized = nullptr);
 

@@ -358,3 +358,41 @@ TEST_CASE("what a maker noun makes may give the kind of its entity", "[ingest][r
   CHECK(EntityOf(named, 1, "Broadcom") >= 0);
   CHECK(EntityOf(named, 1, "Le fabricant de puces") == -2);
 }
+
+TEST_CASE("a name with a number the article has used is one mention again", "[ingest][resolve]") {
+  auto ex = Run(
+      "La start-up Kestrel a mis au point Nimbus 2, un robot vendu 1000 dollars. Nimbus 2 embarquera des modèles. "
+      "Le robot Nimbus 2 sera vendu en France. Kestrel vend 2 robots.");
+  int nimbus = EntityOf(ex, 0, "Nimbus 2");
+  REQUIRE(nimbus >= 0);
+  CHECK(EntityOf(ex, 1, "Nimbus 2") == nimbus);
+  CHECK(EntityOf(ex, 2, "Nimbus 2") == nimbus);
+  CHECK(EntityOf(ex, 1, "Nimbus") == -2);
+  CHECK(EntityOf(ex, 3, "Kestrel") >= 0);
+  CHECK(EntityOf(ex, 3, "Kestrel 2") == -2);
+}
+
+TEST_CASE("a demonym right after a description places its entity", "[ingest][resolve]") {
+  auto ex = Run(
+      "Kestrel a signé avec Orbix. Le fabricant de puces américain a investi. La licorne franco-allemande recrute. "
+      "La société, américaine depuis 2020, grandit.");
+  auto located = [&](size_t sentence) {
+    std::vector<std::string> out;
+    for (const auto& r : ex.relations)
+      if (r.type == "LOCATED_IN" && r.sentence == sentence) out.push_back(ex.entities[static_cast<size_t>(r.dst)].name);
+    return out;
+  };
+  CHECK(located(1) == std::vector<std::string>{"United States"});
+  CHECK(located(2) == std::vector<std::string>{"Germany"});
+  CHECK(located(3).empty());
+}
+
+TEST_CASE("a description after an opening phrase refers back even when a clause defines it", "[ingest][resolve]") {
+  auto ex = Run(
+      "La start-up Kestrel grandit. Avec cette acquisition, l'entreprise dirigée par Paul Morel recrute. "
+      "Orbix a racheté io, la start-up cofondée par Jony Ive.");
+  int kestrel = EntityOf(ex, 0, "Kestrel");
+  REQUIRE(kestrel >= 0);
+  CHECK(EntityOf(ex, 1, "l'entreprise") == kestrel);
+  CHECK(EntityOf(ex, 2, "la start-up") < 0);
+}

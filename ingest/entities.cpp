@@ -1017,8 +1017,9 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     in = text.substr(e, s.end - e);
     bool inside = false;
     for (const auto& m : out)
+      // (A country's short name that is also its adjective, "the U.S. company", stays inside.)
       if (m.source != MentionSource::kDemonym && m.source != MentionSource::kCandidate && m.type != "Place" &&
-          b < m.end && m.begin < e)
+          m.type != "Country" && b < m.end && m.begin < e)
         inside = true;
     if (inside) continue;
     // "la société Tencent": a descriptor, not an anaphor.
@@ -1144,7 +1145,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     // Francisco-based startup": a demonym or place inside it.
     for (const auto& m : out) {
       if (m.begin < b || m.end > e) continue;
-      if (m.source == MentionSource::kDemonym) {
+      if (m.source == MentionSource::kDemonym || m.type == "Country") {
         a.country = m.canonical;
         a.country_from_demonym = true;
       }

@@ -358,3 +358,22 @@ TEST_CASE("what a maker noun makes may give the kind of its entity", "[ingest][r
   CHECK(EntityOf(named, 1, "Broadcom") >= 0);
   CHECK(EntityOf(named, 1, "Le fabricant de puces") == -2);
 }
+
+TEST_CASE("an unknown name written again is in focus for what follows", "[ingest][resolve]") {
+  // "Varnell Grid" is only a capitalised candidate, but the second time it is written it may be what
+  // "its" refers to, rather than the known company of an earlier sentence.
+  auto ex = kg::ingest::testing::ExtractText(
+      "Nvidia bought a stake in Varnell Grid last year.\n\n"
+      "Varnell Grid has reinvented itself as a host for computing. "
+      "Tomas Keller, its chief executive, said the deal was good.",
+      "en");
+  int varnell = EntityOf(ex, 1, "Varnell Grid");
+  int keller = EntityOf(ex, 2, "Tomas Keller");
+  REQUIRE(varnell >= 0);
+  REQUIRE(keller >= 0);
+  bool leads_varnell = false, leads_other = false;
+  for (const auto& r : ex.relations)
+    if (r.type == "LEADS" && r.src == keller) (r.dst == varnell ? leads_varnell : leads_other) = true;
+  CHECK(leads_varnell);
+  CHECK_FALSE(leads_other);
+}

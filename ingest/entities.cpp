@@ -623,13 +623,15 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // "Amazon Web Services", "Google Cloud": a known organisation followed by
   // more capitalised words is a longer name.
   // (Not a lone word in capitals: "Nvidia RTX chips" names a product line.)
+  // So is a known person's surname alone followed by capitalised words: "Bezos Expeditions", "Musk
+  // Foundation" name an organisation, not the person.
   for (auto& c : out) {
     if (c.source != MentionSource::kCandidate || c.end == c.begin) continue;
     if (auto w = Tokenize(c.surface); w.size() == 1 && AllCaps(c.surface, w[0])) continue;
     for (auto& o : out) {
-      if (&o == &c || o.source != MentionSource::kGazetteer || o.type != "Organization" ||
-          o.end + 1 != c.begin || text[o.end] != ' ')
+      if (&o == &c || o.source != MentionSource::kGazetteer || o.end + 1 != c.begin || text[o.end] != ' ')
         continue;
+      if (o.type != "Organization" && !(o.type == "Person" && Tokenize(o.surface).size() == 1)) continue;
       c.begin = o.begin;
       c.outer_begin = o.begin;
       c.surface = span_text(c.begin, c.end);

@@ -627,13 +627,15 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // "Amazon Web Services", "Google Cloud": a known organisation followed by
   // more capitalised words is a longer name.
   // (Not a lone word in capitals: "Nvidia RTX chips" names a product line.)
+  // So is a known person's surname alone followed by capitalised words: "Bezos Expeditions", "Musk
+  // Foundation" name an organisation, not the person.
   for (auto& c : out) {
     if (c.source != MentionSource::kCandidate || c.end == c.begin) continue;
     if (auto w = Tokenize(c.surface); w.size() == 1 && AllCaps(c.surface, w[0])) continue;
     for (auto& o : out) {
-      if (&o == &c || o.source != MentionSource::kGazetteer || o.type != "Organization" ||
-          o.end + 1 != c.begin || text[o.end] != ' ')
+      if (&o == &c || o.source != MentionSource::kGazetteer || o.end + 1 != c.begin || text[o.end] != ' ')
         continue;
+      if (o.type != "Organization" && !(o.type == "Person" && Tokenize(o.surface).size() == 1)) continue;
       absorb(c, o, "organisation+name");
     }
   }
@@ -1015,8 +1017,9 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     in = text.substr(e, s.end - e);
     bool inside = false;
     for (const auto& m : out)
+      // (A country's short name that is also its adjective, "the U.S. company", stays inside.)
       if (m.source != MentionSource::kDemonym && m.source != MentionSource::kCandidate && m.type != "Place" &&
-          b < m.end && m.begin < e)
+          m.type != "Country" && b < m.end && m.begin < e)
         inside = true;
     if (inside) continue;
     // "la société Tencent": a descriptor, not an anaphor.
@@ -1142,7 +1145,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     // Francisco-based startup": a demonym or place inside it.
     for (const auto& m : out) {
       if (m.begin < b || m.end > e) continue;
-      if (m.source == MentionSource::kDemonym) {
+      if (m.source == MentionSource::kDemonym || m.type == "Country") {
         a.country = m.canonical;
         a.country_from_demonym = true;
       }

@@ -426,9 +426,16 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
     lex.by_first_.clear();
     for (size_t i = 0; i < lex.aliases_.size(); ++i) lex.IndexAlias(static_cast<int>(i));
   }
+  // Longest first; at equal length a name before a demonym: "U.S." is both the country's short name
+  // and its adjective ("the U.S. company"), and a mention of it is the country.
+  auto is_demonym = [&lex](const AliasStart& s) {
+    return lex.entries_[lex.aliases_[static_cast<size_t>(s.alias)].entry].type == "Demonym";
+  };
   for (auto& [first, starts] : lex.by_first_)
-    std::stable_sort(starts.begin(), starts.end(),
-                     [](const AliasStart& a, const AliasStart& b) { return a.tokens > b.tokens; });
+    std::stable_sort(starts.begin(), starts.end(), [&](const AliasStart& a, const AliasStart& b) {
+      if (a.tokens != b.tokens) return a.tokens > b.tokens;
+      return !is_demonym(a) && is_demonym(b);
+    });
 
   fs::path lx = root / "lexicon";
   if (fs::exists(lx / "descriptors.tsv")) {

@@ -101,6 +101,16 @@ int Resolver::Resolve(Mention& m, size_t i) {
         // A name seen so far only as a bare capitalised word takes the type
         // a signal gives it now ("Cursor ..." then "the assistant Cursor").
         auto& rec = ex_.entities[static_cast<size_t>(e)];
+        // A capitalised name written again is a name for what follows ("Core Scientific ... Adam
+        // Sullivan, its chief executive"), unless it follows a preposition of place ("in Karnal").
+        if (m.source == MentionSource::kCandidate) {
+          const size_t from = m.begin > 16 ? m.begin - 16 : 0;  // the prepositions are short
+          std::string before = LowerAscii(std::string_view(ex_.doc.text).substr(from, m.begin - from));
+          bool placed = false;
+          for (const auto& w : lex_.locative_prepositions)
+            if (before.size() >= w.size() && before.compare(before.size() - w.size(), w.size(), w) == 0) placed = true;
+          if (!placed) rec.repeated = true;
+        }
         if (m.source == MentionSource::kDiscovered && !rec.strong && rec.type != m.type) {
           rec.type = m.type;
           by_key_.try_emplace(m.type + '\t' + graph::NormalizeName(rec.name), e);
@@ -380,7 +390,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
       }
       for (const Mention* op : order) {
         const Mention& o = *op;
-        if ((o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong) || !fits(o)) continue;
+        if ((o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong && !ex_.entities[o.entity].repeated) || !fits(o)) continue;
         if (si == i && IsComplement(o)) continue;
         if (&o == own_subject) continue;
         // "Jio Platforms, the group's arm": an apposition does not refer
@@ -421,7 +431,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
     for (const auto& o : ex_.mentions[si]) {
       if (si == i && o.begin >= m.begin) break;
       if (o.entity < 0 || &o == own_subject || o.entity == genitive_of) continue;
-      if (o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong) continue;
+      if (o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong && !ex_.entities[o.entity].repeated) continue;
       if (si == i && o.end + 2 == m.begin && t.compare(o.end, 2, ", ") == 0) continue;
       const auto& rec = ex_.entities[o.entity];
       if (rec.type != m.type || !agrees(o.entity)) continue;
@@ -556,7 +566,7 @@ int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t po
                     (comp && o.outer_begin > 0 && CoordinatedSinceComma(o.outer_begin - 1));
       prev_complement = comp;
       prev_end = o.end;
-      if (o.entity == exclude || (o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong) || comp) continue;
+      if (o.entity == exclude || (o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong && !ex_.entities[o.entity].repeated) || comp) continue;
       if (o.source == MentionSource::kDemonym) continue;
       const std::string& et = ex_.entities[o.entity].type;
       if (std::find(types.begin(), types.end(), et) != types.end()) return o.entity;

@@ -83,6 +83,7 @@ struct EntityRecord {
   std::vector<std::string> places;    // where it is based: gazetteer city, place adjectives of its descriptors
   std::string kind;                   // gazetteer kind ("chipmaker")
   bool strong = false;                // becomes a node
+  bool repeated = false;              // a capitalised candidate written again so far (not after "in")
   size_t first_sentence = 0, first_begin = 0, first_end = 0;
   std::string signal;
 };

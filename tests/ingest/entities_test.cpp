@@ -16,6 +16,7 @@ const Lexicon& Lex() {
     l.AddEntry("Acme Robotics", "Organization", {"Acme"});
     l.AddEntry("Trade Standards Authority", "Organization", {"TSA"});
     l.AddEntry("Lumo", "Product", {});
+    l.AddEntry("Dara Keller", "Person", {"Keller"});
     return l;
   }();
   return lex;
@@ -447,4 +448,14 @@ TEST_CASE("a product read from its parts keeps its type inside a long descriptio
   const Mention* qrx = Named(ms, "QRX");
   REQUIRE(qrx);
   CHECK(qrx->type == "Product");
+}
+
+TEST_CASE("a known person's surname followed by a capitalised word names an organisation", "[ingest][entities]") {
+  auto ms = Find("Investors included Keller Horizons, the family office of Dara Keller.");
+  const Mention* m = Named(ms, "Keller Horizons");
+  REQUIRE(m);
+  CHECK(m->type == "Organization");
+  const Mention* p = Named(ms, "Dara Keller");
+  REQUIRE(p);
+  CHECK(p->type == "Person");
 }

@@ -395,4 +395,22 @@ TEST_CASE("a description after an opening phrase refers back even when a clause 
   REQUIRE(kestrel >= 0);
   CHECK(EntityOf(ex, 1, "l'entreprise") == kestrel);
   CHECK(EntityOf(ex, 2, "la start-up") < 0);
+
+TEST_CASE("an unknown name written again is in focus for what follows", "[ingest][resolve]") {
+  // "Varnell Grid" is only a capitalised candidate, but the second time it is written it may be what
+  // "its" refers to, rather than the known company of an earlier sentence.
+  auto ex = kg::ingest::testing::ExtractText(
+      "Nvidia bought a stake in Varnell Grid last year.\n\n"
+      "Varnell Grid has reinvented itself as a host for computing. "
+      "Tomas Keller, its chief executive, said the deal was good.",
+      "en");
+  int varnell = EntityOf(ex, 1, "Varnell Grid");
+  int keller = EntityOf(ex, 2, "Tomas Keller");
+  REQUIRE(varnell >= 0);
+  REQUIRE(keller >= 0);
+  bool leads_varnell = false, leads_other = false;
+  for (const auto& r : ex.relations)
+    if (r.type == "LEADS" && r.src == keller) (r.dst == varnell ? leads_varnell : leads_other) = true;
+  CHECK(leads_varnell);
+  CHECK_FALSE(leads_other);
 }

@@ -395,6 +395,7 @@ TEST_CASE("a description after an opening phrase refers back even when a clause 
   REQUIRE(kestrel >= 0);
   CHECK(EntityOf(ex, 1, "l'entreprise") == kestrel);
   CHECK(EntityOf(ex, 2, "la start-up") < 0);
+}
 
 TEST_CASE("an unknown name written again is in focus for what follows", "[ingest][resolve]") {
   // "Varnell Grid" is only a capitalised candidate, but the second time it is written it may be what

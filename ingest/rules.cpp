@@ -673,22 +673,22 @@ void RuleSet::ResolveMacros(std::vector<std::string>& errors) {
   // "(?:de|du|d'|of|from)": its words, each with the space that follows it
   // unless it ends with an apostrophe.
   qualifiers_.clear();
-  if (auto q = macros_.find("list_qualifier"); q != macros_.end()) {
-    std::string body = q->second;
-    if (body.rfind("(?:", 0) == 0 && body.back() == ')') body = body.substr(3, body.size() - 4);
-    std::stringstream words(body);
-    for (std::string w; std::getline(words, w, '|');)
-      if (!w.empty()) qualifiers_.push_back(w.back() == '\'' ? w : w + " ");
-  }
+  for (const std::string& w : MacroWords("list_qualifier")) qualifiers_.push_back(w.back() == '\'' ? w : w + " ");
   // "(?:et|ou|and|...)": the words of list_conjunction.
   conjunctions_.clear();
-  if (auto q = macros_.find("list_conjunction"); q != macros_.end()) {
-    std::string body = q->second;
-    if (body.rfind("(?:", 0) == 0 && body.back() == ')') body = body.substr(3, body.size() - 4);
-    std::stringstream words(body);
-    for (std::string w; std::getline(words, w, '|');)
-      if (!w.empty()) conjunctions_.push_back(LowerAscii(w));
-  }
+  for (const std::string& w : MacroWords("list_conjunction")) conjunctions_.push_back(LowerAscii(w));
+}
+
+std::vector<std::string> RuleSet::MacroWords(const std::string& name) const {
+  std::vector<std::string> out;
+  auto q = macros_.find(name);
+  if (q == macros_.end()) return out;
+  std::string body = q->second;
+  if (body.rfind("(?:", 0) == 0 && body.back() == ')') body = body.substr(3, body.size() - 4);
+  std::stringstream words(body);
+  for (std::string w; std::getline(words, w, '|');)
+    if (!w.empty()) out.push_back(std::move(w));
+  return out;
 }
 
 RuleSet RuleSet::Build(const std::vector<Source>& sources, std::vector<std::string> errors) {

@@ -139,6 +139,8 @@ class RuleSet {
   // file is read, each macro's text with the macros it uses expanded.
   void CollectMacros(const std::string& content, const std::string& file, std::vector<std::string>& errors);
   void ResolveMacros(std::vector<std::string>& errors);
+  // The words of the alternation a macro stands for ("(?:et|ou|and)"), in order.
+  std::vector<std::string> MacroWords(const std::string& name) const;
   // Literal prefilters, computed at load from the patterns: a rule whose
   // required literal strings ("atoms") do not all occur in a view cannot
   // match it, and its pattern is not run.

@@ -87,12 +87,17 @@ std::string Lower(std::string_view s) {
 constexpr std::string_view kLinkOpen = "\xEE\x80\x80";   // U+E000
 constexpr std::string_view kLinkClose = "\xEE\x80\x81";  // U+E001
 
+// Whether a link mark (kLinkOpen or kLinkClose, of one size) starts at `i` of `s`.
+bool LinkMarkAt(std::string_view s, size_t i) {
+  return s.compare(i, kLinkOpen.size(), kLinkOpen) == 0 || s.compare(i, kLinkClose.size(), kLinkClose) == 0;
+}
+
 // `s` without the link marks.
 std::string WithoutLinkMarks(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
-    if (s.compare(i, kLinkOpen.size(), kLinkOpen) == 0 || s.compare(i, kLinkClose.size(), kLinkClose) == 0) {
+    if (LinkMarkAt(s, i)) {
       i += kLinkOpen.size();
       continue;
     }
@@ -744,7 +749,7 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
     if (line.find('\xEE') != std::string_view::npos) {
       bool in_link = false;
       for (size_t k = 0; k < line.size();) {
-        if (line.compare(k, kLinkOpen.size(), kLinkOpen) == 0 || line.compare(k, kLinkClose.size(), kLinkClose) == 0) {
+        if (LinkMarkAt(line, k)) {
           in_link = line[k + 2] == kLinkOpen[2];
           share.links += in_link;
           k += kLinkOpen.size();

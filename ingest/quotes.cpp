@@ -158,6 +158,13 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
     if (owner >= 0) return owner;
     return m.type == "Person" ? m.entity : -1;
   };
+  // The speaker a mention right after a quote names: a person as above, or a
+  // capitalised name of two words or more that recognition left untyped.
+  auto speaker_after = [&](const Mention& m) {
+    int speaker = person(m);
+    if (speaker < 0 && m.source == MentionSource::kCandidate && Tokenize(m.surface).size() >= 2) speaker = m.entity;
+    return speaker;
+  };
   std::vector<QuoteRecord> out;
   auto spans = FindQuotes(text, s);
   size_t prev_close = s.begin;
@@ -210,8 +217,7 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
       anonymous = true;
       for (const auto& m : ms)
         if (m.begin >= q.close && m.begin < q.close + 60 && m.entity >= 0) {
-          int speaker = person(m);
-          if (speaker < 0 && m.source == MentionSource::kCandidate && Tokenize(m.surface).size() >= 2) speaker = m.entity;
+          int speaker = speaker_after(m);
           if (speaker < 0) continue;
           rec.speaker = speaker;
           rec.rule = "quote.after-verb";
@@ -249,8 +255,7 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
           limit = m.end + 40;  // the person may follow a title of up to a few words
           continue;
         }
-        int speaker = person(m);
-        if (speaker < 0 && m.source == MentionSource::kCandidate && Tokenize(m.surface).size() >= 2) speaker = m.entity;
+        int speaker = speaker_after(m);
         if (speaker < 0) break;
         std::string_view tail = text.substr(m.end, std::min<size_t>(s.end - m.end, 90));
         if (RE2::PartialMatch(tail, *after_name_verb_)) {

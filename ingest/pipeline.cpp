@@ -192,6 +192,23 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
   ex.mentions.reserve(ex.sentences.size());
   ValueContext vctx;
   std::map<RelationKey, size_t> rel_index;
+  // A relation kg states itself (no rule of corpus/rules), unless the
+  // extraction holds it already.
+  auto add_built_in = [&](const std::string& type, int src, int dst, const char* rule, size_t sentence,
+                          size_t span_begin, size_t span_end) {
+    RelationKey key = RelKey(type, src, dst);
+    if (rel_index.count(key)) return;
+    RelationRecord rec;
+    rec.src = src;
+    rec.dst = dst;
+    rec.type = type;
+    rec.rule = rule;
+    rec.sentence = sentence;
+    rec.span_begin = span_begin;
+    rec.span_end = span_end;
+    rel_index.emplace(std::move(key), ex.relations.size());
+    ex.relations.push_back(std::move(rec));
+  };
 
   for (size_t si = 0; si < ex.sentences.size(); ++si) {
     const Sentence& s = ex.sentences[si];
@@ -456,18 +473,8 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
         facts.emplace_back("LOCATED_IN", resolver.CountryEntity(d.country, d, si));
       for (const auto& [type, other] : facts) {
         if (other < 0 || other == d.entity) continue;
-        RelationKey key = RelKey(type, d.entity, other);
-        if (rel_index.count(key)) continue;
-        RelationRecord rec;
-        rec.src = d.entity;
-        rec.dst = other;
-        rec.type = type;
-        rec.rule = type == "DEVELOPS" ? "description.maker" : "description.demonym";
-        rec.sentence = si;
-        rec.span_begin = d.begin;
-        rec.span_end = d.end;
-        rel_index.emplace(std::move(key), ex.relations.size());
-        ex.relations.push_back(std::move(rec));
+        add_built_in(type, d.entity, other, type == "DEVELOPS" ? "description.maker" : "description.demonym", si,
+                     d.begin, d.end);
       }
     }
     auto qs = quotes_->Attribute(text, s, si, ex.mentions[si], ex.entities,
@@ -507,18 +514,8 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       bool prefix = true;
       for (size_t k = 0; k < otoks.size(); ++k) prefix &= otoks[k].folded == ptoks[k].folded;
       if (!prefix) continue;
-      RelationKey key = RelKey("DEVELOPS", static_cast<int>(o), static_cast<int>(p));
-      if (rel_index.count(key)) continue;
-      RelationRecord rec;
-      rec.src = static_cast<int>(o);
-      rec.dst = static_cast<int>(p);
-      rec.type = "DEVELOPS";
-      rec.rule = "name.maker-prefix";
-      rec.sentence = prod.first_sentence;
-      rec.span_begin = prod.first_begin;
-      rec.span_end = prod.first_end;
-      rel_index.emplace(std::move(key), ex.relations.size());
-      ex.relations.push_back(rec);
+      add_built_in("DEVELOPS", static_cast<int>(o), static_cast<int>(p), "name.maker-prefix", prod.first_sentence,
+                   prod.first_begin, prod.first_end);
     }
   }
   DateRelations(ex);

@@ -185,6 +185,39 @@ std::string NarrowLetterClasses(std::string_view p) {
   return changed ? out : std::string();
 }
 
+bool NarrowingWidens(std::string_view p) {
+  std::string_view members;
+  for (const Token& t : Tokens(p)) {
+    std::string_view text = p.substr(t.begin, t.end - t.begin);
+    if (text[0] == '\\') {
+      if (LetterEscape(text, 0, members) == text.size() && members != kLetters) return false;
+      continue;
+    }
+    if (text[0] != '[') continue;
+    bool negated = text.size() > 1 && text[1] == '^';
+    for (size_t i = 1; i < text.size(); ++i) {
+      if (text[i] != '\\' || i + 1 >= text.size()) continue;
+      if (size_t len = LetterEscape(text, i, members)) {
+        if (negated || members != kLetters) return false;
+        i += len - 1;
+      } else {
+        ++i;
+      }
+    }
+  }
+  return true;
+}
+
+bool SyntaxOk(const std::string& pattern, RE2::Options options) {
+  // Room for no instruction: RE2 parses the pattern, then its compiler
+  // stops at once, and "pattern too large" means the syntax is right.
+  // Case folding does not change what parses, and costs half the parse.
+  options.set_max_mem(3);
+  options.set_case_sensitive(true);
+  RE2 re(pattern, options);
+  return re.error_code() == RE2::NoError || re.error_code() == RE2::ErrorPatternTooLarge;
+}
+
 bool NonAsciiAreLetters(std::string_view text) {
   size_t i = 0;
   while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;

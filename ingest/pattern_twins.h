@@ -29,6 +29,15 @@ namespace kg::ingest {
 // left alone). Empty when the pattern has none of them.
 std::string NarrowLetterClasses(std::string_view pattern);
 
+// True when NarrowLetterClasses(pattern) matches every text that `pattern`
+// matches, on any text: its narrow classes are only wider (\pL outside a
+// negated class; no \pN, which narrows to ASCII digits, and no \PL or \PN).
+bool NarrowingWidens(std::string_view pattern);
+
+// True when `pattern` parses as an RE2 pattern with `options`, without the
+// cost of compiling it.
+bool SyntaxOk(const std::string& pattern, re2::RE2::Options options);
+
 // True when every non-ASCII character of `text` (valid UTF-8) is a letter
 // (\pL in RE2's tables).
 bool NonAsciiAreLetters(std::string_view text);

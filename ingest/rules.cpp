@@ -413,7 +413,7 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
   };
   auto finish = [&]() {
     if (!cur) return;
-    if (!cur->re) err(cur->line, 0, "rule '" + cur->id + "' has no pattern");
+    if (!cur->HasPattern()) err(cur->line, 0, "rule '" + cur->id + "' has no pattern");
     if (cur->emits.empty()) err(cur->line, 0, "rule '" + cur->id + "' emits nothing");
   };
   while (std::getline(in, line)) {
@@ -474,28 +474,44 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
       o.set_log_errors(false);
       o.set_max_mem(64 << 20);
       o.set_case_sensitive(false);
-      // The filter compiles the pattern and keeps it: the rule matches with
-      // that RE2 (one compilation per pattern).
       auto lf = std::find_if(filters_.begin(), filters_.end(), [&](const LangFilter& f) { return f.lang == lang; });
       if (lf == filters_.end()) {
         filters_.push_back({lang, std::make_unique<re2::FilteredRE2>(3), {}, false, nullptr});
         lf = filters_.end() - 1;
       }
+      cur->re = nullptr;
+      cur->fast = nullptr;
+      cur->fast_owned.reset();
+      cur->narrow.reset();
+      cur->bounds.clear();
+      cur->pattern = expanded;
+      cur->options = o;
+      // The filter compiles what it is given and keeps it: the pattern, or
+      // its fast twin (ingest/pattern_twins.h) when the rule has one whose
+      // language holds the pattern's (it drops bounds, and its narrow classes
+      // are wider), so that its literals filter for the pattern too. Then
+      // the pattern itself is compiled only when a bound is exceeded; its
+      // syntax is checked here all the same.
+      RelaxedPattern relaxed = RelaxBounds(expanded);
+      std::string narrow = relaxed.pattern.empty() ? std::string() : NarrowLetterClasses(relaxed.pattern);
+      const std::string& twin = narrow.empty() ? relaxed.pattern : narrow;
       int id = -1;
-      if (lf->filter->Add(expanded, o, &id) != RE2::NoError) {
+      bool twin_filters = !relaxed.pattern.empty() && (narrow.empty() || NarrowingWidens(relaxed.pattern)) &&
+                          SyntaxOk(expanded, o) && lf->filter->Add(twin, o, &id) == RE2::NoError;
+      if (!twin_filters && lf->filter->Add(expanded, o, &id) != RE2::NoError) {
         RE2 bad(expanded, o);  // compiled again for re2's message
         size_t at = value.find(bad.error_arg());
         err(n, value_col + (at == std::string::npos ? 0 : at),
             bad.error() + (bad.error_arg().empty() ? "" : " in '" + bad.error_arg() + "'"));
         continue;
       }
-      const RE2* re = &lf->filter->GetRE2(id);
+      const RE2* compiled = &lf->filter->GetRE2(id);
       int rule_index = static_cast<int>(rules_.size()) - 1;
       for (int& ri : lf->rule_of)
         if (ri == rule_index) ri = -1;  // a second pattern replaces the first
       lf->rule_of.resize(static_cast<size_t>(id) + 1, -1);
       lf->rule_of[static_cast<size_t>(id)] = rule_index;
-      for (const auto& [name, idx] : re->NamedCapturingGroups()) {
+      for (const auto& [name, idx] : compiled->NamedCapturingGroups()) {
         (void)idx;
         if (name.rfind("new_", 0) == 0) {
           size_t us = name.find('_', 4);
@@ -506,34 +522,38 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
           cur->new_entities.emplace_back(name, type);
         }
       }
-      cur->re = re;
-      // The twins (ingest/pattern_twins.h). With a relaxed twin the pattern
-      // itself runs only where a bound is exceeded, rarely: no narrow twin then.
-      cur->narrow.reset();
-      cur->fast.reset();
-      cur->bounds.clear();
-      cur->options = o;
-      RelaxedPattern relaxed = RelaxBounds(expanded);
-      if (!relaxed.pattern.empty()) {
-        std::string narrow = NarrowLetterClasses(relaxed.pattern);
-        auto twin = std::make_unique<RE2>(narrow.empty() ? relaxed.pattern : narrow, o);
-        if (twin->ok() && twin->ProgramSize() < re->ProgramSize()) {
-          const auto& names = twin->NamedCapturingGroups();
-          for (const auto& b : relaxed.bounds) {
-            std::shared_ptr<const RE2> exceeded;
-            if (!b.exceeded.empty()) {
-              auto& shared = bound_checks_[b.exceeded];
-              if (!shared) shared = std::make_shared<const RE2>(b.exceeded, o);
-              exceeded = shared;
-            }
-            cur->bounds.push_back({names.at(b.group), b.max, std::move(exceeded)});
-          }
-          cur->fast = std::move(twin);
-          cur->fast_any_text = narrow.empty();
-          cur->relaxed_pattern = std::move(relaxed.pattern);
+      // With a relaxed twin the pattern itself runs only where a bound is
+      // exceeded, rarely: no narrow twin then.
+      const RE2* fast = nullptr;
+      if (twin_filters) {
+        fast = compiled;
+      } else {
+        cur->re = compiled;
+        if (!relaxed.pattern.empty()) {
+          cur->fast_owned = std::make_unique<RE2>(twin, o);
+          if (cur->fast_owned->ok() && cur->fast_owned->ProgramSize() < compiled->ProgramSize())
+            fast = cur->fast_owned.get();
+          else
+            cur->fast_owned.reset();
         }
       }
-      if (!cur->fast) cur->narrow = CompileNarrowTwin(expanded, *re, o);
+      if (fast) {
+        const auto& names = fast->NamedCapturingGroups();
+        for (const auto& b : relaxed.bounds) {
+          std::shared_ptr<const RE2> exceeded;
+          if (!b.exceeded.empty()) {
+            auto& shared = bound_checks_[b.exceeded];
+            if (!shared) shared = std::make_shared<const RE2>(b.exceeded, o);
+            exceeded = shared;
+          }
+          cur->bounds.push_back({names.at(b.group), b.max, std::move(exceeded)});
+        }
+        cur->fast = fast;
+        cur->fast_any_text = narrow.empty();
+        cur->relaxed_pattern = std::move(relaxed.pattern);
+      } else {
+        cur->narrow = CompileNarrowTwin(expanded, *compiled, o);
+      }
     } else if (key == "unless") {
       // What must not follow the match ("bought Intel" + " common stock").
       std::string expanded, error;
@@ -605,10 +625,19 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
         bool ok = std::any_of(r->slots.begin(), r->slots.end(), [&](const Slot& s) { return s.name == end; }) ||
                   std::any_of(r->new_entities.begin(), r->new_entities.end(),
                               [&](const auto& p) { return p.first.substr(p.first.find('_', 4) + 1) == end; });
-        if (!ok && r->re) err(r->line, 0, "rule '" + r->id + "': emit names unknown slot '" + end + "'");
+        if (!ok && r->HasPattern()) err(r->line, 0, "rule '" + r->id + "': emit names unknown slot '" + end + "'");
       }
     }
   }
+}
+
+const RE2* Rule::Exact() const {
+  if (re) return re;
+  std::call_once(exact_once, [this] {
+    auto compiled = std::make_unique<RE2>(pattern, options);
+    if (compiled->ok()) exact_owned = std::move(compiled);
+  });
+  return exact_owned.get();
 }
 
 const RE2* Rule::Relaxed() const {
@@ -762,8 +791,25 @@ void RuleSet::Prepare() {
       for (const auto& t : sl.types) sl.type_mask |= t == "Entity" ? kEntityBits | kEntityWord : TypeBit(t);
     }
     r.groups.clear();
-    if (r.re) {
-      for (const auto& [name, idx] : r.re->NamedCapturingGroups()) {
+    if (r.HasPattern()) {
+      // The pattern's groups: those of `re`, or those of `fast` but its
+      // bound captures (named __b0, __b1...), which come in between.
+      std::vector<int> bound_indexes;
+      std::map<std::string, int> named;
+      if (r.re) {
+        named = r.re->NamedCapturingGroups();
+        r.ngroups = r.re->NumberOfCapturingGroups() + 1;
+      } else {
+        for (const auto& [name, idx] : r.fast->NamedCapturingGroups())
+          if (name.rfind("__b", 0) == 0) bound_indexes.push_back(idx);
+        for (const auto& [name, idx] : r.fast->NamedCapturingGroups()) {
+          if (name.rfind("__b", 0) == 0) continue;
+          named[name] = idx - static_cast<int>(std::count_if(bound_indexes.begin(), bound_indexes.end(),
+                                                             [&](int b) { return b < idx; }));
+        }
+        r.ngroups = r.fast->NumberOfCapturingGroups() - static_cast<int>(bound_indexes.size()) + 1;
+      }
+      for (const auto& [name, idx] : named) {
         int relaxed_index = r.fast ? r.fast->NamedCapturingGroups().at(name) : 0;
         if (name.rfind("new_", 0) == 0) {
           r.groups.push_back({idx, name, -1, relaxed_index});
@@ -787,7 +833,7 @@ void RuleSet::Prepare() {
   }
   lang_needs_.clear();
   for (const auto& rp : rules_) {
-    if (!rp->re) continue;
+    if (!rp->HasPattern()) continue;
     auto group = std::find_if(lang_needs_.begin(), lang_needs_.end(), [&](const auto& g) { return g.first == rp->lang; });
     if (group == lang_needs_.end()) group = lang_needs_.insert(lang_needs_.end(), {rp->lang, {}});
     for (const auto& need : rp->emit_needs)
@@ -879,16 +925,15 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   const bool narrow = NonAsciiAreLetters(text.substr(s.begin, s.end - s.begin));
   for (int ri : candidates) {
     const Rule& r = *rules_[static_cast<size_t>(ri)];
-    if (!r.re) continue;
+    if (!r.HasPattern()) continue;
     const unsigned char f = flags[static_cast<size_t>(ri)];
     if (!((r.view != View::kCollapsed && (f & 1)) || (r.view != View::kFull && (f & 2)))) continue;
     if (!r.lang.empty() && r.lang != lang) continue;
     bool possible = false;
     for (const auto& [src, dst] : r.emit_needs) possible |= (src & present) && (dst & present);
     if (!possible) continue;
-    int ngroups = r.re->NumberOfCapturingGroups() + 1;
-    const RE2& exact = narrow && r.narrow ? *r.narrow : *r.re;
-    const RE2* relaxed = !r.fast ? nullptr : narrow || r.fast_any_text ? r.fast.get() : r.Relaxed();
+    const int ngroups = r.ngroups;
+    const RE2* relaxed = !r.fast ? nullptr : narrow || r.fast_any_text ? r.fast : r.Relaxed();
     int nrelaxed = relaxed ? relaxed->NumberOfCapturingGroups() + 1 : 0;
     relaxed_groups.assign(static_cast<size_t>(nrelaxed), re2::StringPiece());
     groups.assign(static_cast<size_t>(ngroups), re2::StringPiece());
@@ -927,7 +972,8 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
             return true;
           }
         }
-        return exact.Match(whole, from, whole.size(), RE2::UNANCHORED, groups.data(), ngroups);
+        const RE2* exact = narrow && r.narrow ? r.narrow.get() : r.Exact();
+        return exact && exact->Match(whole, from, whole.size(), RE2::UNANCHORED, groups.data(), ngroups);
       };
       size_t pos = 0;
       while (pos <= whole.size() && match(pos)) {

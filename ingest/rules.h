@@ -51,16 +51,27 @@ struct Rule {
   std::string id, file, lang;  // lang "fr", "en" or "" (any)
   int line = 0;
   std::string source;  // the pattern as written
-  const re2::RE2* re = nullptr;  // compiled once, owned by the RuleSet
-  // Twins of `re` (ingest/pattern_twins.h), null when they would not help.
-  // `narrow` has narrow letter classes, for sentences whose non-ASCII
+  std::string pattern;  // with its slots and macros expanded
+  // The pattern compiled, owned by the RuleSet's filter; null when the
+  // filter holds `fast` instead (see Exact()).
+  const re2::RE2* re = nullptr;
+  // `re`, or the pattern compiled on first use: a rule with a relaxed twin
+  // needs it only where a bound is exceeded, and compiling every pattern at
+  // start-up doubled its time. Null if it does not compile.
+  const re2::RE2* Exact() const;
+  bool HasPattern() const { return re || fast; }
+  // Twins of the pattern (ingest/pattern_twins.h), null when they would not
+  // help. `narrow` has narrow letter classes, for sentences whose non-ASCII
   // characters are all letters. `fast` drops the upper bound of long
   // repetitions and, unless `fast_any_text`, has narrow letter classes too;
   // its match stands when each capture of `bounds` is within its bound. For
   // other sentences, Relaxed() is the relaxed twin without narrowing, with
   // the same groups (compiled on first use: \pL makes it slow to compile;
-  // null if it does not compile).
-  std::unique_ptr<re2::RE2> narrow, fast;
+  // null if it does not compile). `fast` is owned by the filter or by
+  // `fast_owned`.
+  std::unique_ptr<re2::RE2> narrow, fast_owned;
+  const re2::RE2* fast = nullptr;
+  int ngroups = 0;  // capturing groups of the pattern, and one for the whole match
   bool fast_any_text = false;
   std::string relaxed_pattern;
   const re2::RE2* Relaxed() const;
@@ -72,8 +83,8 @@ struct Rule {
     std::shared_ptr<const re2::RE2> exceeded;
   };
   std::vector<Bound> bounds;
-  mutable std::once_flag relaxed_once;
-  mutable std::unique_ptr<re2::RE2> relaxed;
+  mutable std::once_flag relaxed_once, exact_once;
+  mutable std::unique_ptr<re2::RE2> relaxed, exact_owned;
   re2::RE2::Options options;
   std::vector<Slot> slots;
   std::vector<std::pair<std::string, std::string>> new_entities;  // group -> type
@@ -163,7 +174,8 @@ class RuleSet {
   std::vector<std::string> conjunctions_;
   // One literal prefilter per rule language ("" for the rules of every
   // language): a sentence consults those of its language only. The filter
-  // owns the compiled patterns of its rules (Rule::re points into it).
+  // owns the compiled patterns of its rules, or their fast twins (Rule::re
+  // or Rule::fast points into it).
   struct LangFilter {
     std::string lang;
     std::unique_ptr<re2::FilteredRE2> filter;

@@ -125,6 +125,42 @@ TEST_CASE("a rule with a long bounded repetition keeps its bound", "[ingest][twi
   CHECK(Fire(set, "[A|Organization] backs début [B|Organization].") == std::vector<std::vector<int>>{{0, 1}});
 }
 
+TEST_CASE("narrowing widens a pattern's classes unless it negates letters or narrows digits", "[ingest][twins]") {
+  CHECK(NarrowingWidens(R"(\pL+ [\pL-]+ \p{L})"));
+  CHECK(NarrowingWidens(R"([^.;]{0,} x)"));
+  CHECK_FALSE(NarrowingWidens(R"(\PL)"));
+  CHECK_FALSE(NarrowingWidens(R"([^\pL ])"));
+  CHECK_FALSE(NarrowingWidens(R"(\pN)"));
+  CHECK_FALSE(NarrowingWidens(R"([\p{N}x])"));
+  CHECK(NarrowingWidens(R"([\\pN])"));  // a backslash, then "pN"
+}
+
+TEST_CASE("a pattern's syntax is checked without compiling it", "[ingest][twins]") {
+  RE2::Options o;
+  o.set_log_errors(false);
+  CHECK(SyntaxOk("a{0,40} (?:b|c)+", o));
+  CHECK(SyntaxOk(std::string(5000, 'x') + "[^.]{0,900}", o));  // large, yet well formed
+  CHECK_FALSE(SyntaxOk("(?:a", o));
+  CHECK_FALSE(SyntaxOk("a{0,2000}", o));
+  CHECK_FALSE(SyntaxOk("(?:a{0,40}){0,30}", o));
+}
+
+TEST_CASE("a rule whose pattern runs only past a bound compiles it then", "[ingest][twins][rules]") {
+  // The list slot's qualifier is bounded: past its bound the pattern itself
+  // runs, on first use, and gives the pattern's answer.
+  auto set = RuleSet::Parse(testing::CorpusMacros() + "rule t.backs\n  pattern {Organization:a} backs {Organization+:b}\n"
+                            "  emit FUNDS a -> b\n  view full\n",
+                            "t.rules", "en");
+  const Rule& rule = *set.rules().front();
+  REQUIRE(rule.fast != nullptr);
+  CHECK(rule.re == nullptr);  // the filter holds the twin
+  auto far = Fire(set,
+                  "[A|Organization] backs [B|Organization], of the many very fine old friends [X|Organization], "
+                  "[C|Organization].");
+  REQUIRE(rule.Exact() != nullptr);
+  CHECK(far == std::vector<std::vector<int>>{{0, 1}});
+}
+
 TEST_CASE("a bound inside a coordinated list holds for every item", "[ingest][twins][rules]") {
   // The list separator skips ", of X," qualifiers of up to 30 characters.
   auto set = RuleSet::Parse(testing::CorpusMacros() + "rule t.backs\n  pattern {Organization:a} backs {Organization+:b}\n"

@@ -481,24 +481,33 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
       }
       cur->re = nullptr;
       cur->fast = nullptr;
+      cur->narrow = nullptr;
       cur->fast_owned.reset();
-      cur->narrow.reset();
+      cur->narrow_owned.reset();
       cur->bounds.clear();
       cur->pattern = expanded;
       cur->options = o;
-      // The filter compiles what it is given and keeps it: the pattern, or
-      // its fast twin (ingest/pattern_twins.h) when the rule has one whose
-      // language holds the pattern's (it drops bounds, and its narrow classes
-      // are wider), so that its literals filter for the pattern too. Then
-      // the pattern itself is compiled only when a bound is exceeded; its
-      // syntax is checked here all the same.
+      // The filter compiles what it is given and keeps it. It gets a twin
+      // (ingest/pattern_twins.h) whose language holds the pattern's, when
+      // there is one, so that its literals filter for the pattern too and one
+      // compilation serves filter and matching: the fast twin (bounds
+      // dropped), else the narrow twin (only if its classes are wider). The
+      // pattern itself is then compiled when first needed (a bound exceeded,
+      // a sentence with non-letters outside ASCII); its syntax is checked
+      // here all the same.
       RelaxedPattern relaxed = RelaxBounds(expanded);
       std::string narrow = relaxed.pattern.empty() ? std::string() : NarrowLetterClasses(relaxed.pattern);
       const std::string& twin = narrow.empty() ? relaxed.pattern : narrow;
+      std::string narrow_exact = relaxed.pattern.empty() ? NarrowLetterClasses(expanded) : std::string();
+      enum class Held { kPattern, kFast, kNarrow } held = Held::kPattern;
       int id = -1;
-      bool twin_filters = !relaxed.pattern.empty() && (narrow.empty() || NarrowingWidens(relaxed.pattern)) &&
-                          SyntaxOk(expanded, o) && lf->filter->Add(twin, o, &id) == RE2::NoError;
-      if (!twin_filters && lf->filter->Add(expanded, o, &id) != RE2::NoError) {
+      if (!relaxed.pattern.empty() || !narrow_exact.empty()) {
+        const std::string& candidate = relaxed.pattern.empty() ? narrow_exact : twin;
+        bool holds = relaxed.pattern.empty() || !narrow.empty() ? NarrowingWidens(expanded) : true;
+        if (holds && SyntaxOk(expanded, o) && lf->filter->Add(candidate, o, &id) == RE2::NoError)
+          held = relaxed.pattern.empty() ? Held::kNarrow : Held::kFast;
+      }
+      if (held == Held::kPattern && lf->filter->Add(expanded, o, &id) != RE2::NoError) {
         RE2 bad(expanded, o);  // compiled again for re2's message
         size_t at = value.find(bad.error_arg());
         err(n, value_col + (at == std::string::npos ? 0 : at),
@@ -525,8 +534,10 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
       // With a relaxed twin the pattern itself runs only where a bound is
       // exceeded, rarely: no narrow twin then.
       const RE2* fast = nullptr;
-      if (twin_filters) {
+      if (held == Held::kFast) {
         fast = compiled;
+      } else if (held == Held::kNarrow) {
+        cur->narrow = compiled;
       } else {
         cur->re = compiled;
         if (!relaxed.pattern.empty()) {
@@ -535,6 +546,10 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
             fast = cur->fast_owned.get();
           else
             cur->fast_owned.reset();
+        }
+        if (!fast) {
+          cur->narrow_owned = CompileNarrowTwin(expanded, *compiled, o);
+          cur->narrow = cur->narrow_owned.get();
         }
       }
       if (fast) {
@@ -551,8 +566,6 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
         cur->fast = fast;
         cur->fast_any_text = narrow.empty();
         cur->relaxed_pattern = std::move(relaxed.pattern);
-      } else {
-        cur->narrow = CompileNarrowTwin(expanded, *compiled, o);
       }
     } else if (key == "unless") {
       // What must not follow the match ("bought Intel" + " common stock").
@@ -796,9 +809,9 @@ void RuleSet::Prepare() {
       // bound captures (named __b0, __b1...), which come in between.
       std::vector<int> bound_indexes;
       std::map<std::string, int> named;
-      if (r.re) {
-        named = r.re->NamedCapturingGroups();
-        r.ngroups = r.re->NumberOfCapturingGroups() + 1;
+      if (const RE2* same = r.re ? r.re : r.fast ? nullptr : r.narrow) {  // the pattern's groups
+        named = same->NamedCapturingGroups();
+        r.ngroups = same->NumberOfCapturingGroups() + 1;
       } else {
         for (const auto& [name, idx] : r.fast->NamedCapturingGroups())
           if (name.rfind("__b", 0) == 0) bound_indexes.push_back(idx);
@@ -972,7 +985,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
             return true;
           }
         }
-        const RE2* exact = narrow && r.narrow ? r.narrow.get() : r.Exact();
+        const RE2* exact = narrow && r.narrow ? r.narrow : r.Exact();
         return exact && exact->Match(whole, from, whole.size(), RE2::UNANCHORED, groups.data(), ngroups);
       };
       size_t pos = 0;

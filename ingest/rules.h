@@ -53,13 +53,13 @@ struct Rule {
   std::string source;  // the pattern as written
   std::string pattern;  // with its slots and macros expanded
   // The pattern compiled, owned by the RuleSet's filter; null when the
-  // filter holds `fast` instead (see Exact()).
+  // filter holds `fast` or `narrow` instead (see Exact()).
   const re2::RE2* re = nullptr;
   // `re`, or the pattern compiled on first use: a rule with a relaxed twin
   // needs it only where a bound is exceeded, and compiling every pattern at
   // start-up doubled its time. Null if it does not compile.
   const re2::RE2* Exact() const;
-  bool HasPattern() const { return re || fast; }
+  bool HasPattern() const { return re || fast || narrow; }
   // Twins of the pattern (ingest/pattern_twins.h), null when they would not
   // help. `narrow` has narrow letter classes, for sentences whose non-ASCII
   // characters are all letters. `fast` drops the upper bound of long
@@ -67,9 +67,10 @@ struct Rule {
   // its match stands when each capture of `bounds` is within its bound. For
   // other sentences, Relaxed() is the relaxed twin without narrowing, with
   // the same groups (compiled on first use: \pL makes it slow to compile;
-  // null if it does not compile). `fast` is owned by the filter or by
-  // `fast_owned`.
-  std::unique_ptr<re2::RE2> narrow, fast_owned;
+  // null if it does not compile). `fast` and `narrow` are owned by the
+  // filter or by `fast_owned` and `narrow_owned`.
+  std::unique_ptr<re2::RE2> narrow_owned, fast_owned;
+  const re2::RE2* narrow = nullptr;
   const re2::RE2* fast = nullptr;
   int ngroups = 0;  // capturing groups of the pattern, and one for the whole match
   bool fast_any_text = false;

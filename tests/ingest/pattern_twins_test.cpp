@@ -161,6 +161,21 @@ TEST_CASE("a rule whose pattern runs only past a bound compiles it then", "[inge
   CHECK(far == std::vector<std::vector<int>>{{0, 1}});
 }
 
+TEST_CASE("a rule whose narrow twin the filter holds compiles its pattern for other sentences", "[ingest][twins][rules]") {
+  auto set = RuleSet::Parse(testing::CorpusMacros() +
+                                "rule t.backs\n  pattern {Organization:a} backs (?:\\pL+ )?{Organization:b}\n"
+                                "  emit FUNDS a -> b\n  view full\n",
+                            "t.rules", "en");
+  const Rule& rule = *set.rules().front();
+  REQUIRE(rule.narrow != nullptr);
+  CHECK(rule.re == nullptr);
+  CHECK(Fire(set, "[A|Organization] backs début [B|Organization].") == std::vector<std::vector<int>>{{0, 1}});
+  // "€" is no letter: the sentence needs the pattern itself, and \pL does not take "€".
+  CHECK(Fire(set, "[A|Organization] backs € [B|Organization].").empty());
+  CHECK(Fire(set, "[A|Organization] backs début [B|Organization] — €.") == std::vector<std::vector<int>>{{0, 1}});
+  CHECK(rule.Exact() != nullptr);
+}
+
 TEST_CASE("a bound inside a coordinated list holds for every item", "[ingest][twins][rules]") {
   // The list separator skips ", of X," qualifiers of up to 30 characters.
   auto set = RuleSet::Parse(testing::CorpusMacros() + "rule t.backs\n  pattern {Organization:a} backs {Organization+:b}\n"

@@ -504,7 +504,10 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
       if (!relaxed.pattern.empty() || !narrow_exact.empty()) {
         const std::string& candidate = relaxed.pattern.empty() ? narrow_exact : twin;
         bool holds = relaxed.pattern.empty() || !narrow.empty() ? NarrowingWidens(expanded) : true;
-        if (holds && SyntaxOk(expanded, o) && lf->filter->Add(candidate, o, &id) == RE2::NoError)
+        // A narrow twin parses where the pattern does (other class members,
+        // the same syntax); a fast one might where the pattern's bounds do not.
+        bool parses = relaxed.pattern.empty() || SyntaxOk(expanded, o);
+        if (holds && parses && lf->filter->Add(candidate, o, &id) == RE2::NoError)
           held = relaxed.pattern.empty() ? Held::kNarrow : Held::kFast;
       }
       if (held == Held::kPattern && lf->filter->Add(expanded, o, &id) != RE2::NoError) {

@@ -1143,23 +1143,19 @@ class CsvLoader {
         set_ranks.emplace_back();
         for (const auto& label : set) set_ranks.back().push_back(rank.at(label));
       }
-      std::vector<std::pair<uint32_t, size_t>> order;  // (rank, index of the row)
+      // A counting sort by rank: each label's rows, in node order.
+      std::vector<size_t> slot(rank.size() + 1, 0);
+      for (const auto& pending : loader.pending_nodes_)
+        for (uint32_t r : set_ranks[pending.labels]) ++slot[r + 1];
+      for (size_t r = 1; r < slot.size(); ++r) slot[r] += slot[r - 1];
+      rows_.resize(slot.back());
       NodeId node = loader.next_node_ - static_cast<NodeId>(loader.pending_nodes_.size());
       for (const auto& pending : loader.pending_nodes_) {
         const auto& set = loader.label_sets_[pending.labels];
-        for (size_t i = 0; i < set.size(); ++i) {
-          order.emplace_back(set_ranks[pending.labels][i], rows_.size());
-          rows_.emplace_back(&set[i], node);
-        }
+        for (size_t i = 0; i < set.size(); ++i)
+          rows_[slot[set_ranks[pending.labels][i]]++] = {&set[i], node};
         ++node;
       }
-      // Within one label the rows are already in node order.
-      std::stable_sort(order.begin(), order.end(),
-                       [](const auto& a, const auto& b) { return a.first < b.first; });
-      std::vector<std::pair<const std::string*, NodeId>> sorted;
-      sorted.reserve(rows_.size());
-      for (const auto& [r, index] : order) sorted.push_back(rows_[index]);
-      rows_.swap(sorted);
     }
     const char* Declaration() const override {
       return "CREATE TABLE x(label TEXT, node_id INTEGER)";

@@ -1461,12 +1461,28 @@ class CsvLoader {
   // each at the end, where CREATE INDEX would read the whole table and sort
   // it again), then its schema entry is rewritten into the index's. Returns
   // false, having changed nothing, when SQLite does not allow writing the
-  // schema (SQLITE_DBCONFIG_DEFENSIVE): the caller then runs CREATE INDEX.
+  // schema (SQLITE_DBCONFIG_DEFENSIVE, or a build without it): the caller
+  // then runs CREATE INDEX.
   bool BuildEndIndex(const EndOrder& order, RelId first_rel) {
+    static constexpr const char* kToIndex =
+        "UPDATE sqlite_schema SET type='index', name=?1, tbl_name='rels', sql=?2 "
+        "WHERE type='table' AND name='kg_import_rels_dst'";
     int defensive = 0;
     if (sqlite3_db_config(db_.handle(), SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive) != SQLITE_OK ||
         defensive)
       return false;
+    {
+      // SQLite refuses to prepare a write to sqlite_schema it does not allow.
+      db_.Exec("PRAGMA writable_schema=ON");
+      bool allowed = true;
+      try {
+        Statement probe(db_, kToIndex);
+      } catch (const StorageError&) {
+        allowed = false;
+      }
+      db_.Exec("PRAGMA writable_schema=OFF");
+      if (!allowed) return false;
+    }
     // Column types as in rels (INTEGER, TEXT, and the rowid), default
     // (BINARY) collations and ascending order, as the index has.
     db_.Exec(
@@ -1491,9 +1507,7 @@ class CsvLoader {
     };
     {
       WritableSchema writable(db_);
-      Statement st(db_,
-                   "UPDATE sqlite_schema SET type='index', name=?1, tbl_name='rels', sql=?2 "
-                   "WHERE type='table' AND name='kg_import_rels_dst'");
+      Statement st(db_, kToIndex);
       st.Bind(1, kRelsDstTypeName);
       st.Bind(2, kRelsDstTypeSql);
       st.Step();

@@ -2,6 +2,8 @@
 // bad rows reported with FILE:LINE and nothing imported.
 #include <catch2/catch.hpp>
 
+#include <sqlite3.h>
+
 #include <map>
 #include <set>
 #include <tuple>
@@ -513,6 +515,21 @@ TEST_CASE("a big load into an empty rels table builds rels_dst_type from sorted 
     CHECK(other.EdgesOf(hub[0], kg::graph::Direction::kIn, "AB").size() ==
           store.EdgesOf(hub[0], kg::graph::Direction::kIn, "AB").size());
     CHECK(index_keys(other) == keys);
+  }
+  {
+    // A connection that may not write its schema builds it by CREATE INDEX.
+    Store store(tmp.File("defensive.db"), Store::Mode::kReadWrite);
+    int on = 0;
+    REQUIRE(sqlite3_db_config(store.db().handle(), SQLITE_DBCONFIG_DEFENSIVE, 1, &on) ==
+            SQLITE_OK);
+    REQUIRE(on == 1);
+    CsvImportOptions opt;
+    opt.node_files = {tmp.File("nodes.csv")};
+    opt.relationship_files = {tmp.File("rels.csv")};
+    CHECK(ImportCsv(store, opt).relationships == kRels);
+    CHECK(store.Check().empty());
+    CHECK(index_keys(store).size() == static_cast<size_t>(kRels));
+    CHECK(index_keys(store) == table_keys(store));
   }
   {
     // A second load on top: the rows are not all of rels any more.

@@ -8,7 +8,9 @@
 // transaction rolls back. For big loads the indexes are dropped first and
 // rebuilt from their own definitions inside the same transaction (one sort
 // per index instead of millions of B-tree inserts), except rels_src_type:
-// the relationships arrive in its order, so SQLite appends to it.
+// the relationships arrive in its order, so SQLite appends to it. When they
+// are all of rels, rels_dst_type is written from keys sorted here too (see
+// CsvLoader::BuildEndIndex).
 #include "graph/csv_import.h"
 
 #include <fcntl.h>
@@ -551,6 +553,17 @@ class DroppedIndexes {
     for (const auto& [name, sql] : indexes_) db_.Exec(sql.c_str());
     indexes_.clear();
   }
+  // Removes index `name` from those Rebuild() creates, when its definition
+  // is `sql` (the caller then builds it itself). Returns whether it did.
+  bool Take(std::string_view name, std::string_view sql) {
+    for (auto it = indexes_.begin(); it != indexes_.end(); ++it) {
+      if (it->first != name) continue;
+      if (it->second != sql) return false;
+      indexes_.erase(it);
+      return true;
+    }
+    return false;
+  }
 
  private:
   Database& db_;
@@ -640,6 +653,85 @@ struct HugePageAllocator {
 
 using PendingRels = std::vector<PendingRel, HugePageAllocator<PendingRel>>;
 using TextBuffer = std::basic_string<char, std::char_traits<char>, HugePageAllocator<char>>;
+using Keys = std::vector<uint64_t, HugePageAllocator<uint64_t>>;
+
+uint64_t ShiftLeft(uint64_t v, int bits) { return bits >= 64 ? 0 : v << bits; }
+uint64_t LowMask(int bits) { return bits >= 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1; }
+
+// Sorts `keys` by their bits [low, high) (none are set above `high`),
+// stably: an LSD radix sort with digits of up to 11 bits, each pass writing
+// to at most 2048 places at a time.
+void RadixSortBits(Keys& keys, int low, int high) {
+  const int bits = high - low;
+  if (bits <= 0 || keys.size() < 2) return;
+  const int passes = (bits + 10) / 11;
+  const int digit_bits = (bits + passes - 1) / passes;
+  const uint64_t mask = LowMask(digit_bits);
+  std::vector<std::vector<size_t>> next(static_cast<size_t>(passes),
+                                        std::vector<size_t>(size_t{1} << digit_bits));
+  for (uint64_t key : keys)
+    for (int pass = 0; pass < passes; ++pass)
+      ++next[static_cast<size_t>(pass)][(key >> (low + pass * digit_bits)) & mask];
+  Keys buffer(keys.size());
+  for (int pass = 0; pass < passes; ++pass) {
+    const int shift = low + pass * digit_bits;
+    auto& slot = next[static_cast<size_t>(pass)];
+    size_t sum = 0;
+    for (auto& c : slot) sum += std::exchange(c, sum);
+    for (uint64_t key : keys) buffer[slot[(key >> shift) & mask]++] = key;
+    keys.swap(buffer);
+  }
+}
+
+// The definition of the index a new import builds from sorted rows (see
+// CsvLoader::BuildEndIndex): its key is (dst, type, id).
+constexpr std::string_view kRelsDstTypeName = "rels_dst_type";
+constexpr std::string_view kRelsDstTypeSql = "CREATE INDEX rels_dst_type ON rels(dst, type)";
+
+// Relationships in the order of rels_dst_type, each packed in 64 bits: from
+// high to low, the end node (minus the import's first node), the type's rank
+// (types are sorted by then) and the row's index (the id minus the first id).
+struct EndOrder {
+  Keys keys;
+  int type_bits = 0, row_bits = 0;
+};
+
+// The rows of rels_dst_type: kg_import_rels_by_end(dst, type, id).
+class EndOrderRows : public RowSource {
+ public:
+  EndOrderRows(const EndOrder& order, NodeId first_node, RelId first_rel,
+               const std::deque<std::string>& types)
+      : order_(order), first_node_(first_node), first_rel_(first_rel), types_(types) {}
+  const char* Declaration() const override {
+    return "CREATE TABLE x(dst INTEGER, type TEXT, id INTEGER)";
+  }
+  size_t Rows() const override { return order_.keys.size(); }
+  void Column(size_t row, int column, sqlite3_context* ctx) const override {
+    const uint64_t key = order_.keys[row];
+    switch (column) {
+      case 0: {
+        const int shift = order_.type_bits + order_.row_bits;
+        const uint64_t end = shift >= 64 ? 0 : key >> shift;
+        sqlite3_result_int64(ctx, first_node_ + static_cast<int64_t>(end));
+        break;
+      }
+      case 1: {
+        const std::string& type =
+            types_[static_cast<size_t>((key >> order_.row_bits) & LowMask(order_.type_bits))];
+        sqlite3_result_text(ctx, type.data(), static_cast<int>(type.size()), SQLITE_STATIC);
+        break;
+      }
+      default:
+        sqlite3_result_int64(ctx, first_rel_ + static_cast<int64_t>(key & LowMask(order_.row_bits)));
+    }
+  }
+
+ private:
+  const EndOrder& order_;
+  NodeId first_node_;
+  RelId first_rel_;
+  const std::deque<std::string>& types_;
+};
 
 // The checked relationships: kg_import_rels(src, dst, type, props).
 class RelRows : public RowSource {
@@ -696,6 +788,7 @@ class CsvLoader {
       dropped_label_indexes.emplace(db_, "node_labels");
     }
     const bool big_rels = BigLoad(options_.relationship_files, "SELECT count(*) FROM rels");
+    const bool rels_empty = ScalarInt(db_, "SELECT EXISTS(SELECT 1 FROM rels)") == 0;
     const int db_fd = options_.new_file ? DatabaseFd(db_) : -1;
     // A second thread reads the relationships while this one parses the
     // nodes, then maps their ends to node ids, checks and sorts them while
@@ -757,11 +850,39 @@ class CsvLoader {
     // sorting them again in CREATE INDEX. The (dst, type) index would take
     // its keys in random order: it is rebuilt afterwards.
     if (big_rels) dropped_rel_indexes.emplace(db_, "rels", "rels_src_type");
-    WriteRelationships();
+    // When these rows are all of rels, (dst, type) index keys sorted on the
+    // second thread while SQLite writes the rows make that index without
+    // CREATE INDEX's scan and sort (BuildEndIndex).
+    const bool end_index = dropped_rel_indexes && rels_empty &&
+                           dropped_rel_indexes->Take(kRelsDstTypeName, kRelsDstTypeSql);
+    const RelId first_rel = next_rel_;
+    EndOrder end_order;
+    {
+      std::exception_ptr sort_error;
+      std::jthread sorter;
+      if (end_index) {
+        sorter = std::jthread([&] {
+          try {
+            end_order = SortByEnd();
+          } catch (...) {
+            sort_error = std::current_exception();
+          }
+        });
+      }
+      WriteRelationships();
+      if (sorter.joinable()) sorter.join();
+      if (sort_error) std::rethrow_exception(sort_error);
+    }
+    pending_.clear();
+    pending_.shrink_to_fit();
     // The rows go to disk while the last index is built.
     std::jthread writeback([db_fd] { StartWriteback(db_fd); });
     stats_.relationships_seconds = SecondsSince(t0);
     t0 = std::chrono::steady_clock::now();
+    if (end_index && (stats_.relationships == 0 || end_order.keys.empty() ||
+                      !BuildEndIndex(end_order, first_rel)))
+      db_.Exec(std::string(kRelsDstTypeSql).c_str());
+    end_order.keys = Keys();
     if (dropped_rel_indexes) dropped_rel_indexes->Rebuild();
     stats_.index_seconds = SecondsSince(t0);
     return stats_;
@@ -1022,23 +1143,19 @@ class CsvLoader {
         set_ranks.emplace_back();
         for (const auto& label : set) set_ranks.back().push_back(rank.at(label));
       }
-      std::vector<std::pair<uint32_t, size_t>> order;  // (rank, index of the row)
+      // A counting sort by rank: each label's rows, in node order.
+      std::vector<size_t> slot(rank.size() + 1, 0);
+      for (const auto& pending : loader.pending_nodes_)
+        for (uint32_t r : set_ranks[pending.labels]) ++slot[r + 1];
+      for (size_t r = 1; r < slot.size(); ++r) slot[r] += slot[r - 1];
+      rows_.resize(slot.back());
       NodeId node = loader.next_node_ - static_cast<NodeId>(loader.pending_nodes_.size());
       for (const auto& pending : loader.pending_nodes_) {
         const auto& set = loader.label_sets_[pending.labels];
-        for (size_t i = 0; i < set.size(); ++i) {
-          order.emplace_back(set_ranks[pending.labels][i], rows_.size());
-          rows_.emplace_back(&set[i], node);
-        }
+        for (size_t i = 0; i < set.size(); ++i)
+          rows_[slot[set_ranks[pending.labels][i]]++] = {&set[i], node};
         ++node;
       }
-      // Within one label the rows are already in node order.
-      std::stable_sort(order.begin(), order.end(),
-                       [](const auto& a, const auto& b) { return a.first < b.first; });
-      std::vector<std::pair<const std::string*, NodeId>> sorted;
-      sorted.reserve(rows_.size());
-      for (const auto& [r, index] : order) sorted.push_back(rows_[index]);
-      rows_.swap(sorted);
     }
     const char* Declaration() const override {
       return "CREATE TABLE x(label TEXT, node_id INTEGER)";
@@ -1314,6 +1431,101 @@ class CsvLoader {
     }
   }
 
+  // The rows in rels_dst_type's order (by end, type, then id: ids follow
+  // the row order). No keys when the three parts do not fit in 64 bits.
+  // Only reads pending_ and types_ (it runs while they are written out).
+  EndOrder SortByEnd() const {
+    EndOrder order;
+    const size_t n = pending_.size();
+    if (n == 0) return order;
+    order.row_bits = std::bit_width(uint64_t{n - 1});
+    order.type_bits = std::bit_width(uint64_t{types_.size() - 1});
+    const int end_bits = std::bit_width(static_cast<uint64_t>(next_node_ - 1 - first_node_));
+    const int total = end_bits + order.type_bits + order.row_bits;
+    if (total > 64) return order;
+    order.keys.resize(n);
+    const int end_shift = order.type_bits + order.row_bits;
+    for (size_t i = 0; i < n; ++i)
+      order.keys[i] = ShiftLeft(pending_[i].end, end_shift) |
+                      ShiftLeft(pending_[i].type, order.row_bits) | i;
+    // The row indexes are in order already: sorting by the bits above them
+    // (stably) finishes the job.
+    RadixSortBits(order.keys, order.row_bits, total);
+    return order;
+  }
+
+  // Builds rels_dst_type (dropped, defined as kRelsDstTypeSql) from `order`,
+  // which holds every row of rels. An index b-tree holds records (indexed
+  // columns..., rowid), as does a WITHOUT ROWID table whose primary key is
+  // all its columns: the keys go into such a table in order (SQLite appends
+  // each at the end, where CREATE INDEX would read the whole table and sort
+  // it again), then its schema entry is rewritten into the index's. Returns
+  // false, having changed nothing, when SQLite does not allow writing the
+  // schema (SQLITE_DBCONFIG_DEFENSIVE, or a build without it): the caller
+  // then runs CREATE INDEX.
+  bool BuildEndIndex(const EndOrder& order, RelId first_rel) {
+    static constexpr const char* kToIndex =
+        "UPDATE sqlite_schema SET type='index', name=?1, tbl_name='rels', sql=?2 "
+        "WHERE type='table' AND name='kg_import_rels_dst'";
+    int defensive = 0;
+    if (sqlite3_db_config(db_.handle(), SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive) != SQLITE_OK ||
+        defensive)
+      return false;
+    {
+      // SQLite refuses to prepare a write to sqlite_schema it does not allow.
+      db_.Exec("PRAGMA writable_schema=ON");
+      bool allowed = true;
+      try {
+        Statement probe(db_, kToIndex);
+      } catch (const StorageError&) {
+        allowed = false;
+      }
+      db_.Exec("PRAGMA writable_schema=OFF");
+      if (!allowed) return false;
+    }
+    // Column types as in rels (INTEGER, TEXT, and the rowid), default
+    // (BINARY) collations and ascending order, as the index has.
+    db_.Exec(
+        "CREATE TABLE kg_import_rels_dst(dst INTEGER NOT NULL, type TEXT NOT NULL, "
+        "id INTEGER NOT NULL, PRIMARY KEY(dst, type, id)) WITHOUT ROWID");
+    {
+      EndOrderRows rows(order, first_node_, first_rel, types_);
+      RowsModule module(db_, "kg_import_rels_by_end", rows);
+      db_.Exec(
+          "INSERT INTO kg_import_rels_dst(dst, type, id) "
+          "SELECT dst, type, id FROM kg_import_rels_by_end");
+    }
+    // Back to an ordinary schema (reloaded from the file) on every path.
+    struct WritableSchema {
+      Database& db;
+      explicit WritableSchema(Database& d) : db(d) { db.Exec("PRAGMA writable_schema=ON"); }
+      ~WritableSchema() {
+        sqlite3_exec(db.handle(), "PRAGMA writable_schema=RESET", nullptr, nullptr, nullptr);
+      }
+      WritableSchema(const WritableSchema&) = delete;
+      WritableSchema& operator=(const WritableSchema&) = delete;
+    };
+    {
+      WritableSchema writable(db_);
+      Statement st(db_, kToIndex);
+      st.Bind(1, kRelsDstTypeName);
+      st.Bind(2, kRelsDstTypeSql);
+      st.Step();
+      if (db_.Changes() != 1)
+        throw StorageError("import: could not turn the sorted keys into index rels_dst_type");
+    }
+    // The creating statement of the helper table changed the schema cookie,
+    // so other connections reload the schema after the commit; this one
+    // reloaded it (RESET). It must now see the index on (dst, type).
+    Statement check(db_, "SELECT name FROM pragma_index_info(?1) ORDER BY seqno");
+    check.Bind(1, kRelsDstTypeName);
+    std::string columns;
+    while (check.Step()) columns += check.ColumnText(0) + ",";
+    if (columns != "dst,type,")
+      throw StorageError("import: index rels_dst_type was not rebuilt as expected");
+    return true;
+  }
+
   void WriteRelationships() {
     if (pending_.empty()) return;
     RelRows source(pending_, first_node_, types_, rel_props_);
@@ -1331,8 +1543,6 @@ class CsvLoader {
     next_rel_ += static_cast<RelId>(pending_.size());
     stats_.relationships += static_cast<int64_t>(pending_.size());
     CheckLastRowid(next_rel_ - 1, "relationship");
-    pending_.clear();
-    pending_.shrink_to_fit();
   }
 
   // Rows get their ids from SQLite (NULL id: the append path, cheaper than

@@ -2,6 +2,7 @@
 #include "graph/store.h"
 
 #include <algorithm>
+#include <bit>
 #include <optional>
 #include <chrono>
 #include <ctime>
@@ -225,7 +226,7 @@ struct Store::Statements {
   LazyStatement savepoint, release;
 };
 
-Store::Store(const std::string& path, Mode mode)
+Store::Store(const std::string& path, Mode mode, int new_page_size)
     : db_(path, mode == Mode::kReadOnly ? Database::Mode::kReadOnly
                                         : Database::Mode::kReadWriteCreate),
       read_only_(mode == Mode::kReadOnly) {
@@ -250,6 +251,15 @@ Store::Store(const std::string& path, Mode mode)
   }
   db_.Exec("PRAGMA foreign_keys=ON");
   if (!read_only_) {
+    // Before WAL mode, which writes the file's first page.
+    if (version == 0 && new_page_size != 0) {
+      if (new_page_size < 512 || new_page_size > 65536 || !std::has_single_bit(
+                                                              static_cast<unsigned>(new_page_size)))
+        throw StorageError("page size " + std::to_string(new_page_size) +
+                           " is not a power of two from 512 to 65536");
+      // PRAGMA takes no bound parameters; the value is a checked integer.
+      db_.Exec(("PRAGMA page_size=" + std::to_string(new_page_size)).c_str());
+    }
     db_.Exec("PRAGMA journal_mode=WAL");
     db_.Exec("PRAGMA synchronous=NORMAL");
     if (version < kSchemaVersion) Migrate();

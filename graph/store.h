@@ -86,7 +86,9 @@ class Store {
   // Opens the database at `path`; kReadWrite creates it (and its schema) when
   // missing and migrates an older schema. Throws StorageError when the file is
   // not a kg database or was written by a newer kg; such a file is not touched.
-  Store(const std::string& path, Mode mode);
+  // `new_page_size` (a power of two, 512..65536; 0 = SQLite's default, 4096)
+  // is the page size of a database created here; an existing one keeps its own.
+  Store(const std::string& path, Mode mode, int new_page_size = 0);
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
   ~Store();

@@ -2,6 +2,8 @@
 // bad rows reported with FILE:LINE and nothing imported.
 #include <catch2/catch.hpp>
 
+#include <sqlite3.h>
+
 #include <map>
 #include <set>
 #include <tuple>
@@ -441,4 +443,108 @@ TEST_CASE("integer ids in two id spaces and two relationship files", "[graph][im
   CHECK_THROWS_WITH(ImportCsv(other, opt), Catch::Contains(tmp.File("bad.csv") + ":3") &&
                                                Catch::Contains("unknown start node id '0'"));
   CHECK(other.GetStats().nodes == 0);
+}
+
+TEST_CASE("a big load into an empty rels table builds rels_dst_type from sorted keys",
+          "[graph][import]") {
+  // rels_dst_type is then written from keys sorted in memory (a WITHOUT ROWID
+  // table turned into the index) instead of by CREATE INDEX. It must hold
+  // exactly CREATE INDEX's keys, in its order, with other connections seeing
+  // it, on a journaled file with nodes already in it, and a later import on
+  // top (rels not empty: CREATE INDEX again) must keep it right.
+  TempDir tmp;
+  const int kNodes = 2000, kRels = 12000;
+  std::string nodes = "id,label,name\n";
+  for (int i = 0; i < kNodes; ++i)
+    nodes += std::to_string(i) + ",Thing,thing_" + std::to_string(i) + "\n";
+  // Types whose byte order is not their first-seen order: a prefix of
+  // another, lower and upper case, non-ASCII.
+  const std::vector<std::string> types = {"b", "AB", "A", "\xc3\x89T\xc3\x89", "a", "Z_9"};
+  std::string rels = "src,dst,type\n";
+  uint32_t seed = 11;
+  for (int i = 0; i < kRels; ++i) {
+    seed = seed * 1103515245u + 12345u;
+    int a = static_cast<int>((seed >> 8) % kNodes);
+    seed = seed * 1103515245u + 12345u;
+    int b = i % 9 == 0 ? 17 : static_cast<int>((seed >> 8) % kNodes);  // one hub end
+    rels += std::to_string(a) + "," + std::to_string(b) + "," + types[(seed >> 4) % types.size()] +
+            "\n";
+  }
+  REQUIRE(rels.size() > (64 << 10));
+  WriteFile(tmp.File("nodes.csv"), nodes);
+  WriteFile(tmp.File("rels.csv"), rels);
+  const std::string db = tmp.File("kg.db");
+  // (dst, type, id) of every row, read the way the index orders them and
+  // from the table itself.
+  auto index_keys = [](const Store& s) {
+    std::vector<std::tuple<int64_t, std::string, int64_t>> keys;
+    kg::graph::Statement st(s.db(),
+                            "SELECT dst, type, id FROM rels INDEXED BY rels_dst_type "
+                            "WHERE dst > 0 ORDER BY dst, type, id");
+    while (st.Step()) keys.emplace_back(st.ColumnInt(0), st.ColumnText(1), st.ColumnInt(2));
+    return keys;
+  };
+  auto table_keys = [](const Store& s) {
+    std::vector<std::tuple<int64_t, std::string, int64_t>> keys;
+    kg::graph::Statement st(s.db(), "SELECT dst, type, id FROM rels NOT INDEXED");
+    while (st.Step()) keys.emplace_back(st.ColumnInt(0), st.ColumnText(1), st.ColumnInt(2));
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  };
+  {
+    Store store(db, Store::Mode::kReadWrite);
+    Store other(db, Store::Mode::kReadOnly);  // open before the import
+    CHECK(other.GetStats().relationships == 0);
+    store.CreateNode({"Before"}, {{"name", "before"}});  // node ids start at 2
+    CsvImportOptions opt;
+    opt.node_files = {tmp.File("nodes.csv")};
+    opt.relationship_files = {tmp.File("rels.csv")};
+    CHECK(ImportCsv(store, opt).relationships == kRels);
+    CHECK(store.Check().empty());
+    auto keys = index_keys(store);
+    CHECK(keys.size() == static_cast<size_t>(kRels));
+    CHECK(keys == table_keys(store));
+    // The index serves lookups by end node, here and in the other connection.
+    auto hub = store.NodesNamed("thing_17");
+    REQUIRE(hub.size() == 1);
+    auto in = store.EdgesOf(hub[0], kg::graph::Direction::kIn);
+    size_t expected_in = 0;
+    for (const auto& [dst, type, id] : keys) expected_in += dst == hub[0];
+    CHECK(in.size() == expected_in);
+    CHECK(in.size() >= static_cast<size_t>(kRels / 9));
+    CHECK(other.EdgesOf(hub[0], kg::graph::Direction::kIn, "AB").size() ==
+          store.EdgesOf(hub[0], kg::graph::Direction::kIn, "AB").size());
+    CHECK(index_keys(other) == keys);
+  }
+  {
+    // A connection that may not write its schema builds it by CREATE INDEX.
+    Store store(tmp.File("defensive.db"), Store::Mode::kReadWrite);
+    int on = 0;
+    REQUIRE(sqlite3_db_config(store.db().handle(), SQLITE_DBCONFIG_DEFENSIVE, 1, &on) ==
+            SQLITE_OK);
+    REQUIRE(on == 1);
+    CsvImportOptions opt;
+    opt.node_files = {tmp.File("nodes.csv")};
+    opt.relationship_files = {tmp.File("rels.csv")};
+    CHECK(ImportCsv(store, opt).relationships == kRels);
+    CHECK(store.Check().empty());
+    CHECK(index_keys(store).size() == static_cast<size_t>(kRels));
+    CHECK(index_keys(store) == table_keys(store));
+  }
+  {
+    // A second load on top: the rows are not all of rels any more.
+    Store store(db, Store::Mode::kReadWrite);
+    WriteFile(tmp.File("nodes2.csv"), "id,label,name\n0,Thing,extra\n");
+    WriteFile(tmp.File("rels2.csv"), "src,dst,type\n0,0,A\n");
+    CsvImportOptions opt;
+    opt.node_files = {tmp.File("nodes2.csv")};
+    opt.relationship_files = {tmp.File("rels2.csv")};
+    CHECK(ImportCsv(store, opt).relationships == 1);
+    opt.node_files = {tmp.File("nodes.csv")};
+    opt.relationship_files = {tmp.File("rels.csv")};
+    CHECK(ImportCsv(store, opt).relationships == kRels);
+    CHECK(store.Check().empty());
+    CHECK(index_keys(store).size() == static_cast<size_t>(2 * kRels + 1));
+    CHECK(index_keys(store) == table_keys(store));
+  }
 }

@@ -433,3 +433,32 @@ TEST_CASE("evidence rows added together get the ids of one insert each, all or n
   CHECK(store.EvidenceForNode(a).size() == 71);
   CHECK(store.Check().empty());
 }
+
+TEST_CASE("a new database takes the page size asked for; an existing one keeps its own",
+          "[graph][store]") {
+  TempDir tmp;
+  auto page_size = [](const Store& s) {
+    Statement st(s.db(), "PRAGMA page_size");
+    REQUIRE(st.Step());
+    return st.ColumnInt(0);
+  };
+  {
+    Store store(tmp.File("big.db"), Store::Mode::kReadWrite, 8192);
+    CHECK(page_size(store) == 8192);
+    NodeId a = store.CreateNode({"Organization"}, {{"name", Value("acme")}});
+    store.CreateRelationship(a, a, "OWNS", {});
+    CHECK(store.Check().empty());
+  }
+  {
+    // Reopened with another size: the file keeps 8 KiB pages and its rows.
+    Store store(tmp.File("big.db"), Store::Mode::kReadWrite, 4096);
+    CHECK(page_size(store) == 8192);
+    CHECK(store.NodesNamed("acme").size() == 1);
+    CHECK(store.Check().empty());
+  }
+  {
+    Store store(tmp.File("default.db"), Store::Mode::kReadWrite);
+    CHECK(page_size(store) == 4096);
+  }
+  CHECK_THROWS_AS(Store(tmp.File("odd.db"), Store::Mode::kReadWrite, 3000), kg::StorageError);
+}

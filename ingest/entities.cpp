@@ -308,7 +308,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   auto span_text = [&](size_t b, size_t e) { return std::string(text.substr(b, e - b)); };
   std::vector<Mention> out;
   out.reserve(16);
-  auto add = [&](Mention m) {
+  auto add = [&](Mention&& m) {
     m.surface = span_text(m.begin, m.end);
     if (m.canonical.empty()) m.canonical = m.surface;
     if (m.outer_begin == 0 || m.outer_begin > m.begin) m.outer_begin = m.begin;
@@ -319,7 +319,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
 
   if (given) {
     for (const auto& g : *given)
-      if (g.begin >= s.begin && g.end <= s.end) add(g);
+      if (g.begin >= s.begin && g.end <= s.end) add(Mention(g));
   } else {
     // Lexicon, longest alias first at each word.
     for (size_t i = 0; i < tokens.size(); ++i) {
@@ -752,8 +752,19 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       out.push_back(m);
     }
   }
-  std::sort(out.begin(), out.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
-  return out;
+  // By begin, as std::sort orders them (equal begins included), moving each
+  // mention once: the same sort of their indexes takes the same steps.
+  if (std::adjacent_find(out.begin(), out.end(), [](const Mention& a, const Mention& b) {
+        return a.begin >= b.begin;
+      }) == out.end())
+    return out;  // strictly in order: the one order any sort gives
+  std::vector<uint32_t> order(out.size());
+  std::iota(order.begin(), order.end(), uint32_t{0});
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return out[a].begin < out[b].begin; });
+  std::vector<Mention> sorted;
+  sorted.reserve(out.size());
+  for (uint32_t i : order) sorted.push_back(std::move(out[i]));
+  return sorted;
 }
 
 void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,

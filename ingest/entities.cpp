@@ -307,7 +307,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       }
   auto span_text = [&](size_t b, size_t e) { return std::string(text.substr(b, e - b)); };
   std::vector<Mention> out;
-  out.reserve(16);
+  out.reserve(8);
   auto add = [&](Mention&& m) {
     m.surface = span_text(m.begin, m.end);
     if (m.canonical.empty()) m.canonical = m.surface;

@@ -92,7 +92,17 @@ bool FewWordsTwins::Match(const re2::RE2& whole, std::string_view text, re2::Str
   if (!whole.Match(text, 0, text.size(), re2::RE2::UNANCHORED, &found, 1)) return false;
   const size_t begin = static_cast<size_t>(found.data() - text.data()), end = begin + found.size();
   re2::StringPiece all[kMaxGroups + 1];
-  const re2::RE2* few = For(found, NonAsciiAreLetters(found));
+  const std::string_view found_text(found.data(), found.size());
+  const re2::RE2* few = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = known_.find(found_text); it != known_.end()) few = it->second;
+  }
+  if (!few) {
+    few = For(found_text, NonAsciiAreLetters(found_text));
+    std::lock_guard<std::mutex> lock(mu_);
+    if (few && known_.size() < kMaxKnownMatches) known_.emplace(found_text, few);
+  }
   if (!(few && few->Match(text, begin, end, re2::RE2::ANCHOR_BOTH, all, n + 1)) &&
       !whole.Match(text, 0, text.size(), re2::RE2::UNANCHORED, all, n + 1))
     return false;

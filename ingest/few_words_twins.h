@@ -5,6 +5,7 @@
 #include <re2/re2.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -84,6 +85,15 @@ class FewWordsTwins {
   mutable std::mutex mu_;
   // 'n' or 'w' (narrow or not), then per alternation its count and indices.
   mutable std::unordered_map<std::string, Twin> twins_;
+  // The twin of a match text once it is compiled (For() of the same text
+  // always returns it from then on): a match seen again skips cutting and
+  // looking up its words. At most kMaxKnownMatches texts.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  static constexpr size_t kMaxKnownMatches = 1 << 14;
+  mutable std::unordered_map<std::string, const re2::RE2*, TextHash, std::equal_to<>> known_;
 };
 
 }  // namespace kg::ingest

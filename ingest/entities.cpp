@@ -137,6 +137,7 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
       if (t.folded.size() > longest.size()) longest = t.folded;
     if (!longest.empty()) cue_words_.insert(longest);
   }
+  for (const auto& w : cue_words_) cue_hashes_.insert(Lexicon::TokenHash(w));
   // Head nouns, those that may refer back alone, and demonyms: longest first.
   for (const auto& h : lex_.heads) {
     heads_.Add(h.text);
@@ -232,6 +233,25 @@ size_t Recognizer::DescriptorFloor(std::string_view text, size_t lo, size_t end)
 
 Recognizer::~Recognizer() = default;
 
+// Lexicon::TokenHash of each word of a sentence, computed when first asked for.
+class TokenHashes {
+ public:
+  explicit TokenHashes(const std::vector<Token>& tokens)
+      : tokens_(tokens), hashes_(tokens.size(), 0), hashed_(tokens.size(), 0) {}
+  size_t operator()(size_t i) {
+    if (!hashed_[i]) {
+      hashes_[i] = Lexicon::TokenHash(tokens_[i].folded);
+      hashed_[i] = 1;
+    }
+    return hashes_[i];
+  }
+
+ private:
+  const std::vector<Token>& tokens_;
+  std::vector<size_t> hashes_;
+  std::vector<char> hashed_;
+};
+
 namespace {
 
 // A word before a name: where it starts and whether it is a cue word.
@@ -285,16 +305,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
                                       const std::vector<Mention>* given) const {
   std::string_view sent = text.substr(s.begin, s.end - s.begin);
   auto tokens = Tokenize(sent, s.begin);
-  // Lexicon::TokenHash of each word, computed when first asked for.
-  std::vector<size_t> hashes(tokens.size(), 0);
-  std::vector<char> hashed(tokens.size(), 0);
-  auto token_hash = [&](size_t i) {
-    if (!hashed[i]) {
-      hashes[i] = Lexicon::TokenHash(tokens[i].folded);
-      hashed[i] = 1;
-    }
-    return hashes[i];
-  };
+  TokenHashes token_hash(tokens);
   std::vector<bool> covered(tokens.size(), false);
   // A bare number may be part of a name ("Microsoft 365 Copilot"): a lexicon
   // name of several words may take it (the pipeline then drops the number).
@@ -694,7 +705,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   }
 
   const bool narrow = NonAsciiAreLetters(sent);
-  AddDescriptors(text, s, tokens, narrow, out);
+  AddDescriptors(text, s, tokens, token_hash, narrow, out);
   // Candidates typed by what follows them.
   for (auto& m : out) {
     if (m.source != MentionSource::kCandidate) continue;
@@ -768,7 +779,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
 }
 
 void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
-                                bool narrow, std::vector<Mention>& out) const {
+                                TokenHashes& hashes, bool narrow, std::vector<Mention>& out) const {
   // Whether each word of the sentence is a cue word, looked up once.
   std::vector<signed char> is_cue(tokens.size(), -1);
   std::vector<CueWord> before;
@@ -788,7 +799,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       for (auto it = first; it != tokens.end() && it->begin < m.begin; ++it) {
         if (it->begin >= lo && it->end <= m.begin) {
           auto& c = is_cue[static_cast<size_t>(it - tokens.begin())];
-          if (c < 0) c = cue_words_.count(it->folded) > 0;
+          if (c < 0) c = cue_hashes_.count(hashes(static_cast<size_t>(it - tokens.begin()))) > 0;
           before.push_back({it->begin, c > 0});
         } else {
           size_t pb = std::max(it->begin, lo), pe = std::min(it->end, m.begin);

@@ -26,6 +26,8 @@ class StringPiece;
 
 namespace kg::ingest {
 
+class TokenHashes;  // (entities.cpp)
+
 class Recognizer {
  public:
   explicit Recognizer(const Lexicon& lexicon);
@@ -50,8 +52,9 @@ class Recognizer {
  private:
   // `narrow`: the sentence's non-ASCII characters are all letters, so the
   // patterns' narrow twins may be used (ingest/pattern_twins.h).
-  void AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens, bool narrow,
-                      std::vector<Mention>& m) const;
+  // `hashes`: Lexicon::TokenHash of each of `tokens`.
+  void AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
+                      TokenHashes& hashes, bool narrow, std::vector<Mention>& m) const;
   // Whether the capitalised word tokens[i], opening sentence `s`, is a name:
   // no word of the language (not in the lexicon's lists, not written in
   // lower case in the article) that recurs capitalised inside a sentence
@@ -72,6 +75,10 @@ class Recognizer {
 
   const Lexicon& lex_;
   std::unordered_set<std::string> cue_words_;  // folded words of heads and naming verbs
+  // Lexicon::TokenHash of each of cue_words_: a word whose hash is not here
+  // is no cue word (one that is may be, when two words share a hash; the
+  // descriptor pattern then decides).
+  std::unordered_set<size_t> cue_hashes_;
   std::unordered_map<std::string, size_t> folded_heads_;  // Fold(lex_.heads[i].text) -> the first such i, for FindHead
   std::unordered_set<std::string> model_stems_;  // first words of versioned product names ("gpt", "claude")
   std::unique_ptr<re2::RE2> descriptor_, descriptor_unbounded_, anaphor_, connector_, after_apposition_, after_head_;

@@ -319,14 +319,16 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   auto span_text = [&](size_t b, size_t e) { return std::string(text.substr(b, e - b)); };
   std::vector<Mention> out;
   out.reserve(8);
-  auto add = [&](Mention&& m) {
+  // A mention made at the end of `out` (out.emplace_back(), which saves
+  // moving one in) is completed by `added`.
+  auto added = [&](Mention& m) {
     m.surface = span_text(m.begin, m.end);
     if (m.canonical.empty()) m.canonical = m.surface;
     if (m.outer_begin == 0 || m.outer_begin > m.begin) m.outer_begin = m.begin;
     for (size_t i = 0; i < tokens.size(); ++i)
       if (tokens[i].begin < m.end && m.begin < tokens[i].end) covered[i] = true;
-    out.push_back(std::move(m));
   };
+  auto add = [&](Mention&& m) { added(out.emplace_back(std::move(m))); };
 
   if (given) {
     for (const auto& g : *given)
@@ -370,7 +372,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
             !lex_.AliasesStartingWith(token_hash(i + 1)))
           break;
         const auto& e = lex_.entries()[a.entry];
-        Mention m;
+        Mention& m = out.emplace_back();
         m.begin = tokens[i].begin;
         m.end = tokens[i + k - 1].end;
         if (e.type == "Demonym") {
@@ -387,7 +389,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
           m.place = e.city;
         }
         m.signal = "lexicon";
-        add(std::move(m));
+        added(m);
         i += k - 1;
         break;
       }
@@ -580,7 +582,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       i = j - 1;
       continue;
     }
-    Mention m;
+    Mention& m = out.emplace_back();
     m.begin = tokens[i].begin;
     m.end = tokens[j - 1].end;
     // "T. Reil": an initial and a name.
@@ -601,7 +603,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       m.source = initial_name == 2 ? MentionSource::kDiscovered : MentionSource::kCandidate;
       m.signal = initial_name == 2 ? "subject" : initial_name == 1 ? "sentence-initial" : "capitalised";
     }
-    add(std::move(m));
+    added(m);
     i = j - 1;
   }
 
@@ -695,13 +697,13 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         }
       continue;
     }
-    Mention m;
+    Mention& m = out.emplace_back();
     m.begin = b;
     m.end = e;
     m.type = "Organization";
     m.source = MentionSource::kDiscovered;
     m.signal = "acronym";
-    add(std::move(m));
+    added(m);
   }
 
   const bool narrow = NonAsciiAreLetters(sent);

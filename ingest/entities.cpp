@@ -44,12 +44,30 @@ RE2::Options Opts() {
   return o;
 }
 
+char LowerAsciiChar(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// LowerAscii(text) == lowered, without making the lowered string.
+bool LowersTo(std::string_view text, std::string_view lowered) {
+  if (text.size() != lowered.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i)
+    if (LowerAsciiChar(text[i]) != lowered[i]) return false;
+  return true;
+}
+
+// LowerAscii(a) == LowerAscii(b), without making the lowered strings.
+bool SameLowered(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (LowerAsciiChar(a[i]) != LowerAsciiChar(b[i])) return false;
+  return true;
+}
+
 // The first of `words` (ASCII lowered) that `text` holds at `at`, in any
 // ASCII case; null for none.
 const std::string* LoweredWordAt(std::string_view text, size_t at, const std::vector<std::string>& words) {
   if (at > text.size()) return nullptr;
   for (const auto& w : words)
-    if (at + w.size() <= text.size() && LowerAscii(text.substr(at, w.size())) == w) return &w;
+    if (at + w.size() <= text.size() && LowersTo(text.substr(at, w.size()), w)) return &w;
   return nullptr;
 }
 
@@ -958,7 +976,7 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
     }
     if (!person_list)
       for (const auto& prep : lex_.agent_prepositions) {  // " by "
-        if (before.size() < prep.size() || LowerAscii(before.substr(before.size() - prep.size())) != prep) continue;
+        if (before.size() < prep.size() || !LowersTo(before.substr(before.size() - prep.size()), prep)) continue;
         const size_t pe = before.size() - prep.size(), pb = pe > 40 ? pe - 40 : 0;
         const std::string window = LowerAscii(before.substr(pb, pe - pb));
         for (const auto& p : lex_.person_participles) {
@@ -990,7 +1008,7 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
       if (LoweredWordAt(upto, m.end, lex_.reporting_tags)) signal = "speech";
       for (const auto& v : lex_.reporting_verbs)
         if (!signal && before.size() > v.size() && before.back() == ' ' &&
-            LowerAscii(before.substr(before.size() - 1 - v.size(), v.size())) == v)
+            LowersTo(before.substr(before.size() - 1 - v.size(), v.size()), v))
           signal = "speech";
     }
     // "CEO Jane Roe", "former Acme executive Jane Roe": a title right before;
@@ -1233,7 +1251,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     for (const auto& d : lex_.anaphor_determiners) {
       if (d.empty() || d.back() == '\'') continue;
       size_t n = d.size() + 1;
-      if (m.begin >= s.begin + n && LowerAscii(text.substr(m.begin - n, n)) == LowerAscii(d) + " " &&
+      if (m.begin >= s.begin + n && SameLowered(text.substr(m.begin - n, n - 1), d) && text[m.begin - 1] == ' ' &&
           (m.begin - n == s.begin || !std::isalpha(static_cast<unsigned char>(text[m.begin - n - 1]))))
         det = &d;
     }

@@ -5,6 +5,7 @@
 #include "ingest/entities.h"
 
 #include <re2/re2.h>
+#include <utf8proc.h>
 
 #include <algorithm>
 #include <cctype>
@@ -126,6 +127,24 @@ bool OccursElsewhere(std::string_view text, std::string_view word, size_t lo, si
   return false;
 }
 
+// Whether `word` holds a combining mark (Unicode M*), or bytes that are not UTF-8.
+bool HasMark(std::string_view word) {
+  for (size_t i = 0; i < word.size();) {
+    if (static_cast<unsigned char>(word[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(word.data() + i),
+                                static_cast<utf8proc_ssize_t>(word.size() - i), &cp);
+    if (len <= 0) return true;
+    auto cat = utf8proc_category(cp);
+    if (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) return true;
+    i += static_cast<size_t>(len);
+  }
+  return false;
+}
+
 // `narrow_twin` when the text allows it and there is one, else `re`.
 const RE2& Pick(const std::unique_ptr<RE2>& re, const std::unique_ptr<RE2>& narrow_twin, bool narrow) {
   return narrow && narrow_twin ? *narrow_twin : *re;
@@ -159,7 +178,14 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   // Head nouns, those that may refer back alone, and demonyms: longest first.
   for (const auto& h : lex_.heads) {
     heads_.Add(h.text);
-    if (h.anaphor || h.maker) anaphor_heads_.Add(h.text);
+    if (h.anaphor || h.maker) {
+      anaphor_heads_.Add(h.text);
+      auto words = Tokenize(h.text);
+      if (words.empty())
+        anaphor_head_without_word_ = true;
+      else
+        anaphor_first_words_.insert(Lexicon::TokenHash(words[0].folded));
+    }
   }
   for (const auto& a : lex_.aliases())
     if (lex_.entries()[a.entry].type == "Demonym") demonyms_.Add(a.surface);
@@ -757,7 +783,15 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     m.signal = "apposition:" + head->text;
   }
   TypeByContext(text, s, out);
-  AddAnaphors(text, s, narrow, out);
+  // The anaphor pattern needs a head noun that refers back: its first word
+  // starts a word of the sentence (after a space or an apostrophe; case
+  // folded by (?i) as Fold folds it), and ends it unless a combining mark
+  // follows.
+  bool anaphor_scan = anaphor_head_without_word_;
+  for (size_t i = 0; i < tokens.size() && !anaphor_scan; ++i)
+    anaphor_scan = anaphor_first_words_.count(token_hash(i)) > 0 ||
+                   (!narrow && HasMark(text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin)));
+  AddAnaphors(text, s, narrow, anaphor_scan, out);
 
   // Sentence-initial pronoun, unless impersonal ("Il s'agit", "Il y a").
   {
@@ -1047,13 +1081,14 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
   }
 }
 
-void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narrow, std::vector<Mention>& out) const {
+void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narrow, bool scan,
+                             std::vector<Mention>& out) const {
   std::string_view in = text.substr(s.begin, s.end - s.begin);
   const RE2& anaphor = Pick(anaphor_, anaphor_narrow_, narrow);
   re2::StringPiece g[3];
   std::vector<Mention> found;
   std::vector<size_t> modifiers;  // the begin of each name nested in a description ("the iPhone maker")
-  while (anaphor_twins_->Match(anaphor, in, g, 3)) {
+  while (scan && anaphor_twins_->Match(anaphor, in, g, 3)) {
     size_t b = static_cast<size_t>(g[0].data() - text.data());
     size_t e = b + g[0].size();
     in = text.substr(e, s.end - e);

@@ -5,6 +5,7 @@
 #include "ingest/entities.h"
 
 #include <re2/re2.h>
+#include <utf8proc.h>
 
 #include <algorithm>
 #include <cctype>
@@ -44,12 +45,30 @@ RE2::Options Opts() {
   return o;
 }
 
+char LowerAsciiChar(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// LowerAscii(text) == lowered, without making the lowered string.
+bool LowersTo(std::string_view text, std::string_view lowered) {
+  if (text.size() != lowered.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i)
+    if (LowerAsciiChar(text[i]) != lowered[i]) return false;
+  return true;
+}
+
+// LowerAscii(a) == LowerAscii(b), without making the lowered strings.
+bool SameLowered(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (LowerAsciiChar(a[i]) != LowerAsciiChar(b[i])) return false;
+  return true;
+}
+
 // The first of `words` (ASCII lowered) that `text` holds at `at`, in any
 // ASCII case; null for none.
 const std::string* LoweredWordAt(std::string_view text, size_t at, const std::vector<std::string>& words) {
   if (at > text.size()) return nullptr;
   for (const auto& w : words)
-    if (at + w.size() <= text.size() && LowerAscii(text.substr(at, w.size())) == w) return &w;
+    if (at + w.size() <= text.size() && LowersTo(text.substr(at, w.size()), w)) return &w;
   return nullptr;
 }
 
@@ -108,6 +127,24 @@ bool OccursElsewhere(std::string_view text, std::string_view word, size_t lo, si
   return false;
 }
 
+// Whether `word` holds a combining mark (Unicode M*), or bytes that are not UTF-8.
+bool HasMark(std::string_view word) {
+  for (size_t i = 0; i < word.size();) {
+    if (static_cast<unsigned char>(word[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(word.data() + i),
+                                static_cast<utf8proc_ssize_t>(word.size() - i), &cp);
+    if (len <= 0) return true;
+    auto cat = utf8proc_category(cp);
+    if (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) return true;
+    i += static_cast<size_t>(len);
+  }
+  return false;
+}
+
 // `narrow_twin` when the text allows it and there is one, else `re`.
 const RE2& Pick(const std::unique_ptr<RE2>& re, const std::unique_ptr<RE2>& narrow_twin, bool narrow) {
   return narrow && narrow_twin ? *narrow_twin : *re;
@@ -137,10 +174,18 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
       if (t.folded.size() > longest.size()) longest = t.folded;
     if (!longest.empty()) cue_words_.insert(longest);
   }
+  for (const auto& w : cue_words_) cue_hashes_.insert(Lexicon::TokenHash(w));
   // Head nouns, those that may refer back alone, and demonyms: longest first.
   for (const auto& h : lex_.heads) {
     heads_.Add(h.text);
-    if (h.anaphor || h.maker) anaphor_heads_.Add(h.text);
+    if (h.anaphor || h.maker) {
+      anaphor_heads_.Add(h.text);
+      auto words = Tokenize(h.text);
+      if (words.empty())
+        anaphor_head_without_word_ = true;
+      else
+        anaphor_first_words_.insert(Lexicon::TokenHash(words[0].folded));
+    }
   }
   for (const auto& a : lex_.aliases())
     if (lex_.entries()[a.entry].type == "Demonym") demonyms_.Add(a.surface);
@@ -232,6 +277,25 @@ size_t Recognizer::DescriptorFloor(std::string_view text, size_t lo, size_t end)
 
 Recognizer::~Recognizer() = default;
 
+// Lexicon::TokenHash of each word of a sentence, computed when first asked for.
+class TokenHashes {
+ public:
+  explicit TokenHashes(const std::vector<Token>& tokens)
+      : tokens_(tokens), hashes_(tokens.size(), 0), hashed_(tokens.size(), 0) {}
+  size_t operator()(size_t i) {
+    if (!hashed_[i]) {
+      hashes_[i] = Lexicon::TokenHash(tokens_[i].folded);
+      hashed_[i] = 1;
+    }
+    return hashes_[i];
+  }
+
+ private:
+  const std::vector<Token>& tokens_;
+  std::vector<size_t> hashes_;
+  std::vector<char> hashed_;
+};
+
 namespace {
 
 // A word before a name: where it starts and whether it is a cue word.
@@ -285,16 +349,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
                                       const std::vector<Mention>* given) const {
   std::string_view sent = text.substr(s.begin, s.end - s.begin);
   auto tokens = Tokenize(sent, s.begin);
-  // Lexicon::TokenHash of each word, computed when first asked for.
-  std::vector<size_t> hashes(tokens.size(), 0);
-  std::vector<char> hashed(tokens.size(), 0);
-  auto token_hash = [&](size_t i) {
-    if (!hashed[i]) {
-      hashes[i] = Lexicon::TokenHash(tokens[i].folded);
-      hashed[i] = 1;
-    }
-    return hashes[i];
-  };
+  TokenHashes token_hash(tokens);
   std::vector<bool> covered(tokens.size(), false);
   // A bare number may be part of a name ("Microsoft 365 Copilot"): a lexicon
   // name of several words may take it (the pipeline then drops the number).
@@ -307,19 +362,21 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       }
   auto span_text = [&](size_t b, size_t e) { return std::string(text.substr(b, e - b)); };
   std::vector<Mention> out;
-  out.reserve(16);
-  auto add = [&](Mention m) {
+  out.reserve(8);
+  // A mention made at the end of `out` (out.emplace_back(), which saves
+  // moving one in) is completed by `added`.
+  auto added = [&](Mention& m) {
     m.surface = span_text(m.begin, m.end);
     if (m.canonical.empty()) m.canonical = m.surface;
     if (m.outer_begin == 0 || m.outer_begin > m.begin) m.outer_begin = m.begin;
     for (size_t i = 0; i < tokens.size(); ++i)
       if (tokens[i].begin < m.end && m.begin < tokens[i].end) covered[i] = true;
-    out.push_back(std::move(m));
   };
+  auto add = [&](Mention&& m) { added(out.emplace_back(std::move(m))); };
 
   if (given) {
     for (const auto& g : *given)
-      if (g.begin >= s.begin && g.end <= s.end) add(g);
+      if (g.begin >= s.begin && g.end <= s.end) add(Mention(g));
   } else {
     // Lexicon, longest alias first at each word.
     for (size_t i = 0; i < tokens.size(); ++i) {
@@ -359,7 +416,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
             !lex_.AliasesStartingWith(token_hash(i + 1)))
           break;
         const auto& e = lex_.entries()[a.entry];
-        Mention m;
+        Mention& m = out.emplace_back();
         m.begin = tokens[i].begin;
         m.end = tokens[i + k - 1].end;
         if (e.type == "Demonym") {
@@ -376,7 +433,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
           m.place = e.city;
         }
         m.signal = "lexicon";
-        add(std::move(m));
+        added(m);
         i += k - 1;
         break;
       }
@@ -569,7 +626,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       i = j - 1;
       continue;
     }
-    Mention m;
+    Mention& m = out.emplace_back();
     m.begin = tokens[i].begin;
     m.end = tokens[j - 1].end;
     // "T. Reil": an initial and a name.
@@ -590,7 +647,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       m.source = initial_name == 2 ? MentionSource::kDiscovered : MentionSource::kCandidate;
       m.signal = initial_name == 2 ? "subject" : initial_name == 1 ? "sentence-initial" : "capitalised";
     }
-    add(std::move(m));
+    added(m);
     i = j - 1;
   }
 
@@ -684,17 +741,17 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         }
       continue;
     }
-    Mention m;
+    Mention& m = out.emplace_back();
     m.begin = b;
     m.end = e;
     m.type = "Organization";
     m.source = MentionSource::kDiscovered;
     m.signal = "acronym";
-    add(std::move(m));
+    added(m);
   }
 
   const bool narrow = NonAsciiAreLetters(sent);
-  AddDescriptors(text, s, tokens, narrow, out);
+  AddDescriptors(text, s, tokens, token_hash, narrow, out);
   // Candidates typed by what follows them.
   for (auto& m : out) {
     if (m.source != MentionSource::kCandidate) continue;
@@ -726,7 +783,15 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     m.signal = "apposition:" + head->text;
   }
   TypeByContext(text, s, out);
-  AddAnaphors(text, s, narrow, out);
+  // The anaphor pattern needs a head noun that refers back: its first word
+  // starts a word of the sentence (after a space or an apostrophe; case
+  // folded by (?i) as Fold folds it), and ends it unless a combining mark
+  // follows.
+  bool anaphor_scan = anaphor_head_without_word_;
+  for (size_t i = 0; i < tokens.size() && !anaphor_scan; ++i)
+    anaphor_scan = anaphor_first_words_.count(token_hash(i)) > 0 ||
+                   (!narrow && HasMark(text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin)));
+  AddAnaphors(text, s, narrow, anaphor_scan, out);
 
   // Sentence-initial pronoun, unless impersonal ("Il s'agit", "Il y a").
   {
@@ -752,12 +817,23 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       out.push_back(m);
     }
   }
-  std::sort(out.begin(), out.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
-  return out;
+  // By begin, as std::sort orders them (equal begins included), moving each
+  // mention once: the same sort of their indexes takes the same steps.
+  if (std::adjacent_find(out.begin(), out.end(), [](const Mention& a, const Mention& b) {
+        return a.begin >= b.begin;
+      }) == out.end())
+    return out;  // strictly in order: the one order any sort gives
+  std::vector<uint32_t> order(out.size());
+  std::iota(order.begin(), order.end(), uint32_t{0});
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return out[a].begin < out[b].begin; });
+  std::vector<Mention> sorted;
+  sorted.reserve(out.size());
+  for (uint32_t i : order) sorted.push_back(std::move(out[i]));
+  return sorted;
 }
 
 void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
-                                bool narrow, std::vector<Mention>& out) const {
+                                TokenHashes& hashes, bool narrow, std::vector<Mention>& out) const {
   // Whether each word of the sentence is a cue word, looked up once.
   std::vector<signed char> is_cue(tokens.size(), -1);
   std::vector<CueWord> before;
@@ -777,7 +853,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       for (auto it = first; it != tokens.end() && it->begin < m.begin; ++it) {
         if (it->begin >= lo && it->end <= m.begin) {
           auto& c = is_cue[static_cast<size_t>(it - tokens.begin())];
-          if (c < 0) c = cue_words_.count(it->folded) > 0;
+          if (c < 0) c = cue_hashes_.count(hashes(static_cast<size_t>(it - tokens.begin()))) > 0;
           before.push_back({it->begin, c > 0});
         } else {
           size_t pb = std::max(it->begin, lo), pe = std::min(it->end, m.begin);
@@ -934,7 +1010,7 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
     }
     if (!person_list)
       for (const auto& prep : lex_.agent_prepositions) {  // " by "
-        if (before.size() < prep.size() || LowerAscii(before.substr(before.size() - prep.size())) != prep) continue;
+        if (before.size() < prep.size() || !LowersTo(before.substr(before.size() - prep.size()), prep)) continue;
         const size_t pe = before.size() - prep.size(), pb = pe > 40 ? pe - 40 : 0;
         const std::string window = LowerAscii(before.substr(pb, pe - pb));
         for (const auto& p : lex_.person_participles) {
@@ -966,7 +1042,7 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
       if (LoweredWordAt(upto, m.end, lex_.reporting_tags)) signal = "speech";
       for (const auto& v : lex_.reporting_verbs)
         if (!signal && before.size() > v.size() && before.back() == ' ' &&
-            LowerAscii(before.substr(before.size() - 1 - v.size(), v.size())) == v)
+            LowersTo(before.substr(before.size() - 1 - v.size(), v.size()), v))
           signal = "speech";
     }
     // "CEO Jane Roe", "former Acme executive Jane Roe": a title right before;
@@ -1005,13 +1081,14 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
   }
 }
 
-void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narrow, std::vector<Mention>& out) const {
+void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narrow, bool scan,
+                             std::vector<Mention>& out) const {
   std::string_view in = text.substr(s.begin, s.end - s.begin);
   const RE2& anaphor = Pick(anaphor_, anaphor_narrow_, narrow);
   re2::StringPiece g[3];
   std::vector<Mention> found;
   std::vector<size_t> modifiers;  // the begin of each name nested in a description ("the iPhone maker")
-  while (anaphor_twins_->Match(anaphor, in, g, 3)) {
+  while (scan && anaphor_twins_->Match(anaphor, in, g, 3)) {
     size_t b = static_cast<size_t>(g[0].data() - text.data());
     size_t e = b + g[0].size();
     in = text.substr(e, s.end - e);
@@ -1209,7 +1286,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     for (const auto& d : lex_.anaphor_determiners) {
       if (d.empty() || d.back() == '\'') continue;
       size_t n = d.size() + 1;
-      if (m.begin >= s.begin + n && LowerAscii(text.substr(m.begin - n, n)) == LowerAscii(d) + " " &&
+      if (m.begin >= s.begin + n && SameLowered(text.substr(m.begin - n, n - 1), d) && text[m.begin - 1] == ' ' &&
           (m.begin - n == s.begin || !std::isalpha(static_cast<unsigned char>(text[m.begin - n - 1]))))
         det = &d;
     }

@@ -26,6 +26,8 @@ class StringPiece;
 
 namespace kg::ingest {
 
+class TokenHashes;  // (entities.cpp)
+
 class Recognizer {
  public:
   explicit Recognizer(const Lexicon& lexicon);
@@ -50,8 +52,9 @@ class Recognizer {
  private:
   // `narrow`: the sentence's non-ASCII characters are all letters, so the
   // patterns' narrow twins may be used (ingest/pattern_twins.h).
-  void AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens, bool narrow,
-                      std::vector<Mention>& m) const;
+  // `hashes`: Lexicon::TokenHash of each of `tokens`.
+  void AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
+                      TokenHashes& hashes, bool narrow, std::vector<Mention>& m) const;
   // Whether the capitalised word tokens[i], opening sentence `s`, is a name:
   // no word of the language (not in the lexicon's lists, not written in
   // lower case in the article) that recurs capitalised inside a sentence
@@ -63,7 +66,9 @@ class Recognizer {
   // of speech, or after a title ("CEO Jane Roe"); a product when its last
   // word is a product head ("Nimbus Platform") or a model code ("ZX-9").
   void TypeByContext(std::string_view text, const Sentence& s, std::vector<Mention>& m) const;
-  void AddAnaphors(std::string_view text, const Sentence& s, bool narrow, std::vector<Mention>& m) const;
+  // `scan`: the sentence may hold a head noun that refers back (see
+  // anaphor_first_words_); without one the anaphor pattern cannot match.
+  void AddAnaphors(std::string_view text, const Sentence& s, bool narrow, bool scan, std::vector<Mention>& m) const;
   // `descriptor_` on `text` (PartialMatch, groups: descriptor, head,
   // separator), through `descriptor_unbounded_` first.
   bool MatchDescriptor(std::string_view text, bool narrow, re2::StringPiece* g) const;
@@ -72,6 +77,16 @@ class Recognizer {
 
   const Lexicon& lex_;
   std::unordered_set<std::string> cue_words_;  // folded words of heads and naming verbs
+  // Lexicon::TokenHash of each of cue_words_: a word whose hash is not here
+  // is no cue word (one that is may be, when two words share a hash; the
+  // descriptor pattern then decides).
+  std::unordered_set<size_t> cue_hashes_;
+  // Lexicon::TokenHash of the first word of each head noun of the anaphor
+  // pattern: a sentence with none of them (and no combining mark, which may
+  // join a word to the next) holds no anaphor. Unusable (every sentence is
+  // read) when such a head has no word.
+  std::unordered_set<size_t> anaphor_first_words_;
+  bool anaphor_head_without_word_ = false;
   std::unordered_map<std::string, size_t> folded_heads_;  // Fold(lex_.heads[i].text) -> the first such i, for FindHead
   std::unordered_set<std::string> model_stems_;  // first words of versioned product names ("gpt", "claude")
   std::unique_ptr<re2::RE2> descriptor_, descriptor_unbounded_, anaphor_, connector_, after_apposition_, after_head_;

@@ -56,7 +56,17 @@ std::vector<uint32_t> WordAlternatives::In(const std::vector<std::string>& words
 
 FewWordsTwins::FewWordsTwins(std::vector<std::string> texts, std::vector<const WordAlternatives*> alternations,
                              re2::RE2::Options options)
-    : texts_(std::move(texts)), alternations_(std::move(alternations)), options_(std::move(options)) {}
+    : texts_(std::move(texts)), alternations_(std::move(alternations)), options_(std::move(options)) {
+  // Word boundaries, and ^ and $ of lines (flag m, or POSIX syntax without
+  // one_line), look at the text around a match. (Conservative: an escaped
+  // backslash before a b, or an m among the flags of any group, counts too.)
+  const std::string p = Pattern();
+  context_free_ = !(options_.posix_syntax() && !options_.one_line()) && p.find("\\b") == std::string::npos &&
+                  p.find("\\B") == std::string::npos;
+  for (size_t i = p.find("(?"); context_free_ && i != std::string::npos; i = p.find("(?", i + 2))
+    for (size_t k = i + 2; k < p.size() && p[k] != ':' && p[k] != ')'; ++k)
+      if (p[k] == 'm') context_free_ = false;
+}
 
 std::string FewWordsTwins::Pattern() const {
   std::string p = texts_[0];
@@ -92,10 +102,45 @@ bool FewWordsTwins::Match(const re2::RE2& whole, std::string_view text, re2::Str
   if (!whole.Match(text, 0, text.size(), re2::RE2::UNANCHORED, &found, 1)) return false;
   const size_t begin = static_cast<size_t>(found.data() - text.data()), end = begin + found.size();
   re2::StringPiece all[kMaxGroups + 1];
-  const re2::RE2* few = For(found, NonAsciiAreLetters(found));
-  if (!(few && few->Match(text, begin, end, re2::RE2::ANCHOR_BOTH, all, n + 1)) &&
-      !whole.Match(text, 0, text.size(), re2::RE2::UNANCHORED, all, n + 1))
+  const std::string_view found_text(found.data(), found.size());
+  const bool keep_groups = context_free_ && n == kMaxGroups;
+  const unsigned edges = (begin == 0 ? 1u : 0u) | (end == text.size() ? 2u : 0u);
+  const re2::RE2* few = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = known_.find(found_text); it != known_.end()) {
+      const Known& k = it->second;
+      few = k.twin;
+      if (keep_groups && (k.have >> edges & 1)) {
+        for (int g = 0; g < n; ++g) {
+          const uint32_t* at = k.groups[edges][g];
+          groups[g] = at[0] == kNoGroup ? re2::StringPiece() : re2::StringPiece(found.data() + at[0], at[1]);
+        }
+        return true;
+      }
+    }
+  }
+  if (!few) {
+    few = For(found_text, NonAsciiAreLetters(found_text));
+    std::lock_guard<std::mutex> lock(mu_);
+    if (few && known_.size() < kMaxKnownMatches) known_.emplace(found_text, Known{few});
+  }
+  if (few && few->Match(text, begin, end, re2::RE2::ANCHOR_BOTH, all, n + 1)) {
+    if (keep_groups) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (auto it = known_.find(found_text); it != known_.end() && it->second.twin == few) {
+        Known& k = it->second;
+        for (int g = 0; g < n; ++g) {
+          const re2::StringPiece& piece = all[g + 1];
+          k.groups[edges][g][0] = piece.data() ? static_cast<uint32_t>(piece.data() - found.data()) : kNoGroup;
+          k.groups[edges][g][1] = static_cast<uint32_t>(piece.size());
+        }
+        k.have |= 1u << edges;
+      }
+    }
+  } else if (!whole.Match(text, 0, text.size(), re2::RE2::UNANCHORED, all, n + 1)) {
     return false;
+  }
   std::copy(all + 1, all + n + 1, groups);
   return true;
 }

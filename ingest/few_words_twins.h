@@ -5,6 +5,7 @@
 #include <re2/re2.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -84,6 +85,30 @@ class FewWordsTwins {
   mutable std::mutex mu_;
   // 'n' or 'w' (narrow or not), then per alternation its count and indices.
   mutable std::unordered_map<std::string, Twin> twins_;
+  // The twin of a match text once it is compiled (For() of the same text
+  // always returns it from then on): a match seen again skips cutting and
+  // looking up its words. At most kMaxKnownMatches texts.
+  //
+  // Also the groups the twin found in that text: its match, anchored at both
+  // ends of the text, depends only on the text and on whether the text
+  // starts or ends the subject (where ^ and $ hold), when the pattern has no
+  // other empty-width test (\b, \B, multi-line ^ and $): `context_free_`.
+  // Kept per case of ^ and $ (`have`, bit 1: it starts the subject, bit 2:
+  // it ends it), as offsets from the start of the text; kNoGroup for a
+  // group that took no part.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  static constexpr uint32_t kNoGroup = ~uint32_t{0};
+  struct Known {
+    const re2::RE2* twin = nullptr;
+    unsigned have = 0;
+    uint32_t groups[4][kMaxGroups][2] = {};  // [case][group - 1]: offset, size
+  };
+  static constexpr size_t kMaxKnownMatches = 1 << 14;
+  bool context_free_ = false;
+  mutable std::unordered_map<std::string, Known, TextHash, std::equal_to<>> known_;
 };
 
 }  // namespace kg::ingest

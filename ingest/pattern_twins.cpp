@@ -1,6 +1,8 @@
 #include "ingest/pattern_twins.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace kg::ingest {
 
@@ -218,13 +220,68 @@ bool SyntaxOk(const std::string& pattern, RE2::Options options) {
   return re.error_code() == RE2::NoError || re.error_code() == RE2::ErrorPatternTooLarge;
 }
 
+namespace {
+
+// The first byte at or after `i` that is not ASCII (text.size() for none),
+// eight bytes at a time.
+size_t SkipAscii(std::string_view text, size_t i) {
+  const size_t n = text.size();
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, text.data() + i, 8);
+    if (w & 0x8080808080808080ull) break;
+  }
+  while (i < n && static_cast<unsigned char>(text[i]) < 0x80) ++i;
+  return i;
+}
+
+}  // namespace
+
 bool NonAsciiAreLetters(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
-  if (i == text.size()) return true;
+  const size_t n = text.size();
+  size_t i = SkipAscii(text, 0);
+  if (i == n) return true;
   // RE2's own tables decide what a letter is, as they do for \pL.
   static const RE2 non_letter(R"([^\x00-\x7f\pL])");
-  return !RE2::PartialMatch(text.substr(i), non_letter);
+  // Its answer for each character of two bytes (U+0080 to U+07FF) and of
+  // U+2000 to U+20FF (general punctuation and currency signs: ’ « – … €),
+  // asked once: whether it is no letter.
+  struct Answers {
+    bool two_bytes[0x800] = {};
+    bool punctuation[0x100] = {};
+  };
+  static const Answers answers = [] {
+    Answers a;
+    for (unsigned cp = 0x80; cp < 0x800; ++cp) {
+      const char b[2] = {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
+      a.two_bytes[cp] = RE2::FullMatch(std::string_view(b, 2), non_letter);
+    }
+    for (unsigned k = 0; k < 0x100; ++k) {
+      const unsigned cp = 0x2000 + k;
+      const char b[3] = {static_cast<char>(0xE0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
+                         static_cast<char>(0x80 | (cp & 0x3F))};
+      a.punctuation[k] = RE2::FullMatch(std::string_view(b, 3), non_letter);
+    }
+    return a;
+  }();
+  // The characters one by one (a match of the class is one character);
+  // from the first that is none of those, RE2 reads the rest.
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  while (i < n) {
+    const unsigned char c = byte(i);
+    if (c < 0x80) {
+      i = SkipAscii(text, i + 1);
+    } else if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (byte(i + 1) & 0xC0) == 0x80) {
+      if (answers.two_bytes[(static_cast<unsigned>(c & 0x1F) << 6) | (byte(i + 1) & 0x3F)]) return false;
+      i += 2;
+    } else if (c == 0xE2 && i + 2 < n && byte(i + 1) >= 0x80 && byte(i + 1) <= 0x83 && (byte(i + 2) & 0xC0) == 0x80) {
+      if (answers.punctuation[(static_cast<unsigned>(byte(i + 1) & 0x03) << 6) | (byte(i + 2) & 0x3F)]) return false;
+      i += 3;
+    } else {
+      return !RE2::PartialMatch(text.substr(i), non_letter);
+    }
+  }
+  return true;
 }
 
 std::unique_ptr<RE2> CompileNarrowTwin(std::string_view pattern, const RE2& original,

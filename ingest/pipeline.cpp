@@ -462,8 +462,10 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     // What a resolved description says of its entity: "le créateur de
     // ChatGPT" develops ChatGPT, "the South Korean company" is in South Korea.
     for (size_t k = 0; k < ex.mentions[si].size(); ++k) {
+      if (const Mention& m = ex.mentions[si][k];
+          m.source != MentionSource::kAnaphor || m.entity < 0 || m.type != "Organization")
+        continue;
       const Mention d = ex.mentions[si][k];  // a copy: a country entity may be added below
-      if (d.source != MentionSource::kAnaphor || d.entity < 0 || d.type != "Organization") continue;
       std::vector<std::pair<std::string, int>> facts;  // type, other end
       if (!d.made.empty())
         for (const auto& o : ex.mentions[si])

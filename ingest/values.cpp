@@ -612,7 +612,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       if (b < m.end && m.begin < e) return true;
     return false;
   };
-  auto add = [&](Mention m) {
+  auto add = [&](Mention&& m) {
     if (overlaps(m.begin, m.end)) return false;
     m.surface = std::string(text.substr(m.begin, m.end - m.begin));
     m.canonical = m.surface;
@@ -640,7 +640,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       m.end = off(g[2]) + g[2].size();
       m.amount = v;
       m.currency = CurrencyCode(g[2]);
-      if (!std::isnan(v) && !m.currency.empty() && add(m)) ctx.last_currency = m.currency;
+      if (!std::isnan(v) && !m.currency.empty() && add(std::move(m))) ctx.last_currency = found.back().currency;
       size_t adv = off(g[2]) + g[2].size() - off(in);
       in.remove_prefix(std::max<size_t>(adv, 1));
     }
@@ -658,8 +658,8 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       m.end = g[2].empty() ? off(g[1]) + g[1].size() : off(g[2]) + g[2].size();
       m.amount = v;
       m.currency = CurrencyCode(g[0]);
-      if (!std::isnan(v) && add(m)) ctx.last_currency = m.currency;
       size_t adv = m.end - off(in);
+      if (!std::isnan(v) && add(std::move(m))) ctx.last_currency = found.back().currency;
       in.remove_prefix(std::max<size_t>(adv, 1));
     }
   }
@@ -693,8 +693,9 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       } else {
         m.type = "Number";
       }
-      if (!std::isnan(v)) add(m);
-      in.remove_prefix(std::max<size_t>(m.end - off(in), 1));
+      const size_t end = m.end;
+      if (!std::isnan(v)) add(std::move(m));
+      in.remove_prefix(std::max<size_t>(end - off(in), 1));
     }
   }
   // Dates.
@@ -708,8 +709,9 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       m.end = off(g[2]) + g[2].size();
       m.iso_date = Iso(std::stoi(std::string(g[2])), months_.Number(g[1]),
                        DayNumber(day_words_, g[0]));
-      if (!m.iso_date.empty()) add(m);
-      in.remove_prefix(m.end - off(in));
+      const size_t end = m.end;
+      if (!m.iso_date.empty()) add(std::move(m));
+      in.remove_prefix(end - off(in));
     }
     in = sent;
     while (scan.WordDate(from(in), false) && RE2::PartialMatch(in, *date_mdy_, &g[0], &g[1], &g[2])) {
@@ -718,8 +720,9 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       m.begin = off(g[0]);
       m.end = off(g[2]) + g[2].size();
       m.iso_date = Iso(std::stoi(std::string(g[2])), months_.Number(g[0]), std::stoi(std::string(g[1])));
-      if (!m.iso_date.empty()) add(m);
-      in.remove_prefix(m.end - off(in));
+      const size_t end = m.end;
+      if (!m.iso_date.empty()) add(std::move(m));
+      in.remove_prefix(end - off(in));
     }
     in = sent;
     while (scan.IsoDate(from(in)) && RE2::PartialMatch(in, *date_iso_, &g[0], &g[1], &g[2])) {
@@ -729,8 +732,9 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       m.end = off(g[2]) + g[2].size();
       m.iso_date = Iso(std::stoi(std::string(g[0])), std::stoi(std::string(g[1])),
                        std::stoi(std::string(g[2])));
-      if (!m.iso_date.empty()) add(m);
-      in.remove_prefix(m.end - off(in));
+      const size_t end = m.end;
+      if (!m.iso_date.empty()) add(std::move(m));
+      in.remove_prefix(end - off(in));
     }
   }
   // Counts: a number followed by a word ("2 000 puces"), years excluded.
@@ -745,8 +749,9 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
       m.amount = ParseNumber(g, lang);
       bool year = g.size() == 4 && m.amount >= 1900 && m.amount <= 2100;
       // A percentage or a unit glued to the number is not a count.
-      if (!year && !std::isnan(m.amount)) add(m);
-      in.remove_prefix(std::max<size_t>(m.end - off(in), 1));
+      const size_t end = m.end;
+      if (!year && !std::isnan(m.amount)) add(std::move(m));
+      in.remove_prefix(std::max<size_t>(end - off(in), 1));
     }
   }
   // "$23.28 per share": a price per unit is no amount of a deal.

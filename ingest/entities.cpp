@@ -632,7 +632,9 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     // "T. Reil": an initial and a name.
     bool initial = n >= 2 && tokens[i].end - tokens[i].begin == 1 && tokens[i].end < text.size() &&
                    text[tokens[i].end] == '.' && std::isupper(static_cast<unsigned char>(text[tokens[i].begin]));
-    if (n >= 2 && (lex_.first_names.count(tokens[i].folded) || initial)) {
+    // ("Alice & Bob", "Ben & Jerry's": two names an ampersand joins are a company's.)
+    const bool ampersand = text.substr(m.begin, m.end - m.begin).find('&') != std::string_view::npos;
+    if (n >= 2 && (lex_.first_names.count(tokens[i].folded) || initial) && !ampersand) {
       m.type = "Person";
       m.source = MentionSource::kDiscovered;
       m.signal = initial ? "initial" : "first-name";

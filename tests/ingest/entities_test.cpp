@@ -333,6 +333,16 @@ TEST_CASE("unknown names without a person's context are not persons", "[ingest][
   if (m) CHECK(m->type != "Person");
 }
 
+TEST_CASE("two names an ampersand joins are an organization, even after a first name", "[ingest][entities]") {
+  auto ms = Find("La start-up affronte Alice & Bob et recrute Alice Martin.");
+  const Mention* firm = Named(ms, "Alice & Bob");
+  REQUIRE(firm != nullptr);
+  CHECK(firm->type == "Organization");
+  const Mention* person = Named(ms, "Alice Martin");
+  REQUIRE(person != nullptr);
+  CHECK(person->type == "Person");
+}
+
 TEST_CASE("a sentence's first word is a name when it recurs capitalised or a verb follows", "[ingest][entities]") {
   static Recognizer r(Lex());
   // The second sentence of `text`.

@@ -235,24 +235,7 @@ Store::Store(const std::string& path, Mode mode)
   try {
     version = UserVersion(db_);
   } catch (const StorageError& e) {
-    if (!read_only_ || sqlite3_extended_errcode(db_.handle()) != SQLITE_READONLY_ROLLBACK)
-      throw StorageError("'" + path + "' is not a kg database (" + e.what() + ")");
-    // A write through a rollback journal (a bulk ingest into a new database)
-    // was interrupted, and a read-only connection cannot roll it back: a
-    // read-write one does, as any writer would on open, and the reading goes on.
-    try {
-      Database writer(path, Database::Mode::kReadWrite);
-      UserVersion(writer);
-    } catch (const StorageError& rollback) {
-      throw StorageError("'" + path + "' holds an interrupted write that needs write access to roll back (" +
-                         rollback.what() + ")");
-    }
-    db_ = Database(path, Database::Mode::kReadOnly);
-    try {
-      version = UserVersion(db_);
-    } catch (const StorageError& again) {
-      throw StorageError("'" + path + "' is not a kg database (" + again.what() + ")");
-    }
+    throw StorageError("'" + path + "' is not a kg database (" + e.what() + ")");
   }
   if (version > kSchemaVersion) {
     throw StorageError("'" + path + "' was written by a newer kg (schema version " +

@@ -5,7 +5,6 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <filesystem>
 
 #include "graph/store.h"
 #include "tests/test_util.h"
@@ -391,38 +390,6 @@ TEST_CASE("indexes dropped for a bulk load: same answers, reported by check, reb
   CHECK(IndexDefinitions(writer) == before);
   CHECK(writer.EvidenceForRelationship(r).size() == 1);
   CHECK(writer.RestoreIndexes().empty());
-}
-
-TEST_CASE("a read-only open of a write interrupted in a rollback journal rolls it back and reads",
-          "[graph][store]") {
-  TempDir tmp;
-  std::string path = tmp.File("kg.db"), crashed = tmp.File("crashed.db");
-  {
-    Store store(path, Store::Mode::kReadWrite);
-    store.CreateNode({"Person"}, {{"name", Value("Ada")}});
-  }
-  {
-    // A bulk ingest into a new database writes through a rollback journal.
-    // A transaction bigger than the page cache spills pages into the file;
-    // copying the file and its journal then is a crash at that moment.
-    Database db(path, Database::Mode::kReadWrite);
-    db.Exec("PRAGMA journal_mode=TRUNCATE");
-    db.Exec("PRAGMA cache_size=10");
-    db.Exec("BEGIN IMMEDIATE");
-    db.Exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
-            "INSERT INTO nodes(name, props) SELECT printf('node %d %.200c', i, 'x'), '{}' FROM n");
-    std::filesystem::copy_file(path, crashed);
-    std::filesystem::copy_file(path + "-journal", crashed + "-journal");
-    db.Exec("ROLLBACK");
-  }
-  REQUIRE(std::filesystem::file_size(crashed + "-journal") > 0);
-  {
-    Database raw(crashed, Database::Mode::kReadOnly);
-    CHECK_THROWS_AS(raw.Exec("SELECT count(*) FROM nodes"), kg::StorageError);  // SQLite alone refuses
-  }
-  Store reader(crashed, Store::Mode::kReadOnly);
-  CHECK(reader.AllNodeIds().size() == 1);
-  CHECK(reader.Check().empty());
 }
 
 TEST_CASE("evidence rows added together get the ids of one insert each, all or nothing", "[graph][store]") {

@@ -53,31 +53,11 @@ constexpr uintmax_t kBulkRatio = 8;
 // read or written, and `kg check` verifies every reference. So are the CHECK
 // constraints of the evidence table, which Store::AddEvidenceRows checks in
 // C++ for every row before it writes it.
-//
-// A bulk load into a store without articles (a new database) also writes
-// through a rollback journal instead of the WAL, back to WAL at the end: in
-// WAL mode every page is written twice, to the WAL at each commit and into
-// the database by the checkpoint (which reads it back from the WAL first),
-// while a rollback journal keeps a copy only of the pages that existed before
-// the transaction, and a new database is mostly pages appended by it (2,000
-// bench articles: closing the store, i.e. the final checkpoint, 0.38 ->
-// 0.05 s). synchronous=FULL meanwhile, as safe against a crash or power loss
-// as WAL with NORMAL: a killed run leaves a hot journal that the next open
-// rolls back, so the batches committed before it stay. The cost: readers
-// wait while a batch commits (WAL never blocks them), which is why a store
-// that already has articles keeps the WAL. SQLite changes the mode only when
-// no other connection has the database open; otherwise the load stays in WAL.
 class BulkIndexes {
  public:
-  BulkIndexes(graph::Store& store, const std::vector<std::string>& names, bool new_store) : store_(store) {
-    // PRAGMAs outside a transaction: journal_mode and foreign_keys are no-ops inside one.
-    if (new_store) {
-      graph::Statement mode(store_.db(), "PRAGMA journal_mode=TRUNCATE");
-      rollback_journal_ = mode.Step() && mode.ColumnText(0) == "truncate";
-      if (rollback_journal_) store_.db().Exec("PRAGMA synchronous=FULL");
-    }
+  BulkIndexes(graph::Store& store, const std::vector<std::string>& names) : store_(store) {
     store_.DropIndexes(names);
-    store_.db().Exec("PRAGMA foreign_keys=OFF");
+    store_.db().Exec("PRAGMA foreign_keys=OFF");  // outside a transaction: it is a no-op inside one
     store_.db().Exec("PRAGMA ignore_check_constraints=ON");
   }
   BulkIndexes(const BulkIndexes&) = delete;
@@ -94,25 +74,14 @@ class BulkIndexes {
   void Restore() {
     store_.db().Exec("PRAGMA foreign_keys=ON");
     store_.db().Exec("PRAGMA ignore_check_constraints=OFF");
-    store_.RestoreIndexes();  // still through the rollback journal: the index pages are new
-    if (rollback_journal_) {
-      store_.db().Exec("PRAGMA journal_mode=WAL");
-      store_.db().Exec("PRAGMA synchronous=NORMAL");
-      rollback_journal_ = false;
-    }
+    store_.RestoreIndexes();
     done_ = true;
   }
 
  private:
   graph::Store& store_;
-  bool rollback_journal_ = false;
   bool done_ = false;
 };
-
-bool HasArticles(graph::Store& store) {
-  graph::Statement any(store.db(), "SELECT 1 FROM articles LIMIT 1");
-  return any.Step();
-}
 
 bool IsBulkLoad(graph::Store& store, const std::vector<std::string>& files) {
   if (files.size() < 2) return false;
@@ -214,7 +183,7 @@ int RunIngest(const GlobalOptions& global, const IngestArgs& a) {
   auto t0 = std::chrono::steady_clock::now();
   // Declared before `batch`: a failed batch rolls back before the rebuild.
   std::optional<BulkIndexes> bulk;
-  if (writer && IsBulkLoad(*store, files)) bulk.emplace(*store, writer->UnreadIndexes(), !HasArticles(*store));
+  if (writer && IsBulkLoad(*store, files)) bulk.emplace(*store, writer->UnreadIndexes());
   std::optional<graph::Store::WriteTxn> batch;
   size_t batch_bytes = 0, batch_articles = 0;
   for (size_t i = 0; i < files.size(); ++i) {

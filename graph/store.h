@@ -111,6 +111,8 @@ class Store {
 
   // --- nodes and relationships (mutators wrap themselves in a transaction
   // when none is open)
+  // Inside an open transaction, a failure may leave the node written without
+  // all its labels: roll that transaction back.
   NodeId CreateNode(const std::vector<std::string>& labels, const Properties& props);
   RelId CreateRelationship(NodeId start, NodeId end, const std::string& type,
                            const Properties& props);

@@ -53,11 +53,13 @@ graph::NodeId GraphWriter::ResolveEntity(const EntityRecord& e, bool& created) {
     graph::List aliases;
     for (const auto& a : e.aliases)
       if (a != e.name) aliases.emplace_back(a);
-    id = store_.CreateNode({e.type}, {{"name", e.name}, {"aliases", aliases}});
+    graph::Properties props = {{"name", e.name}, {"aliases", std::move(aliases)}};
+    id = store_.CreateNode({e.type}, props);
     created_.insert(id);
     known_of_.emplace(id, static_cast<uint32_t>(known_.size()));
     auto& known = known_.emplace_back();
     known.id = id;
+    known.props = std::move(props);  // as written: no need to read them back for a new alias
     for (const auto& a : e.aliases) {
       store_.AddAlias(id, a);
       known.AddAlias(a);

@@ -64,8 +64,9 @@ class GraphWriter {
     std::vector<std::string> aliases;
     std::vector<size_t> hashes;  // std::hash of each alias: compared first
     std::unordered_set<std::string> alias_set;  // the same, once there are more than kAliasScan
-    // The node's properties as last written, read from the store when the
-    // writer first adds an alias to it (only this writer changes them).
+    // The node's properties as last written: those it was created with, or
+    // for a node from before the writer, read from the store when the writer
+    // first adds an alias to it (only this writer changes them).
     std::optional<graph::Properties> props;
     // `hash`: std::hash<std::string>{}(a).
     bool HasAlias(const std::string& a, size_t hash) const;

@@ -496,20 +496,19 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
       // a sentence with non-letters outside ASCII); its syntax is checked
       // here all the same.
       RelaxedPattern relaxed = RelaxBounds(expanded);
-      std::string narrow = relaxed.pattern.empty() ? std::string() : NarrowLetterClasses(relaxed.pattern);
-      const std::string& twin = narrow.empty() ? relaxed.pattern : narrow;
-      std::string narrow_exact = relaxed.pattern.empty() ? NarrowLetterClasses(expanded) : std::string();
+      const bool relaxes = !relaxed.pattern.empty();
+      std::string narrow = NarrowLetterClasses(relaxes ? relaxed.pattern : expanded);
+      // The fast twin (relaxed, and narrowed if it has letter classes), or
+      // without one the narrow twin; empty when the pattern has neither.
+      const std::string& twin = relaxes && narrow.empty() ? relaxed.pattern : narrow;
       enum class Held { kPattern, kFast, kNarrow } held = Held::kPattern;
       int id = -1;
-      if (!relaxed.pattern.empty() || !narrow_exact.empty()) {
-        const std::string& candidate = relaxed.pattern.empty() ? narrow_exact : twin;
-        bool holds = relaxed.pattern.empty() || !narrow.empty() ? NarrowingWidens(expanded) : true;
-        // A narrow twin parses where the pattern does (other class members,
-        // the same syntax); a fast one might where the pattern's bounds do not.
-        bool parses = relaxed.pattern.empty() || SyntaxOk(expanded, o);
-        if (holds && parses && lf->filter->Add(candidate, o, &id) == RE2::NoError)
-          held = relaxed.pattern.empty() ? Held::kNarrow : Held::kFast;
-      }
+      // Narrowed classes must only widen; and a narrow twin parses where the
+      // pattern does (other class members, the same syntax), a fast one
+      // might where the pattern's bounds do not.
+      if (!twin.empty() && (narrow.empty() || NarrowingWidens(expanded)) && (!relaxes || SyntaxOk(expanded, o)) &&
+          lf->filter->Add(twin, o, &id) == RE2::NoError)
+        held = relaxes ? Held::kFast : Held::kNarrow;
       if (held == Held::kPattern && lf->filter->Add(expanded, o, &id) != RE2::NoError) {
         RE2 bad(expanded, o);  // compiled again for re2's message
         size_t at = value.find(bad.error_arg());
@@ -534,7 +533,7 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
           cur->new_entities.emplace_back(name, type);
         }
       }
-      // With a relaxed twin the pattern itself runs only where a bound is
+      // With a fast twin the pattern itself runs only where a bound is
       // exceeded, rarely: no narrow twin then.
       const RE2* fast = nullptr;
       if (held == Held::kFast) {

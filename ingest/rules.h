@@ -175,8 +175,8 @@ class RuleSet {
   std::vector<std::string> conjunctions_;
   // One literal prefilter per rule language ("" for the rules of every
   // language): a sentence consults those of its language only. The filter
-  // owns the compiled patterns of its rules, or their fast twins (Rule::re
-  // or Rule::fast points into it).
+  // owns the compiled patterns of its rules, or their fast or narrow twins
+  // (Rule::re, Rule::fast or Rule::narrow points into it).
   struct LangFilter {
     std::string lang;
     std::unique_ptr<re2::FilteredRE2> filter;

@@ -181,6 +181,17 @@ std::string LowerAscii(std::string_view text) {
   return out;
 }
 
+bool LoweredEndsWith(std::string_view text, const std::vector<std::string>& words) {
+  for (const auto& w : words) {
+    if (text.size() < w.size()) continue;
+    std::string_view tail = text.substr(text.size() - w.size());
+    if (std::equal(tail.begin(), tail.end(), w.begin(),
+                   [](char a, char b) { return kBytes.lower[static_cast<unsigned char>(a)] == b; }))
+      return true;
+  }
+  return false;
+}
+
 namespace {
 constexpr size_t kLongCodePoint = ~size_t{0};
 // The code point at word[i] when it takes one or two bytes (the fold pool's

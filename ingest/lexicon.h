@@ -30,6 +30,9 @@ std::string Fold(std::string_view word);
 // ASCII letters lowered, every other byte kept: for phrases with spaces and
 // accents, which Fold would join ("Il s'agit", " a précisé").
 std::string LowerAscii(std::string_view text);
+// Whether `text` ends with one of `words` (ASCII lowered), in any ASCII case
+// (" in " before a place name).
+bool LoweredEndsWith(std::string_view text, const std::vector<std::string>& words);
 
 // An re2 class that matches nothing: what an empty list of words stands for.
 inline constexpr const char* kMatchesNothing = "[^\\x00-\\x{10FFFF}]";

@@ -51,13 +51,6 @@ bool UpperInitial(std::string_view text) {
   return utf8proc_isupper(cp);
 }
 
-// Whether `text` ends with one of `words` (ASCII lowered), in any ASCII case.
-bool LoweredEndsWith(std::string_view text, const std::vector<std::string>& words) {
-  for (const auto& w : words)
-    if (text.size() >= w.size() && LowerAscii(text.substr(text.size() - w.size())) == w) return true;
-  return false;
-}
-
 // How far back "@Type^REL" looks for the relationship it continues.
 constexpr size_t kRecentSentences = 3;
 

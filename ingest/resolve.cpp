@@ -103,14 +103,9 @@ int Resolver::Resolve(Mention& m, size_t i) {
         auto& rec = ex_.entities[static_cast<size_t>(e)];
         // A capitalised name written again is a name for what follows ("Core Scientific ... Adam
         // Sullivan, its chief executive"), unless it follows a preposition of place ("in Karnal").
-        if (m.source == MentionSource::kCandidate) {
-          const size_t from = m.begin > 16 ? m.begin - 16 : 0;  // the prepositions are short
-          std::string before = LowerAscii(std::string_view(ex_.doc.text).substr(from, m.begin - from));
-          bool placed = false;
-          for (const auto& w : lex_.locative_prepositions)
-            if (before.size() >= w.size() && before.compare(before.size() - w.size(), w.size(), w) == 0) placed = true;
-          if (!placed) rec.repeated = true;
-        }
+        if (m.source == MentionSource::kCandidate &&
+            !LoweredEndsWith(std::string_view(ex_.doc.text).substr(0, m.begin), lex_.locative_prepositions))
+          rec.repeated = true;
         if (m.source == MentionSource::kDiscovered && !rec.strong && rec.type != m.type) {
           rec.type = m.type;
           by_key_.try_emplace(m.type + '\t' + graph::NormalizeName(rec.name), e);

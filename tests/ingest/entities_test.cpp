@@ -3,6 +3,7 @@
 #include "ingest/entities.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "graph/normalize.h"
 #include "tests/ingest/scratch_corpus.h"
@@ -166,6 +167,21 @@ TEST_CASE("folding a word of one- and two-byte characters by table gives Normali
   CHECK(failed == 0);
   CHECK(Fold("\xC3\x89tats-Unis") == "etatsunis");
   CHECK(Fold("Stra\xC3\x9F" "e") == "strasse");
+}
+
+TEST_CASE("a place preposition before a name is found whatever its length and case", "[ingest][lexicon]") {
+  // Every entry of locative_prepositions.txt, the longest too, after a text in capitals.
+  const auto& words = Lex().locative_prepositions;
+  REQUIRE(!words.empty());
+  for (const auto& w : words) {
+    CHECK(LoweredEndsWith("Il travaille" + LowerAscii(w), words));
+    std::string upper = w;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    CHECK(LoweredEndsWith("IL TRAVAILLE" + upper, words));
+  }
+  CHECK(LoweredEndsWith("le siège du D\xC3\xA9partement de ", words));
+  CHECK_FALSE(LoweredEndsWith("racheté par ", words));
+  CHECK_FALSE(LoweredEndsWith("", words));
 }
 
 TEST_CASE("descriptors are matched in any case and may hold words of any script", "[ingest][entities]") {

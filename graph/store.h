@@ -210,8 +210,9 @@ class Store {
   void PrepareStatements();  // declares them; each is prepared when first run
   template <typename F>
   auto Write(F&& fn);
-  // For a mutation that is a single SQL statement: no savepoint when a
-  // transaction is already open.
+  // For a mutation that is a single SQL statement, or one whose caller rolls
+  // back the open transaction when it fails: no savepoint when a transaction
+  // is already open.
   template <typename F>
   auto WriteOne(F&& fn);
 

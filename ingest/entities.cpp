@@ -528,6 +528,9 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
           const auto& a = lex_.aliases()[static_cast<size_t>(c.alias)];
           const auto& e = lex_.entries()[a.entry];
           if (e.type != "Person" && e.type != "Organization" && e.type != "Country") continue;
+          // An alias of the longer name's own entity ("von der Leyen" in
+          // "Ursula von der Leyen") is the same name, not a nested one.
+          if (e.type == outer.type && e.name == outer.canonical) continue;
           bool ok = true;
           for (size_t j = 0; j < k && ok; ++j) {
             const auto& t = tokens[i + j];

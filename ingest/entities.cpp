@@ -1222,6 +1222,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     a.made = made;
     if (made_at != std::string::npos) modifiers.push_back(made_at);
     a.kind = made_kind.empty() ? head->kind : made_kind;
+    if (!head->not_kinds.empty()) a.not_kinds = &head->not_kinds;
     a.place = place_name;
     // "la start-up chinoise", "the South Korean company", "the San
     // Francisco-based startup": a demonym or place inside it.
@@ -1310,6 +1311,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     a.source = MentionSource::kAnaphor;
     a.head = head->text;
     a.kind = head->kind;
+    if (!head->not_kinds.empty()) a.not_kinds = &head->not_kinds;
     a.surface = std::string(text.substr(a.begin, a.end - a.begin));
     a.signal = "anaphor:" + head->text;
     if (m.type == "Product")

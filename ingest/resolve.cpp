@@ -82,7 +82,7 @@ int Resolver::Resolve(Mention& m, size_t i) {
       const bool person_only = lex_.person_pronouns.count(Fold(m.surface)) > 0;
       const std::vector<std::string> types =
           person_only ? std::vector<std::string>{"Person"} : std::vector<std::string>{"Person", "Organization"};
-      e = i > 0 ? Subject(types, i - 1, ex_.sentences[i - 1].end, -1, 0) : -1;
+      e = i > 0 ? Subject(types, i - 1, ex_.sentences[i - 1].end, {}, 0) : -1;
       if (e < 0) e = Focus("Person", i, m.begin);
       break;
     }
@@ -171,6 +171,8 @@ void Resolver::ResolveSentence(size_t i) {
 
 int Resolver::Agreement(const Mention& m, int e) const {
   const auto& rec = ex_.entities[e];
+  // A kind the description excludes ("la jeune pousse" is no fund).
+  if (m.not_kinds && !rec.kind.empty() && m.not_kinds->find("|" + rec.kind + "|") != std::string::npos) return -1;
   int score = 0;
   // Countries and places: its own (gazetteer, descriptors) and those of the
   // LOCATED_IN facts found so far.
@@ -235,7 +237,8 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   // refer to; one that contradicts it never. Nothing said: all agree (0).
   int best_agreement = 0;
   std::unordered_map<int, int> agreement;
-  const bool distinguishing = !m.country.empty() || !m.place.empty() || !m.kind.empty() || !m.made.empty();
+  const bool distinguishing =
+      !m.country.empty() || !m.place.empty() || !m.kind.empty() || !m.made.empty() || m.not_kinds != nullptr;
   if (distinguishing) {
     best_agreement = -1;
     for (size_t k = 0; k < ex_.entities.size(); ++k) {
@@ -366,7 +369,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
       } else {
         // An earlier sentence offers its subject first, then its other
         // names except complements ("led by X").
-        int subj = Subject({m.type}, si, ex_.sentences[si].end, -1, 0);
+        int subj = Subject({m.type}, si, ex_.sentences[si].end, {}, 0);
         for (const auto& o : ex_.mentions[si])
           if (o.entity == subj && subj >= 0) {
             order.push_back(&o);
@@ -422,7 +425,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   for (size_t back = 0; back <= i && back <= kSalienceWindow; ++back,
               weight = back == 1 ? 0.7 : std::max(weight * 0.7, 0.1)) {
     size_t si = i - back;
-    int subj = si == i ? -1 : Subject({m.type}, si, ex_.sentences[si].end, -1, 0);
+    int subj = si == i ? -1 : Subject({m.type}, si, ex_.sentences[si].end, {}, 0);
     for (const auto& o : ex_.mentions[si]) {
       if (si == i && o.begin >= m.begin) break;
       if (o.entity < 0 || &o == own_subject || o.entity == genitive_of) continue;
@@ -444,7 +447,13 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   return -1;
 }
 
-int Resolver::Nearest(const std::string& type, size_t i, size_t pos, int exclude) const {
+namespace {
+bool Excluded(std::span<const int> exclude, int e) {
+  return std::find(exclude.begin(), exclude.end(), e) != exclude.end();
+}
+}  // namespace
+
+int Resolver::Nearest(const std::string& type, size_t i, size_t pos, std::span<const int> exclude) const {
   // "Orange a conclu un accord avec OpenAI pour intégrer ChatGPT dans son
   // application": "son" is the subject's, not that of a partner or agent
   // ("avec OpenAI", "by X"), which is taken only when no other name fits.
@@ -452,7 +461,7 @@ int Resolver::Nearest(const std::string& type, size_t i, size_t pos, int exclude
   const auto& ms = ex_.mentions[i];
   for (int pass = 0; pass < 2; ++pass)
     for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
-      if (it->begin >= pos || it->entity < 0 || it->entity == exclude) continue;
+      if (it->begin >= pos || it->entity < 0 || Excluded(exclude, it->entity)) continue;
       if (it->source == MentionSource::kCandidate || it->source == MentionSource::kDemonym) continue;
       // ("supplied by Oracle, which uses its cloud": the relative clause
       // makes the agent the subject again.)
@@ -524,11 +533,11 @@ bool Resolver::FollowedByPossessive(size_t pos) const {
   return WordAt(ex_.doc.text, pos, lex_.possessive_markers) != nullptr;
 }
 
-int Resolver::Focus(const std::string& type, size_t i, size_t pos, int exclude) const {
+int Resolver::Focus(const std::string& type, size_t i, size_t pos, std::span<const int> exclude) const {
   return Subject({type}, i, pos, exclude, kLookback);
 }
 
-int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t pos, int exclude,
+int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t pos, std::span<const int> exclude,
                       size_t lookback) const {
   // The agent of a passive or a complement ("led by X", "le patron de X"),
   // and the rest of a list that starts with one, is not the subject in focus.
@@ -544,6 +553,11 @@ int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t po
       if (si == i && o.begin >= pos) break;
       if (o.entity < 0 || o.type == "Money" || o.type == "Date" || o.type == "Number") continue;
       if (si == i && !first && !whole) break;
+      // A name in parentheses is an aside, not the subject: the agency of a
+      // dateline ("GRENOBLE, 12 mars (AFP) - La start-up X"), an acronym.
+      if (o.outer_begin > 0 && ex_.doc.text[o.outer_begin - 1] == '(' && o.end < ex_.doc.text.size() &&
+          ex_.doc.text[o.end] == ')')
+        continue;
       // "Aux États-Unis, Anduril a levé ...": a place that opens the sentence
       // before a comma is no subject.
       const std::string& ot = ex_.entities[o.entity].type;
@@ -561,7 +575,7 @@ int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t po
                     (comp && o.outer_begin > 0 && CoordinatedSinceComma(o.outer_begin - 1));
       prev_complement = comp;
       prev_end = o.end;
-      if (o.entity == exclude || (o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong && !ex_.entities[o.entity].repeated) || comp) continue;
+      if (Excluded(exclude, o.entity) || (o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong && !ex_.entities[o.entity].repeated) || comp) continue;
       if (o.source == MentionSource::kDemonym) continue;
       const std::string& et = ex_.entities[o.entity].type;
       if (std::find(types.begin(), types.end(), et) != types.end()) return o.entity;

@@ -4,6 +4,7 @@
 // entity in focus for rules that need an implicit subject.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -33,11 +34,12 @@ class Resolver {
   int Resolve(Mention& m, size_t i);
   // The entity of `type` in focus at byte `pos` of sentence `i`: the first
   // such mention earlier in the sentence, else the first one of the nearest
-  // earlier sentence that has one; -1 when none. `exclude` is skipped.
-  int Focus(const std::string& type, size_t i, size_t pos, int exclude = -1) const;
+  // earlier sentence that has one; -1 when none. The entities of `exclude`
+  // (the other end's, a list of them for "A et B participent") are skipped.
+  int Focus(const std::string& type, size_t i, size_t pos, std::span<const int> exclude = {}) const;
   // Like Focus() for any of `types`.
   // `lookback` earlier sentences are searched when sentence `i` has none.
-  int Subject(const std::vector<std::string>& types, size_t i, size_t pos, int exclude,
+  int Subject(const std::vector<std::string>& types, size_t i, size_t pos, std::span<const int> exclude,
               size_t lookback) const;
   // The entity of `type` whose relative clause holds byte `pos` of sentence
   // `i` ("Samsung, which will preinstall the app on its phones"), or -1.
@@ -51,7 +53,7 @@ class Resolver {
   // when the article has none yet.
   int CountryEntity(const std::string& name, const Mention& m, size_t i) { return EntityFor("Country", name, m, i); }
   // The nearest entity of `type` before `pos` in sentence `i`, else Focus().
-  int Nearest(const std::string& type, size_t i, size_t pos, int exclude = -1) const;
+  int Nearest(const std::string& type, size_t i, size_t pos, std::span<const int> exclude = {}) const;
 
  private:
   int EntityFor(const std::string& type, const std::string& name, const Mention& m, size_t i);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# score_blind.sh KG REPO MIN [MIN_MEAN]: scores kg on the articles of tests/ingest/blind/, written blind (their gold
+# score_blind.sh KG REPO MIN [MIN_MEAN [DIR]]: scores kg on the articles of tests/ingest/blind/ (or of DIR, a folder
+# of the repository such as tests/ingest/unseen), written blind (their gold
 # files before kg ever read them, 2026-11-30) to measure extraction on news the rules were not written
 # from; since then they are a development set (rules were improved while looking at their misses), so a
 # fresh blind set is the honest measure of generalisation. Each
@@ -11,7 +12,7 @@ kg=$1
 repo=$2
 min=$3
 min_mean=${4:-0}
-dir="$repo/tests/ingest/blind"
+dir="$repo/${5:-tests/ingest/blind}"
 status=0
 sum=0
 n=0

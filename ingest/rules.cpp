@@ -783,7 +783,8 @@ void RuleSet::Candidates(std::string_view view_text, const std::string& lang, un
     if (!f) list.push_back(ri);
     f |= bit;
   };
-  std::vector<int> matched, potential;
+  // Kept from call to call: the filter appends to them one by one.
+  thread_local std::vector<int> matched, potential;
   for (const auto& f : filters_) {
     if (!f.lang.empty() && f.lang != lang) continue;
     bool all = !f.usable;
@@ -981,7 +982,8 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
           for (const auto& b : r.bounds) {
             const re2::StringPiece& g = relaxed_groups[static_cast<size_t>(b.index)];
             if (!g.data()) continue;
-            if (b.exceeded ? RE2::PartialMatch(g, *b.exceeded) : CountCharacters(g) > static_cast<size_t>(b.max))
+            if (b.exceeded ? b.exceeded->Match(g, 0, g.size(), RE2::UNANCHORED, nullptr, 0)
+                           : CountCharacters(g) > static_cast<size_t>(b.max))
               within = false;
           }
           if (within) {

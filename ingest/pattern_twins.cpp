@@ -298,14 +298,23 @@ std::unique_ptr<RE2> CompileNarrowTwin(std::string_view pattern, const RE2& orig
   return twin;
 }
 
-RelaxedPattern RelaxBounds(std::string_view p) {
-  RelaxedPattern r;
-  // Inline flags: "(?" then a flag letter or '-'. "(?:", "(?P<" and "(?<" are groups.
+namespace {
+
+// Inline flags: "(?" then a flag letter or '-'. "(?:", "(?P<" and "(?<" are groups.
+bool HasInlineFlags(std::string_view p) {
   for (size_t i = p.find("(?"); i != std::string_view::npos; i = p.find("(?", i + 2)) {
     if (i > 0 && p[i - 1] == '\\') continue;
     char c = i + 2 < p.size() ? p[i + 2] : ':';
-    if (c != ':' && c != 'P' && c != '<') return r;
+    if (c != ':' && c != 'P' && c != '<') return true;
   }
+  return false;
+}
+
+}  // namespace
+
+RelaxedPattern RelaxBounds(std::string_view p) {
+  RelaxedPattern r;
+  if (HasInlineFlags(p)) return r;
   std::vector<Token> tokens = Tokens(p);
   auto relaxable = [&](size_t k) {
     const Token& t = tokens[k];
@@ -372,10 +381,6 @@ RelaxedPattern RelaxBounds(std::string_view p) {
   if (!r.bounds.empty()) r.pattern = std::move(out);
   return r;
 }
-
-}  // namespace kg::ingest
-
-namespace kg::ingest {
 
 namespace {
 
@@ -468,11 +473,7 @@ std::unique_ptr<PatternPieces> PatternPieces::Cut(const RE2& re) {
       o.never_capture() || o.posix_syntax())
     return nullptr;
   const std::string& p = re.pattern();
-  for (size_t i = p.find("(?"); i != std::string::npos; i = p.find("(?", i + 2)) {
-    if (i > 0 && p[i - 1] == '\\') continue;
-    char c = i + 2 < p.size() ? p[i + 2] : ':';
-    if (c != ':' && c != 'P' && c != '<') return nullptr;  // inline flags
-  }
+  if (HasInlineFlags(p)) return nullptr;
   std::vector<Item> items = TopLevelItems(p);
   if (items.size() < 2) return nullptr;
   // Each item's share of a program: its own program less that of nothing.
@@ -555,7 +556,9 @@ std::unique_ptr<PatternPieces> PatternPieces::Cut(const RE2& re) {
       }
     }
     for (size_t k = start; k < end; ++k) piece.groups += items[k].groups;
-    if (piece.re->NumberOfCapturingGroups() != piece.groups + (piece.more ? 1 : 0)) return nullptr;
+    if (piece.re->NumberOfCapturingGroups() != piece.groups + (piece.more ? 1 : 0) ||
+        piece.groups + 1 > kMaxPieceGroups)
+      return nullptr;
     first_group += piece.groups;
     cut->pieces_.push_back(std::move(piece));
     start = end;
@@ -566,15 +569,13 @@ std::unique_ptr<PatternPieces> PatternPieces::Cut(const RE2& re) {
 
 void PatternPieces::Groups(const RE2& re, std::string_view text, size_t begin, size_t end,
                            re2::StringPiece* groups, int n) const {
-  constexpr int kMaxPieceGroups = 16;
-  re2::StringPiece found[kMaxPieceGroups + 2];
+  re2::StringPiece found[kMaxPieceGroups + 1];
   size_t at = begin;
   for (const Piece& piece : pieces_) {
     const int wanted = piece.groups + (piece.more ? 1 : 0);
     // The last piece, or the rest when it has no group, ends at the end of
     // the match; the others at the start of the rest.
-    if (wanted > kMaxPieceGroups ||
-        !piece.re->Match(text, at, end, piece.more ? RE2::ANCHOR_START : RE2::ANCHOR_BOTH, wanted ? found : nullptr,
+    if (!piece.re->Match(text, at, end, piece.more ? RE2::ANCHOR_START : RE2::ANCHOR_BOTH, wanted ? found : nullptr,
                          wanted ? wanted + 1 : 0)) {
       re.Match(text, begin, end, RE2::ANCHOR_BOTH, groups, n);
       return;

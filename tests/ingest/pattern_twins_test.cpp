@@ -239,13 +239,18 @@ TEST_CASE("the pieces of a big pattern find its groups", "[ingest][twins][pieces
       "acme joiners beta",  // "join" is a prefix of "joiners": the longer word comes later
       "Acme, the firm, Zeta, sells Beta, of Omega, and Gamma.",
       "nothing here",
-      "acme funding, beta"};
+      "acme funding, beta",
+      "acme, the firm, now funds beta.",
+      "acme, x, y, z, backs beta"};
   // A lazy gap before the verbs, a greedy list after them.
   CheckPieces(R"((?P<a>\w+)(?:, [^.;]{1,40}?,)? (?:now |also )?)" + ManyVerbs() +
                   R"( (?:the |a )?(?P<b>\w+(?:(?:, | and )\w+)*)(?: in (\d+))?)",
               texts);
   // Groups only at the start: the rest is only checked.
   CheckPieces(R"((?P<a>\w+),? (?:[^,.;]{0,40} )?)" + ManyVerbs() + R"( (?:the )?\w+)", texts);
+  // Anchors and word boundaries look at the text around each piece.
+  CheckPieces(R"(^(?P<a>\w+)(?:, [^.;]{1,40}?,)? (?:now |also )?)" + ManyVerbs() + R"( (?P<b>\w+)\b(?:[.]|$))",
+              texts);
   // A lookahead that cuts into a list, groups in every piece.
   CheckPieces(R"(((?:\w+ ){0,2}?)(\w+))" + std::string(R"((?:, [^.;]{1,40}?,)?)") + " (" + ManyVerbs() +
                   R"() (\w+(?:, \w+)*))",

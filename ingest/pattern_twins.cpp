@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <mutex>
+#include <unordered_map>
 
 namespace kg::ingest {
 
@@ -296,14 +298,23 @@ std::unique_ptr<RE2> CompileNarrowTwin(std::string_view pattern, const RE2& orig
   return twin;
 }
 
-RelaxedPattern RelaxBounds(std::string_view p) {
-  RelaxedPattern r;
-  // Inline flags: "(?" then a flag letter or '-'. "(?:", "(?P<" and "(?<" are groups.
+namespace {
+
+// Inline flags: "(?" then a flag letter or '-'. "(?:", "(?P<" and "(?<" are groups.
+bool HasInlineFlags(std::string_view p) {
   for (size_t i = p.find("(?"); i != std::string_view::npos; i = p.find("(?", i + 2)) {
     if (i > 0 && p[i - 1] == '\\') continue;
     char c = i + 2 < p.size() ? p[i + 2] : ':';
-    if (c != ':' && c != 'P' && c != '<') return r;
+    if (c != ':' && c != 'P' && c != '<') return true;
   }
+  return false;
+}
+
+}  // namespace
+
+RelaxedPattern RelaxBounds(std::string_view p) {
+  RelaxedPattern r;
+  if (HasInlineFlags(p)) return r;
   std::vector<Token> tokens = Tokens(p);
   auto relaxable = [&](size_t k) {
     const Token& t = tokens[k];
@@ -369,6 +380,228 @@ RelaxedPattern RelaxBounds(std::string_view p) {
   }
   if (!r.bounds.empty()) r.pattern = std::move(out);
   return r;
+}
+
+namespace {
+
+// A top-level item of a pattern: an atom or a group, with its quantifiers.
+struct Item {
+  std::string_view text;
+  int groups = 0;  // capturing groups inside
+};
+
+bool Capturing(std::string_view open) { return open == "(" || open.rfind("(?P<", 0) == 0 || open.rfind("(?<", 0) == 0; }
+
+// The items of `p` in order; empty when `p` has a top-level '|' or is malformed.
+std::vector<Item> TopLevelItems(std::string_view p) {
+  std::vector<Item> items;
+  int depth = 0;
+  for (const Token& t : Tokens(p)) {
+    std::string_view text = p.substr(t.begin, t.end - t.begin);
+    if (depth == 0 && t.kind == Token::kOther && text == "|") return {};
+    if (depth == 0 && t.kind == Token::kQuant) {
+      if (items.empty()) return {};
+      items.back().text = p.substr(static_cast<size_t>(items.back().text.data() - p.data()),
+                                   t.end - static_cast<size_t>(items.back().text.data() - p.data()));
+      continue;
+    }
+    if (depth == 0 && t.kind != Token::kClose) items.push_back({text, 0});
+    if (t.kind == Token::kOpen) {
+      ++depth;
+      if (Capturing(text)) ++items.back().groups;
+    } else if (t.kind == Token::kClose) {
+      if (--depth < 0) return {};
+      const size_t b = static_cast<size_t>(items.back().text.data() - p.data());
+      items.back().text = p.substr(b, t.end - b);
+    }
+  }
+  if (depth != 0) return {};
+  return items;
+}
+
+// `items` with their capturing groups made non-capturing.
+std::string WithoutGroups(const std::vector<Item>& items, size_t from, size_t to) {
+  std::string out;
+  for (size_t k = from; k < to; ++k) {
+    std::string_view text = items[k].text;
+    for (const Token& t : Tokens(text)) {
+      std::string_view part = text.substr(t.begin, t.end - t.begin);
+      out += t.kind == Token::kOpen && Capturing(part) ? std::string_view("(?:") : part;
+    }
+  }
+  return out;
+}
+
+// A pattern whose matches start every match of `item` (a top-level item),
+// without groups, of at most `budget` instructions (its share of a program,
+// `size` measures one): the first items of a group repeated at least once,
+// "(?:\x01[\x11]\d+\x02)" for "(?P<o>\x01[\x11]\d+\x02(?:, \x01[\x11]\d+\x02)*)".
+// Empty when there is none.
+template <typename Size>
+std::string LookaheadPrefix(std::string_view item, int budget, const Size& size) {
+  std::vector<Token> tokens = Tokens(item);
+  if (tokens.empty() || tokens[0].kind != Token::kOpen) return "";
+  size_t close = 0;
+  for (size_t k = 0, depth = 0; k < tokens.size() && !close; ++k) {
+    if (tokens[k].kind == Token::kOpen) ++depth;
+    if (tokens[k].kind == Token::kClose && --depth == 0) close = k;
+  }
+  if (close == 0) return "";
+  for (size_t k = close + 1; k < tokens.size(); ++k)
+    if (tokens[k].kind != Token::kQuant || tokens[k].min == 0) return "";
+  std::vector<Item> inner = TopLevelItems(item.substr(tokens[0].end, tokens[close].begin - tokens[0].end));
+  std::string out;
+  for (size_t k = 0; k < inner.size(); ++k) {
+    std::string plain = WithoutGroups(inner, k, k + 1);
+    const int share = size(plain);
+    if (share >= 0 && share <= budget) {
+      out += plain;
+      budget -= share;
+      continue;
+    }
+    out += LookaheadPrefix(inner[k].text, budget, size);
+    break;
+  }
+  return out.empty() ? out : "(?:" + out + ")";
+}
+
+}  // namespace
+
+std::unique_ptr<PatternPieces> PatternPieces::Cut(const RE2& re) {
+  const RE2::Options& o = re.options();
+  if (!re.ok() || re.ProgramSize() <= kBitStateMax || re.NumberOfCapturingGroups() == 0 || o.longest_match() ||
+      o.never_capture() || o.posix_syntax())
+    return nullptr;
+  const std::string& p = re.pattern();
+  if (HasInlineFlags(p)) return nullptr;
+  std::vector<Item> items = TopLevelItems(p);
+  if (items.size() < 2) return nullptr;
+  // Each item's share of a program: its own program less that of nothing.
+  // Patterns share many items (a list slot, a macro): their sizes are kept,
+  // per options that change a program's size.
+  static std::mutex mu;
+  static std::unordered_map<std::string, int> known_sizes;
+  const std::string options_key = {o.case_sensitive() ? 'c' : 'i', o.encoding() == RE2::Options::EncodingUTF8 ? 'u' : 'l',
+                                   o.perl_classes() ? 'p' : '-', o.word_boundary() ? 'w' : '-',
+                                   o.never_nl() ? 'n' : '-', o.dot_nl() ? 'd' : '-', o.literal() ? 'l' : '-'};
+  auto program_size = [&](const std::string& pattern) {
+    const std::string key = options_key + pattern;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (auto it = known_sizes.find(key); it != known_sizes.end()) return it->second;
+    }
+    RE2 compiled(pattern, o);
+    const int size = compiled.ok() ? compiled.ProgramSize() : -1;
+    std::lock_guard<std::mutex> lock(mu);
+    known_sizes.emplace(key, size);
+    return size;
+  };
+  const int base = program_size("");
+  auto share = [&](const std::string& pattern) {
+    const int size = program_size(pattern);
+    return size < 0 ? -1 : size - base;
+  };
+  const int tail = program_size("()") - base;
+  std::vector<int> sizes;
+  int last_groups = -1;  // the last item with groups
+  for (size_t k = 0; k < items.size(); ++k) {
+    int size = program_size(std::string(items[k].text));
+    if (size < 0 || base < 0 || tail < 0) return nullptr;
+    sizes.push_back(size - base);
+    if (items[k].groups) last_groups = static_cast<int>(k);
+  }
+  auto joined = [&](size_t from, size_t to) {
+    std::string out;
+    for (size_t k = from; k < to; ++k) out += items[k].text;
+    return out;
+  };
+  std::unique_ptr<PatternPieces> cut(new PatternPieces());
+  int first_group = 1;
+  for (size_t start = 0; start < items.size();) {
+    Piece piece;
+    piece.first_group = first_group;
+    if (static_cast<int>(start) > last_groups) {
+      // No group left: the rest is only checked (by its DFA), in one piece.
+      piece.re = std::make_unique<RE2>(WithoutGroups(items, start, items.size()), o);
+      if (!piece.re->ok()) return nullptr;
+      cut->pieces_.push_back(std::move(piece));
+      break;
+    }
+    // As many items as fit with the cut and the rest, then as many of the
+    // next ones as still fit as the lookahead; fewer if the program is larger
+    // than the sum of its items.
+    size_t end = start;
+    int used = base + tail;
+    while (end < items.size() && used + sizes[end] <= kBitStateMax) used += sizes[end++];
+    if (end == start) return nullptr;
+    if (end == items.size()) used -= tail;
+    size_t ahead = end;
+    while (ahead < items.size() && used + sizes[ahead] <= kBitStateMax) used += sizes[ahead++];
+    // Then the start of the next item, when a part of it fits.
+    std::string prefix = ahead < items.size() ? LookaheadPrefix(items[ahead].text, kBitStateMax - used, share) : "";
+    for (;;) {
+      piece.more = end < items.size();
+      std::string pattern = joined(start, end);
+      if (piece.more) pattern += "()" + WithoutGroups(items, end, ahead) + prefix;
+      piece.re = std::make_unique<RE2>(pattern, o);
+      if (piece.re->ok() && piece.re->ProgramSize() <= kBitStateMax) break;
+      if (!prefix.empty()) {
+        prefix.clear();
+      } else if (ahead > end) {
+        --ahead;
+      } else if (end > start + 1) {
+        ahead = --end;
+      } else {
+        return nullptr;
+      }
+    }
+    for (size_t k = start; k < end; ++k) piece.groups += items[k].groups;
+    if (piece.re->NumberOfCapturingGroups() != piece.groups + (piece.more ? 1 : 0) ||
+        piece.groups + 1 > kMaxPieceGroups)
+      return nullptr;
+    first_group += piece.groups;
+    cut->pieces_.push_back(std::move(piece));
+    start = end;
+  }
+  if (first_group != re.NumberOfCapturingGroups() + 1 || cut->pieces_.size() < 2) return nullptr;
+  return cut;
+}
+
+void PatternPieces::Groups(const RE2& re, std::string_view text, size_t begin, size_t end,
+                           re2::StringPiece* groups, int n) const {
+  re2::StringPiece found[kMaxPieceGroups + 1];
+  size_t at = begin;
+  for (const Piece& piece : pieces_) {
+    const int wanted = piece.groups + (piece.more ? 1 : 0);
+    // The last piece, or the rest when it has no group, ends at the end of
+    // the match; the others at the start of the rest.
+    if (!piece.re->Match(text, at, end, piece.more ? RE2::ANCHOR_START : RE2::ANCHOR_BOTH, wanted ? found : nullptr,
+                         wanted ? wanted + 1 : 0)) {
+      re.Match(text, begin, end, RE2::ANCHOR_BOTH, groups, n);
+      return;
+    }
+    for (int g = 1; g <= piece.groups && piece.first_group + g - 1 < n; ++g) groups[piece.first_group + g - 1] = found[g];
+    if (piece.more) at = static_cast<size_t>(found[piece.groups + 1].data() - text.data());
+  }
+  groups[0] = re2::StringPiece(text.data() + begin, end - begin);
+  for (int g = re.NumberOfCapturingGroups() + 1; g < n; ++g) groups[g] = re2::StringPiece();
+}
+
+bool PieceMatcher::Match(const RE2& re, std::string_view text, size_t from, re2::StringPiece* groups,
+                         int n) const {
+  if (n <= 1 || re.ProgramSize() <= PatternPieces::kBitStateMax)
+    return re.Match(text, from, text.size(), RE2::UNANCHORED, groups, n);
+  // Where the match is (the DFA), then its groups.
+  re2::StringPiece found;
+  if (!re.Match(text, from, text.size(), RE2::UNANCHORED, &found, 1)) return false;
+  const size_t begin = static_cast<size_t>(found.data() - text.data()), end = begin + found.size();
+  if (matches_.load(std::memory_order_relaxed) < kCutAfterMatches &&
+      matches_.fetch_add(1, std::memory_order_relaxed) + 1 < kCutAfterMatches)
+    return re.Match(text, begin, end, RE2::ANCHOR_BOTH, groups, n);
+  std::call_once(cut_once_, [&] { pieces_ = PatternPieces::Cut(re); });
+  if (!pieces_) return re.Match(text, begin, end, RE2::ANCHOR_BOTH, groups, n);
+  pieces_->Groups(re, text, begin, end, groups, n);
+  return true;
 }
 
 }  // namespace kg::ingest

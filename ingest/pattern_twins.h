@@ -17,7 +17,9 @@
 
 #include <re2/re2.h>
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,5 +74,73 @@ struct RelaxedPattern {
 // escape, '.' or literal). Patterns that set inline flags ("(?s)",
 // "(?i:...)") are left alone.
 RelaxedPattern RelaxBounds(std::string_view pattern);
+
+// Pieces: RE2 finds the groups of a match with its BitState matcher only in
+// a program of at most kBitStateMax instructions, otherwise with its NFA, on
+// our patterns several times slower. Once the program's DFA has found where
+// the match is, its groups are those of the preferred parse of that span
+// (RE2's order of preference: a backtracking matcher's), and the preferred
+// parse of a concatenation A B is the first parse of A, in A's order, that B
+// can complete. So the pattern is cut at its top level into pieces that each
+// fit BitState, run one after the other, each from where the previous one
+// ended. A piece A that more follows is run as "A()L" at the start of the
+// rest of the span, where L is as much of what follows as still fits (whole
+// items, then the start of the next one), its groups made non-capturing, and
+// "()" marks where the next piece starts. "L" starts every text that the rest
+// of the pattern matches, so the parse of A found comes no later in A's order
+// than the pattern's own; once the later pieces complete it, to the end of
+// the span, it is the pattern's, and each later piece finds the pattern's
+// parse of its own part. The last piece must match the rest of the span
+// exactly; once no group is left, the rest of the pattern is one piece that
+// only its DFA checks. When a piece fails, the pattern itself reads the
+// groups (on the bench, never; on real articles, for a few percent of the
+// matches).
+class PatternPieces {
+ public:
+  static constexpr int kBitStateMax = 512;
+  static constexpr int kMaxPieceGroups = 16;  // a piece's groups, its cut included
+  // The pieces of `re` (its pattern and options), or null when it fits
+  // BitState, has no group or cannot be cut (a top-level '|', inline flags,
+  // an item that alone exceeds kBitStateMax, a piece with more than
+  // kMaxPieceGroups groups).
+  static std::unique_ptr<PatternPieces> Cut(const re2::RE2& re);
+  PatternPieces(const PatternPieces&) = delete;
+  PatternPieces& operator=(const PatternPieces&) = delete;
+
+  // The groups of `re`'s match [begin, end) of `text` (found by its DFA) in
+  // groups[0..n): as re.Match(text, begin, end, ANCHOR_BOTH, groups, n), `re`
+  // being the pattern Cut() was given.
+  void Groups(const re2::RE2& re, std::string_view text, size_t begin, size_t end, re2::StringPiece* groups,
+              int n) const;
+
+ private:
+  PatternPieces() = default;
+  struct Piece {
+    std::unique_ptr<re2::RE2> re;
+    int first_group = 1;  // the pattern's index of the piece's group 1
+    int groups = 0;       // how many of the pattern's groups the piece holds
+    bool more = false;    // "A()L": its group groups + 1 is where the next piece starts
+  };
+  std::vector<Piece> pieces_;
+};
+
+// re.Match(text, from, text.size(), UNANCHORED, groups, n) for one pattern
+// `re`, its groups read by the pattern's pieces once it has matched
+// kCutAfterMatches times (cutting costs about two compilations of the
+// pattern, and a rule that matches little is not worth it). Thread-safe.
+class PieceMatcher {
+ public:
+  static constexpr int kCutAfterMatches = 32;
+  PieceMatcher() = default;
+  PieceMatcher(const PieceMatcher&) = delete;
+  PieceMatcher& operator=(const PieceMatcher&) = delete;
+  // REQUIRES: the same `re` at every call.
+  bool Match(const re2::RE2& re, std::string_view text, size_t from, re2::StringPiece* groups, int n) const;
+
+ private:
+  mutable std::atomic<int> matches_{0};
+  mutable std::once_flag cut_once_;
+  mutable std::unique_ptr<PatternPieces> pieces_;
+};
 
 }  // namespace kg::ingest

@@ -665,6 +665,11 @@ const RE2* Rule::Relaxed() const {
   return relaxed.get();
 }
 
+bool Rule::MatchGroups(const RE2& re, std::string_view text, size_t from, re2::StringPiece* groups, int n) const {
+  const size_t which = &re == fast ? 0 : &re == relaxed.get() ? 1 : &re == narrow ? 2 : 3;
+  return matchers[which].Match(re, text, from, groups, n);
+}
+
 void RuleSet::CollectMacros(const std::string& content, const std::string& file,
                             std::vector<std::string>& errors) {
   std::istringstream in(content);
@@ -778,7 +783,8 @@ void RuleSet::Candidates(std::string_view view_text, const std::string& lang, un
     if (!f) list.push_back(ri);
     f |= bit;
   };
-  std::vector<int> matched, potential;
+  // Kept from call to call: the filter appends to them one by one.
+  thread_local std::vector<int> matched, potential;
   for (const auto& f : filters_) {
     if (!f.lang.empty() && f.lang != lang) continue;
     bool all = !f.usable;
@@ -971,13 +977,13 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
       // else the pattern's own.
       auto match = [&](size_t from) {
         if (relaxed) {
-          if (!relaxed->Match(whole, from, whole.size(), RE2::UNANCHORED, relaxed_groups.data(), nrelaxed))
-            return false;
+          if (!r.MatchGroups(*relaxed, whole, from, relaxed_groups.data(), nrelaxed)) return false;
           bool within = true;
           for (const auto& b : r.bounds) {
             const re2::StringPiece& g = relaxed_groups[static_cast<size_t>(b.index)];
             if (!g.data()) continue;
-            if (b.exceeded ? RE2::PartialMatch(g, *b.exceeded) : CountCharacters(g) > static_cast<size_t>(b.max))
+            if (b.exceeded ? b.exceeded->Match(g, 0, g.size(), RE2::UNANCHORED, nullptr, 0)
+                           : CountCharacters(g) > static_cast<size_t>(b.max))
               within = false;
           }
           if (within) {
@@ -988,7 +994,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
           }
         }
         const RE2* exact = narrow && r.narrow ? r.narrow : r.Exact();
-        return exact && exact->Match(whole, from, whole.size(), RE2::UNANCHORED, groups.data(), ngroups);
+        return exact && r.MatchGroups(*exact, whole, from, groups.data(), ngroups);
       };
       size_t pos = 0;
       while (pos <= whole.size() && match(pos)) {

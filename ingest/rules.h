@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "ingest/pattern_twins.h"
 #include "ingest/types.h"
 
 #include <re2/filtered_re2.h>
@@ -86,6 +87,12 @@ struct Rule {
   std::vector<Bound> bounds;
   mutable std::once_flag relaxed_once, exact_once;
   mutable std::unique_ptr<re2::RE2> relaxed, exact_owned;
+  // re.Match(text, from, text.size(), UNANCHORED, groups, n) for `re` one of
+  // `fast`, Relaxed(), `narrow` and Exact(): the groups read by the pieces of
+  // its pattern (ingest/pattern_twins.h) when its program is too big for
+  // RE2's BitState matcher.
+  bool MatchGroups(const re2::RE2& re, std::string_view text, size_t from, re2::StringPiece* groups, int n) const;
+  PieceMatcher matchers[4];  // per pattern, in that order
   re2::RE2::Options options;
   std::vector<Slot> slots;
   std::vector<std::pair<std::string, std::string>> new_entities;  // group -> type

@@ -190,3 +190,94 @@ TEST_CASE("a bound inside a coordinated list holds for every item", "[ingest][tw
   REQUIRE(far.size() == 1);
   CHECK(far[0] == std::vector<int>{0, 1});
 }
+
+namespace {
+
+// Words enough to make a program too big for BitState.
+std::string ManyVerbs() {
+  std::string verbs;
+  for (const char* stem : {"back", "fund", "join", "lead", "help", "buy", "own", "use", "sell", "rival"})
+    for (const char* end : {"s", "ed", "ing", "ers"}) verbs += std::string(verbs.empty() ? "" : "|") + stem + end;
+  return "(?:" + verbs + ")";
+}
+
+// The pattern's own answer and that of its pieces, on every text.
+void CheckPieces(const std::string& pattern, const std::vector<std::string>& texts) {
+  RE2::Options o;
+  o.set_case_sensitive(false);
+  RE2 re(pattern, o);
+  REQUIRE(re.ok());
+  REQUIRE(re.ProgramSize() > PatternPieces::kBitStateMax);
+  auto pieces = PatternPieces::Cut(re);
+  REQUIRE(pieces);
+  const int n = re.NumberOfCapturingGroups() + 1;
+  for (const std::string& t : texts) {
+    INFO(pattern << " on " << t);
+    std::vector<re2::StringPiece> want(n), got(n);
+    bool matched = re.Match(t, 0, t.size(), RE2::UNANCHORED, want.data(), n);
+    re2::StringPiece found;
+    REQUIRE(re.Match(t, 0, t.size(), RE2::UNANCHORED, &found, 1) == matched);
+    if (!matched) continue;
+    const size_t begin = static_cast<size_t>(found.data() - t.data());
+    pieces->Groups(re, t, begin, begin + found.size(), got.data(), n);
+    for (int g = 0; g < n; ++g) {
+      INFO("group " << g);
+      CHECK(got[g].data() == want[g].data());
+      CHECK(got[g].size() == want[g].size());
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("the pieces of a big pattern find its groups", "[ingest][twins][pieces]") {
+  const std::vector<std::string> texts = {
+      "Acme backs Beta and Gamma.",
+      "acme, the old firm, now funds Beta, Gamma and Delta in 2024",
+      "Acme, a, b, c, funds the Beta",
+      "They say acme leads leads Beta",
+      "acme joiners beta",  // "join" is a prefix of "joiners": the longer word comes later
+      "Acme, the firm, Zeta, sells Beta, of Omega, and Gamma.",
+      "nothing here",
+      "acme funding, beta",
+      "acme, the firm, now funds beta.",
+      "acme, x, y, z, backs beta"};
+  // A lazy gap before the verbs, a greedy list after them.
+  CheckPieces(R"((?P<a>\w+)(?:, [^.;]{1,40}?,)? (?:now |also )?)" + ManyVerbs() +
+                  R"( (?:the |a )?(?P<b>\w+(?:(?:, | and )\w+)*)(?: in (\d+))?)",
+              texts);
+  // Groups only at the start: the rest is only checked.
+  CheckPieces(R"((?P<a>\w+),? (?:[^,.;]{0,40} )?)" + ManyVerbs() + R"( (?:the )?\w+)", texts);
+  // Anchors and word boundaries look at the text around each piece.
+  CheckPieces(R"(^(?P<a>\w+)(?:, [^.;]{1,40}?,)? (?:now |also )?)" + ManyVerbs() + R"( (?P<b>\w+)\b(?:[.]|$))",
+              texts);
+  // A lookahead that cuts into a list, groups in every piece.
+  CheckPieces(R"(((?:\w+ ){0,2}?)(\w+))" + std::string(R"((?:, [^.;]{1,40}?,)?)") + " (" + ManyVerbs() +
+                  R"() (\w+(?:, \w+)*))",
+              texts);
+}
+
+TEST_CASE("a pattern that cannot be cut is matched whole", "[ingest][twins][pieces]") {
+  RE2::Options o;
+  o.set_case_sensitive(false);
+  RE2 small("(a+) (b)", o);
+  CHECK_FALSE(PatternPieces::Cut(small));  // BitState takes it as it is
+  RE2 alternation("(" + ManyVerbs() + " [^.;]{0,40} x)|(y [^.;]{0,40})", o);
+  REQUIRE(alternation.ProgramSize() > PatternPieces::kBitStateMax);
+  CHECK_FALSE(PatternPieces::Cut(alternation));  // a top-level '|'
+  RE2 flags("(?s)(a) [^.;]{0,40} " + ManyVerbs(), o);
+  CHECK_FALSE(PatternPieces::Cut(flags));
+  // PieceMatcher answers as the pattern does, before and after it cuts.
+  PieceMatcher matcher;
+  RE2 big(R"((?P<a>\w+) [^.;]{0,40}?)" + ManyVerbs() + R"( (?P<b>\w+))", o);
+  const std::string text = "so acme now backs beta, then gamma sells delta";
+  for (int round = 0; round < PieceMatcher::kCutAfterMatches + 4; ++round) {
+    std::vector<re2::StringPiece> want(3), got(3);
+    for (size_t from = 0; from <= text.size(); from += 7) {
+      INFO("round " << round << " from " << from);
+      bool matched = big.Match(text, from, text.size(), RE2::UNANCHORED, want.data(), 3);
+      REQUIRE(matcher.Match(big, text, from, got.data(), 3) == matched);
+      for (int g = 0; matched && g < 3; ++g) CHECK(got[g] == want[g]);
+    }
+  }
+}

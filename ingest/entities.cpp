@@ -11,17 +11,20 @@
 #include <cctype>
 #include <functional>
 #include <numeric>
+#include <string_view>
 
 #include "ingest/pattern_twins.h"
 #include "ingest/text.h"
 
 namespace kg::ingest {
 
+using namespace std::string_view_literals;
+
 namespace {
 
 bool IsEntityType(const std::string& t) {
-  return t == "Person" || t == "Organization" || t == "Country" || t == "Place" || t == "Project" ||
-         t == "Product" || t == "Policy" || t == "Event";
+  return t == "Person"sv || t == "Organization"sv || t == "Country"sv || t == "Place"sv || t == "Project"sv ||
+         t == "Product"sv || t == "Policy"sv || t == "Event"sv;
 }
 
 // True when the bytes between two words allow them to be one name.
@@ -160,7 +163,7 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   // Opus 4", "Llama 3"): the same first word with another version is another
   // product of the family.
   for (const auto& a : lex_.aliases()) {
-    if (lex_.entries()[a.entry].type != "Product" || a.tokens.size() < 2) continue;
+    if (lex_.entries()[a.entry].type != "Product"sv || a.tokens.size() < 2) continue;
     bool versioned = std::any_of(a.tokens.begin() + 1, a.tokens.end(), [](const std::string& t) {
       return !t.empty() && std::isdigit(static_cast<unsigned char>(t[0]));
     });
@@ -188,7 +191,7 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
     }
   }
   for (const auto& a : lex_.aliases())
-    if (lex_.entries()[a.entry].type == "Demonym") demonyms_.Add(a.surface);
+    if (lex_.entries()[a.entry].type == "Demonym"sv) demonyms_.Add(a.surface);
   heads_.SortLongestFirst();
   anaphor_heads_.SortLongestFirst();
   demonyms_.SortLongestFirst();
@@ -357,7 +360,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   for (size_t i = 0; i < tokens.size(); ++i)
     for (const auto& v : values)
       if (tokens[i].begin < v.end && v.begin < tokens[i].end) {
-        number_only[i] = !covered[i] && v.type == "Number" && v.begin >= tokens[i].begin && v.end <= tokens[i].end;
+        number_only[i] = !covered[i] && v.type == "Number"sv && v.begin >= tokens[i].begin && v.end <= tokens[i].end;
         covered[i] = true;
       }
   auto span_text = [&](size_t b, size_t e) { return std::string(text.substr(b, e - b)); };
@@ -419,7 +422,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         Mention& m = out.emplace_back();
         m.begin = tokens[i].begin;
         m.end = tokens[i + k - 1].end;
-        if (e.type == "Demonym") {
+        if (e.type == "Demonym"sv) {
           m.type = "Country";
           m.source = MentionSource::kDemonym;
         } else {
@@ -427,7 +430,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
           m.source = MentionSource::kGazetteer;
         }
         m.canonical = e.name;
-        if (e.type != "Demonym") {
+        if (e.type != "Demonym"sv) {
           m.country = e.country;
           m.kind = e.kind;
           m.place = e.city;
@@ -492,7 +495,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // "GPT-4o mini" (corpus/lexicon/product_suffixes.txt).
   if (!given) {
     for (auto& m : out) {
-      if (m.type != "Product" || (m.source != MentionSource::kGazetteer && m.signal != "model-version")) continue;
+      if (m.type != "Product"sv || (m.source != MentionSource::kGazetteer && m.signal != "model-version"sv)) continue;
       for (size_t t = 0; t < tokens.size(); ++t) {
         if (tokens[t].begin < m.end) continue;
         if (tokens[t].begin != m.end + 1 || text[m.end] != ' ' || covered[t] ||
@@ -527,7 +530,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
           if (k > 1 && c.second != token_hash(i + 1)) continue;  // the second words differ
           const auto& a = lex_.aliases()[static_cast<size_t>(c.alias)];
           const auto& e = lex_.entries()[a.entry];
-          if (e.type != "Person" && e.type != "Organization" && e.type != "Country") continue;
+          if (e.type != "Person"sv && e.type != "Organization"sv && e.type != "Country"sv) continue;
           bool ok = true;
           for (size_t j = 0; j < k && ok; ++j) {
             const auto& t = tokens[i + j];
@@ -556,7 +559,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // "Nvidia H800": a maker followed by a model code is a product; so is a
   // product followed by one ("Pixel P9").
   for (auto& m : out) {
-    if ((m.type != "Organization" && m.type != "Product") || m.source != MentionSource::kGazetteer) continue;
+    if ((m.type != "Organization"sv && m.type != "Product"sv) || m.source != MentionSource::kGazetteer) continue;
     for (size_t i = 0; i < tokens.size(); ++i) {
       if (tokens[i].begin <= m.end || covered[i]) continue;
       if (tokens[i].begin == m.end + 1 && text[m.end] == ' ' && tokens[i].has_digit &&
@@ -564,7 +567,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         size_t e = tokens[i].end;
         // "GPT-4o": keep a hyphenated continuation.
         if (i + 1 < tokens.size() && tokens[i + 1].begin == e + 1 && text[e] == '-') e = tokens[i + 1].end;
-        m.signal = m.type == "Product" ? "product+model" : "maker+model";
+        m.signal = m.type == "Product"sv ? "product+model" : "maker+model";
         m.type = "Product";
         m.source = MentionSource::kDiscovered;
         m.end = e;
@@ -619,7 +622,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       const HeadNoun* head = nullptr;
       if (RE2::PartialMatch(text.substr(tokens[i].end, s.end - tokens[i].end), *after_head_, &modifier, &h))
         head = FindHead(std::string_view(h.data(), h.size()));
-      before_product = head && head->type == "Product";
+      before_product = head && head->type == "Product"sv;
     }
     const int initial_name = n == 1 && sentence_initial && !all_caps ? InitialName(text, s, tokens, i) : 0;
     if (n == 1 && ((sentence_initial && !initial_name) || (all_caps && first_word.size() <= 5 && !appos && !before_product))) {
@@ -670,8 +673,8 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     for (auto& c : out) {
       if (c.source != MentionSource::kCandidate || c.end == c.begin) continue;
       for (auto& o : out) {
-        if (&o == &c || o.type != "Product" || o.end == o.begin ||
-            (o.source != MentionSource::kGazetteer && o.signal != "model-version"))
+        if (&o == &c || o.type != "Product"sv || o.end == o.begin ||
+            (o.source != MentionSource::kGazetteer && o.signal != "model-version"sv))
           continue;
         bool before = c.end + 1 == o.begin && text[c.end] == ' ';
         bool after = o.end + 1 == c.begin && text[o.end] == ' ';
@@ -694,7 +697,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     for (auto& o : out) {
       if (&o == &c || o.source != MentionSource::kGazetteer || o.end + 1 != c.begin || text[o.end] != ' ')
         continue;
-      if (o.type != "Organization" && !(o.type == "Person" && Tokenize(o.surface).size() == 1)) continue;
+      if (o.type != "Organization"sv && !(o.type == "Person"sv && Tokenize(o.surface).size() == 1)) continue;
       absorb(c, o, "organisation+name");
     }
   }
@@ -762,7 +765,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     const HeadNoun* head = nullptr;
     if (RE2::PartialMatch(after, Pick(after_head_, after_head_narrow_, narrow), &modifier, &h)) {
       head = FindHead(std::string_view(h.data(), h.size()));
-      if (head && head->type != "Product") head = nullptr;  // "Claude chatbot", "Trainium2 chips"
+      if (head && head->type != "Product"sv) head = nullptr;  // "Claude chatbot", "Trainium2 chips"
       // The modifier is a plain word ("Zorin server chips"), no preposition
       // or conjunction ("Zorin and chips").
       if (head && !modifier.empty()) {
@@ -840,7 +843,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
   std::vector<signed char> is_cue(tokens.size(), -1);
   std::vector<CueWord> before;
   for (auto& m : out) {
-    if (m.source == MentionSource::kDemonym || m.nested || m.type == "Country" || !IsEntityType(m.type)) continue;
+    if (m.source == MentionSource::kDemonym || m.nested || m.type == "Country"sv || !IsEntityType(m.type)) continue;
     size_t from = s.begin;
     // Cheap test first: a descriptor needs a head noun or a naming word among
     // the few words before the name.
@@ -914,8 +917,8 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       size_t de = db + desc.size();
       // (A product read from its parts, "Grace Blackwell", "Lumo X7", is as
       // sure of its type as a lexicon name.)
-      bool gazetteer = m.source == MentionSource::kGazetteer || m.signal == "product+name" ||
-                       m.signal == "product+model" || m.signal == "maker+model" || m.signal == "model-version";
+      bool gazetteer = m.source == MentionSource::kGazetteer || m.signal == "product+name"sv ||
+                       m.signal == "product+model"sv || m.signal == "maker+model"sv || m.signal == "model-version"sv;
       bool compatible = head->type == m.type || !gazetteer;
       // The descriptor must not end with a name of the same type ("la
       // société OpenAI, Oracle").
@@ -1026,7 +1029,7 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
     // ("Créée par A et B, la société ...": the apposition after the last
     // founder is the company's, not B's.)
     const bool apposition = m.source == MentionSource::kDiscovered && m.signal.rfind("apposition:", 0) == 0;
-    list_end = person_list && (m.type == "Person" || m.source == MentionSource::kCandidate || apposition)
+    list_end = person_list && (m.type == "Person"sv || m.source == MentionSource::kCandidate || apposition)
                    ? m.end
                    : std::string_view::npos;
     if (m.source != MentionSource::kCandidate && !(apposition && person_list)) continue;
@@ -1059,7 +1062,7 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
         if (b == 0) break;
         --b;
       }
-      if (head_before && head_before->type == "Person" && person_shape) signal = "title";
+      if (head_before && head_before->type == "Person"sv && person_shape) signal = "title";
     }
     if (signal) {
       m.type = "Person";
@@ -1067,7 +1070,7 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
       m.signal = signal;
       continue;
     }
-    if (head_before && head_before->type != "Person") {
+    if (head_before && head_before->type != "Person"sv) {
       m.type = head_before->type;
       m.source = MentionSource::kDiscovered;
       m.signal = "head:" + head_before->text;
@@ -1075,7 +1078,7 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
     }
     // "Nimbus Platform", "ZX-9": a product head or a model code ends the name.
     const HeadNoun* last = words.size() >= 2 ? FindHead(words.back().folded) : nullptr;
-    if ((last && last->type == "Product") || words.back().has_digit) {
+    if ((last && last->type == "Product"sv) || words.back().has_digit) {
       m.type = "Product";
       m.source = MentionSource::kDiscovered;
       m.signal = last ? "product-head" : "model-code";
@@ -1097,8 +1100,8 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     bool inside = false;
     for (const auto& m : out)
       // (A country's short name that is also its adjective, "the U.S. company", stays inside.)
-      if (m.source != MentionSource::kDemonym && m.source != MentionSource::kCandidate && m.type != "Place" &&
-          m.type != "Country" && b < m.end && m.begin < e)
+      if (m.source != MentionSource::kDemonym && m.source != MentionSource::kCandidate && m.type != "Place"sv &&
+          m.type != "Country"sv && b < m.end && m.begin < e)
         inside = true;
     if (inside) continue;
     // "la société Tencent": a descriptor, not an anaphor.
@@ -1122,7 +1125,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
         // ("le groupe de Walldorf": a place after "de" is no description.)
         bool place = false;
         for (const auto& m : out)
-          if (m.type == "Place" && m.begin == r + 1 && q == k) place = true;
+          if (m.type == "Place"sv && m.begin == r + 1 && q == k) place = true;
         if (!place) described = true;
       }
       if (lex_.descriptor_stops.count(word) || lex_.prepositions.count(word))
@@ -1153,15 +1156,15 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
       size_t after = e + lead->size();
       const Mention* place = nullptr;
       for (const auto& m : out) {
-        if (m.type == "Place" && m.begin == after) place = &m;
-        if (head->maker && m.type == "Product" && m.source != MentionSource::kCandidate &&
+        if (m.type == "Place"sv && m.begin == after) place = &m;
+        if (head->maker && m.type == "Product"sv && m.source != MentionSource::kCandidate &&
             (m.begin == after || (m.begin > after && WordAt(text.substr(0, m.begin), after, lex_.preposition_determiners) &&
                                   m.begin - after <= 4)))
           made = m.canonical;  // ("le créateur de l'iPhone": a determiner between)
       }
       const Mention* product = nullptr;
       for (const auto& m : out)
-        if (!made.empty() && m.type == "Product" && m.canonical == made && m.begin >= after) product = &m;
+        if (!made.empty() && m.type == "Product"sv && m.canonical == made && m.begin >= after) product = &m;
       if (place) {
         e = place->end;
         place_name = place->canonical;
@@ -1224,11 +1227,11 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     // Francisco-based startup": a demonym or place inside it.
     for (const auto& m : out) {
       if (m.begin < b || m.end > e) continue;
-      if (m.source == MentionSource::kDemonym || m.type == "Country") {
+      if (m.source == MentionSource::kDemonym || m.type == "Country"sv) {
         a.country = m.canonical;
         a.country_from_demonym = true;
       }
-      if (m.type == "Place" && a.place.empty()) a.place = m.canonical;
+      if (m.type == "Place"sv && a.place.empty()) a.place = m.canonical;
     }
     // "le fabricant de puces américain", "la licorne franco-américaine": a
     // demonym right after it (after a space and a hyphenated prefix).
@@ -1269,7 +1272,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
   // head. The name stays, nested in the description (the full view of the
   // rules shows it, the collapsed view the description).
   for (const auto& m : out) {
-    if (m.type != "Product" && m.type != "Place") continue;
+    if (m.type != "Product"sv && m.type != "Place"sv) continue;
     if (m.source == MentionSource::kCandidate) continue;
     size_t q = m.end;
     if (q >= s.end || text[q] != ' ') continue;
@@ -1281,8 +1284,8 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     if (r == q || (r < s.end && (std::isalnum(static_cast<unsigned char>(text[r])) || text[r] == '\'')))
       continue;
     const HeadNoun* head = FindHead(text.substr(q, r - q));
-    if (!head || head->type != "Organization") continue;
-    if (m.type == "Product" ? !head->maker : !head->anaphor) continue;
+    if (!head || head->type != "Organization"sv) continue;
+    if (m.type == "Product"sv ? !head->maker : !head->anaphor) continue;
     // The determiner right before the name.
     const std::string* det = nullptr;
     for (const auto& d : lex_.anaphor_determiners) {
@@ -1309,7 +1312,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     a.kind = head->kind;
     a.surface = std::string(text.substr(a.begin, a.end - a.begin));
     a.signal = "anaphor:" + head->text;
-    if (m.type == "Product")
+    if (m.type == "Product"sv)
       a.made = m.canonical;
     else
       a.place = m.canonical;
@@ -1328,7 +1331,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
                              if (std::find(modifiers.begin(), modifiers.end(), m.begin) != modifiers.end())
                                return false;
                              if (m.source != MentionSource::kDemonym && m.source != MentionSource::kCandidate &&
-                                 m.type != "Place")
+                                 m.type != "Place"sv)
                                return false;
                              for (const auto& a : found)
                                if (m.begin >= a.begin && m.end <= a.end) return true;
@@ -1337,7 +1340,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
             out.end());
   for (auto& m : out)
     if (std::find(modifiers.begin(), modifiers.end(), m.begin) != modifiers.end() &&
-        (m.type == "Product" || m.type == "Place"))
+        (m.type == "Product"sv || m.type == "Place"sv))
       m.nested = true;
   for (auto& a : found) out.push_back(std::move(a));
 }

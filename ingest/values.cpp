@@ -10,11 +10,14 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <string_view>
 
 #include "ingest/lexicon.h"
 #include "ingest/text.h"
 
 namespace kg::ingest {
+
+using namespace std::string_view_literals;
 
 namespace {
 
@@ -447,7 +450,7 @@ double ParseNumber(std::string_view s, const std::string& lang) {
       size_t k = i + 1;
       while (k < s.size() && s[k] >= '0' && s[k] <= '9') ++k;
       bool three = k - i - 1 == 3;
-      bool decimal = (lang == "fr") ? (c == ',') : (c == '.');
+      bool decimal = (lang == "fr"sv) ? (c == ',') : (c == '.');
       if (!decimal && three) continue;
       digits += '.';
       ++n_sep;
@@ -460,7 +463,7 @@ double ParseNumber(std::string_view s, const std::string& lang) {
 double ValueFinder::Multiplier(std::string_view word, const std::string& lang) const {
   auto it = multipliers_.find(Fold(word));
   if (it == multipliers_.end()) return 1;
-  return lang == "fr" ? it->second.second : it->second.first;
+  return lang == "fr"sv ? it->second.second : it->second.first;
 }
 
 std::string ValueFinder::CurrencyCode(std::string_view word) const {
@@ -651,7 +654,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
     std::string_view in = sent;
     re2::StringPiece g[3];
     while (scan.PrefixMoney(from(in)) && RE2::PartialMatch(in, *money_prefix_, &g[0], &g[1], &g[2])) {
-      double v = ParseNumber(g[1], lang) * Multiplier(g[2], lang == "fr" && g[2].size() > 3 ? "fr" : "en");
+      double v = ParseNumber(g[1], lang) * Multiplier(g[2], lang == "fr"sv && g[2].size() > 3 ? "fr" : "en");
       Mention m;
       m.type = "Money";
       m.begin = off(g[0]);
@@ -756,7 +759,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   }
   // "$23.28 per share": a price per unit is no amount of a deal.
   for (auto& m : found) {
-    if (m.type != "Money") continue;
+    if (m.type != "Money"sv) continue;
     size_t next = m.end;
     while (next < s.end && IsReSpace(text[next])) ++next;
     for (const auto& unit : unit_prices_)
@@ -770,7 +773,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   }
   // Durations after an amount: "500 milliards de dollars ... sur quatre ans".
   for (auto& m : found) {
-    if (m.type != "Money") continue;
+    if (m.type != "Money"sv) continue;
     std::string_view after = text.substr(m.end, s.end - m.end);
     re2::StringPiece d;
     if (scan.Duration(after) && RE2::PartialMatch(after, *duration_, &d)) m.period = std::string(d);

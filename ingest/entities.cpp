@@ -351,13 +351,16 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
                                       const std::vector<Mention>& values,
                                       const std::vector<Mention>* given) const {
   std::string_view sent = text.substr(s.begin, s.end - s.begin);
-  auto tokens = Tokenize(sent, s.begin);
+  const auto tokens = Tokenize(sent, s.begin);
+  // (Held, not read again: the loops below compare with it at every word.)
+  const size_t n_tokens = tokens.size();
   TokenHashes token_hash(tokens);
-  std::vector<bool> covered(tokens.size(), false);
+  // A byte per word rather than std::vector<bool>'s bit: read at every word.
+  std::vector<char> covered(n_tokens, 0);
   // A bare number may be part of a name ("Microsoft 365 Copilot"): a lexicon
   // name of several words may take it (the pipeline then drops the number).
-  std::vector<bool> number_only(tokens.size(), false);
-  for (size_t i = 0; i < tokens.size(); ++i)
+  std::vector<char> number_only(n_tokens, 0);
+  for (size_t i = 0; i < n_tokens; ++i)
     for (const auto& v : values)
       if (tokens[i].begin < v.end && v.begin < tokens[i].end) {
         number_only[i] = !covered[i] && v.type == "Number"sv && v.begin >= tokens[i].begin && v.end <= tokens[i].end;
@@ -372,8 +375,11 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     m.surface = span_text(m.begin, m.end);
     if (m.canonical.empty()) m.canonical = m.surface;
     if (m.outer_begin == 0 || m.outer_begin > m.begin) m.outer_begin = m.begin;
-    for (size_t i = 0; i < tokens.size(); ++i)
-      if (tokens[i].begin < m.end && m.begin < tokens[i].end) covered[i] = true;
+    // The words it overlaps: a run of the words, which are in order.
+    auto i = static_cast<size_t>(std::partition_point(tokens.begin(), tokens.end(),
+                                                      [&](const Token& t) { return t.end <= m.begin; }) -
+                                 tokens.begin());
+    for (; i < n_tokens && tokens[i].begin < m.end; ++i) covered[i] = 1;
   };
   auto add = [&](Mention&& m) { added(out.emplace_back(std::move(m))); };
 
@@ -382,13 +388,13 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       if (g.begin >= s.begin && g.end <= s.end) add(Mention(g));
   } else {
     // Lexicon, longest alias first at each word.
-    for (size_t i = 0; i < tokens.size(); ++i) {
+    for (size_t i = 0; i < n_tokens; ++i) {
       if (covered[i]) continue;
       const auto* cands = lex_.AliasesStartingWith(token_hash(i));
       if (!cands) continue;
       for (const auto& c : *cands) {
         size_t k = c.tokens;
-        if (i + k > tokens.size()) continue;
+        if (i + k > n_tokens) continue;
         if (k > 1 && c.second != token_hash(i + 1)) continue;  // the second words differ
         const auto& a = lex_.aliases()[static_cast<size_t>(c.alias)];
         bool ok = true;
@@ -413,7 +419,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         }
         // "CMA CGM": a known acronym right before another word in capitals
         // that starts no known name is part of a longer name.
-        if (k == 1 && a.exact_case && i + 1 < tokens.size() && !covered[i + 1] &&
+        if (k == 1 && a.exact_case && i + 1 < n_tokens && !covered[i + 1] &&
             tokens[i + 1].begin == tokens[i].end + 1 && text[tokens[i].end] == ' ' && AllCaps(text, tokens[i]) &&
             AllCaps(text, tokens[i + 1]) && tokens[i + 1].end - tokens[i + 1].begin >= 2 &&
             !lex_.AliasesStartingWith(token_hash(i + 1)))
@@ -458,17 +464,17 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         if (!std::islower(static_cast<unsigned char>(text[t.begin + q]))) return false;
       return n - k <= 2;  // "4o", "7b"
     };
-    for (size_t i = 0; i < tokens.size(); ++i) {
+    for (size_t i = 0; i < n_tokens; ++i) {
       if (!tokens[i].upper_initial || !model_stems_.count(tokens[i].folded)) continue;
       size_t j = i + 1;
-      while (j < tokens.size() && j <= i + 2 && tokens[j].upper_initial && !tokens[j].has_digit &&
+      while (j < n_tokens && j <= i + 2 && tokens[j].upper_initial && !tokens[j].has_digit &&
              tokens[j].begin == tokens[j - 1].end + 1 && text[tokens[j - 1].end] == ' ')
         ++j;
-      if (j >= tokens.size() || tokens[j].begin != tokens[j - 1].end + 1) continue;
+      if (j >= n_tokens || tokens[j].begin != tokens[j - 1].end + 1) continue;
       char sep = text[tokens[j - 1].end];
       if ((sep != '-' && sep != ' ') || !digits(tokens[j], true)) continue;
       size_t e = tokens[j].end, k = j + 1;
-      if (k < tokens.size() && text[e] == '.' && tokens[k].begin == e + 1 && digits(tokens[k], true)) {
+      if (k < n_tokens && text[e] == '.' && tokens[k].begin == e + 1 && digits(tokens[k], true)) {
         e = tokens[k].end;
         ++k;
       }
@@ -496,7 +502,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   if (!given) {
     for (auto& m : out) {
       if (m.type != "Product"sv || (m.source != MentionSource::kGazetteer && m.signal != "model-version"sv)) continue;
-      for (size_t t = 0; t < tokens.size(); ++t) {
+      for (size_t t = 0; t < n_tokens; ++t) {
         if (tokens[t].begin < m.end) continue;
         if (tokens[t].begin != m.end + 1 || text[m.end] != ' ' || covered[t] ||
             !lex_.product_suffixes.count(tokens[t].folded))
@@ -516,17 +522,21 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     std::vector<Mention> nested;
     for (const auto& outer : out) {
       if (outer.source != MentionSource::kGazetteer) continue;
-      std::vector<size_t> inside;
-      for (size_t i = 0; i < tokens.size(); ++i)
-        if (tokens[i].begin >= outer.begin && tokens[i].end <= outer.end) inside.push_back(i);
-      if (inside.size() < 3) continue;
-      for (size_t x = 1; x < inside.size(); ++x) {
-        size_t i = inside[x];
+      // The words inside it: the run [first, first + inside) of the words,
+      // which are in order.
+      const auto first = static_cast<size_t>(
+          std::partition_point(tokens.begin(), tokens.end(), [&](const Token& t) { return t.begin < outer.begin; }) -
+          tokens.begin());
+      size_t inside = 0;
+      while (first + inside < n_tokens && tokens[first + inside].end <= outer.end) ++inside;
+      if (inside < 3) continue;
+      for (size_t x = 1; x < inside; ++x) {
+        size_t i = first + x;
         const auto* cands = lex_.AliasesStartingWith(token_hash(i));
         if (!cands) continue;
         for (const auto& c : *cands) {
           size_t k = c.tokens;
-          if (x + k > inside.size() || (x == 0 && k == inside.size())) continue;
+          if (x + k > inside || (x == 0 && k == inside)) continue;
           if (k > 1 && c.second != token_hash(i + 1)) continue;  // the second words differ
           const auto& a = lex_.aliases()[static_cast<size_t>(c.alias)];
           const auto& e = lex_.entries()[a.entry];
@@ -560,13 +570,13 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // product followed by one ("Pixel P9").
   for (auto& m : out) {
     if ((m.type != "Organization"sv && m.type != "Product"sv) || m.source != MentionSource::kGazetteer) continue;
-    for (size_t i = 0; i < tokens.size(); ++i) {
+    for (size_t i = 0; i < n_tokens; ++i) {
       if (tokens[i].begin <= m.end || covered[i]) continue;
       if (tokens[i].begin == m.end + 1 && text[m.end] == ' ' && tokens[i].has_digit &&
           tokens[i].upper_initial) {
         size_t e = tokens[i].end;
         // "GPT-4o": keep a hyphenated continuation.
-        if (i + 1 < tokens.size() && tokens[i + 1].begin == e + 1 && text[e] == '-') e = tokens[i + 1].end;
+        if (i + 1 < n_tokens && tokens[i + 1].begin == e + 1 && text[e] == '-') e = tokens[i + 1].end;
         m.signal = m.type == "Product"sv ? "product+model" : "maker+model";
         m.type = "Product";
         m.source = MentionSource::kDiscovered;
@@ -580,7 +590,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   }
 
   // Capitalised names not in the lexicon.
-  for (size_t i = 0; i < tokens.size(); ++i) {
+  for (size_t i = 0; i < n_tokens; ++i) {
     if (covered[i] || !tokens[i].upper_initial) continue;
     if (lex_.non_names.count(tokens[i].folded)) continue;
     size_t j = i + 1;
@@ -590,13 +600,13 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     for (;;) {
       // "Seine-et-Marne", "Stoke-on-Trent": a short lower-case link between
       // hyphens.
-      if (j + 1 < tokens.size() && !covered[j] && !covered[j + 1] && !tokens[j].upper_initial &&
+      if (j + 1 < n_tokens && !covered[j] && !covered[j + 1] && !tokens[j].upper_initial &&
           !tokens[j].has_digit && tokens[j].end - tokens[j].begin <= 4 && hyphen_between(j - 1, j) &&
           hyphen_between(j, j + 1) && tokens[j + 1].upper_initial) {
         j += 2;
         continue;
       }
-      if (j < tokens.size() && !covered[j] && (tokens[j].upper_initial || (tokens[j].has_digit && j > i)) &&
+      if (j < n_tokens && !covered[j] && (tokens[j].upper_initial || (tokens[j].has_digit && j > i)) &&
           // "Sarvam AI": a corporate suffix continues a name.
           (!lex_.non_names.count(tokens[j].folded) || lex_.org_suffixes.count(tokens[j].folded)) &&
           NameGap(text.substr(tokens[j - 1].end, tokens[j].begin - tokens[j - 1].end))) {
@@ -705,7 +715,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
 
   // "Parti communiste chinois (PCC)": a capitalised phrase followed by its
   // acronym in brackets.
-  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+  for (size_t i = 0; i + 1 < n_tokens; ++i) {
     const auto& t = tokens[i];
     std::string_view word = text.substr(t.begin, t.end - t.begin);
     if (word.size() < 2 || word.size() > 6 || t.begin == 0 || text[t.begin - 1] != '(' ||
@@ -793,7 +803,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // folded by (?i) as Fold folds it), and ends it unless a combining mark
   // follows.
   bool anaphor_scan = anaphor_head_without_word_;
-  for (size_t i = 0; i < tokens.size() && !anaphor_scan; ++i)
+  for (size_t i = 0; i < n_tokens && !anaphor_scan; ++i)
     anaphor_scan = anaphor_first_words_.count(token_hash(i)) > 0 ||
                    (!narrow && HasMark(text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin)));
   AddAnaphors(text, s, narrow, anaphor_scan, out);

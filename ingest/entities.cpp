@@ -280,25 +280,6 @@ size_t Recognizer::DescriptorFloor(std::string_view text, size_t lo, size_t end)
 
 Recognizer::~Recognizer() = default;
 
-// Lexicon::TokenHash of each word of a sentence, computed when first asked for.
-class TokenHashes {
- public:
-  explicit TokenHashes(const std::vector<Token>& tokens)
-      : tokens_(tokens), hashes_(tokens.size(), 0), hashed_(tokens.size(), 0) {}
-  size_t operator()(size_t i) {
-    if (!hashed_[i]) {
-      hashes_[i] = Lexicon::TokenHash(tokens_[i].folded);
-      hashed_[i] = 1;
-    }
-    return hashes_[i];
-  }
-
- private:
-  const std::vector<Token>& tokens_;
-  std::vector<size_t> hashes_;
-  std::vector<char> hashed_;
-};
-
 namespace {
 
 // A word before a name: where it starts and whether it is a cue word.
@@ -354,7 +335,6 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   const auto tokens = Tokenize(sent, s.begin);
   // (Held, not read again: the loops below compare with it at every word.)
   const size_t n_tokens = tokens.size();
-  TokenHashes token_hash(tokens);
   // A byte per word rather than std::vector<bool>'s bit: read at every word.
   std::vector<char> covered(n_tokens, 0);
   // A bare number may be part of a name ("Microsoft 365 Copilot"): a lexicon
@@ -390,12 +370,12 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     // Lexicon, longest alias first at each word.
     for (size_t i = 0; i < n_tokens; ++i) {
       if (covered[i]) continue;
-      const auto* cands = lex_.AliasesStartingWith(token_hash(i));
+      const auto* cands = lex_.AliasesStartingWith(tokens[i].hash);
       if (!cands) continue;
       for (const auto& c : *cands) {
         size_t k = c.tokens;
         if (i + k > n_tokens) continue;
-        if (k > 1 && c.second != token_hash(i + 1)) continue;  // the second words differ
+        if (k > 1 && c.second != tokens[i + 1].hash) continue;  // the second words differ
         const auto& a = lex_.aliases()[static_cast<size_t>(c.alias)];
         bool ok = true;
         for (size_t j = 0; j < k && ok; ++j) {
@@ -422,7 +402,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         if (k == 1 && a.exact_case && i + 1 < n_tokens && !covered[i + 1] &&
             tokens[i + 1].begin == tokens[i].end + 1 && text[tokens[i].end] == ' ' && AllCaps(text, tokens[i]) &&
             AllCaps(text, tokens[i + 1]) && tokens[i + 1].end - tokens[i + 1].begin >= 2 &&
-            !lex_.AliasesStartingWith(token_hash(i + 1)))
+            !lex_.AliasesStartingWith(tokens[i + 1].hash))
           break;
         const auto& e = lex_.entries()[a.entry];
         Mention& m = out.emplace_back();
@@ -532,12 +512,12 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       if (inside < 3) continue;
       for (size_t x = 1; x < inside; ++x) {
         size_t i = first + x;
-        const auto* cands = lex_.AliasesStartingWith(token_hash(i));
+        const auto* cands = lex_.AliasesStartingWith(tokens[i].hash);
         if (!cands) continue;
         for (const auto& c : *cands) {
           size_t k = c.tokens;
           if (x + k > inside || (x == 0 && k == inside)) continue;
-          if (k > 1 && c.second != token_hash(i + 1)) continue;  // the second words differ
+          if (k > 1 && c.second != tokens[i + 1].hash) continue;  // the second words differ
           const auto& a = lex_.aliases()[static_cast<size_t>(c.alias)];
           const auto& e = lex_.entries()[a.entry];
           if (e.type != "Person"sv && e.type != "Organization"sv && e.type != "Country"sv) continue;
@@ -766,7 +746,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   }
 
   const bool narrow = NonAsciiAreLetters(sent);
-  AddDescriptors(text, s, tokens, token_hash, narrow, out);
+  AddDescriptors(text, s, tokens, narrow, out);
   // Candidates typed by what follows them.
   for (auto& m : out) {
     if (m.source != MentionSource::kCandidate) continue;
@@ -804,7 +784,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // follows.
   bool anaphor_scan = anaphor_head_without_word_;
   for (size_t i = 0; i < n_tokens && !anaphor_scan; ++i)
-    anaphor_scan = anaphor_first_words_.count(token_hash(i)) > 0 ||
+    anaphor_scan = anaphor_first_words_.count(tokens[i].hash) > 0 ||
                    (!narrow && HasMark(text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin)));
   AddAnaphors(text, s, narrow, anaphor_scan, out);
 
@@ -848,7 +828,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
 }
 
 void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
-                                TokenHashes& hashes, bool narrow, std::vector<Mention>& out) const {
+                                bool narrow, std::vector<Mention>& out) const {
   // Whether each word of the sentence is a cue word, looked up once.
   std::vector<signed char> is_cue(tokens.size(), -1);
   std::vector<CueWord> before;
@@ -868,7 +848,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       for (auto it = first; it != tokens.end() && it->begin < m.begin; ++it) {
         if (it->begin >= lo && it->end <= m.begin) {
           auto& c = is_cue[static_cast<size_t>(it - tokens.begin())];
-          if (c < 0) c = cue_hashes_.count(hashes(static_cast<size_t>(it - tokens.begin()))) > 0;
+          if (c < 0) c = cue_hashes_.count(it->hash) > 0;
           before.push_back({it->begin, c > 0});
         } else {
           size_t pb = std::max(it->begin, lo), pe = std::min(it->end, m.begin);

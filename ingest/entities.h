@@ -26,8 +26,6 @@ class StringPiece;
 
 namespace kg::ingest {
 
-class TokenHashes;  // (entities.cpp)
-
 class Recognizer {
  public:
   explicit Recognizer(const Lexicon& lexicon);
@@ -52,9 +50,8 @@ class Recognizer {
  private:
   // `narrow`: the sentence's non-ASCII characters are all letters, so the
   // patterns' narrow twins may be used (ingest/pattern_twins.h).
-  // `hashes`: Lexicon::TokenHash of each of `tokens`.
   void AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
-                      TokenHashes& hashes, bool narrow, std::vector<Mention>& m) const;
+                      bool narrow, std::vector<Mention>& m) const;
   // Whether the capitalised word tokens[i], opening sentence `s`, is a name:
   // no word of the language (not in the lexicon's lists, not written in
   // lower case in the article) that recurs capitalised inside a sentence

@@ -24,7 +24,10 @@ std::string ContentHash(std::string_view text) {
 }
 
 GraphWriter::GraphWriter(graph::Store& store, std::set<std::string> symmetric_types)
-    : store_(store), symmetric_types_(std::move(symmetric_types)), no_old_rels_(store.MaxRelationshipId() == 0) {}
+    : store_(store),
+      symmetric_types_(std::move(symmetric_types)),
+      no_old_nodes_(store.MaxNodeId() == 0),
+      no_old_rels_(store.MaxRelationshipId() == 0) {}
 
 std::vector<std::string> GraphWriter::UnreadIndexes() const {
   // Evidence is only written; relationships are looked up by their start
@@ -34,6 +37,9 @@ std::vector<std::string> GraphWriter::UnreadIndexes() const {
   // sorting all of them again at the end.
   std::vector<std::string> names = {"evidence_node", "evidence_rel", "rels_dst_type"};
   if (no_old_rels_) names.emplace_back("rels_src_type");
+  // The aliases of a node by its id are read only for a node from before
+  // the writer (Known); with none, only the aliases' own key is looked up.
+  if (no_old_nodes_) names.emplace_back("aliases_node");
   return names;
 }
 

@@ -92,6 +92,9 @@ class GraphWriter {
   std::unordered_set<graph::NodeId> created_;  // nodes this writer created
   // Quote text -> its :Quote node, as the first lookup (or creation) found it.
   std::unordered_map<std::string, graph::NodeId> quote_nodes_;
+  // The store had no node when the writer was made: Known never reads a
+  // node's aliases from the store.
+  bool no_old_nodes_ = false;
   // The store had no relationship when the writer was made: every one it has
   // is one Relate made and recorded, so OutEdges never reads the store.
   bool no_old_rels_ = false;

@@ -488,6 +488,12 @@ MonthNames::MonthNames(const Lexicon& lexicon) {
     std::string start = folded.substr(0, 3);
     if (std::find(starts_.begin(), starts_.end(), start) == starts_.end()) starts_.push_back(start);
   }
+  for (const auto& start : starts_) {
+    if (start.empty())
+      empty_start_ = true;
+    else
+      first_bytes_[static_cast<unsigned char>(start[0])] = true;
+  }
   // No names: a group that matches nothing.
   pattern_ = "(" + (alt.empty() ? std::string(kMatchesNothing) : alt) + ")";
 }
@@ -516,14 +522,21 @@ bool MonthNames::At(std::string_view s, size_t at) const {
   std::string folded;
   std::string_view f;
   if (ascii) {  // Fold of ASCII letters is their lower case
+    // A start that is not empty begins with the first byte.
+    if (end > at && !first_bytes_[static_cast<unsigned char>(LowerByte(s[at]))]) return empty_start_;
     for (size_t k = at; k < end; ++k) lower[k - at] = LowerByte(s[k]);
     f = std::string_view(lower, end - at);
   } else {
     folded = Fold(s.substr(at, end - at));
     f = folded;
   }
-  for (const auto& start : starts_)
-    if (f.substr(0, start.size()) == start) return true;
+  for (const auto& start : starts_) {
+    // f.substr(0, start.size()) == start, on a few bytes without a call.
+    if (start.size() > f.size()) continue;
+    size_t k = 0;
+    while (k < start.size() && f[k] == start[k]) ++k;
+    if (k == start.size()) return true;
+  }
   return false;
 }
 

@@ -233,10 +233,17 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     } else if (merged && ents.empty()) {
       all = std::move(vals);
     } else if (merged) {
-      all.reserve(vals.size() + ents.size() + 1);
-      std::merge(std::make_move_iterator(vals.begin()), std::make_move_iterator(vals.end()),
-                 std::make_move_iterator(ents.begin()), std::make_move_iterator(ents.end()), std::back_inserter(all),
-                 by_begin);
+      // std::merge(vals, ents) in place, from the back: the entities before
+      // the first value stay where they are.
+      all = std::move(ents);
+      size_t e = all.size(), v = vals.size();
+      all.resize(e + v);
+      for (size_t out = e + v; v > 0;) {
+        if (e > 0 && all[e - 1].begin >= vals[v - 1].begin)  // an equal begin: the value first
+          all[--out] = std::move(all[--e]);
+        else
+          all[--out] = std::move(vals[--v]);
+      }
     } else {
       all.reserve(vals.size() + ents.size() + 1);
       for (auto& m : vals) all.push_back(std::move(m));
@@ -491,6 +498,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
   // its first word.
   const size_t n_entities = ex.entities.size();
   std::vector<std::optional<std::string>> org_first(n_entities);
+  std::vector<size_t> org_first_hash(n_entities);  // FoldedHash of org_first: compared first
   std::vector<std::optional<std::vector<Token>>> org_tokens(n_entities);
   std::vector<size_t> orgs, products;  // indexes, in order
   for (size_t e = 0; e < n_entities; ++e) {
@@ -498,14 +506,18 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     if (ex.entities[e].type == "Product"sv && ex.entities[e].strong) products.push_back(e);
   }
   if (!products.empty())
-    for (size_t o : orgs) org_first[o] = FirstWordFolded(ex.entities[o].name);
+    for (size_t o : orgs) {
+      org_first[o] = FirstWordFolded(ex.entities[o].name);
+      if (org_first[o]) org_first_hash[o] = FoldedHash(*org_first[o]);
+    }
   for (size_t p : products) {
     const auto& prod = ex.entities[p];
     auto ptoks = Tokenize(prod.name);
     for (size_t o : orgs) {
       const auto& org = ex.entities[o];
       // No word, or another first word: no prefix of the product's words.
-      if (!org_first[o] || ptoks.empty() || *org_first[o] != ptoks[0].folded) continue;
+      if (!org_first[o] || ptoks.empty() || org_first_hash[o] != ptoks[0].hash || *org_first[o] != ptoks[0].folded)
+        continue;
       if (!org_tokens[o]) org_tokens[o] = Tokenize(org.name);
       const auto& otoks = *org_tokens[o];
       if (otoks.empty() || otoks.size() >= ptoks.size()) continue;

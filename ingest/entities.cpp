@@ -178,6 +178,8 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
     if (!longest.empty()) cue_words_.insert(longest);
   }
   for (const auto& w : cue_words_) cue_hashes_.insert(Lexicon::TokenHash(w));
+  model_stems_filter_.emplace(model_stems_);
+  cue_words_filter_.emplace(cue_words_);
   // Head nouns, those that may refer back alone, and demonyms: longest first.
   for (const auto& h : lex_.heads) {
     heads_.Add(h.text);
@@ -279,6 +281,19 @@ size_t Recognizer::DescriptorFloor(std::string_view text, size_t lo, size_t end)
 }
 
 Recognizer::~Recognizer() = default;
+
+Recognizer::WordFilter::WordFilter(const std::unordered_set<std::string>& words) : words_(words) {
+  // About 32 bits a word (at least 512): few words not in the list find
+  // their bit set.
+  int log2 = 9;
+  while ((size_t{1} << log2) < 32 * words.size() && log2 < 20) ++log2;
+  shift_ = 64 - log2;
+  bits_.assign((size_t{1} << log2) / 64, 0);
+  for (const auto& w : words) {
+    const size_t bit = FoldedHash(w) >> shift_;
+    bits_[bit >> 6] |= uint64_t{1} << (bit & 63);
+  }
+}
 
 namespace {
 
@@ -445,7 +460,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       return n - k <= 2;  // "4o", "7b"
     };
     for (size_t i = 0; i < n_tokens; ++i) {
-      if (!tokens[i].upper_initial || !model_stems_.count(tokens[i].folded)) continue;
+      if (!tokens[i].upper_initial || !model_stems_filter_->Has(tokens[i])) continue;
       size_t j = i + 1;
       while (j < n_tokens && j <= i + 2 && tokens[j].upper_initial && !tokens[j].has_digit &&
              tokens[j].begin == tokens[j - 1].end + 1 && text[tokens[j - 1].end] == ' ')
@@ -485,7 +500,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       for (size_t t = 0; t < n_tokens; ++t) {
         if (tokens[t].begin < m.end) continue;
         if (tokens[t].begin != m.end + 1 || text[m.end] != ' ' || covered[t] ||
-            !lex_.product_suffixes.count(tokens[t].folded))
+            !product_suffixes_.Has(tokens[t]))
           break;
         m.end = tokens[t].end;
         m.surface = span_text(m.begin, m.end);
@@ -572,7 +587,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // Capitalised names not in the lexicon.
   for (size_t i = 0; i < n_tokens; ++i) {
     if (covered[i] || !tokens[i].upper_initial) continue;
-    if (lex_.non_names.count(tokens[i].folded)) continue;
+    if (non_names_.Has(tokens[i])) continue;
     size_t j = i + 1;
     auto hyphen_between = [&](size_t a, size_t b) {
       return tokens[b].begin == tokens[a].end + 1 && text[tokens[a].end] == '-';
@@ -588,7 +603,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       }
       if (j < n_tokens && !covered[j] && (tokens[j].upper_initial || (tokens[j].has_digit && j > i)) &&
           // "Sarvam AI": a corporate suffix continues a name.
-          (!lex_.non_names.count(tokens[j].folded) || lex_.org_suffixes.count(tokens[j].folded)) &&
+          (!non_names_.Has(tokens[j]) || org_suffixes_.Has(tokens[j])) &&
           NameGap(text.substr(tokens[j - 1].end, tokens[j].begin - tokens[j - 1].end))) {
         ++j;
         continue;
@@ -627,11 +642,11 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
                    text[tokens[i].end] == '.' && std::isupper(static_cast<unsigned char>(text[tokens[i].begin]));
     // ("Alice & Bob", "Ben & Jerry's": two names an ampersand joins are a company's.)
     const bool ampersand = text.substr(m.begin, m.end - m.begin).find('&') != std::string_view::npos;
-    if (n >= 2 && (lex_.first_names.count(tokens[i].folded) || initial) && !ampersand) {
+    if (n >= 2 && (first_names_.Has(tokens[i]) || initial) && !ampersand) {
       m.type = "Person";
       m.source = MentionSource::kDiscovered;
       m.signal = initial ? "initial" : "first-name";
-    } else if (n >= 2 && lex_.place_suffixes.count(tokens[j - 1].folded)) {
+    } else if (n >= 2 && place_suffixes_.Has(tokens[j - 1])) {
       m.type = "Place";  // "Shackelford County", "Silicon Valley"
       m.source = MentionSource::kDiscovered;
       m.signal = "place-suffix";
@@ -713,7 +728,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       char want = static_cast<char>(word[need - 1 - matched] - 'A' + 'a');
       if (initial == want) {
         ++matched;
-      } else if (!lex_.acronym_fillers.count(w.folded)) {
+      } else if (!acronym_fillers_.Has(w)) {
         break;
       }
     }
@@ -770,7 +785,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       // "X, known for its agent Y": a preposition before the head makes it
       // the complement of another word, not X's apposition.
       for (const auto& w : Tokenize(after.substr(0, static_cast<size_t>(h.data() - after.data()))))
-        if (head && lex_.descriptor_stops.count(w.folded)) head = nullptr;
+        if (head && descriptor_stops_.Has(w)) head = nullptr;
     }
     if (!head) continue;
     m.type = head->type;
@@ -799,7 +814,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       return false;
     };
     if (!tokens.empty() && tokens[0].begin == s.begin && tokens[0].upper_initial &&
-        lex_.pronouns.count(tokens[0].folded) && !Overlaps(out, tokens[0].begin, tokens[0].end) &&
+        pronouns_.Has(tokens[0]) && !Overlaps(out, tokens[0].begin, tokens[0].end) &&
         !impersonal()) {
       Mention m;
       m.begin = tokens[0].begin;
@@ -852,7 +867,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
           before.push_back({it->begin, c > 0});
         } else {
           size_t pb = std::max(it->begin, lo), pe = std::min(it->end, m.begin);
-          for (auto& t : Tokenize(text.substr(pb, pe - pb), pb)) before.push_back({t.begin, cue_words_.count(t.folded) > 0});
+          for (auto& t : Tokenize(text.substr(pb, pe - pb), pb)) before.push_back({t.begin, cue_words_filter_->Has(t)});
         }
       }
       bool cue = false;
@@ -876,22 +891,21 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       // Restart after a stop word inside the descriptor.
       size_t restart = 0;
       for (size_t i = 1; i < words.size(); ++i) {
-        if (lex_.descriptor_stops.count(words[i].folded)) restart = words[i].end;
+        if (descriptor_stops_.Has(words[i])) restart = words[i].end;
         // "et la société": a second item, not "concepteur et éditeur".
-        if (lex_.coordinators.count(words[i].folded) && i + 1 < words.size() &&
-            lex_.item_determiners.count(words[i + 1].folded))
+        if (coordinators_.Has(words[i]) && i + 1 < words.size() && item_determiners_.Has(words[i + 1]))
           restart = words[i].end;
         // "the company bought the data startup": a determiner after a word
         // that is no preposition starts another description.
-        if (i > 1 && lex_.definite_articles.count(words[i].folded) &&
-            !lex_.prepositions.count(words[i - 1].folded) && words[i].begin > restart)
+        if (i > 1 && definite_articles_.Has(words[i]) && !prepositions_.Has(words[i - 1]) &&
+            words[i].begin > restart)
           restart = words[i].begin;
       }
       if (restart) {
         from = restart;
         continue;
       }
-      if (words.empty() || lex_.prepositions.count(words.back().folded)) break;
+      if (words.empty() || prepositions_.Has(words.back())) break;
       const HeadNoun* head = FindHead(g[1]);
       // "the browser company Sidekick": in a compound the last noun heads.
       if (head) {
@@ -945,7 +959,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
           auto w2 = Tokenize(std::string_view(c[0].data(), c[0].size()));
           bool stop = false;
           for (size_t i = 1; i < w2.size(); ++i)
-            if (lex_.descriptor_stops.count(w2[i].folded)) stop = true;
+            if (descriptor_stops_.Has(w2[i])) stop = true;
           const HeadNoun* h2 = FindHead(std::string_view(c[1].data(), c[1].size()));
           size_t db2 = s.begin + static_cast<size_t>(c[0].data() - p2.data());
           bool same_type_inside = false;
@@ -953,7 +967,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
             if (&o != &m && o.begin >= db2 && o.end <= k && o.type == m.type && o.source != MentionSource::kDemonym)
               same_type_inside = true;
           if (!stop && h2 && h2->type == m.type && !same_type_inside && !w2.empty() &&
-              !lex_.prepositions.count(w2.back().folded))
+              !prepositions_.Has(w2.back()))
             m.outer_begin = db2;
         }
       }
@@ -967,9 +981,8 @@ int Recognizer::InitialName(std::string_view text, const Sentence& s, const std:
   const Token& t = tokens[i];
   std::string_view w = text.substr(t.begin, t.end - t.begin);
   if (w.size() < 3 || t.has_digit || !std::isupper(static_cast<unsigned char>(w[0]))) return false;
-  if (lex_.non_names.count(t.folded) || lex_.pronouns.count(t.folded) || lex_.stop_en.count(t.folded) ||
-      lex_.stop_fr.count(t.folded) || lex_.first_names.count(t.folded) || cue_words_.count(t.folded) ||
-      lex_.prepositions.count(t.folded) || lex_.coordinators.count(t.folded))
+  if (non_names_.Has(t) || pronouns_.Has(t) || stop_en_.Has(t) || stop_fr_.Has(t) || first_names_.Has(t) ||
+      cue_words_filter_->Has(t) || prepositions_.Has(t) || coordinators_.Has(t))
     return false;
   // The article around the sentence (a bound that keeps a long text linear).
   constexpr size_t kWindow = 6000;

@@ -13,10 +13,20 @@ namespace kg::ingest {
 
 std::string ContentHash(std::string_view text) {
   uint64_t a = 1469598103934665603ull, b = 1099511628211ull * 31;
-  for (unsigned char c : text) {
+  auto step = [&a, &b](unsigned char c) {
     a = (a ^ c) * 1099511628211ull;
     b = (b + c) * 0x100000001b3ull ^ (b >> 29);
+  };
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {  // (four bytes a turn: fewer loop tests)
+    step(p[i]);
+    step(p[i + 1]);
+    step(p[i + 2]);
+    step(p[i + 3]);
   }
+  for (; i < n; ++i) step(p[i]);
   char buf[40];
   std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(a),
                 static_cast<unsigned long long>(b));

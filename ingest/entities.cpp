@@ -712,10 +712,10 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // acronym in brackets.
   for (size_t i = 0; i + 1 < n_tokens; ++i) {
     const auto& t = tokens[i];
-    std::string_view word = text.substr(t.begin, t.end - t.begin);
-    if (word.size() < 2 || word.size() > 6 || t.begin == 0 || text[t.begin - 1] != '(' ||
-        t.end >= text.size() || text[t.end] != ')')
+    const size_t len = t.end - t.begin;
+    if (len < 2 || len > 6 || t.begin == 0 || text[t.begin - 1] != '(' || t.end >= text.size() || text[t.end] != ')')
       continue;
+    std::string_view word = text.substr(t.begin, len);
     if (!std::all_of(word.begin(), word.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) continue;
     // Walk back over the words whose initials spell the acronym.
     size_t need = word.size();

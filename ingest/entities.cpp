@@ -130,6 +130,25 @@ bool OccursElsewhere(std::string_view text, std::string_view word, size_t lo, si
   return false;
 }
 
+// OccursElsewhere(text, word, lo, hi, npos, false) for `word` and for
+// `singular`, `word` without its final 's', in one pass: a match of `word` is
+// one of `singular` followed by an 's'.
+bool WordOrSingularOccurs(std::string_view text, std::string_view singular, size_t lo, size_t hi) {
+  const std::boyer_moore_horspool_searcher searcher(singular.begin(), singular.end());
+  const auto end = text.begin() + static_cast<std::ptrdiff_t>(hi);
+  for (size_t from = lo; from < hi;) {
+    auto it = std::search(text.begin() + static_cast<std::ptrdiff_t>(from), end, searcher);
+    if (it == end) return false;
+    const auto p = static_cast<size_t>(it - text.begin());
+    from = p + 1;
+    if (p > 0 && IsWordByte(text[p - 1])) continue;
+    const size_t e = p + singular.size();
+    if (e >= text.size() || !IsWordByte(text[e])) return true;  // the singular
+    if (text[e] == 's' && e + 1 <= hi && (e + 1 >= text.size() || !IsWordByte(text[e + 1]))) return true;  // the word
+  }
+  return false;
+}
+
 // Whether `word` holds a combining mark (Unicode M*), or bytes that are not UTF-8.
 bool HasMark(std::string_view word) {
   for (size_t i = 0; i < word.size();) {
@@ -991,10 +1010,11 @@ int Recognizer::InitialName(std::string_view text, const Sentence& s, const std:
   // "analyst").
   std::string lower(w);
   lower[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(lower[0])));
-  if (OccursElsewhere(text, lower, lo, hi, std::string_view::npos, false)) return false;
-  if (lower.size() > 3 && lower.back() == 's' &&
-      OccursElsewhere(text, std::string_view(lower).substr(0, lower.size() - 1), lo, hi, std::string_view::npos, false))
+  if (lower.size() > 3 && lower.back() == 's') {
+    if (WordOrSingularOccurs(text, std::string_view(lower).substr(0, lower.size() - 1), lo, hi)) return false;
+  } else if (OccursElsewhere(text, lower, lo, hi, std::string_view::npos, false)) {
     return false;
+  }
   if (LoweredWordAt(text.substr(0, s.end), t.end, lex_.subject_verbs)) return 2;
   return OccursElsewhere(text, w, lo, hi, t.begin, true) ? 1 : 0;
 }

@@ -498,26 +498,33 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
   // its first word.
   const size_t n_entities = ex.entities.size();
   std::vector<std::optional<std::string>> org_first(n_entities);
-  std::vector<size_t> org_first_hash(n_entities);  // FoldedHash of org_first: compared first
   std::vector<std::optional<std::vector<Token>>> org_tokens(n_entities);
   std::vector<size_t> orgs, products;  // indexes, in order
   for (size_t e = 0; e < n_entities; ++e) {
     if (ex.entities[e].type == "Organization"sv) orgs.push_back(e);
     if (ex.entities[e].type == "Product"sv && ex.entities[e].strong) products.push_back(e);
   }
-  if (!products.empty())
+  // (FoldedHash of the first word, organisation), sorted: the organisations
+  // whose first word may be a product's, in index order, by binary search.
+  std::vector<std::pair<size_t, size_t>> org_by_first;
+  if (!products.empty()) {
     for (size_t o : orgs) {
       org_first[o] = FirstWordFolded(ex.entities[o].name);
-      if (org_first[o]) org_first_hash[o] = FoldedHash(*org_first[o]);
+      if (org_first[o]) org_by_first.emplace_back(FoldedHash(*org_first[o]), o);
     }
+    std::sort(org_by_first.begin(), org_by_first.end());
+  }
   for (size_t p : products) {
     const auto& prod = ex.entities[p];
     auto ptoks = Tokenize(prod.name);
-    for (size_t o : orgs) {
+    if (ptoks.empty()) continue;
+    const size_t first = ptoks[0].hash;
+    auto it = std::lower_bound(org_by_first.begin(), org_by_first.end(), std::pair<size_t, size_t>(first, 0));
+    for (; it != org_by_first.end() && it->first == first; ++it) {
+      const size_t o = it->second;
       const auto& org = ex.entities[o];
-      // No word, or another first word: no prefix of the product's words.
-      if (!org_first[o] || ptoks.empty() || org_first_hash[o] != ptoks[0].hash || *org_first[o] != ptoks[0].folded)
-        continue;
+      // Another first word: no prefix of the product's words.
+      if (*org_first[o] != ptoks[0].folded) continue;
       if (!org_tokens[o]) org_tokens[o] = Tokenize(org.name);
       const auto& otoks = *org_tokens[o];
       if (otoks.empty() || otoks.size() >= ptoks.size()) continue;

@@ -637,8 +637,9 @@ std::vector<std::string> Store::AllRelationshipTypes() const {
 
 // --- aliases
 
-void Store::AddAlias(NodeId node, const std::string& alias) {
-  std::string norm = NormalizeName(alias);
+void Store::AddAlias(NodeId node, const std::string& alias) { AddAlias(node, alias, NormalizeName(alias)); }
+
+void Store::AddAlias(NodeId node, const std::string& alias, const std::string& norm) {
   if (norm.empty()) return;
   WriteOne([&] { st_->insert_alias->Bind(1, norm).Bind(2, node).Bind(3, alias).Run(); });
 }

@@ -154,6 +154,8 @@ class Store {
 
   // --- aliases (entity resolution)
   void AddAlias(NodeId node, const std::string& alias);
+  // The same with `norm`, NormalizeName(alias), already made by the caller.
+  void AddAlias(NodeId node, const std::string& alias, const std::string& norm);
   // Nodes having `name` as an alias or name, compared after NormalizeName.
   std::vector<NodeId> FindByAlias(const std::string& name) const;
   std::vector<std::string> AliasesOf(NodeId node) const;

@@ -1,7 +1,9 @@
 // Value equality and the JSON encoding used for stored properties.
 #include "graph/value.h"
 
+#include <charconv>
 #include <cmath>
+#include <string_view>
 #include <nlohmann/json.hpp>
 
 #include "graph/error.h"
@@ -76,11 +78,148 @@ Value FromJson(const nlohmann::json& json) {
   }
 }
 
+namespace {
+
+// nlohmann::json's dump as EncodeProperties calls it: compact, UTF-8 kept,
+// invalid UTF-8 replaced.
+std::string Dump(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The length of the well-formed UTF-8 character (RFC 3629: no overlong
+// form, no surrogate, nothing above U+10FFFF, as nlohmann's decoder accepts
+// it) that starts with the byte p[0] >= 0x80, of at most n bytes; 0 for none.
+size_t Utf8Length(const unsigned char* p, size_t n) {
+  const unsigned char c = p[0];
+  size_t len;
+  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (n < len || p[1] < lo || p[1] > hi) return 0;
+  for (size_t k = 2; k < len; ++k)
+    if ((p[k] & 0xC0) != 0x80) return 0;
+  return len;
+}
+
+// Appends `s` as Dump writes a JSON string: '"', '\\' and the control
+// characters escaped (\b \t \n \f \r, else \u00XX in lower-case hex), every
+// other byte as it is, in runs. A string that is not UTF-8 goes through
+// Dump itself.
+void AppendString(std::string_view s, std::string& out) {
+  const size_t out_begin = out.size();
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  out.push_back('"');
+  size_t run = 0;  // the first byte not appended yet
+  for (size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    if (c >= 0x80) {
+      const size_t len = Utf8Length(p + i, n - i);
+      if (len == 0) {
+        out.resize(out_begin);
+        out += Dump(nlohmann::json(std::string(s)));
+        return;
+      }
+      i += len;
+      continue;
+    }
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    out.append(s.data() + run, i - run);
+    out.push_back('\\');
+    switch (c) {
+      case '"': out.push_back('"'); break;
+      case '\\': out.push_back('\\'); break;
+      case '\b': out.push_back('b'); break;
+      case '\t': out.push_back('t'); break;
+      case '\n': out.push_back('n'); break;
+      case '\f': out.push_back('f'); break;
+      case '\r': out.push_back('r'); break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xF]);
+      }
+    }
+    run = ++i;
+  }
+  out.append(s.data() + run, n - run);
+  out.push_back('"');
+}
+
+// Appends Dump(ToJson(value)), writing it directly but for a float (whose
+// digits Dump chooses).
+void AppendValue(const Value& value, std::string& out) {
+  std::visit(
+      [&out, &value](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          out += "null";
+        } else if constexpr (std::is_same_v<T, bool>) {
+          out += x ? "true" : "false";
+        } else if constexpr (std::is_same_v<T, int64_t>) {
+          char buf[24];
+          auto end = std::to_chars(buf, buf + sizeof buf, x).ptr;
+          out.append(buf, end);
+        } else if constexpr (std::is_same_v<T, double>) {
+          out += Dump(ToJson(value));
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          AppendString(x, out);
+        } else if constexpr (std::is_same_v<T, List>) {
+          out.push_back('[');
+          for (size_t i = 0; i < x.size(); ++i) {
+            if (i > 0) out.push_back(',');
+            AppendValue(x[i], out);
+          }
+          out.push_back(']');
+        } else {
+          out.push_back('{');
+          bool first = true;
+          for (const auto& [k, item] : x) {
+            if (!first) out.push_back(',');
+            first = false;
+            AppendString(k, out);
+            out.push_back(':');
+            AppendValue(item, out);
+          }
+          out.push_back('}');
+        }
+      },
+      value.v);
+}
+
+}  // namespace
+
 std::string EncodeProperties(const Properties& props) {
-  if (props.empty()) return "{}";
-  nlohmann::json obj = nlohmann::json::object();
-  for (const auto& [k, v] : props) obj[k] = ToJson(v);
-  return obj.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Dump of the object of ToJson(value) by key, written directly: the
+  // object's keys are in the same order as the map's.
+  std::string out;
+  out.reserve(64);
+  out.push_back('{');
+  bool first = true;
+  for (const auto& [k, v] : props) {
+    if (!first) out.push_back(',');
+    first = false;
+    AppendString(k, out);
+    out.push_back(':');
+    AppendValue(v, out);
+  }
+  out.push_back('}');
+  return out;
 }
 
 Properties DecodeProperties(std::string_view text) {

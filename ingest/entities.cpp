@@ -11,17 +11,20 @@
 #include <cctype>
 #include <functional>
 #include <numeric>
+#include <string_view>
 
 #include "ingest/pattern_twins.h"
 #include "ingest/text.h"
 
 namespace kg::ingest {
 
+using namespace std::string_view_literals;
+
 namespace {
 
 bool IsEntityType(const std::string& t) {
-  return t == "Person" || t == "Organization" || t == "Country" || t == "Place" || t == "Project" ||
-         t == "Product" || t == "Policy" || t == "Event";
+  return t == "Person"sv || t == "Organization"sv || t == "Country"sv || t == "Place"sv || t == "Project"sv ||
+         t == "Product"sv || t == "Policy"sv || t == "Event"sv;
 }
 
 // True when the bytes between two words allow them to be one name.
@@ -127,6 +130,25 @@ bool OccursElsewhere(std::string_view text, std::string_view word, size_t lo, si
   return false;
 }
 
+// OccursElsewhere(text, word, lo, hi, npos, false) for `word` and for
+// `singular`, `word` without its final 's', in one pass: a match of `word` is
+// one of `singular` followed by an 's'.
+bool WordOrSingularOccurs(std::string_view text, std::string_view singular, size_t lo, size_t hi) {
+  const std::boyer_moore_horspool_searcher searcher(singular.begin(), singular.end());
+  const auto end = text.begin() + static_cast<std::ptrdiff_t>(hi);
+  for (size_t from = lo; from < hi;) {
+    auto it = std::search(text.begin() + static_cast<std::ptrdiff_t>(from), end, searcher);
+    if (it == end) return false;
+    const auto p = static_cast<size_t>(it - text.begin());
+    from = p + 1;
+    if (p > 0 && IsWordByte(text[p - 1])) continue;
+    const size_t e = p + singular.size();
+    if (e >= text.size() || !IsWordByte(text[e])) return true;  // the singular
+    if (text[e] == 's' && e + 1 <= hi && (e + 1 >= text.size() || !IsWordByte(text[e + 1]))) return true;  // the word
+  }
+  return false;
+}
+
 // Whether `word` holds a combining mark (Unicode M*), or bytes that are not UTF-8.
 bool HasMark(std::string_view word) {
   for (size_t i = 0; i < word.size();) {
@@ -160,7 +182,7 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   // Opus 4", "Llama 3"): the same first word with another version is another
   // product of the family.
   for (const auto& a : lex_.aliases()) {
-    if (lex_.entries()[a.entry].type != "Product" || a.tokens.size() < 2) continue;
+    if (lex_.entries()[a.entry].type != "Product"sv || a.tokens.size() < 2) continue;
     bool versioned = std::any_of(a.tokens.begin() + 1, a.tokens.end(), [](const std::string& t) {
       return !t.empty() && std::isdigit(static_cast<unsigned char>(t[0]));
     });
@@ -175,6 +197,8 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
     if (!longest.empty()) cue_words_.insert(longest);
   }
   for (const auto& w : cue_words_) cue_hashes_.insert(Lexicon::TokenHash(w));
+  model_stems_filter_.emplace(model_stems_);
+  cue_words_filter_.emplace(cue_words_);
   // Head nouns, those that may refer back alone, and demonyms: longest first.
   for (const auto& h : lex_.heads) {
     heads_.Add(h.text);
@@ -188,7 +212,7 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
     }
   }
   for (const auto& a : lex_.aliases())
-    if (lex_.entries()[a.entry].type == "Demonym") demonyms_.Add(a.surface);
+    if (lex_.entries()[a.entry].type == "Demonym"sv) demonyms_.Add(a.surface);
   heads_.SortLongestFirst();
   anaphor_heads_.SortLongestFirst();
   demonyms_.SortLongestFirst();
@@ -277,24 +301,18 @@ size_t Recognizer::DescriptorFloor(std::string_view text, size_t lo, size_t end)
 
 Recognizer::~Recognizer() = default;
 
-// Lexicon::TokenHash of each word of a sentence, computed when first asked for.
-class TokenHashes {
- public:
-  explicit TokenHashes(const std::vector<Token>& tokens)
-      : tokens_(tokens), hashes_(tokens.size(), 0), hashed_(tokens.size(), 0) {}
-  size_t operator()(size_t i) {
-    if (!hashed_[i]) {
-      hashes_[i] = Lexicon::TokenHash(tokens_[i].folded);
-      hashed_[i] = 1;
-    }
-    return hashes_[i];
+Recognizer::WordFilter::WordFilter(const std::unordered_set<std::string>& words) : words_(words) {
+  // About 32 bits a word (at least 512): few words not in the list find
+  // their bit set.
+  int log2 = 9;
+  while ((size_t{1} << log2) < 32 * words.size() && log2 < 20) ++log2;
+  shift_ = 64 - log2;
+  bits_.assign((size_t{1} << log2) / 64, 0);
+  for (const auto& w : words) {
+    const size_t bit = FoldedHash(w) >> shift_;
+    bits_[bit >> 6] |= uint64_t{1} << (bit & 63);
   }
-
- private:
-  const std::vector<Token>& tokens_;
-  std::vector<size_t> hashes_;
-  std::vector<char> hashed_;
-};
+}
 
 namespace {
 
@@ -348,16 +366,18 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
                                       const std::vector<Mention>& values,
                                       const std::vector<Mention>* given) const {
   std::string_view sent = text.substr(s.begin, s.end - s.begin);
-  auto tokens = Tokenize(sent, s.begin);
-  TokenHashes token_hash(tokens);
-  std::vector<bool> covered(tokens.size(), false);
+  const auto tokens = Tokenize(sent, s.begin);
+  // (Held, not read again: the loops below compare with it at every word.)
+  const size_t n_tokens = tokens.size();
+  // A byte per word rather than std::vector<bool>'s bit: read at every word.
+  std::vector<char> covered(n_tokens, 0);
   // A bare number may be part of a name ("Microsoft 365 Copilot"): a lexicon
   // name of several words may take it (the pipeline then drops the number).
-  std::vector<bool> number_only(tokens.size(), false);
-  for (size_t i = 0; i < tokens.size(); ++i)
+  std::vector<char> number_only(n_tokens, 0);
+  for (size_t i = 0; i < n_tokens; ++i)
     for (const auto& v : values)
       if (tokens[i].begin < v.end && v.begin < tokens[i].end) {
-        number_only[i] = !covered[i] && v.type == "Number" && v.begin >= tokens[i].begin && v.end <= tokens[i].end;
+        number_only[i] = !covered[i] && v.type == "Number"sv && v.begin >= tokens[i].begin && v.end <= tokens[i].end;
         covered[i] = true;
       }
   auto span_text = [&](size_t b, size_t e) { return std::string(text.substr(b, e - b)); };
@@ -369,8 +389,11 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     m.surface = span_text(m.begin, m.end);
     if (m.canonical.empty()) m.canonical = m.surface;
     if (m.outer_begin == 0 || m.outer_begin > m.begin) m.outer_begin = m.begin;
-    for (size_t i = 0; i < tokens.size(); ++i)
-      if (tokens[i].begin < m.end && m.begin < tokens[i].end) covered[i] = true;
+    // The words it overlaps: a run of the words, which are in order.
+    auto i = static_cast<size_t>(std::partition_point(tokens.begin(), tokens.end(),
+                                                      [&](const Token& t) { return t.end <= m.begin; }) -
+                                 tokens.begin());
+    for (; i < n_tokens && tokens[i].begin < m.end; ++i) covered[i] = 1;
   };
   auto add = [&](Mention&& m) { added(out.emplace_back(std::move(m))); };
 
@@ -379,14 +402,14 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       if (g.begin >= s.begin && g.end <= s.end) add(Mention(g));
   } else {
     // Lexicon, longest alias first at each word.
-    for (size_t i = 0; i < tokens.size(); ++i) {
+    for (size_t i = 0; i < n_tokens; ++i) {
       if (covered[i]) continue;
-      const auto* cands = lex_.AliasesStartingWith(token_hash(i));
+      const auto* cands = lex_.AliasesStartingWith(tokens[i].hash);
       if (!cands) continue;
       for (const auto& c : *cands) {
         size_t k = c.tokens;
-        if (i + k > tokens.size()) continue;
-        if (k > 1 && c.second != token_hash(i + 1)) continue;  // the second words differ
+        if (i + k > n_tokens) continue;
+        if (k > 1 && c.second != tokens[i + 1].hash) continue;  // the second words differ
         const auto& a = lex_.aliases()[static_cast<size_t>(c.alias)];
         bool ok = true;
         for (size_t j = 0; j < k && ok; ++j) {
@@ -410,16 +433,16 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         }
         // "CMA CGM": a known acronym right before another word in capitals
         // that starts no known name is part of a longer name.
-        if (k == 1 && a.exact_case && i + 1 < tokens.size() && !covered[i + 1] &&
+        if (k == 1 && a.exact_case && i + 1 < n_tokens && !covered[i + 1] &&
             tokens[i + 1].begin == tokens[i].end + 1 && text[tokens[i].end] == ' ' && AllCaps(text, tokens[i]) &&
             AllCaps(text, tokens[i + 1]) && tokens[i + 1].end - tokens[i + 1].begin >= 2 &&
-            !lex_.AliasesStartingWith(token_hash(i + 1)))
+            !lex_.AliasesStartingWith(tokens[i + 1].hash))
           break;
         const auto& e = lex_.entries()[a.entry];
         Mention& m = out.emplace_back();
         m.begin = tokens[i].begin;
         m.end = tokens[i + k - 1].end;
-        if (e.type == "Demonym") {
+        if (e.type == "Demonym"sv) {
           m.type = "Country";
           m.source = MentionSource::kDemonym;
         } else {
@@ -427,7 +450,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
           m.source = MentionSource::kGazetteer;
         }
         m.canonical = e.name;
-        if (e.type != "Demonym") {
+        if (e.type != "Demonym"sv) {
           m.country = e.country;
           m.kind = e.kind;
           m.place = e.city;
@@ -455,17 +478,17 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         if (!std::islower(static_cast<unsigned char>(text[t.begin + q]))) return false;
       return n - k <= 2;  // "4o", "7b"
     };
-    for (size_t i = 0; i < tokens.size(); ++i) {
-      if (!tokens[i].upper_initial || !model_stems_.count(tokens[i].folded)) continue;
+    for (size_t i = 0; i < n_tokens; ++i) {
+      if (!tokens[i].upper_initial || !model_stems_filter_->Has(tokens[i])) continue;
       size_t j = i + 1;
-      while (j < tokens.size() && j <= i + 2 && tokens[j].upper_initial && !tokens[j].has_digit &&
+      while (j < n_tokens && j <= i + 2 && tokens[j].upper_initial && !tokens[j].has_digit &&
              tokens[j].begin == tokens[j - 1].end + 1 && text[tokens[j - 1].end] == ' ')
         ++j;
-      if (j >= tokens.size() || tokens[j].begin != tokens[j - 1].end + 1) continue;
+      if (j >= n_tokens || tokens[j].begin != tokens[j - 1].end + 1) continue;
       char sep = text[tokens[j - 1].end];
       if ((sep != '-' && sep != ' ') || !digits(tokens[j], true)) continue;
       size_t e = tokens[j].end, k = j + 1;
-      if (k < tokens.size() && text[e] == '.' && tokens[k].begin == e + 1 && digits(tokens[k], true)) {
+      if (k < n_tokens && text[e] == '.' && tokens[k].begin == e + 1 && digits(tokens[k], true)) {
         e = tokens[k].end;
         ++k;
       }
@@ -492,11 +515,11 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // "GPT-4o mini" (corpus/lexicon/product_suffixes.txt).
   if (!given) {
     for (auto& m : out) {
-      if (m.type != "Product" || (m.source != MentionSource::kGazetteer && m.signal != "model-version")) continue;
-      for (size_t t = 0; t < tokens.size(); ++t) {
+      if (m.type != "Product"sv || (m.source != MentionSource::kGazetteer && m.signal != "model-version"sv)) continue;
+      for (size_t t = 0; t < n_tokens; ++t) {
         if (tokens[t].begin < m.end) continue;
         if (tokens[t].begin != m.end + 1 || text[m.end] != ' ' || covered[t] ||
-            !lex_.product_suffixes.count(tokens[t].folded))
+            !product_suffixes_.Has(tokens[t]))
           break;
         m.end = tokens[t].end;
         m.surface = span_text(m.begin, m.end);
@@ -513,21 +536,25 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     std::vector<Mention> nested;
     for (const auto& outer : out) {
       if (outer.source != MentionSource::kGazetteer) continue;
-      std::vector<size_t> inside;
-      for (size_t i = 0; i < tokens.size(); ++i)
-        if (tokens[i].begin >= outer.begin && tokens[i].end <= outer.end) inside.push_back(i);
-      if (inside.size() < 3) continue;
-      for (size_t x = 1; x < inside.size(); ++x) {
-        size_t i = inside[x];
-        const auto* cands = lex_.AliasesStartingWith(token_hash(i));
+      // The words inside it: the run [first, first + inside) of the words,
+      // which are in order.
+      const auto first = static_cast<size_t>(
+          std::partition_point(tokens.begin(), tokens.end(), [&](const Token& t) { return t.begin < outer.begin; }) -
+          tokens.begin());
+      size_t inside = 0;
+      while (first + inside < n_tokens && tokens[first + inside].end <= outer.end) ++inside;
+      if (inside < 3) continue;
+      for (size_t x = 1; x < inside; ++x) {
+        size_t i = first + x;
+        const auto* cands = lex_.AliasesStartingWith(tokens[i].hash);
         if (!cands) continue;
         for (const auto& c : *cands) {
           size_t k = c.tokens;
-          if (x + k > inside.size() || (x == 0 && k == inside.size())) continue;
-          if (k > 1 && c.second != token_hash(i + 1)) continue;  // the second words differ
+          if (x + k > inside || (x == 0 && k == inside)) continue;
+          if (k > 1 && c.second != tokens[i + 1].hash) continue;  // the second words differ
           const auto& a = lex_.aliases()[static_cast<size_t>(c.alias)];
           const auto& e = lex_.entries()[a.entry];
-          if (e.type != "Person" && e.type != "Organization" && e.type != "Country") continue;
+          if (e.type != "Person"sv && e.type != "Organization"sv && e.type != "Country"sv) continue;
           // An alias of the longer name's own entity ("von der Leyen" in
           // "Ursula von der Leyen") is the same name, not a nested one.
           if (e.type == outer.type && e.name == outer.canonical) continue;
@@ -559,15 +586,15 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // "Nvidia H800": a maker followed by a model code is a product; so is a
   // product followed by one ("Pixel P9").
   for (auto& m : out) {
-    if ((m.type != "Organization" && m.type != "Product") || m.source != MentionSource::kGazetteer) continue;
-    for (size_t i = 0; i < tokens.size(); ++i) {
+    if ((m.type != "Organization"sv && m.type != "Product"sv) || m.source != MentionSource::kGazetteer) continue;
+    for (size_t i = 0; i < n_tokens; ++i) {
       if (tokens[i].begin <= m.end || covered[i]) continue;
       if (tokens[i].begin == m.end + 1 && text[m.end] == ' ' && tokens[i].has_digit &&
           tokens[i].upper_initial) {
         size_t e = tokens[i].end;
         // "GPT-4o": keep a hyphenated continuation.
-        if (i + 1 < tokens.size() && tokens[i + 1].begin == e + 1 && text[e] == '-') e = tokens[i + 1].end;
-        m.signal = m.type == "Product" ? "product+model" : "maker+model";
+        if (i + 1 < n_tokens && tokens[i + 1].begin == e + 1 && text[e] == '-') e = tokens[i + 1].end;
+        m.signal = m.type == "Product"sv ? "product+model" : "maker+model";
         m.type = "Product";
         m.source = MentionSource::kDiscovered;
         m.end = e;
@@ -580,9 +607,9 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   }
 
   // Capitalised names not in the lexicon.
-  for (size_t i = 0; i < tokens.size(); ++i) {
+  for (size_t i = 0; i < n_tokens; ++i) {
     if (covered[i] || !tokens[i].upper_initial) continue;
-    if (lex_.non_names.count(tokens[i].folded)) continue;
+    if (non_names_.Has(tokens[i])) continue;
     size_t j = i + 1;
     auto hyphen_between = [&](size_t a, size_t b) {
       return tokens[b].begin == tokens[a].end + 1 && text[tokens[a].end] == '-';
@@ -590,15 +617,15 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     for (;;) {
       // "Seine-et-Marne", "Stoke-on-Trent": a short lower-case link between
       // hyphens.
-      if (j + 1 < tokens.size() && !covered[j] && !covered[j + 1] && !tokens[j].upper_initial &&
+      if (j + 1 < n_tokens && !covered[j] && !covered[j + 1] && !tokens[j].upper_initial &&
           !tokens[j].has_digit && tokens[j].end - tokens[j].begin <= 4 && hyphen_between(j - 1, j) &&
           hyphen_between(j, j + 1) && tokens[j + 1].upper_initial) {
         j += 2;
         continue;
       }
-      if (j < tokens.size() && !covered[j] && (tokens[j].upper_initial || (tokens[j].has_digit && j > i)) &&
+      if (j < n_tokens && !covered[j] && (tokens[j].upper_initial || (tokens[j].has_digit && j > i)) &&
           // "Sarvam AI": a corporate suffix continues a name.
-          (!lex_.non_names.count(tokens[j].folded) || lex_.org_suffixes.count(tokens[j].folded)) &&
+          (!non_names_.Has(tokens[j]) || org_suffixes_.Has(tokens[j])) &&
           NameGap(text.substr(tokens[j - 1].end, tokens[j].begin - tokens[j - 1].end))) {
         ++j;
         continue;
@@ -622,7 +649,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       const HeadNoun* head = nullptr;
       if (RE2::PartialMatch(text.substr(tokens[i].end, s.end - tokens[i].end), *after_head_, &modifier, &h))
         head = FindHead(std::string_view(h.data(), h.size()));
-      before_product = head && head->type == "Product";
+      before_product = head && head->type == "Product"sv;
     }
     const int initial_name = n == 1 && sentence_initial && !all_caps ? InitialName(text, s, tokens, i) : 0;
     if (n == 1 && ((sentence_initial && !initial_name) || (all_caps && first_word.size() <= 5 && !appos && !before_product))) {
@@ -637,11 +664,11 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
                    text[tokens[i].end] == '.' && std::isupper(static_cast<unsigned char>(text[tokens[i].begin]));
     // ("Alice & Bob", "Ben & Jerry's": two names an ampersand joins are a company's.)
     const bool ampersand = text.substr(m.begin, m.end - m.begin).find('&') != std::string_view::npos;
-    if (n >= 2 && (lex_.first_names.count(tokens[i].folded) || initial) && !ampersand) {
+    if (n >= 2 && (first_names_.Has(tokens[i]) || initial) && !ampersand) {
       m.type = "Person";
       m.source = MentionSource::kDiscovered;
       m.signal = initial ? "initial" : "first-name";
-    } else if (n >= 2 && lex_.place_suffixes.count(tokens[j - 1].folded)) {
+    } else if (n >= 2 && place_suffixes_.Has(tokens[j - 1])) {
       m.type = "Place";  // "Shackelford County", "Silicon Valley"
       m.source = MentionSource::kDiscovered;
       m.signal = "place-suffix";
@@ -673,8 +700,8 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     for (auto& c : out) {
       if (c.source != MentionSource::kCandidate || c.end == c.begin) continue;
       for (auto& o : out) {
-        if (&o == &c || o.type != "Product" || o.end == o.begin ||
-            (o.source != MentionSource::kGazetteer && o.signal != "model-version"))
+        if (&o == &c || o.type != "Product"sv || o.end == o.begin ||
+            (o.source != MentionSource::kGazetteer && o.signal != "model-version"sv))
           continue;
         bool before = c.end + 1 == o.begin && text[c.end] == ' ';
         bool after = o.end + 1 == c.begin && text[o.end] == ' ';
@@ -697,7 +724,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     for (auto& o : out) {
       if (&o == &c || o.source != MentionSource::kGazetteer || o.end + 1 != c.begin || text[o.end] != ' ')
         continue;
-      if (o.type != "Organization" && !(o.type == "Person" && Tokenize(o.surface).size() == 1)) continue;
+      if (o.type != "Organization"sv && !(o.type == "Person"sv && Tokenize(o.surface).size() == 1)) continue;
       absorb(c, o, "organisation+name");
     }
   }
@@ -705,12 +732,12 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
 
   // "Parti communiste chinois (PCC)": a capitalised phrase followed by its
   // acronym in brackets.
-  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+  for (size_t i = 0; i + 1 < n_tokens; ++i) {
     const auto& t = tokens[i];
-    std::string_view word = text.substr(t.begin, t.end - t.begin);
-    if (word.size() < 2 || word.size() > 6 || t.begin == 0 || text[t.begin - 1] != '(' ||
-        t.end >= text.size() || text[t.end] != ')')
+    const size_t len = t.end - t.begin;
+    if (len < 2 || len > 6 || t.begin == 0 || text[t.begin - 1] != '(' || t.end >= text.size() || text[t.end] != ')')
       continue;
+    std::string_view word = text.substr(t.begin, len);
     if (!std::all_of(word.begin(), word.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) continue;
     // Walk back over the words whose initials spell the acronym.
     size_t need = word.size();
@@ -723,7 +750,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       char want = static_cast<char>(word[need - 1 - matched] - 'A' + 'a');
       if (initial == want) {
         ++matched;
-      } else if (!lex_.acronym_fillers.count(w.folded)) {
+      } else if (!acronym_fillers_.Has(w)) {
         break;
       }
     }
@@ -756,7 +783,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   }
 
   const bool narrow = NonAsciiAreLetters(sent);
-  AddDescriptors(text, s, tokens, token_hash, narrow, out);
+  AddDescriptors(text, s, tokens, narrow, out);
   // Candidates typed by what follows them.
   for (auto& m : out) {
     if (m.source != MentionSource::kCandidate) continue;
@@ -765,7 +792,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     const HeadNoun* head = nullptr;
     if (RE2::PartialMatch(after, Pick(after_head_, after_head_narrow_, narrow), &modifier, &h)) {
       head = FindHead(std::string_view(h.data(), h.size()));
-      if (head && head->type != "Product") head = nullptr;  // "Claude chatbot", "Trainium2 chips"
+      if (head && head->type != "Product"sv) head = nullptr;  // "Claude chatbot", "Trainium2 chips"
       // The modifier is a plain word ("Zorin server chips"), no preposition
       // or conjunction ("Zorin and chips").
       if (head && !modifier.empty()) {
@@ -780,7 +807,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       // "X, known for its agent Y": a preposition before the head makes it
       // the complement of another word, not X's apposition.
       for (const auto& w : Tokenize(after.substr(0, static_cast<size_t>(h.data() - after.data()))))
-        if (head && lex_.descriptor_stops.count(w.folded)) head = nullptr;
+        if (head && descriptor_stops_.Has(w)) head = nullptr;
     }
     if (!head) continue;
     m.type = head->type;
@@ -793,8 +820,8 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // folded by (?i) as Fold folds it), and ends it unless a combining mark
   // follows.
   bool anaphor_scan = anaphor_head_without_word_;
-  for (size_t i = 0; i < tokens.size() && !anaphor_scan; ++i)
-    anaphor_scan = anaphor_first_words_.count(token_hash(i)) > 0 ||
+  for (size_t i = 0; i < n_tokens && !anaphor_scan; ++i)
+    anaphor_scan = anaphor_first_words_.count(tokens[i].hash) > 0 ||
                    (!narrow && HasMark(text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin)));
   AddAnaphors(text, s, narrow, anaphor_scan, out);
 
@@ -809,7 +836,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       return false;
     };
     if (!tokens.empty() && tokens[0].begin == s.begin && tokens[0].upper_initial &&
-        lex_.pronouns.count(tokens[0].folded) && !Overlaps(out, tokens[0].begin, tokens[0].end) &&
+        pronouns_.Has(tokens[0]) && !Overlaps(out, tokens[0].begin, tokens[0].end) &&
         !impersonal()) {
       Mention m;
       m.begin = tokens[0].begin;
@@ -838,12 +865,12 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
 }
 
 void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
-                                TokenHashes& hashes, bool narrow, std::vector<Mention>& out) const {
+                                bool narrow, std::vector<Mention>& out) const {
   // Whether each word of the sentence is a cue word, looked up once.
   std::vector<signed char> is_cue(tokens.size(), -1);
   std::vector<CueWord> before;
   for (auto& m : out) {
-    if (m.source == MentionSource::kDemonym || m.nested || m.type == "Country" || !IsEntityType(m.type)) continue;
+    if (m.source == MentionSource::kDemonym || m.nested || m.type == "Country"sv || !IsEntityType(m.type)) continue;
     size_t from = s.begin;
     // Cheap test first: a descriptor needs a head noun or a naming word among
     // the few words before the name.
@@ -858,11 +885,11 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       for (auto it = first; it != tokens.end() && it->begin < m.begin; ++it) {
         if (it->begin >= lo && it->end <= m.begin) {
           auto& c = is_cue[static_cast<size_t>(it - tokens.begin())];
-          if (c < 0) c = cue_hashes_.count(hashes(static_cast<size_t>(it - tokens.begin()))) > 0;
+          if (c < 0) c = cue_hashes_.count(it->hash) > 0;
           before.push_back({it->begin, c > 0});
         } else {
           size_t pb = std::max(it->begin, lo), pe = std::min(it->end, m.begin);
-          for (auto& t : Tokenize(text.substr(pb, pe - pb), pb)) before.push_back({t.begin, cue_words_.count(t.folded) > 0});
+          for (auto& t : Tokenize(text.substr(pb, pe - pb), pb)) before.push_back({t.begin, cue_words_filter_->Has(t)});
         }
       }
       bool cue = false;
@@ -886,22 +913,21 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       // Restart after a stop word inside the descriptor.
       size_t restart = 0;
       for (size_t i = 1; i < words.size(); ++i) {
-        if (lex_.descriptor_stops.count(words[i].folded)) restart = words[i].end;
+        if (descriptor_stops_.Has(words[i])) restart = words[i].end;
         // "et la société": a second item, not "concepteur et éditeur".
-        if (lex_.coordinators.count(words[i].folded) && i + 1 < words.size() &&
-            lex_.item_determiners.count(words[i + 1].folded))
+        if (coordinators_.Has(words[i]) && i + 1 < words.size() && item_determiners_.Has(words[i + 1]))
           restart = words[i].end;
         // "the company bought the data startup": a determiner after a word
         // that is no preposition starts another description.
-        if (i > 1 && lex_.definite_articles.count(words[i].folded) &&
-            !lex_.prepositions.count(words[i - 1].folded) && words[i].begin > restart)
+        if (i > 1 && definite_articles_.Has(words[i]) && !prepositions_.Has(words[i - 1]) &&
+            words[i].begin > restart)
           restart = words[i].begin;
       }
       if (restart) {
         from = restart;
         continue;
       }
-      if (words.empty() || lex_.prepositions.count(words.back().folded)) break;
+      if (words.empty() || prepositions_.Has(words.back())) break;
       const HeadNoun* head = FindHead(g[1]);
       // "the browser company Sidekick": in a compound the last noun heads.
       if (head) {
@@ -917,8 +943,8 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       size_t de = db + desc.size();
       // (A product read from its parts, "Grace Blackwell", "Lumo X7", is as
       // sure of its type as a lexicon name.)
-      bool gazetteer = m.source == MentionSource::kGazetteer || m.signal == "product+name" ||
-                       m.signal == "product+model" || m.signal == "maker+model" || m.signal == "model-version";
+      bool gazetteer = m.source == MentionSource::kGazetteer || m.signal == "product+name"sv ||
+                       m.signal == "product+model"sv || m.signal == "maker+model"sv || m.signal == "model-version"sv;
       bool compatible = head->type == m.type || !gazetteer;
       // The descriptor must not end with a name of the same type ("la
       // société OpenAI, Oracle").
@@ -955,7 +981,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
           auto w2 = Tokenize(std::string_view(c[0].data(), c[0].size()));
           bool stop = false;
           for (size_t i = 1; i < w2.size(); ++i)
-            if (lex_.descriptor_stops.count(w2[i].folded)) stop = true;
+            if (descriptor_stops_.Has(w2[i])) stop = true;
           const HeadNoun* h2 = FindHead(std::string_view(c[1].data(), c[1].size()));
           size_t db2 = s.begin + static_cast<size_t>(c[0].data() - p2.data());
           bool same_type_inside = false;
@@ -963,7 +989,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
             if (&o != &m && o.begin >= db2 && o.end <= k && o.type == m.type && o.source != MentionSource::kDemonym)
               same_type_inside = true;
           if (!stop && h2 && h2->type == m.type && !same_type_inside && !w2.empty() &&
-              !lex_.prepositions.count(w2.back().folded))
+              !prepositions_.Has(w2.back()))
             m.outer_begin = db2;
         }
       }
@@ -977,9 +1003,8 @@ int Recognizer::InitialName(std::string_view text, const Sentence& s, const std:
   const Token& t = tokens[i];
   std::string_view w = text.substr(t.begin, t.end - t.begin);
   if (w.size() < 3 || t.has_digit || !std::isupper(static_cast<unsigned char>(w[0]))) return false;
-  if (lex_.non_names.count(t.folded) || lex_.pronouns.count(t.folded) || lex_.stop_en.count(t.folded) ||
-      lex_.stop_fr.count(t.folded) || lex_.first_names.count(t.folded) || cue_words_.count(t.folded) ||
-      lex_.prepositions.count(t.folded) || lex_.coordinators.count(t.folded))
+  if (non_names_.Has(t) || pronouns_.Has(t) || stop_en_.Has(t) || stop_fr_.Has(t) || first_names_.Has(t) ||
+      cue_words_filter_->Has(t) || prepositions_.Has(t) || coordinators_.Has(t))
     return false;
   // The article around the sentence (a bound that keeps a long text linear).
   constexpr size_t kWindow = 6000;
@@ -988,10 +1013,11 @@ int Recognizer::InitialName(std::string_view text, const Sentence& s, const std:
   // "analyst").
   std::string lower(w);
   lower[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(lower[0])));
-  if (OccursElsewhere(text, lower, lo, hi, std::string_view::npos, false)) return false;
-  if (lower.size() > 3 && lower.back() == 's' &&
-      OccursElsewhere(text, std::string_view(lower).substr(0, lower.size() - 1), lo, hi, std::string_view::npos, false))
+  if (lower.size() > 3 && lower.back() == 's') {
+    if (WordOrSingularOccurs(text, std::string_view(lower).substr(0, lower.size() - 1), lo, hi)) return false;
+  } else if (OccursElsewhere(text, lower, lo, hi, std::string_view::npos, false)) {
     return false;
+  }
   if (LoweredWordAt(text.substr(0, s.end), t.end, lex_.subject_verbs)) return 2;
   return OccursElsewhere(text, w, lo, hi, t.begin, true) ? 1 : 0;
 }
@@ -1029,7 +1055,7 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
     // ("Créée par A et B, la société ...": the apposition after the last
     // founder is the company's, not B's.)
     const bool apposition = m.source == MentionSource::kDiscovered && m.signal.rfind("apposition:", 0) == 0;
-    list_end = person_list && (m.type == "Person" || m.source == MentionSource::kCandidate || apposition)
+    list_end = person_list && (m.type == "Person"sv || m.source == MentionSource::kCandidate || apposition)
                    ? m.end
                    : std::string_view::npos;
     if (m.source != MentionSource::kCandidate && !(apposition && person_list)) continue;
@@ -1062,7 +1088,7 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
         if (b == 0) break;
         --b;
       }
-      if (head_before && head_before->type == "Person" && person_shape) signal = "title";
+      if (head_before && head_before->type == "Person"sv && person_shape) signal = "title";
     }
     if (signal) {
       m.type = "Person";
@@ -1070,7 +1096,7 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
       m.signal = signal;
       continue;
     }
-    if (head_before && head_before->type != "Person") {
+    if (head_before && head_before->type != "Person"sv) {
       m.type = head_before->type;
       m.source = MentionSource::kDiscovered;
       m.signal = "head:" + head_before->text;
@@ -1078,7 +1104,7 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
     }
     // "Nimbus Platform", "ZX-9": a product head or a model code ends the name.
     const HeadNoun* last = words.size() >= 2 ? FindHead(words.back().folded) : nullptr;
-    if ((last && last->type == "Product") || words.back().has_digit) {
+    if ((last && last->type == "Product"sv) || words.back().has_digit) {
       m.type = "Product";
       m.source = MentionSource::kDiscovered;
       m.signal = last ? "product-head" : "model-code";
@@ -1100,8 +1126,8 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     bool inside = false;
     for (const auto& m : out)
       // (A country's short name that is also its adjective, "the U.S. company", stays inside.)
-      if (m.source != MentionSource::kDemonym && m.source != MentionSource::kCandidate && m.type != "Place" &&
-          m.type != "Country" && b < m.end && m.begin < e)
+      if (m.source != MentionSource::kDemonym && m.source != MentionSource::kCandidate && m.type != "Place"sv &&
+          m.type != "Country"sv && b < m.end && m.begin < e)
         inside = true;
     if (inside) continue;
     // "la société Tencent": a descriptor, not an anaphor.
@@ -1125,7 +1151,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
         // ("le groupe de Walldorf": a place after "de" is no description.)
         bool place = false;
         for (const auto& m : out)
-          if (m.type == "Place" && m.begin == r + 1 && q == k) place = true;
+          if (m.type == "Place"sv && m.begin == r + 1 && q == k) place = true;
         if (!place) described = true;
       }
       if (lex_.descriptor_stops.count(word) || lex_.prepositions.count(word))
@@ -1156,15 +1182,15 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
       size_t after = e + lead->size();
       const Mention* place = nullptr;
       for (const auto& m : out) {
-        if (m.type == "Place" && m.begin == after) place = &m;
-        if (head->maker && m.type == "Product" && m.source != MentionSource::kCandidate &&
+        if (m.type == "Place"sv && m.begin == after) place = &m;
+        if (head->maker && m.type == "Product"sv && m.source != MentionSource::kCandidate &&
             (m.begin == after || (m.begin > after && WordAt(text.substr(0, m.begin), after, lex_.preposition_determiners) &&
                                   m.begin - after <= 4)))
           made = m.canonical;  // ("le créateur de l'iPhone": a determiner between)
       }
       const Mention* product = nullptr;
       for (const auto& m : out)
-        if (!made.empty() && m.type == "Product" && m.canonical == made && m.begin >= after) product = &m;
+        if (!made.empty() && m.type == "Product"sv && m.canonical == made && m.begin >= after) product = &m;
       if (place) {
         e = place->end;
         place_name = place->canonical;
@@ -1228,11 +1254,11 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     // Francisco-based startup": a demonym or place inside it.
     for (const auto& m : out) {
       if (m.begin < b || m.end > e) continue;
-      if (m.source == MentionSource::kDemonym || m.type == "Country") {
+      if (m.source == MentionSource::kDemonym || m.type == "Country"sv) {
         a.country = m.canonical;
         a.country_from_demonym = true;
       }
-      if (m.type == "Place" && a.place.empty()) a.place = m.canonical;
+      if (m.type == "Place"sv && a.place.empty()) a.place = m.canonical;
     }
     // "le fabricant de puces américain", "la licorne franco-américaine": a
     // demonym right after it (after a space and a hyphenated prefix).
@@ -1273,7 +1299,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
   // head. The name stays, nested in the description (the full view of the
   // rules shows it, the collapsed view the description).
   for (const auto& m : out) {
-    if (m.type != "Product" && m.type != "Place") continue;
+    if (m.type != "Product"sv && m.type != "Place"sv) continue;
     if (m.source == MentionSource::kCandidate) continue;
     size_t q = m.end;
     if (q >= s.end || text[q] != ' ') continue;
@@ -1285,8 +1311,8 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     if (r == q || (r < s.end && (std::isalnum(static_cast<unsigned char>(text[r])) || text[r] == '\'')))
       continue;
     const HeadNoun* head = FindHead(text.substr(q, r - q));
-    if (!head || head->type != "Organization") continue;
-    if (m.type == "Product" ? !head->maker : !head->anaphor) continue;
+    if (!head || head->type != "Organization"sv) continue;
+    if (m.type == "Product"sv ? !head->maker : !head->anaphor) continue;
     // The determiner right before the name.
     const std::string* det = nullptr;
     for (const auto& d : lex_.anaphor_determiners) {
@@ -1314,7 +1340,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
     if (!head->not_kinds.empty()) a.not_kinds = &head->not_kinds;
     a.surface = std::string(text.substr(a.begin, a.end - a.begin));
     a.signal = "anaphor:" + head->text;
-    if (m.type == "Product")
+    if (m.type == "Product"sv)
       a.made = m.canonical;
     else
       a.place = m.canonical;
@@ -1333,7 +1359,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
                              if (std::find(modifiers.begin(), modifiers.end(), m.begin) != modifiers.end())
                                return false;
                              if (m.source != MentionSource::kDemonym && m.source != MentionSource::kCandidate &&
-                                 m.type != "Place")
+                                 m.type != "Place"sv)
                                return false;
                              for (const auto& a : found)
                                if (m.begin >= a.begin && m.end <= a.end) return true;
@@ -1342,7 +1368,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
             out.end());
   for (auto& m : out)
     if (std::find(modifiers.begin(), modifiers.end(), m.begin) != modifiers.end() &&
-        (m.type == "Product" || m.type == "Place"))
+        (m.type == "Product"sv || m.type == "Place"sv))
       m.nested = true;
   for (auto& a : found) out.push_back(std::move(a));
 }

@@ -8,7 +8,9 @@
 // sentence-initial pronouns, left for the resolver.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -25,8 +27,6 @@ class StringPiece;
 }
 
 namespace kg::ingest {
-
-class TokenHashes;  // (entities.cpp)
 
 class Recognizer {
  public:
@@ -52,9 +52,8 @@ class Recognizer {
  private:
   // `narrow`: the sentence's non-ASCII characters are all letters, so the
   // patterns' narrow twins may be used (ingest/pattern_twins.h).
-  // `hashes`: Lexicon::TokenHash of each of `tokens`.
   void AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
-                      TokenHashes& hashes, bool narrow, std::vector<Mention>& m) const;
+                      bool narrow, std::vector<Mention>& m) const;
   // Whether the capitalised word tokens[i], opening sentence `s`, is a name:
   // no word of the language (not in the lexicon's lists, not written in
   // lower case in the article) that recurs capitalised inside a sentence
@@ -75,6 +74,23 @@ class Recognizer {
   // The first byte in [lo, end) where a descriptor ending at `end` may start.
   size_t DescriptorFloor(std::string_view text, size_t lo, size_t end) const;
 
+  // A list of folded words with a filter of their hashes (Token::hash), one
+  // bit per hash prefix: a word whose bit is clear is not in the list, known
+  // without hashing the word again. `words` must outlive the filter.
+  class WordFilter {
+   public:
+    explicit WordFilter(const std::unordered_set<std::string>& words);
+    bool Has(const Token& t) const {
+      const size_t bit = t.hash >> shift_;
+      return (bits_[bit >> 6] >> (bit & 63) & 1) != 0 && words_.count(t.folded) > 0;
+    }
+
+   private:
+    const std::unordered_set<std::string>& words_;
+    int shift_ = 0;  // 64 - log2 of the number of bits
+    std::vector<uint64_t> bits_;
+  };
+
   const Lexicon& lex_;
   std::unordered_set<std::string> cue_words_;  // folded words of heads and naming verbs
   // Lexicon::TokenHash of each of cue_words_: a word whose hash is not here
@@ -89,6 +105,14 @@ class Recognizer {
   bool anaphor_head_without_word_ = false;
   std::unordered_map<std::string, size_t> folded_heads_;  // Fold(lex_.heads[i].text) -> the first such i, for FindHead
   std::unordered_set<std::string> model_stems_;  // first words of versioned product names ("gpt", "claude")
+  // Filters of the word lists that Find looks words up in, word by word
+  // (made once the lists are complete).
+  std::optional<WordFilter> model_stems_filter_, cue_words_filter_;  // (once the constructor has made the lists)
+  WordFilter non_names_{lex_.non_names}, org_suffixes_{lex_.org_suffixes}, product_suffixes_{lex_.product_suffixes},
+      first_names_{lex_.first_names}, place_suffixes_{lex_.place_suffixes}, acronym_fillers_{lex_.acronym_fillers},
+      pronouns_{lex_.pronouns}, descriptor_stops_{lex_.descriptor_stops}, prepositions_{lex_.prepositions},
+      coordinators_{lex_.coordinators}, item_determiners_{lex_.item_determiners},
+      definite_articles_{lex_.definite_articles}, stop_en_{lex_.stop_en}, stop_fr_{lex_.stop_fr};
   std::unique_ptr<re2::RE2> descriptor_, descriptor_unbounded_, anaphor_, connector_, after_apposition_, after_head_;
   std::unique_ptr<re2::RE2> separator_tail_;  // what may follow the comma before the name
   // Narrow twins (null when a pattern has none), for sentences where they are exact.

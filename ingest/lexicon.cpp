@@ -290,12 +290,19 @@ std::vector<Token> Tokenize(std::string_view text, size_t base) {
     t.end = base + i;
     const size_t len = i - start;
     if (ascii) {
-      // Fold of an ASCII word: lower case.
+      // Fold of an ASCII word: lower case; hashed on the way.
       t.folded.resize(len);
       char* out = t.folded.data();
-      for (size_t j = 0; j < len; ++j) out[j] = kBytes.lower[static_cast<unsigned char>(p[start + j])];
+      uint64_t h = kFoldedHashSeed;
+      for (size_t j = 0; j < len; ++j) {
+        const char c = kBytes.lower[static_cast<unsigned char>(p[start + j])];
+        out[j] = c;
+        h = (h ^ static_cast<unsigned char>(c)) * kFoldedHashPrime;
+      }
+      t.hash = static_cast<size_t>(h);
     } else {
       t.folded = Fold(std::string_view(p + start, len));
+      t.hash = FoldedHash(t.folded);
     }
     unsigned char f = static_cast<unsigned char>(p[start]);
     if (f < 0x80) {

@@ -13,10 +13,21 @@
 
 namespace kg::ingest {
 
+// The hash of a folded word (64-bit FNV-1a), which Tokenize computes as it
+// folds: Token::hash, Lexicon::TokenHash.
+inline constexpr uint64_t kFoldedHashSeed = 14695981039346656037ull;
+inline constexpr uint64_t kFoldedHashPrime = 1099511628211ull;
+inline size_t FoldedHash(std::string_view folded) {
+  uint64_t h = kFoldedHashSeed;
+  for (unsigned char c : folded) h = (h ^ c) * kFoldedHashPrime;
+  return static_cast<size_t>(h);
+}
+
 // A word: a maximal run of letters and digits.
 struct Token {
   size_t begin = 0, end = 0;  // byte offsets into the tokenized text (plus `base`)
   std::string folded;         // lower case, accents removed
+  size_t hash = 0;            // FoldedHash(folded)
   bool upper_initial = false;
   bool has_digit = false;
 };
@@ -115,7 +126,7 @@ class Lexicon {
     size_t tokens = 0;    // aliases()[alias].tokens.size()
     size_t second = 0;    // TokenHash of its second token (0 for one token)
   };
-  static size_t TokenHash(std::string_view folded) { return std::hash<std::string_view>{}(folded); }
+  static size_t TokenHash(std::string_view folded) { return FoldedHash(folded); }
   // Aliases whose first folded token has TokenHash `first`, longest first: those
   // whose first token is the word hashed, and, should another word have the
   // same hash, its aliases too (a caller compares the tokens).

@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "graph/normalize.h"
 #include "ingest/entities.h"
@@ -28,6 +29,8 @@
 #endif
 
 namespace kg::ingest {
+
+using namespace std::string_view_literals;
 
 namespace {
 
@@ -210,9 +213,9 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     // A number inside a name ("Microsoft 365 Copilot") is part of the name.
     vals.erase(std::remove_if(vals.begin(), vals.end(),
                               [&](const Mention& v) {
-                                if (v.type != "Number") return false;
+                                if (v.type != "Number"sv) return false;
                                 for (const auto& m : ents)
-                                  if ((m.source == MentionSource::kGazetteer || m.signal == "model-version") &&
+                                  if ((m.source == MentionSource::kGazetteer || m.signal == "model-version"sv) &&
                                       m.begin <= v.begin && v.end <= m.end)
                                     return true;
                                 return false;
@@ -230,10 +233,17 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     } else if (merged && ents.empty()) {
       all = std::move(vals);
     } else if (merged) {
-      all.reserve(vals.size() + ents.size() + 1);
-      std::merge(std::make_move_iterator(vals.begin()), std::make_move_iterator(vals.end()),
-                 std::make_move_iterator(ents.begin()), std::make_move_iterator(ents.end()), std::back_inserter(all),
-                 by_begin);
+      // std::merge(vals, ents) in place, from the back: the entities before
+      // the first value stay where they are.
+      all = std::move(ents);
+      size_t e = all.size(), v = vals.size();
+      all.resize(e + v);
+      for (size_t out = e + v; v > 0;) {
+        if (e > 0 && all[e - 1].begin >= vals[v - 1].begin)  // an equal begin: the value first
+          all[--out] = std::move(all[--e]);
+        else
+          all[--out] = std::move(vals[--v]);
+      }
     } else {
       all.reserve(vals.size() + ents.size() + 1);
       for (auto& m : vals) all.push_back(std::move(m));
@@ -269,7 +279,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     for (size_t k = 0; k + 1 < all.size(); ++k) {
       Mention& m = all[k];
       const Mention& n = all[k + 1];
-      if (n.type != "Number" || m.type == "Money" || m.type == "Date" || m.type == "Number") continue;
+      if (n.type != "Number"sv || m.type == "Money"sv || m.type == "Date"sv || m.type == "Number"sv) continue;
       if (n.begin != m.end + 1 || text[m.end] != ' ') continue;
       const std::string_view both = std::string_view(text).substr(m.begin, n.end - m.begin);
       const int e = resolver.KnownName(both);
@@ -411,7 +421,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
         if (srcs.empty() || dsts.empty()) continue;
         // "Apple will pay Google for its Gemini model": the possessor of a
         // product whose maker is known and named in the sentence is its maker.
-        if (emit.type == "DEVELOPS" && is_focus(emit.src) && dsts.size() == 1)
+        if (emit.type == "DEVELOPS"sv && is_focus(emit.src) && dsts.size() == 1)
           if (int maker = resolver.NamedMaker(dsts[0], si); maker >= 0) srcs = {maker};
         const bool guess = is_focus(emit.src) || is_focus(emit.dst);
         graph::Properties props;
@@ -425,15 +435,15 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
           const Mention& v = ex.mentions[si][static_cast<size_t>(it->second[0])];
           // "Nvidia et Microsoft misent 15 milliards sur Anthropic": an amount
           // shared by several parties is their total, not each one's.
-          if (v.type == "Money" && srcs.size() * dsts.size() > 1) continue;
-          if (v.type == "Money") {
-            if (v.currency == "USD") props[key + "_usd"] = v.amount;
+          if (v.type == "Money"sv && srcs.size() * dsts.size() > 1) continue;
+          if (v.type == "Money"sv) {
+            if (v.currency == "USD"sv) props[key + "_usd"] = v.amount;
             props[key] = v.amount;
             props["currency"] = v.currency;
             if (!v.period.empty()) props["period"] = v.period;
-          } else if (v.type == "Date") {
+          } else if (v.type == "Date"sv) {
             props[key] = v.iso_date;
-          } else if (v.type == "Number") {
+          } else if (v.type == "Number"sv) {
             if (std::floor(v.amount) == v.amount && std::abs(v.amount) < 9e15)
               props[key] = static_cast<int64_t>(v.amount);
             else
@@ -482,19 +492,19 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     // ChatGPT" develops ChatGPT, "the South Korean company" is in South Korea.
     for (size_t k = 0; k < ex.mentions[si].size(); ++k) {
       if (const Mention& m = ex.mentions[si][k];
-          m.source != MentionSource::kAnaphor || m.entity < 0 || m.type != "Organization")
+          m.source != MentionSource::kAnaphor || m.entity < 0 || m.type != "Organization"sv)
         continue;
       const Mention d = ex.mentions[si][k];  // a copy: a country entity may be added below
       std::vector<std::pair<std::string, int>> facts;  // type, other end
       if (!d.made.empty())
         for (const auto& o : ex.mentions[si])
-          if (o.type == "Product" && o.canonical == d.made && o.entity >= 0 && o.begin >= d.begin && o.end <= d.end)
+          if (o.type == "Product"sv && o.canonical == d.made && o.entity >= 0 && o.begin >= d.begin && o.end <= d.end)
             facts.emplace_back("DEVELOPS", o.entity);
       if (d.country_from_demonym && !d.country.empty())
         facts.emplace_back("LOCATED_IN", resolver.CountryEntity(d.country, d, si));
       for (const auto& [type, other] : facts) {
         if (other < 0 || other == d.entity) continue;
-        add_built_in(type, d.entity, other, type == "DEVELOPS" ? "description.maker" : "description.demonym", si,
+        add_built_in(type, d.entity, other, type == "DEVELOPS"sv ? "description.maker" : "description.demonym", si,
                      d.begin, d.end);
       }
     }
@@ -502,7 +512,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
                                  [&](size_t pos) { return resolver.Focus("Person", si, pos); });
     for (auto& q : qs) {
       // A capitalised name that speaks is a person.
-      if (q.speaker >= 0 && !ex.entities[q.speaker].strong && ex.entities[q.speaker].type == "Organization")
+      if (q.speaker >= 0 && !ex.entities[q.speaker].strong && ex.entities[q.speaker].type == "Organization"sv)
         ex.entities[q.speaker].type = "Person";
       ex.quotes.push_back(std::move(q));
     }
@@ -517,18 +527,30 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
   std::vector<std::optional<std::vector<Token>>> org_tokens(n_entities);
   std::vector<size_t> orgs, products;  // indexes, in order
   for (size_t e = 0; e < n_entities; ++e) {
-    if (ex.entities[e].type == "Organization") orgs.push_back(e);
-    if (ex.entities[e].type == "Product" && ex.entities[e].strong) products.push_back(e);
+    if (ex.entities[e].type == "Organization"sv) orgs.push_back(e);
+    if (ex.entities[e].type == "Product"sv && ex.entities[e].strong) products.push_back(e);
   }
-  if (!products.empty())
-    for (size_t o : orgs) org_first[o] = FirstWordFolded(ex.entities[o].name);
+  // (FoldedHash of the first word, organisation), sorted: the organisations
+  // whose first word may be a product's, in index order, by binary search.
+  std::vector<std::pair<size_t, size_t>> org_by_first;
+  if (!products.empty()) {
+    for (size_t o : orgs) {
+      org_first[o] = FirstWordFolded(ex.entities[o].name);
+      if (org_first[o]) org_by_first.emplace_back(FoldedHash(*org_first[o]), o);
+    }
+    std::sort(org_by_first.begin(), org_by_first.end());
+  }
   for (size_t p : products) {
     const auto& prod = ex.entities[p];
     auto ptoks = Tokenize(prod.name);
-    for (size_t o : orgs) {
+    if (ptoks.empty()) continue;
+    const size_t first = ptoks[0].hash;
+    auto it = std::lower_bound(org_by_first.begin(), org_by_first.end(), std::pair<size_t, size_t>(first, 0));
+    for (; it != org_by_first.end() && it->first == first; ++it) {
+      const size_t o = it->second;
       const auto& org = ex.entities[o];
-      // No word, or another first word: no prefix of the product's words.
-      if (!org_first[o] || ptoks.empty() || *org_first[o] != ptoks[0].folded) continue;
+      // Another first word: no prefix of the product's words.
+      if (*org_first[o] != ptoks[0].folded) continue;
       if (!org_tokens[o]) org_tokens[o] = Tokenize(org.name);
       const auto& otoks = *org_tokens[o];
       if (otoks.empty() || otoks.size() >= ptoks.size()) continue;
@@ -577,7 +599,7 @@ void Pipeline::DropReplacedGuesses(Extraction& ex, size_t first_new, const std::
     auto g = guessed.find(k);
     if (g == guessed.end()) return false;
     const auto& r = ex.relations[k];
-    return explicit_ends.count(EndKeyOf(r.type, g->second, g->second == "src" ? r.src : r.dst)) > 0;
+    return explicit_ends.count(EndKeyOf(r.type, g->second, g->second == "src"sv ? r.src : r.dst)) > 0;
   };
   std::vector<RelationRecord> kept;
   for (size_t k = first_new; k < ex.relations.size(); ++k)
@@ -605,7 +627,7 @@ void Pipeline::DateRelations(Extraction& ex) const {
     const Mention* best = nullptr;
     size_t best_distance = 0;
     for (const auto& m : ex.mentions[r.sentence]) {
-      if (m.type != "Date" || m.iso_date.empty()) continue;
+      if (m.type != "Date"sv || m.iso_date.empty()) continue;
       size_t distance = m.end <= r.span_begin ? r.span_begin - m.end : m.begin >= r.span_end ? m.begin - r.span_end : 0;
       if (!best || distance < best_distance) {
         best = &m;
@@ -665,15 +687,15 @@ std::vector<int> Pipeline::SpeakerSide(const Extraction& ex, int speaker) {
   for (const auto& r : ex.relations) {
     if (r.src != speaker) continue;
     const auto& type = ex.entities[r.dst].type;
-    if ((r.type == "LEADS" || r.type == "FOUNDED") && type == "Organization") orgs.push_back(r.dst);
-    if ((r.type == "LEADS" || r.type == "LOCATED_IN") && type == "Country") countries.push_back(r.dst);
+    if ((r.type == "LEADS"sv || r.type == "FOUNDED"sv) && type == "Organization"sv) orgs.push_back(r.dst);
+    if ((r.type == "LEADS"sv || r.type == "LOCATED_IN"sv) && type == "Country"sv) countries.push_back(r.dst);
   }
   if (!orgs.empty()) return orgs;
   if (!countries.empty()) return countries;
   const std::string& country = ex.entities[speaker].country;
   if (!country.empty())
     for (size_t e = 0; e < ex.entities.size(); ++e)
-      if (ex.entities[e].type == "Country" && ex.entities[e].name == country) return {static_cast<int>(e)};
+      if (ex.entities[e].type == "Country"sv && ex.entities[e].name == country) return {static_cast<int>(e)};
   return {};
 }
 
@@ -687,7 +709,7 @@ int Pipeline::TopicBefore(const Extraction& ex, size_t last, const std::vector<i
   std::vector<char> topical(n);
   for (size_t e = 0; e < n; ++e) {
     const auto& type = ex.entities[e].type;
-    topical[e] = type == "Organization" || type == "Product" || type == "Project" || type == "Policy";
+    topical[e] = type == "Organization"sv || type == "Product"sv || type == "Project"sv || type == "Policy"sv;
   }
   for (int e : exclude)
     if (e >= 0 && static_cast<size_t>(e) < n) topical[static_cast<size_t>(e)] = 0;
@@ -729,13 +751,13 @@ std::string Pipeline::Explain(const Extraction& ex, bool views) const {
       shown += text.substr(pos, m->begin - pos);
       shown += "[" + text.substr(m->begin, m->end - m->begin) + "|" + m->type;
       if (m->entity >= 0 && ex.entities[m->entity].name != m->surface) shown += "=" + ex.entities[m->entity].name;
-      if (m->type == "Money") {
+      if (m->type == "Money"sv) {
         std::ostringstream v;
         v.precision(15);
         v << m->amount << " " << m->currency << (m->currency_inferred ? "?" : "");
         shown += "=" + v.str();
       }
-      if (m->type == "Date") shown += "=" + m->iso_date;
+      if (m->type == "Date"sv) shown += "=" + m->iso_date;
       shown += "]";
       pos = m->end;
     }

@@ -6,12 +6,15 @@
 #include <cctype>
 #include <cmath>
 #include <unordered_map>
+#include <string_view>
 
 #include "graph/normalize.h"
 #include "ingest/lexicon.h"
 #include "ingest/text.h"
 
 namespace kg::ingest {
+
+using namespace std::string_view_literals;
 
 namespace {
 constexpr size_t kLookback = 6;  // sentences an anaphor may reach back
@@ -20,8 +23,8 @@ constexpr size_t kLookback = 6;  // sentences an anaphor may reach back
 constexpr size_t kSalienceWindow = 80;
 
 bool IsEntityType(const std::string& t) {
-  return t == "Person" || t == "Organization" || t == "Country" || t == "Place" || t == "Project" ||
-         t == "Product" || t == "Policy" || t == "Event";
+  return t == "Person"sv || t == "Organization"sv || t == "Country"sv || t == "Place"sv || t == "Project"sv ||
+         t == "Product"sv || t == "Policy"sv || t == "Event"sv;
 }
 
 std::string LastWord(const std::string& name) {
@@ -117,7 +120,7 @@ int Resolver::Resolve(Mention& m, size_t i) {
         std::string w = Fold(m.surface);
         for (int k = static_cast<int>(ex_.entities.size()) - 1; k >= 0; --k) {
           const auto& rec = ex_.entities[k];
-          if (rec.type == "Person" && Tokenize(rec.name).size() > 1 && LastWord(rec.name) == w) {
+          if (rec.type == "Person"sv && Tokenize(rec.name).size() > 1 && LastWord(rec.name) == w) {
             e = k;
             break;
           }
@@ -127,7 +130,7 @@ int Resolver::Resolve(Mention& m, size_t i) {
         // named again without its corporate suffix.
         for (int k = static_cast<int>(ex_.entities.size()) - 1; k >= 0; --k) {
           const auto& rec = ex_.entities[k];
-          if (rec.type != "Organization") continue;
+          if (rec.type != "Organization"sv) continue;
           auto toks = Tokenize(rec.name);
           if (toks.size() == 2 && toks[0].folded == w && lex_.org_suffixes.count(toks[1].folded)) {
             e = k;
@@ -178,7 +181,7 @@ int Resolver::Agreement(const Mention& m, int e) const {
   // LOCATED_IN facts found so far.
   auto located = [&](const std::string& type, const std::string& name) {
     for (const auto& r : ex_.relations)
-      if (r.src == e && r.type == "LOCATED_IN" && r.dst >= 0 && ex_.entities[r.dst].type == type &&
+      if (r.src == e && r.type == "LOCATED_IN"sv && r.dst >= 0 && ex_.entities[r.dst].type == type &&
           ex_.entities[r.dst].name == name)
         return true;
     return false;
@@ -215,14 +218,14 @@ int Resolver::MakerOf(const std::string& product) const {
   // A DEVELOPS fact of the article, else the gazetteer's maker=.
   int maker = -1;
   for (const auto& r : ex_.relations)
-    if (r.type == "DEVELOPS" && r.dst >= 0 && ex_.entities[r.dst].name == product) maker = r.src;
+    if (r.type == "DEVELOPS"sv && r.dst >= 0 && ex_.entities[r.dst].name == product) maker = r.src;
   if (maker < 0)
     if (auto it = lex_.makers.find(product); it != lex_.makers.end()) maker = KnownName(it->second);
   return maker;
 }
 
 int Resolver::NamedMaker(int product, size_t i) const {
-  if (product < 0 || ex_.entities[product].type != "Product") return -1;
+  if (product < 0 || ex_.entities[product].type != "Product"sv) return -1;
   int maker = MakerOf(ex_.entities[product].name);
   if (maker < 0) return -1;
   for (const auto& o : ex_.mentions[i])
@@ -330,7 +333,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   const Mention* own_subject = nullptr;
   for (const auto& o : ex_.mentions[i]) {
     if (o.begin >= m.begin) break;
-    if (o.entity < 0 || o.type == "Money" || o.type == "Date" || o.type == "Number") continue;
+    if (o.entity < 0 || o.type == "Money"sv || o.type == "Date"sv || o.type == "Number"sv) continue;
     if (o.source == MentionSource::kDemonym) continue;
     // ("Reliance's ambitions depend on ...": a possessor is not the subject.)
     bool genitive_o = FollowedByPossessive(o.end);
@@ -403,7 +406,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   if (reported_subject && fits(*reported_subject)) return reported_subject->entity;
   // "Clay Magouyrk, co-chief executive of Oracle, said the company ...": a
   // person reporting speaks for the organization named with him.
-  if (reported_subject && ex_.entities[reported_subject->entity].type == "Person")
+  if (reported_subject && ex_.entities[reported_subject->entity].type == "Person"sv)
     for (const auto& o : ex_.mentions[i])
       if (o.begin > reported_subject->end && o.end <= reported_at && o.entity >= 0 && &o != &m &&
           o.source != MentionSource::kAnaphor && fits(o))
@@ -503,7 +506,7 @@ bool Resolver::CoordinatedSinceComma(size_t pos) const {
   if (comma == std::string::npos || comma + 1 >= pos) return false;
   std::string_view rest = std::string_view(t).substr(comma, pos - comma);
   for (const auto& g : lex_.list_gaps)
-    if (g != ", " && rest.substr(0, g.size()) == g) return true;
+    if (g != ", "sv && rest.substr(0, g.size()) == g) return true;
   return false;
 }
 
@@ -551,7 +554,7 @@ int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t po
     size_t prev_end = 0;
     for (const auto& o : ex_.mentions[si]) {
       if (si == i && o.begin >= pos) break;
-      if (o.entity < 0 || o.type == "Money" || o.type == "Date" || o.type == "Number") continue;
+      if (o.entity < 0 || o.type == "Money"sv || o.type == "Date"sv || o.type == "Number"sv) continue;
       if (si == i && !first && !whole) break;
       // A name in parentheses is an aside, not the subject: the agency of a
       // dateline ("GRENOBLE, 12 mars (AFP) - La start-up X"), an acronym.
@@ -561,7 +564,7 @@ int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t po
       // "Aux États-Unis, Anduril a levé ...": a place that opens the sentence
       // before a comma is no subject.
       const std::string& ot = ex_.entities[o.entity].type;
-      if ((ot == "Country" || ot == "Place") && std::find(types.begin(), types.end(), ot) == types.end() &&
+      if ((ot == "Country"sv || ot == "Place"sv) && std::find(types.begin(), types.end(), ot) == types.end() &&
           o.end < ex_.doc.text.size() && ex_.doc.text[o.end] == ',')
         continue;
       first = false;

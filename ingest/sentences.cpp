@@ -56,9 +56,16 @@ std::vector<Sentence> SplitSentences(std::string_view t, const Lexicon& lex) {
   int guillemets = 0;      // « » depth
   bool in_straight = false;  // inside "..."
   size_t quote_open_at = 0;
-  for (size_t i = 0; i < t.size(); ++i) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(t.data());
+  const size_t n = t.size();
+  for (size_t i = 0; i < n; ++i) {
+    // To the next byte that may matter, four at a time.
+    while (i + 4 <= n && !(kMarks.mark[bytes[i]] | kMarks.mark[bytes[i + 1]] | kMarks.mark[bytes[i + 2]] |
+                           kMarks.mark[bytes[i + 3]]))
+      i += 4;
+    while (i < n && !kMarks.mark[bytes[i]]) ++i;
+    if (i == n) break;
     char c = t[i];
-    if (!kMarks.mark[static_cast<unsigned char>(c)]) continue;
     if (c == '\n') {
       push(start, i);
       start = i + 1;

@@ -68,11 +68,14 @@ class GraphWriter {
     // for a node from before the writer, read from the store when the writer
     // first adds an alias to it (only this writer changes them).
     std::optional<graph::Properties> props;
+    std::string type;  // the label of a node this writer created for an entity
     // `hash`: std::hash<std::string>{}(a).
     bool HasAlias(const std::string& a, size_t hash) const;
     void AddAlias(const std::string& a);
   };
   static constexpr size_t kAliasScan = 16;
+  // store_.AddAlias(id, alias), noted in alias_nodes_ too.
+  void AddAliasRow(graph::NodeId id, const std::string& alias);
   // The KnownNode of `id` (its aliases read from the store the first time).
   uint32_t Known(graph::NodeId id);
   // The names written for entities of `type`: name -> index into known_.
@@ -92,6 +95,15 @@ class GraphWriter {
   std::unordered_set<graph::NodeId> created_;  // nodes this writer created
   // Quote text -> its :Quote node, as the first lookup (or creation) found it.
   std::unordered_map<std::string, graph::NodeId> quote_nodes_;
+  // The store had no node when the writer was made: every node is one this
+  // writer created, with one label, and every alias one it added. Then
+  // Known never reads a node's aliases from the store, alias_nodes_ answers
+  // for FindByAlias and KnownNode::type for LabelsOf, and no node is named
+  // as a quote that quote_nodes_ does not hold.
+  bool no_old_nodes_ = false;
+  // With no_old_nodes_: NormalizeName(alias) -> the nodes with that alias,
+  // ascending (Store::FindByAlias).
+  std::unordered_map<std::string, std::vector<graph::NodeId>> alias_nodes_;
   // The store had no relationship when the writer was made: every one it has
   // is one Relate made and recorded, so OutEdges never reads the store.
   bool no_old_rels_ = false;

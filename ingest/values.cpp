@@ -10,11 +10,14 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <string_view>
 
 #include "ingest/lexicon.h"
 #include "ingest/text.h"
 
 namespace kg::ingest {
+
+using namespace std::string_view_literals;
 
 namespace {
 
@@ -447,7 +450,7 @@ double ParseNumber(std::string_view s, const std::string& lang) {
       size_t k = i + 1;
       while (k < s.size() && s[k] >= '0' && s[k] <= '9') ++k;
       bool three = k - i - 1 == 3;
-      bool decimal = (lang == "fr") ? (c == ',') : (c == '.');
+      bool decimal = (lang == "fr"sv) ? (c == ',') : (c == '.');
       if (!decimal && three) continue;
       digits += '.';
       ++n_sep;
@@ -460,7 +463,7 @@ double ParseNumber(std::string_view s, const std::string& lang) {
 double ValueFinder::Multiplier(std::string_view word, const std::string& lang) const {
   auto it = multipliers_.find(Fold(word));
   if (it == multipliers_.end()) return 1;
-  return lang == "fr" ? it->second.second : it->second.first;
+  return lang == "fr"sv ? it->second.second : it->second.first;
 }
 
 std::string ValueFinder::CurrencyCode(std::string_view word) const {
@@ -484,6 +487,12 @@ MonthNames::MonthNames(const Lexicon& lexicon) {
     folded_.emplace_back(folded, number);
     std::string start = folded.substr(0, 3);
     if (std::find(starts_.begin(), starts_.end(), start) == starts_.end()) starts_.push_back(start);
+  }
+  for (const auto& start : starts_) {
+    if (start.empty())
+      empty_start_ = true;
+    else
+      first_bytes_[static_cast<unsigned char>(start[0])] = true;
   }
   // No names: a group that matches nothing.
   pattern_ = "(" + (alt.empty() ? std::string(kMatchesNothing) : alt) + ")";
@@ -513,14 +522,21 @@ bool MonthNames::At(std::string_view s, size_t at) const {
   std::string folded;
   std::string_view f;
   if (ascii) {  // Fold of ASCII letters is their lower case
+    // A start that is not empty begins with the first byte.
+    if (end > at && !first_bytes_[static_cast<unsigned char>(LowerByte(s[at]))]) return empty_start_;
     for (size_t k = at; k < end; ++k) lower[k - at] = LowerByte(s[k]);
     f = std::string_view(lower, end - at);
   } else {
     folded = Fold(s.substr(at, end - at));
     f = folded;
   }
-  for (const auto& start : starts_)
-    if (f.substr(0, start.size()) == start) return true;
+  for (const auto& start : starts_) {
+    // f.substr(0, start.size()) == start, on a few bytes without a call.
+    if (start.size() > f.size()) continue;
+    size_t k = 0;
+    while (k < start.size() && f[k] == start[k]) ++k;
+    if (k == start.size()) return true;
+  }
   return false;
 }
 
@@ -651,7 +667,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
     std::string_view in = sent;
     re2::StringPiece g[3];
     while (scan.PrefixMoney(from(in)) && RE2::PartialMatch(in, *money_prefix_, &g[0], &g[1], &g[2])) {
-      double v = ParseNumber(g[1], lang) * Multiplier(g[2], lang == "fr" && g[2].size() > 3 ? "fr" : "en");
+      double v = ParseNumber(g[1], lang) * Multiplier(g[2], lang == "fr"sv && g[2].size() > 3 ? "fr" : "en");
       Mention m;
       m.type = "Money";
       m.begin = off(g[0]);
@@ -756,7 +772,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   }
   // "$23.28 per share": a price per unit is no amount of a deal.
   for (auto& m : found) {
-    if (m.type != "Money") continue;
+    if (m.type != "Money"sv) continue;
     size_t next = m.end;
     while (next < s.end && IsReSpace(text[next])) ++next;
     for (const auto& unit : unit_prices_)
@@ -770,7 +786,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   }
   // Durations after an amount: "500 milliards de dollars ... sur quatre ans".
   for (auto& m : found) {
-    if (m.type != "Money") continue;
+    if (m.type != "Money"sv) continue;
     std::string_view after = text.substr(m.end, s.end - m.end);
     re2::StringPiece d;
     if (scan.Duration(after) && RE2::PartialMatch(after, *duration_, &d)) m.period = std::string(d);

@@ -39,6 +39,8 @@ class MonthNames {
   std::string pattern_;
   std::vector<std::pair<std::string, int>> folded_;  // folded name without its period -> month
   std::vector<std::string> starts_;                 // the first three bytes of each, folded
+  bool first_bytes_[256] = {};                      // the first byte of each start
+  bool empty_start_ = false;                        // a start is empty
 };
 
 // "21 janvier 2025", "Jan. 21, 2025", "2025-01-21" -> "2025-01-21"; empty

@@ -3,6 +3,9 @@
 
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
 
 #include "graph/value.h"
 
@@ -14,6 +17,14 @@ using kg::graph::Properties;
 using kg::graph::Value;
 
 namespace {
+// What EncodeProperties wrote when it built a JSON object and dumped it.
+std::string DumpedByJson(const Properties& props) {
+  if (props.empty()) return "{}";
+  nlohmann::json obj = nlohmann::json::object();
+  for (const auto& [k, v] : props) obj[k] = kg::graph::ToJson(v);
+  return obj.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 Value RoundTrip(const Value& v) {
   Properties props{{"k", v}};
   return DecodeProperties(EncodeProperties(props)).at("k");
@@ -52,4 +63,32 @@ TEST_CASE("property maps decode to the same keys", "[graph][value]") {
   CHECK(DecodeProperties(EncodeProperties(props)) == props);
   CHECK(EncodeProperties({}) == "{}");
   CHECK(DecodeProperties("{}").empty());
+}
+
+TEST_CASE("properties are encoded byte for byte as the JSON library dumps them", "[graph][value]") {
+  auto v = GENERATE(
+      Value(), Value(true), Value(int64_t{-42}), Value(std::numeric_limits<int64_t>::min()), Value(1.0),
+      Value(13e9), Value(-0.25), Value(1e-7), Value(1e300), Value(std::nan("")), Value(-HUGE_VAL), Value(""),
+      Value("accents: éàçÉ œ ß"), Value("quotes ' \" « » “ ” / \\"), Value("ctrl \b\f\t\n\r\x01\x1f\x7f end"),
+      Value("emoji 🚀🇫🇷 \xEF\xBF\xBD"), Value("bad \xC3( \xE2\x82 \xF8\x88\x80\x80\x80 \xC0\xAF \xED\xA0\x80 end\xC3"),
+      Value(std::string("nul \0 inside", 13)), Value(List{}), Value(List{Value(int64_t{1}), Value(2.5), Value("x\n")}),
+      Value(Map{}), Value(Map{{"a\"b", Value(int64_t{1})}, {"é", Value(List{Value(true), Value()})}}));
+  Properties props{{"k", v}, {"name", Value("OpenAI")}, {"z\t", Value(int64_t{3})}};
+  CHECK(EncodeProperties(props) == DumpedByJson(props));
+  CHECK(EncodeProperties({{"k", v}}) == DumpedByJson({{"k", v}}));
+}
+
+TEST_CASE("random byte strings are encoded as the JSON library dumps them", "[graph][value]") {
+  std::mt19937 rng(7);
+  // Bytes drawn mostly from the edges of the UTF-8 ranges.
+  const unsigned char bytes[] = {0x00, 0x01, 0x08, 0x1f, 0x20, '"', '\\', 'a', 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0,
+                                 0xbf, 0xc0, 0xc1, 0xc2, 0xc3, 0xdf, 0xe0, 0xe1, 0xed, 0xee, 0xef, 0xf0, 0xf1,
+                                 0xf3, 0xf4, 0xf5, 0xff};
+  for (int round = 0; round < 20000; ++round) {
+    std::string s;
+    const size_t len = rng() % 7;
+    for (size_t i = 0; i < len; ++i) s.push_back(static_cast<char>(bytes[rng() % sizeof bytes]));
+    Properties props{{s, Value(s)}};
+    REQUIRE(EncodeProperties(props) == DumpedByJson(props));
+  }
 }

@@ -92,3 +92,72 @@ TEST_CASE("the writer stores a relationship of a symmetric type once for both di
   CHECK(relationships(kSymmetric) == 2);
   CHECK(relationships({"MERGES_WITH"}) == 1);
 }
+
+TEST_CASE("a writer on an empty store merges by alias and reuses quotes as on a store with nodes", "[ingest][store]") {
+  // Article 1 names "Alpha Corp" (alias "Alpha") and Jane Roe's quote;
+  // article 2 names "Alpha" (the company), "ALPHA" as a person (another
+  // node: another type), and the same quote again.
+  auto entity = [](Extraction& ex, const char* name, const char* type, std::vector<std::string> aliases) {
+    EntityRecord& e = ex.entities.emplace_back();
+    e.name = name;
+    e.type = type;
+    e.aliases = std::move(aliases);
+    e.strong = true;
+  };
+  auto article = [&](const std::string& text, bool second) {
+    Extraction ex;
+    ex.doc.text = text;
+    ex.doc.lang = "en";
+    ex.sentences.push_back(Sentence{0, text.size()});
+    entity(ex, "Jane Roe", "Person", {"Jane Roe"});
+    if (second) {
+      entity(ex, "Alpha", "Organization", {"Alpha"});
+      entity(ex, "ALPHA", "Person", {"ALPHA"});
+    } else {
+      entity(ex, "Alpha Corp", "Organization", {"Alpha Corp", "Alpha"});
+    }
+    QuoteRecord& q = ex.quotes.emplace_back();
+    q.text = "We will grow.";
+    q.speaker = 0;
+    q.about = {1};
+    q.rule = "test.quote";
+    return ex;
+  };
+  struct Shape {
+    size_t nodes, quotes, alpha_corp_nodes, person_alpha_nodes;
+    int64_t said;
+  };
+  auto shape = [&](bool node_before) {
+    kg::testing::TempDir dir;
+    kg::graph::Store store(dir.File("kg.db"), kg::graph::Store::Mode::kReadWrite);
+    if (node_before) store.CreateNode({"Place"}, {{"name", "Elsewhere"}});
+    GraphWriter w(store, kSymmetric);
+    w.Write(article("Alpha Corp, said Jane Roe: We will grow.", false));
+    w.Write(article("Alpha and ALPHA, said Jane Roe: We will grow.", true));
+    Shape s{};
+    s.nodes = store.AllNodeIds().size() - (node_before ? 1 : 0);
+    s.quotes = store.NodesWithLabel("Quote").size();
+    auto alpha = store.FindByAlias("Alpha");
+    for (auto id : alpha) {
+      auto labels = store.LabelsOf(id);
+      if (labels == std::vector<std::string>{"Organization"}) ++s.alpha_corp_nodes;
+      if (labels == std::vector<std::string>{"Person"}) ++s.person_alpha_nodes;
+    }
+    auto jane = store.FindByAlias("Jane Roe");
+    REQUIRE(jane.size() == 1);
+    s.said = static_cast<int64_t>(store.EdgesOf(jane[0], kg::graph::Direction::kOut, "SAID").size());
+    CHECK(store.Check().empty());
+    return s;
+  };
+  const Shape empty = shape(false), with_node = shape(true);
+  CHECK(empty.nodes == 4);  // Jane Roe, Alpha Corp, ALPHA, the quote
+  CHECK(empty.quotes == 1);
+  CHECK(empty.alpha_corp_nodes == 1);
+  CHECK(empty.person_alpha_nodes == 1);
+  CHECK(empty.said == 1);
+  CHECK(with_node.nodes == empty.nodes);
+  CHECK(with_node.quotes == empty.quotes);
+  CHECK(with_node.alpha_corp_nodes == empty.alpha_corp_nodes);
+  CHECK(with_node.person_alpha_nodes == empty.person_alpha_nodes);
+  CHECK(with_node.said == empty.said);
+}

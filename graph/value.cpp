@@ -161,6 +161,22 @@ void AppendString(std::string_view s, std::string& out) {
   out.push_back('"');
 }
 
+void AppendValue(const Value& value, std::string& out);
+
+// Appends Dump(ToJson(map)): its keys in the map's order, as in the object.
+void AppendObject(const Map& map, std::string& out) {
+  out.push_back('{');
+  bool first = true;
+  for (const auto& [k, item] : map) {
+    if (!first) out.push_back(',');
+    first = false;
+    AppendString(k, out);
+    out.push_back(':');
+    AppendValue(item, out);
+  }
+  out.push_back('}');
+}
+
 // Appends Dump(ToJson(value)), writing it directly but for a float (whose
 // digits Dump chooses).
 void AppendValue(const Value& value, std::string& out) {
@@ -187,16 +203,7 @@ void AppendValue(const Value& value, std::string& out) {
           }
           out.push_back(']');
         } else {
-          out.push_back('{');
-          bool first = true;
-          for (const auto& [k, item] : x) {
-            if (!first) out.push_back(',');
-            first = false;
-            AppendString(k, out);
-            out.push_back(':');
-            AppendValue(item, out);
-          }
-          out.push_back('}');
+          AppendObject(x, out);
         }
       },
       value.v);
@@ -205,20 +212,10 @@ void AppendValue(const Value& value, std::string& out) {
 }  // namespace
 
 std::string EncodeProperties(const Properties& props) {
-  // Dump of the object of ToJson(value) by key, written directly: the
-  // object's keys are in the same order as the map's.
+  // Dump of the object of ToJson(value) by key, written directly.
   std::string out;
   out.reserve(64);
-  out.push_back('{');
-  bool first = true;
-  for (const auto& [k, v] : props) {
-    if (!first) out.push_back(',');
-    first = false;
-    AppendString(k, out);
-    out.push_back(':');
-    AppendValue(v, out);
-  }
-  out.push_back('}');
+  AppendObject(props, out);
   return out;
 }
 

@@ -54,13 +54,14 @@ std::vector<std::string> GraphWriter::UnreadIndexes() const {
 }
 
 graph::NodeId GraphWriter::ResolveEntity(const EntityRecord& e, bool& created) {
-  std::string key = e.type + "\t" + graph::NormalizeName(e.name);
+  const std::string norm = graph::NormalizeName(e.name);
+  std::string key = e.type + "\t" + norm;
   graph::NodeId id = 0;
   auto it = node_cache_.find(key);
   if (it != node_cache_.end()) return it->second;
   if (no_old_nodes_) {
     // Store::FindByAlias and LabelsOf, from what this writer wrote.
-    if (auto it = alias_nodes_.find(graph::NormalizeName(e.name)); it != alias_nodes_.end())
+    if (auto it = alias_nodes_.find(norm); it != alias_nodes_.end())
       for (graph::NodeId cand : it->second)
         if (known_[known_of_.at(cand)].type == e.type) {
           id = cand;

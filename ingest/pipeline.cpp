@@ -354,40 +354,22 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
             type.resize(caret);
             for (auto it = ex.relations.rbegin(); it != ex.relations.rend(); ++it) {
               if (it->sentence + kRecentSentences < si) break;
-              if (it->type == rel && std::find(exclude.begin(), exclude.end(), it->dst) == exclude.end() &&
+              if (it->type == rel && !Excluded(exclude, it->dst) &&
                   ex.entities[static_cast<size_t>(it->dst)].type == type) {
                 out.push_back(it->dst);
                 return out;
               }
             }
-            // No such relationship yet: the entity of the type the article
-            // has named most often so far (a round's investors listed after
-            // the round: the company that raised it is what the article is
-            // about), when one stands out.
-            std::unordered_map<int, int> named;
-            for (size_t k = 0; k <= si; ++k)
-              for (const auto& o : ex.mentions[k])
-                if (o.entity >= 0 && o.source != MentionSource::kPronoun &&
-                    ex.entities[static_cast<size_t>(o.entity)].type == type &&
-                    std::find(exclude.begin(), exclude.end(), o.entity) == exclude.end())
-                  ++named[o.entity];
-            int best = -1, best_n = 0, second_n = 0;
-            for (const auto& [e, n] : named) {
-              if (n > best_n || (n == best_n && e < best)) {
-                if (e != best) second_n = std::max(second_n, best_n);
-                best = e;
-                best_n = n;
-              } else {
-                second_n = std::max(second_n, n);
-              }
-            }
-            if (best >= 0 && best_n >= 2 && best_n > second_n) {
+            // No such relationship yet: the entity the article is about, when
+            // one stands out (a round's investors listed after the round: the
+            // company that raised it).
+            if (int best = resolver.MostNamed(type, si, exclude); best >= 0) {
               out.push_back(best);
               return out;
             }
           }
           int f = name[0] == '@' ? resolver.RelativeSubject(type, si, match.begin) : -1;
-          if (std::find(exclude.begin(), exclude.end(), f) != exclude.end()) f = -1;
+          if (Excluded(exclude, f)) f = -1;
           if (f < 0)
             f = name[0] == '@' ? resolver.Focus(type, si, match.begin, exclude)
                                : resolver.Nearest(type, si, match.begin, exclude);

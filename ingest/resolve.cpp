@@ -450,11 +450,26 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   return -1;
 }
 
-namespace {
-bool Excluded(std::span<const int> exclude, int e) {
-  return std::find(exclude.begin(), exclude.end(), e) != exclude.end();
+int Resolver::MostNamed(const std::string& type, size_t i, std::span<const int> exclude) const {
+  std::unordered_map<int, int> named;
+  for (size_t k = 0; k <= i; ++k)
+    for (const auto& o : ex_.mentions[k])
+      if (o.entity >= 0 && o.source != MentionSource::kPronoun &&
+          ex_.entities[static_cast<size_t>(o.entity)].type == type && !Excluded(exclude, o.entity))
+        ++named[o.entity];
+  int best = -1, best_n = 0;
+  bool tie = false;
+  for (const auto& [e, n] : named) {
+    if (n > best_n) {
+      best = e;
+      best_n = n;
+      tie = false;
+    } else if (n == best_n) {
+      tie = true;
+    }
+  }
+  return best_n >= 2 && !tie ? best : -1;
 }
-}  // namespace
 
 int Resolver::Nearest(const std::string& type, size_t i, size_t pos, std::span<const int> exclude) const {
   // "Orange a conclu un accord avec OpenAI pour intégrer ChatGPT dans son

@@ -4,6 +4,7 @@
 // entity in focus for rules that need an implicit subject.
 #pragma once
 
+#include <algorithm>
 #include <span>
 #include <string>
 #include <string_view>
@@ -16,6 +17,11 @@
 namespace kg::ingest {
 
 class Lexicon;
+
+// Whether entity `e` is one of `exclude`.
+inline bool Excluded(std::span<const int> exclude, int e) {
+  return std::find(exclude.begin(), exclude.end(), e) != exclude.end();
+}
 
 class Resolver {
  public:
@@ -52,6 +58,10 @@ class Resolver {
   // The Country entity named `name`, added for mention `m` of sentence `i`
   // when the article has none yet.
   int CountryEntity(const std::string& name, const Mention& m, size_t i) { return EntityFor("Country", name, m, i); }
+  // The entity of `type` that the mentions of sentences 0..i name most often,
+  // at least twice and more often than any other, but none of `exclude`; -1
+  // when none stands out (what an article about a company is about).
+  int MostNamed(const std::string& type, size_t i, std::span<const int> exclude) const;
   // The nearest entity of `type` before `pos` in sentence `i`, else Focus().
   int Nearest(const std::string& type, size_t i, size_t pos, std::span<const int> exclude = {}) const;
 

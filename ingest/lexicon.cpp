@@ -473,7 +473,7 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
         if (flag == "maker") h.maker = true;
         if (flag.rfind("kind=", 0) == 0) h.kind = flag.substr(5);
         if (flag.rfind("makers=", 0) == 0) h.makers = flag.substr(7);
-        if (flag.rfind("not=", 0) == 0) h.not_kinds = "|" + flag.substr(4) + "|";
+        if (flag.rfind("not=", 0) == 0) h.not_kinds = Split(flag.substr(4), '|');
       }
       lex.heads.push_back(h);
     }

@@ -78,9 +78,9 @@ struct HeadNoun {
   bool maker = false;    // "le créateur de ChatGPT": with "de" and a product, the product's maker
   std::string kind;      // flag kind=K: agrees with entities of gazetteer kind K ("the chipmaker")
   std::string makers;    // flag makers=K: "le fabricant de puces" is of kind K ("puces": chipmaker)
-  // flag not=K1|K2, kept as "|K1|K2|": never refers back to an entity of those
-  // gazetteer kinds ("la jeune pousse" is no fund and no bank).
-  std::string not_kinds;
+  // flag not=K1|K2: never refers back to an entity of those gazetteer kinds
+  // ("la jeune pousse" is no fund and no bank).
+  std::vector<std::string> not_kinds;
 };
 
 // A currency word or sign of money amounts (lexicon/currencies.tsv).

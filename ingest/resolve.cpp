@@ -175,7 +175,9 @@ void Resolver::ResolveSentence(size_t i) {
 int Resolver::Agreement(const Mention& m, int e) const {
   const auto& rec = ex_.entities[e];
   // A kind the description excludes ("la jeune pousse" is no fund).
-  if (m.not_kinds && !rec.kind.empty() && m.not_kinds->find("|" + rec.kind + "|") != std::string::npos) return -1;
+  if (m.not_kinds && !rec.kind.empty() &&
+      std::find(m.not_kinds->begin(), m.not_kinds->end(), rec.kind) != m.not_kinds->end())
+    return -1;
   int score = 0;
   // Countries and places: its own (gazetteer, descriptors) and those of the
   // LOCATED_IN facts found so far.

@@ -62,7 +62,7 @@ struct Mention {
   bool country_from_demonym = false;  // `country` was named by a nationality adjective ("la société chinoise")
   std::string place;          // place named in the descriptor ("la start-up parisienne", "le groupe de Redmond")
   std::string kind;           // gazetteer kind, or the kind a head noun names ("the chipmaker")
-  const std::string* not_kinds = nullptr;  // "|K1|K2|": kinds the head noun never refers to (flag not=)
+  const std::vector<std::string>* not_kinds = nullptr;  // kinds the head noun never refers to (flag not=)
   std::string made;           // "le créateur de ChatGPT": the product whose maker is meant
   std::string signal;         // what found it (for --explain)
   bool nested = false;        // a name inside a longer lexicon name ("décret de [Joe Biden]")

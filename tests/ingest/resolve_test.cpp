@@ -415,3 +415,14 @@ TEST_CASE("an unknown name written again is in focus for what follows", "[ingest
   CHECK(leads_varnell);
   CHECK_FALSE(leads_other);
 }
+
+TEST_CASE("a start-up named by its descriptor is no fund or bank of the sentence before", "[ingest][resolve]") {
+  // descriptors.tsv: "jeune pousse" has not=...|public_investor|...; Bpifrance is kind=public_investor.
+  auto ex = kg::ingest::testing::ExtractText(
+      "La société Lumenfab a levé 48 millions d'euros. Bpifrance et le fonds Elaia participent à l'opération. "
+      "Fondée en 2021 par Claire Vasseur, la jeune pousse recrute.",
+      "fr");
+  int lumenfab = EntityOf(ex, 0, "Lumenfab");
+  REQUIRE(lumenfab >= 0);
+  CHECK(EntityOf(ex, 2, "la jeune pousse") == lumenfab);
+}

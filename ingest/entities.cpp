@@ -962,11 +962,17 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
         m.signal = "descriptor:" + head->text;
       }
       for (const auto& o : out)
-        if (o.source == MentionSource::kDemonym && o.begin >= db && o.end <= de) m.country = o.canonical;
+        if (o.source == MentionSource::kDemonym && o.begin >= db && o.end <= de) {
+          m.country = o.canonical;
+          m.country_stated = true;
+        }
       // "la jeune pousse munichoise Helsing": a place adjective places it.
       if (const PlaceAdjective* pa = PlaceAdjectiveIn(desc)) {
         m.place = pa->place;
-        if (m.country.empty()) m.country = pa->country;
+        if (!m.country_stated) {
+          m.country = pa->country;
+          m.country_stated = true;
+        }
       }
       // A second apposition before the first: "le concepteur de ChatGPT,
       // la société OpenAI" (the name is the same entity).
@@ -1256,7 +1262,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
       if (m.begin < b || m.end > e) continue;
       if (m.source == MentionSource::kDemonym || m.type == "Country"sv) {
         a.country = m.canonical;
-        a.country_from_demonym = true;
+        a.country_from_demonym = a.country_stated = true;
       }
       if (m.type == "Place"sv && a.place.empty()) a.place = m.canonical;
     }
@@ -1271,7 +1277,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
       for (const auto& m : out)
         if (m.source == MentionSource::kDemonym && (m.begin == e + 1 || m.begin == q)) {
           a.country = m.canonical;
-          a.country_from_demonym = true;
+          a.country_from_demonym = a.country_stated = true;
         }
     }
     // "la start-up parisienne": a place adjective after it.
@@ -1286,7 +1292,10 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
         auto it = lex_.place_adjectives.find(Fold(text.substr(q, r - q)));
         if (it != lex_.place_adjectives.end()) {
           a.place = it->second.place;
-          if (a.country.empty()) a.country = it->second.country;
+          if (a.country.empty()) {
+            a.country = it->second.country;
+            a.country_stated = true;
+          }
           a.end = e = r;
           a.surface = std::string(text.substr(b, e - b));
         }

@@ -470,23 +470,26 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       }
     }
     if (!guessed.empty()) DropReplacedGuesses(ex, first_new, guessed, explicit_ends, rel_index);
-    // What a resolved description says of its entity: "le créateur de
-    // ChatGPT" develops ChatGPT, "the South Korean company" is in South Korea.
+    // What a description says of its entity: "le créateur de ChatGPT"
+    // develops ChatGPT, "the South Korean company" is in South Korea, and so
+    // is a name after one ("l'équipementier suédois Ericsson", "le fonds
+    // parisien Elaia": a city's adjective places it in the city's country).
     for (size_t k = 0; k < ex.mentions[si].size(); ++k) {
-      if (const Mention& m = ex.mentions[si][k];
-          m.source != MentionSource::kAnaphor || m.entity < 0 || m.type != "Organization"sv)
-        continue;
-      const Mention d = ex.mentions[si][k];  // a copy: a country entity may be added below
+      const Mention& m = ex.mentions[si][k];
+      if (m.entity < 0 || m.type != "Organization"sv) continue;
+      bool anaphor = m.source == MentionSource::kAnaphor;
+      if (!anaphor && m.descriptor.empty()) continue;
+      const Mention d = m;  // a copy: a country entity may be added below
       std::vector<std::pair<std::string, int>> facts;  // type, other end
-      if (!d.made.empty())
+      if (anaphor && !d.made.empty())
         for (const auto& o : ex.mentions[si])
           if (o.type == "Product"sv && o.canonical == d.made && o.entity >= 0 && o.begin >= d.begin && o.end <= d.end)
             facts.emplace_back("DEVELOPS", o.entity);
-      if (d.country_from_demonym && !d.country.empty())
+      if (d.country_stated && !d.country.empty())
         facts.emplace_back("LOCATED_IN", resolver.CountryEntity(d.country, d, si));
       for (const auto& [type, other] : facts) {
         if (other < 0 || other == d.entity) continue;
-        add_built_in(type, d.entity, other, type == "DEVELOPS"sv ? "description.maker" : "description.demonym", si,
+        add_built_in(type, d.entity, other, type == "DEVELOPS"sv ? "description.maker" : "description.located", si,
                      d.begin, d.end);
       }
     }

@@ -343,9 +343,15 @@ TEST_CASE("a resolved description states what it says of its entity", "[ingest][
   CHECK(has(en, "LOCATED_IN", "Samsung Electronics", "South Korea"));
   auto fr = Run("Microsoft et OpenAI discutent. Le créateur de ChatGPT a confirmé.");
   CHECK(has(fr, "DEVELOPS", "OpenAI", "ChatGPT"));
-  // A city adjective places a company for resolution only: no LOCATED_IN.
+  // A city's adjective places a company in the city's country, after a name
+  // as in a description that refers back; a name the lexicon places
+  // somewhere says nothing by itself.
   auto city = Run("Mistral AI et Nvidia discutent. La start-up parisienne a confirmé.");
-  CHECK_FALSE(has(city, "LOCATED_IN", "Mistral AI", "France"));
+  CHECK(has(city, "LOCATED_IN", "Mistral AI", "France"));
+  auto named = Run("Le fonds parisien Elaia investit dans l'équipementier suédois Ericsson, rival de Nokia.");
+  CHECK(has(named, "LOCATED_IN", "Elaia", "France"));
+  CHECK(has(named, "LOCATED_IN", "Ericsson", "Sweden"));
+  CHECK_FALSE(has(named, "LOCATED_IN", "Nokia", "Finland"));
 }
 
 TEST_CASE("what a maker noun makes may give the kind of its entity", "[ingest][resolve]") {

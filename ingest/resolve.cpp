@@ -21,6 +21,8 @@ constexpr size_t kLookback = 6;  // sentences an anaphor may reach back
 // Sentences the salience of a description counts: the article so far, up to a
 // bound that keeps a very long article linear.
 constexpr size_t kSalienceWindow = 80;
+// A complement in the description's own sentence weighs this much of a mention there.
+constexpr double kOwnComplementWeight = 0.3;
 
 bool IsEntityType(const std::string& t) {
   return t == "Person"sv || t == "Organization"sv || t == "Country"sv || t == "Place"sv || t == "Project"sv ||
@@ -438,7 +440,10 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
       if (si == i && o.end + 2 == m.begin && t.compare(o.end, 2, ", ") == 0) continue;
       const auto& rec = ex_.entities[o.entity];
       if (rec.type != m.type || !agrees(o.entity)) continue;
-      salience[o.entity] += o.entity == subj ? 2 * weight : weight;
+      // In its own sentence, a complement ("ancienne ingénieure chez X, ...,
+      // l'entreprise") is rarely the one meant: it weighs as an older mention.
+      double w = si == i && IsComplement(o) ? weight * kOwnComplementWeight : weight;
+      salience[o.entity] += o.entity == subj ? 2 * w : w;
       if (!last_seen.count(o.entity)) last_seen[o.entity] = o.begin;  // nearest sentence first
     }
   }

@@ -177,7 +177,7 @@ std::string Il(const kg::ingest::testing::ScratchCorpus& corpus, const std::stri
 TEST_CASE("the words before a complement and between list items come from the lexicon files", "[ingest][resolve]") {
   using Row = std::tuple<std::string, std::string, std::string, std::string, std::string>;
   auto [file, word, text, before, after] = GENERATE(table<std::string, std::string, std::string, std::string, std::string>({
-      Row{"complement_prepositions.txt", "chez", "Reçu chez Lina Marsh hier, Karl Bonner a parlé. Il a salué la foule.",
+      Row{"complement_prepositions.txt", "pour", "Reçu pour Lina Marsh hier, Karl Bonner a parlé. Il a salué la foule.",
           "Lina Marsh", "Karl Bonner"},
       Row{"coordinators.txt", "puis",
           "Reçu par Lina Marsh puis Karl Bonner hier, Paul Durand a parlé. Il a salué la foule.", "Karl Bonner",

@@ -217,8 +217,18 @@ bool ExpandPattern(const std::string& src, const std::map<std::string, std::stri
         col = i;
         return false;
       }
-      // Items: separator, item prefix, a nationality ("l'américain X"), the name.
-      out += "(?:" + sep->second + prefix->second + "(?:" + MarkerPattern({"Country"}) + " )?" + m + ")*";
+      // Items: separator, item prefix, a nationality ("l'américain X"), the
+      // name. The two macros may hold type classes ("{Country|Place}'s").
+      std::string sep_re, prefix_re;
+      std::vector<Slot> none;
+      size_t sub_col = 0;
+      if (!ExpandPattern(sep->second, {}, sep_re, none, error, sub_col) ||
+          !ExpandPattern(prefix->second, {}, prefix_re, none, error, sub_col) || !none.empty()) {
+        if (error.empty()) error = "list_separator or list_item_prefix holds a named slot";
+        col = i;
+        return false;
+      }
+      out += "(?:" + sep_re + prefix_re + "(?:" + MarkerPattern({"Country"}) + " )?" + m + ")*";
     }
     out += ")";
     slots.push_back(slot);
@@ -341,6 +351,13 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
     Marker marker;
     if (!ReadMarker(piece, i, marker)) break;
     if (!(CodeBit(marker.code) & slot.type_mask)) {
+      i = marker.end;
+      continue;
+    }
+    // A country or place that only qualifies the next name ("Japan's X",
+    // "London-based X", "l'américain X") is no item of its own.
+    if (std::string_view rest = piece.substr(marker.end + 1);
+        rest.starts_with("'s ") || rest.starts_with("-based ") || rest.starts_with(" \x01")) {
       i = marker.end;
       continue;
     }

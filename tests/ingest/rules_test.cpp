@@ -97,6 +97,20 @@ TEST_CASE("a nationality before a list item is not an item of the list", "[inges
   CHECK(matches[0].slots.at("o") == std::vector<int>{0, 2});
 }
 
+TEST_CASE("a country's name or a base before a list item qualifies it and is not an item", "[ingest][rules]") {
+  // The item prefix of macros.rules holds type classes ("{Country|Place}'s "):
+  // they expand inside a list as in a pattern.
+  auto set = RuleSet::Parse(CorpusMacros() +
+                                "rule t.list\n  pattern backed by {Organization|Country+:o}\n  emit FUNDS o -> o\n  view full\n",
+                            "t.rules", "en");
+  auto [text, given] = ParseMarkup(
+      "backed by [A|Organization], [Saudi Arabia|Country]'s [B|Organization] and [London|Place]-based [C|Organization].");
+  for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
+  auto matches = set.Apply(text, Sentence{0, text.size()}, given, "en");
+  REQUIRE(matches.size() == 1);
+  CHECK(matches[0].slots.at("o") == std::vector<int>{0, 2, 4});
+}
+
 TEST_CASE("a list ends with the item its conjunction introduces", "[ingest][rules]") {
   auto set = RuleSet::Parse(
       CorpusMacros() + "rule t.list\n  pattern backed by {Organization|Person+:o}\n  emit FUNDS o -> o\n  view full\n", "t.rules", "en");

@@ -511,6 +511,43 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     }
   }
 
+  // A lexicon product and a version ("AlphaFold 3", "Windows 11"): one or two
+  // digits, perhaps ".N", then the end of the clause, a conjunction or a
+  // capitalised word, not a count ("ChatGPT 300 millions", "Copilot 5 fois").
+  if (!given) {
+    for (auto& m : out) {
+      if (m.type != "Product"sv || m.source != MentionSource::kGazetteer) continue;
+      size_t q = m.end;
+      if (q + 1 >= s.end || text[q] != ' ' || !std::isdigit(static_cast<unsigned char>(text[q + 1]))) continue;
+      size_t r = q + 1;
+      while (r < s.end && std::isdigit(static_cast<unsigned char>(text[r]))) ++r;
+      if (r - (q + 1) > 2 || text[q + 1] == '0') continue;
+      if (r + 1 < s.end && text[r] == '.' && std::isdigit(static_cast<unsigned char>(text[r + 1]))) {
+        r += 2;
+        while (r < s.end && std::isdigit(static_cast<unsigned char>(text[r]))) ++r;
+      }
+      bool ends = r >= s.end || (!std::isalnum(static_cast<unsigned char>(text[r])) && text[r] != ' ' &&
+                                 text[r] != '%' && text[r] != '-' && text[r] != '\'');
+      if (!ends && text[r] == ' ' && r + 1 < s.end) {
+        size_t w = r + 1, we = w;
+        while (we < s.end && std::isalpha(static_cast<unsigned char>(text[we]))) ++we;
+        std::string word = LowerAscii(text.substr(w, we - w));
+        ends = std::isupper(static_cast<unsigned char>(text[w])) || word == "and" || word == "et" || word == "or" ||
+               word == "ou";
+      }
+      if (!ends) continue;
+      bool taken = false;
+      for (const auto& o : out)
+        if (&o != &m && o.begin < r && q < o.end) taken = true;
+      if (taken) continue;
+      m.end = r;
+      m.surface = span_text(m.begin, m.end);
+      m.canonical = m.surface;
+      m.source = MentionSource::kDiscovered;
+      m.signal = "model-version";
+    }
+  }
+
   // A product name and an edition word: "Blackwell Ultra", "Gemini 2.5 Pro",
   // "GPT-4o mini" (corpus/lexicon/product_suffixes.txt).
   if (!given) {

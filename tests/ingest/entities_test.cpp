@@ -117,6 +117,20 @@ TEST_CASE("a model family from the lexicon with another version is a product", "
   CHECK(Named(Find("Users of Microsoft 365 Copilot will choose."), "Microsoft 365 Copilot"));
 }
 
+TEST_CASE("a lexicon product followed by a version number is that version, not a count", "[ingest][entities]") {
+  auto ms = Find("The lab integrates AlphaFold 3, a protein model, and ChatGPT 5 and Gemini.");
+  for (const char* name : {"AlphaFold 3", "ChatGPT 5"}) {
+    CAPTURE(name);
+    const Mention* m = Named(ms, name);
+    REQUIRE(m);
+    CHECK(m->type == "Product");
+  }
+  // A number that counts something after the name is no version.
+  auto count = Find("ChatGPT 300 millions d'utilisateurs, ChatGPT 5 fois plus rapide.");
+  CHECK_FALSE(Named(count, "ChatGPT 300"));
+  CHECK_FALSE(Named(count, "ChatGPT 5"));
+}
+
 TEST_CASE("a lexicon alias written in lower case matches a sentence-internal mention", "[ingest][entities]") {
   auto ms = Find("Le sommet pour l'action sur l'IA aura lieu à Paris.");
   const Mention* m = Named(ms, "sommet pour l'action sur l'IA");

@@ -208,6 +208,14 @@ int Resolver::Agreement(const Mention& m, int e) const {
     else if (!rec.kind.empty())
       return -1;
   }
+  // A description that excludes investors ("the start-up") fits best the
+  // company the article has shown raising money.
+  if (m.not_kinds && std::find(m.not_kinds->begin(), m.not_kinds->end(), "investor"sv) != m.not_kinds->end())
+    for (const auto& r : ex_.relations)
+      if (r.dst == e && r.type == "FUNDS"sv) {
+        score += 2;
+        break;
+      }
   if (!m.made.empty()) {
     int maker = MakerOf(m.made);
     if (maker == e)

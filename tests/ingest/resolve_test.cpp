@@ -330,6 +330,23 @@ TEST_CASE("the possessor of a product with a known maker named in the sentence i
   CHECK(own_samsung);
 }
 
+TEST_CASE("a start-up is the company the article shows raising money", "[ingest][resolve]") {
+  // Infosys is Indian in the lexicon; Kalvora, unknown, raised the money.
+  auto ex = kg::ingest::testing::ExtractText(
+      "Kalvora raised $30 million from Peak XV. Executives of Infosys also invested. "
+      "The Indian start-up was founded in 2022 by Meera Pillai.",
+      "en");
+  bool kalvora = false, infosys = false;
+  for (const auto& r : ex.relations) {
+    if (r.type != "FOUNDED") continue;
+    const auto& dst = ex.entities[static_cast<size_t>(r.dst)].name;
+    kalvora |= dst == "Kalvora";
+    infosys |= dst == "Infosys";
+  }
+  CHECK(kalvora);
+  CHECK_FALSE(infosys);
+}
+
 TEST_CASE("a resolved description states what it says of its entity", "[ingest][resolve]") {
   auto has = [](const Extraction& ex, const std::string& type, const std::string& src, const std::string& dst) {
     for (const auto& r : ex.relations)

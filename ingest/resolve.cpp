@@ -23,6 +23,8 @@ constexpr size_t kLookback = 6;  // sentences an anaphor may reach back
 constexpr size_t kSalienceWindow = 80;
 // A complement in the description's own sentence weighs this much of a mention there.
 constexpr double kOwnComplementWeight = 0.3;
+// The salience of an organization the article has shown only investing, as a share.
+constexpr double kInvestorSalience = 0.5;
 
 bool IsEntityType(const std::string& t) {
   return t == "Person"sv || t == "Organization"sv || t == "Country"sv || t == "Place"sv || t == "Project"sv ||
@@ -454,6 +456,18 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
       salience[o.entity] += o.entity == subj ? 2 * w : w;
       if (!last_seen.count(o.entity)) last_seen[o.entity] = o.begin;  // nearest sentence first
     }
+  }
+  // An organization the article has shown only investing is seldom "the
+  // company" of the sentences around it: its salience counts half.
+  if (m.type == "Organization"sv && !salience.empty()) {
+    std::unordered_map<int, int> role;  // bit 1: invests, bit 2: raises
+    for (const auto& r : ex_.relations)
+      if (r.type == "FUNDS"sv) {
+        role[r.src] |= 1;
+        role[r.dst] |= 2;
+      }
+    for (auto& [e, score] : salience)
+      if (auto it = role.find(e); it != role.end() && it->second == 1) score *= kInvestorSalience;
   }
   int best = -1;
   for (const auto& [e, score] : salience)

@@ -347,6 +347,17 @@ TEST_CASE("a start-up is the company the article shows raising money", "[ingest]
   CHECK_FALSE(infosys);
 }
 
+TEST_CASE("the company of an article is seldom the one it shows only investing", "[ingest][resolve]") {
+  auto ex = kg::ingest::testing::ExtractText(
+      "Kalvora raised $30 million in a Series B round. Peak XV Partners, an Indian investor, led the round. "
+      "The company was founded in 2019 by Meera Pillai.",
+      "en");
+  std::string founded;
+  for (const auto& r : ex.relations)
+    if (r.type == "FOUNDED") founded = ex.entities[static_cast<size_t>(r.dst)].name;
+  CHECK(founded == "Kalvora");
+}
+
 TEST_CASE("a resolved description states what it says of its entity", "[ingest][resolve]") {
   auto has = [](const Extraction& ex, const std::string& type, const std::string& src, const std::string& dst) {
     for (const auto& r : ex.relations)

@@ -818,12 +818,13 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // The anaphor pattern needs a head noun that refers back: its first word
   // starts a word of the sentence (after a space or an apostrophe; case
   // folded by (?i) as Fold folds it), and ends it unless a combining mark
-  // follows.
-  bool anaphor_scan = anaphor_head_without_word_;
-  for (size_t i = 0; i < n_tokens && !anaphor_scan; ++i)
-    anaphor_scan = anaphor_first_words_.count(tokens[i].hash) > 0 ||
-                   (!narrow && HasMark(text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin)));
-  AddAnaphors(text, s, narrow, anaphor_scan, out);
+  // follows. The last such word bounds where a match may start.
+  size_t last_head_word = anaphor_head_without_word_ ? s.end : std::string::npos;
+  for (size_t i = n_tokens; i > 0 && last_head_word == std::string::npos; --i)
+    if (anaphor_first_words_.count(tokens[i - 1].hash) > 0 ||
+        (!narrow && HasMark(text.substr(tokens[i - 1].begin, tokens[i - 1].end - tokens[i - 1].begin))))
+      last_head_word = tokens[i - 1].begin;
+  AddAnaphors(text, s, narrow, last_head_word, out);
 
   // Sentence-initial pronoun, unless impersonal ("Il s'agit", "Il y a").
   {
@@ -1112,14 +1113,17 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
   }
 }
 
-void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narrow, bool scan,
+void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narrow, size_t last_head_word,
                              std::vector<Mention>& out) const {
   std::string_view in = text.substr(s.begin, s.end - s.begin);
   const RE2& anaphor = Pick(anaphor_, anaphor_narrow_, narrow);
   re2::StringPiece g[3];
   std::vector<Mention> found;
   std::vector<size_t> modifiers;  // the begin of each name nested in a description ("the iPhone maker")
-  while (scan && anaphor_twins_->Match(anaphor, in, g, 3)) {
+  // (The head follows the match's first byte: none is left to match once
+  // the text searched starts after the last head word.)
+  while (last_head_word != std::string::npos && static_cast<size_t>(in.data() - text.data()) <= last_head_word &&
+         anaphor_twins_->Match(anaphor, in, g, 3)) {
     size_t b = static_cast<size_t>(g[0].data() - text.data());
     size_t e = b + g[0].size();
     in = text.substr(e, s.end - e);

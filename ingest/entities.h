@@ -65,9 +65,11 @@ class Recognizer {
   // of speech, or after a title ("CEO Jane Roe"); a product when its last
   // word is a product head ("Nimbus Platform") or a model code ("ZX-9").
   void TypeByContext(std::string_view text, const Sentence& s, std::vector<Mention>& m) const;
-  // `scan`: the sentence may hold a head noun that refers back (see
-  // anaphor_first_words_); without one the anaphor pattern cannot match.
-  void AddAnaphors(std::string_view text, const Sentence& s, bool narrow, bool scan, std::vector<Mention>& m) const;
+  // `last_head_word`: where the last word of the sentence that may start a
+  // head noun that refers back begins (see anaphor_first_words_), npos for
+  // none; the anaphor pattern cannot match after it.
+  void AddAnaphors(std::string_view text, const Sentence& s, bool narrow, size_t last_head_word,
+                   std::vector<Mention>& m) const;
   // `descriptor_` on `text` (PartialMatch, groups: descriptor, head,
   // separator), through `descriptor_unbounded_` first.
   bool MatchDescriptor(std::string_view text, bool narrow, re2::StringPiece* g) const;

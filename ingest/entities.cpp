@@ -85,6 +85,9 @@ bool AllCaps(std::string_view text, const Token& t) {
   return std::isupper(static_cast<unsigned char>(text[t.begin])) != 0;
 }
 
+// RE2's \s.
+bool IsReSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+
 bool IsWordByte(char c) { return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80; }
 
 // Whether `word` stands as a whole word somewhere in [lo, hi) of `text`
@@ -267,6 +270,11 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   if (!anaphor_->ok()) throw RuleError("lexicon/descriptors.tsv: " + anaphor_->error());
   // The part of `descriptor_` after its comma separator, whole.
   separator_tail_ = std::make_unique<RE2>(std::string(R"((?i)\s*(?:)") + naming + R"(\s*)?(?:"|« ?)?)", Opts());
+  for (const auto& w : lex_.naming_words) {
+    const auto first = static_cast<unsigned char>(w.empty() ? ' ' : LowerAsciiChar(w[0]));
+    if (first >= 0x80 || !std::isalnum(first)) naming_first_usable_ = false;
+    naming_first_[first] = true;
+  }
   for (const auto& h : lex_.heads)
     if (h.text.find_first_of(",.;:!?\xC2\xE2") != std::string::npos) heads_have_punctuation_ = true;
   descriptor_narrow_ = CompileNarrowTwin(descriptor_->pattern(), *descriptor_, Opts());
@@ -290,13 +298,26 @@ size_t Recognizer::DescriptorFloor(std::string_view text, size_t lo, size_t end)
     if (c == '\xBB' && i >= lo + 2 && text[i - 2] == '\xC2') return i;                            // »
     if (c == '\xA6' && i >= lo + 3 && text[i - 3] == '\xE2' && text[i - 2] == '\x80') return i;  // …
     if (c != ',') continue;
-    if (separator_possible && RE2::FullMatch(text.substr(i, end - i), *separator_tail_)) {
+    if (separator_possible && SeparatorTail(text.substr(i, end - i))) {
       separator_possible = false;
       continue;
     }
     return i;
   }
   return lo;
+}
+
+// Most text after a comma opens no naming phrase: after its spaces comes
+// neither a quote nor the first letter of a naming word (in any case), and
+// the pattern need not run. (A byte of another character may be one that
+// (?i) folds onto an ASCII letter: the pattern decides.)
+bool Recognizer::SeparatorTail(std::string_view tail) const {
+  size_t k = 0;
+  while (k < tail.size() && IsReSpace(tail[k])) ++k;
+  if (k == tail.size()) return true;  // spaces alone
+  const auto c = static_cast<unsigned char>(LowerAsciiChar(tail[k]));
+  if (naming_first_usable_ && c != '"' && c < 0x80 && !naming_first_[c]) return false;
+  return RE2::FullMatch(tail, *separator_tail_);
 }
 
 Recognizer::~Recognizer() = default;

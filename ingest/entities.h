@@ -75,6 +75,9 @@ class Recognizer {
   bool MatchDescriptor(std::string_view text, bool narrow, re2::StringPiece* g) const;
   // The first byte in [lo, end) where a descriptor ending at `end` may start.
   size_t DescriptorFloor(std::string_view text, size_t lo, size_t end) const;
+  // Whether `tail`, the text between a comma and a name, is all of
+  // separator_tail_ (RE2::FullMatch, after a cheaper test).
+  bool SeparatorTail(std::string_view tail) const;
 
   // A list of folded words with a filter of their hashes (Token::hash), one
   // bit per hash prefix: a word whose bit is clear is not in the list, known
@@ -117,6 +120,12 @@ class Recognizer {
       definite_articles_{lex_.definite_articles}, stop_en_{lex_.stop_en}, stop_fr_{lex_.stop_fr};
   std::unique_ptr<re2::RE2> descriptor_, descriptor_unbounded_, anaphor_, connector_, after_apposition_, after_head_;
   std::unique_ptr<re2::RE2> separator_tail_;  // what may follow the comma before the name
+  // The first bytes of the naming words, ASCII lowered: what a tail of
+  // separator_tail_ holds after its spaces, unless a quote or nothing
+  // follows them. Unusable when a naming word opens with no ASCII letter or
+  // digit.
+  bool naming_first_[256] = {};
+  bool naming_first_usable_ = true;
   // Narrow twins (null when a pattern has none), for sentences where they are exact.
   std::unique_ptr<re2::RE2> descriptor_narrow_, descriptor_unbounded_narrow_, anaphor_narrow_,
       after_apposition_narrow_, after_head_narrow_;

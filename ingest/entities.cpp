@@ -88,6 +88,12 @@ bool AllCaps(std::string_view text, const Token& t) {
 // RE2's \s.
 bool IsReSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
 
+// The last two bytes of a text, ASCII lowered, as one key.
+uint32_t LeadKey(char last, char before_last) {
+  return static_cast<uint32_t>(static_cast<unsigned char>(LowerAsciiChar(last))) << 8 |
+         static_cast<unsigned char>(LowerAsciiChar(before_last));
+}
+
 bool IsWordByte(char c) { return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80; }
 
 // Whether `word` stands as a whole word somewhere in [lo, hi) of `text`
@@ -216,6 +222,40 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   }
   for (const auto& a : lex_.aliases())
     if (lex_.entries()[a.entry].type == "Demonym"sv) demonyms_.Add(a.surface);
+  // What the anaphor pattern puts right before a head (see HeadLeadBefore):
+  // a determiner, a demonym, a place modifier ("-based"); "\x00" stands for
+  // no demonym.
+  {
+    std::vector<std::string> leads = lex_.anaphor_determiners;
+    bool demonym = false;
+    for (const auto& a : lex_.aliases())
+      if (lex_.entries()[a.entry].type == "Demonym"sv) {
+        leads.push_back(a.surface);
+        demonym = true;
+      }
+    if (!demonym) leads.emplace_back(1, '\0');
+    leads.insert(leads.end(), lex_.place_modifier_suffixes.begin(), lex_.place_modifier_suffixes.end());
+    for (auto& lead : leads) {
+      // (A lead with U+212A or U+017F may match an ASCII 'k' or 's'.)
+      if (lead.empty() || IsReSpace(lead.back()) || lead.find("\xE2\x84\xAA") != std::string::npos ||
+          lead.find("\xC5\xBF") != std::string::npos) {
+        head_leads_usable_ = false;
+        continue;
+      }
+      // A lead with a byte of another character among its last two can
+      // only match text with such a byte there, which HeadLeadBefore lets
+      // through unread.
+      const auto last = static_cast<unsigned char>(lead.back());
+      if (last >= 0x80) continue;
+      if (lead.size() == 1) {
+        one_byte_leads_[static_cast<unsigned char>(LowerAsciiChar(lead.back()))] = true;
+        continue;
+      }
+      const auto before_last = static_cast<unsigned char>(lead[lead.size() - 2]);
+      if (before_last >= 0x80) continue;
+      head_leads_[LeadKey(lead.back(), lead[lead.size() - 2])].push_back(lead);
+    }
+  }
   heads_.SortLongestFirst();
   anaphor_heads_.SortLongestFirst();
   demonyms_.SortLongestFirst();
@@ -318,6 +358,35 @@ bool Recognizer::SeparatorTail(std::string_view tail) const {
   const auto c = static_cast<unsigned char>(LowerAsciiChar(tail[k]));
   if (naming_first_usable_ && c != '"' && c < 0x80 && !naming_first_[c]) return false;
   return RE2::FullMatch(tail, *separator_tail_);
+}
+
+// The anaphor pattern has a determiner, a demonym or a place modifier right
+// before the head, then spaces (none after an elided determiner). Compared
+// from their last byte, ASCII letters in any case; a byte of another
+// character in the text may be one of theirs in another case: the pattern
+// decides.
+bool Recognizer::HeadLeadBefore(std::string_view text, size_t lo, size_t head) const {
+  if (!head_leads_usable_) return true;
+  size_t end = head;
+  while (end > lo && IsReSpace(text[end - 1])) --end;
+  if (end == lo) return false;
+  const char last = text[end - 1];
+  if (static_cast<unsigned char>(last) >= 0x80 || one_byte_leads_[static_cast<unsigned char>(LowerAsciiChar(last))])
+    return true;
+  if (end - 1 == lo) return false;
+  if (static_cast<unsigned char>(text[end - 2]) >= 0x80) return true;
+  auto it = head_leads_.find(LeadKey(last, text[end - 2]));
+  if (it == head_leads_.end()) return false;
+  for (const std::string& lead : it->second) {
+    if (lead.size() > end - lo) continue;
+    bool same = true;
+    for (size_t j = lead.size() - 2, t = end - 2; j > 0 && same; --j, --t) {
+      if (static_cast<unsigned char>(text[t - 1]) >= 0x80) break;  // (same)
+      same = LowerAsciiChar(lead[j - 1]) == LowerAsciiChar(text[t - 1]);
+    }
+    if (same) return true;
+  }
+  return false;
 }
 
 Recognizer::~Recognizer() = default;
@@ -842,11 +911,13 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // The anaphor pattern needs a head noun that refers back: its first word
   // starts a word of the sentence (after a space or an apostrophe; case
   // folded by (?i) as Fold folds it), and ends it unless a combining mark
-  // follows. The last such word bounds where a match may start.
+  // follows; a determiner or a modifier comes before it. The last such word
+  // bounds where a match may start.
   size_t last_head_word = anaphor_head_without_word_ ? s.end : std::string::npos;
   for (size_t i = n_tokens; i > 0 && last_head_word == std::string::npos; --i)
-    if (anaphor_first_words_.count(tokens[i - 1].hash) > 0 ||
-        (!narrow && HasMark(text.substr(tokens[i - 1].begin, tokens[i - 1].end - tokens[i - 1].begin))))
+    if ((anaphor_first_words_.count(tokens[i - 1].hash) > 0 ||
+         (!narrow && HasMark(text.substr(tokens[i - 1].begin, tokens[i - 1].end - tokens[i - 1].begin)))) &&
+        HeadLeadBefore(text, s.begin, tokens[i - 1].begin))
       last_head_word = tokens[i - 1].begin;
   AddAnaphors(text, s, narrow, last_head_word, out);
 

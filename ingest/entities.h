@@ -75,6 +75,10 @@ class Recognizer {
   bool MatchDescriptor(std::string_view text, bool narrow, re2::StringPiece* g) const;
   // The first byte in [lo, end) where a descriptor ending at `end` may start.
   size_t DescriptorFloor(std::string_view text, size_t lo, size_t end) const;
+  // Whether the text of the sentence before `head` (from `lo`) may end with
+  // what the anaphor pattern puts before a head noun (head_leads_); false
+  // means that no anaphor has its head at `head`.
+  bool HeadLeadBefore(std::string_view text, size_t lo, size_t head) const;
   // Whether `tail`, the text between a comma and a name, is all of
   // separator_tail_ (RE2::FullMatch, after a cheaper test).
   bool SeparatorTail(std::string_view tail) const;
@@ -108,6 +112,15 @@ class Recognizer {
   // read) when such a head has no word.
   std::unordered_set<size_t> anaphor_first_words_;
   bool anaphor_head_without_word_ = false;
+  // The anaphor determiners, demonyms and place modifiers, for
+  // HeadLeadBefore: those of two bytes or more by their last two (ASCII
+  // lowered), and the last byte of those of one. Those ending with a byte
+  // of another character are left out (the test lets such text through).
+  // Unusable when one is empty, ends with a space, or holds a character
+  // that (?i) folds onto an ASCII letter.
+  std::unordered_map<uint32_t, std::vector<std::string>> head_leads_;
+  bool one_byte_leads_[256] = {};
+  bool head_leads_usable_ = true;
   std::unordered_map<std::string, size_t> folded_heads_;  // Fold(lex_.heads[i].text) -> the first such i, for FindHead
   std::unordered_set<std::string> model_stems_;  // first words of versioned product names ("gpt", "claude")
   // Filters of the word lists that Find looks words up in, word by word

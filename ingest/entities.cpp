@@ -11,6 +11,7 @@
 #include <cctype>
 #include <functional>
 #include <numeric>
+#include <span>
 #include <string_view>
 
 #include "ingest/pattern_twins.h"
@@ -156,6 +157,18 @@ bool WordOrSingularOccurs(std::string_view text, std::string_view singular, size
     if (text[e] == 's' && e + 1 <= hi && (e + 1 >= text.size() || !IsWordByte(text[e + 1]))) return true;  // the word
   }
   return false;
+}
+
+// The words of `tokens` (in order) inside [b, e): what Tokenize cuts of the
+// text there, unless a word of `tokens` crosses b or e (nullopt).
+std::optional<std::span<const Token>> WordsWithin(const std::vector<Token>& tokens, size_t b, size_t e) {
+  auto first = std::partition_point(tokens.begin(), tokens.end(), [&](const Token& t) { return t.end <= b; });
+  if (first != tokens.end() && first->begin < b) return std::nullopt;
+  auto last = first;
+  while (last != tokens.end() && last->end <= e) ++last;
+  if (last != tokens.end() && last->begin < e) return std::nullopt;
+  return std::span<const Token>(tokens).subspan(static_cast<size_t>(first - tokens.begin()),
+                                                static_cast<size_t>(last - first));
 }
 
 // Whether `word` holds a combining mark (Unicode M*), or bytes that are not UTF-8.
@@ -438,7 +451,12 @@ bool Recognizer::MatchDescriptor(std::string_view text, bool narrow, re2::String
 
 const PlaceAdjective* Recognizer::PlaceAdjectiveIn(std::string_view phrase) const {
   if (lex_.place_adjectives.empty()) return nullptr;
-  for (const auto& t : Tokenize(phrase)) {
+  return PlaceAdjectiveAmong(Tokenize(phrase));
+}
+
+const PlaceAdjective* Recognizer::PlaceAdjectiveAmong(std::span<const Token> words) const {
+  if (lex_.place_adjectives.empty()) return nullptr;
+  for (const auto& t : words) {
     auto it = lex_.place_adjectives.find(t.folded);
     if (it != lex_.place_adjectives.end()) return &it->second;
   }
@@ -1005,7 +1023,13 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       re2::StringPiece g[3];
       if (!MatchDescriptor(prefix, narrow, g)) break;
       std::string_view desc = g[0];
-      auto words = Tokenize(desc, static_cast<size_t>(desc.data() - text.data()));
+      const size_t desc_begin = static_cast<size_t>(desc.data() - text.data());
+      // Its words: those of the sentence (Tokenize(desc, desc_begin) would
+      // cut the same), unless a word of the sentence crosses one of its ends.
+      std::vector<Token> cut_words;
+      const auto within = WordsWithin(tokens, desc_begin, desc_begin + desc.size());
+      if (!within) cut_words = Tokenize(desc, desc_begin);
+      const std::span<const Token> words = within ? *within : std::span<const Token>(cut_words);
       // Restart after a stop word inside the descriptor.
       size_t restart = 0;
       for (size_t i = 1; i < words.size(); ++i) {
@@ -1060,7 +1084,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       for (const auto& o : out)
         if (o.source == MentionSource::kDemonym && o.begin >= db && o.end <= de) m.country = o.canonical;
       // "la jeune pousse munichoise Helsing": a place adjective places it.
-      if (const PlaceAdjective* pa = PlaceAdjectiveIn(desc)) {
+      if (const PlaceAdjective* pa = PlaceAdjectiveAmong(words)) {
         m.place = pa->place;
         if (m.country.empty()) m.country = pa->country;
       }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -50,6 +51,8 @@ class Recognizer {
   const PlaceAdjective* PlaceAdjectiveIn(std::string_view phrase) const;
 
  private:
+  // PlaceAdjectiveIn over the words of a phrase.
+  const PlaceAdjective* PlaceAdjectiveAmong(std::span<const Token> words) const;
   // `narrow`: the sentence's non-ASCII characters are all letters, so the
   // patterns' narrow twins may be used (ingest/pattern_twins.h).
   void AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,

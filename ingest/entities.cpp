@@ -11,6 +11,7 @@
 #include <cctype>
 #include <functional>
 #include <numeric>
+#include <span>
 #include <string_view>
 
 #include "ingest/pattern_twins.h"
@@ -85,6 +86,15 @@ bool AllCaps(std::string_view text, const Token& t) {
   return std::isupper(static_cast<unsigned char>(text[t.begin])) != 0;
 }
 
+// RE2's \s.
+bool IsReSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+
+// The last two bytes of a text, ASCII lowered, as one key.
+uint32_t LeadKey(char last, char before_last) {
+  return static_cast<uint32_t>(static_cast<unsigned char>(LowerAsciiChar(last))) << 8 |
+         static_cast<unsigned char>(LowerAsciiChar(before_last));
+}
+
 bool IsWordByte(char c) { return std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80; }
 
 // Whether `word` stands as a whole word somewhere in [lo, hi) of `text`
@@ -147,6 +157,18 @@ bool WordOrSingularOccurs(std::string_view text, std::string_view singular, size
     if (text[e] == 's' && e + 1 <= hi && (e + 1 >= text.size() || !IsWordByte(text[e + 1]))) return true;  // the word
   }
   return false;
+}
+
+// The words of `tokens` (in order) inside [b, e): what Tokenize cuts of the
+// text there, unless a word of `tokens` crosses b or e (nullopt).
+std::optional<std::span<const Token>> WordsWithin(const std::vector<Token>& tokens, size_t b, size_t e) {
+  auto first = std::partition_point(tokens.begin(), tokens.end(), [&](const Token& t) { return t.end <= b; });
+  if (first != tokens.end() && first->begin < b) return std::nullopt;
+  auto last = first;
+  while (last != tokens.end() && last->end <= e) ++last;
+  if (last != tokens.end() && last->begin < e) return std::nullopt;
+  return std::span<const Token>(tokens).subspan(static_cast<size_t>(first - tokens.begin()),
+                                                static_cast<size_t>(last - first));
 }
 
 // Whether `word` holds a combining mark (Unicode M*), or bytes that are not UTF-8.
@@ -213,6 +235,40 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   }
   for (const auto& a : lex_.aliases())
     if (lex_.entries()[a.entry].type == "Demonym"sv) demonyms_.Add(a.surface);
+  // What the anaphor pattern puts right before a head (see HeadLeadBefore):
+  // a determiner, a demonym, a place modifier ("-based"); "\x00" stands for
+  // no demonym.
+  {
+    std::vector<std::string> leads = lex_.anaphor_determiners;
+    bool demonym = false;
+    for (const auto& a : lex_.aliases())
+      if (lex_.entries()[a.entry].type == "Demonym"sv) {
+        leads.push_back(a.surface);
+        demonym = true;
+      }
+    if (!demonym) leads.emplace_back(1, '\0');
+    leads.insert(leads.end(), lex_.place_modifier_suffixes.begin(), lex_.place_modifier_suffixes.end());
+    for (auto& lead : leads) {
+      // (A lead with U+212A or U+017F may match an ASCII 'k' or 's'.)
+      if (lead.empty() || IsReSpace(lead.back()) || lead.find("\xE2\x84\xAA") != std::string::npos ||
+          lead.find("\xC5\xBF") != std::string::npos) {
+        head_leads_usable_ = false;
+        continue;
+      }
+      // A lead with a byte of another character among its last two can
+      // only match text with such a byte there, which HeadLeadBefore lets
+      // through unread.
+      const auto last = static_cast<unsigned char>(lead.back());
+      if (last >= 0x80) continue;
+      if (lead.size() == 1) {
+        one_byte_leads_[static_cast<unsigned char>(LowerAsciiChar(lead.back()))] = true;
+        continue;
+      }
+      const auto before_last = static_cast<unsigned char>(lead[lead.size() - 2]);
+      if (before_last >= 0x80) continue;
+      head_leads_[LeadKey(lead.back(), lead[lead.size() - 2])].push_back(lead);
+    }
+  }
   heads_.SortLongestFirst();
   anaphor_heads_.SortLongestFirst();
   demonyms_.SortLongestFirst();
@@ -267,6 +323,11 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   if (!anaphor_->ok()) throw RuleError("lexicon/descriptors.tsv: " + anaphor_->error());
   // The part of `descriptor_` after its comma separator, whole.
   separator_tail_ = std::make_unique<RE2>(std::string(R"((?i)\s*(?:)") + naming + R"(\s*)?(?:"|« ?)?)", Opts());
+  for (const auto& w : lex_.naming_words) {
+    const auto first = static_cast<unsigned char>(w.empty() ? ' ' : LowerAsciiChar(w[0]));
+    if (first >= 0x80 || !std::isalnum(first)) naming_first_usable_ = false;
+    naming_first_[first] = true;
+  }
   for (const auto& h : lex_.heads)
     if (h.text.find_first_of(",.;:!?\xC2\xE2") != std::string::npos) heads_have_punctuation_ = true;
   descriptor_narrow_ = CompileNarrowTwin(descriptor_->pattern(), *descriptor_, Opts());
@@ -290,13 +351,55 @@ size_t Recognizer::DescriptorFloor(std::string_view text, size_t lo, size_t end)
     if (c == '\xBB' && i >= lo + 2 && text[i - 2] == '\xC2') return i;                            // »
     if (c == '\xA6' && i >= lo + 3 && text[i - 3] == '\xE2' && text[i - 2] == '\x80') return i;  // …
     if (c != ',') continue;
-    if (separator_possible && RE2::FullMatch(text.substr(i, end - i), *separator_tail_)) {
+    if (separator_possible && SeparatorTail(text.substr(i, end - i))) {
       separator_possible = false;
       continue;
     }
     return i;
   }
   return lo;
+}
+
+// Most text after a comma opens no naming phrase: after its spaces comes
+// neither a quote nor the first letter of a naming word (in any case), and
+// the pattern need not run. (A byte of another character may be one that
+// (?i) folds onto an ASCII letter: the pattern decides.)
+bool Recognizer::SeparatorTail(std::string_view tail) const {
+  size_t k = 0;
+  while (k < tail.size() && IsReSpace(tail[k])) ++k;
+  if (k == tail.size()) return true;  // spaces alone
+  const auto c = static_cast<unsigned char>(LowerAsciiChar(tail[k]));
+  if (naming_first_usable_ && c != '"' && c < 0x80 && !naming_first_[c]) return false;
+  return RE2::FullMatch(tail, *separator_tail_);
+}
+
+// The anaphor pattern has a determiner, a demonym or a place modifier right
+// before the head, then spaces (none after an elided determiner). Compared
+// from their last byte, ASCII letters in any case; a byte of another
+// character in the text may be one of theirs in another case: the pattern
+// decides.
+bool Recognizer::HeadLeadBefore(std::string_view text, size_t lo, size_t head) const {
+  if (!head_leads_usable_) return true;
+  size_t end = head;
+  while (end > lo && IsReSpace(text[end - 1])) --end;
+  if (end == lo) return false;
+  const char last = text[end - 1];
+  if (static_cast<unsigned char>(last) >= 0x80 || one_byte_leads_[static_cast<unsigned char>(LowerAsciiChar(last))])
+    return true;
+  if (end - 1 == lo) return false;
+  if (static_cast<unsigned char>(text[end - 2]) >= 0x80) return true;
+  auto it = head_leads_.find(LeadKey(last, text[end - 2]));
+  if (it == head_leads_.end()) return false;
+  for (const std::string& lead : it->second) {
+    if (lead.size() > end - lo) continue;
+    bool same = true;
+    for (size_t j = lead.size() - 2, t = end - 2; j > 0 && same; --j, --t) {
+      if (static_cast<unsigned char>(text[t - 1]) >= 0x80) break;  // (same)
+      same = LowerAsciiChar(lead[j - 1]) == LowerAsciiChar(text[t - 1]);
+    }
+    if (same) return true;
+  }
+  return false;
 }
 
 Recognizer::~Recognizer() = default;
@@ -348,7 +451,12 @@ bool Recognizer::MatchDescriptor(std::string_view text, bool narrow, re2::String
 
 const PlaceAdjective* Recognizer::PlaceAdjectiveIn(std::string_view phrase) const {
   if (lex_.place_adjectives.empty()) return nullptr;
-  for (const auto& t : Tokenize(phrase)) {
+  return PlaceAdjectiveAmong(Tokenize(phrase));
+}
+
+const PlaceAdjective* Recognizer::PlaceAdjectiveAmong(std::span<const Token> words) const {
+  if (lex_.place_adjectives.empty()) return nullptr;
+  for (const auto& t : words) {
     auto it = lex_.place_adjectives.find(t.folded);
     if (it != lex_.place_adjectives.end()) return &it->second;
   }
@@ -382,7 +490,10 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       }
   auto span_text = [&](size_t b, size_t e) { return std::string(text.substr(b, e - b)); };
   std::vector<Mention> out;
-  out.reserve(8);
+  // Room for three mentions (about 1.5 KB), what most sentences hold. The
+  // vector lives as long as the article's extraction; a block of 4 KB (eight
+  // mentions) costs the allocator a new slab of pages almost every time.
+  out.reserve(3);
   // A mention made at the end of `out` (out.emplace_back(), which saves
   // moving one in) is completed by `added`.
   auto added = [&](Mention& m) {
@@ -855,12 +966,15 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // The anaphor pattern needs a head noun that refers back: its first word
   // starts a word of the sentence (after a space or an apostrophe; case
   // folded by (?i) as Fold folds it), and ends it unless a combining mark
-  // follows.
-  bool anaphor_scan = anaphor_head_without_word_;
-  for (size_t i = 0; i < n_tokens && !anaphor_scan; ++i)
-    anaphor_scan = anaphor_first_words_.count(tokens[i].hash) > 0 ||
-                   (!narrow && HasMark(text.substr(tokens[i].begin, tokens[i].end - tokens[i].begin)));
-  AddAnaphors(text, s, narrow, anaphor_scan, out);
+  // follows; a determiner or a modifier comes before it. The last such word
+  // bounds where a match may start.
+  size_t last_head_word = anaphor_head_without_word_ ? s.end : std::string::npos;
+  for (size_t i = n_tokens; i > 0 && last_head_word == std::string::npos; --i)
+    if ((anaphor_first_words_.count(tokens[i - 1].hash) > 0 ||
+         (!narrow && HasMark(text.substr(tokens[i - 1].begin, tokens[i - 1].end - tokens[i - 1].begin)))) &&
+        HeadLeadBefore(text, s.begin, tokens[i - 1].begin))
+      last_head_word = tokens[i - 1].begin;
+  AddAnaphors(text, s, narrow, last_head_word, out);
 
   // Sentence-initial pronoun, unless impersonal ("Il s'agit", "Il y a").
   {
@@ -946,7 +1060,13 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       re2::StringPiece g[3];
       if (!MatchDescriptor(prefix, narrow, g)) break;
       std::string_view desc = g[0];
-      auto words = Tokenize(desc, static_cast<size_t>(desc.data() - text.data()));
+      const size_t desc_begin = static_cast<size_t>(desc.data() - text.data());
+      // Its words: those of the sentence (Tokenize(desc, desc_begin) would
+      // cut the same), unless a word of the sentence crosses one of its ends.
+      std::vector<Token> cut_words;
+      const auto within = WordsWithin(tokens, desc_begin, desc_begin + desc.size());
+      if (!within) cut_words = Tokenize(desc, desc_begin);
+      const std::span<const Token> words = within ? *within : std::span<const Token>(cut_words);
       // Restart after a stop word inside the descriptor.
       size_t restart = 0;
       for (size_t i = 1; i < words.size(); ++i) {
@@ -1004,7 +1124,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
           m.country_stated = true;
         }
       // "la jeune pousse munichoise Helsing": a place adjective places it.
-      if (const PlaceAdjective* pa = PlaceAdjectiveIn(desc)) {
+      if (const PlaceAdjective* pa = PlaceAdjectiveAmong(words)) {
         m.place = pa->place;
         if (!m.country_stated) {
           m.country = pa->country;
@@ -1155,14 +1275,17 @@ void Recognizer::TypeByContext(std::string_view text, const Sentence& s, std::ve
   }
 }
 
-void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narrow, bool scan,
+void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narrow, size_t last_head_word,
                              std::vector<Mention>& out) const {
   std::string_view in = text.substr(s.begin, s.end - s.begin);
   const RE2& anaphor = Pick(anaphor_, anaphor_narrow_, narrow);
   re2::StringPiece g[3];
   std::vector<Mention> found;
   std::vector<size_t> modifiers;  // the begin of each name nested in a description ("the iPhone maker")
-  while (scan && anaphor_twins_->Match(anaphor, in, g, 3)) {
+  // (The head follows the match's first byte: none is left to match once
+  // the text searched starts after the last head word.)
+  while (last_head_word != std::string::npos && static_cast<size_t>(in.data() - text.data()) <= last_head_word &&
+         anaphor_twins_->Match(anaphor, in, g, 3)) {
     size_t b = static_cast<size_t>(g[0].data() - text.data());
     size_t e = b + g[0].size();
     in = text.substr(e, s.end - e);

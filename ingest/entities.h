@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -50,6 +51,8 @@ class Recognizer {
   const PlaceAdjective* PlaceAdjectiveIn(std::string_view phrase) const;
 
  private:
+  // PlaceAdjectiveIn over the words of a phrase.
+  const PlaceAdjective* PlaceAdjectiveAmong(std::span<const Token> words) const;
   // `narrow`: the sentence's non-ASCII characters are all letters, so the
   // patterns' narrow twins may be used (ingest/pattern_twins.h).
   void AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
@@ -65,14 +68,23 @@ class Recognizer {
   // of speech, or after a title ("CEO Jane Roe"); a product when its last
   // word is a product head ("Nimbus Platform") or a model code ("ZX-9").
   void TypeByContext(std::string_view text, const Sentence& s, std::vector<Mention>& m) const;
-  // `scan`: the sentence may hold a head noun that refers back (see
-  // anaphor_first_words_); without one the anaphor pattern cannot match.
-  void AddAnaphors(std::string_view text, const Sentence& s, bool narrow, bool scan, std::vector<Mention>& m) const;
+  // `last_head_word`: where the last word of the sentence that may start a
+  // head noun that refers back begins (see anaphor_first_words_), npos for
+  // none; the anaphor pattern cannot match after it.
+  void AddAnaphors(std::string_view text, const Sentence& s, bool narrow, size_t last_head_word,
+                   std::vector<Mention>& m) const;
   // `descriptor_` on `text` (PartialMatch, groups: descriptor, head,
   // separator), through `descriptor_unbounded_` first.
   bool MatchDescriptor(std::string_view text, bool narrow, re2::StringPiece* g) const;
   // The first byte in [lo, end) where a descriptor ending at `end` may start.
   size_t DescriptorFloor(std::string_view text, size_t lo, size_t end) const;
+  // Whether the text of the sentence before `head` (from `lo`) may end with
+  // what the anaphor pattern puts before a head noun (head_leads_); false
+  // means that no anaphor has its head at `head`.
+  bool HeadLeadBefore(std::string_view text, size_t lo, size_t head) const;
+  // Whether `tail`, the text between a comma and a name, is all of
+  // separator_tail_ (RE2::FullMatch, after a cheaper test).
+  bool SeparatorTail(std::string_view tail) const;
 
   // A list of folded words with a filter of their hashes (Token::hash), one
   // bit per hash prefix: a word whose bit is clear is not in the list, known
@@ -103,6 +115,15 @@ class Recognizer {
   // read) when such a head has no word.
   std::unordered_set<size_t> anaphor_first_words_;
   bool anaphor_head_without_word_ = false;
+  // The anaphor determiners, demonyms and place modifiers, for
+  // HeadLeadBefore: those of two bytes or more by their last two (ASCII
+  // lowered), and the last byte of those of one. Those ending with a byte
+  // of another character are left out (the test lets such text through).
+  // Unusable when one is empty, ends with a space, or holds a character
+  // that (?i) folds onto an ASCII letter.
+  std::unordered_map<uint32_t, std::vector<std::string>> head_leads_;
+  bool one_byte_leads_[256] = {};
+  bool head_leads_usable_ = true;
   std::unordered_map<std::string, size_t> folded_heads_;  // Fold(lex_.heads[i].text) -> the first such i, for FindHead
   std::unordered_set<std::string> model_stems_;  // first words of versioned product names ("gpt", "claude")
   // Filters of the word lists that Find looks words up in, word by word
@@ -115,6 +136,12 @@ class Recognizer {
       definite_articles_{lex_.definite_articles}, stop_en_{lex_.stop_en}, stop_fr_{lex_.stop_fr};
   std::unique_ptr<re2::RE2> descriptor_, descriptor_unbounded_, anaphor_, connector_, after_apposition_, after_head_;
   std::unique_ptr<re2::RE2> separator_tail_;  // what may follow the comma before the name
+  // The first bytes of the naming words, ASCII lowered: what a tail of
+  // separator_tail_ holds after its spaces, unless a quote or nothing
+  // follows them. Unusable when a naming word opens with no ASCII letter or
+  // digit.
+  bool naming_first_[256] = {};
+  bool naming_first_usable_ = true;
   // Narrow twins (null when a pattern has none), for sentences where they are exact.
   std::unique_ptr<re2::RE2> descriptor_narrow_, descriptor_unbounded_narrow_, anaphor_narrow_,
       after_apposition_narrow_, after_head_narrow_;

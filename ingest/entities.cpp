@@ -526,8 +526,16 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         for (size_t j = 0; j < k && ok; ++j) {
           const auto& t = tokens[i + j];
           if ((covered[i + j] && !(number_only[i + j] && j > 0)) || t.folded != a.tokens[j]) ok = false;
-          if (ok && j > 0 && !NameGap(text.substr(tokens[i + j - 1].end, t.begin - tokens[i + j - 1].end)))
-            ok = false;
+          if (ok && j > 0) {
+            std::string_view gap = text.substr(tokens[i + j - 1].end, t.begin - tokens[i + j - 1].end);
+            // A gap no name has, unless the lexicon name has it too
+            // ("Ministry of Economy, Trade and Industry").
+            if (!NameGap(gap)) {
+              auto at = Tokenize(a.surface);
+              ok = at.size() == a.tokens.size() &&
+                   std::string_view(a.surface).substr(at[j - 1].end, at[j].begin - at[j - 1].end) == gap;
+            }
+          }
           if (ok && a.capitalised[j] && !t.upper_initial) ok = false;
         }
         if (!ok) continue;

@@ -131,6 +131,16 @@ TEST_CASE("a lexicon product followed by a version number is that version, not a
   CHECK_FALSE(Named(count, "ChatGPT 5"));
 }
 
+TEST_CASE("a lexicon name with a comma inside matches as written", "[ingest][entities]") {
+  auto ms = Find("Rapidus will get help from the Ministry of Economy, Trade and Industry.");
+  const Mention* m = Named(ms, "Ministry of Economy, Trade and Industry");
+  REQUIRE(m);
+  CHECK(m->type == "Organization");
+  // Another gap between the same words is no such name.
+  CHECK_FALSE(Named(Find("Rapidus will get help from the Ministry of Economy; Trade and Industry."),
+                    "Ministry of Economy, Trade and Industry"));
+}
+
 TEST_CASE("a lexicon alias written in lower case matches a sentence-internal mention", "[ingest][entities]") {
   auto ms = Find("Le sommet pour l'action sur l'IA aura lieu à Paris.");
   const Mention* m = Named(ms, "sommet pour l'action sur l'IA");

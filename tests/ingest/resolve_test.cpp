@@ -358,6 +358,16 @@ TEST_CASE("the company of an article is seldom the one it shows only investing",
   CHECK(founded == "Kalvora");
 }
 
+TEST_CASE("the company is no ministry or regulator", "[ingest][resolve]") {
+  auto ex = kg::ingest::testing::ExtractText(
+      "The Ministry of Economy, Trade and Industry will support Rapidus. "
+      "The company said it had raised $450 million from Toyota.",
+      "en");
+  int company = EntityOf(ex, 1, "The company");
+  REQUIRE(company >= 0);
+  CHECK(ex.entities[static_cast<size_t>(company)].name == "Rapidus");
+}
+
 TEST_CASE("a resolved description states what it says of its entity", "[ingest][resolve]") {
   auto has = [](const Extraction& ex, const std::string& type, const std::string& src, const std::string& dst) {
     for (const auto& r : ex.relations)

@@ -36,7 +36,8 @@ std::string ContentHash(std::string_view text) {
 GraphWriter::GraphWriter(graph::Store& store, std::set<std::string> symmetric_types)
     : store_(store),
       symmetric_types_(std::move(symmetric_types)),
-      no_old_nodes_(store.MaxNodeId() == 0),
+      first_new_node_(store.MaxNodeId() + 1),
+      no_old_nodes_(first_new_node_ == 1),
       no_old_rels_(store.MaxRelationshipId() == 0) {}
 
 std::vector<std::string> GraphWriter::UnreadIndexes() const {
@@ -63,7 +64,7 @@ graph::NodeId GraphWriter::ResolveEntity(const EntityRecord& e, bool& created) {
     // Store::FindByAlias and LabelsOf, from what this writer wrote.
     if (auto it = alias_nodes_.find(norm); it != alias_nodes_.end())
       for (graph::NodeId cand : it->second)
-        if (known_[known_of_.at(cand)].type == e.type) {
+        if (known_[KnownIndex(cand)].type == e.type) {
           id = cand;
           break;
         }
@@ -82,8 +83,8 @@ graph::NodeId GraphWriter::ResolveEntity(const EntityRecord& e, bool& created) {
       if (a != e.name) aliases.emplace_back(a);
     graph::Properties props = {{"name", e.name}, {"aliases", std::move(aliases)}};
     id = store_.CreateNode({e.type}, props);
-    created_.insert(id);
-    known_of_.emplace(id, static_cast<uint32_t>(known_.size()));
+    if (known_of_.size() <= static_cast<size_t>(id)) known_of_.resize(static_cast<size_t>(id) + 1, kNotKnown);
+    known_of_[static_cast<size_t>(id)] = static_cast<uint32_t>(known_.size());
     auto& known = known_.emplace_back();
     known.id = id;
     known.props = std::move(props);  // as written: no need to read them back for a new alias
@@ -131,14 +132,20 @@ void GraphWriter::KnownNode::AddAlias(const std::string& a) {
   }
 }
 
+uint32_t GraphWriter::KnownIndex(graph::NodeId id) const {
+  const auto at = static_cast<size_t>(id);
+  return at < known_of_.size() ? known_of_[at] : kNotKnown;
+}
+
 uint32_t GraphWriter::Known(graph::NodeId id) {
-  auto [it, fresh] = known_of_.try_emplace(id, static_cast<uint32_t>(known_.size()));
-  if (fresh) {
-    auto& known = known_.emplace_back();
-    known.id = id;
-    for (const auto& a : store_.AliasesOf(id)) known.AddAlias(a);
-  }
-  return it->second;
+  if (uint32_t k = KnownIndex(id); k != kNotKnown) return k;
+  const auto at = static_cast<size_t>(id);
+  if (known_of_.size() <= at) known_of_.resize(at + 1, kNotKnown);
+  known_of_[at] = static_cast<uint32_t>(known_.size());
+  auto& known = known_.emplace_back();
+  known.id = id;
+  for (const auto& a : store_.AliasesOf(id)) known.AddAlias(a);
+  return known_of_[at];
 }
 
 std::unordered_map<std::string, uint32_t>& GraphWriter::WrittenNames(const std::string& type) {
@@ -182,32 +189,73 @@ graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
   return id;
 }
 
-std::unordered_map<graph::NodeId, graph::RelId>& GraphWriter::OutEdges(graph::NodeId node,
-                                                                       const std::string& type) {
-  auto by_type = out_edges_.find(type);
-  if (by_type == out_edges_.end()) by_type = out_edges_.try_emplace(type).first;
-  auto [it, fresh] = by_type->second.try_emplace(node);
-  // A node this writer created has only the relationships Relate made (and
-  // recorded): nothing to read.
-  if (fresh && !no_old_rels_ && !created_.count(node)) {
-    // The first (oldest) relationship to each node, as the scan in id order found it.
-    for (const auto& e : store_.EdgesOf(node, graph::Direction::kOut, type)) it->second.emplace(e.other, e.id);
-  }
-  return it->second;
+size_t GraphWriter::EdgeIndex::SlotOf(graph::NodeId start, graph::NodeId end, uint32_t type) const {
+  // Multiply-xorshift mixing of the three keys; the top bits pick the slot.
+  uint64_t h = static_cast<uint64_t>(start) * 0x9e3779b97f4a7c15ull;
+  h ^= static_cast<uint64_t>(end) + 0x632be59bd9b4e019ull + (h << 6) + (h >> 2);
+  h = (h ^ type) * 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 31;
+  return static_cast<size_t>(h) & (slots_.size() - 1);
 }
 
-graph::RelId GraphWriter::Relate(graph::NodeId a, graph::NodeId b, const std::string& type,
-                                 const graph::Properties& props, bool symmetric, bool& created) {
+graph::RelId GraphWriter::EdgeIndex::Find(graph::NodeId start, graph::NodeId end, uint32_t type) const {
+  if (slots_.empty()) return 0;
+  for (size_t i = SlotOf(start, end, type);; i = (i + 1) & (slots_.size() - 1)) {
+    const Slot& slot = slots_[i];
+    if (slot.id == 0) return 0;
+    if (slot.start == start && slot.end == end && slot.type == type) return slot.id;
+  }
+}
+
+void GraphWriter::EdgeIndex::Add(graph::NodeId start, graph::NodeId end, uint32_t type, graph::RelId id) {
+  if ((used_ + 1) * 4 > slots_.size() * 3) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<size_t>(1024, old.size() * 2), Slot{});
+    used_ = 0;
+    for (const Slot& slot : old)
+      if (slot.id != 0) Add(slot.start, slot.end, slot.type, slot.id);
+  }
+  for (size_t i = SlotOf(start, end, type);; i = (i + 1) & (slots_.size() - 1)) {
+    Slot& slot = slots_[i];
+    if (slot.id == 0) {
+      slot = Slot{start, end, id, type};
+      ++used_;
+      return;
+    }
+    if (slot.start == start && slot.end == end && slot.type == type) return;
+  }
+}
+
+uint32_t GraphWriter::TypeIndex(const std::string& name) {
+  for (size_t i = 0; i < types_.size(); ++i)
+    if (types_[i].name == name) return static_cast<uint32_t>(i);
+  types_.push_back({name, symmetric_types_.count(name) > 0});
+  return static_cast<uint32_t>(types_.size() - 1);
+}
+
+void GraphWriter::LoadOutEdges(graph::NodeId node, uint32_t type) {
+  // Without relationships from before the writer, or from a node it
+  // created, there are only those Relate made (and recorded): nothing to read.
+  if (no_old_rels_ || node >= first_new_node_) return;
+  if (!loaded_out_edges_.emplace(node, type).second) return;
+  // The first (oldest) relationship to each node, as the scan in id order
+  // found it (Add keeps the first).
+  for (const auto& e : store_.EdgesOf(node, graph::Direction::kOut, types_[type].name))
+    edges_.Add(node, e.other, type, e.id);
+}
+
+graph::RelId GraphWriter::Relate(graph::NodeId a, graph::NodeId b, uint32_t type, const graph::Properties& props,
+                                 bool symmetric, bool& created) {
   created = false;
-  auto& from_a = OutEdges(a, type);
-  if (auto it = from_a.find(b); it != from_a.end()) return it->second;
+  LoadOutEdges(a, type);
+  if (graph::RelId id = edges_.Find(a, b, type)) return id;
   if (symmetric) {
-    auto& from_b = OutEdges(b, type);
-    if (auto it = from_b.find(a); it != from_b.end()) return it->second;
+    LoadOutEdges(b, type);
+    if (graph::RelId id = edges_.Find(b, a, type)) return id;
   }
   created = true;
-  graph::RelId id = store_.CreateRelationship(a, b, type, props);
-  from_a.emplace(b, id);
+  graph::RelId id = store_.CreateRelationship(a, b, types_[type].name, props);
+  edges_.Add(a, b, type, id);
   return id;
 }
 
@@ -264,7 +312,8 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
     graph::NodeId a = node_of[r.src], b = node_of[r.dst];
     if (a == 0 || b == 0 || a == b) continue;
     bool created = false;
-    graph::RelId id = Relate(a, b, r.type, r.props, symmetric_types_.count(r.type) > 0, created);
+    const uint32_t type = TypeIndex(r.type);
+    graph::RelId id = Relate(a, b, type, r.props, types_[type].symmetric, created);
     if (created) ++stats.relations_added;
     evidence(std::nullopt, id, r.sentence, r.span_begin, r.span_end, r.rule);
   }
@@ -283,16 +332,15 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
                                           {"text", q.text},
                                           {"language", ex.doc.lang.value_or("")},
                                           {"article", static_cast<int64_t>(article)}});
-      created_.insert(qid);
       ++stats.quotes_added;
     }
     evidence(qid, std::nullopt, q.sentence, q.begin, q.end, q.rule);
     bool created = false;
-    graph::RelId said = Relate(node_of[q.speaker], qid, "SAID", {}, false, created);
+    graph::RelId said = Relate(node_of[q.speaker], qid, TypeIndex("SAID"), {}, false, created);
     evidence(std::nullopt, said, q.sentence, q.begin, q.end, q.rule);
     for (int about : q.about) {
       if (about < 0 || node_of[about] == 0) continue;
-      graph::RelId rid = Relate(qid, node_of[about], "ABOUT", {}, false, created);
+      graph::RelId rid = Relate(qid, node_of[about], TypeIndex("ABOUT"), {}, false, created);
       evidence(std::nullopt, rid, q.sentence, q.begin, q.end, "quote.about");
     }
   }

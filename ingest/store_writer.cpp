@@ -3,6 +3,7 @@
 #include "ingest/store_writer.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <optional>
 #include <utility>
@@ -84,16 +85,17 @@ graph::NodeId GraphWriter::ResolveEntity(const EntityRecord& e, bool& created) {
     graph::Properties props = {{"name", e.name}, {"aliases", std::move(aliases)}};
     id = store_.CreateNode({e.type}, props);
     if (known_of_.size() <= static_cast<size_t>(id)) known_of_.resize(static_cast<size_t>(id) + 1, kNotKnown);
-    known_of_[static_cast<size_t>(id)] = static_cast<uint32_t>(known_.size());
+    const auto k = static_cast<uint32_t>(known_.size());
+    known_of_[static_cast<size_t>(id)] = k;
     auto& known = known_.emplace_back();
     known.id = id;
     known.props = std::move(props);  // as written: no need to read them back for a new alias
     known.type = e.type;
     for (const auto& a : e.aliases) {
       AddAliasRow(id, a);
-      known.AddAlias(a);
+      AddKnownAlias(k, a);
     }
-    known.AddAlias(e.name);
+    AddKnownAlias(k, e.name);
     created = true;
   }
   node_cache_.emplace(key, id);
@@ -113,24 +115,58 @@ void GraphWriter::AddAliasRow(graph::NodeId id, const std::string& alias) {
   if (at == nodes.end() || *at != id) nodes.insert(at, id);
 }
 
-bool GraphWriter::KnownNode::HasAlias(const std::string& a, size_t hash) const {
-  if (!alias_set.empty()) return alias_set.count(a) > 0;
-  for (size_t i = 0; i < hashes.size(); ++i)
-    if (hashes[i] == hash && aliases[i] == a) return true;
-  return false;
+uint64_t GraphWriter::TextIndex::Hash(uint32_t owner, std::string_view text) {
+  // Multiplying spreads the owner and the text's hash into the top bits,
+  // which pick the slot.
+  return (std::hash<std::string_view>{}(text) ^ (static_cast<uint64_t>(owner) << 32 | owner)) *
+         0x9e3779b97f4a7c15ull;
 }
 
-void GraphWriter::KnownNode::AddAlias(const std::string& a) {
-  size_t hash = std::hash<std::string>{}(a);
-  if (HasAlias(a, hash)) return;
-  aliases.push_back(a);
-  hashes.push_back(hash);
-  if (!alias_set.empty()) {
-    alias_set.insert(a);
-  } else if (aliases.size() > kAliasScan) {
-    alias_set.insert(aliases.begin(), aliases.end());
+uint32_t GraphWriter::TextIndex::Find(uint32_t owner, std::string_view text) const {
+  if (slots_.empty()) return kNone;
+  const uint64_t hash = Hash(owner, text);
+  for (size_t i = SlotOf(hash);; i = (i + 1) & (slots_.size() - 1)) {
+    const Slot& slot = slots_[i];
+    if (slot.entry == kNone) return kNone;
+    if (slot.hash != hash) continue;
+    const Entry& entry = entries_[slot.entry];
+    if (entry.owner == owner && entry.text == text) return entry.value;
   }
 }
+
+bool GraphWriter::TextIndex::Add(uint32_t owner, std::string_view text, uint32_t value) {
+  if ((entries_.size() + 1) * 4 > slots_.size() * 3) Grow();
+  const uint64_t hash = Hash(owner, text);
+  for (size_t i = SlotOf(hash);; i = (i + 1) & (slots_.size() - 1)) {
+    Slot& slot = slots_[i];
+    if (slot.entry == kNone) {
+      slot = Slot{hash, static_cast<uint32_t>(entries_.size())};
+      entries_.push_back(Entry{owner, value, std::string(text)});
+      return true;
+    }
+    if (slot.hash != hash) continue;
+    const Entry& entry = entries_[slot.entry];
+    if (entry.owner == owner && entry.text == text) return false;
+  }
+}
+
+void GraphWriter::TextIndex::Grow() {
+  const size_t size = slots_.empty() ? 1024 : slots_.size() * 2;
+  shift_ = 64 - std::countr_zero(size);
+  slots_.assign(size, Slot{});
+  for (uint32_t e = 0; e < entries_.size(); ++e) {
+    const uint64_t hash = Hash(entries_[e].owner, entries_[e].text);
+    size_t i = SlotOf(hash);
+    while (slots_[i].entry != kNone) i = (i + 1) & (size - 1);
+    slots_[i] = Slot{hash, e};
+  }
+}
+
+bool GraphWriter::HasAlias(uint32_t k, std::string_view a) const {
+  return known_aliases_.Find(k, a) != TextIndex::kNone;
+}
+
+void GraphWriter::AddKnownAlias(uint32_t k, std::string_view a) { known_aliases_.Add(k, a, 0); }
 
 uint32_t GraphWriter::KnownIndex(graph::NodeId id) const {
   const auto at = static_cast<size_t>(id);
@@ -141,37 +177,36 @@ uint32_t GraphWriter::Known(graph::NodeId id) {
   if (uint32_t k = KnownIndex(id); k != kNotKnown) return k;
   const auto at = static_cast<size_t>(id);
   if (known_of_.size() <= at) known_of_.resize(at + 1, kNotKnown);
-  known_of_[at] = static_cast<uint32_t>(known_.size());
-  auto& known = known_.emplace_back();
-  known.id = id;
-  for (const auto& a : store_.AliasesOf(id)) known.AddAlias(a);
-  return known_of_[at];
+  const auto k = static_cast<uint32_t>(known_.size());
+  known_of_[at] = k;
+  known_.emplace_back().id = id;
+  for (const auto& a : store_.AliasesOf(id)) AddKnownAlias(k, a);
+  return k;
 }
 
-std::unordered_map<std::string, uint32_t>& GraphWriter::WrittenNames(const std::string& type) {
-  for (auto& [t, names] : written_names_)
-    if (t == type) return names;
-  return written_names_.emplace_back(type, std::unordered_map<std::string, uint32_t>{}).second;
+uint32_t GraphWriter::EntityTypeIndex(const std::string& type) {
+  for (size_t i = 0; i < entity_types_.size(); ++i)
+    if (entity_types_[i] == type) return static_cast<uint32_t>(i);
+  entity_types_.push_back(type);
+  return static_cast<uint32_t>(entity_types_.size() - 1);
 }
 
 graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
   created = false;
   // A name seen before as written: the node it resolved to then (an entry of
   // node_cache_ never changes once made).
-  auto& by_name = WrittenNames(e.type);
-  uint32_t k;
-  if (auto known = by_name.find(e.name); known != by_name.end()) {
-    k = known->second;
-  } else {
+  const uint32_t type = EntityTypeIndex(e.type);
+  uint32_t k = written_names_.Find(type, e.name);
+  if (k == TextIndex::kNone) {
     k = Known(ResolveEntity(e, created));
-    by_name.emplace(e.name, k);
+    written_names_.Add(type, e.name, k);
   }
   // New aliases of a known node.
   KnownNode& node_known = known_[k];
   const graph::NodeId id = node_known.id;
   std::vector<std::string> fresh;
   for (const auto& a : e.aliases)
-    if (!node_known.HasAlias(a, std::hash<std::string>{}(a))) fresh.push_back(a);
+    if (!HasAlias(k, a)) fresh.push_back(a);
   if (!fresh.empty()) {
     if (!node_known.props) node_known.props = store_.GetNode(id)->props;
     graph::Properties& props = *node_known.props;
@@ -179,7 +214,7 @@ graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
     auto p = props.find("aliases");
     if (p != props.end() && p->second.is_list()) list = p->second.as_list();
     for (const auto& a : fresh) {
-      node_known.AddAlias(a);
+      AddKnownAlias(k, a);
       AddAliasRow(id, a);
       list.emplace_back(a);
     }

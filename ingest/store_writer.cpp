@@ -3,6 +3,7 @@
 #include "ingest/store_writer.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <optional>
 #include <utility>
@@ -36,7 +37,8 @@ std::string ContentHash(std::string_view text) {
 GraphWriter::GraphWriter(graph::Store& store, std::set<std::string> symmetric_types)
     : store_(store),
       symmetric_types_(std::move(symmetric_types)),
-      no_old_nodes_(store.MaxNodeId() == 0),
+      first_new_node_(store.MaxNodeId() + 1),
+      no_old_nodes_(first_new_node_ == 1),
       no_old_rels_(store.MaxRelationshipId() == 0) {}
 
 std::vector<std::string> GraphWriter::UnreadIndexes() const {
@@ -63,7 +65,7 @@ graph::NodeId GraphWriter::ResolveEntity(const EntityRecord& e, bool& created) {
     // Store::FindByAlias and LabelsOf, from what this writer wrote.
     if (auto it = alias_nodes_.find(norm); it != alias_nodes_.end())
       for (graph::NodeId cand : it->second)
-        if (known_[known_of_.at(cand)].type == e.type) {
+        if (known_[KnownIndex(cand)].type == e.type) {
           id = cand;
           break;
         }
@@ -82,17 +84,18 @@ graph::NodeId GraphWriter::ResolveEntity(const EntityRecord& e, bool& created) {
       if (a != e.name) aliases.emplace_back(a);
     graph::Properties props = {{"name", e.name}, {"aliases", std::move(aliases)}};
     id = store_.CreateNode({e.type}, props);
-    created_.insert(id);
-    known_of_.emplace(id, static_cast<uint32_t>(known_.size()));
+    if (known_of_.size() <= static_cast<size_t>(id)) known_of_.resize(static_cast<size_t>(id) + 1, kNotKnown);
+    const auto k = static_cast<uint32_t>(known_.size());
+    known_of_[static_cast<size_t>(id)] = k;
     auto& known = known_.emplace_back();
     known.id = id;
     known.props = std::move(props);  // as written: no need to read them back for a new alias
     known.type = e.type;
     for (const auto& a : e.aliases) {
       AddAliasRow(id, a);
-      known.AddAlias(a);
+      AddKnownAlias(k, a);
     }
-    known.AddAlias(e.name);
+    AddKnownAlias(k, e.name);
     created = true;
   }
   node_cache_.emplace(key, id);
@@ -112,59 +115,98 @@ void GraphWriter::AddAliasRow(graph::NodeId id, const std::string& alias) {
   if (at == nodes.end() || *at != id) nodes.insert(at, id);
 }
 
-bool GraphWriter::KnownNode::HasAlias(const std::string& a, size_t hash) const {
-  if (!alias_set.empty()) return alias_set.count(a) > 0;
-  for (size_t i = 0; i < hashes.size(); ++i)
-    if (hashes[i] == hash && aliases[i] == a) return true;
-  return false;
+uint64_t GraphWriter::TextIndex::Hash(uint32_t owner, std::string_view text) {
+  // Multiplying spreads the owner and the text's hash into the top bits,
+  // which pick the slot.
+  return (std::hash<std::string_view>{}(text) ^ (static_cast<uint64_t>(owner) << 32 | owner)) *
+         0x9e3779b97f4a7c15ull;
 }
 
-void GraphWriter::KnownNode::AddAlias(const std::string& a) {
-  size_t hash = std::hash<std::string>{}(a);
-  if (HasAlias(a, hash)) return;
-  aliases.push_back(a);
-  hashes.push_back(hash);
-  if (!alias_set.empty()) {
-    alias_set.insert(a);
-  } else if (aliases.size() > kAliasScan) {
-    alias_set.insert(aliases.begin(), aliases.end());
+uint32_t GraphWriter::TextIndex::Find(uint32_t owner, std::string_view text) const {
+  if (slots_.empty()) return kNone;
+  const uint64_t hash = Hash(owner, text);
+  for (size_t i = SlotOf(hash);; i = (i + 1) & (slots_.size() - 1)) {
+    const Slot& slot = slots_[i];
+    if (slot.entry == kNone) return kNone;
+    if (slot.hash != hash) continue;
+    const Entry& entry = entries_[slot.entry];
+    if (entry.owner == owner && entry.text == text) return entry.value;
   }
+}
+
+bool GraphWriter::TextIndex::Add(uint32_t owner, std::string_view text, uint32_t value) {
+  if ((entries_.size() + 1) * 4 > slots_.size() * 3) Grow();
+  const uint64_t hash = Hash(owner, text);
+  for (size_t i = SlotOf(hash);; i = (i + 1) & (slots_.size() - 1)) {
+    Slot& slot = slots_[i];
+    if (slot.entry == kNone) {
+      slot = Slot{hash, static_cast<uint32_t>(entries_.size())};
+      entries_.push_back(Entry{owner, value, std::string(text)});
+      return true;
+    }
+    if (slot.hash != hash) continue;
+    const Entry& entry = entries_[slot.entry];
+    if (entry.owner == owner && entry.text == text) return false;
+  }
+}
+
+void GraphWriter::TextIndex::Grow() {
+  const size_t size = slots_.empty() ? 1024 : slots_.size() * 2;
+  shift_ = 64 - std::countr_zero(size);
+  slots_.assign(size, Slot{});
+  for (uint32_t e = 0; e < entries_.size(); ++e) {
+    const uint64_t hash = Hash(entries_[e].owner, entries_[e].text);
+    size_t i = SlotOf(hash);
+    while (slots_[i].entry != kNone) i = (i + 1) & (size - 1);
+    slots_[i] = Slot{hash, e};
+  }
+}
+
+bool GraphWriter::HasAlias(uint32_t k, std::string_view a) const {
+  return known_aliases_.Find(k, a) != TextIndex::kNone;
+}
+
+void GraphWriter::AddKnownAlias(uint32_t k, std::string_view a) { known_aliases_.Add(k, a, 0); }
+
+uint32_t GraphWriter::KnownIndex(graph::NodeId id) const {
+  const auto at = static_cast<size_t>(id);
+  return at < known_of_.size() ? known_of_[at] : kNotKnown;
 }
 
 uint32_t GraphWriter::Known(graph::NodeId id) {
-  auto [it, fresh] = known_of_.try_emplace(id, static_cast<uint32_t>(known_.size()));
-  if (fresh) {
-    auto& known = known_.emplace_back();
-    known.id = id;
-    for (const auto& a : store_.AliasesOf(id)) known.AddAlias(a);
-  }
-  return it->second;
+  if (uint32_t k = KnownIndex(id); k != kNotKnown) return k;
+  const auto at = static_cast<size_t>(id);
+  if (known_of_.size() <= at) known_of_.resize(at + 1, kNotKnown);
+  const auto k = static_cast<uint32_t>(known_.size());
+  known_of_[at] = k;
+  known_.emplace_back().id = id;
+  for (const auto& a : store_.AliasesOf(id)) AddKnownAlias(k, a);
+  return k;
 }
 
-std::unordered_map<std::string, uint32_t>& GraphWriter::WrittenNames(const std::string& type) {
-  for (auto& [t, names] : written_names_)
-    if (t == type) return names;
-  return written_names_.emplace_back(type, std::unordered_map<std::string, uint32_t>{}).second;
+uint32_t GraphWriter::EntityTypeIndex(const std::string& type) {
+  for (size_t i = 0; i < entity_types_.size(); ++i)
+    if (entity_types_[i] == type) return static_cast<uint32_t>(i);
+  entity_types_.push_back(type);
+  return static_cast<uint32_t>(entity_types_.size() - 1);
 }
 
 graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
   created = false;
   // A name seen before as written: the node it resolved to then (an entry of
   // node_cache_ never changes once made).
-  auto& by_name = WrittenNames(e.type);
-  uint32_t k;
-  if (auto known = by_name.find(e.name); known != by_name.end()) {
-    k = known->second;
-  } else {
+  const uint32_t type = EntityTypeIndex(e.type);
+  uint32_t k = written_names_.Find(type, e.name);
+  if (k == TextIndex::kNone) {
     k = Known(ResolveEntity(e, created));
-    by_name.emplace(e.name, k);
+    written_names_.Add(type, e.name, k);
   }
   // New aliases of a known node.
   KnownNode& node_known = known_[k];
   const graph::NodeId id = node_known.id;
   std::vector<std::string> fresh;
   for (const auto& a : e.aliases)
-    if (!node_known.HasAlias(a, std::hash<std::string>{}(a))) fresh.push_back(a);
+    if (!HasAlias(k, a)) fresh.push_back(a);
   if (!fresh.empty()) {
     if (!node_known.props) node_known.props = store_.GetNode(id)->props;
     graph::Properties& props = *node_known.props;
@@ -172,7 +214,7 @@ graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
     auto p = props.find("aliases");
     if (p != props.end() && p->second.is_list()) list = p->second.as_list();
     for (const auto& a : fresh) {
-      node_known.AddAlias(a);
+      AddKnownAlias(k, a);
       AddAliasRow(id, a);
       list.emplace_back(a);
     }
@@ -182,32 +224,73 @@ graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, bool& created) {
   return id;
 }
 
-std::unordered_map<graph::NodeId, graph::RelId>& GraphWriter::OutEdges(graph::NodeId node,
-                                                                       const std::string& type) {
-  auto by_type = out_edges_.find(type);
-  if (by_type == out_edges_.end()) by_type = out_edges_.try_emplace(type).first;
-  auto [it, fresh] = by_type->second.try_emplace(node);
-  // A node this writer created has only the relationships Relate made (and
-  // recorded): nothing to read.
-  if (fresh && !no_old_rels_ && !created_.count(node)) {
-    // The first (oldest) relationship to each node, as the scan in id order found it.
-    for (const auto& e : store_.EdgesOf(node, graph::Direction::kOut, type)) it->second.emplace(e.other, e.id);
-  }
-  return it->second;
+size_t GraphWriter::EdgeIndex::SlotOf(graph::NodeId start, graph::NodeId end, uint32_t type) const {
+  // Multiply-xorshift mixing of the three keys; the top bits pick the slot.
+  uint64_t h = static_cast<uint64_t>(start) * 0x9e3779b97f4a7c15ull;
+  h ^= static_cast<uint64_t>(end) + 0x632be59bd9b4e019ull + (h << 6) + (h >> 2);
+  h = (h ^ type) * 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 31;
+  return static_cast<size_t>(h) & (slots_.size() - 1);
 }
 
-graph::RelId GraphWriter::Relate(graph::NodeId a, graph::NodeId b, const std::string& type,
-                                 const graph::Properties& props, bool symmetric, bool& created) {
+graph::RelId GraphWriter::EdgeIndex::Find(graph::NodeId start, graph::NodeId end, uint32_t type) const {
+  if (slots_.empty()) return 0;
+  for (size_t i = SlotOf(start, end, type);; i = (i + 1) & (slots_.size() - 1)) {
+    const Slot& slot = slots_[i];
+    if (slot.id == 0) return 0;
+    if (slot.start == start && slot.end == end && slot.type == type) return slot.id;
+  }
+}
+
+void GraphWriter::EdgeIndex::Add(graph::NodeId start, graph::NodeId end, uint32_t type, graph::RelId id) {
+  if ((used_ + 1) * 4 > slots_.size() * 3) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<size_t>(1024, old.size() * 2), Slot{});
+    used_ = 0;
+    for (const Slot& slot : old)
+      if (slot.id != 0) Add(slot.start, slot.end, slot.type, slot.id);
+  }
+  for (size_t i = SlotOf(start, end, type);; i = (i + 1) & (slots_.size() - 1)) {
+    Slot& slot = slots_[i];
+    if (slot.id == 0) {
+      slot = Slot{start, end, id, type};
+      ++used_;
+      return;
+    }
+    if (slot.start == start && slot.end == end && slot.type == type) return;
+  }
+}
+
+uint32_t GraphWriter::TypeIndex(const std::string& name) {
+  for (size_t i = 0; i < types_.size(); ++i)
+    if (types_[i].name == name) return static_cast<uint32_t>(i);
+  types_.push_back({name, symmetric_types_.count(name) > 0});
+  return static_cast<uint32_t>(types_.size() - 1);
+}
+
+void GraphWriter::LoadOutEdges(graph::NodeId node, uint32_t type) {
+  // Without relationships from before the writer, or from a node it
+  // created, there are only those Relate made (and recorded): nothing to read.
+  if (no_old_rels_ || node >= first_new_node_) return;
+  if (!loaded_out_edges_.emplace(node, type).second) return;
+  // The first (oldest) relationship to each node, as the scan in id order
+  // found it (Add keeps the first).
+  for (const auto& e : store_.EdgesOf(node, graph::Direction::kOut, types_[type].name))
+    edges_.Add(node, e.other, type, e.id);
+}
+
+graph::RelId GraphWriter::Relate(graph::NodeId a, graph::NodeId b, uint32_t type, const graph::Properties& props,
+                                 bool symmetric, bool& created) {
   created = false;
-  auto& from_a = OutEdges(a, type);
-  if (auto it = from_a.find(b); it != from_a.end()) return it->second;
+  LoadOutEdges(a, type);
+  if (graph::RelId id = edges_.Find(a, b, type)) return id;
   if (symmetric) {
-    auto& from_b = OutEdges(b, type);
-    if (auto it = from_b.find(a); it != from_b.end()) return it->second;
+    LoadOutEdges(b, type);
+    if (graph::RelId id = edges_.Find(b, a, type)) return id;
   }
   created = true;
-  graph::RelId id = store_.CreateRelationship(a, b, type, props);
-  from_a.emplace(b, id);
+  graph::RelId id = store_.CreateRelationship(a, b, types_[type].name, props);
+  edges_.Add(a, b, type, id);
   return id;
 }
 
@@ -264,7 +347,8 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
     graph::NodeId a = node_of[r.src], b = node_of[r.dst];
     if (a == 0 || b == 0 || a == b) continue;
     bool created = false;
-    graph::RelId id = Relate(a, b, r.type, r.props, symmetric_types_.count(r.type) > 0, created);
+    const uint32_t type = TypeIndex(r.type);
+    graph::RelId id = Relate(a, b, type, r.props, types_[type].symmetric, created);
     if (created) ++stats.relations_added;
     evidence(std::nullopt, id, r.sentence, r.span_begin, r.span_end, r.rule);
   }
@@ -283,16 +367,15 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
                                           {"text", q.text},
                                           {"language", ex.doc.lang.value_or("")},
                                           {"article", static_cast<int64_t>(article)}});
-      created_.insert(qid);
       ++stats.quotes_added;
     }
     evidence(qid, std::nullopt, q.sentence, q.begin, q.end, q.rule);
     bool created = false;
-    graph::RelId said = Relate(node_of[q.speaker], qid, "SAID", {}, false, created);
+    graph::RelId said = Relate(node_of[q.speaker], qid, TypeIndex("SAID"), {}, false, created);
     evidence(std::nullopt, said, q.sentence, q.begin, q.end, q.rule);
     for (int about : q.about) {
       if (about < 0 || node_of[about] == 0) continue;
-      graph::RelId rid = Relate(qid, node_of[about], "ABOUT", {}, false, created);
+      graph::RelId rid = Relate(qid, node_of[about], TypeIndex("ABOUT"), {}, false, created);
       evidence(std::nullopt, rid, q.sentence, q.begin, q.end, "quote.about");
     }
   }

@@ -10,7 +10,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "graph/store.h"
@@ -49,50 +48,116 @@ class GraphWriter {
   graph::NodeId EntityNode(const EntityRecord& e, bool& created);
   // The node of `e` by its normalized name or an alias, created if none.
   graph::NodeId ResolveEntity(const EntityRecord& e, bool& created);
-  graph::RelId Relate(graph::NodeId a, graph::NodeId b, const std::string& type,
-                      const graph::Properties& props, bool symmetric, bool& created);
-  // The `type` relationships out of `node` (far end -> id), read from the
-  // store once and then kept up to date by Relate.
-  std::unordered_map<graph::NodeId, graph::RelId>& OutEdges(graph::NodeId node, const std::string& type);
+  // The relationship `type` (an index into types_) from `a` to `b`, or when
+  // `symmetric` the one from `b` to `a`; created if neither exists.
+  graph::RelId Relate(graph::NodeId a, graph::NodeId b, uint32_t type, const graph::Properties& props,
+                      bool symmetric, bool& created);
+  // The index into types_ of the relationship type `name`, added if new.
+  uint32_t TypeIndex(const std::string& name);
+  // Makes edges_ hold the `type` relationships out of `node` that were in
+  // the store before the writer: read once, the first time they are asked for.
+  void LoadOutEdges(graph::NodeId node, uint32_t type);
 
-  // A node this writer has met, and the aliases it is known to have: a few,
-  // kept together and compared in turn (a hash set per node cost more in
-  // cache misses than the comparisons), with a set as well for a node that
-  // gathers many.
+  // A node this writer has met. Its aliases are in known_aliases_.
   struct KnownNode {
     graph::NodeId id = 0;
-    std::vector<std::string> aliases;
-    std::vector<size_t> hashes;  // std::hash of each alias: compared first
-    std::unordered_set<std::string> alias_set;  // the same, once there are more than kAliasScan
     // The node's properties as last written: those it was created with, or
     // for a node from before the writer, read from the store when the writer
     // first adds an alias to it (only this writer changes them).
     std::optional<graph::Properties> props;
     std::string type;  // the label of a node this writer created for an entity
-    // `hash`: std::hash<std::string>{}(a).
-    bool HasAlias(const std::string& a, size_t hash) const;
-    void AddAlias(const std::string& a);
   };
-  static constexpr size_t kAliasScan = 16;
+  // (owner, text) -> a value, owner a small number: open
+  // addressing over (64-bit hash, entry) slots, so that a lookup reads one
+  // slot and then, on a hash match, the text; std::unordered_map read a
+  // bucket, the node before, the node and the text.
+  class TextIndex {
+   public:
+    static constexpr uint32_t kNone = UINT32_MAX;
+    // The value of (owner, text), or kNone.
+    uint32_t Find(uint32_t owner, std::string_view text) const;
+    // Adds (owner, text) -> value; keeps the value already there, if any.
+    // Returns whether it was added.
+    bool Add(uint32_t owner, std::string_view text, uint32_t value);
+
+   private:
+    struct Slot {
+      uint64_t hash = 0;
+      uint32_t entry = kNone;  // index into entries_; kNone: empty
+    };
+    struct Entry {
+      uint32_t owner;
+      uint32_t value;
+      std::string text;
+    };
+    static uint64_t Hash(uint32_t owner, std::string_view text);
+    size_t SlotOf(uint64_t hash) const { return static_cast<size_t>(hash >> shift_); }
+    void Grow();
+    std::vector<Slot> slots_;  // 2^(64 - shift_) of them, at most 3/4 used
+    int shift_ = 64;
+    std::vector<Entry> entries_;
+  };
+  // Whether known_[k] has the alias `a`.
+  bool HasAlias(uint32_t k, std::string_view a) const;
+  void AddKnownAlias(uint32_t k, std::string_view a);
   // store_.AddAlias(id, alias), noted in alias_nodes_ too.
   void AddAliasRow(graph::NodeId id, const std::string& alias);
   // The KnownNode of `id` (its aliases read from the store the first time).
   uint32_t Known(graph::NodeId id);
-  // The names written for entities of `type`: name -> index into known_.
-  std::unordered_map<std::string, uint32_t>& WrittenNames(const std::string& type);
+  // known_of_[id], kNotKnown when `id` has no KnownNode yet.
+  uint32_t KnownIndex(graph::NodeId id) const;
+  static constexpr uint32_t kNotKnown = UINT32_MAX;
+  // The index into entity_types_ of the entity type `type`, added if new.
+  uint32_t EntityTypeIndex(const std::string& type);
 
   graph::Store& store_;
   const std::set<std::string> symmetric_types_;
   std::unordered_map<std::string, graph::NodeId> node_cache_;  // type \t normalized name
   std::vector<KnownNode> known_;
-  std::unordered_map<graph::NodeId, uint32_t> known_of_;  // node -> index into known_
-  // type -> name as written -> node (in front of node_cache_); few types
-  std::vector<std::pair<std::string, std::unordered_map<std::string, uint32_t>>> written_names_;
-  // type -> start node -> end node -> relationship
-  std::unordered_map<std::string,
-                     std::unordered_map<graph::NodeId, std::unordered_map<graph::NodeId, graph::RelId>>>
-      out_edges_;
-  std::unordered_set<graph::NodeId> created_;  // nodes this writer created
+  // Node id -> index into known_, or kNotKnown: a vector, as node ids are
+  // dense (SQLite numbers new rows from the largest id plus one).
+  std::vector<uint32_t> known_of_;
+  // The aliases of each KnownNode: (index into known_, alias) -> 0.
+  TextIndex known_aliases_;
+  std::vector<std::string> entity_types_;  // the types of the entities written, few
+  // (index into entity_types_, name as written) -> index into known_, in
+  // front of node_cache_.
+  TextIndex written_names_;
+  // The relationship types met so far, and whether each is one of
+  // symmetric_types_.
+  struct RelType {
+    std::string name;
+    bool symmetric = false;
+  };
+  std::vector<RelType> types_;
+  // (start, end, type) -> the relationship this writer found or made. One
+  // open-addressing table: a lookup reads one or two cache lines, where
+  // nested hash maps (type -> start -> end) read six or more.
+  class EdgeIndex {
+   public:
+    // The relationship, or 0 when there is none.
+    graph::RelId Find(graph::NodeId start, graph::NodeId end, uint32_t type) const;
+    // Adds it; keeps the one already there, if any.
+    void Add(graph::NodeId start, graph::NodeId end, uint32_t type, graph::RelId id);
+
+   private:
+    struct Slot {
+      graph::NodeId start = 0, end = 0;
+      graph::RelId id = 0;  // 0: empty (SQLite's ids start at 1)
+      uint32_t type = 0;
+    };
+    size_t SlotOf(graph::NodeId start, graph::NodeId end, uint32_t type) const;
+    std::vector<Slot> slots_;  // a power of two of them, at most 3/4 used
+    size_t used_ = 0;
+  };
+  EdgeIndex edges_;
+  // (node, type) whose relationships from before the writer LoadOutEdges
+  // has read; without no_old_rels_ only.
+  std::set<std::pair<graph::NodeId, uint32_t>> loaded_out_edges_;
+  // The store's largest node id plus one when the writer was made: the nodes
+  // from here on are those the writer created (it is the only writer, and
+  // SQLite numbers new rows from the largest id plus one).
+  graph::NodeId first_new_node_ = 1;
   // Quote text -> its :Quote node, as the first lookup (or creation) found it.
   std::unordered_map<std::string, graph::NodeId> quote_nodes_;
   // The store had no node when the writer was made: every node is one this
@@ -105,7 +170,7 @@ class GraphWriter {
   // ascending (Store::FindByAlias).
   std::unordered_map<std::string, std::vector<graph::NodeId>> alias_nodes_;
   // The store had no relationship when the writer was made: every one it has
-  // is one Relate made and recorded, so OutEdges never reads the store.
+  // is one Relate made and recorded, so LoadOutEdges never reads the store.
   bool no_old_rels_ = false;
   std::vector<graph::Evidence> evidence_;  // of the article being written
 };

@@ -382,6 +382,46 @@ RelaxedPattern RelaxBounds(std::string_view p) {
   return r;
 }
 
+std::vector<std::string_view> RequiredAtoms(std::string_view p) {
+  if (HasInlineFlags(p)) return {};
+  const std::vector<Token> tokens = Tokens(p);
+  size_t k = 0;
+  // The required atoms of the sequence from tokens[k] to the close of its
+  // group (or the end, at depth 0), past which it leaves k; false when the
+  // groups do not balance.
+  auto sequence = [&](auto& self, int depth, std::vector<std::string_view>& out) -> bool {
+    const size_t first = out.size();
+    size_t last = out.size();  // where the atoms of the last item start
+    bool alternation = false;
+    while (k < tokens.size()) {
+      const Token& t = tokens[k++];
+      if (t.kind == Token::kClose) {
+        if (depth == 0) return false;
+        if (alternation) out.resize(first);
+        return true;
+      }
+      if (t.kind == Token::kQuant) {
+        if (t.min == 0) out.resize(last);
+        last = out.size();
+        continue;
+      }
+      last = out.size();
+      if (t.kind == Token::kOpen) {
+        if (!self(self, depth + 1, out)) return false;
+      } else if (t.kind == Token::kAtom) {
+        out.push_back(p.substr(t.begin, t.end - t.begin));
+      } else if (p[t.begin] == '|') {
+        alternation = true;
+      }
+    }
+    if (alternation) out.resize(first);
+    return depth == 0;
+  };
+  std::vector<std::string_view> out;
+  if (!sequence(sequence, 0, out)) return {};
+  return out;
+}
+
 namespace {
 
 // A top-level item of a pattern: an atom or a group, with its quantifiers.

@@ -49,6 +49,12 @@ bool NonAsciiAreLetters(std::string_view text);
 std::unique_ptr<re2::RE2> CompileNarrowTwin(std::string_view pattern, const re2::RE2& original,
                                             const re2::RE2::Options& options);
 
+// The atoms (characters, classes, escapes) that every match of `pattern`
+// holds, in pattern order: those outside any alternation and any repetition
+// that may be empty. Each character or class among them matches a character
+// of its own. Empty when the pattern sets inline flags or does not parse.
+std::vector<std::string_view> RequiredAtoms(std::string_view pattern);
+
 // Relaxed twins: a long bounded repetition of one character class, such as
 // "[^,.;]{0,80}?", costs RE2 one copy of the class per count, and its NFA
 // (the engine that finds submatches in large programs) keeps a thread per

@@ -382,6 +382,36 @@ RelaxedPattern RelaxBounds(std::string_view p) {
   return r;
 }
 
+bool RelaxingKeepsSyntax(std::string_view p) {
+  if (HasInlineFlags(p)) return true;  // RelaxBounds leaves it alone
+  const std::vector<Token> tokens = Tokens(p);
+  // Per opening token: whether a count ("{2,5}", "{3}") repeats its group.
+  std::vector<char> counted(tokens.size(), 0);
+  std::vector<size_t> open;
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    if (tokens[k].kind == Token::kOpen) open.push_back(k);
+    if (tokens[k].kind != Token::kClose || open.empty()) continue;
+    const Token* q = k + 1 < tokens.size() && tokens[k + 1].kind == Token::kQuant ? &tokens[k + 1] : nullptr;
+    counted[open.back()] = q && p[q->begin] == '{' && (q->min >= 2 || q->max >= 2);
+    open.pop_back();
+  }
+  open.clear();
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    const Token& t = tokens[k];
+    if (t.kind == Token::kOpen) open.push_back(k);
+    if (t.kind == Token::kClose && !open.empty()) open.pop_back();
+    // A repetition RelaxBounds relaxes (see there).
+    if (!(t.kind == Token::kAtom && t.single && k + 1 < tokens.size() && tokens[k + 1].kind == Token::kQuant &&
+          tokens[k + 1].max >= 8))
+      continue;
+    const Token& q = tokens[k + 1];
+    if (q.min > q.max || q.max > 1000) return false;
+    for (size_t g : open)
+      if (counted[g]) return false;
+  }
+  return true;
+}
+
 std::vector<std::string_view> RequiredAtoms(std::string_view p) {
   if (HasInlineFlags(p)) return {};
   const std::vector<Token> tokens = Tokens(p);

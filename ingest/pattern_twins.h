@@ -81,6 +81,12 @@ struct RelaxedPattern {
 // "(?i:...)") are left alone.
 RelaxedPattern RelaxBounds(std::string_view pattern);
 
+// True when `pattern` parses wherever its relaxed twin (RelaxBounds) does,
+// which then saves SyntaxOk(pattern): each bound the twin drops is well
+// formed (min <= max <= 1000), and no count repeats a group around it (RE2
+// limits the product of nested counts). False when that is not certain.
+bool RelaxingKeepsSyntax(std::string_view pattern);
+
 // Pieces: RE2 finds the groups of a match with its BitState matcher only in
 // a program of at most kBitStateMax instructions, otherwise with its NFA, on
 // our patterns several times slower. Once the program's DFA has found where

@@ -556,8 +556,10 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
       int id = -1;
       // Narrowed classes must only widen; and a narrow twin parses where the
       // pattern does (other class members, the same syntax), a fast one
-      // might where the pattern's bounds do not.
-      if (!twin.empty() && (narrow.empty() || NarrowingWidens(expanded)) && (!relaxes || SyntaxOk(expanded, o)) &&
+      // might where the pattern's bounds do not (RelaxingKeepsSyntax tells
+      // without parsing the pattern, for most patterns).
+      const bool pattern_parses = !relaxes || RelaxingKeepsSyntax(expanded) || SyntaxOk(expanded, o);
+      if (!twin.empty() && (narrow.empty() || NarrowingWidens(expanded)) && pattern_parses &&
           lf->filter->Add(twin, o, &id) == RE2::NoError)
         held = relaxes ? Held::kFast : Held::kNarrow;
       if (held == Held::kPattern && lf->filter->Add(expanded, o, &id) != RE2::NoError) {

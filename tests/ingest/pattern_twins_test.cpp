@@ -143,6 +143,14 @@ TEST_CASE("a pattern's syntax is checked without compiling it", "[ingest][twins]
   CHECK_FALSE(SyntaxOk("(?:a", o));
   CHECK_FALSE(SyntaxOk("a{0,2000}", o));
   CHECK_FALSE(SyntaxOk("(?:a{0,40}){0,30}", o));
+  // Without parsing: where a relaxed twin parses, the pattern does too.
+  CHECK(RelaxingKeepsSyntax("a{0,40} (?:b|c)+"));
+  CHECK(RelaxingKeepsSyntax("(?:x[^.]{0,900})*"));  // no count around it
+  CHECK(RelaxingKeepsSyntax("(?s)a{0,2000}"));      // inline flags: no twin
+  CHECK_FALSE(RelaxingKeepsSyntax("a{0,2000}"));
+  CHECK_FALSE(RelaxingKeepsSyntax("a{9,8}"));
+  CHECK_FALSE(RelaxingKeepsSyntax("(?:a{0,40}){0,30}"));
+  CHECK_FALSE(RelaxingKeepsSyntax("(?:(?:a{0,40})+){2}"));  // parses, but a count is around it
 }
 
 TEST_CASE("a rule whose pattern runs only past a bound compiles it then", "[ingest][twins][rules]") {

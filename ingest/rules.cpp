@@ -1005,9 +1005,12 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   Candidates(views[0].text, lang, same_views ? 3 : 1, flags, candidates);
   if (!same_views) Candidates(views[1].text, lang, 2, flags, candidates);
   std::sort(candidates.begin(), candidates.end());
-  // Whether view v from offset `from` on has the markers rule r needs.
+  // Whether view v from offset `from` on has the markers rule r needs. Only
+  // the markers count where the text itself has no '\x01' (the pipeline's
+  // cleaning removes control characters; a caller's text may hold them).
+  const bool markers_only = text.substr(s.begin, s.end - s.begin).find('\x01') == std::string_view::npos;
   auto has_markers = [&](const Rule& r, int v, size_t from) {
-    if (r.marker_needs.empty()) return true;
+    if (r.marker_needs.empty() || !markers_only) return true;
     int markers[kCodes] = {};  // per code
     for (const Segment& seg : views[v].segs)
       if (seg.mention >= 0 && seg.tagged >= from) ++markers[codes[static_cast<size_t>(seg.mention)] - kFirstCode];

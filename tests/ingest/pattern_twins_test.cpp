@@ -326,4 +326,7 @@ TEST_CASE("a rule needing two markers of a type fires where a sentence has them,
   CHECK(Fire(set, "[A|Organization] buys [B|Person].").empty());
   CHECK(Fire(set, "[A|Organization] buys [B|Organization], then buys [C|Organization].") ==
         std::vector<std::vector<int>>{{0, 1}});
+  // A text holding marker bytes of its own: the pattern decides, as it
+  // would without the marker needs.
+  CHECK(Fire(set, "[A|Organization] buys \x01\x11" "9\x02.") == std::vector<std::vector<int>>{{0, 9}});
 }

@@ -969,8 +969,14 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
     for (const auto& [src, dst] : needs) any_possible |= (src & present) && (dst & present);
   }
   if (!any_possible && !explain_views) return out;
-  Tagged views[2] = {BuildView(text, s, mentions, codes, nested, View::kFull),
-                     BuildView(text, s, mentions, codes, nested, View::kCollapsed)};
+  // Without nested names and descriptors (a usable mention whose outer_begin
+  // is before its begin) the collapsed view is the full view.
+  bool collapses = !nested.empty();
+  for (size_t i = 0; i < mentions.size() && !collapses; ++i)
+    collapses = codes[i] && mentions[i].outer_begin != mentions[i].begin;
+  Tagged views[2];
+  views[0] = BuildView(text, s, mentions, codes, nested, View::kFull);
+  views[1] = collapses ? BuildView(text, s, mentions, codes, nested, View::kCollapsed) : views[0];
   if (explain_views) {
     for (int v = 0; v < 2; ++v) {
       // Markers as {Type:index}.
@@ -992,12 +998,12 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   if (!any_possible) return out;
   // Without descriptors or nested names the two views are the same text with
   // the same mapping: match once and repeat the firings for the second view.
-  bool same_views = views[0].text == views[1].text && views[0].segs.size() == views[1].segs.size() &&
-                    std::equal(views[0].segs.begin(), views[0].segs.end(), views[1].segs.begin(),
-                               [](const Segment& a, const Segment& b) {
-                                 return a.tagged == b.tagged && a.orig == b.orig && a.len == b.len &&
-                                        a.mention == b.mention && a.orig_end == b.orig_end;
-                               });
+  bool same_views = !collapses || (views[0].text == views[1].text && views[0].segs.size() == views[1].segs.size() &&
+                                   std::equal(views[0].segs.begin(), views[0].segs.end(), views[1].segs.begin(),
+                                              [](const Segment& a, const Segment& b) {
+                                                return a.tagged == b.tagged && a.orig == b.orig && a.len == b.len &&
+                                                       a.mention == b.mention && a.orig_end == b.orig_end;
+                                              }));
   // The rules the literal prefilter lets through, per view (bit 1: full,
   // bit 2: collapsed), visited in rule order.
   std::vector<unsigned char> flags(rules_.size(), 0);

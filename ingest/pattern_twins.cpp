@@ -382,6 +382,76 @@ RelaxedPattern RelaxBounds(std::string_view p) {
   return r;
 }
 
+bool RelaxingKeepsSyntax(std::string_view p) {
+  if (HasInlineFlags(p)) return true;  // RelaxBounds leaves it alone
+  const std::vector<Token> tokens = Tokens(p);
+  // Per opening token: whether a count ("{2,5}", "{3}") repeats its group.
+  std::vector<char> counted(tokens.size(), 0);
+  std::vector<size_t> open;
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    if (tokens[k].kind == Token::kOpen) open.push_back(k);
+    if (tokens[k].kind != Token::kClose || open.empty()) continue;
+    const Token* q = k + 1 < tokens.size() && tokens[k + 1].kind == Token::kQuant ? &tokens[k + 1] : nullptr;
+    counted[open.back()] = q && p[q->begin] == '{' && (q->min >= 2 || q->max >= 2);
+    open.pop_back();
+  }
+  open.clear();
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    const Token& t = tokens[k];
+    if (t.kind == Token::kOpen) open.push_back(k);
+    if (t.kind == Token::kClose && !open.empty()) open.pop_back();
+    // A repetition RelaxBounds relaxes (see there).
+    if (!(t.kind == Token::kAtom && t.single && k + 1 < tokens.size() && tokens[k + 1].kind == Token::kQuant &&
+          tokens[k + 1].max >= 8))
+      continue;
+    const Token& q = tokens[k + 1];
+    if (q.min > q.max || q.max > 1000) return false;
+    for (size_t g : open)
+      if (counted[g]) return false;
+  }
+  return true;
+}
+
+std::vector<std::string_view> RequiredAtoms(std::string_view p) {
+  if (HasInlineFlags(p)) return {};
+  const std::vector<Token> tokens = Tokens(p);
+  size_t k = 0;
+  // The required atoms of the sequence from tokens[k] to the close of its
+  // group (or the end, at depth 0), past which it leaves k; false when the
+  // groups do not balance.
+  auto sequence = [&](auto& self, int depth, std::vector<std::string_view>& out) -> bool {
+    const size_t first = out.size();
+    size_t last = out.size();  // where the atoms of the last item start
+    bool alternation = false;
+    while (k < tokens.size()) {
+      const Token& t = tokens[k++];
+      if (t.kind == Token::kClose) {
+        if (depth == 0) return false;
+        if (alternation) out.resize(first);
+        return true;
+      }
+      if (t.kind == Token::kQuant) {
+        if (t.min == 0) out.resize(last);
+        last = out.size();
+        continue;
+      }
+      last = out.size();
+      if (t.kind == Token::kOpen) {
+        if (!self(self, depth + 1, out)) return false;
+      } else if (t.kind == Token::kAtom) {
+        out.push_back(p.substr(t.begin, t.end - t.begin));
+      } else if (p[t.begin] == '|') {
+        alternation = true;
+      }
+    }
+    if (alternation) out.resize(first);
+    return depth == 0;
+  };
+  std::vector<std::string_view> out;
+  if (!sequence(sequence, 0, out)) return {};
+  return out;
+}
+
 namespace {
 
 // A top-level item of a pattern: an atom or a group, with its quantifiers.

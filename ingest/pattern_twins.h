@@ -49,6 +49,12 @@ bool NonAsciiAreLetters(std::string_view text);
 std::unique_ptr<re2::RE2> CompileNarrowTwin(std::string_view pattern, const re2::RE2& original,
                                             const re2::RE2::Options& options);
 
+// The atoms (characters, classes, escapes) that every match of `pattern`
+// holds, in pattern order: those outside any alternation and any repetition
+// that may be empty. Each character or class among them matches a character
+// of its own. Empty when the pattern sets inline flags or does not parse.
+std::vector<std::string_view> RequiredAtoms(std::string_view pattern);
+
 // Relaxed twins: a long bounded repetition of one character class, such as
 // "[^,.;]{0,80}?", costs RE2 one copy of the class per count, and its NFA
 // (the engine that finds submatches in large programs) keeps a thread per
@@ -74,6 +80,12 @@ struct RelaxedPattern {
 // escape, '.' or literal). Patterns that set inline flags ("(?s)",
 // "(?i:...)") are left alone.
 RelaxedPattern RelaxBounds(std::string_view pattern);
+
+// True when `pattern` parses wherever its relaxed twin (RelaxBounds) does,
+// which then saves SyntaxOk(pattern): each bound the twin drops is well
+// formed (min <= max <= 1000), and no count repeats a group around it (RE2
+// limits the product of nested counts). False when that is not certain.
+bool RelaxingKeepsSyntax(std::string_view pattern);
 
 // Pieces: RE2 finds the groups of a match with its BitState matcher only in
 // a program of at most kBitStateMax instructions, otherwise with its NFA, on

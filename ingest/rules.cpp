@@ -62,6 +62,7 @@ constexpr char kFirstCode = '\x10';
 constexpr size_t kTypes = std::size(kEntityTypes) + std::size(kValueTypes);
 constexpr char kEntityCode = static_cast<char>(kFirstCode + kTypes);
 constexpr char kOtherCode = static_cast<char>(kEntityCode + 1);
+constexpr size_t kCodes = kTypes + 2;
 
 char TypeCode(std::string_view t) {
   if (unsigned bit = TypeBit(t)) return static_cast<char>(kFirstCode + std::countr_zero(bit));
@@ -89,6 +90,56 @@ unsigned CodeBit(char code) {
   if (code == kEntityCode) return kEntityWord;
   auto i = static_cast<unsigned>(code - kFirstCode);
   return code >= kFirstCode && i < kTypes ? 1u << i : 0;
+}
+
+// Rule::marker_needs of `pattern` (expanded): its required markers, as
+// MarkerPattern writes them ("\x01" then a class of codes), and for unions of
+// their code sets, how many of them take only codes of the union. A view with
+// fewer markers of those codes holds no match (Hall's condition).
+std::vector<std::pair<unsigned, int>> MarkerNeeds(std::string_view pattern) {
+  const std::vector<std::string_view> atoms = RequiredAtoms(pattern);
+  std::vector<unsigned> required;  // per required marker, its codes as bits
+  for (size_t k = 0; k + 1 < atoms.size(); ++k) {
+    std::string_view cls = atoms[k + 1];
+    if (atoms[k] != "\\x01" || cls.data() != atoms[k].data() + atoms[k].size()) continue;
+    if (cls.size() < 6 || cls.front() != '[' || cls.back() != ']' || (cls.size() - 2) % 4 != 0) continue;
+    unsigned codes = 0;
+    for (size_t i = 1; i + 1 < cls.size() && codes != ~0u; i += 4) {
+      unsigned code = 0;
+      const char* end = cls.data() + i + 4;
+      if (cls.substr(i, 2) != "\\x" || std::from_chars(cls.data() + i + 2, end, code, 16).ptr != end ||
+          code < static_cast<unsigned>(kFirstCode) || code - kFirstCode >= kCodes)
+        codes = ~0u;  // not a class of codes
+      else
+        codes |= 1u << (code - kFirstCode);
+    }
+    if (codes != ~0u) required.push_back(codes);
+  }
+  std::vector<unsigned> distinct;
+  for (unsigned codes : required)
+    if (std::find(distinct.begin(), distinct.end(), codes) == distinct.end()) distinct.push_back(codes);
+  // Every union of the distinct sets, or when there are many, each set and
+  // the union of all.
+  std::vector<unsigned> unions;
+  if (distinct.size() <= 4) {
+    for (unsigned subset = 1; subset < (1u << distinct.size()); ++subset) {
+      unsigned u = 0;
+      for (size_t d = 0; d < distinct.size(); ++d)
+        if (subset & (1u << d)) u |= distinct[d];
+      unions.push_back(u);
+    }
+  } else {
+    unions = distinct;
+    unions.push_back(0);
+    for (unsigned codes : distinct) unions.back() |= codes;
+  }
+  std::vector<std::pair<unsigned, int>> needs;
+  for (unsigned u : unions) {
+    if (std::any_of(needs.begin(), needs.end(), [&](const auto& need) { return need.first == u; })) continue;
+    needs.emplace_back(u, static_cast<int>(std::count_if(required.begin(), required.end(),
+                                                         [&](unsigned codes) { return (codes & ~u) == 0; })));
+  }
+  return needs;
 }
 
 // A slot or macro name: letters, digits and '_'.
@@ -265,14 +316,14 @@ bool Usable(const Mention& m) {
   return m.entity >= 0 || m.type == "Money" || m.type == "Date" || m.type == "Number";
 }
 
-// `usable`: Usable(ms[i]) per mention; `nested`: the usable mentions nested
-// in a longer name.
+// `codes`: per mention its marker code, 0 when it is not Usable(); `nested`:
+// the usable mentions nested in a longer name.
 Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Mention>& ms,
-                 const std::vector<char>& usable, const std::vector<int>& nested, View view) {
+                 const std::vector<char>& codes, const std::vector<int>& nested, View view) {
   std::vector<int> order;
   order.reserve(ms.size());
   for (size_t i = 0; i < ms.size(); ++i) {
-    if (!usable[i]) continue;
+    if (!codes[i]) continue;
     // The full view shows the names nested in a longer name instead of it.
     bool has_nested = false;
     if (view == View::kFull)
@@ -303,7 +354,7 @@ Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Men
     }
     size_t at = t.text.size();  // the marker "\x01" CODE INDEX "\x02"
     t.text += '\x01';
-    t.text += TypeCode(ms[i].type);
+    t.text += codes[static_cast<size_t>(i)];
     char digits[16];
     t.text.append(digits, std::to_chars(digits, digits + sizeof digits, i).ptr);
     t.text += '\x02';
@@ -522,8 +573,10 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
       int id = -1;
       // Narrowed classes must only widen; and a narrow twin parses where the
       // pattern does (other class members, the same syntax), a fast one
-      // might where the pattern's bounds do not.
-      if (!twin.empty() && (narrow.empty() || NarrowingWidens(expanded)) && (!relaxes || SyntaxOk(expanded, o)) &&
+      // might where the pattern's bounds do not (RelaxingKeepsSyntax tells
+      // without parsing the pattern, for most patterns).
+      const bool pattern_parses = !relaxes || RelaxingKeepsSyntax(expanded) || SyntaxOk(expanded, o);
+      if (!twin.empty() && (narrow.empty() || NarrowingWidens(expanded)) && pattern_parses &&
           lf->filter->Add(twin, o, &id) == RE2::NoError)
         held = relaxes ? Held::kFast : Held::kNarrow;
       if (held == Held::kPattern && lf->filter->Add(expanded, o, &id) != RE2::NoError) {
@@ -776,6 +829,7 @@ void RuleSet::BuildFilter() {
   for (auto& f : filters_) {
     f.usable = false;
     f.atoms.reset();
+    f.potentials->by_atoms.clear();
     if (f.rule_of.empty()) continue;
     std::vector<std::string> atoms;
     f.filter->Compile(&atoms);
@@ -815,9 +869,17 @@ void RuleSet::Candidates(std::string_view view_text, const std::string& lang, un
       for (int ri : f.rule_of) add(ri);
       continue;
     }
-    potential.clear();
-    f.filter->AllPotentials(matched, &potential);
-    for (int id : potential) add(f.rule_of[static_cast<size_t>(id)]);
+    std::sort(matched.begin(), matched.end());
+    std::lock_guard<std::mutex> lock(f.potentials->mu);
+    auto known = f.potentials->by_atoms.find(matched);
+    if (known == f.potentials->by_atoms.end()) {
+      potential.clear();
+      f.filter->AllPotentials(matched, &potential);
+      if (f.potentials->by_atoms.size() < kMaxCachedPotentials)
+        known = f.potentials->by_atoms.emplace(matched, potential).first;
+    }
+    for (int id : known == f.potentials->by_atoms.end() ? potential : known->second)
+      add(f.rule_of[static_cast<size_t>(id)]);
   }
 }
 
@@ -868,6 +930,7 @@ void RuleSet::Prepare() {
     };
     r.emit_needs.clear();
     for (const auto& e : r.emits) r.emit_needs.emplace_back(needs(e.src), needs(e.dst));
+    r.marker_needs = MarkerNeeds(r.pattern);
   }
   lang_needs_.clear();
   for (const auto& rp : rules_) {
@@ -908,13 +971,13 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   // endpoints is skipped without running its pattern, and a sentence where no
   // rule of the language can is not matched at all.
   unsigned present = kAnyType;
-  std::vector<char> usable(mentions.size(), 0);
+  std::vector<char> codes(mentions.size(), 0);  // the marker code of each usable mention
   std::vector<int> nested;
   for (size_t i = 0; i < mentions.size(); ++i) {
     const Mention& m = mentions[i];
     if (!Usable(m)) continue;
-    usable[i] = 1;
-    present |= TypeBit(m.type);
+    codes[i] = TypeCode(m.type);
+    if (codes[i] != kEntityCode) present |= CodeBit(codes[i]);  // TypeBit(m.type)
     if (m.nested) nested.push_back(static_cast<int>(i));
   }
   bool any_possible = false;
@@ -923,8 +986,14 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
     for (const auto& [src, dst] : needs) any_possible |= (src & present) && (dst & present);
   }
   if (!any_possible && !explain_views) return out;
-  Tagged views[2] = {BuildView(text, s, mentions, usable, nested, View::kFull),
-                     BuildView(text, s, mentions, usable, nested, View::kCollapsed)};
+  // Without nested names and descriptors (a usable mention whose outer_begin
+  // is before its begin) the collapsed view is the full view.
+  bool collapses = !nested.empty();
+  for (size_t i = 0; i < mentions.size() && !collapses; ++i)
+    collapses = codes[i] && mentions[i].outer_begin != mentions[i].begin;
+  Tagged views[2];
+  views[0] = BuildView(text, s, mentions, codes, nested, View::kFull);
+  views[1] = collapses ? BuildView(text, s, mentions, codes, nested, View::kCollapsed) : views[0];
   if (explain_views) {
     for (int v = 0; v < 2; ++v) {
       // Markers as {Type:index}.
@@ -946,12 +1015,12 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   if (!any_possible) return out;
   // Without descriptors or nested names the two views are the same text with
   // the same mapping: match once and repeat the firings for the second view.
-  bool same_views = views[0].text == views[1].text && views[0].segs.size() == views[1].segs.size() &&
-                    std::equal(views[0].segs.begin(), views[0].segs.end(), views[1].segs.begin(),
-                               [](const Segment& a, const Segment& b) {
-                                 return a.tagged == b.tagged && a.orig == b.orig && a.len == b.len &&
-                                        a.mention == b.mention && a.orig_end == b.orig_end;
-                               });
+  bool same_views = !collapses || (views[0].text == views[1].text && views[0].segs.size() == views[1].segs.size() &&
+                                   std::equal(views[0].segs.begin(), views[0].segs.end(), views[1].segs.begin(),
+                                              [](const Segment& a, const Segment& b) {
+                                                return a.tagged == b.tagged && a.orig == b.orig && a.len == b.len &&
+                                                       a.mention == b.mention && a.orig_end == b.orig_end;
+                                              }));
   // The rules the literal prefilter lets through, per view (bit 1: full,
   // bit 2: collapsed), visited in rule order.
   std::vector<unsigned char> flags(rules_.size(), 0);
@@ -959,6 +1028,22 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   Candidates(views[0].text, lang, same_views ? 3 : 1, flags, candidates);
   if (!same_views) Candidates(views[1].text, lang, 2, flags, candidates);
   std::sort(candidates.begin(), candidates.end());
+  // Whether view v from offset `from` on has the markers rule r needs. Only
+  // the markers count where the text itself has no '\x01' (the pipeline's
+  // cleaning removes control characters; a caller's text may hold them).
+  const bool markers_only = text.substr(s.begin, s.end - s.begin).find('\x01') == std::string_view::npos;
+  auto has_markers = [&](const Rule& r, int v, size_t from) {
+    if (r.marker_needs.empty() || !markers_only) return true;
+    int markers[kCodes] = {};  // per code
+    for (const Segment& seg : views[v].segs)
+      if (seg.mention >= 0 && seg.tagged >= from) ++markers[codes[static_cast<size_t>(seg.mention)] - kFirstCode];
+    for (const auto& [needed_codes, count] : r.marker_needs) {
+      int have = 0;
+      for (unsigned bits = needed_codes; bits; bits &= bits - 1) have += markers[std::countr_zero(bits)];
+      if (have < count) return false;
+    }
+    return true;
+  };
   std::vector<re2::StringPiece> groups, relaxed_groups;
   const bool narrow = NonAsciiAreLetters(text.substr(s.begin, s.end - s.begin));
   for (int ri : candidates) {
@@ -1014,7 +1099,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
         return exact && r.MatchGroups(*exact, whole, from, groups.data(), ngroups);
       };
       size_t pos = 0;
-      while (pos <= whole.size() && match(pos)) {
+      while (pos <= whole.size() && has_markers(r, v, pos) && match(pos)) {
         RuleMatch m;
         m.rule = &r;
         m.view = view;

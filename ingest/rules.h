@@ -115,6 +115,9 @@ struct Rule {
   // Per emit: the type bits its src and dst need present in the sentence
   // (kAnyType: no need).
   std::vector<std::pair<unsigned, unsigned>> emit_needs;
+  // Markers every match holds: per set of type codes (bit i: code
+  // kFirstCode + i), how many markers of those codes a view needs at least.
+  std::vector<std::pair<unsigned, int>> marker_needs;
 };
 
 // One firing of a rule on one sentence.
@@ -190,7 +193,16 @@ class RuleSet {
     std::vector<int> rule_of;              // filter id -> rule index (-1: a replaced pattern)
     bool usable = false;                   // false: every rule of it is a candidate
     std::unique_ptr<re2::RE2::Set> atoms;  // the atoms, case-insensitive, unanchored
+    // The filter's potentials (AllPotentials) per set of matched atoms, ids
+    // ascending: sentences share few such sets, and the filter's answer
+    // costs some 7,000 instructions. At most kMaxCachedPotentials sets.
+    struct Potentials {
+      std::mutex mu;
+      std::map<std::vector<int>, std::vector<int>> by_atoms;
+    };
+    std::unique_ptr<Potentials> potentials = std::make_unique<Potentials>();
   };
+  static constexpr size_t kMaxCachedPotentials = 1 << 12;
   std::vector<LangFilter> filters_;
   // Compiled bound checks of the rules' relaxed twins, shared by pattern.
   std::map<std::string, std::shared_ptr<const re2::RE2>> bound_checks_;

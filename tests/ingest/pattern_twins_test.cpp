@@ -143,6 +143,14 @@ TEST_CASE("a pattern's syntax is checked without compiling it", "[ingest][twins]
   CHECK_FALSE(SyntaxOk("(?:a", o));
   CHECK_FALSE(SyntaxOk("a{0,2000}", o));
   CHECK_FALSE(SyntaxOk("(?:a{0,40}){0,30}", o));
+  // Without parsing: where a relaxed twin parses, the pattern does too.
+  CHECK(RelaxingKeepsSyntax("a{0,40} (?:b|c)+"));
+  CHECK(RelaxingKeepsSyntax("(?:x[^.]{0,900})*"));  // no count around it
+  CHECK(RelaxingKeepsSyntax("(?s)a{0,2000}"));      // inline flags: no twin
+  CHECK_FALSE(RelaxingKeepsSyntax("a{0,2000}"));
+  CHECK_FALSE(RelaxingKeepsSyntax("a{9,8}"));
+  CHECK_FALSE(RelaxingKeepsSyntax("(?:a{0,40}){0,30}"));
+  CHECK_FALSE(RelaxingKeepsSyntax("(?:(?:a{0,40})+){2}"));  // parses, but a count is around it
 }
 
 TEST_CASE("a rule whose pattern runs only past a bound compiles it then", "[ingest][twins][rules]") {
@@ -280,4 +288,45 @@ TEST_CASE("a pattern that cannot be cut is matched whole", "[ingest][twins][piec
       for (int g = 0; matched && g < 3; ++g) CHECK(got[g] == want[g]);
     }
   }
+}
+
+TEST_CASE("required atoms are those outside alternations and repetitions that may be empty", "[ingest][twins]") {
+  struct Case {
+    const char* pattern;
+    std::vector<std::string> atoms;
+  };
+  const Case cases[] = {
+      {R"(ab?c)", {"a", "c"}},
+      {R"(\x01[\x10]\d+\x02 (?:of )?x)", {R"(\x01)", R"([\x10])", R"(\d)", R"(\x02)", " ", "x"}},
+      {R"((?P<a>x(?:, y)*)z{2,3}(?:u|v)w)", {"x", "z", "w"}},
+      {R"(a(?:b(?:c)?)+?d)", {"a", "b", "d"}},
+      {R"(a|b)", {}},
+      {R"((?i)abc)", {}},  // inline flags: none
+      {R"(a(b)", {}},       // unbalanced
+      {R"(\Q(x\E[)]y)", {R"(\Q(x\E)", "[)]", "y"}},
+  };
+  for (const auto& c : cases) {
+    INFO(c.pattern);
+    std::vector<std::string> atoms;
+    for (std::string_view a : RequiredAtoms(c.pattern)) atoms.emplace_back(a);
+    CHECK(atoms == c.atoms);
+  }
+}
+
+TEST_CASE("a rule needing two markers of a type fires where a sentence has them, once per match", "[ingest][rules]") {
+  auto set = RuleSet::Parse(testing::CorpusMacros() +
+                                "rule t.buys\n  pattern {Organization:a} buys {Organization:b}\n"
+                                "  emit ACQUIRED a -> b\n  view full\n",
+                            "t.rules", "en");
+  // Two markers of code bit 1 (Organization).
+  CHECK(set.rules()[0]->marker_needs == std::vector<std::pair<unsigned, int>>{{2u, 2}});
+  CHECK(Fire(set, "[A|Organization] buys [B|Organization].") == std::vector<std::vector<int>>{{0, 1}});
+  CHECK(Fire(set, "[A|Organization] buys [B|Organization], [C|Organization] buys [D|Organization].") ==
+        std::vector<std::vector<int>>{{0, 1}, {2, 3}});
+  CHECK(Fire(set, "[A|Organization] buys [B|Person].").empty());
+  CHECK(Fire(set, "[A|Organization] buys [B|Organization], then buys [C|Organization].") ==
+        std::vector<std::vector<int>>{{0, 1}});
+  // A text holding marker bytes of its own: the pattern decides, as it
+  // would without the marker needs.
+  CHECK(Fire(set, "[A|Organization] buys \x01\x11" "9\x02.") == std::vector<std::vector<int>>{{0, 9}});
 }

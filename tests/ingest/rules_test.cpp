@@ -70,6 +70,9 @@ TEST_CASE("rule files report errors as file:line:col with re2's message", "[inge
   CHECK_THROWS_WITH(
       RuleSet::Parse("rule a\n  pattern {Person:o}(?:[^.]{0,40} x){0,30}\n  emit X o -> o\n", "t.rules", "en"),
       Catch::Contains("t.rules:2:") && Catch::Contains("invalid repetition size"));
+  CHECK_THROWS_WITH(
+      RuleSet::Parse("rule a\n  pattern {Person:o}[^.]{0,2000} x\n  emit X o -> o\n", "t.rules", "en"),
+      Catch::Contains("t.rules:2:") && Catch::Contains("invalid repetition size"));
   CHECK_THROWS_WITH(RuleSet::Parse("rule a\n  pattern {Robot:o} x\n  emit X o -> o\n", "t.rules", "fr"),
                     Catch::Contains("t.rules:2:12: unknown slot type 'Robot'"));
   CHECK_THROWS_WITH(RuleSet::Parse("rule a\n  pattern {Person:o} x\n  emit X o -> z\n", "t.rules", "fr"),

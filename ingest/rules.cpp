@@ -829,7 +829,6 @@ void RuleSet::BuildFilter() {
   for (auto& f : filters_) {
     f.usable = false;
     f.atoms.reset();
-    f.potentials->by_atoms.clear();
     if (f.rule_of.empty()) continue;
     std::vector<std::string> atoms;
     f.filter->Compile(&atoms);
@@ -869,17 +868,9 @@ void RuleSet::Candidates(std::string_view view_text, const std::string& lang, un
       for (int ri : f.rule_of) add(ri);
       continue;
     }
-    std::sort(matched.begin(), matched.end());
-    std::lock_guard<std::mutex> lock(f.potentials->mu);
-    auto known = f.potentials->by_atoms.find(matched);
-    if (known == f.potentials->by_atoms.end()) {
-      potential.clear();
-      f.filter->AllPotentials(matched, &potential);
-      if (f.potentials->by_atoms.size() < kMaxCachedPotentials)
-        known = f.potentials->by_atoms.emplace(matched, potential).first;
-    }
-    for (int id : known == f.potentials->by_atoms.end() ? potential : known->second)
-      add(f.rule_of[static_cast<size_t>(id)]);
+    potential.clear();
+    f.filter->AllPotentials(matched, &potential);
+    for (int id : potential) add(f.rule_of[static_cast<size_t>(id)]);
   }
 }
 

@@ -193,16 +193,7 @@ class RuleSet {
     std::vector<int> rule_of;              // filter id -> rule index (-1: a replaced pattern)
     bool usable = false;                   // false: every rule of it is a candidate
     std::unique_ptr<re2::RE2::Set> atoms;  // the atoms, case-insensitive, unanchored
-    // The filter's potentials (AllPotentials) per set of matched atoms, ids
-    // ascending: sentences share few such sets, and the filter's answer
-    // costs some 7,000 instructions. At most kMaxCachedPotentials sets.
-    struct Potentials {
-      std::mutex mu;
-      std::map<std::vector<int>, std::vector<int>> by_atoms;
-    };
-    std::unique_ptr<Potentials> potentials = std::make_unique<Potentials>();
   };
-  static constexpr size_t kMaxCachedPotentials = 1 << 12;
   std::vector<LangFilter> filters_;
   // Compiled bound checks of the rules' relaxed twins, shared by pattern.
   std::map<std::string, std::shared_ptr<const re2::RE2>> bound_checks_;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <sstream>
 
 #include "ingest/lexicon.h"
@@ -385,6 +386,41 @@ bool HasWord(std::string_view text, const std::vector<std::string>& words) {
   return false;
 }
 
+// The preposition that ends `text` (markers, determiners and spaces aside),
+// as a family that may repeat before list items: 1 "de" (d', du, des, of,
+// from), 2 "à" (au, aux, to), 3 "par" (by); 0 none.
+int EndingPreposition(std::string_view text) {
+  std::vector<std::string> words;
+  std::string w;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\x01') {
+      size_t e = text.find('\x02', i);
+      if (e == std::string_view::npos) break;
+      i = e;
+      if (!w.empty()) words.push_back(std::move(w)), w.clear();
+      continue;
+    }
+    if (c == ' ' || c == ',' || c == '\'') {
+      if (c == '\'' && !w.empty()) w += c;
+      if (!w.empty()) words.push_back(std::move(w)), w.clear();
+      continue;
+    }
+    w += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  if (!w.empty()) words.push_back(std::move(w));
+  static const std::map<std::string, int, std::less<>> families = {
+      {"de", 1}, {"d'", 1}, {"du", 1}, {"des", 1}, {"of", 1}, {"from", 1}, {"à", 2}, {"au", 2},
+      {"aux", 2}, {"to", 2}, {"par", 3}, {"by", 3}};
+  static const std::set<std::string, std::less<>> determiners = {"le", "la", "les", "l'", "the", "a", "an", "un", "une"};
+  for (auto it = words.rbegin(); it != words.rend(); ++it) {
+    if (determiners.count(*it)) continue;
+    auto f = families.find(*it);
+    return f == families.end() ? 0 : f->second;
+  }
+  return 0;
+}
+
 std::vector<int> Markers(std::string_view whole, std::string_view piece, const Slot& slot,
                          const std::vector<std::string>& qualifiers, const std::vector<std::string>& conjunctions) {
   std::vector<int> out;
@@ -397,6 +433,10 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
   bool repeated_preposition = false;
   for (std::string_view w : qualifiers)
     if (base >= w.size() && whole.substr(base - w.size(), w.size()) == w) repeated_preposition = true;
+  // "soutenu par Walmart, et au britannique Ocado": an item after another
+  // preposition than the first item's belongs to another phrase.
+  const int first_preposition =
+      list ? EndingPreposition(whole.substr(base >= 24 ? base - 24 : 0, std::min<size_t>(base, 24))) : 0;
   for (size_t i = 0; i < piece.size(); ++i) {
     if (piece[i] != '\x01') continue;
     Marker marker;
@@ -426,6 +466,10 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
             if (gap.substr(0, w.size()) == w) qualifier = true;
         }
       }
+    }
+    if (list && prev_end != std::string_view::npos && first_preposition) {
+      int p = EndingPreposition(piece.substr(prev_end + 1, i - prev_end - 1));
+      if (p && p != first_preposition) break;
     }
     if (list && prev_end != std::string_view::npos) {
       std::string separator = LowerAscii(piece.substr(prev_end + 1, i - prev_end - 1));

@@ -114,6 +114,23 @@ TEST_CASE("a country's name or a base before a list item qualifies it and is not
   CHECK(matches[0].slots.at("o") == std::vector<int>{0, 2, 4});
 }
 
+TEST_CASE("a list item after another preposition than the first item's is no item", "[ingest][rules]") {
+  auto set = RuleSet::Parse(
+      CorpusMacros() + "rule t.list\n  pattern soutenu par {Organization+:o}\n  emit FUNDS o -> o\n  view full\n", "t.rules", "fr");
+  auto [text, given] = ParseMarkup(
+      "face à [A|Organization], soutenu par [B|Organization] et [C|Organization], et au [britannique|Country] [D|Organization].");
+  for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
+  auto matches = set.Apply(text, Sentence{0, text.size()}, given, "fr");
+  REQUIRE(matches.size() == 1);
+  CHECK(matches[0].slots.at("o") == std::vector<int>{1, 2});
+  // The same preposition again continues the list ("par X et par Y").
+  auto [text2, given2] = ParseMarkup("soutenu par [B|Organization] et par [C|Organization].");
+  for (size_t i = 0; i < given2.size(); ++i) given2[i].entity = static_cast<int>(i);
+  auto again = set.Apply(text2, Sentence{0, text2.size()}, given2, "fr");
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].slots.at("o") == std::vector<int>{0, 1});
+}
+
 TEST_CASE("a list ends with the item its conjunction introduces", "[ingest][rules]") {
   auto set = RuleSet::Parse(
       CorpusMacros() + "rule t.list\n  pattern backed by {Organization|Person+:o}\n  emit FUNDS o -> o\n  view full\n", "t.rules", "en");

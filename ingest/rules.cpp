@@ -280,7 +280,11 @@ bool ExpandPattern(const std::string& src, const std::map<std::string, std::stri
         col = i;
         return false;
       }
-      out += "(?:" + sep_re + prefix_re + "(?:" + MarkerPattern({"Country"}) + " )?" + m + ")*";
+      // A list of people may describe an item ("and software engineer X",
+      // "et l'ingénieur sénégalais Y"): up to three lower-case words.
+      bool people = std::all_of(slot.types.begin(), slot.types.end(), [](const std::string& t) { return t == "Person"; });
+      std::string described = people ? "(?:(?:[a-z][a-z-]+ ){1,3}?)?" : "";
+      out += "(?:" + sep_re + prefix_re + described + "(?:" + MarkerPattern({"Country"}) + " )?" + m + ")*";
     }
     out += ")";
     slots.push_back(slot);

@@ -131,6 +131,24 @@ TEST_CASE("a list item after another preposition than the first item's is no ite
   CHECK(again[0].slots.at("o") == std::vector<int>{0, 1});
 }
 
+TEST_CASE("an item of a list of people may follow a description of it", "[ingest][rules]") {
+  auto set = RuleSet::Parse(
+      CorpusMacros() + "rule t.list\n  pattern founded by {Person+:p}\n  emit FOUNDED p -> p\n  view full\n"
+                       "rule t.orgs\n  pattern backed by {Organization+:o}\n  emit FUNDS o -> o\n  view full\n",
+      "t.rules", "en");
+  auto [text, given] = ParseMarkup(
+      "founded by [Ana Ruiz|Person] and veteran chip engineer [Kenji Sato|Person], backed by [A|Organization] and "
+      "later [B|Organization].");
+  for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
+  auto matches = set.Apply(text, Sentence{0, text.size()}, given, "en");
+  REQUIRE(matches.size() == 2);
+  for (const auto& m : matches) {
+    if (m.slots.count("p")) CHECK(m.slots.at("p") == std::vector<int>{0, 1});
+    // Not in a list of organizations.
+    if (m.slots.count("o")) CHECK(m.slots.at("o") == std::vector<int>{2});
+  }
+}
+
 TEST_CASE("a list ends with the item its conjunction introduces", "[ingest][rules]") {
   auto set = RuleSet::Parse(
       CorpusMacros() + "rule t.list\n  pattern backed by {Organization|Person+:o}\n  emit FUNDS o -> o\n  view full\n", "t.rules", "en");

@@ -114,7 +114,7 @@ QuoteAttributor::QuoteAttributor(const Lexicon& lex) : lex_(lex) {
                                        Opts());
   // ", an analyst said": a speaker brought in by an indefinite article.
   indefinite_subject_ = std::make_unique<RE2>("^\\s*[,.]?\\s*(?:" + LiteralAlternatives(lex.indefinite_articles) +
-                                                  ")\\s[^\"«».]{0,60}?\\b(?:" + verbs + ")\\b",
+                                                  ")\\s[^\"«».]{0,60}?\\b(" + verbs + ")\\b",
                                               Opts());
   for (const RE2* re : {after_verb_.get(), short_intro_.get(), indefinite_subject_.get()})
     if (!re->ok()) throw RuleError("lexicon (speech_verbs, determiners, indefinite_articles): " + re->error());
@@ -227,6 +227,19 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
           anonymous = false;
           break;
         }
+      // "», a indiqué le ministère" / "", the ministry said": an organization
+      // right after the verb speaks when no person does.
+      if (anonymous) {
+        size_t np = static_cast<size_t>(verb.data() - text.data()) + verb.size();
+        for (const auto& m : ms)
+          if (m.entity >= 0 && m.type == "Organization"sv && m.source != MentionSource::kCandidate &&
+              m.outer_begin >= np && m.outer_begin <= np + 4) {
+            rec.speaker = m.entity;
+            rec.rule = "quote.after-verb-organization";
+            anonymous = false;
+            break;
+          }
+      }
       // "», a martelé le président de la République": a definite description
       // that names no organization or thing is the person in focus.
       if (anonymous) {
@@ -246,8 +259,18 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
           anonymous = rec.speaker < 0;
         }
       }
-    } else if (RE2::PartialMatch(after, *indefinite_subject_)) {
+    } else if (re2::StringPiece said; RE2::PartialMatch(after, *indefinite_subject_, &said)) {
       anonymous = true;  // ", an analyst said"
+      // ", a BIS spokesperson said": the organization speaks through them.
+      const size_t end = static_cast<size_t>(said.data() - text.data());
+      for (const auto& m : ms)
+        if (m.entity >= 0 && m.type == "Organization"sv && m.source != MentionSource::kCandidate &&
+            m.begin >= q.close && m.end <= end) {
+          rec.speaker = m.entity;
+          rec.rule = "quote.organization-spokesperson";
+          anonymous = false;
+          break;
+        }
     } else {
       // "X said" right after the quote, also after the organization and
       // title that introduce X ("», OpenAI chief executive Sam Altman said").
@@ -255,6 +278,13 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
       for (const auto& m : ms) {
         if (m.begin < q.close || m.begin > limit || m.entity < 0) continue;
         if (m.type == "Organization"sv && m.source != MentionSource::kCandidate && limit == q.close + 6) {
+          // ("", the ministry said": the organization itself.)
+          std::string_view tail = text.substr(m.end, std::min<size_t>(s.end - m.end, 90));
+          if (m.outer_begin <= q.close + 6 && RE2::PartialMatch(tail, *after_name_verb_)) {
+            rec.speaker = m.entity;
+            rec.rule = "quote.organization-verb-after";
+            break;
+          }
           limit = m.end + 40;  // the person may follow a title of up to a few words
           continue;
         }

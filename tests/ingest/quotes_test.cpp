@@ -30,6 +30,26 @@ TEST_CASE("quotes are attributed to their speaker", "[ingest][quotes]") {
   CHECK(SpeakerOf(Run(text), start) == speaker);
 }
 
+TEST_CASE("an organization speaks when no person does", "[ingest][quotes]") {
+  using Row = std::tuple<std::string, std::string, std::string, std::string>;
+  auto [text, lang, start, speaker] = GENERATE(table<std::string, std::string, std::string, std::string>({
+      Row{"« Nous investirons deux milliards dans nos réseaux d'ici 2028 », a indiqué Orange dans un communiqué.", "fr",
+          "Nous investirons", "Orange"},
+      Row{"\"We will review every licence before the end of the year,\" the Ministry of Economy, Trade and Industry "
+          "said in a statement.",
+          "en", "We will", "Ministry of Economy, Trade and Industry"},
+      Row{"\"The waivers created a loophole for foreign companies in China,\" a Nvidia spokesperson said.", "en",
+          "The waivers", "Nvidia"},
+      // A person after the verb still comes first.
+      Row{"« Nous investirons deux milliards dans nos réseaux », a indiqué Christel Heydemann, directrice d'Orange.",
+          "fr", "Nous investirons", "Christel Heydemann"},
+  }));
+  CAPTURE(text);
+  CHECK(SpeakerOf(Run(text, lang), start) == speaker);
+  // An analyst nobody names is still no one.
+  CHECK(SpeakerOf(Run("\"Demand will keep growing for years to come,\" an analyst said.", "en"), "Demand") == "(none)");
+}
+
 TEST_CASE("quoted names and scare quotes are not quotes of a person", "[ingest][quotes]") {
   auto ex = Run("Joe Biden a lancé un projet nommé « Orion » avec une « philosophie libérale ».");
   CHECK(ex.quotes.empty());

@@ -197,6 +197,8 @@ const RE2& Pick(const std::unique_ptr<RE2>& re, const std::unique_ptr<RE2>& narr
 }  // namespace
 
 Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
+  for (const auto& [form, number] : lex_.months)
+    for (const auto& t : Tokenize(form)) month_words_.insert(t.folded);
   for (const auto& h : lex_.heads)
     for (const auto& t : Tokenize(h.text)) cue_words_.insert(t.folded);
   for (size_t i = 0; i < lex_.heads.size(); ++i) folded_heads_.emplace(Fold(lex_.heads[i].text), i);  // the first wins
@@ -477,6 +479,15 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   const auto tokens = Tokenize(sent, s.begin);
   // (Held, not read again: the loops below compare with it at every word.)
   const size_t n_tokens = tokens.size();
+  // "Jan 27", "Sept. 2": a month and a day, no name nor version.
+  auto month_day = [&](size_t i) {
+    if (i + 1 >= n_tokens || !month_words_.count(tokens[i].folded)) return false;
+    const Token& d = tokens[i + 1];
+    std::string_view gap = text.substr(tokens[i].end, d.begin - tokens[i].end);
+    return (gap == " " || gap == ". ") && d.end - d.begin <= 2 &&
+           std::all_of(text.begin() + static_cast<std::ptrdiff_t>(d.begin), text.begin() + static_cast<std::ptrdiff_t>(d.end),
+                       [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  };
   // A byte per word rather than std::vector<bool>'s bit: read at every word.
   std::vector<char> covered(n_tokens, 0);
   // A bare number may be part of a name ("Microsoft 365 Copilot"): a lexicon
@@ -598,7 +609,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       return n - k <= 2;  // "4o", "7b"
     };
     for (size_t i = 0; i < n_tokens; ++i) {
-      if (!tokens[i].upper_initial || !model_stems_filter_->Has(tokens[i])) continue;
+      if (!tokens[i].upper_initial || !model_stems_filter_->Has(tokens[i]) || month_day(i)) continue;
       size_t j = i + 1;
       while (j < n_tokens && j <= i + 2 && tokens[j].upper_initial && !tokens[j].has_digit &&
              tokens[j].begin == tokens[j - 1].end + 1 && text[tokens[j - 1].end] == ' ')
@@ -765,7 +776,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // Capitalised names not in the lexicon.
   for (size_t i = 0; i < n_tokens; ++i) {
     if (covered[i] || !tokens[i].upper_initial) continue;
-    if (non_names_.Has(tokens[i])) continue;
+    if (non_names_.Has(tokens[i]) || month_day(i)) continue;
     size_t j = i + 1;
     auto hyphen_between = [&](size_t a, size_t b) {
       return tokens[b].begin == tokens[a].end + 1 && text[tokens[a].end] == '-';

@@ -105,6 +105,9 @@ class Recognizer {
 
   const Lexicon& lex_;
   std::unordered_set<std::string> cue_words_;  // folded words of heads and naming verbs
+  // Folded month names and abbreviations (months.tsv, without their period):
+  // "Jan 27" in a dateline is a date, no name.
+  std::unordered_set<std::string> month_words_;
   // Lexicon::TokenHash of each of cue_words_: a word whose hash is not here
   // is no cue word (one that is may be, when two words share a hash; the
   // descriptor pattern then decides).

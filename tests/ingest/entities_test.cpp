@@ -141,6 +141,18 @@ TEST_CASE("a lexicon name with a comma inside matches as written", "[ingest][ent
                     "Ministry of Economy, Trade and Industry"));
 }
 
+TEST_CASE("a month and a day in a dateline are no name", "[ingest][entities]") {
+  for (const char* text : {"ABU DHABI, Jan 27 (Wire) - Helix raised money.", "WASHINGTON, Sept 2 (Wire) - The US acted."}) {
+    CAPTURE(text);
+    for (const auto& m : Find(text)) {
+      CHECK(m.surface.rfind("Jan", 0) != 0);
+      CHECK(m.surface.rfind("Sept", 0) != 0);
+    }
+  }
+  // A first name that is also a month's abbreviation still starts a name.
+  CHECK(Named(Find("Le fondateur Jan Koum a parlé."), "Jan Koum"));
+}
+
 TEST_CASE("a lexicon alias written in lower case matches a sentence-internal mention", "[ingest][entities]") {
   auto ms = Find("Le sommet pour l'action sur l'IA aura lieu à Paris.");
   const Mention* m = Named(ms, "sommet pour l'action sur l'IA");

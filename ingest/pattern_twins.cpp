@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <mutex>
 #include <unordered_map>
 
@@ -457,7 +458,8 @@ namespace {
 // A top-level item of a pattern: an atom or a group, with its quantifiers.
 struct Item {
   std::string_view text;
-  int groups = 0;  // capturing groups inside
+  int groups = 0;       // capturing groups inside
+  int first_group = 0;  // the pattern's index of the first of them
 };
 
 bool Capturing(std::string_view open) { return open == "(" || open.rfind("(?P<", 0) == 0 || open.rfind("(?<", 0) == 0; }
@@ -507,19 +509,40 @@ std::string WithoutGroups(const std::vector<Item>& items, size_t from, size_t to
 // `size` measures one): the first items of a group repeated at least once,
 // "(?:\x01[\x11]\d+\x02)" for "(?P<o>\x01[\x11]\d+\x02(?:, \x01[\x11]\d+\x02)*)".
 // Empty when there is none.
-template <typename Size>
-std::string LookaheadPrefix(std::string_view item, int budget, const Size& size) {
-  std::vector<Token> tokens = Tokens(item);
-  if (tokens.empty() || tokens[0].kind != Token::kOpen) return "";
-  size_t close = 0;
-  for (size_t k = 0, depth = 0; k < tokens.size() && !close; ++k) {
-    if (tokens[k].kind == Token::kOpen) ++depth;
-    if (tokens[k].kind == Token::kClose && --depth == 0) close = k;
+// `p` cut at its top-level '|' (one part when there is none).
+std::vector<std::string_view> TopLevelBranches(std::string_view p) {
+  std::vector<std::string_view> parts;
+  int depth = 0;
+  size_t from = 0;
+  for (const Token& t : Tokens(p)) {
+    if (t.kind == Token::kOpen) ++depth;
+    if (t.kind == Token::kClose) --depth;
+    if (depth == 0 && t.kind == Token::kOther && p[t.begin] == '|') {
+      parts.push_back(p.substr(from, t.begin - from));
+      from = t.end;
+    }
   }
-  if (close == 0) return "";
-  for (size_t k = close + 1; k < tokens.size(); ++k)
-    if (tokens[k].kind != Token::kQuant || tokens[k].min == 0) return "";
-  std::vector<Item> inner = TopLevelItems(item.substr(tokens[0].end, tokens[close].begin - tokens[0].end));
+  parts.push_back(p.substr(from));
+  return parts;
+}
+
+// The index of the token that closes the group tokens[0] opens (0: none).
+size_t GroupClose(const std::vector<Token>& tokens) {
+  for (size_t k = 0, depth = 0; k < tokens.size(); ++k) {
+    if (tokens[k].kind == Token::kOpen) ++depth;
+    if (tokens[k].kind == Token::kClose && --depth == 0) return k;
+  }
+  return 0;
+}
+
+template <typename Size>
+std::string LookaheadPrefix(std::string_view item, int budget, const Size& size);
+
+// A pattern whose matches start every match of the sequence `p` (no
+// top-level '|'), of at most `budget` instructions; empty when there is none.
+template <typename Size>
+std::string SequencePrefix(std::string_view p, int budget, const Size& size) {
+  std::vector<Item> inner = TopLevelItems(p);
   std::string out;
   for (size_t k = 0; k < inner.size(); ++k) {
     std::string plain = WithoutGroups(inner, k, k + 1);
@@ -532,7 +555,83 @@ std::string LookaheadPrefix(std::string_view item, int budget, const Size& size)
     out += LookaheadPrefix(inner[k].text, budget, size);
     break;
   }
-  return out.empty() ? out : "(?:" + out + ")";
+  return out;
+}
+
+// A pattern whose matches start every match of `item` (a top-level item),
+// without groups, of at most `budget` instructions (its share of a program,
+// `size` measures one): the first items of a group repeated at least once,
+// "(?:\x01[\x11]\d+\x02)" for "(?P<o>\x01[\x11]\d+\x02(?:, \x01[\x11]\d+\x02)*)",
+// or of each branch of an alternation, "(?:pl|ri)" for "(?:players|rivals) X".
+// Empty when there is none.
+template <typename Size>
+std::string LookaheadPrefix(std::string_view item, int budget, const Size& size) {
+  std::vector<Token> tokens = Tokens(item);
+  if (tokens.empty() || tokens[0].kind != Token::kOpen) return "";
+  const size_t close = GroupClose(tokens);
+  if (close == 0) return "";
+  for (size_t k = close + 1; k < tokens.size(); ++k)
+    if (tokens[k].kind != Token::kQuant || tokens[k].min == 0) return "";
+  const std::vector<std::string_view> parts =
+      TopLevelBranches(item.substr(tokens[0].end, tokens[close].begin - tokens[0].end));
+  if (parts.size() == 1) {
+    std::string prefix = SequencePrefix(parts[0], budget, size);
+    return prefix.empty() ? prefix : "(?:" + prefix + ")";
+  }
+  // Each branch's prefix within a share of the budget, smaller until they fit together.
+  for (int share = budget / static_cast<int>(parts.size()); share > 0; share /= 2) {
+    std::string out;
+    for (std::string_view part : parts) {
+      std::string prefix = SequencePrefix(part, share, size);
+      if (prefix.empty()) return "";
+      out += (out.empty() ? "(?:" : "|") + prefix;
+    }
+    out += ")";
+    const int total = size(out);
+    if (total >= 0 && total <= budget) return out;
+  }
+  return "";
+}
+
+// The branches of a choice (see PatternPieces::Cut), in RE2's order of
+// preference, each as items numbered from item.first_group; one branch for a
+// group read as its items; none when `item` is no choice. New item texts are
+// kept in `texts`.
+std::vector<std::vector<Item>> Branches(const Item& item, std::deque<std::string>& texts) {
+  const std::vector<Token> tokens = Tokens(item.text);
+  if (tokens.empty() || item.text.substr(tokens[0].begin, tokens[0].end - tokens[0].begin) != "(?:") return {};
+  const size_t close = GroupClose(tokens);
+  if (close == 0 || close + 2 < tokens.size() || (close + 1 < tokens.size() && tokens[close + 1].kind != Token::kQuant))
+    return {};
+  const std::string_view inner = item.text.substr(tokens[0].end, tokens[close].begin - tokens[0].end);
+  const std::string_view group = item.text.substr(0, tokens[close].end);
+  bool ok = true;
+  auto items_of = [&](std::string_view part, int& next_group) {
+    std::vector<Item> items = TopLevelItems(part);
+    if (items.empty() && !part.empty()) ok = false;
+    for (Item& it : items) {
+      it.first_group = next_group;
+      next_group += it.groups;
+    }
+    return items;
+  };
+  std::vector<std::vector<Item>> out;
+  int next_group = item.first_group;
+  if (close + 1 == tokens.size()) {
+    for (std::string_view part : TopLevelBranches(inner)) out.push_back(items_of(part, next_group));
+    if (!ok || next_group != item.first_group + item.groups) return {};
+    return out;
+  }
+  const Token& q = tokens[close + 1];
+  const bool lazy = item.text[q.end - 1] == '?' && q.end - q.begin >= 2;
+  if (q.min != 0 || q.max < 1 || (q.max > 1 && item.groups > 0)) return {};
+  std::vector<Item> once = {{group, item.groups, item.first_group}};
+  if (q.max > 1) {
+    texts.push_back(std::string(group) + "{0," + std::to_string(q.max - 1) + "}" + (lazy ? "?" : ""));
+    once.push_back({texts.back(), 0, item.first_group});
+  }
+  if (lazy) return {{}, once};
+  return {once, {}};
 }
 
 }  // namespace
@@ -572,89 +671,137 @@ std::unique_ptr<PatternPieces> PatternPieces::Cut(const RE2& re) {
     return size < 0 ? -1 : size - base;
   };
   const int tail = program_size("()") - base;
-  std::vector<int> sizes;
-  int last_groups = -1;  // the last item with groups
-  for (size_t k = 0; k < items.size(); ++k) {
-    int size = program_size(std::string(items[k].text));
-    if (size < 0 || base < 0 || tail < 0) return nullptr;
-    sizes.push_back(size - base);
-    if (items[k].groups) last_groups = static_cast<int>(k);
+  if (base < 0 || tail < 0) return nullptr;
+  int next_group = 1;
+  for (Item& item : items) {
+    item.first_group = next_group;
+    next_group += item.groups;
   }
-  auto joined = [&](size_t from, size_t to) {
-    std::string out;
-    for (size_t k = from; k < to; ++k) out += items[k].text;
-    return out;
+  if (next_group != re.NumberOfCapturingGroups() + 1) return nullptr;
+  std::deque<std::string> texts;  // items that choices make up
+  // Each branch cuts the items after its choice anew: a bound on the
+  // programs compiled keeps patterns with many choices from costing much.
+  int programs_left = 256;
+  // Appends to `plan` the pieces of `items`, up to the end of the span.
+  // `checked`: a check has found that the items match the rest of the span.
+  auto build = [&](auto& self, std::vector<Item> items, bool checked, Plan& plan) -> bool {
+    std::vector<int> sizes;
+    int last_groups = -1;  // the last item with groups
+    for (size_t k = 0; k < items.size(); ++k) {
+      const int size = program_size(std::string(items[k].text));
+      if (size < 0) return false;
+      sizes.push_back(size - base);
+      if (items[k].groups) last_groups = static_cast<int>(k);
+    }
+    if (checked && last_groups < 0) return true;
+    auto joined = [&](size_t from, size_t to) {
+      std::string out;
+      for (size_t k = from; k < to; ++k) out += items[k].text;
+      return out;
+    };
+    for (size_t start = 0; start < items.size() || items.empty();) {
+      if (--programs_left < 0) return false;
+      Piece piece;
+      if (static_cast<int>(start) > last_groups) {
+        // No group left: the rest is only checked (by its DFA), in one piece.
+        piece.re = std::make_unique<RE2>(WithoutGroups(items, start, items.size()), o);
+        if (!piece.re->ok()) return false;
+        plan.pieces.push_back(std::move(piece));
+        break;
+      }
+      // As many items as fit with the cut and the rest, then as many of the
+      // next ones as still fit as the lookahead; fewer if the program is
+      // larger than the sum of its items.
+      size_t end = start;
+      int used = base + tail;
+      while (end < items.size() && used + sizes[end] <= kBitStateMax) used += sizes[end++];
+      if (end == start) {
+        // An item too big alone: its branches, each with the items after it.
+        std::vector<std::vector<Item>> branches = Branches(items[start], texts);
+        if (branches.empty()) return false;
+        for (size_t b = 0; b < branches.size(); ++b) {
+          std::vector<Item> rest = std::move(branches[b]);
+          rest.insert(rest.end(), items.begin() + static_cast<std::ptrdiff_t>(start) + 1, items.end());
+          if (branches.size() == 1) return self(self, std::move(rest), false, plan);
+          Plan::Branch branch;
+          const bool last = b + 1 == branches.size();
+          if (!last) {
+            branch.check = std::make_unique<RE2>(WithoutGroups(rest, 0, rest.size()), o);
+            if (!branch.check->ok()) return false;
+          }
+          branch.plan = std::make_unique<Plan>();
+          if (!self(self, std::move(rest), !last, *branch.plan)) return false;
+          plan.branches.push_back(std::move(branch));
+        }
+        return true;
+      }
+      if (end == items.size()) used -= tail;
+      size_t ahead = end;
+      while (ahead < items.size() && used + sizes[ahead] <= kBitStateMax) used += sizes[ahead++];
+      // Then the start of the next item, when a part of it fits.
+      int prefix_budget = kBitStateMax - used;
+      std::string prefix = ahead < items.size() ? LookaheadPrefix(items[ahead].text, prefix_budget, share) : "";
+      for (;;) {
+        piece.more = end < items.size();
+        std::string pattern = joined(start, end);
+        if (piece.more) pattern += "()" + WithoutGroups(items, end, ahead) + prefix;
+        piece.re = std::make_unique<RE2>(pattern, o);
+        if (piece.re->ok() && piece.re->ProgramSize() <= kBitStateMax) break;
+        if (!prefix.empty()) {
+          // A smaller start of the next item, down to none.
+          prefix_budget /= 2;
+          prefix = prefix_budget > 0 ? LookaheadPrefix(items[ahead].text, prefix_budget, share) : "";
+        } else if (ahead > end) {
+          --ahead;
+        } else if (end > start + 1) {
+          ahead = --end;
+        } else {
+          return false;
+        }
+      }
+      for (size_t k = start; k < end; ++k)
+        for (int g = 0; g < items[k].groups; ++g) piece.group_index.push_back(items[k].first_group + g);
+      const int wanted = static_cast<int>(piece.group_index.size()) + (piece.more ? 1 : 0);
+      if (piece.re->NumberOfCapturingGroups() != wanted || wanted > kMaxPieceGroups) return false;
+      plan.pieces.push_back(std::move(piece));
+      start = end;
+    }
+    return true;
   };
   std::unique_ptr<PatternPieces> cut(new PatternPieces());
-  int first_group = 1;
-  for (size_t start = 0; start < items.size();) {
-    Piece piece;
-    piece.first_group = first_group;
-    if (static_cast<int>(start) > last_groups) {
-      // No group left: the rest is only checked (by its DFA), in one piece.
-      piece.re = std::make_unique<RE2>(WithoutGroups(items, start, items.size()), o);
-      if (!piece.re->ok()) return nullptr;
-      cut->pieces_.push_back(std::move(piece));
-      break;
-    }
-    // As many items as fit with the cut and the rest, then as many of the
-    // next ones as still fit as the lookahead; fewer if the program is larger
-    // than the sum of its items.
-    size_t end = start;
-    int used = base + tail;
-    while (end < items.size() && used + sizes[end] <= kBitStateMax) used += sizes[end++];
-    if (end == start) return nullptr;
-    if (end == items.size()) used -= tail;
-    size_t ahead = end;
-    while (ahead < items.size() && used + sizes[ahead] <= kBitStateMax) used += sizes[ahead++];
-    // Then the start of the next item, when a part of it fits.
-    std::string prefix = ahead < items.size() ? LookaheadPrefix(items[ahead].text, kBitStateMax - used, share) : "";
-    for (;;) {
-      piece.more = end < items.size();
-      std::string pattern = joined(start, end);
-      if (piece.more) pattern += "()" + WithoutGroups(items, end, ahead) + prefix;
-      piece.re = std::make_unique<RE2>(pattern, o);
-      if (piece.re->ok() && piece.re->ProgramSize() <= kBitStateMax) break;
-      if (!prefix.empty()) {
-        prefix.clear();
-      } else if (ahead > end) {
-        --ahead;
-      } else if (end > start + 1) {
-        ahead = --end;
-      } else {
-        return nullptr;
-      }
-    }
-    for (size_t k = start; k < end; ++k) piece.groups += items[k].groups;
-    if (piece.re->NumberOfCapturingGroups() != piece.groups + (piece.more ? 1 : 0) ||
-        piece.groups + 1 > kMaxPieceGroups)
-      return nullptr;
-    first_group += piece.groups;
-    cut->pieces_.push_back(std::move(piece));
-    start = end;
-  }
-  if (first_group != re.NumberOfCapturingGroups() + 1 || cut->pieces_.size() < 2) return nullptr;
+  if (!build(build, std::move(items), false, cut->plan_)) return nullptr;
+  if (cut->plan_.pieces.size() < 2 && cut->plan_.branches.empty()) return nullptr;
   return cut;
+}
+
+bool PatternPieces::Run(const Plan& plan, std::string_view text, size_t at, size_t end, re2::StringPiece* groups,
+                        int n) {
+  re2::StringPiece found[kMaxPieceGroups + 1];
+  for (const Piece& piece : plan.pieces) {
+    const int wanted = static_cast<int>(piece.group_index.size()) + (piece.more ? 1 : 0);
+    // The last piece, or the rest when it has no group, ends at the end of
+    // the match; the others at the start of the rest.
+    if (!piece.re->Match(text, at, end, piece.more ? RE2::ANCHOR_START : RE2::ANCHOR_BOTH, wanted ? found : nullptr,
+                         wanted ? wanted + 1 : 0))
+      return false;
+    for (size_t g = 0; g < piece.group_index.size(); ++g)
+      if (piece.group_index[g] < n) groups[piece.group_index[g]] = found[g + 1];
+    if (piece.more) at = static_cast<size_t>(found[wanted].data() - text.data());
+  }
+  for (const Plan::Branch& branch : plan.branches)
+    if (!branch.check || branch.check->Match(text, at, end, RE2::ANCHOR_BOTH, nullptr, 0))
+      return Run(*branch.plan, text, at, end, groups, n);
+  return true;
 }
 
 void PatternPieces::Groups(const RE2& re, std::string_view text, size_t begin, size_t end,
                            re2::StringPiece* groups, int n) const {
-  re2::StringPiece found[kMaxPieceGroups + 1];
-  size_t at = begin;
-  for (const Piece& piece : pieces_) {
-    const int wanted = piece.groups + (piece.more ? 1 : 0);
-    // The last piece, or the rest when it has no group, ends at the end of
-    // the match; the others at the start of the rest.
-    if (!piece.re->Match(text, at, end, piece.more ? RE2::ANCHOR_START : RE2::ANCHOR_BOTH, wanted ? found : nullptr,
-                         wanted ? wanted + 1 : 0)) {
-      re.Match(text, begin, end, RE2::ANCHOR_BOTH, groups, n);
-      return;
-    }
-    for (int g = 1; g <= piece.groups && piece.first_group + g - 1 < n; ++g) groups[piece.first_group + g - 1] = found[g];
-    if (piece.more) at = static_cast<size_t>(found[piece.groups + 1].data() - text.data());
+  for (int g = 1; g < n; ++g) groups[g] = re2::StringPiece();
+  if (!Run(plan_, text, begin, end, groups, n)) {
+    re.Match(text, begin, end, RE2::ANCHOR_BOTH, groups, n);
+    return;
   }
   groups[0] = re2::StringPiece(text.data() + begin, end - begin);
-  for (int g = re.NumberOfCapturingGroups() + 1; g < n; ++g) groups[g] = re2::StringPiece();
 }
 
 bool PieceMatcher::Match(const RE2& re, std::string_view text, size_t from, re2::StringPiece* groups,

@@ -113,8 +113,15 @@ class PatternPieces {
   static constexpr int kMaxPieceGroups = 16;  // a piece's groups, its cut included
   // The pieces of `re` (its pattern and options), or null when it fits
   // BitState, has no group or cannot be cut (a top-level '|', inline flags,
-  // an item that alone exceeds kBitStateMax, a piece with more than
-  // kMaxPieceGroups groups).
+  // an item that alone exceeds kBitStateMax and is no choice, a piece with
+  // more than kMaxPieceGroups groups). An item too big for a piece of its own
+  // that is a choice, a non-capturing group "(?:X|Y)", "(?:X)?", "(?:X)??" or
+  // (without groups) "(?:x){0,8}" or "(?:x){0,8}?", is read by its branches
+  // in RE2's order of preference ("(?:x){0,8}?": none, then x and
+  // "(?:x){0,7}?"): the preferred parse of "(?:X|Y) R" over the rest of the
+  // span takes X when "X R" matches it (its DFA tells), else Y; the branch
+  // taken and R are then cut into pieces in turn. A non-capturing group
+  // without quantifier or '|' is read as its items.
   static std::unique_ptr<PatternPieces> Cut(const re2::RE2& re);
   PatternPieces(const PatternPieces&) = delete;
   PatternPieces& operator=(const PatternPieces&) = delete;
@@ -129,11 +136,23 @@ class PatternPieces {
   PatternPieces() = default;
   struct Piece {
     std::unique_ptr<re2::RE2> re;
-    int first_group = 1;  // the pattern's index of the piece's group 1
-    int groups = 0;       // how many of the pattern's groups the piece holds
-    bool more = false;    // "A()L": its group groups + 1 is where the next piece starts
+    std::vector<int> group_index;  // the pattern's index of each of the piece's groups
+    bool more = false;             // "A()L": its last group is where the next step starts
   };
-  std::vector<Piece> pieces_;
+  // Pieces run one after the other, then, when there are branches, the first
+  // one whose check matches the rest of the span (the last one has none)
+  // with its plan (its items and those after the choice).
+  struct Plan {
+    struct Branch {
+      std::unique_ptr<re2::RE2> check;
+      std::unique_ptr<Plan> plan;
+    };
+    std::vector<Piece> pieces;
+    std::vector<Branch> branches;
+  };
+  // Runs `plan` from `at` up to `end`; false when a piece or every branch fails.
+  static bool Run(const Plan& plan, std::string_view text, size_t at, size_t end, re2::StringPiece* groups, int n);
+  Plan plan_;
 };
 
 // re.Match(text, from, text.size(), UNANCHORED, groups, n) for one pattern

@@ -265,6 +265,36 @@ TEST_CASE("the pieces of a big pattern find its groups", "[ingest][twins][pieces
               texts);
 }
 
+TEST_CASE("a group too big for a piece is read by its branches", "[ingest][twins][pieces]") {
+  const std::vector<std::string> texts = {
+      "acme backs beta and gamma",
+      "acme says backs beta, gamma, delta",
+      "acme said funds the beta",
+      "acme, backers beta",
+      "acme backs says backs beta",
+      "acme x y z xavier",
+      "acme p pa par xeno xylo",
+      "acme one two three four five six seven eight nine ten eleven xu",
+      "acme pax, paris, xx",
+      "acme par xeno",
+      "nothing here"};
+  const std::string verbs = ManyVerbs(), both = "(?:" + ManyVerbs() + "|" + ManyVerbs().substr(3);
+  // An alternation of two branches with groups, each with the items after it.
+  CheckPieces(R"((?P<a>\w+),? (?:)" + both + R"( (?:the )?(?P<b>\w+)|(?:says|said) )" + both +
+                  R"( (?P<c>\w+(?:, \w+)*)))",
+              texts);
+  // An optional group with groups, greedy then lazy.
+  for (const char* q : {"?", "??"})
+    CheckPieces(R"((?P<a>\w+),? (?:)" + both + R"( (?P<m>\w+) )" + verbs + " )" + q + R"((?P<b>\w+)(?:, (\w+))?)",
+                texts);
+  // A counted repetition without groups, lazy then greedy: none, then one
+  // and the rest of the count.
+  for (const char* q : {"{0,24}?", "{0,24}"})
+    CheckPieces(R"((?P<a>\w+)(?: (?:[^ p.][^ .]*|p(?:[^ a.][^ .]*)?|pa(?:[^ r.][^ .]*)?|par[^ .]+)))" + std::string(q) +
+                    R"(,? (?P<b>x\w*))",
+                texts);
+}
+
 TEST_CASE("a pattern that cannot be cut is matched whole", "[ingest][twins][pieces]") {
   RE2::Options o;
   o.set_case_sensitive(false);

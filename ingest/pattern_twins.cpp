@@ -47,6 +47,25 @@ struct Token {
   int min = 0, max = -1;      // kQuant: bounds (-1: none); lazy when it ends with '?'
 };
 
+// Per opening token of a group: the token that closes it, and the quantifier
+// right after that (null: none).
+struct GroupEnds {
+  std::vector<size_t> close;
+  std::vector<const Token*> quantifier;
+};
+GroupEnds Groups(const std::vector<Token>& tokens) {
+  GroupEnds g{std::vector<size_t>(tokens.size(), 0), std::vector<const Token*>(tokens.size(), nullptr)};
+  std::vector<size_t> open;
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    if (tokens[k].kind == Token::kOpen) open.push_back(k);
+    if (tokens[k].kind != Token::kClose || open.empty()) continue;
+    g.close[open.back()] = k;
+    if (k + 1 < tokens.size() && tokens[k + 1].kind == Token::kQuant) g.quantifier[open.back()] = &tokens[k + 1];
+    open.pop_back();
+  }
+  return g;
+}
+
 // `p[i]` == '{': the end of a valid "{m}", "{m,}" or "{m,n}" (0 when not one),
 // with its bounds.
 size_t Repetition(std::string_view p, size_t i, int& min, int& max) {
@@ -323,17 +342,11 @@ RelaxedPattern RelaxBounds(std::string_view p) {
            tokens[k + 1].max >= 8;
   };
   // Groups repeated by the quantifier after them: their opening and closing tokens.
-  std::vector<size_t> close_of(tokens.size(), 0);
+  const GroupEnds groups = Groups(tokens);
+  const std::vector<size_t>& close_of = groups.close;
   std::vector<char> repeated(tokens.size(), 0);
-  std::vector<size_t> open;
-  for (size_t k = 0; k < tokens.size(); ++k) {
-    if (tokens[k].kind == Token::kOpen) open.push_back(k);
-    if (tokens[k].kind != Token::kClose || open.empty()) continue;
-    const Token* q = k + 1 < tokens.size() && tokens[k + 1].kind == Token::kQuant ? &tokens[k + 1] : nullptr;
-    repeated[open.back()] = q && (q->max < 0 || q->max > 1);
-    close_of[open.back()] = k;
-    open.pop_back();
-  }
+  for (size_t k = 0; k < tokens.size(); ++k)
+    if (const Token* q = groups.quantifier[k]) repeated[k] = q->max < 0 || q->max > 1;
   // A repetition inside a repeated group is checked over the span of the
   // outermost such group with its quantifier, captured: "(?P<__b1>(?:...)*)".
   std::vector<int> wrap(tokens.size(), -1);  // opening token -> its bound's capture number
@@ -387,16 +400,11 @@ bool RelaxingKeepsSyntax(std::string_view p) {
   if (HasInlineFlags(p)) return true;  // RelaxBounds leaves it alone
   const std::vector<Token> tokens = Tokens(p);
   // Per opening token: whether a count ("{2,5}", "{3}") repeats its group.
+  const GroupEnds groups = Groups(tokens);
   std::vector<char> counted(tokens.size(), 0);
+  for (size_t k = 0; k < tokens.size(); ++k)
+    if (const Token* q = groups.quantifier[k]) counted[k] = p[q->begin] == '{' && (q->min >= 2 || q->max >= 2);
   std::vector<size_t> open;
-  for (size_t k = 0; k < tokens.size(); ++k) {
-    if (tokens[k].kind == Token::kOpen) open.push_back(k);
-    if (tokens[k].kind != Token::kClose || open.empty()) continue;
-    const Token* q = k + 1 < tokens.size() && tokens[k + 1].kind == Token::kQuant ? &tokens[k + 1] : nullptr;
-    counted[open.back()] = q && p[q->begin] == '{' && (q->min >= 2 || q->max >= 2);
-    open.pop_back();
-  }
-  open.clear();
   for (size_t k = 0; k < tokens.size(); ++k) {
     const Token& t = tokens[k];
     if (t.kind == Token::kOpen) open.push_back(k);

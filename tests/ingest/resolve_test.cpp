@@ -159,6 +159,13 @@ TEST_CASE("a description followed by a name of another type still refers back", 
 }
 
 namespace {
+// The names a relationship of `type` points to, in order.
+std::vector<std::string> EndsOf(const Extraction& ex, const std::string& type) {
+  std::vector<std::string> out;
+  for (const auto& r : ex.relations)
+    if (r.type == type) out.push_back(ex.entities[static_cast<size_t>(r.dst)].name);
+  return out;
+}
 std::string NameOf(const Extraction& ex, int entity) {
   return entity >= 0 ? ex.entities[static_cast<size_t>(entity)].name : "";
 }
@@ -336,15 +343,7 @@ TEST_CASE("a start-up is the company the article shows raising money", "[ingest]
       "Kalvora raised $30 million from Peak XV. Executives of Infosys also invested. "
       "The Indian start-up was founded in 2022 by Meera Pillai.",
       "en");
-  bool kalvora = false, infosys = false;
-  for (const auto& r : ex.relations) {
-    if (r.type != "FOUNDED") continue;
-    const auto& dst = ex.entities[static_cast<size_t>(r.dst)].name;
-    kalvora |= dst == "Kalvora";
-    infosys |= dst == "Infosys";
-  }
-  CHECK(kalvora);
-  CHECK_FALSE(infosys);
+  CHECK(EndsOf(ex, "FOUNDED") == std::vector<std::string>{"Kalvora"});
 }
 
 TEST_CASE("the company of an article is seldom the one it shows only investing", "[ingest][resolve]") {
@@ -352,10 +351,7 @@ TEST_CASE("the company of an article is seldom the one it shows only investing",
       "Kalvora raised $30 million in a Series B round. Peak XV Partners, an Indian investor, led the round. "
       "The company was founded in 2019 by Meera Pillai.",
       "en");
-  std::string founded;
-  for (const auto& r : ex.relations)
-    if (r.type == "FOUNDED") founded = ex.entities[static_cast<size_t>(r.dst)].name;
-  CHECK(founded == "Kalvora");
+  CHECK(EndsOf(ex, "FOUNDED") == std::vector<std::string>{"Kalvora"});
 }
 
 TEST_CASE("the company is no ministry or regulator", "[ingest][resolve]") {
@@ -363,9 +359,7 @@ TEST_CASE("the company is no ministry or regulator", "[ingest][resolve]") {
       "The Ministry of Economy, Trade and Industry will support Rapidus. "
       "The company said it had raised $450 million from Toyota.",
       "en");
-  int company = EntityOf(ex, 1, "The company");
-  REQUIRE(company >= 0);
-  CHECK(ex.entities[static_cast<size_t>(company)].name == "Rapidus");
+  CHECK(NameOf(ex, EntityOf(ex, 1, "The company")) == "Rapidus");
 }
 
 TEST_CASE("a resolved description states what it says of its entity", "[ingest][resolve]") {

@@ -210,14 +210,6 @@ int Resolver::Agreement(const Mention& m, int e) const {
     else if (!rec.kind.empty())
       return -1;
   }
-  // A description that excludes investors ("the start-up") fits best the
-  // company the article has shown raising money.
-  if (m.not_kinds && std::find(m.not_kinds->begin(), m.not_kinds->end(), "investor"sv) != m.not_kinds->end())
-    for (const auto& r : ex_.relations)
-      if (r.dst == e && r.type == "FUNDS"sv) {
-        score += 2;
-        break;
-      }
   if (!m.made.empty()) {
     int maker = MakerOf(m.made);
     if (maker == e)
@@ -254,6 +246,23 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   // refer to; one that contradicts it never. Nothing said: all agree (0).
   int best_agreement = 0;
   std::unordered_map<int, int> agreement;
+  // The article's funding so far, per organization: bit 1 it invests, bit 2
+  // it raises.
+  std::unordered_map<int, int> funding;
+  if (m.type == "Organization"sv)
+    for (const auto& r : ex_.relations)
+      if (r.type == "FUNDS"sv) {
+        funding[r.src] |= 1;
+        funding[r.dst] |= 2;
+      }
+  auto role = [&](int e) {
+    auto it = funding.find(e);
+    return it == funding.end() ? 0 : it->second;
+  };
+  // A description that excludes investors ("the start-up") fits best the
+  // company the article has shown raising money.
+  const bool excludes_investors =
+      m.not_kinds && std::find(m.not_kinds->begin(), m.not_kinds->end(), "investor"sv) != m.not_kinds->end();
   const bool distinguishing =
       !m.country.empty() || !m.place.empty() || !m.kind.empty() || !m.made.empty() || m.not_kinds != nullptr;
   if (distinguishing) {
@@ -262,6 +271,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
       const auto& rec = ex_.entities[k];
       if (rec.type != m.type) continue;
       int a = Agreement(m, static_cast<int>(k));
+      if (a >= 0 && excludes_investors && (role(static_cast<int>(k)) & 2)) a += 2;
       agreement[static_cast<int>(k)] = a;
       best_agreement = std::max(best_agreement, a);
     }
@@ -459,16 +469,8 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   }
   // An organization the article has shown only investing is seldom "the
   // company" of the sentences around it: its salience counts half.
-  if (m.type == "Organization"sv && !salience.empty()) {
-    std::unordered_map<int, int> role;  // bit 1: invests, bit 2: raises
-    for (const auto& r : ex_.relations)
-      if (r.type == "FUNDS"sv) {
-        role[r.src] |= 1;
-        role[r.dst] |= 2;
-      }
-    for (auto& [e, score] : salience)
-      if (auto it = role.find(e); it != role.end() && it->second == 1) score *= kInvestorSalience;
-  }
+  for (auto& [e, score] : salience)
+    if (role(e) == 1) score *= kInvestorSalience;
   int best = -1;
   for (const auto& [e, score] : salience)
     if (best < 0 || score > salience[best] + 1e-9 ||

@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <set>
 #include <sstream>
 
 #include "ingest/lexicon.h"
@@ -373,11 +372,6 @@ Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Men
   return t;
 }
 
-// Mention indexes of the markers in `piece` (a substring of `whole`) whose
-// type the slot accepts: the nationality in "A et l'américain B" is not an item.
-// `qualifiers`: RuleSet::qualifiers_. A list ends with the item its
-// conjunction introduces: in "backed by A and B, C reported" C is no item
-// (`conjunctions`: RuleSet::conjunctions_).
 bool HasWord(std::string_view text, const std::vector<std::string>& words) {
   for (const std::string& w : words) {
     for (size_t at = text.find(w); at != std::string_view::npos; at = text.find(w, at + 1)) {
@@ -391,42 +385,47 @@ bool HasWord(std::string_view text, const std::vector<std::string>& words) {
 }
 
 // The preposition that ends `text` (markers, determiners and spaces aside),
-// as a family that may repeat before list items: 1 "de" (d', du, des, of,
-// from), 2 "à" (au, aux, to), 3 "par" (by); 0 none.
-int EndingPreposition(std::string_view text) {
-  std::vector<std::string> words;
-  std::string w;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '\x01') {
-      size_t e = text.find('\x02', i);
-      if (e == std::string_view::npos) break;
-      i = e;
-      if (!w.empty()) words.push_back(std::move(w)), w.clear();
+// as 1 + the index of its family in `words.preposition_families`; 0 none.
+int EndingPreposition(std::string_view text, const ListWords& words) {
+  auto in = [](const std::vector<std::string>& list, const std::string& w) {
+    return std::find(list.begin(), list.end(), w) != list.end();
+  };
+  size_t end = text.size();
+  while (end > 0) {
+    const char c = text[end - 1];
+    if (c == ' ' || c == ',') {
+      --end;
       continue;
     }
-    if (c == ' ' || c == ',' || c == '\'') {
-      if (c == '\'' && !w.empty()) w += c;
-      if (!w.empty()) words.push_back(std::move(w)), w.clear();
+    if (c == '\x02') {  // a marker
+      size_t open = text.rfind('\x01', end - 1);
+      if (open == std::string_view::npos) return 0;
+      end = open;
       continue;
     }
-    w += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  if (!w.empty()) words.push_back(std::move(w));
-  static const std::map<std::string, int, std::less<>> families = {
-      {"de", 1}, {"d'", 1}, {"du", 1}, {"des", 1}, {"of", 1}, {"from", 1}, {"à", 2}, {"au", 2},
-      {"aux", 2}, {"to", 2}, {"par", 3}, {"by", 3}};
-  static const std::set<std::string, std::less<>> determiners = {"le", "la", "les", "l'", "the", "a", "an", "un", "une"};
-  for (auto it = words.rbegin(); it != words.rend(); ++it) {
-    if (determiners.count(*it)) continue;
-    auto f = families.find(*it);
-    return f == families.end() ? 0 : f->second;
+    // A word, back to a space, a comma, a marker or an apostrophe (which
+    // ends the word before it: "d'", "l'").
+    size_t begin = c == '\'' ? end - 1 : end;
+    while (begin > 0 && text[begin - 1] != ' ' && text[begin - 1] != ',' && text[begin - 1] != '\'' &&
+           text[begin - 1] != '\x02')
+      --begin;
+    const std::string w = LowerAscii(text.substr(begin, end - begin));
+    end = begin;
+    if (w == "'" || in(words.determiners, w)) continue;
+    for (size_t f = 0; f < words.preposition_families.size(); ++f)
+      if (in(words.preposition_families[f], w)) return static_cast<int>(f) + 1;
+    return 0;
   }
   return 0;
 }
 
-std::vector<int> Markers(std::string_view whole, std::string_view piece, const Slot& slot,
-                         const std::vector<std::string>& qualifiers, const std::vector<std::string>& conjunctions) {
+// Mention indexes of the markers in `piece` (a substring of `whole`) whose
+// type the slot accepts: the nationality in "A et l'américain B" is not an item.
+// A list ends with the item its conjunction introduces: in "backed by A and B,
+// C reported" C is no item (`words`: RuleSet::list_words_).
+std::vector<int> Markers(std::string_view whole, std::string_view piece, const Slot& slot, const ListWords& words) {
+  const std::vector<std::string>& qualifiers = words.qualifiers;
+  const std::vector<std::string>& conjunctions = words.conjunctions;
   std::vector<int> out;
   bool conjoined = false;   // an item after a conjunction was taken: the list is complete
   size_t prev_end = std::string_view::npos;  // the end of the previous marker of the list
@@ -440,7 +439,7 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
   // "soutenu par Walmart, et au britannique Ocado": an item after another
   // preposition than the first item's belongs to another phrase.
   const int first_preposition =
-      list ? EndingPreposition(whole.substr(base >= 24 ? base - 24 : 0, std::min<size_t>(base, 24))) : 0;
+      list ? EndingPreposition(whole.substr(base >= 24 ? base - 24 : 0, std::min<size_t>(base, 24)), words) : 0;
   for (size_t i = 0; i < piece.size(); ++i) {
     if (piece[i] != '\x01') continue;
     Marker marker;
@@ -472,7 +471,7 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
       }
     }
     if (list && prev_end != std::string_view::npos && first_preposition) {
-      int p = EndingPreposition(piece.substr(prev_end + 1, i - prev_end - 1));
+      int p = EndingPreposition(piece.substr(prev_end + 1, i - prev_end - 1), words);
       if (p && p != first_preposition) break;
     }
     if (list && prev_end != std::string_view::npos) {
@@ -839,11 +838,17 @@ void RuleSet::ResolveMacros(std::vector<std::string>& errors) {
   }
   // "(?:de|du|d'|of|from)": its words, each with the space that follows it
   // unless it ends with an apostrophe.
-  qualifiers_.clear();
-  for (const std::string& w : MacroWords("list_qualifier")) qualifiers_.push_back(w.back() == '\'' ? w : w + " ");
+  list_words_ = {};
+  for (const std::string& w : MacroWords("list_qualifier"))
+    list_words_.qualifiers.push_back(w.back() == '\'' ? w : w + " ");
   // "(?:et|ou|and|...)": the words of list_conjunction.
-  conjunctions_.clear();
-  for (const std::string& w : MacroWords("list_conjunction")) conjunctions_.push_back(LowerAscii(w));
+  for (const std::string& w : MacroWords("list_conjunction")) list_words_.conjunctions.push_back(LowerAscii(w));
+  constexpr std::string_view kFamily = "list_preposition_";
+  for (auto it = macros_.lower_bound(std::string(kFamily)); it != macros_.end() && it->first.starts_with(kFamily); ++it) {
+    auto& family = list_words_.preposition_families.emplace_back();
+    for (const std::string& w : MacroWords(it->first)) family.push_back(LowerAscii(w));
+  }
+  for (const std::string& w : MacroWords("list_determiner")) list_words_.determiners.push_back(LowerAscii(w));
 }
 
 std::vector<std::string> RuleSet::MacroWords(const std::string& name) const {
@@ -1155,7 +1160,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
             m.new_spans[gr.name] = {tv.ToOrig(gb, false), tv.ToOrig(gb + g.size(), true)};
             continue;
           }
-          auto idxs = Markers(whole, g, r.slots[static_cast<size_t>(gr.slot)], qualifiers_, conjunctions_);
+          auto idxs = Markers(whole, g, r.slots[static_cast<size_t>(gr.slot)], list_words_);
           if (idxs.empty()) complete = false;
           m.slots[gr.name] = std::move(idxs);
         }

@@ -120,6 +120,21 @@ struct Rule {
   std::vector<std::pair<unsigned, int>> marker_needs;
 };
 
+// The words that read a coordinated list ({Type+:name}), from the macros of
+// corpus/rules/macros.rules.
+struct ListWords {
+  // list_qualifier, as its words stand before the text they introduce ("de ",
+  // "d'"): ", de la société X," qualifies the item before.
+  std::vector<std::string> qualifiers;
+  // list_conjunction: the item after one ends a list.
+  std::vector<std::string> conjunctions;
+  // list_preposition_*, one family per macro ("de", "du", "of"...): an item
+  // after a preposition of another family than the first item's is no item.
+  std::vector<std::vector<std::string>> preposition_families;
+  // list_determiner: words between such a preposition and the item.
+  std::vector<std::string> determiners;
+};
+
 // One firing of a rule on one sentence.
 struct RuleMatch {
   const Rule* rule = nullptr;
@@ -178,11 +193,7 @@ class RuleSet {
   std::vector<std::unique_ptr<Rule>> rules_;
   std::map<std::string, std::string> macros_;  // name -> re2 text, expanded
   std::set<std::string> symmetric_types_;
-  // The words of the list_qualifier macro as they stand before the text they
-  // introduce ("de ", "d'"): ", de la société X," qualifies the item before.
-  std::vector<std::string> qualifiers_;
-  // The words of the list_conjunction macro: the item after one ends a list.
-  std::vector<std::string> conjunctions_;
+  ListWords list_words_;  // from macros.rules, by ResolveMacros
   // One literal prefilter per rule language ("" for the rules of every
   // language): a sentence consults those of its language only. The filter
   // owns the compiled patterns of its rules, or their fast or narrow twins

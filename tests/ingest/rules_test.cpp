@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -129,6 +131,16 @@ TEST_CASE("a list item after another preposition than the first item's is no ite
   auto again = set.Apply(text2, Sentence{0, text2.size()}, given2, "fr");
   REQUIRE(again.size() == 1);
   CHECK(again[0].slots.at("o") == std::vector<int>{0, 1});
+  // The families are the list_preposition_* macros: without them, D is an item.
+  std::string macros = CorpusMacros(), kept;
+  std::istringstream lines(macros);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("macro list_preposition_", 0) != 0) kept += line + "\n";
+  auto plain = RuleSet::Parse(kept + "rule t.list\n  pattern soutenu par {Organization+:o}\n  emit FUNDS o -> o\n  view full\n",
+                              "t.rules", "fr");
+  auto all = plain.Apply(text, Sentence{0, text.size()}, given, "fr");
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].slots.at("o") == std::vector<int>{1, 2, 4});
 }
 
 TEST_CASE("an item of a list of people may follow a description of it", "[ingest][rules]") {

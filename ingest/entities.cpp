@@ -642,8 +642,9 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   }
 
   // A lexicon product and a version ("AlphaFold 3", "Windows 11"): one or two
-  // digits, perhaps ".N", then the end of the clause, a conjunction or a
-  // capitalised word, not a count ("ChatGPT 300 millions", "Copilot 5 fois").
+  // digits, perhaps ".N", then the end of the clause, a word of
+  // version_followers.txt or a capitalised word, not a count ("ChatGPT 300
+  // millions", "Copilot 5 fois").
   if (!given) {
     for (auto& m : out) {
       if (m.type != "Product"sv || m.source != MentionSource::kGazetteer) continue;
@@ -659,11 +660,9 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       bool ends = r >= s.end || (!std::isalnum(static_cast<unsigned char>(text[r])) && text[r] != ' ' &&
                                  text[r] != '%' && text[r] != '-' && text[r] != '\'');
       if (!ends && text[r] == ' ' && r + 1 < s.end) {
-        size_t w = r + 1, we = w;
-        while (we < s.end && std::isalpha(static_cast<unsigned char>(text[we]))) ++we;
-        std::string word = LowerAscii(text.substr(w, we - w));
-        ends = std::isupper(static_cast<unsigned char>(text[w])) || word == "and" || word == "et" || word == "or" ||
-               word == "ou";
+        auto next = std::partition_point(tokens.begin(), tokens.end(), [&](const Token& t) { return t.begin <= r; });
+        ends = std::isupper(static_cast<unsigned char>(text[r + 1])) ||
+               (next != tokens.end() && next->begin == r + 1 && version_followers_.Has(*next));
       }
       if (!ends) continue;
       bool taken = false;

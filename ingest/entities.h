@@ -136,7 +136,8 @@ class Recognizer {
       first_names_{lex_.first_names}, place_suffixes_{lex_.place_suffixes}, acronym_fillers_{lex_.acronym_fillers},
       pronouns_{lex_.pronouns}, descriptor_stops_{lex_.descriptor_stops}, prepositions_{lex_.prepositions},
       coordinators_{lex_.coordinators}, item_determiners_{lex_.item_determiners},
-      definite_articles_{lex_.definite_articles}, stop_en_{lex_.stop_en}, stop_fr_{lex_.stop_fr};
+      definite_articles_{lex_.definite_articles}, stop_en_{lex_.stop_en}, stop_fr_{lex_.stop_fr},
+      version_followers_{lex_.version_followers};
   std::unique_ptr<re2::RE2> descriptor_, descriptor_unbounded_, anaphor_, connector_, after_apposition_, after_head_;
   std::unique_ptr<re2::RE2> separator_tail_;  // what may follow the comma before the name
   // The first bytes of the naming words, ASCII lowered: what a tail of

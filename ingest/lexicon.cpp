@@ -504,7 +504,7 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
       {"stopwords_fr.txt", &lex.stop_fr},            {"stopwords_en.txt", &lex.stop_en},
       {"descriptor_stops.txt", &lex.descriptor_stops}, {"prepositions.txt", &lex.prepositions},
       {"item_determiners.txt", &lex.item_determiners}, {"acronym_fillers.txt", &lex.acronym_fillers},
-      {"definite_articles.txt", &lex.definite_articles},
+      {"definite_articles.txt", &lex.definite_articles}, {"version_followers.txt", &lex.version_followers},
   };
   for (const auto& [file, set] : folded_lists)
     for (auto& w : Words(lx / file)) set->insert(Fold(w));

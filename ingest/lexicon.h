@@ -168,6 +168,7 @@ class Lexicon {
   std::unordered_set<std::string> descriptor_stops;  // "par", "which" (folded): end a descriptor
   std::unordered_set<std::string> prepositions;      // "de", "of" (folded): cannot end an apposition
   std::unordered_set<std::string> item_determiners;  // "la", "the" (folded): after "et", a second item
+  std::unordered_set<std::string> version_followers;  // "and", "ou" (folded): after a product and a number, a version
   std::unordered_set<std::string> acronym_fillers;   // "de", "of" (folded): skipped in an acronym's initials
   std::unordered_set<std::string> coordinators;      // "et", "and" (folded): join two items
   std::unordered_set<std::string> definite_articles; // "the", "la" (folded): start another description

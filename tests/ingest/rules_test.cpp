@@ -1,10 +1,9 @@
 #include <catch2/catch.hpp>
 
-#include <sstream>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "ingest/pipeline.h"
 #include "tests/ingest/corpus_pipeline.h"

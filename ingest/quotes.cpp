@@ -161,6 +161,11 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
     if (owner >= 0) return owner;
     return m.type == "Person"sv ? m.entity : -1;
   };
+  // A named organization (no capitalised word recognition left untyped): it
+  // speaks when no person does ("», a indiqué Orange").
+  auto organization = [](const Mention& m) {
+    return m.entity >= 0 && m.type == "Organization"sv && m.source != MentionSource::kCandidate;
+  };
   // The speaker a mention right after a quote names: a person as above, or a
   // capitalised name of two words or more that recognition left untyped.
   auto speaker_after = [&](const Mention& m) {
@@ -232,8 +237,7 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
       if (anonymous) {
         size_t np = static_cast<size_t>(verb.data() - text.data()) + verb.size();
         for (const auto& m : ms)
-          if (m.entity >= 0 && m.type == "Organization"sv && m.source != MentionSource::kCandidate &&
-              m.outer_begin >= np && m.outer_begin <= np + 4) {
+          if (organization(m) && m.outer_begin >= np && m.outer_begin <= np + 4) {
             rec.speaker = m.entity;
             rec.rule = "quote.after-verb-organization";
             anonymous = false;
@@ -264,8 +268,7 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
       // ", a BIS spokesperson said": the organization speaks through them.
       const size_t end = static_cast<size_t>(said.data() - text.data());
       for (const auto& m : ms)
-        if (m.entity >= 0 && m.type == "Organization"sv && m.source != MentionSource::kCandidate &&
-            m.begin >= q.close && m.end <= end) {
+        if (organization(m) && m.begin >= q.close && m.end <= end) {
           rec.speaker = m.entity;
           rec.rule = "quote.organization-spokesperson";
           anonymous = false;
@@ -277,7 +280,7 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
       size_t limit = q.close + 6;
       for (const auto& m : ms) {
         if (m.begin < q.close || m.begin > limit || m.entity < 0) continue;
-        if (m.type == "Organization"sv && m.source != MentionSource::kCandidate && limit == q.close + 6) {
+        if (organization(m) && limit == q.close + 6) {
           // ("", the ministry said": the organization itself.)
           std::string_view tail = text.substr(m.end, std::min<size_t>(s.end - m.end, 90));
           if (m.outer_begin <= q.close + 6 && RE2::PartialMatch(tail, *after_name_verb_)) {

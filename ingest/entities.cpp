@@ -1440,13 +1440,13 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
       if (m.begin < b || m.end > e) continue;
       if (m.source == MentionSource::kDemonym || m.type == "Country"sv) {
         a.country = m.canonical;
-        a.country_from_demonym = a.country_stated = true;
+        a.country_stated = true;
       }
       if (m.type == "Place"sv && a.place.empty()) a.place = m.canonical;
     }
     // "le fabricant de puces américain", "la licorne franco-américaine": a
     // demonym right after it (after a space and a hyphenated prefix).
-    if (!a.country_from_demonym && e < s.end && text[e] == ' ') {
+    if (!a.country_stated && e < s.end && text[e] == ' ') {
       size_t q = e + 1;
       size_t r = q;
       while (r < s.end && (std::islower(static_cast<unsigned char>(text[r])) || static_cast<unsigned char>(text[r]) >= 0x80))
@@ -1455,7 +1455,7 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
       for (const auto& m : out)
         if (m.source == MentionSource::kDemonym && (m.begin == e + 1 || m.begin == q)) {
           a.country = m.canonical;
-          a.country_from_demonym = a.country_stated = true;
+          a.country_stated = true;
         }
     }
     // "la start-up parisienne": a place adjective after it.

@@ -59,8 +59,7 @@ struct Mention {
   std::string descriptor;     // "la société d'investissement japonaise" (may be empty)
   std::string head;           // descriptor head noun ("start-up")
   std::string country;        // country named by a demonym in the descriptor
-  bool country_from_demonym = false;  // `country` was named by a nationality adjective ("la société chinoise")
-  bool country_stated = false;  // `country` was named by the description (a nationality or a city's adjective)
+  bool country_stated = false;  // `country` was named by the description: a nationality ("la société chinoise") or a city's adjective
   std::string place;          // place named in the descriptor ("la start-up parisienne", "le groupe de Redmond")
   std::string kind;           // gazetteer kind, or the kind a head noun names ("the chipmaker")
   const std::vector<std::string>* not_kinds = nullptr;  // kinds the head noun never refers to (flag not=)

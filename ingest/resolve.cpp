@@ -294,11 +294,25 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
     if (rec.type != m.type) return false;
     return agrees(o.entity);
   };
-  // An apposition describes the name just before it ("xAI, the company led
-  // by Elon Musk"), unless it is a genitive ("Jio Platforms, the group's
-  // arm": the group is another entity).
   const std::string& t = ex_.doc.text;
   const bool genitive = FollowedByPossessive(m.end);
+  // "Créée en 2021 par A, ex-Bayer, l'entreprise ...", "Backed by Google,
+  // the start-up ...": a sentence that opens with a participle clause says
+  // it of the description that closes the clause; the names inside the
+  // clause are not the one it refers to.
+  const bool after_opening_participle = [&] {
+    const size_t sb = ex_.sentences[i].begin;
+    if (IsComplement(m) || m.outer_begin < sb + 2 || t.compare(m.outer_begin - 2, 2, ", ") != 0) return false;
+    size_t w = sb;
+    while (w < m.outer_begin && (std::isalpha(static_cast<unsigned char>(t[w])) || static_cast<unsigned char>(t[w]) >= 0x80))
+      ++w;
+    if (w == sb || (!std::isupper(static_cast<unsigned char>(t[sb])) && static_cast<unsigned char>(t[sb]) < 0x80))
+      return false;
+    std::string first = LowerAscii(t.substr(sb, w - sb));
+    return std::any_of(lex_.participle_endings.begin(), lex_.participle_endings.end(), [&](const std::string& suf) {
+      return first.size() > suf.size() + 2 && first.compare(first.size() - suf.size(), suf.size(), suf) == 0;
+    });
+  }();
   // "..., co-led by Accel and Coatue, the company said": a reporting tag, not
   // an apposition of the name before it.
   const bool reporting_tag = [&] {
@@ -307,7 +321,10 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
         return true;
     return false;
   }();
-  if (!genitive && !reporting_tag)
+  // An apposition describes the name just before it ("xAI, the company led
+  // by Elon Musk"), unless it is a genitive ("Jio Platforms, the group's
+  // arm": the group is another entity).
+  if (!genitive && !reporting_tag && !after_opening_participle)
     for (const auto& o : ex_.mentions[i])
       if (o.entity >= 0 && o.end + 2 == m.begin && t.compare(o.end, 2, ", ") == 0 && o.source != MentionSource::kAnaphor &&
           o.source != MentionSource::kPronoun && o.source != MentionSource::kCandidate && !IsComplement(o) && fits(o))
@@ -391,7 +408,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
       std::vector<const Mention*> order;
       if (si == i) {
         for (const auto& o : ex_.mentions[si])
-          if (o.begin < m.begin) order.push_back(&o);
+          if (o.begin < m.begin && !after_opening_participle) order.push_back(&o);
         std::reverse(order.begin(), order.end());
       } else {
         // An earlier sentence offers its subject first, then its other
@@ -454,7 +471,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
     size_t si = i - back;
     int subj = si == i ? -1 : Subject({m.type}, si, ex_.sentences[si].end, {}, 0);
     for (const auto& o : ex_.mentions[si]) {
-      if (si == i && o.begin >= m.begin) break;
+      if (si == i && (o.begin >= m.begin || after_opening_participle)) break;
       if (o.entity < 0 || &o == own_subject || o.entity == genitive_of) continue;
       if (o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong && !ex_.entities[o.entity].repeated) continue;
       if (si == i && o.end + 2 == m.begin && t.compare(o.end, 2, ", ") == 0) continue;

@@ -280,9 +280,20 @@ bool ExpandPattern(const std::string& src, const std::map<std::string, std::stri
         return false;
       }
       // A list of people may describe an item ("and software engineer X",
-      // "et l'ingénieur sénégalais Y"): up to three lower-case words.
+      // "et l'ingénieur sénégalais Y"): up to three lower-case words. An
+      // apposition may stand between two of its items ("A, a former Google
+      // researcher, and B"): the optional macro list_person_apposition.
       bool people = std::all_of(slot.types.begin(), slot.types.end(), [](const std::string& t) { return t == "Person"; });
-      std::string described = people ? "(?:(?:[a-z][a-z-]+ ){1,3}?)?" : "";
+      std::string described = people ? "(?:(?:\\pL[\\pL-]+ ){1,3}?)?" : "";
+      if (auto appos = macros.find("list_person_apposition"); people && appos != macros.end()) {
+        std::string appos_re;
+        if (!ExpandPattern(appos->second, {}, appos_re, none, error, sub_col) || !none.empty()) {
+          if (error.empty()) error = "list_person_apposition holds a named slot";
+          col = i;
+          return false;
+        }
+        sep_re = "(?:" + sep_re + "|" + appos_re + ")";
+      }
       out += "(?:" + sep_re + prefix_re + described + "(?:" + MarkerPattern({"Country"}) + " )?" + m + ")*";
     }
     out += ")";

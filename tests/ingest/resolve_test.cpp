@@ -435,6 +435,21 @@ TEST_CASE("a description after an opening phrase refers back even when a clause 
   CHECK(EntityOf(ex, 2, "la start-up") < 0);
 }
 
+TEST_CASE("a description after an opening participle clause is none of the names in the clause",
+          "[ingest][resolve]") {
+  auto ex = Run(
+      "La start-up Kestrel grandit. Créée en 2021 par Paul Morel, ex-Orbix, l'entreprise recrute. "
+      "Soutenue par Orbix, la start-up vise l'Europe.");
+  int kestrel = EntityOf(ex, 0, "Kestrel");
+  REQUIRE(kestrel >= 0);
+  REQUIRE(EntityOf(ex, 1, "Orbix") >= 0);
+  CHECK(EntityOf(ex, 1, "l'entreprise") == kestrel);
+  CHECK(EntityOf(ex, 2, "la start-up") == kestrel);
+  // Without the participle, the name before the comma is the one described.
+  auto plain = Run("La start-up Kestrel grandit. Paul Morel a rejoint Orbix, l'entreprise qui recrute.");
+  CHECK(EntityOf(plain, 1, "l'entreprise") == EntityOf(plain, 1, "Orbix"));
+}
+
 TEST_CASE("an unknown name written again is in focus for what follows", "[ingest][resolve]") {
   // "Varnell Grid" is only a capitalised candidate, but the second time it is written it may be what
   // "its" refers to, rather than the known company of an earlier sentence.

@@ -460,9 +460,16 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
       continue;
     }
     // A country or place that only qualifies the next name ("Japan's X",
-    // "London-based X", "l'américain X") is no item of its own.
+    // "London-based X", "l'américain X") is no item of its own; nor is a
+    // name joined to the next by a hyphenated word ("Walmart-owned X").
+    auto hyphen_qualifier = [](std::string_view rest) {
+      if (!rest.starts_with("-")) return false;
+      size_t k = 1;
+      while (k < rest.size() && std::isalpha(static_cast<unsigned char>(rest[k]))) ++k;
+      return k > 1 && rest.substr(k).starts_with(" \x01");
+    };
     if (std::string_view rest = piece.substr(marker.end + 1);
-        rest.starts_with("'s ") || rest.starts_with("-based ") || rest.starts_with(" \x01")) {
+        rest.starts_with("'s ") || rest.starts_with("-based ") || rest.starts_with(" \x01") || hyphen_qualifier(rest)) {
       i = marker.end;
       continue;
     }

@@ -300,19 +300,8 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   // the start-up ...": a sentence that opens with a participle clause says
   // it of the description that closes the clause; the names inside the
   // clause are not the one it refers to.
-  const bool after_opening_participle = [&] {
-    const size_t sb = ex_.sentences[i].begin;
-    if (IsComplement(m) || m.outer_begin < sb + 2 || t.compare(m.outer_begin - 2, 2, ", ") != 0) return false;
-    size_t w = sb;
-    while (w < m.outer_begin && (std::isalpha(static_cast<unsigned char>(t[w])) || static_cast<unsigned char>(t[w]) >= 0x80))
-      ++w;
-    if (w == sb || (!std::isupper(static_cast<unsigned char>(t[sb])) && static_cast<unsigned char>(t[sb]) < 0x80))
-      return false;
-    std::string first = LowerAscii(t.substr(sb, w - sb));
-    return std::any_of(lex_.participle_endings.begin(), lex_.participle_endings.end(), [&](const std::string& suf) {
-      return first.size() > suf.size() + 2 && first.compare(first.size() - suf.size(), suf.size(), suf) == 0;
-    });
-  }();
+  const bool after_opening_participle = !IsComplement(m) && m.outer_begin >= ex_.sentences[i].begin + 2 &&
+                                        t.compare(m.outer_begin - 2, 2, ", ") == 0 && OpensWithParticiple(i);
   // "..., co-led by Accel and Coatue, the company said": a reporting tag, not
   // an apposition of the name before it.
   const bool reporting_tag = [&] {
@@ -599,6 +588,19 @@ bool Resolver::FollowedByPossessive(size_t pos) const {
   return WordAt(ex_.doc.text, pos, lex_.possessive_markers) != nullptr;
 }
 
+bool Resolver::OpensWithParticiple(size_t i) const {
+  const std::string& t = ex_.doc.text;
+  const size_t sb = ex_.sentences[i].begin, se = ex_.sentences[i].end;
+  size_t w = sb;
+  while (w < se && (std::isalpha(static_cast<unsigned char>(t[w])) || static_cast<unsigned char>(t[w]) >= 0x80)) ++w;
+  if (w == sb || (!std::isupper(static_cast<unsigned char>(t[sb])) && static_cast<unsigned char>(t[sb]) < 0x80))
+    return false;
+  std::string first = LowerAscii(t.substr(sb, w - sb));
+  return std::any_of(lex_.participle_endings.begin(), lex_.participle_endings.end(), [&](const std::string& suf) {
+    return first.size() > suf.size() + 2 && first.compare(first.size() - suf.size(), suf.size(), suf) == 0;
+  });
+}
+
 int Resolver::Focus(const std::string& type, size_t i, size_t pos, std::span<const int> exclude) const {
   return Subject({type}, i, pos, exclude, kLookback);
 }
@@ -612,6 +614,10 @@ int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t po
   for (size_t back = 0; back <= lookback && back <= i; ++back) {
     size_t si = i - back;
     bool first = true;  // in the current sentence only its first name is a subject
+    // ("Créée en 2021 par A, ex-Bayer, l'entreprise compte ...": after an
+    // opening participle clause, the subject follows a comma and is not
+    // followed by one; the names inside the clause are not it.)
+    const bool participle_clause = si != i && OpensWithParticiple(si);
     bool prev_complement = false;
     bool list_closed = false;  // the last item came after "et"/"and": a comma ends the list
     size_t prev_end = 0;
@@ -643,6 +649,9 @@ int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t po
       prev_end = o.end;
       if (Excluded(exclude, o.entity) || (o.source == MentionSource::kCandidate && !ex_.entities[o.entity].strong && !ex_.entities[o.entity].repeated) || comp) continue;
       if (o.source == MentionSource::kDemonym) continue;
+      if (participle_clause && (o.outer_begin < 2 || ex_.doc.text.compare(o.outer_begin - 2, 2, ", ") != 0 ||
+                                (o.end < ex_.doc.text.size() && ex_.doc.text[o.end] == ',')))
+        continue;
       const std::string& et = ex_.entities[o.entity].type;
       if (std::find(types.begin(), types.end(), et) != types.end()) return o.entity;
     }

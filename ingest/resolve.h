@@ -87,6 +87,9 @@ class Resolver {
   // The text [from, to) of the article separates two items of a list (", ",
   // " et ", ", and ").
   bool ListGap(size_t from, size_t to) const;
+  // Sentence i opens with a participle clause ("Créée en 2021 par A, ...",
+  // "Backed by Google, ..."): its first word is a capitalised participle.
+  bool OpensWithParticiple(size_t i) const;
   // Whether the text since the last comma before `pos` opens with a coordinator (", et par l'entrepreneur X").
   bool CoordinatedSinceComma(size_t pos) const;
   // `normalized`, when given, is graph::NormalizeName(alias).

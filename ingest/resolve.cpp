@@ -617,7 +617,7 @@ int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t po
     // ("Créée en 2021 par A, ex-Bayer, l'entreprise compte ...": after an
     // opening participle clause, the subject follows a comma and is not
     // followed by one; the names inside the clause are not it.)
-    const bool participle_clause = si != i && OpensWithParticiple(si);
+    const bool participle_clause = (si != i || whole) && OpensWithParticiple(si);
     bool prev_complement = false;
     bool list_closed = false;  // the last item came after "et"/"and": a comma ends the list
     size_t prev_end = 0;

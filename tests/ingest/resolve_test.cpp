@@ -445,6 +445,10 @@ TEST_CASE("a description after an opening participle clause is none of the names
   REQUIRE(EntityOf(ex, 1, "Orbix") >= 0);
   CHECK(EntityOf(ex, 1, "l'entreprise") == kestrel);
   CHECK(EntityOf(ex, 2, "la start-up") == kestrel);
+  // The subject that sentence offers to the next is the description, not a name of the clause.
+  auto next = Run("La start-up Kestrel grandit. Créée en 2021 par Paul Morel, ex-Orbix, l'entreprise recrute. "
+                  "Elle vise l'Europe.");
+  CHECK(EntityOf(next, 2, "Elle") == EntityOf(next, 0, "Kestrel"));
   // Without the participle, the name before the comma is the one described.
   auto plain = Run("La start-up Kestrel grandit. Paul Morel a rejoint Orbix, l'entreprise qui recrute.");
   CHECK(EntityOf(plain, 1, "l'entreprise") == EntityOf(plain, 1, "Orbix"));

@@ -1332,11 +1332,14 @@ void Recognizer::AddAnaphors(std::string_view text, const Sentence& s, bool narr
       // ("le créateur de ChatGPT": a maker noun's product is read below.)
       const HeadNoun* described_head = q == k ? FindHead(g[1]) : nullptr;
       if (lex_.genitives.count(word) && !(described_head && described_head->maker)) {
-        // ("le groupe de Walldorf": a place after "de" is no description.)
-        bool place = false;
-        for (const auto& m : out)
+        // ("le groupe de Walldorf": a place after "de" is no description;
+        // "la start-up fait des drones": nor are words that name nothing.)
+        bool place = false, name = false;
+        for (const auto& m : out) {
           if (m.type == "Place"sv && m.begin == r + 1 && q == k) place = true;
-        if (!place) described = true;
+          if (m.begin == r + 1 && m.source != MentionSource::kDemonym) name = true;
+        }
+        if (!place && name) described = true;
       }
       if (lex_.descriptor_stops.count(word) || lex_.prepositions.count(word))
         break;

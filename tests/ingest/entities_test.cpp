@@ -166,6 +166,16 @@ TEST_CASE("a descriptor with an adjective before a name is not an anaphor", "[in
   CHECK(Named(ms, "SmartRecruiters"));
 }
 
+TEST_CASE("a verb and a plural object after an anaphor leave it an anaphor", "[ingest][entities]") {
+  // "des" after the verb is no genitive of a description ("la plateforme cloud de Microsoft" is one).
+  auto verb = Find("La start-up fait des drones.");
+  const Mention* a = Named(verb, "La start-up");
+  REQUIRE(a);
+  CHECK(a->source == MentionSource::kAnaphor);
+  auto described = Find("La plateforme cloud de Microsoft grandit.");
+  for (const auto& m : described) CHECK(m.source != MentionSource::kAnaphor);
+}
+
 TEST_CASE("an edition word continues a product name", "[ingest][entities]") {
   auto ms = Find("Nvidia a dévoilé sa puce Blackwell Ultra et Google Gemini 2.5 Pro.");
   CHECK(Named(ms, "Blackwell Ultra"));

@@ -115,6 +115,19 @@ TEST_CASE("a country's name or a base before a list item qualifies it and is not
   CHECK(matches[0].slots.at("o") == std::vector<int>{0, 2, 4});
 }
 
+TEST_CASE("a name that qualifies the noun after it is no list item", "[ingest][rules]") {
+  auto set = RuleSet::Parse(CorpusMacros() +
+                                "rule t.list\n  pattern competes with {Organization+:o}\n  emit COMPETES_WITH o -> o\n  view full\n",
+                            "t.rules", "en");
+  // "Kamet-owned B": Kamet qualifies B; "the Alphabet spin-off": Alphabet qualifies the spin-off.
+  auto [text, given] = ParseMarkup(
+      "competes with [A|Organization], [Kamet|Organization]-owned [B|Organization], the [Alphabet|Organization] spin-off.");
+  for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
+  auto matches = set.Apply(text, Sentence{0, text.size()}, given, "en");
+  REQUIRE(matches.size() == 1);
+  CHECK(matches[0].slots.at("o") == std::vector<int>{0, 2});
+}
+
 TEST_CASE("a list item after another preposition than the first item's is no item", "[ingest][rules]") {
   auto set = RuleSet::Parse(
       CorpusMacros() + "rule t.list\n  pattern soutenu par {Organization+:o}\n  emit FUNDS o -> o\n  view full\n", "t.rules", "fr");

@@ -8,6 +8,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <functional>
 #include <numeric>
@@ -346,9 +347,18 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
 // separator.
 size_t Recognizer::DescriptorFloor(std::string_view text, size_t lo, size_t end) const {
   if (heads_have_punctuation_) return lo;
+  // The bytes the loop below stops at: the marks, a comma, and the last
+  // bytes of » and …; one load per byte passes over the others (DescriptorFloor
+  // 15.8M -> 11.3M instructions on 300 bench articles, callgrind).
+  static constexpr auto kStops = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : {'.', ';', ':', '!', '?', ',', '\xBB', '\xA6'}) t[c] = true;
+    return t;
+  }();
   bool separator_possible = true;
   for (size_t i = end; i > lo; --i) {
     char c = text[i - 1];
+    if (!kStops[static_cast<unsigned char>(c)]) continue;
     if (c == '.' || c == ';' || c == ':' || c == '!' || c == '?') return i;
     if (c == '\xBB' && i >= lo + 2 && text[i - 2] == '\xC2') return i;                            // »
     if (c == '\xA6' && i >= lo + 3 && text[i - 3] == '\xE2' && text[i - 2] == '\x80') return i;  // …

@@ -8,6 +8,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -606,16 +607,24 @@ std::string NormalizeTypography(std::string_view text) {
 
 
 size_t WordLength(std::string_view text) {
+  // Per byte: 1 for an ASCII letter or digit, 0 for another ASCII byte, 2
+  // for a byte of a longer character. One load per byte tells the first
+  // (WordLength 13.2M -> 8.2M instructions self on 300 bench articles,
+  // callgrind).
+  static constexpr auto kClass = [] {
+    std::array<unsigned char, 256> t{};
+    for (int c = 0; c < 256; ++c)
+      t[c] = c >= 0x80 ? 2 : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ? 1 : 0;
+    return t;
+  }();
   size_t i = 0;
   while (i < text.size()) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      if ((c >= '0' && c <= '9') || static_cast<unsigned char>((c | 0x20) - 'a') < 26) {
-        ++i;
-        continue;
-      }
-      break;
+    const unsigned char k = kClass[static_cast<unsigned char>(text[i])];
+    if (k == 1) {
+      ++i;
+      continue;
     }
+    if (k == 0) break;
     utf8proc_int32_t cp;
     auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + i),
                                 static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
@@ -646,9 +655,9 @@ const std::string* WordAt(std::string_view text, size_t at, const std::vector<st
   return nullptr;
 }
 
-size_t CountWords(std::string_view text) {
+size_t CountWords(std::string_view text, size_t at_most) {
   size_t n = 0;
-  while (!text.empty()) {
+  while (!text.empty() && n < at_most) {
     size_t len = WordLength(text);
     if (len > 0) {
       ++n;
@@ -829,7 +838,7 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
       return last == '.' || last == '!' || last == '?' || last == '"' || last == ')' ||
              (l.size() >= 2 && l.compare(l.size() - 2, 2, "\xC2\xBB") == 0);  // »
     };
-    while (!kept.empty() && !is_long(kept.back()) && (kept.back().empty() || (CountWords(kept.back()) <= 8 && !ends_sentence(kept.back()))))
+    while (!kept.empty() && !is_long(kept.back()) && (kept.back().empty() || (CountWords(kept.back(), 9) <= 8 && !ends_sentence(kept.back()))))
       kept.pop_back();
   }
   // Header: the lines before the first long paragraph may state the title,

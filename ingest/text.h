@@ -6,6 +6,7 @@
 // closing thematic break).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -53,10 +54,11 @@ std::string NormalizeTypography(std::string_view text);
 // way: WordLength is the length of the word that opens `text` (0 when `text`
 // opens with no letter, digit or mark); SkipLength the length of the one
 // character that is no part of a word at `text`'s start (1 for a byte that is
-// no UTF-8); CountWords is Tokenize(text).size().
+// no UTF-8); CountWords is Tokenize(text).size(), or `at_most` when that is
+// more (it stops counting there).
 size_t WordLength(std::string_view text);
 size_t SkipLength(std::string_view text);
-size_t CountWords(std::string_view text);
+size_t CountWords(std::string_view text, size_t at_most = SIZE_MAX);
 // Characters of UTF-8 text (the bytes that start one).
 size_t CountCharacters(std::string_view text);
 // The first of `words` that `text` holds at `at`, as written; null for none

@@ -182,11 +182,22 @@ class RuleSet {
   // required literal strings ("atoms") do not all occur in a view cannot
   // match it, and its pattern is not run.
   void BuildFilter();
+  // Per filter, what one view of a sentence let through: the atoms it
+  // matched (marked in `seen`, by atom index) and the filter ids they let
+  // through; `all`: every rule (no atoms known).
+  struct FilterPass {
+    std::vector<int> atoms, potentials;
+    std::vector<char> seen;
+    bool all = true;
+  };
   // The rules of `lang` (or of no language) that may match `view_text`:
   // sets `bit` in flags[rule], and appends to `list` the rules whose flags
-  // were 0.
+  // were 0. `passes` holds, per filter, what a first view of the sentence
+  // let through: kept there when `second` is false, reused when it is true
+  // and this view matches no atom that view did not.
   void Candidates(std::string_view view_text, const std::string& lang, unsigned char bit,
-                  std::vector<unsigned char>& flags, std::vector<int>& list) const;
+                  std::vector<unsigned char>& flags, std::vector<int>& list, std::vector<FilterPass>& passes,
+                  bool second) const;
   // Group and emit tables of every rule (after parsing).
   void Prepare();
 

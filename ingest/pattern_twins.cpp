@@ -332,6 +332,18 @@ bool HasInlineFlags(std::string_view p) {
 
 }  // namespace
 
+bool HasEmptyWidthTests(std::string_view pattern) {
+  for (const Token& t : Tokens(pattern)) {
+    const char c = pattern[t.begin];
+    if (t.kind == Token::kOther && (c == '^' || c == '$')) return true;
+    if (c == '\\' && t.end - t.begin >= 2) {
+      const char e = pattern[t.begin + 1];
+      if (e == 'b' || e == 'B' || e == 'A' || e == 'z') return true;
+    }
+  }
+  return false;
+}
+
 RelaxedPattern RelaxBounds(std::string_view p) {
   RelaxedPattern r;
   if (HasInlineFlags(p)) return r;
@@ -819,14 +831,30 @@ bool PieceMatcher::Match(const RE2& re, std::string_view text, size_t from, re2:
   // Where the match is (the DFA), then its groups.
   re2::StringPiece found;
   if (!re.Match(text, from, text.size(), RE2::UNANCHORED, &found, 1)) return false;
-  const size_t begin = static_cast<size_t>(found.data() - text.data()), end = begin + found.size();
-  if (matches_.load(std::memory_order_relaxed) < kCutAfterMatches &&
-      matches_.fetch_add(1, std::memory_order_relaxed) + 1 < kCutAfterMatches)
-    return re.Match(text, begin, end, RE2::ANCHOR_BOTH, groups, n);
-  std::call_once(cut_once_, [&] { pieces_ = PatternPieces::Cut(re); });
-  if (!pieces_) return re.Match(text, begin, end, RE2::ANCHOR_BOTH, groups, n);
-  pieces_->Groups(re, text, begin, end, groups, n);
+  const size_t begin = static_cast<size_t>(found.data() - text.data());
+  Groups(re, text, begin, begin + found.size(), groups, n);
   return true;
+}
+
+void PieceMatcher::Groups(const RE2& re, std::string_view text, size_t begin, size_t end, re2::StringPiece* groups,
+                          int n) const {
+  if (n <= 1 || re.ProgramSize() <= PatternPieces::kBitStateMax) {
+    // As Match() reads such a pattern: one search with the groups, from
+    // the match's start (where the same match starts).
+    re.Match(text, begin, text.size(), RE2::UNANCHORED, groups, n);
+    return;
+  }
+  if (matches_.load(std::memory_order_relaxed) < kCutAfterMatches &&
+      matches_.fetch_add(1, std::memory_order_relaxed) + 1 < kCutAfterMatches) {
+    re.Match(text, begin, end, RE2::ANCHOR_BOTH, groups, n);
+    return;
+  }
+  std::call_once(cut_once_, [&] { pieces_ = PatternPieces::Cut(re); });
+  if (!pieces_) {
+    re.Match(text, begin, end, RE2::ANCHOR_BOTH, groups, n);
+    return;
+  }
+  pieces_->Groups(re, text, begin, end, groups, n);
 }
 
 }  // namespace kg::ingest

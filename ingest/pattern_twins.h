@@ -55,6 +55,11 @@ std::unique_ptr<re2::RE2> CompileNarrowTwin(std::string_view pattern, const re2:
 // of its own. Empty when the pattern sets inline flags or does not parse.
 std::vector<std::string_view> RequiredAtoms(std::string_view pattern);
 
+// True when `pattern` may test the text around a position without reading
+// it (^, $, \b, \B, \A, \z): only then do the groups of a match of it
+// depend on more than the text of the match.
+bool HasEmptyWidthTests(std::string_view pattern);
+
 // Relaxed twins: a long bounded repetition of one character class, such as
 // "[^,.;]{0,80}?", costs RE2 one copy of the class per count, and its NFA
 // (the engine that finds submatches in large programs) keeps a thread per
@@ -167,6 +172,12 @@ class PieceMatcher {
   PieceMatcher& operator=(const PieceMatcher&) = delete;
   // REQUIRES: the same `re` at every call.
   bool Match(const re2::RE2& re, std::string_view text, size_t from, re2::StringPiece* groups, int n) const;
+  // The groups of `re`'s match [begin, end) of `text` (its leftmost match
+  // from some offset, as re.Match(..., &found, 1) finds it), as
+  // re.Match(text, begin, end, ANCHOR_BOTH, groups, n): the second half of
+  // Match().
+  void Groups(const re2::RE2& re, std::string_view text, size_t begin, size_t end, re2::StringPiece* groups,
+              int n) const;
 
  private:
   mutable std::atomic<int> matches_{0};

@@ -4,6 +4,7 @@
 // {Money+:m}) stand for. Patterns are compiled once, at load.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -92,6 +93,10 @@ struct Rule {
   // its pattern (ingest/pattern_twins.h) when its program is too big for
   // RE2's BitState matcher.
   bool MatchGroups(const re2::RE2& re, std::string_view text, size_t from, re2::StringPiece* groups, int n) const;
+  // The groups of re's match [begin, end) of `text`: the second half of
+  // MatchGroups(), as re.Match(text, begin, end, ANCHOR_BOTH, groups, n).
+  void SpanGroups(const re2::RE2& re, std::string_view text, size_t begin, size_t end, re2::StringPiece* groups,
+                  int n) const;
   PieceMatcher matchers[4];  // per pattern, in that order
   re2::RE2::Options options;
   std::vector<Slot> slots;
@@ -118,6 +123,11 @@ struct Rule {
   // Markers every match holds: per set of type codes (bit i: code
   // kFirstCode + i), how many markers of those codes a view needs at least.
   std::vector<std::pair<unsigned, int>> marker_needs;
+  // The pattern (and so each twin) has an empty-width test (^, $, \b...):
+  // the groups of a match may depend on the bytes around it. Found on first
+  // use (tokenizing every pattern at start-up cost 18M instructions).
+  bool EmptyWidthTests() const;
+  mutable std::atomic<signed char> empty_width_tests{-1};  // -1: not known yet
 };
 
 // The words that read a coordinated list ({Type+:name}), from the macros of
@@ -182,11 +192,22 @@ class RuleSet {
   // required literal strings ("atoms") do not all occur in a view cannot
   // match it, and its pattern is not run.
   void BuildFilter();
+  // Per filter, what one view of a sentence let through: the atoms it
+  // matched (marked in `seen`, by atom index) and the filter ids they let
+  // through; `all`: every rule (no atoms known).
+  struct FilterPass {
+    std::vector<int> atoms, potentials;
+    std::vector<char> seen;
+    bool all = true;
+  };
   // The rules of `lang` (or of no language) that may match `view_text`:
   // sets `bit` in flags[rule], and appends to `list` the rules whose flags
-  // were 0.
+  // were 0. `passes` holds, per filter, what a first view of the sentence
+  // let through: kept there when `second` is false, reused when it is true
+  // and this view matches no atom that view did not.
   void Candidates(std::string_view view_text, const std::string& lang, unsigned char bit,
-                  std::vector<unsigned char>& flags, std::vector<int>& list) const;
+                  std::vector<unsigned char>& flags, std::vector<int>& list, std::vector<FilterPass>& passes,
+                  bool second) const;
   // Group and emit tables of every rule (after parsing).
   void Prepare();
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,15 @@ struct Article {
   std::optional<std::string> title, url, author, published, lang, path;
   std::string ingested_at;  // ISO 8601, UTC
   std::string text;
+};
+
+// A relationship for Store::AddRelationships, its properties already encoded
+// (EncodeProperties).
+struct NewRelationship {
+  NodeId start = 0;
+  NodeId end = 0;
+  std::string type;
+  std::string props = "{}";
 };
 
 struct Evidence {
@@ -116,6 +126,11 @@ class Store {
   NodeId CreateNode(const std::vector<std::string>& labels, const Properties& props);
   RelId CreateRelationship(NodeId start, NodeId end, const std::string& type,
                            const Properties& props);
+  // CreateRelationship of each row in order (the same ids: consecutive), by
+  // one INSERT ... SELECT over them; returns the id of the first (0 for no
+  // row). All or nothing when no transaction is open; inside one, a failure
+  // may leave the rows before it written: roll that transaction back.
+  RelId AddRelationships(const std::vector<NewRelationship>& rows);
   // Replaces the whole property map.
   void SetNodeProperties(NodeId id, const Properties& props);
   void SetRelationshipProperties(RelId id, const Properties& props);
@@ -169,7 +184,7 @@ class Store {
   // AddEvidence of each row in order (the same ids), by one INSERT ... SELECT
   // over them. All or nothing when no transaction is open; inside one, a
   // failure may leave the rows before it written: roll that transaction back.
-  void AddEvidenceRows(const std::vector<Evidence>& rows);
+  void AddEvidenceRows(std::span<const Evidence> rows);
   std::vector<Evidence> EvidenceForNode(NodeId id) const;
   std::vector<Evidence> EvidenceForRelationship(RelId id) const;
 

@@ -6,6 +6,7 @@
 #include <bit>
 #include <cstdio>
 #include <optional>
+#include <span>
 #include <utility>
 
 #include "graph/normalize.h"
@@ -39,7 +40,8 @@ GraphWriter::GraphWriter(graph::Store& store, std::set<std::string> symmetric_ty
       symmetric_types_(std::move(symmetric_types)),
       first_new_node_(store.MaxNodeId() + 1),
       no_old_nodes_(first_new_node_ == 1),
-      no_old_rels_(store.MaxRelationshipId() == 0) {}
+      next_rel_(store.MaxRelationshipId() + 1),
+      no_old_rels_(next_rel_ == 1) {}
 
 std::vector<std::string> GraphWriter::UnreadIndexes() const {
   // Evidence is only written; relationships are looked up by their start
@@ -297,7 +299,10 @@ graph::RelId GraphWriter::Relate(graph::NodeId a, graph::NodeId b, uint32_t type
     if (graph::RelId id = edges_.Find(b, a, type)) return id;
   }
   created = true;
-  graph::RelId id = store_.CreateRelationship(a, b, types_[type].name, props);
+  // Written at the end of Write, all at once; SQLite gives them the ids
+  // that follow the largest (Write checks).
+  const graph::RelId id = next_rel_ + static_cast<graph::RelId>(new_rels_.size());
+  new_rels_.push_back({a, b, types_[type].name, graph::EncodeProperties(props)});
   edges_.Add(a, b, type, id);
   return id;
 }
@@ -325,9 +330,14 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
   art.text = ex.doc.text;
   graph::ArticleId article = store_.AddArticle(art);
   stats.article = article;
+  // The rows are written into the elements left from the articles before
+  // (their strings keep their buffers): no Evidence built, moved and
+  // destroyed for each row.
+  size_t n_evidence = 0;
   auto evidence = [&](std::optional<graph::NodeId> node, std::optional<graph::RelId> rel, size_t si,
-                      size_t b, size_t e, const std::string& rule) {
-    graph::Evidence ev;
+                      size_t b, size_t e, std::string_view rule, std::string_view rule_suffix = {}) {
+    if (n_evidence == evidence_.size()) evidence_.emplace_back();
+    graph::Evidence& ev = evidence_[n_evidence++];
     ev.node = node;
     ev.rel = rel;
     ev.article = article;
@@ -336,10 +346,10 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
     ev.span_end = static_cast<int64_t>(e);
     ev.sentence_start = static_cast<int64_t>(ex.sentences[si].begin);
     ev.sentence_end = static_cast<int64_t>(ex.sentences[si].end);
-    ev.rule = rule;
-    evidence_.push_back(std::move(ev));
+    ev.rule.assign(rule);
+    ev.rule.append(rule_suffix);
   };
-  evidence_.clear();
+  new_rels_.clear();
 
   std::vector<graph::NodeId> node_of(ex.entities.size(), 0);
   for (size_t i = 0; i < ex.entities.size(); ++i) {
@@ -349,7 +359,7 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
     node_of[i] = EntityNode(e, created);
     if (created) ++stats.entities_added;
     evidence(node_of[i], std::nullopt, e.first_sentence, e.first_begin, e.first_end,
-             e.signal.empty() ? "entity" : "entity:" + e.signal);
+             e.signal.empty() ? "entity" : "entity:", e.signal);
   }
   for (const auto& r : ex.relations) {
     graph::NodeId a = node_of[r.src], b = node_of[r.dst];
@@ -387,8 +397,20 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
       evidence(std::nullopt, rid, q.sentence, q.begin, q.end, "quote.about");
     }
   }
+  // The relationships made above, then the evidence (which refers to them),
+  // each in one statement. 2,000 bench articles: Relate with a
+  // CreateRelationship each took 636M instructions, Relate and
+  // AddRelationships take 384M; the same store.
+  if (!new_rels_.empty()) {
+    const graph::RelId first = store_.AddRelationships(new_rels_);
+    if (first != next_rel_)
+      throw StorageError("relationship ids out of step: the store gave " + std::to_string(first) +
+                                ", the writer expected " + std::to_string(next_rel_) +
+                                " (another writer?)");
+    next_rel_ += static_cast<graph::RelId>(new_rels_.size());
+  }
   // In the order of the calls above: the same ids as one insert each.
-  store_.AddEvidenceRows(evidence_);
+  store_.AddEvidenceRows(std::span<const graph::Evidence>(evidence_.data(), n_evidence));
   if (txn) txn->Commit();
   return stats;
 }

@@ -169,6 +169,13 @@ class GraphWriter {
   // With no_old_nodes_: NormalizeName(alias) -> the nodes with that alias,
   // ascending (Store::FindByAlias).
   std::unordered_map<std::string, std::vector<graph::NodeId>> alias_nodes_;
+  // The id of the next relationship the writer adds: the store's largest
+  // plus one when the writer was made, then one more for each it added
+  // (SQLite numbers new rows so, and this writer is the only one).
+  graph::RelId next_rel_ = 1;
+  // The relationships Relate made for the article being written, not yet in
+  // the store; the first has id next_rel_.
+  std::vector<graph::NewRelationship> new_rels_;
   // The store had no relationship when the writer was made: every one it has
   // is one Relate made and recorded, so LoadOutEdges never reads the store.
   bool no_old_rels_ = false;

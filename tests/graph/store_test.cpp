@@ -434,6 +434,53 @@ TEST_CASE("evidence rows added together get the ids of one insert each, all or n
   CHECK(store.Check().empty());
 }
 
+TEST_CASE("relationships added together are those of one CreateRelationship each, all or nothing",
+          "[graph][store]") {
+  TempDir tmp;
+  Store one_by_one(tmp.File("a.db"), Store::Mode::kReadWrite);
+  Store together(tmp.File("b.db"), Store::Mode::kReadWrite);
+  struct Row {
+    int start, end;
+    const char* type;
+    Properties props;
+  };
+  const std::vector<Row> rows = {{0, 1, "FUNDS", {{"amount_usd", Value(1e9)}}},
+                                 {1, 2, "PARTNER_OF", {}},
+                                 {2, 0, "FUNDS", {{"note", Value("é")}}}};
+  std::vector<NodeId> nodes;
+  for (Store* store : {&one_by_one, &together}) {
+    nodes.clear();
+    for (const char* name : {"A", "B", "C"}) nodes.push_back(store->CreateNode({"Organization"}, {{"name", Value(name)}}));
+    store->CreateRelationship(nodes[0], nodes[2], "OLD", {});
+  }
+  std::vector<RelId> ids;
+  for (const auto& r : rows) ids.push_back(one_by_one.CreateRelationship(nodes[r.start], nodes[r.end], r.type, r.props));
+  std::vector<NewRelationship> batch;
+  for (const auto& r : rows) batch.push_back({nodes[r.start], nodes[r.end], r.type, EncodeProperties(r.props)});
+  CHECK(together.AddRelationships(batch) == ids[0]);
+  CHECK(together.AddRelationships({}) == 0);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto want = one_by_one.GetRelationship(ids[i]);
+    auto got = together.GetRelationship(ids[i]);
+    REQUIRE(got);
+    CHECK(got->start == want->start);
+    CHECK(got->end == want->end);
+    CHECK(got->type == want->type);
+    CHECK(got->props == want->props);
+  }
+  // Without properties: the column's default, the same text.
+  Statement props(together.db(), "SELECT props FROM rels WHERE id=?1");
+  props.Bind(1, ids[1]);
+  REQUIRE(props.Step());
+  CHECK(props.ColumnText(0) == "{}");
+  props.Reset();
+  // A row ending at a missing node: none of the rows is written.
+  batch[1].end = nodes[2] + 100;
+  CHECK_THROWS_AS(together.AddRelationships(batch), kg::StorageError);
+  CHECK(together.MaxRelationshipId() == ids.back());
+  CHECK(together.Check().empty());
+}
+
 TEST_CASE("a new database takes the page size asked for; an existing one keeps its own",
           "[graph][store]") {
   TempDir tmp;

@@ -328,11 +328,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
     while (w < t.size() && (std::isalpha(static_cast<unsigned char>(t[w])) || static_cast<unsigned char>(t[w]) >= 0x80 ||
                             t[w] == '-'))
       ++w;
-    std::string word = LowerAscii(t.substr(k, w - k));
-    auto ends = [&](std::string_view suf) {
-      return word.size() > suf.size() && word.compare(word.size() - suf.size(), suf.size(), suf) == 0;
-    };
-    bool participle = std::any_of(lex_.participle_endings.begin(), lex_.participle_endings.end(), ends);
+    bool participle = ParticipleEnding(LowerAscii(t.substr(k, w - k)), 0);
     bool by = WordAt(t, w, lex_.agent_prepositions) != nullptr;
     bool after_comma = m.outer_begin >= 2 && t.compare(m.outer_begin - 2, 2, ", ") == 0;
     bool after_name = false;
@@ -595,9 +591,13 @@ bool Resolver::OpensWithParticiple(size_t i) const {
   while (w < se && (std::isalpha(static_cast<unsigned char>(t[w])) || static_cast<unsigned char>(t[w]) >= 0x80)) ++w;
   if (w == sb || (!std::isupper(static_cast<unsigned char>(t[sb])) && static_cast<unsigned char>(t[sb]) < 0x80))
     return false;
-  std::string first = LowerAscii(t.substr(sb, w - sb));
+  // (At least three letters before the ending: "Ted" or "Bed" opens no clause.)
+  return ParticipleEnding(LowerAscii(t.substr(sb, w - sb)), 2);
+}
+
+bool Resolver::ParticipleEnding(std::string_view word, size_t stem) const {
   return std::any_of(lex_.participle_endings.begin(), lex_.participle_endings.end(), [&](const std::string& suf) {
-    return first.size() > suf.size() + 2 && first.compare(first.size() - suf.size(), suf.size(), suf) == 0;
+    return word.size() > suf.size() + stem && word.ends_with(suf);
   });
 }
 

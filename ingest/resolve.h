@@ -90,6 +90,9 @@ class Resolver {
   // Sentence i opens with a participle clause ("Créée en 2021 par A, ...",
   // "Backed by Google, ..."): its first word is a capitalised participle.
   bool OpensWithParticiple(size_t i) const;
+  // `word` (lower-cased) ends with a participle ending (lexicon/participle_endings.txt) after more than
+  // `stem` letters.
+  bool ParticipleEnding(std::string_view word, size_t stem) const;
   // Whether the text since the last comma before `pos` opens with a coordinator (", et par l'entrepreneur X").
   bool CoordinatedSinceComma(size_t pos) const;
   // `normalized`, when given, is graph::NormalizeName(alias).

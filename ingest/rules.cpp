@@ -499,16 +499,13 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
       // "Isomorphic Labs, the Alphabet spin-off": after a comma and a
       // determiner alone, a name before a lower-case word qualifies that
       // word; the list ends.
-      if (!conjunction && !qualifier) {
-        size_t after = base + marker.end + 1;
-        bool noun_follows = after + 1 < whole.size() && whole[after] == ' ' &&
-                            std::islower(static_cast<unsigned char>(whole[after + 1]));
-        size_t e = separator.find_last_not_of(' ');
-        size_t w = e == std::string::npos ? std::string::npos : separator.find_last_of(" ,", e);
-        std::string last = e == std::string::npos ? "" : separator.substr(w == std::string::npos ? 0 : w + 1,
-                                                                          e - (w == std::string::npos ? 0 : w + 1) + 1);
-        if (noun_follows && std::find(words.determiners.begin(), words.determiners.end(), last) != words.determiners.end())
-          break;
+      const size_t after = base + marker.end + 1;
+      if (!conjunction && !qualifier && after + 1 < whole.size() && whole[after] == ' ' &&
+          std::islower(static_cast<unsigned char>(whole[after + 1]))) {
+        std::string_view last = separator;  // the separator's last word
+        while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+        if (size_t w = last.find_last_of(" ,"); w != std::string_view::npos) last.remove_prefix(w + 1);
+        if (std::find(words.determiners.begin(), words.determiners.end(), last) != words.determiners.end()) break;
       }
       if (conjunction && !qualifier) conjoined = true;
     }

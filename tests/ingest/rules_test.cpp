@@ -16,6 +16,19 @@ using kg::ingest::testing::ExtractText;
 
 namespace {
 const Pipeline& P() { return kg::ingest::testing::CorpusPipeline(); }
+// The matches of `set` in a sentence written as markup, each mention its own entity (its index).
+std::vector<RuleMatch> Matches(const RuleSet& set, const std::string& marked, const std::string& lang) {
+  auto [text, given] = ParseMarkup(marked);
+  for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
+  return set.Apply(text, Sentence{0, text.size()}, given, lang);
+}
+// The items of slot `slot` in the one match of `set` in that sentence.
+std::vector<int> Items(const RuleSet& set, const std::string& marked, const std::string& lang,
+                       const std::string& slot = "o") {
+  auto matches = Matches(set, marked, lang);
+  REQUIRE(matches.size() == 1);
+  return matches[0].slots.at(slot);
+}
 }  // namespace
 
 // Every example sentence of every rule file: positive examples must fire the
@@ -83,22 +96,14 @@ TEST_CASE("rule files report errors as file:line:col with re2's message", "[inge
 TEST_CASE("a coordinated list in a slot expands to one relation per item", "[ingest][rules]") {
   auto set = RuleSet::Parse(
       CorpusMacros() + "rule t.list\n  pattern porté par {Organization+:o}\n  emit PARTNER_OF o -> o\n  view full\n", "t.rules", "fr");
-  auto [text, given] = ParseMarkup("porté par [A|Organization], [B|Organization] et [C|Organization].");
-  for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
-  auto matches = set.Apply(text, Sentence{0, text.size()}, given, "fr");
-  REQUIRE(matches.size() == 1);
-  CHECK(matches[0].slots.at("o").size() == 3);
+  CHECK(Items(set, "porté par [A|Organization], [B|Organization] et [C|Organization].", "fr").size() == 3);
 }
 
 TEST_CASE("a nationality before a list item is not an item of the list", "[ingest][rules]") {
   auto set = RuleSet::Parse(
       CorpusMacros() + "rule t.list\n  pattern porté par {Organization+:o}\n  emit PARTNER_OF o -> o\n  view full\n", "t.rules", "fr");
-  auto [text, given] =
-      ParseMarkup("porté par [A|Organization] et l'[américain|Country] [B|Organization].");
-  for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
-  auto matches = set.Apply(text, Sentence{0, text.size()}, given, "fr");
-  REQUIRE(matches.size() == 1);
-  CHECK(matches[0].slots.at("o") == std::vector<int>{0, 2});
+  CHECK(Items(set, "porté par [A|Organization] et l'[américain|Country] [B|Organization].", "fr") ==
+        std::vector<int>{0, 2});
 }
 
 TEST_CASE("a country's name or a base before a list item qualifies it and is not an item", "[ingest][rules]") {
@@ -107,12 +112,10 @@ TEST_CASE("a country's name or a base before a list item qualifies it and is not
   auto set = RuleSet::Parse(CorpusMacros() +
                                 "rule t.list\n  pattern backed by {Organization|Country+:o}\n  emit FUNDS o -> o\n  view full\n",
                             "t.rules", "en");
-  auto [text, given] = ParseMarkup(
-      "backed by [A|Organization], [Saudi Arabia|Country]'s [B|Organization] and [London|Place]-based [C|Organization].");
-  for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
-  auto matches = set.Apply(text, Sentence{0, text.size()}, given, "en");
-  REQUIRE(matches.size() == 1);
-  CHECK(matches[0].slots.at("o") == std::vector<int>{0, 2, 4});
+  CHECK(Items(set,
+              "backed by [A|Organization], [Saudi Arabia|Country]'s [B|Organization] and [London|Place]-based "
+              "[C|Organization].",
+              "en") == std::vector<int>{0, 2, 4});
 }
 
 TEST_CASE("a name that qualifies the noun after it is no list item", "[ingest][rules]") {
@@ -120,29 +123,21 @@ TEST_CASE("a name that qualifies the noun after it is no list item", "[ingest][r
                                 "rule t.list\n  pattern competes with {Organization+:o}\n  emit COMPETES_WITH o -> o\n  view full\n",
                             "t.rules", "en");
   // "Kamet-owned B": Kamet qualifies B; "the Alphabet spin-off": Alphabet qualifies the spin-off.
-  auto [text, given] = ParseMarkup(
-      "competes with [A|Organization], [Kamet|Organization]-owned [B|Organization], the [Alphabet|Organization] spin-off.");
-  for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
-  auto matches = set.Apply(text, Sentence{0, text.size()}, given, "en");
-  REQUIRE(matches.size() == 1);
-  CHECK(matches[0].slots.at("o") == std::vector<int>{0, 2});
+  CHECK(Items(set,
+              "competes with [A|Organization], [Kamet|Organization]-owned [B|Organization], the "
+              "[Alphabet|Organization] spin-off.",
+              "en") == std::vector<int>{0, 2});
 }
 
 TEST_CASE("a list item after another preposition than the first item's is no item", "[ingest][rules]") {
   auto set = RuleSet::Parse(
       CorpusMacros() + "rule t.list\n  pattern soutenu par {Organization+:o}\n  emit FUNDS o -> o\n  view full\n", "t.rules", "fr");
-  auto [text, given] = ParseMarkup(
-      "face à [A|Organization], soutenu par [B|Organization] et [C|Organization], et au [britannique|Country] [D|Organization].");
-  for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
-  auto matches = set.Apply(text, Sentence{0, text.size()}, given, "fr");
-  REQUIRE(matches.size() == 1);
-  CHECK(matches[0].slots.at("o") == std::vector<int>{1, 2});
+  const std::string marked =
+      "face à [A|Organization], soutenu par [B|Organization] et [C|Organization], et au [britannique|Country] "
+      "[D|Organization].";
+  CHECK(Items(set, marked, "fr") == std::vector<int>{1, 2});
   // The same preposition again continues the list ("par X et par Y").
-  auto [text2, given2] = ParseMarkup("soutenu par [B|Organization] et par [C|Organization].");
-  for (size_t i = 0; i < given2.size(); ++i) given2[i].entity = static_cast<int>(i);
-  auto again = set.Apply(text2, Sentence{0, text2.size()}, given2, "fr");
-  REQUIRE(again.size() == 1);
-  CHECK(again[0].slots.at("o") == std::vector<int>{0, 1});
+  CHECK(Items(set, "soutenu par [B|Organization] et par [C|Organization].", "fr") == std::vector<int>{0, 1});
   // The families are the list_preposition_* macros: without them, D is an item.
   std::string macros = CorpusMacros(), kept;
   std::istringstream lines(macros);
@@ -150,9 +145,7 @@ TEST_CASE("a list item after another preposition than the first item's is no ite
     if (line.rfind("macro list_preposition_", 0) != 0) kept += line + "\n";
   auto plain = RuleSet::Parse(kept + "rule t.list\n  pattern soutenu par {Organization+:o}\n  emit FUNDS o -> o\n  view full\n",
                               "t.rules", "fr");
-  auto all = plain.Apply(text, Sentence{0, text.size()}, given, "fr");
-  REQUIRE(all.size() == 1);
-  CHECK(all[0].slots.at("o") == std::vector<int>{1, 2, 4});
+  CHECK(Items(plain, marked, "fr") == std::vector<int>{1, 2, 4});
 }
 
 TEST_CASE("an item of a list of people may follow a description of it", "[ingest][rules]") {
@@ -160,11 +153,10 @@ TEST_CASE("an item of a list of people may follow a description of it", "[ingest
       CorpusMacros() + "rule t.list\n  pattern founded by {Person+:p}\n  emit FOUNDED p -> p\n  view full\n"
                        "rule t.orgs\n  pattern backed by {Organization+:o}\n  emit FUNDS o -> o\n  view full\n",
       "t.rules", "en");
-  auto [text, given] = ParseMarkup(
-      "founded by [Ana Ruiz|Person] and veteran chip engineer [Kenji Sato|Person], backed by [A|Organization] and "
-      "later [B|Organization].");
-  for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
-  auto matches = set.Apply(text, Sentence{0, text.size()}, given, "en");
+  auto matches = Matches(set,
+                         "founded by [Ana Ruiz|Person] and veteran chip engineer [Kenji Sato|Person], backed by "
+                         "[A|Organization] and later [B|Organization].",
+                         "en");
   REQUIRE(matches.size() == 2);
   for (const auto& m : matches) {
     if (m.slots.count("p")) CHECK(m.slots.at("p") == std::vector<int>{0, 1});
@@ -176,12 +168,7 @@ TEST_CASE("an item of a list of people may follow a description of it", "[ingest
 TEST_CASE("a list ends with the item its conjunction introduces", "[ingest][rules]") {
   auto set = RuleSet::Parse(
       CorpusMacros() + "rule t.list\n  pattern backed by {Organization|Person+:o}\n  emit FUNDS o -> o\n  view full\n", "t.rules", "en");
-  auto items = [&](const char* marked) {
-    auto [text, given] = ParseMarkup(marked);
-    for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
-    auto matches = set.Apply(text, Sentence{0, text.size()}, given, "en");
-    return matches.empty() ? std::vector<int>{} : matches[0].slots.at("o");
-  };
+  auto items = [&](const char* marked) { return Items(set, marked, "en"); };
   // The name after "A and B," opens the next clause.
   CHECK(items("backed by [A|Organization] and [B|Person], [C|Organization] reported.") == std::vector<int>{0, 1});
   CHECK(items("backed by [A|Organization], [B|Organization], and [C|Organization].") == std::vector<int>{0, 1, 2});
@@ -195,11 +182,8 @@ TEST_CASE("macros of any rule file expand in the patterns of every file", "[inge
                                          "  emit ACQUIRED a -> b\n  view full\n";
   std::ofstream(dir.File("macros.rules")) << "macro buy (?:{verb}|takes over)\nmacro verb buys|acquires\n";
   auto set = RuleSet::Load({dir.File("en.rules"), dir.File("macros.rules")});
-  for (const char* marked : {"[A|Organization] acquires [B|Organization].", "[A|Organization] takes over [B|Organization]."}) {
-    auto [text, given] = ParseMarkup(marked);
-    for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
-    CHECK(set.Apply(text, Sentence{0, text.size()}, given, "en").size() == 1);
-  }
+  for (const char* marked : {"[A|Organization] acquires [B|Organization].", "[A|Organization] takes over [B|Organization]."})
+    CHECK(Matches(set, marked, "en").size() == 1);
   CHECK_THROWS_WITH(RuleSet::Parse("rule a\n  pattern {Person:o} {nothing} x\n  emit X o -> o\n", "t.rules", "en"),
                     Catch::Contains("t.rules:2:22: '{nothing}' is no macro"));
   CHECK_THROWS_WITH(RuleSet::Parse("rule a\n  pattern {Person+:o} x\n  emit X o -> o\n", "t.rules", "en"),
@@ -216,11 +200,7 @@ TEST_CASE("a list of types without a name stands for one mention that no slot ca
       "rule t.bought\n  pattern {Organization:a} bought {descr}{Organization:b}\n  emit ACQUIRES a -> b\n  view full\n"
       "rule t.owns\n  pattern {Organization:a} owns {Product} maker {Organization:b}\n  emit OWNS a -> b\n  view full\n",
       "t.rules", "en");
-  auto apply = [&](const char* marked) {
-    auto [text, given] = ParseMarkup(marked);
-    for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
-    return set.Apply(text, Sentence{0, text.size()}, given, "en");
-  };
+  auto apply = [&](const char* marked) { return Matches(set, marked, "en"); };
   auto bought = apply("[A|Organization] bought [Israeli|Country] chip designer [B|Organization].");
   REQUIRE(bought.size() == 1);
   CHECK(bought[0].slots.at("b") == std::vector<int>{2});
@@ -241,11 +221,9 @@ TEST_CASE("a rule file's language limits its rules to sentences of that language
   std::ofstream(dir.File("en.rules")) << "rule en.buys\n" << rule;
   std::ofstream(dir.File("shared.rules")) << "rule any.buys\n" << rule;
   auto set = RuleSet::Load({dir.File("fr.rules"), dir.File("en.rules"), dir.File("shared.rules")});
-  auto [text, given] = ParseMarkup("[A|Organization] buys [B|Organization].");
-  for (size_t i = 0; i < given.size(); ++i) given[i].entity = static_cast<int>(i);
   auto fired = [&](const std::string& lang) {
     std::vector<std::string> ids;
-    for (const auto& m : set.Apply(text, Sentence{0, text.size()}, given, lang)) ids.push_back(m.rule->id);
+    for (const auto& m : Matches(set, "[A|Organization] buys [B|Organization].", lang)) ids.push_back(m.rule->id);
     return ids;
   };
   CHECK(fired("en") == std::vector<std::string>{"en.buys", "any.buys"});

@@ -212,13 +212,13 @@ class EvidenceRows : public RowSource {
 // The rows of one AddRelationships call, as the table kg_rel_rows.
 class RelationshipRows : public RowSource {
  public:
-  const std::vector<NewRelationship>* rows = nullptr;
+  std::span<const NewRelationship> rows;
   const char* Declaration() const override {
     return "CREATE TABLE x(src INTEGER, dst INTEGER, type TEXT, props TEXT)";
   }
-  size_t Rows() const override { return rows ? rows->size() : 0; }
+  size_t Rows() const override { return rows.size(); }
   void Column(size_t row, int column, sqlite3_context* ctx) const override {
-    const NewRelationship& r = (*rows)[row];
+    const NewRelationship& r = rows[row];
     switch (column) {
       case 0: sqlite3_result_int64(ctx, r.start); break;
       case 1: sqlite3_result_int64(ctx, r.end); break;
@@ -226,6 +226,20 @@ class RelationshipRows : public RowSource {
       default: sqlite3_result_text64(ctx, r.props.data(), r.props.size(), SQLITE_STATIC, SQLITE_UTF8);
     }
   }
+};
+
+// Points a row source at `rows` while a statement reads them, and at none
+// after, also when the statement throws.
+template <typename T>
+class RowsBinding {
+ public:
+  RowsBinding(std::span<const T>& slot, std::span<const T> rows) : slot_(slot) { slot_ = rows; }
+  RowsBinding(const RowsBinding&) = delete;
+  RowsBinding& operator=(const RowsBinding&) = delete;
+  ~RowsBinding() { slot_ = {}; }
+
+ private:
+  std::span<const T>& slot_;
 };
 
 struct Store::Statements {
@@ -477,14 +491,8 @@ RelId Store::AddRelationships(const std::vector<NewRelationship>& rows) {
   auto insert = [&] {
     auto& s = *st_;
     if (!s.rel_module) s.rel_module.emplace(db_, "kg_rel_rows", s.rel_rows);
-    s.rel_rows.rows = &rows;
-    try {
-      (no_props ? s.insert_rels_no_props : s.insert_rels)->Run();
-    } catch (...) {
-      s.rel_rows.rows = nullptr;
-      throw;
-    }
-    s.rel_rows.rows = nullptr;
+    RowsBinding<NewRelationship> bound(s.rel_rows.rows, rows);
+    (no_props ? s.insert_rels_no_props : s.insert_rels)->Run();
     return db_.LastInsertRowid() - static_cast<RelId>(rows.size()) + 1;
   };
   // As in AddEvidenceRows: no savepoint inside an open transaction.
@@ -802,14 +810,8 @@ void Store::AddEvidenceRows(std::span<const Evidence> rows) {
   auto insert = [&] {
     auto& s = *st_;
     if (!s.evidence_module) s.evidence_module.emplace(db_, "kg_evidence_rows", s.evidence_rows);
-    s.evidence_rows.rows = rows;
-    try {
-      (offsets ? s.insert_evidence_offsets : s.insert_evidence)->Run();
-    } catch (...) {
-      s.evidence_rows.rows = {};
-      throw;
-    }
-    s.evidence_rows.rows = {};
+    RowsBinding<Evidence> bound(s.evidence_rows.rows, rows);
+    (offsets ? s.insert_evidence_offsets : s.insert_evidence)->Run();
   };
   // Inside an open transaction, no savepoint (its statement journal would
   // copy every page the rows touch): a failure there leaves the rows before

@@ -31,6 +31,7 @@ bool IsEntityType(const std::string& t) {
 
 // True when the bytes between two words allow them to be one name.
 bool NameGap(std::string_view gap) {
+  if (gap == "+") return true;  // "Kuehne+Nagel"
   if (gap.size() > 3) return false;
   for (char c : gap)
     if (c != ' ' && c != '-' && c != '\'' && c != '.' && c != '&' && c != '/') return false;
@@ -817,6 +818,39 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         ++j;
         continue;
       }
+      // "Qure.ai", "Booking.com": a web domain right after the dot.
+      if (j < n_tokens && !covered[j] && !tokens[j].upper_initial && tokens[j].begin == tokens[j - 1].end + 1 &&
+          text[tokens[j - 1].end] == '.' && domain_suffixes_.Has(tokens[j]) &&
+          (tokens[j].end == text.size() || !IsWordByte(text[tokens[j].end]))) {
+        ++j;
+        continue;
+      }
+      // "University of Strathclyde", "Université de Sherbrooke": a link word
+      // after an institution's head noun, then a capitalised word (or a
+      // place the lexicon knows: "Development Bank of Japan"), continues it.
+      if (j + 1 < n_tokens && !covered[j] && !tokens[j].upper_initial && institution_heads_.Has(tokens[j - 1]) &&
+          name_links_.Has(tokens[j]) && tokens[j + 1].upper_initial && !non_names_.Has(tokens[j + 1])) {
+        const std::string_view gap1 = text.substr(tokens[j - 1].end, tokens[j].begin - tokens[j - 1].end);
+        const std::string_view gap2 = text.substr(tokens[j].end, tokens[j + 1].begin - tokens[j].end);
+        if (gap1 == " " && (gap2 == " " || gap2 == "'")) {
+          if (!covered[j + 1]) {
+            j += 2;
+            continue;
+          }
+          Mention* place = nullptr;
+          for (auto& o : out)
+            if (o.begin == tokens[j + 1].begin && o.end > o.begin && (o.type == "Country"sv || o.type == "Place"sv))
+              place = &o;
+          if (place) {
+            size_t k = j + 1;
+            while (k < n_tokens && tokens[k].end <= place->end) ++k;
+            place->end = place->begin;  // the name takes in the place (erased below)
+            for (size_t c = j + 1; c < k; ++c) covered[c] = 0;
+            j = k;
+            break;
+          }
+        }
+      }
       break;
     }
     size_t n = j - i;
@@ -839,7 +873,18 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       before_product = head && head->type == "Product"sv;
     }
     const int initial_name = n == 1 && sentence_initial && !all_caps ? InitialName(text, s, tokens, i) : 0;
-    if (n == 1 && ((sentence_initial && !initial_name) || (all_caps && first_word.size() <= 5 && !appos && !before_product))) {
+    // "Bleu, la coentreprise de A et B, a obtenu ...": an unknown word opening
+    // the sentence, then an apposition that a comma closes, stays a
+    // candidate; the apposition's head noun (below) makes it a name, else it
+    // goes. ("Separately, the company said ...": an adverb, by its ending.)
+    const bool initial_apposition =
+        n == 1 && sentence_initial && !all_caps && initial_name == 0 && appos &&
+        text.substr(tokens[i].end + 2, s.end - tokens[i].end - 2).find(',') != std::string_view::npos &&
+        std::none_of(lex_.adverb_endings.begin(), lex_.adverb_endings.end(), [&](const std::string& e) {
+          return tokens[i].folded.size() >= e.size() + 4 && tokens[i].folded.ends_with(e);
+        });
+    if (n == 1 && !initial_apposition &&
+        ((sentence_initial && initial_name <= 0) || (all_caps && first_word.size() <= 5 && !appos && !before_product))) {
       i = j - 1;
       continue;
     }
@@ -864,7 +909,10 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       // The subject of a verb is a name; a word written again elsewhere is
       // one when the article writes it twice.
       m.source = initial_name == 2 ? MentionSource::kDiscovered : MentionSource::kCandidate;
-      m.signal = initial_name == 2 ? "subject" : initial_name == 1 ? "sentence-initial" : "capitalised";
+      m.signal = initial_name == 2   ? "subject"
+                 : initial_name == 1 ? "sentence-initial"
+                 : initial_apposition ? "initial-apposition"
+                                      : "capitalised";
     }
     added(m);
     i = j - 1;
@@ -1001,6 +1049,11 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     m.source = MentionSource::kDiscovered;
     m.signal = "apposition:" + head->text;
   }
+  out.erase(std::remove_if(out.begin(), out.end(),
+                           [](const Mention& m) {
+                             return m.source == MentionSource::kCandidate && m.signal == "initial-apposition"sv;
+                           }),
+            out.end());
   TypeByContext(text, s, out);
   // The anaphor pattern needs a head noun that refers back: its first word
   // starts a word of the sentence (after a space or an apostrophe; case
@@ -1223,10 +1276,10 @@ int Recognizer::InitialName(std::string_view text, const Sentence& s, const std:
                             size_t i) const {
   const Token& t = tokens[i];
   std::string_view w = text.substr(t.begin, t.end - t.begin);
-  if (w.size() < 3 || t.has_digit || !std::isupper(static_cast<unsigned char>(w[0]))) return false;
+  if (w.size() < 3 || t.has_digit || !std::isupper(static_cast<unsigned char>(w[0]))) return -1;
   if (non_names_.Has(t) || pronouns_.Has(t) || stop_en_.Has(t) || stop_fr_.Has(t) || first_names_.Has(t) ||
       cue_words_filter_->Has(t) || prepositions_.Has(t) || coordinators_.Has(t))
-    return false;
+    return -1;
   // The article around the sentence (a bound that keeps a long text linear).
   constexpr size_t kWindow = 6000;
   const size_t lo = s.begin > kWindow ? s.begin - kWindow : 0, hi = std::min(text.size(), s.end + kWindow);
@@ -1235,9 +1288,9 @@ int Recognizer::InitialName(std::string_view text, const Sentence& s, const std:
   std::string lower(w);
   lower[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(lower[0])));
   if (lower.size() > 3 && lower.back() == 's') {
-    if (WordOrSingularOccurs(text, std::string_view(lower).substr(0, lower.size() - 1), lo, hi)) return false;
+    if (WordOrSingularOccurs(text, std::string_view(lower).substr(0, lower.size() - 1), lo, hi)) return -1;
   } else if (OccursElsewhere(text, lower, lo, hi, std::string_view::npos, false)) {
-    return false;
+    return -1;
   }
   if (LoweredWordAt(text.substr(0, s.end), t.end, lex_.subject_verbs)) return 2;
   return OccursElsewhere(text, w, lo, hi, t.begin, true) ? 1 : 0;

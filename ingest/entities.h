@@ -61,7 +61,7 @@ class Recognizer {
   // no word of the language (not in the lexicon's lists, not written in
   // lower case in the article) that recurs capitalised inside a sentence
   // of the article (1), or that a verb follows (lexicon/subject_verbs.txt: 2);
-  // 0 when it is none.
+  // 0 when it is neither, -1 when it is a word of the language.
   int InitialName(std::string_view text, const Sentence& s, const std::vector<Token>& tokens, size_t i) const;
   // Types the capitalised names left without a signal from their context: a
   // person after "founded by" (and the names listed with it), next to a verb
@@ -132,6 +132,8 @@ class Recognizer {
   // Filters of the word lists that Find looks words up in, word by word
   // (made once the lists are complete).
   std::optional<WordFilter> model_stems_filter_, cue_words_filter_;  // (once the constructor has made the lists)
+  WordFilter domain_suffixes_{lex_.domain_suffixes}, institution_heads_{lex_.institution_heads},
+      name_links_{lex_.name_links};
   WordFilter non_names_{lex_.non_names}, org_suffixes_{lex_.org_suffixes}, product_suffixes_{lex_.product_suffixes},
       first_names_{lex_.first_names}, place_suffixes_{lex_.place_suffixes}, acronym_fillers_{lex_.acronym_fillers},
       pronouns_{lex_.pronouns}, descriptor_stops_{lex_.descriptor_stops}, prepositions_{lex_.prepositions},

@@ -508,6 +508,17 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   };
   for (const auto& [file, set] : folded_lists)
     for (auto& w : Words(lx / file)) set->insert(Fold(w));
+  // Added later: a corpus directory copied from an older kg may lack them.
+  const std::pair<const char*, std::unordered_set<std::string>*> optional_lists[] = {
+      {"domain_suffixes.txt", &lex.domain_suffixes},
+      {"institution_heads.txt", &lex.institution_heads},
+      {"name_links.txt", &lex.name_links},
+  };
+  for (const auto& [file, set] : optional_lists)
+    if (fs::exists(lx / file))
+      for (auto& w : Words(lx / file)) set->insert(Fold(w));
+  if (fs::exists(lx / "adverb_endings.txt"))
+    for (auto& w : Words(lx / "adverb_endings.txt")) lex.adverb_endings.push_back(Fold(w));
   lex.determiners = Words(lx / "determiners.txt");
   lex.anaphor_determiners = Words(lx / "anaphor_determiners.txt");
   lex.apposition_determiners = Words(lx / "apposition_determiners.txt");

@@ -159,6 +159,10 @@ class Lexicon {
   std::unordered_set<std::string> product_suffixes;  // "ultra", "pro", "mini" (folded): "Blackwell Ultra"
   std::unordered_set<std::string> place_suffixes;    // "county", "valley" (folded): "Milam County"
   std::unordered_set<std::string> org_suffixes;      // "ai", "labs", "inc" (folded): "Scale" = "Scale AI"
+  std::unordered_set<std::string> domain_suffixes;   // "ai", "com" (folded): "Qure.ai" is one name
+  std::unordered_set<std::string> institution_heads; // "university", "agence" (folded): before a name link
+  std::unordered_set<std::string> name_links;        // "of", "de" (folded): "University of Strathclyde"
+  std::vector<std::string> adverb_endings;           // "ly", "ment" (folded): "Separately, the company"
   std::unordered_set<std::string> stop_fr, stop_en;  // language detection
   // The grammar of descriptors (see their files under lexicon/):
   std::vector<std::string> determiners;   // "le", "de la", "l'" as written, in file order

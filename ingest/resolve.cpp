@@ -142,6 +142,23 @@ int Resolver::Resolve(Mention& m, size_t i) {
           }
         }
         if (e >= 0) break;
+        // "Kestrel" after "Kestrel Orbital", "Corvexa" after "Corvexa
+        // Materials": a company the article named in full, named again by
+        // its first word; the first such company when several share it.
+        // (A gazetteer entry lists its own short names: "European" is no
+        // name for the European Space Agency.)
+        if (!lex_.non_names.count(w)) {
+          for (size_t k = 0; k < ex_.entities.size(); ++k) {
+            const auto& rec = ex_.entities[k];
+            if (rec.type != "Organization"sv || rec.signal == "lexicon"sv) continue;
+            auto toks = Tokenize(rec.name);
+            if (toks.size() >= 2 && toks[0].folded == w) {
+              e = static_cast<int>(k);
+              break;
+            }
+          }
+          if (e >= 0) break;
+        }
       }
       e = EntityFor(m.type, m.canonical, m, i);
       break;

@@ -88,6 +88,32 @@ TEST_CASE("recognizer leaves sentence-initial words and lone acronyms alone", "[
   CHECK(ms.empty());
 }
 
+TEST_CASE("recognizer reads web domains, plus signs and institution names as one name", "[ingest][entities]") {
+  auto ms = Find("Lumora competes with Qure.ai and with Kuehne+Nagel in Europe.");
+  CHECK(Named(ms, "Qure.ai"));
+  CHECK(Named(ms, "Kuehne+Nagel"));
+  CHECK_FALSE(Named(ms, "Qure"));
+  ms = Find("She was a researcher at the University of Strathclyde and at the Federal Agency for Disruptive "
+            "Innovation before joining Google and Acme Robotics.");
+  CHECK(Named(ms, "University of Strathclyde"));
+  CHECK(Named(ms, "Federal Agency for Disruptive Innovation"));
+  CHECK_FALSE(Named(ms, "Google and Acme Robotics"));  // "and" links no institution's name
+  ms = Find("Le contrat passe par la Banque de France.");
+  const Mention* b = Named(ms, "Banque de France");
+  REQUIRE(b);
+  CHECK(b->type == "Organization");
+}
+
+TEST_CASE("a word opening a sentence is a name when an apposition closed by a comma follows",
+          "[ingest][entities]") {
+  auto ms = Find("Zembla, la coentreprise de Acme Robotics et de Google, a obtenu le contrat.");
+  CHECK(Named(ms, "Zembla"));
+  // An adverb opening a sentence is none, nor a word without a described head.
+  CHECK_FALSE(Named(Find("Separately, the company, which is based in Paris, said it had raised money."), "Separately"));
+  CHECK_FALSE(Named(Find("Ensuite, la société, dit-on, a levé des fonds."), "Ensuite"));
+  CHECK_FALSE(Named(Find("Zembla, comme prévu, a obtenu le contrat."), "Zembla"));
+}
+
 TEST_CASE("cities and states are places, not organizations or projects", "[ingest][entities]") {
   auto ms = Find("Oracle is building data centers in Abilene, Texas, for the Stargate project.");
   for (const char* place : {"Abilene", "Texas"}) {

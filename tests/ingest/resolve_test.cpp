@@ -25,6 +25,20 @@ TEST_CASE("resolver gives one entity to repeated names and surnames", "[ingest][
   CHECK(EntityOf(ex, 1, "Bonner") == a);
 }
 
+TEST_CASE("resolver takes a company's first word for the company named in full", "[ingest][resolve]") {
+  auto ex = kg::ingest::testing::ExtractText(
+      "Kestrel Orbital, a Glasgow start-up, has raised money. Analysts say Kestrel competes with Astroscale. "
+      "The European Space Agency works with European operators.",
+      "en");
+  int a = EntityOf(ex, 0, "Kestrel Orbital");
+  REQUIRE(a >= 0);
+  CHECK(EntityOf(ex, 1, "Kestrel") == a);
+  // A gazetteer entry lists its own short names: "European" is no name of the agency.
+  int esa = EntityOf(ex, 2, "European Space Agency");
+  REQUIRE(esa >= 0);
+  CHECK(EntityOf(ex, 2, "European") != esa);
+}
+
 TEST_CASE("resolver resolves anaphors and pronouns to the entity in focus", "[ingest][resolve]") {
   auto ex = Run(
       "Une start-up chinoise, du nom de Tarvik Nova, a surpris. Le ministre Karl Bonner a parlé. "

@@ -82,6 +82,18 @@ TEST_CASE("text strips HTML tags, decodes entities and keeps title and date meta
   CHECK(doc.text.find("<") == std::string::npos);
 }
 
+TEST_CASE("text decodes every named character reference of HTML 4", "[ingest][text]") {
+  TextCleaner c(Lex());
+  auto doc = c.Clean("<html><body><p>A &pound;21 million fund, 5&nbsp;&deg;C, &Oslash;rsted &amp; Co, "
+                     "&unknown; &AElig;</p></body></html>",
+                     Format::kHtml);
+  CHECK(doc.text.find("A \xC2\xA3" "21 million fund") != std::string::npos);
+  CHECK(doc.text.find("\xC2\xB0" "C") != std::string::npos);
+  CHECK(doc.text.find("\xC3\x98rsted & Co") != std::string::npos);
+  CHECK(doc.text.find("&unknown;") != std::string::npos);  // not a reference: kept as written
+  CHECK(doc.text.find("\xC3\x86") != std::string::npos);
+}
+
 TEST_CASE("text removes Markdown markup and takes the heading as title", "[ingest][text]") {
   TextCleaner c(Lex());
   auto doc = c.Clean("# Le titre\n\nUn **mot** et un [lien](http://x) ici.\n", Format::kMarkdown);

@@ -963,6 +963,20 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       absorb(c, o, "organisation+name");
     }
   }
+  // "the UK Space Agency": a country's name before an institution's
+  // (a capitalised name ending in a head noun of institution_heads.txt)
+  // is part of it.
+  for (auto& c : out) {
+    if (c.source != MentionSource::kCandidate || c.end == c.begin || c.type != "Organization"sv) continue;
+    auto words = Tokenize(c.surface);
+    if (words.size() < 2 || !institution_heads_.Has(words.back())) continue;
+    for (auto& o : out)
+      if (&o != &c && o.end > o.begin && o.type == "Country"sv && o.source == MentionSource::kGazetteer &&
+          o.end + 1 == c.begin && text[o.end] == ' ') {
+        absorb(c, o, "country+institution");
+        break;
+      }
+  }
   out.erase(std::remove_if(out.begin(), out.end(), [](const Mention& m) { return m.end == m.begin; }), out.end());
 
   // "Parti communiste chinois (PCC)": a capitalised phrase followed by its

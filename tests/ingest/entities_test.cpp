@@ -98,6 +98,10 @@ TEST_CASE("recognizer reads web domains, plus signs and institution names as one
   CHECK(Named(ms, "University of Strathclyde"));
   CHECK(Named(ms, "Federal Agency for Disruptive Innovation"));
   CHECK_FALSE(Named(ms, "Google and Acme Robotics"));  // "and" links no institution's name
+  ms = Find("The UK Space Agency awarded the grant.");
+  const Mention* agency = Named(ms, "UK Space Agency");
+  REQUIRE(agency);
+  CHECK(agency->type == "Organization");
   ms = Find("Le contrat passe par la Banque de France.");
   const Mention* b = Named(ms, "Banque de France");
   REQUIRE(b);

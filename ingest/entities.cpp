@@ -977,6 +977,25 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         break;
       }
   }
+  // "Lightspeed India", "Partech Africa", "Google France": a known company
+  // right before a country's or a continent's name is its regional arm, a
+  // company of its own (not before a name's next word: "Airtel Kenya Limited"
+  // is left to the words that follow).
+  for (auto& o : out) {
+    if (o.end == o.begin || o.source != MentionSource::kGazetteer || o.type != "Organization"sv) continue;
+    for (auto& c : out) {
+      if (&c == &o || c.end == c.begin || c.source != MentionSource::kGazetteer || o.end + 1 != c.begin ||
+          text[o.end] != ' ' || !(c.type == "Country"sv || (c.type == "Place"sv && c.kind == "continent"sv)))
+        continue;
+      if (!std::isupper(static_cast<unsigned char>(text[c.begin]))) continue;
+      if (c.end + 1 < s.end && text[c.end] == ' ' && std::isupper(static_cast<unsigned char>(text[c.end + 1]))) continue;
+      if (c.end < s.end && text[c.end] == '-') continue;  // "Google UK-based ..."
+      absorb(o, c, "organisation+region");
+      o.canonical = o.surface;
+      o.outer_begin = o.begin;
+      break;
+    }
+  }
   out.erase(std::remove_if(out.begin(), out.end(), [](const Mention& m) { return m.end == m.begin; }), out.end());
 
   // "Parti communiste chinois (PCC)": a capitalised phrase followed by its

@@ -108,6 +108,19 @@ TEST_CASE("recognizer reads web domains, plus signs and institution names as one
   CHECK(b->type == "Organization");
 }
 
+TEST_CASE("a known company before a country's or a continent's name is its regional arm", "[ingest][entities]") {
+  auto ms = Find("The round was led by Nvidia India and by Google with SoftBank.");
+  const Mention* arm = Named(ms, "Nvidia India");
+  REQUIRE(arm);
+  CHECK(arm->type == "Organization");
+  CHECK_FALSE(Named(ms, "India"));
+  ms = Find("Google France a signé un accord avec Orange.");
+  CHECK(Named(ms, "Google France"));
+  // Not a country used as an adjective of what follows: "Google UK-based teams".
+  ms = Find("Nvidia India-based engineers joined.");
+  CHECK_FALSE(Named(ms, "Nvidia India"));
+}
+
 TEST_CASE("a word opening a sentence is a name when an apposition closed by a comma follows",
           "[ingest][entities]") {
   auto ms = Find("Zembla, la coentreprise de Acme Robotics et de Google, a obtenu le contrat.");

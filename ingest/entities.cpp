@@ -883,7 +883,13 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         std::none_of(lex_.adverb_endings.begin(), lex_.adverb_endings.end(), [&](const std::string& e) {
           return tokens[i].folded.size() >= e.size() + 4 && tokens[i].folded.ends_with(e);
         });
-    if (n == 1 && !initial_apposition &&
+    // "Kamau, who serves as ...": an unknown word opening the sentence before
+    // a relative pronoun of people is a person's name.
+    const bool initial_person = n == 1 && sentence_initial && !all_caps &&
+                                (initial_name == 0 || first_names_.Has(tokens[i])) && appos &&
+                                j < n_tokens && tokens[j].begin == tokens[j - 1].end + 2 &&
+                                person_relatives_.Has(tokens[j]);
+    if (n == 1 && !initial_apposition && !initial_person &&
         ((sentence_initial && initial_name <= 0) || (all_caps && first_word.size() <= 5 && !appos && !before_product))) {
       i = j - 1;
       continue;
@@ -896,10 +902,10 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
                    text[tokens[i].end] == '.' && std::isupper(static_cast<unsigned char>(text[tokens[i].begin]));
     // ("Alice & Bob", "Ben & Jerry's": two names an ampersand joins are a company's.)
     const bool ampersand = text.substr(m.begin, m.end - m.begin).find('&') != std::string_view::npos;
-    if (n >= 2 && (first_names_.Has(tokens[i]) || initial) && !ampersand) {
+    if ((n >= 2 && (first_names_.Has(tokens[i]) || initial) && !ampersand) || initial_person) {
       m.type = "Person";
       m.source = MentionSource::kDiscovered;
-      m.signal = initial ? "initial" : "first-name";
+      m.signal = initial_person ? "person-relative" : initial ? "initial" : "first-name";
     } else if (n >= 2 && place_suffixes_.Has(tokens[j - 1])) {
       m.type = "Place";  // "Shackelford County", "Silicon Valley"
       m.source = MentionSource::kDiscovered;

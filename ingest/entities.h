@@ -133,7 +133,7 @@ class Recognizer {
   // (made once the lists are complete).
   std::optional<WordFilter> model_stems_filter_, cue_words_filter_;  // (once the constructor has made the lists)
   WordFilter domain_suffixes_{lex_.domain_suffixes}, institution_heads_{lex_.institution_heads},
-      name_links_{lex_.name_links};
+      name_links_{lex_.name_links}, person_relatives_{lex_.person_relatives};
   WordFilter non_names_{lex_.non_names}, org_suffixes_{lex_.org_suffixes}, product_suffixes_{lex_.product_suffixes},
       first_names_{lex_.first_names}, place_suffixes_{lex_.place_suffixes}, acronym_fillers_{lex_.acronym_fillers},
       pronouns_{lex_.pronouns}, descriptor_stops_{lex_.descriptor_stops}, prepositions_{lex_.prepositions},

@@ -513,6 +513,7 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
       {"domain_suffixes.txt", &lex.domain_suffixes},
       {"institution_heads.txt", &lex.institution_heads},
       {"name_links.txt", &lex.name_links},
+      {"person_relatives.txt", &lex.person_relatives},
   };
   for (const auto& [file, set] : optional_lists)
     if (fs::exists(lx / file))

@@ -129,6 +129,11 @@ TEST_CASE("a word opening a sentence is a name when an apposition closed by a co
   CHECK_FALSE(Named(Find("Separately, the company, which is based in Paris, said it had raised money."), "Separately"));
   CHECK_FALSE(Named(Find("Ensuite, la société, dit-on, a levé des fonds."), "Ensuite"));
   CHECK_FALSE(Named(Find("Zembla, comme prévu, a obtenu le contrat."), "Zembla"));
+  // Before ", who": a person's name.
+  ms = Find("Zembla, who serves as the chief executive, said it.");
+  const Mention* who = Named(ms, "Zembla");
+  REQUIRE(who);
+  CHECK(who->type == "Person");
 }
 
 TEST_CASE("cities and states are places, not organizations or projects", "[ingest][entities]") {

@@ -254,7 +254,8 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       for (auto& m : ents) all.push_back(std::move(m));
     }
     // A single capitalised word opening a sentence is no name by itself
-    // ("Selon", "Informatica"?), unless the article has named it already.
+    // ("Selon", "Informatica"?), unless the article has named it already (or
+    // written it capitalised twice inside sentences: "à Bleu" ... "avec Bleu").
     // (The first word of Tokenize() over the sentence's first 80 bytes, when
     // it opens the sentence.)
     const std::string_view head = std::string_view(text).substr(s.begin, std::min<size_t>(s.end - s.begin, 80));
@@ -262,7 +263,8 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       const size_t w_begin = s.begin, w_end = s.begin + len;
       bool covered = std::any_of(all.begin(), all.end(), [&](const Mention& m) { return m.begin < w_end && w_begin < m.end; });
       int e = covered ? -1 : resolver.KnownName(head.substr(0, len));
-      if (e >= 0 && ex.entities[static_cast<size_t>(e)].strong && !lexicon_.pronouns.count(Fold(head.substr(0, len)))) {
+      if (e >= 0 && (ex.entities[static_cast<size_t>(e)].strong || ex.entities[static_cast<size_t>(e)].repeated) &&
+          !lexicon_.pronouns.count(Fold(head.substr(0, len)))) {
         Mention m;
         m.begin = m.outer_begin = w_begin;
         m.end = w_end;

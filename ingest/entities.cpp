@@ -799,6 +799,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     if (covered[i] || !tokens[i].upper_initial) continue;
     if (non_names_.Has(tokens[i]) || month_day(i)) continue;
     size_t j = i + 1;
+    bool hyphen_given_name = false;
     auto hyphen_between = [&](size_t a, size_t b) {
       return tokens[b].begin == tokens[a].end + 1 && text[tokens[a].end] == '-';
     };
@@ -817,6 +818,16 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
           NameGap(text.substr(tokens[j - 1].end, tokens[j].begin - tokens[j - 1].end))) {
         ++j;
         continue;
+      }
+      // "Choi Yoon-ho", "Park Ji-hoon": a given name whose second syllable,
+      // after a hyphen, is in lower case (after two capitalised words).
+      if (j < n_tokens && j >= i + 2 && !covered[j] && !tokens[j].upper_initial && !tokens[j].has_digit &&
+          tokens[j].begin == tokens[j - 1].end + 1 && text[tokens[j - 1].end] == '-' &&
+          tokens[j].end - tokens[j].begin <= 4 && (tokens[j].end == text.size() || !IsWordByte(text[tokens[j].end])) &&
+          (tokens[j].end == text.size() || text[tokens[j].end] != '-')) {
+        ++j;
+        hyphen_given_name = true;
+        break;
       }
       // "Qure.ai", "Booking.com": a web domain right after the dot.
       if (j < n_tokens && !covered[j] && !tokens[j].upper_initial && tokens[j].begin == tokens[j - 1].end + 1 &&
@@ -872,6 +883,26 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         head = FindHead(std::string_view(h.data(), h.size()));
       before_product = head && head->type == "Product"sv;
     }
+    // "Samsung SDI", "LG CNS": a lone acronym right after a known company's
+    // name (no title such as "CEO", no corporate suffix, no product line
+    // "Nvidia RTX chips") names a company of the group.
+    if (n == 1 && all_caps && first_word.size() >= 2 && first_word.size() <= 5 && !before_product &&
+        !tokens[i].has_digit && !org_suffixes_.Has(tokens[i]) && tokens[i].begin > 0 && text[tokens[i].begin - 1] == ' ') {
+      Mention* group = nullptr;
+      for (auto& o : out)
+        if (o.end + 1 == tokens[i].begin && o.end > o.begin && o.source == MentionSource::kGazetteer &&
+            o.type == "Organization"sv)
+          group = &o;
+      if (group) {
+        group->end = tokens[i].end;
+        group->surface = span_text(group->begin, group->end);
+        group->canonical = group->surface;
+        group->source = MentionSource::kDiscovered;
+        group->signal = "organisation+acronym";
+        covered[i] = 1;
+        continue;
+      }
+    }
     const int initial_name = n == 1 && sentence_initial && !all_caps ? InitialName(text, s, tokens, i) : 0;
     // "Bleu, la coentreprise de A et B, a obtenu ...": an unknown word opening
     // the sentence, then an apposition that a comma closes, stays a
@@ -902,10 +933,10 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
                    text[tokens[i].end] == '.' && std::isupper(static_cast<unsigned char>(text[tokens[i].begin]));
     // ("Alice & Bob", "Ben & Jerry's": two names an ampersand joins are a company's.)
     const bool ampersand = text.substr(m.begin, m.end - m.begin).find('&') != std::string_view::npos;
-    if ((n >= 2 && (first_names_.Has(tokens[i]) || initial) && !ampersand) || initial_person) {
+    if ((n >= 2 && (first_names_.Has(tokens[i]) || initial) && !ampersand) || initial_person || hyphen_given_name) {
       m.type = "Person";
       m.source = MentionSource::kDiscovered;
-      m.signal = initial_person ? "person-relative" : initial ? "initial" : "first-name";
+      m.signal = initial_person ? "person-relative" : hyphen_given_name ? "given-name" : initial ? "initial" : "first-name";
     } else if (n >= 2 && place_suffixes_.Has(tokens[j - 1])) {
       m.type = "Place";  // "Shackelford County", "Silicon Valley"
       m.source = MentionSource::kDiscovered;

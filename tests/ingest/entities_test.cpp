@@ -108,6 +108,19 @@ TEST_CASE("recognizer reads web domains, plus signs and institution names as one
   CHECK(b->type == "Organization");
 }
 
+TEST_CASE("an acronym after a known company names a company of its group; hyphenated given names",
+          "[ingest][entities]") {
+  auto ms = Find("Nvidia SDI signed a contract, said Choi Yoon-ho, while Nvidia CEO Karl Bonner and Nvidia RTX chips waited.");
+  CHECK(Named(ms, "Nvidia SDI"));
+  const Mention* choi = Named(ms, "Choi Yoon-ho");
+  REQUIRE(choi);
+  CHECK(choi->type == "Person");
+  CHECK_FALSE(Named(ms, "Nvidia CEO"));
+  CHECK_FALSE(Named(ms, "Nvidia RTX"));
+  // A lower-case word after a hyphen continues no company's name: "Nvidia-backed".
+  CHECK_FALSE(Named(Find("Acme Robotics-backed start-ups grew."), "Acme Robotics-backed"));
+}
+
 TEST_CASE("a known company before a country's or a continent's name is its regional arm", "[ingest][entities]") {
   auto ms = Find("The round was led by Nvidia India and by Google with SoftBank.");
   const Mention* arm = Named(ms, "Nvidia India");

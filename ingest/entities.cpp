@@ -920,7 +920,14 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
                                 (initial_name == 0 || first_names_.Has(tokens[i])) && appos &&
                                 j < n_tokens && tokens[j].begin == tokens[j - 1].end + 2 &&
                                 person_relatives_.Has(tokens[j]);
-    if (n == 1 && !initial_apposition && !initial_person &&
+    // "la RATP", "the FTC": an acronym after a definite article (no word of
+    // the language such as "the GPU": those are in non_names.txt) names an
+    // organisation.
+    const bool article_acronym =
+        n == 1 && all_caps && !sentence_initial && first_word.size() >= 3 && !tokens[i].has_digit && i > 0 &&
+        definite_articles_.Has(tokens[i - 1]) && tokens[i - 1].end + 1 >= tokens[i].begin &&
+        (i + 1 >= n_tokens || !tokens[i + 1].upper_initial || tokens[i + 1].begin > tokens[i].end + 1);
+    if (n == 1 && !initial_apposition && !initial_person && !article_acronym &&
         ((sentence_initial && initial_name <= 0) || (all_caps && first_word.size() <= 5 && !appos && !before_product))) {
       i = j - 1;
       continue;

@@ -117,6 +117,10 @@ TEST_CASE("an acronym after a known company names a company of its group; hyphen
   CHECK(choi->type == "Person");
   CHECK_FALSE(Named(ms, "Nvidia CEO"));
   CHECK_FALSE(Named(ms, "Nvidia RTX"));
+  // An acronym after a definite article names an organisation; a word of the language does not.
+  ms = Find("Depuis avril, la RATP utilise le GPU de la start-up.");
+  CHECK(Named(ms, "RATP"));
+  CHECK_FALSE(Named(ms, "GPU"));
   // A lower-case word after a hyphen continues no company's name: "Nvidia-backed".
   CHECK_FALSE(Named(Find("Acme Robotics-backed start-ups grew."), "Acme Robotics-backed"));
 }

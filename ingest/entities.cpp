@@ -823,7 +823,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       // after a hyphen, is in lower case (after two capitalised words).
       if (j < n_tokens && j >= i + 2 && !covered[j] && !tokens[j].upper_initial && !tokens[j].has_digit &&
           tokens[j].begin == tokens[j - 1].end + 1 && text[tokens[j - 1].end] == '-' &&
-          tokens[j].end - tokens[j].begin <= 4 && (tokens[j].end == text.size() || !IsWordByte(text[tokens[j].end])) &&
+          tokens[j].end - tokens[j].begin <= 6 && (tokens[j].end == text.size() || !IsWordByte(text[tokens[j].end])) &&
           (tokens[j].end == text.size() || text[tokens[j].end] != '-')) {
         ++j;
         hyphen_given_name = true;

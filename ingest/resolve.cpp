@@ -119,12 +119,19 @@ int Resolver::Resolve(Mention& m, size_t i) {
         }
         break;
       }
-      // "Marcus" after "Gary Marcus".
+      // "Marcus" after "Gary Marcus"; "Chen" after "Chen Yu-ting" (a family
+      // name before a hyphenated given name).
       if (Tokenize(m.surface).size() == 1) {
         std::string w = Fold(m.surface);
         for (int k = static_cast<int>(ex_.entities.size()) - 1; k >= 0; --k) {
           const auto& rec = ex_.entities[k];
-          if (rec.type == "Person"sv && Tokenize(rec.name).size() > 1 && LastWord(rec.name) == w) {
+          if (rec.type != "Person"sv) continue;
+          const auto toks = Tokenize(rec.name);
+          if (toks.size() < 2) continue;
+          const size_t space = rec.name.find(' ');
+          const bool family_first = toks[0].folded == w && rec.name.find(' ', space + 1) == std::string::npos &&
+                                    rec.name.find('-', space) != std::string::npos;
+          if (LastWord(rec.name) == w || family_first) {
             e = k;
             break;
           }

@@ -482,6 +482,8 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   for (auto& w : Words(lx / "impersonal.txt")) lex.impersonal.push_back(LowerAscii(w));
   for (auto& w : Words(lx / "speech_verbs.txt")) lex.speech_verbs.push_back(w);
   for (auto& w : Words(lx / "quote_naming.txt")) lex.quote_naming.push_back(w);
+  if (fs::exists(lx / "source_openers.txt"))
+    for (auto& w : Words(lx / "source_openers.txt")) lex.source_openers.push_back(w);
   lex.indefinite_articles = Words(lx / "indefinite_articles.txt");
   // Reporting words as they stand in the text: " said" (a word start), and
   // " que " for a whole word (" qu'", ending in an apostrophe, stays a start).

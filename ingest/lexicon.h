@@ -145,6 +145,7 @@ class Lexicon {
   std::unordered_map<std::string, std::string> makers;  // product canonical -> maker canonical (maker=)
   std::vector<std::string> impersonal;            // "il s'agit", "il y a" (ASCII lowered): no person
   std::vector<std::string> speech_verbs;          // re2 fragments
+  std::vector<std::string> source_openers;        // re2 fragments: "selon", "according to" before a source
   std::vector<std::string> quote_naming;          // re2 fragments: "nommé", "so-called" before a quoted name
   std::vector<std::string> indefinite_articles;   // "un", "an": after a quote, an unnamed speaker
   // Reporting words, ASCII-lowered, with the spaces they stand between in the

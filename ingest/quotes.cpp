@@ -118,7 +118,11 @@ QuoteAttributor::QuoteAttributor(const Lexicon& lex) : lex_(lex) {
   indefinite_subject_ = std::make_unique<RE2>("^\\s*[,.]?\\s*(?:" + LiteralAlternatives(lex.indefinite_articles) +
                                                   ")\\s[^\"«».]{0,60}?\\b(" + verbs + ")\\b",
                                               Opts());
-  for (const RE2* re : {after_verb_.get(), short_intro_.get(), indefinite_subject_.get()})
+  // "Selon un porte-parole de Sanofi, « … »", "According to Scania, "…"":
+  // the text before an organization that speaks through the quote.
+  source_before_ = std::make_unique<RE2>(
+      "(?:^|\\W)(?:" + JoinAlternatives(lex.source_openers, kMatchesNothing) + ")\\s+(?:[\\pL'-]+\\s+){0,4}?(?:\\pL')?$", Opts());
+  for (const RE2* re : {after_verb_.get(), short_intro_.get(), indefinite_subject_.get(), source_before_.get()})
     if (!re->ok()) throw RuleError("lexicon (speech_verbs, determiners, indefinite_articles): " + re->error());
 }
 
@@ -346,6 +350,26 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
             break;
           }
         }
+      }
+    }
+    // 2b. No person before it: an organization the sentence gives as the
+    // source ("Selon un porte-parole de Sanofi, « … »"), or its subject when
+    // a colon brings the quote in ("Le groupe a démenti : « … »").
+    if (rec.speaker < 0 && !anonymous) {
+      std::string_view lead = text.substr(region_start, q.open - region_start);
+      while (!lead.empty() && lead.back() == ' ') lead.remove_suffix(1);
+      const bool colon = !lead.empty() && lead.back() == ':';
+      for (const auto& m : ms) {
+        if (m.entity < 0 || m.type != "Organization"sv) continue;
+        if (m.outer_begin < region_start || m.end > q.open) continue;
+        // (A capitalised word that nothing typed speaks only after "selon".)
+        const bool source = RE2::PartialMatch(text.substr(region_start, m.outer_begin - region_start), *source_before_);
+        const bool subject = colon && m.outer_begin <= region_start + 2 && m.source != MentionSource::kCandidate;
+        if (source || subject) {
+          rec.speaker = m.entity;
+          rec.rule = source ? "quote.source-organization" : "quote.subject-organization";
+        }
+        break;  // only the first organization of the sentence
       }
     }
     // 3. A long quote alone: the person in focus.

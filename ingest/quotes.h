@@ -52,7 +52,7 @@ class QuoteAttributor {
   int SurnameOwner(std::string_view text, size_t begin, size_t end, int own,
                    const std::vector<EntityRecord>& entities) const;
 
-  std::unique_ptr<re2::RE2> naming_, after_verb_, after_name_verb_, short_intro_, indefinite_subject_;
+  std::unique_ptr<re2::RE2> naming_, after_verb_, after_name_verb_, short_intro_, indefinite_subject_, source_before_;
   const Lexicon& lex_;
 };
 

@@ -43,6 +43,13 @@ TEST_CASE("an organization speaks when no person does", "[ingest][quotes]") {
       // A person after the verb still comes first.
       Row{"« Nous investirons deux milliards dans nos réseaux », a indiqué Christel Heydemann, directrice d'Orange.",
           "fr", "Nous investirons", "Christel Heydemann"},
+      // The source before the quote, or the sentence's subject when a colon brings the quote in.
+      Row{"Selon un porte-parole d'Orange, « ce partenariat complète nos collaborations existantes ».", "fr",
+          "ce partenariat", "Orange"},
+      Row{"According to Nvidia, \"the waivers created a loophole for foreign companies in China\".", "en",
+          "the waivers", "Nvidia"},
+      Row{"Orange a par ailleurs démenti toute intention de rachat : « Il n'est pas question d'une acquisition. »",
+          "fr", "Il n'est", "Orange"},
   }));
   CAPTURE(text);
   CHECK(SpeakerOf(Run(text, lang), start) == speaker);

@@ -52,14 +52,6 @@ RE2::Options Opts() {
 
 char LowerAsciiChar(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// LowerAscii(text) == lowered, without making the lowered string.
-bool LowersTo(std::string_view text, std::string_view lowered) {
-  if (text.size() != lowered.size()) return false;
-  for (size_t i = 0; i < text.size(); ++i)
-    if (LowerAsciiChar(text[i]) != lowered[i]) return false;
-  return true;
-}
-
 // LowerAscii(a) == LowerAscii(b), without making the lowered strings.
 bool SameLowered(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

@@ -20,7 +20,7 @@ uint32_t TextIndex::Find(uint32_t owner, std::string_view text) const {
     if (slot.entry == kNone) return kNone;
     if (slot.hash != hash) continue;
     const Entry& entry = entries_[slot.entry];
-    if (entry.owner == owner && entry.text == text) return entry.value;
+    if (entry.owner == owner && TextOf(entry) == text) return entry.value;
   }
 }
 
@@ -31,12 +31,13 @@ bool TextIndex::Add(uint32_t owner, std::string_view text, uint32_t value) {
     Slot& slot = slots_[i];
     if (slot.entry == kNone) {
       slot = Slot{hash, static_cast<uint32_t>(entries_.size())};
-      entries_.push_back(Entry{owner, value, std::string(text)});
+      entries_.push_back(Entry{owner, value, texts_.size(), text.size()});
+      texts_.append(text);
       return true;
     }
     if (slot.hash != hash) continue;
     const Entry& entry = entries_[slot.entry];
-    if (entry.owner == owner && entry.text == text) return false;
+    if (entry.owner == owner && TextOf(entry) == text) return false;
   }
 }
 
@@ -44,9 +45,12 @@ void TextIndex::Grow() {
   const size_t size = slots_.empty() ? first_slots_ : slots_.size() * 2;
   shift_ = 64 - std::countr_zero(size);
   slots_.assign(size, Slot{});
-  if (entries_.capacity() < size) entries_.reserve(size * 3 / 4);
+  // Room for the entries until the next Grow (3/4 of the slots), and for
+  // their texts at about 20 bytes each.
+  entries_.reserve(size * 3 / 4);
+  texts_.reserve(size * 16);
   for (uint32_t e = 0; e < entries_.size(); ++e) {
-    const uint64_t hash = Hash(entries_[e].owner, entries_[e].text);
+    const uint64_t hash = Hash(entries_[e].owner, TextOf(entries_[e]));
     size_t i = SlotOf(hash);
     while (slots_[i].entry != kNone) i = (i + 1) & (size - 1);
     slots_[i] = Slot{hash, e};

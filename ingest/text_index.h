@@ -12,7 +12,8 @@ namespace kg::ingest {
 
 // Open addressing over (64-bit hash, entry) slots, so that a lookup reads one
 // slot and then, on a hash match, the text; std::unordered_map read a bucket,
-// the node before, the node and the text, and cost a heap block per entry.
+// the node before, the node and the text, and cost a heap block per entry
+// (and one more for a text too long for the string's own buffer).
 // Not thread-safe; copyable.
 class TextIndex {
  public:
@@ -34,8 +35,9 @@ class TextIndex {
   struct Entry {
     uint32_t owner;
     uint32_t value;
-    std::string text;
+    size_t at, size;  // the text: texts_.substr(at, size)
   };
+  std::string_view TextOf(const Entry& entry) const { return std::string_view(texts_).substr(entry.at, entry.size); }
   static uint64_t Hash(uint32_t owner, std::string_view text);
   size_t SlotOf(uint64_t hash) const { return static_cast<size_t>(hash >> shift_); }
   void Grow();
@@ -43,6 +45,7 @@ class TextIndex {
   std::vector<Slot> slots_;  // 2^(64 - shift_) of them, at most 3/4 used
   int shift_ = 64;
   std::vector<Entry> entries_;
+  std::string texts_;  // the entries' texts end to end: no heap block per entry
 };
 
 }  // namespace kg::ingest

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstdio>
 #include <optional>
 #include <span>
 #include <utility>
@@ -29,10 +28,13 @@ std::string ContentHash(std::string_view text) {
     step(p[i + 3]);
   }
   for (; i < n; ++i) step(p[i]);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(a),
-                static_cast<unsigned long long>(b));
-  return buf;
+  // "%016llx%016llx" by hand (snprintf cost more than a kilobyte of hashing).
+  std::string hex(32, '0');
+  for (int k = 0; k < 16; ++k) {
+    hex[15 - k] = "0123456789abcdef"[(a >> (4 * k)) & 0xF];
+    hex[31 - k] = "0123456789abcdef"[(b >> (4 * k)) & 0xF];
+  }
+  return hex;
 }
 
 GraphWriter::GraphWriter(graph::Store& store, std::set<std::string> symmetric_types)

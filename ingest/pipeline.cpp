@@ -674,10 +674,12 @@ void Pipeline::LinkQuotesToContext(Extraction& ex) const {
       rest.remove_prefix(len);
       if (!any) first = Fold(w);
       any = true;
-      if (we) continue;
       // "US" in capitals is the country, not the pronoun.
       bool capitals = w.size() > 1 && std::all_of(w.begin(), w.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-      if (!capitals && lexicon_.we_words.count(Fold(w))) we = true;
+      if (!capitals && lexicon_.we_words.count(Fold(w))) {
+        we = true;
+        break;  // (the words after it tell nothing more)
+      }
     }
     if (!any) continue;
     std::vector<int> side = SpeakerSide(ex, q.speaker);

@@ -520,16 +520,19 @@ bool Resolver::PrecededBy(const Mention& o, const std::vector<std::string>& word
   size_t b = o.outer_begin;
   // A determiner between the word and the name does not count: "avec l'AFP",
   // "with the startup".
+  // (The first byte first, before a compare: most words start otherwise.)
   for (const auto& det : lex_.preposition_determiners) {
     size_t n = det.size();
-    if (b >= n + 1 && t.compare(b - n, n, det) == 0 && (t[b - n - 1] == ' ' || t[b - n - 1] == '\'')) {
+    if (b >= n + 1 && (n == 0 || t[b - n] == det[0]) && t.compare(b - n, n, det) == 0 &&
+        (t[b - n - 1] == ' ' || t[b - n - 1] == '\'')) {
       b -= n;
       break;
     }
   }
   for (const auto& w : words) {
     size_t n = w.size();
-    if (b >= n && t.compare(b - n, n, w) == 0 && (b == n || t[b - n - 1] == ' ' || t[b - n - 1] == '\''))
+    if (b >= n && (n == 0 || t[b - n] == w[0]) && t.compare(b - n, n, w) == 0 &&
+        (b == n || t[b - n - 1] == ' ' || t[b - n - 1] == '\''))
       return true;
   }
   return false;

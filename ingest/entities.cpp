@@ -53,14 +53,6 @@ RE2::Options Opts() {
 
 char LowerAsciiChar(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// LowerAscii(text) == lowered, without making the lowered string.
-bool LowersTo(std::string_view text, std::string_view lowered) {
-  if (text.size() != lowered.size()) return false;
-  for (size_t i = 0; i < text.size(); ++i)
-    if (LowerAsciiChar(text[i]) != lowered[i]) return false;
-  return true;
-}
-
 // LowerAscii(a) == LowerAscii(b), without making the lowered strings.
 bool SameLowered(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -225,6 +217,7 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
   for (const auto& w : cue_words_) cue_hashes_.insert(Lexicon::TokenHash(w));
   model_stems_filter_.emplace(model_stems_);
   cue_words_filter_.emplace(cue_words_);
+  cue_hashes_filter_.emplace(cue_hashes_);
   // Head nouns, those that may refer back alone, and demonyms: longest first.
   for (const auto& h : lex_.heads) {
     heads_.Add(h.text);
@@ -237,6 +230,7 @@ Recognizer::Recognizer(const Lexicon& lexicon) : lex_(lexicon) {
         anaphor_first_words_.insert(Lexicon::TokenHash(words[0].folded));
     }
   }
+  anaphor_first_words_filter_.emplace(anaphor_first_words_);
   for (const auto& a : lex_.aliases())
     if (lex_.entries()[a.entry].type == "Demonym"sv) demonyms_.Add(a.surface);
   // What the anaphor pattern puts right before a head (see HeadLeadBefore):
@@ -430,6 +424,18 @@ Recognizer::WordFilter::WordFilter(const std::unordered_set<std::string>& words)
   }
 }
 
+Recognizer::HashFilter::HashFilter(const std::unordered_set<size_t>& hashes) : hashes_(hashes) {
+  // As WordFilter: about 32 bits a hash, at least 512.
+  int log2 = 9;
+  while ((size_t{1} << log2) < 32 * hashes.size() && log2 < 20) ++log2;
+  shift_ = 64 - log2;
+  bits_.assign((size_t{1} << log2) / 64, 0);
+  for (size_t h : hashes) {
+    const size_t bit = h >> shift_;
+    bits_[bit >> 6] |= uint64_t{1} << (bit & 63);
+  }
+}
+
 namespace {
 
 // A word before a name: where it starts and whether it is a cue word.
@@ -515,12 +521,14 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // A bare number may be part of a name ("Microsoft 365 Copilot"): a lexicon
   // name of several words may take it (the pipeline then drops the number).
   char* const number_only = covered + n_tokens;
-  for (size_t i = 0; i < n_tokens; ++i)
-    for (const auto& v : values)
-      if (tokens[i].begin < v.end && v.begin < tokens[i].end) {
+  for (size_t i = 0; i < n_tokens && !values.empty(); ++i)
+    for (const auto& v : values) {
+      if (v.begin >= tokens[i].end) break;  // (the values are in order of begin: none after it overlaps)
+      if (tokens[i].begin < v.end) {
         number_only[i] = !covered[i] && v.type == "Number"sv && v.begin >= tokens[i].begin && v.end <= tokens[i].end;
         covered[i] = true;
       }
+    }
   auto span_text = [&](size_t b, size_t e) { return std::string(text.substr(b, e - b)); };
   std::vector<Mention> out;
   // Room for three mentions (about 1.5 KB), what most sentences hold. The
@@ -1139,7 +1147,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // bounds where a match may start.
   size_t last_head_word = anaphor_head_without_word_ ? s.end : std::string::npos;
   for (size_t i = n_tokens; i > 0 && last_head_word == std::string::npos; --i)
-    if ((anaphor_first_words_.count(tokens[i - 1].hash) > 0 ||
+    if ((anaphor_first_words_filter_->Has(tokens[i - 1].hash) ||
          (!narrow && HasMark(text.substr(tokens[i - 1].begin, tokens[i - 1].end - tokens[i - 1].begin)))) &&
         HeadLeadBefore(text, s.begin, tokens[i - 1].begin))
       last_head_word = tokens[i - 1].begin;
@@ -1223,7 +1231,7 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
         if (it->end <= lo) break;
         if (it->begin >= lo && it->end <= m.begin) {
           auto& c = is_cue[static_cast<size_t>(it - tokens.begin())];
-          if (c < 0) c = cue_hashes_.count(it->hash) > 0;
+          if (c < 0) c = cue_hashes_filter_->Has(it->hash);
           before[n_before++] = {it->begin, c > 0};
         } else {
           size_t pb = std::max(it->begin, lo), pe = std::min(it->end, m.begin);

@@ -37,7 +37,8 @@ class Recognizer {
   Recognizer& operator=(const Recognizer&) = delete;
 
   // Entity mentions of sentence `s` of `text`, sorted by begin. `values` are
-  // the value mentions of the sentence (their words are not names).
+  // the value mentions of the sentence (their words are not names), in order
+  // of begin as ValueFinder::Find returns them.
   // `given`, when not null, replaces the lexicon lookup (rule examples mark
   // their entities in the text).
   std::vector<Mention> Find(std::string_view text, const Sentence& s,
@@ -103,6 +104,22 @@ class Recognizer {
     std::vector<uint64_t> bits_;
   };
 
+  // A set of word hashes behind a filter of bits like WordFilter's: most
+  // words are in no such set, and are answered from one bit.
+  class HashFilter {
+   public:
+    explicit HashFilter(const std::unordered_set<size_t>& hashes);
+    bool Has(size_t hash) const {
+      const size_t bit = hash >> shift_;
+      return (bits_[bit >> 6] >> (bit & 63) & 1) != 0 && hashes_.count(hash) > 0;
+    }
+
+   private:
+    const std::unordered_set<size_t>& hashes_;
+    int shift_ = 0;  // 64 - log2 of the number of bits
+    std::vector<uint64_t> bits_;
+  };
+
   const Lexicon& lex_;
   std::unordered_set<std::string> cue_words_;  // folded words of heads and naming verbs
   // Folded month names and abbreviations (months.tsv, without their period):
@@ -132,6 +149,7 @@ class Recognizer {
   // Filters of the word lists that Find looks words up in, word by word
   // (made once the lists are complete).
   std::optional<WordFilter> model_stems_filter_, cue_words_filter_;  // (once the constructor has made the lists)
+  std::optional<HashFilter> cue_hashes_filter_, anaphor_first_words_filter_;  // (likewise)
   WordFilter domain_suffixes_{lex_.domain_suffixes}, institution_heads_{lex_.institution_heads},
       name_links_{lex_.name_links}, person_relatives_{lex_.person_relatives};
   WordFilter non_names_{lex_.non_names}, org_suffixes_{lex_.org_suffixes}, product_suffixes_{lex_.product_suffixes},

@@ -41,6 +41,15 @@ std::string Fold(std::string_view word);
 // ASCII letters lowered, every other byte kept: for phrases with spaces and
 // accents, which Fold would join ("Il s'agit", " a précisé").
 std::string LowerAscii(std::string_view text);
+// LowerAscii(text) == lowered, without making the lowered string.
+inline bool LowersTo(std::string_view text, std::string_view lowered) {
+  if (text.size() != lowered.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i] >= 'A' && text[i] <= 'Z' ? static_cast<char>(text[i] - 'A' + 'a') : text[i];
+    if (c != lowered[i]) return false;
+  }
+  return true;
+}
 // Whether `text` ends with one of `words` (ASCII lowered), in any ASCII case
 // (" in " before a place name).
 bool LoweredEndsWith(std::string_view text, const std::vector<std::string>& words);

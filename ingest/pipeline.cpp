@@ -210,6 +210,13 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     ex.relations.push_back(std::move(rec));
   };
 
+  // (TYPE, source?, E) of the explicit relations of a sentence, with
+  // repeats: a vector kept from sentence to sentence, searched only when a
+  // guess may be replaced (a std::set cost a node per insert).
+  std::vector<EndKey> explicit_ends;
+  // The two ends of an emit, kept from emit to emit (a vector each time cost
+  // a heap block per entity).
+  std::vector<int> srcs, dsts;
   for (size_t si = 0; si < ex.sentences.size(); ++si) {
     const Sentence& s = ex.sentences[si];
     auto vals = values_->Find(text, s, lang, vctx);
@@ -236,7 +243,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       all = std::move(ents);
     } else if (merged && ents.empty()) {
       all = std::move(vals);
-    } else if (merged) {
+    } else if (merged && ents.capacity() >= ents.size() + vals.size()) {
       // std::merge(vals, ents) in place, from the back: the entities before
       // the first value stay where they are.
       all = std::move(ents);
@@ -247,6 +254,20 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
           all[--out] = std::move(all[--e]);
         else
           all[--out] = std::move(vals[--v]);
+      }
+    } else if (merged) {
+      // The same merge into a new vector where the entities' has no room
+      // for the values: each mention is moved once, constructed in place.
+      // (Growing the entities' vector moved them all and default-constructed
+      // the values' places, which were then move-assigned; a Mention is 13
+      // strings.)
+      all.reserve(vals.size() + ents.size() + 1);
+      auto v = vals.begin(), e = ents.begin();
+      while (v != vals.end() || e != ents.end()) {
+        if (e == ents.end() || (v != vals.end() && v->begin <= e->begin))  // an equal begin: the value first
+          all.push_back(std::move(*v++));
+        else
+          all.push_back(std::move(*e++));
       }
     } else {
       all.reserve(vals.size() + ents.size() + 1);
@@ -308,7 +329,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     // names the company the focus rule would have guessed).
     const size_t first_new = ex.relations.size();
     std::map<size_t, std::string> guessed;         // index into ex.relations -> "src"/"dst", the named end
-    std::set<EndKey> explicit_ends;                // (TYPE, source?, E)
+    explicit_ends.clear();
     for (const auto& match : matches) {
       const Rule& r = *match.rule;
       // Entities the rule itself names ("le décret de Joe Biden").
@@ -347,8 +368,9 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
         }
         created[group.substr(group.find('_', 4) + 1)] = found;
       }
-      auto endpoints = [&](const std::string& name, std::span<const int> exclude) {
-        std::vector<int> out;
+      // The entities of the end `name` of an emit, into `out`.
+      auto endpoints = [&](const std::string& name, std::span<const int> exclude, std::vector<int>& out) {
+        out.clear();
         if (!name.empty() && (name[0] == '@' || name[0] == '~')) {
           // "@Organization^FUNDS": the recipient of the latest FUNDS
           // relationship of the last sentences ("X a également remis au pot":
@@ -363,7 +385,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
               if (it->type == rel && !Excluded(exclude, it->dst) &&
                   ex.entities[static_cast<size_t>(it->dst)].type == type) {
                 out.push_back(it->dst);
-                return out;
+                return;
               }
             }
             // No such relationship yet: the entity the article is about, when
@@ -371,7 +393,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
             // company that raised it).
             if (int best = resolver.MostNamed(type, si, exclude); best >= 0) {
               out.push_back(best);
-              return out;
+              return;
             }
           }
           int f = name[0] == '@' ? resolver.RelativeSubject(type, si, match.begin) : -1;
@@ -380,31 +402,30 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
             f = name[0] == '@' ? resolver.Focus(type, si, match.begin, exclude)
                                : resolver.Nearest(type, si, match.begin, exclude);
           if (f >= 0) out.push_back(f);
-          return out;
+          return;
         }
         auto c = created.find(name);
         if (c != created.end()) {
           if (c->second >= 0) out.push_back(c->second);
-          return out;
+          return;
         }
         auto it = match.slots.find(name);
-        if (it == match.slots.end()) return out;
+        if (it == match.slots.end()) return;
         for (int idx : it->second) {
           int e = ex.mentions[si][static_cast<size_t>(idx)].entity;
           if (e >= 0) out.push_back(e);
         }
-        return out;
+        return;
       };
       auto is_focus = [](const std::string& name) { return !name.empty() && (name[0] == '@' || name[0] == '~'); };
       for (const auto& emit : r.emits) {
         // The named endpoint first; the guessed one may not be the same entity.
-        std::vector<int> srcs, dsts;
         if (is_focus(emit.dst) && !is_focus(emit.src)) {
-          srcs = endpoints(emit.src, {});
-          dsts = endpoints(emit.dst, srcs);
+          endpoints(emit.src, {}, srcs);
+          endpoints(emit.dst, srcs, dsts);
         } else {
-          dsts = endpoints(emit.dst, {});
-          srcs = endpoints(emit.src, dsts);
+          endpoints(emit.dst, {}, dsts);
+          endpoints(emit.src, dsts, srcs);
         }
         if (srcs.empty() || dsts.empty()) continue;
         // "Apple will pay Google for its Gemini model": the possessor of a
@@ -444,8 +465,8 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
           for (int b : dsts) {
             if (a == b) continue;
             if (!guess) {
-              explicit_ends.insert(EndKeyOf(emit.type, "src", a));
-              explicit_ends.insert(EndKeyOf(emit.type, "dst", b));
+              explicit_ends.push_back(EndKeyOf(emit.type, "src", a));
+              explicit_ends.push_back(EndKeyOf(emit.type, "dst", b));
             }
             RelationKey key = RelKey(emit.type, a, b);
             auto it = rel_index.find(key);
@@ -584,13 +605,14 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
 // Removes the relations of `guessed` (added since `first_new`) whose named
 // endpoint has an explicit relation of the same type in the same sentence.
 void Pipeline::DropReplacedGuesses(Extraction& ex, size_t first_new, const std::map<size_t, std::string>& guessed,
-                                   const std::set<EndKey>& explicit_ends,
+                                   const std::vector<EndKey>& explicit_ends,
                                    std::map<RelationKey, size_t>& rel_index) const {
   auto replaced = [&](size_t k) {
     auto g = guessed.find(k);
     if (g == guessed.end()) return false;
     const auto& r = ex.relations[k];
-    return explicit_ends.count(EndKeyOf(r.type, g->second, g->second == "src"sv ? r.src : r.dst)) > 0;
+    const EndKey end = EndKeyOf(r.type, g->second, g->second == "src"sv ? r.src : r.dst);
+    return std::find(explicit_ends.begin(), explicit_ends.end(), end) != explicit_ends.end();
   };
   std::vector<RelationRecord> kept;
   for (size_t k = first_new; k < ex.relations.size(); ++k)
@@ -654,10 +676,12 @@ void Pipeline::LinkQuotesToContext(Extraction& ex) const {
       rest.remove_prefix(len);
       if (!any) first = Fold(w);
       any = true;
-      if (we) continue;
       // "US" in capitals is the country, not the pronoun.
       bool capitals = w.size() > 1 && std::all_of(w.begin(), w.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-      if (!capitals && lexicon_.we_words.count(Fold(w))) we = true;
+      if (!capitals && lexicon_.we_words.count(Fold(w))) {
+        we = true;
+        break;  // (the words after it tell nothing more)
+      }
     }
     if (!any) continue;
     std::vector<int> side = SpeakerSide(ex, q.speaker);

@@ -72,7 +72,7 @@ class Pipeline {
   // Entity `e` is the named `side` ("src"/"dst") of a relationship of `type`.
   static EndKey EndKeyOf(std::string_view type, std::string_view side, int e);
   void DropReplacedGuesses(Extraction& ex, size_t first_new, const std::map<size_t, std::string>& guessed,
-                           const std::set<EndKey>& explicit_ends, std::map<RelationKey, size_t>& rel_index) const;
+                           const std::vector<EndKey>& explicit_ends, std::map<RelationKey, size_t>& rel_index) const;
   void DateRelations(Extraction& ex) const;
   void LinkQuotesToContext(Extraction& ex) const;
   static std::vector<int> SpeakerSide(const Extraction& ex, int speaker);

@@ -43,24 +43,18 @@ void Resolver::AddAlias(int e, const std::string& alias, const std::string* norm
   // An alias the entity has already went into by_alias_ when it was added.
   if (std::find(rec.aliases.begin(), rec.aliases.end(), alias) != rec.aliases.end()) return;
   rec.aliases.push_back(alias);
-  if (normalized)
-    by_alias_.try_emplace(*normalized, e);
-  else
-    by_alias_.try_emplace(graph::NormalizeName(alias), e);
+  by_alias_.Add(0, normalized ? *normalized : graph::NormalizeName(alias), static_cast<uint32_t>(e));
 }
 
 int Resolver::KnownName(std::string_view surface) const {
-  auto it = by_alias_.find(graph::NormalizeName(surface));
-  return it == by_alias_.end() ? -1 : it->second;
+  const uint32_t e = by_alias_.Find(0, graph::NormalizeName(surface));
+  return e == TextIndex::kNone ? -1 : static_cast<int>(e);
 }
 
 int Resolver::EntityFor(const std::string& type, const std::string& name, const Mention& m, size_t i) {
   const std::string normalized = graph::NormalizeName(name);
-  std::string key;
-  key.reserve(type.size() + 1 + normalized.size());
-  key.append(type).append(1, '\t').append(normalized);
-  auto it = by_key_.find(key);
-  if (it != by_key_.end()) return it->second;
+  key_.assign(type).append(1, '\t').append(normalized);
+  if (uint32_t known = by_key_.Find(0, key_); known != TextIndex::kNone) return static_cast<int>(known);
   int e = static_cast<int>(ex_.entities.size());
   if (ex_.entities.size() == ex_.entities.capacity()) ex_.entities.reserve(std::max<size_t>(128, 2 * ex_.entities.size()));
   EntityRecord& rec = ex_.entities.emplace_back();
@@ -71,7 +65,7 @@ int Resolver::EntityFor(const std::string& type, const std::string& name, const 
   rec.first_begin = m.begin;
   rec.first_end = m.end;
   rec.signal = m.signal;
-  by_key_.emplace(std::move(key), e);
+  by_key_.Add(0, key_, static_cast<uint32_t>(e));
   AddAlias(e, name, &normalized);
   return e;
 }
@@ -102,9 +96,8 @@ int Resolver::Resolve(Mention& m, size_t i) {
       break;
     case MentionSource::kDiscovered:
     case MentionSource::kCandidate: {
-      auto it = by_alias_.find(graph::NormalizeName(m.surface));
-      if (it != by_alias_.end()) {
-        e = it->second;
+      if (uint32_t known = by_alias_.Find(0, graph::NormalizeName(m.surface)); known != TextIndex::kNone) {
+        e = static_cast<int>(known);
         // A name seen so far only as a bare capitalised word takes the type
         // a signal gives it now ("Cursor ..." then "the assistant Cursor").
         auto& rec = ex_.entities[static_cast<size_t>(e)];
@@ -115,7 +108,7 @@ int Resolver::Resolve(Mention& m, size_t i) {
           rec.repeated = true;
         if (m.source == MentionSource::kDiscovered && !rec.strong && rec.type != m.type) {
           rec.type = m.type;
-          by_key_.try_emplace(m.type + '\t' + graph::NormalizeName(rec.name), e);
+          by_key_.Add(0, m.type + '\t' + graph::NormalizeName(rec.name), static_cast<uint32_t>(e));
         }
         break;
       }
@@ -551,16 +544,19 @@ bool Resolver::PrecededBy(const Mention& o, const std::vector<std::string>& word
   size_t b = o.outer_begin;
   // A determiner between the word and the name does not count: "avec l'AFP",
   // "with the startup".
+  // (The first byte first, before a compare: most words start otherwise.)
   for (const auto& det : lex_.preposition_determiners) {
     size_t n = det.size();
-    if (b >= n + 1 && t.compare(b - n, n, det) == 0 && (t[b - n - 1] == ' ' || t[b - n - 1] == '\'')) {
+    if (b >= n + 1 && (n == 0 || t[b - n] == det[0]) && t.compare(b - n, n, det) == 0 &&
+        (t[b - n - 1] == ' ' || t[b - n - 1] == '\'')) {
       b -= n;
       break;
     }
   }
   for (const auto& w : words) {
     size_t n = w.size();
-    if (b >= n && t.compare(b - n, n, w) == 0 && (b == n || t[b - n - 1] == ' ' || t[b - n - 1] == '\''))
+    if (b >= n && (n == 0 || t[b - n] == w[0]) && t.compare(b - n, n, w) == 0 &&
+        (b == n || t[b - n - 1] == ' ' || t[b - n - 1] == '\''))
       return true;
   }
   return false;

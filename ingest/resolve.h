@@ -8,10 +8,10 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "ingest/lexicon.h"
+#include "ingest/text_index.h"
 #include "ingest/types.h"
 
 namespace kg::ingest {
@@ -29,10 +29,7 @@ class Resolver {
   // order. The lexicon supplies the corporate suffixes that a company's short
   // name drops ("Scale" for "Scale AI") and the words around a name that
   // make it a complement, a list item or the subject of a relative clause.
-  Resolver(Extraction& ex, const Lexicon& lexicon) : ex_(ex), lex_(lexicon) {
-    by_key_.reserve(256);
-    by_alias_.reserve(512);
-  }
+  Resolver(Extraction& ex, const Lexicon& lexicon) : ex_(ex), lex_(lexicon) {}
 
   // Resolves the entity mentions of sentence `i` (sets Mention::entity).
   void ResolveSentence(size_t i);
@@ -100,8 +97,11 @@ class Resolver {
 
   Extraction& ex_;
   const Lexicon& lex_;
-  std::unordered_map<std::string, int> by_key_;    // type \t normalized name
-  std::unordered_map<std::string, int> by_alias_;  // normalized alias (any type)
+  // Of the entities: (0, type \t normalized name) -> index, and (0,
+  // normalized alias of any type) -> index, the first entity given it.
+  TextIndex by_key_{256};
+  TextIndex by_alias_{512};
+  std::string key_;  // EntityFor's key, its buffer kept
 };
 
 }  // namespace kg::ingest

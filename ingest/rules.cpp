@@ -30,9 +30,11 @@ void ThrowIfErrors(const std::vector<std::string>& errors) {
   throw RuleError(msg);
 }
 
-constexpr const char* kEntityTypes[] = {"Person", "Organization", "Country", "Place", "Project",
-                                        "Product", "Policy", "Event"};
-constexpr const char* kValueTypes[] = {"Money", "Date", "Number"};
+// (Views, not C strings: a comparison with a name of another length is a
+// compare of sizes, not a strlen and a memcmp.)
+constexpr std::string_view kEntityTypes[] = {"Person", "Organization", "Country", "Place", "Project",
+                                             "Product", "Policy", "Event"};
+constexpr std::string_view kValueTypes[] = {"Money", "Date", "Number"};
 
 // Types as bits: the entity types, then the value types. A slot of type
 // "Entity" takes every entity type, and a marker typed "Entity" (kEntityWord).
@@ -166,7 +168,7 @@ std::string MarkerPattern(const std::vector<std::string>& types) {
   };
   for (const auto& t : types) {
     if (t == "Entity") {
-      for (auto* k : kEntityTypes) add(k);
+      for (std::string_view k : kEntityTypes) add(k);
     } else {
       add(t);
     }
@@ -328,15 +330,17 @@ struct Tagged {
 };
 
 bool Usable(const Mention& m) {
-  return m.entity >= 0 || m.type == "Money" || m.type == "Date" || m.type == "Number";
+  using namespace std::string_view_literals;
+  return m.entity >= 0 || m.type == "Money"sv || m.type == "Date"sv || m.type == "Number"sv;
 }
 
+// The view `view` of sentence `s` into `t` (whose blocks are reused).
 // `codes`: per mention its marker code, 0 when it is not Usable(); `nested`:
 // the usable mentions nested in a longer name.
-Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Mention>& ms,
-                 const std::vector<char>& codes, const std::vector<int>& nested, View view) {
-  std::vector<int> order;
-  order.reserve(ms.size());
+void BuildView(std::string_view text, const Sentence& s, const std::vector<Mention>& ms,
+               const std::vector<char>& codes, const std::vector<int>& nested, View view, Tagged& t) {
+  thread_local std::vector<int> order;  // (kept from call to call, as t is)
+  order.clear();
   for (size_t i = 0; i < ms.size(); ++i) {
     if (!codes[i]) continue;
     // The full view shows the names nested in a longer name instead of it.
@@ -356,7 +360,8 @@ Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Men
   // Mentions come sorted by start: most orders are sorted already (and a
   // stable sort of a sorted order changes nothing).
   if (!std::is_sorted(order.begin(), order.end(), before)) std::stable_sort(order.begin(), order.end(), before);
-  Tagged t;
+  t.text.clear();
+  t.segs.clear();
   t.text.reserve(s.end - s.begin + 16 * order.size());
   t.segs.reserve(2 * order.size() + 1);
   size_t pos = s.begin;
@@ -380,7 +385,6 @@ Tagged BuildView(std::string_view text, const Sentence& s, const std::vector<Men
     t.segs.push_back({t.text.size(), pos, s.end - pos, -1, 0});
     t.text.append(text.substr(pos, s.end - pos));
   }
-  return t;
 }
 
 bool HasWord(std::string_view text, const std::vector<std::string>& words) {
@@ -398,8 +402,9 @@ bool HasWord(std::string_view text, const std::vector<std::string>& words) {
 // The preposition that ends `text` (markers, determiners and spaces aside),
 // as 1 + the index of its family in `words.preposition_families`; 0 none.
 int EndingPreposition(std::string_view text, const ListWords& words) {
-  auto in = [](const std::vector<std::string>& list, const std::string& w) {
-    return std::find(list.begin(), list.end(), w) != list.end();
+  // (The word is compared lowered in place, not copied lowered.)
+  auto in = [](const std::vector<std::string>& list, std::string_view w) {
+    return std::any_of(list.begin(), list.end(), [&](const std::string& l) { return LowersTo(w, l); });
   };
   size_t end = text.size();
   while (end > 0) {
@@ -420,7 +425,7 @@ int EndingPreposition(std::string_view text, const ListWords& words) {
     while (begin > 0 && text[begin - 1] != ' ' && text[begin - 1] != ',' && text[begin - 1] != '\'' &&
            text[begin - 1] != '\x02')
       --begin;
-    const std::string w = LowerAscii(text.substr(begin, end - begin));
+    const std::string_view w = text.substr(begin, end - begin);
     end = begin;
     if (w == "'" || in(words.determiners, w)) continue;
     for (size_t f = 0; f < words.preposition_families.size(); ++f)
@@ -445,8 +450,9 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
   // "avec la participation d'Amazon, de Samsung et de X": when the first item
   // follows the preposition, ", de Y" is the next item, not a qualifier.
   bool repeated_preposition = false;
-  for (std::string_view w : qualifiers)
-    if (base >= w.size() && whole.substr(base - w.size(), w.size()) == w) repeated_preposition = true;
+  for (std::string_view w : qualifiers)  // (the last byte first: most pieces follow none of them)
+    if (base >= w.size() && (w.empty() || whole[base - 1] == w.back()) && whole.substr(base - w.size(), w.size()) == w)
+      repeated_preposition = true;
   // "soutenu par Walmart, et au britannique Ocado": an item after another
   // preposition than the first item's belongs to another phrase.
   const int first_preposition =
@@ -674,7 +680,7 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
           size_t us = name.find('_', 4);
           std::string type = name.substr(4, us == std::string::npos ? std::string::npos : us - 4);
           bool known = false;
-          for (auto* k : kEntityTypes) known |= type == k;
+          for (std::string_view k : kEntityTypes) known |= type == k;
           if (!known) err(n, value_col, "group '" + name + "': unknown entity type '" + type + "'");
           cur->new_entities.emplace_back(name, type);
         }
@@ -1087,8 +1093,12 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   // endpoints is skipped without running its pattern, and a sentence where no
   // rule of the language can is not matched at all.
   unsigned present = kAnyType;
-  std::vector<char> codes(mentions.size(), 0);  // the marker code of each usable mention
-  std::vector<int> nested;
+  // (The vectors of Apply are kept from call to call, their blocks reused:
+  // a heap block each per sentence cost more than the loops that fill them.)
+  thread_local std::vector<char> codes;  // the marker code of each usable mention
+  thread_local std::vector<int> nested;
+  codes.assign(mentions.size(), 0);
+  nested.clear();
   for (size_t i = 0; i < mentions.size(); ++i) {
     const Mention& m = mentions[i];
     if (!Usable(m)) continue;
@@ -1107,14 +1117,17 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   bool collapses = !nested.empty();
   for (size_t i = 0; i < mentions.size() && !collapses; ++i)
     collapses = codes[i] && mentions[i].outer_begin != mentions[i].begin;
-  Tagged views[2];
-  views[0] = BuildView(text, s, mentions, codes, nested, View::kFull);
-  views[1] = collapses ? BuildView(text, s, mentions, codes, nested, View::kCollapsed) : views[0];
+  // (The collapsed view is built only where it may differ; else it is the
+  // full view itself, not a copy.)
+  thread_local Tagged built[2];
+  BuildView(text, s, mentions, codes, nested, View::kFull, built[0]);
+  if (collapses) BuildView(text, s, mentions, codes, nested, View::kCollapsed, built[1]);
+  const Tagged* const views[2] = {&built[0], collapses ? &built[1] : &built[0]};
   if (explain_views) {
     for (int v = 0; v < 2; ++v) {
       // Markers as {Type:index}.
       std::string shown;
-      const std::string& tv = views[v].text;
+      const std::string& tv = views[v]->text;
       for (size_t i = 0; i < tv.size(); ++i) {
         Marker marker;
         if (tv[i] != '\x01' || !ReadMarker(tv, i, marker)) {
@@ -1131,19 +1144,21 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   if (!any_possible) return out;
   // Without descriptors or nested names the two views are the same text with
   // the same mapping: match once and repeat the firings for the second view.
-  bool same_views = !collapses || (views[0].text == views[1].text && views[0].segs.size() == views[1].segs.size() &&
-                                   std::equal(views[0].segs.begin(), views[0].segs.end(), views[1].segs.begin(),
+  bool same_views = !collapses || (views[0]->text == views[1]->text && views[0]->segs.size() == views[1]->segs.size() &&
+                                   std::equal(views[0]->segs.begin(), views[0]->segs.end(), views[1]->segs.begin(),
                                               [](const Segment& a, const Segment& b) {
                                                 return a.tagged == b.tagged && a.orig == b.orig && a.len == b.len &&
                                                        a.mention == b.mention && a.orig_end == b.orig_end;
                                               }));
   // The rules the literal prefilter lets through, per view (bit 1: full,
   // bit 2: collapsed), visited in rule order.
-  std::vector<unsigned char> flags(rules_.size(), 0);
-  std::vector<int> candidates;
+  thread_local std::vector<unsigned char> flags;
+  thread_local std::vector<int> candidates;
+  flags.assign(rules_.size(), 0);
+  candidates.clear();
   thread_local std::vector<FilterPass> passes;
-  Candidates(views[0].text, lang, same_views ? 3 : 1, flags, candidates, passes, false);
-  if (!same_views) Candidates(views[1].text, lang, 2, flags, candidates, passes, true);
+  Candidates(views[0]->text, lang, same_views ? 3 : 1, flags, candidates, passes, false);
+  if (!same_views) Candidates(views[1]->text, lang, 2, flags, candidates, passes, true);
   std::sort(candidates.begin(), candidates.end());
   // Whether view v from offset `from` on has the markers rule r needs. Only
   // the markers count where the text itself has no '\x01' (the pipeline's
@@ -1152,7 +1167,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   auto has_markers = [&](const Rule& r, int v, size_t from) {
     if (r.marker_needs.empty() || !markers_only) return true;
     int markers[kCodes] = {};  // per code
-    for (const Segment& seg : views[v].segs)
+    for (const Segment& seg : views[v]->segs)
       if (seg.mention >= 0 && seg.tagged >= from) ++markers[codes[static_cast<size_t>(seg.mention)] - kFirstCode];
     for (const auto& [needed_codes, count] : r.marker_needs) {
       int have = 0;
@@ -1161,7 +1176,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
     }
     return true;
   };
-  std::vector<re2::StringPiece> groups, relaxed_groups;
+  thread_local std::vector<re2::StringPiece> groups, relaxed_groups;
   // The full view's matches of a rule, for its collapsed view (see
   // match_groups below): the pattern or twin that found each, its span, and
   // where its groups start in `known_groups` (offset into the full view,
@@ -1171,15 +1186,16 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
     size_t begin = 0, end = 0, first = 0;
   };
   constexpr size_t kNoGroup = ~size_t{0};
-  std::vector<KnownMatch> known;
-  std::vector<std::pair<size_t, size_t>> known_groups;
+  thread_local std::vector<KnownMatch> known;
+  thread_local std::vector<std::pair<size_t, size_t>> known_groups;
   const bool narrow = NonAsciiAreLetters(text.substr(s.begin, s.end - s.begin));
   for (int ri : candidates) {
     const Rule& r = *rules_[static_cast<size_t>(ri)];
     if (!r.HasPattern()) continue;
     const unsigned char f = flags[static_cast<size_t>(ri)];
     if (!((r.view != View::kCollapsed && (f & 1)) || (r.view != View::kFull && (f & 2)))) continue;
-    if (!r.lang.empty() && r.lang != lang) continue;
+    // (No test of r.lang: Candidates() consults only the filters of `lang`
+    // and of no language, which hold the rules of that language.)
     bool possible = false;
     for (const auto& [src, dst] : r.emit_needs) possible |= (src & present) && (dst & present);
     if (!possible) continue;
@@ -1204,7 +1220,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
         }
         continue;
       }
-      const Tagged& tv = views[v];
+      const Tagged& tv = *views[v];
       std::string_view whole = tv.text;
       // re.Match(whole, from, whole.size(), UNANCHORED, gs, n) for `re` one
       // of the rule's patterns. Where descriptors fold, the collapsed view
@@ -1238,7 +1254,7 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
         re2::StringPiece found;
         if (!re.Match(whole, from, whole.size(), RE2::UNANCHORED, &found, 1)) return false;
         const size_t b = static_cast<size_t>(found.data() - whole.data()), e = b + found.size();
-        const std::string_view full = views[0].text;
+        const std::string_view full = views[0]->text;
         for (const KnownMatch& k : known) {
           if (k.re != &re || k.end - k.begin != e - b || full.substr(k.begin, k.end - k.begin) != whole.substr(b, e - b))
             continue;

@@ -149,8 +149,9 @@ struct ListWords {
 struct RuleMatch {
   const Rule* rule = nullptr;
   View view = View::kFull;
-  std::map<std::string, std::vector<int>> slots;  // slot -> mention indexes
-  std::map<std::string, std::pair<size_t, size_t>> new_spans;  // group -> text span
+  // The names view the rule's (Rule::groups): no copy per match.
+  std::map<std::string_view, std::vector<int>, std::less<>> slots;  // slot -> mention indexes
+  std::map<std::string_view, std::pair<size_t, size_t>, std::less<>> new_spans;  // group -> text span
   size_t begin = 0, end = 0;  // span in the text
 };
 

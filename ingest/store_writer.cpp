@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstdio>
 #include <optional>
 #include <span>
 #include <utility>
@@ -29,10 +28,13 @@ std::string ContentHash(std::string_view text) {
     step(p[i + 3]);
   }
   for (; i < n; ++i) step(p[i]);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(a),
-                static_cast<unsigned long long>(b));
-  return buf;
+  // "%016llx%016llx" by hand (snprintf cost more than a kilobyte of hashing).
+  std::string hex(32, '0');
+  for (int k = 0; k < 16; ++k) {
+    hex[15 - k] = "0123456789abcdef"[(a >> (4 * k)) & 0xF];
+    hex[31 - k] = "0123456789abcdef"[(b >> (4 * k)) & 0xF];
+  }
+  return hex;
 }
 
 GraphWriter::GraphWriter(graph::Store& store, std::set<std::string> symmetric_types)
@@ -123,53 +125,6 @@ void GraphWriter::AddAliasRow(graph::NodeId id, const std::string& alias) {
   auto& nodes = alias_nodes_[std::move(norm)];
   auto at = std::lower_bound(nodes.begin(), nodes.end(), id);
   if (at == nodes.end() || *at != id) nodes.insert(at, id);
-}
-
-uint64_t GraphWriter::TextIndex::Hash(uint32_t owner, std::string_view text) {
-  // Multiplying spreads the owner and the text's hash into the top bits,
-  // which pick the slot.
-  return (std::hash<std::string_view>{}(text) ^ (static_cast<uint64_t>(owner) << 32 | owner)) *
-         0x9e3779b97f4a7c15ull;
-}
-
-uint32_t GraphWriter::TextIndex::Find(uint32_t owner, std::string_view text) const {
-  if (slots_.empty()) return kNone;
-  const uint64_t hash = Hash(owner, text);
-  for (size_t i = SlotOf(hash);; i = (i + 1) & (slots_.size() - 1)) {
-    const Slot& slot = slots_[i];
-    if (slot.entry == kNone) return kNone;
-    if (slot.hash != hash) continue;
-    const Entry& entry = entries_[slot.entry];
-    if (entry.owner == owner && entry.text == text) return entry.value;
-  }
-}
-
-bool GraphWriter::TextIndex::Add(uint32_t owner, std::string_view text, uint32_t value) {
-  if ((entries_.size() + 1) * 4 > slots_.size() * 3) Grow();
-  const uint64_t hash = Hash(owner, text);
-  for (size_t i = SlotOf(hash);; i = (i + 1) & (slots_.size() - 1)) {
-    Slot& slot = slots_[i];
-    if (slot.entry == kNone) {
-      slot = Slot{hash, static_cast<uint32_t>(entries_.size())};
-      entries_.push_back(Entry{owner, value, std::string(text)});
-      return true;
-    }
-    if (slot.hash != hash) continue;
-    const Entry& entry = entries_[slot.entry];
-    if (entry.owner == owner && entry.text == text) return false;
-  }
-}
-
-void GraphWriter::TextIndex::Grow() {
-  const size_t size = slots_.empty() ? 1024 : slots_.size() * 2;
-  shift_ = 64 - std::countr_zero(size);
-  slots_.assign(size, Slot{});
-  for (uint32_t e = 0; e < entries_.size(); ++e) {
-    const uint64_t hash = Hash(entries_[e].owner, entries_[e].text);
-    size_t i = SlotOf(hash);
-    while (slots_[i].entry != kNone) i = (i + 1) & (size - 1);
-    slots_[i] = Slot{hash, e};
-  }
 }
 
 bool GraphWriter::HasAlias(uint32_t k, std::string_view a) const {

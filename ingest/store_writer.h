@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "graph/store.h"
+#include "ingest/text_index.h"
 #include "ingest/types.h"
 
 namespace kg::ingest {
@@ -66,36 +67,6 @@ class GraphWriter {
     // first adds an alias to it (only this writer changes them).
     std::optional<graph::Properties> props;
     std::string type;  // the label of a node this writer created for an entity
-  };
-  // (owner, text) -> a value, owner a small number: open
-  // addressing over (64-bit hash, entry) slots, so that a lookup reads one
-  // slot and then, on a hash match, the text; std::unordered_map read a
-  // bucket, the node before, the node and the text.
-  class TextIndex {
-   public:
-    static constexpr uint32_t kNone = UINT32_MAX;
-    // The value of (owner, text), or kNone.
-    uint32_t Find(uint32_t owner, std::string_view text) const;
-    // Adds (owner, text) -> value; keeps the value already there, if any.
-    // Returns whether it was added.
-    bool Add(uint32_t owner, std::string_view text, uint32_t value);
-
-   private:
-    struct Slot {
-      uint64_t hash = 0;
-      uint32_t entry = kNone;  // index into entries_; kNone: empty
-    };
-    struct Entry {
-      uint32_t owner;
-      uint32_t value;
-      std::string text;
-    };
-    static uint64_t Hash(uint32_t owner, std::string_view text);
-    size_t SlotOf(uint64_t hash) const { return static_cast<size_t>(hash >> shift_); }
-    void Grow();
-    std::vector<Slot> slots_;  // 2^(64 - shift_) of them, at most 3/4 used
-    int shift_ = 64;
-    std::vector<Entry> entries_;
   };
   // Whether known_[k] has the alias `a`.
   bool HasAlias(uint32_t k, std::string_view a) const;

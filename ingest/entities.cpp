@@ -827,6 +827,19 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         ++j;
         continue;
       }
+      // "Capucine Le Goff", "Jeroen van der Linde": after a first name, the
+      // particles of a surname (one or two) and its capitalised word.
+      if (j < n_tokens && first_names_.Has(tokens[i]) && name_particles_.Has(tokens[j]) && !covered[j]) {
+        size_t k = j;
+        while (k < n_tokens && k < j + 2 && name_particles_.Has(tokens[k]) && !covered[k] &&
+               tokens[k].begin == tokens[k - 1].end + 1)
+          ++k;
+        if (k < n_tokens && k > j && !covered[k] && tokens[k].upper_initial && !non_names_.Has(tokens[k]) &&
+            !name_particles_.Has(tokens[k]) && tokens[k].begin == tokens[k - 1].end + 1 && !tokens[k].has_digit) {
+          j = k + 1;
+          continue;
+        }
+      }
       // "Choi Yoon-ho", "Park Ji-hoon": a given name whose second syllable,
       // after a hyphen, is in lower case (after two capitalised words).
       if (j < n_tokens && j >= i + 2 && !covered[j] && !tokens[j].upper_initial && !tokens[j].has_digit &&
@@ -1034,7 +1047,9 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // company of its own (not before a name's next word: "Airtel Kenya Limited"
   // is left to the words that follow).
   for (auto& o : out) {
-    if (o.end == o.begin || o.source != MentionSource::kGazetteer || o.type != "Organization"sv) continue;
+    if (o.end == o.begin || o.type != "Organization"sv) continue;
+    // (A capitalised word only when it does not open the sentence: "Carrefour Belgique".)
+    if (o.source != MentionSource::kGazetteer && !(o.source == MentionSource::kCandidate && o.begin > s.begin)) continue;
     for (auto& c : out) {
       if (&c == &o || c.end == c.begin || c.source != MentionSource::kGazetteer || o.end + 1 != c.begin ||
           text[o.end] != ' ' || !(c.type == "Country"sv || (c.type == "Place"sv && c.kind == "continent"sv)))
@@ -1279,6 +1294,25 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       if (restart) {
         from = restart;
         continue;
+      }
+      // "le logiciel de la start-up Rayonne": a description of another type
+      // after a preposition and an article describes the name (the first
+      // head describes that description). Not after a maker's head: "l'éditeur
+      // de la plateforme Azure" says who makes what the name is.
+      if (const HeadNoun* outer = FindHead(g[1]); outer && !outer->maker) {
+        size_t inner = 0;
+        for (size_t i = 2; i + 1 < words.size(); ++i)
+          if (definite_articles_.Has(words[i]) && prepositions_.Has(words[i - 1])) inner = words[i].begin;
+        if (inner > from && inner > desc_begin) {
+          re2::StringPiece g2[3];
+          const HeadNoun* inner_head = nullptr;
+          if (MatchDescriptor(text.substr(inner, m.begin - inner), narrow, g2) && g2[0].data() == text.data() + inner)
+            inner_head = FindHead(g2[1]);
+          if (inner_head && inner_head->type != outer->type) {
+            from = inner;
+            continue;
+          }
+        }
       }
       if (words.empty() || prepositions_.Has(words.back())) break;
       const HeadNoun* head = FindHead(g[1]);

@@ -151,7 +151,7 @@ class Recognizer {
   std::optional<WordFilter> model_stems_filter_, cue_words_filter_;  // (once the constructor has made the lists)
   std::optional<HashFilter> cue_hashes_filter_, anaphor_first_words_filter_;  // (likewise)
   WordFilter domain_suffixes_{lex_.domain_suffixes}, institution_heads_{lex_.institution_heads},
-      name_links_{lex_.name_links}, person_relatives_{lex_.person_relatives};
+      name_links_{lex_.name_links}, person_relatives_{lex_.person_relatives}, name_particles_{lex_.name_particles};
   WordFilter non_names_{lex_.non_names}, org_suffixes_{lex_.org_suffixes}, product_suffixes_{lex_.product_suffixes},
       first_names_{lex_.first_names}, place_suffixes_{lex_.place_suffixes}, acronym_fillers_{lex_.acronym_fillers},
       pronouns_{lex_.pronouns}, descriptor_stops_{lex_.descriptor_stops}, prepositions_{lex_.prepositions},

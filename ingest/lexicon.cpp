@@ -516,6 +516,7 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
       {"institution_heads.txt", &lex.institution_heads},
       {"name_links.txt", &lex.name_links},
       {"person_relatives.txt", &lex.person_relatives},
+      {"name_particles.txt", &lex.name_particles},
   };
   for (const auto& [file, set] : optional_lists)
     if (fs::exists(lx / file))

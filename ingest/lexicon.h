@@ -172,6 +172,7 @@ class Lexicon {
   std::unordered_set<std::string> domain_suffixes;   // "ai", "com" (folded): "Qure.ai" is one name
   std::unordered_set<std::string> institution_heads; // "university", "agence" (folded): before a name link
   std::unordered_set<std::string> name_links;        // "of", "de" (folded): "University of Strathclyde"
+  std::unordered_set<std::string> name_particles;    // "le", "van", "der" (folded): "Capucine Le Goff"
   std::unordered_set<std::string> person_relatives;  // "who" (folded): "Kamau, who ..." names a person
   std::vector<std::string> adverb_endings;           // "ly", "ment" (folded): "Separately, the company"
   std::unordered_set<std::string> stop_fr, stop_en;  // language detection

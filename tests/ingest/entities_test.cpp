@@ -125,6 +125,19 @@ TEST_CASE("an acronym after a known company names a company of its group; hyphen
   CHECK_FALSE(Named(Find("Acme Robotics-backed start-ups grew."), "Acme Robotics-backed"));
 }
 
+TEST_CASE("surname particles after a first name; a description inside a description", "[ingest][entities]") {
+  auto ms = Find("Capucine Le Goff et Jeroen van der Linde ont parlé.");
+  const Mention* a = Named(ms, "Capucine Le Goff");
+  REQUIRE(a);
+  CHECK(a->type == "Person");
+  CHECK(Named(ms, "Jeroen van der Linde"));
+  // "le logiciel de la start-up X": X is the start-up, not the software.
+  ms = Find("Carrefour équipe ses magasins du logiciel de la start-up Zembla, qui repère les rayons vides.");
+  const Mention* z = Named(ms, "Zembla");
+  REQUIRE(z);
+  CHECK(z->type == "Organization");
+}
+
 TEST_CASE("a known company before a country's or a continent's name is its regional arm", "[ingest][entities]") {
   auto ms = Find("The round was led by Nvidia India and by Google with SoftBank.");
   const Mention* arm = Named(ms, "Nvidia India");

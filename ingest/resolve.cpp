@@ -152,7 +152,8 @@ int Resolver::Resolve(Mention& m, size_t i) {
             const auto& rec = ex_.entities[k];
             if (rec.type != "Organization"sv || rec.signal == "lexicon"sv) continue;
             auto toks = Tokenize(rec.name);
-            if (toks.size() >= 2 && toks[0].folded == w) {
+            // (Not "Allianz" after "Allianz X": a one- or two-letter second word.)
+            if (toks.size() >= 2 && toks[0].folded == w && toks[1].folded.size() >= 3) {
               e = static_cast<int>(k);
               break;
             }

@@ -808,6 +808,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     if (non_names_.Has(tokens[i]) || month_day(i)) continue;
     size_t j = i + 1;
     bool hyphen_given_name = false;
+    bool linked = false;  // the name took a link word ("University of ...")
     auto hyphen_between = [&](size_t a, size_t b) {
       return tokens[b].begin == tokens[a].end + 1 && text[tokens[a].end] == '-';
     };
@@ -860,6 +861,16 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       // "University of Strathclyde", "Université de Sherbrooke": a link word
       // after an institution's head noun, then a capitalised word (or a
       // place the lexicon knows: "Development Bank of Japan"), continues it.
+      // ("National Centre for Research and Development": after such a link,
+      // a coordinator joins one more capitalised word.)
+      if (j + 1 < n_tokens && !covered[j] && !covered[j + 1] && linked && coordinators_.Has(tokens[j]) &&
+          !tokens[j].upper_initial && tokens[j + 1].upper_initial && !non_names_.Has(tokens[j + 1]) &&
+          text.substr(tokens[j - 1].end, tokens[j].begin - tokens[j - 1].end) == " " &&
+          text.substr(tokens[j].end, tokens[j + 1].begin - tokens[j].end) == " " &&
+          (j + 2 >= n_tokens || !tokens[j + 2].upper_initial || tokens[j + 2].begin > tokens[j + 1].end + 1)) {
+        j += 2;
+        break;
+      }
       if (j + 1 < n_tokens && !covered[j] && !tokens[j].upper_initial && institution_heads_.Has(tokens[j - 1]) &&
           name_links_.Has(tokens[j]) && tokens[j + 1].upper_initial && !non_names_.Has(tokens[j + 1])) {
         const std::string_view gap1 = text.substr(tokens[j - 1].end, tokens[j].begin - tokens[j - 1].end);
@@ -867,6 +878,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         if (gap1 == " " && (gap2 == " " || gap2 == "'")) {
           if (!covered[j + 1]) {
             j += 2;
+            linked = true;
             continue;
           }
           Mention* place = nullptr;

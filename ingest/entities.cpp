@@ -1020,6 +1020,10 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // is part of it.
   for (auto& c : out) {
     if (c.source != MentionSource::kCandidate || c.end == c.begin || c.type != "Organization"sv) continue;
+    // (A country's name right before it first, then its words.)
+    if (c.begin == 0 || text[c.begin - 1] != ' ' ||
+        std::none_of(out.begin(), out.end(), [&](const Mention& o) { return o.end + 1 == c.begin; }))
+      continue;
     auto words = Tokenize(c.surface);
     if (words.size() < 2 || !institution_heads_.Has(words.back())) continue;
     for (auto& o : out)
@@ -1035,9 +1039,11 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // is left to the words that follow).
   for (auto& o : out) {
     if (o.end == o.begin || o.source != MentionSource::kGazetteer || o.type != "Organization"sv) continue;
+    if (o.end >= text.size() || text[o.end] != ' ') continue;
     for (auto& c : out) {
-      if (&c == &o || c.end == c.begin || c.source != MentionSource::kGazetteer || o.end + 1 != c.begin ||
-          text[o.end] != ' ' || !(c.type == "Country"sv || (c.type == "Place"sv && c.kind == "continent"sv)))
+      // (Where c starts first: few mentions start right after o.)
+      if (o.end + 1 != c.begin || &c == &o || c.end == c.begin || c.source != MentionSource::kGazetteer ||
+          !(c.type == "Country"sv || (c.type == "Place"sv && c.kind == "continent"sv)))
         continue;
       if (!std::isupper(static_cast<unsigned char>(text[c.begin]))) continue;
       if (c.end + 1 < s.end && text[c.end] == ' ' && std::isupper(static_cast<unsigned char>(text[c.end + 1]))) continue;

@@ -449,10 +449,12 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
   size_t base = static_cast<size_t>(piece.data() - whole.data());
   // "avec la participation d'Amazon, de Samsung et de X": when the first item
   // follows the preposition, ", de Y" is the next item, not a qualifier.
+  // (Only a list slot reads it.)
   bool repeated_preposition = false;
-  for (std::string_view w : qualifiers)  // (the last byte first: most pieces follow none of them)
-    if (base >= w.size() && (w.empty() || whole[base - 1] == w.back()) && whole.substr(base - w.size(), w.size()) == w)
-      repeated_preposition = true;
+  if (list)
+    for (std::string_view w : qualifiers)  // (the last byte first: most pieces follow none of them)
+      if (base >= w.size() && (w.empty() || whole[base - 1] == w.back()) && whole.substr(base - w.size(), w.size()) == w)
+        repeated_preposition = true;
   // "soutenu par Walmart, et au britannique Ocado": an item after another
   // preposition than the first item's belongs to another phrase.
   const int first_preposition =

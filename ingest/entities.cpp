@@ -1045,6 +1045,10 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // is part of it.
   for (auto& c : out) {
     if (c.source != MentionSource::kCandidate || c.end == c.begin || c.type != "Organization"sv) continue;
+    // (A country's name right before it first, then its words.)
+    if (c.begin == 0 || text[c.begin - 1] != ' ' ||
+        std::none_of(out.begin(), out.end(), [&](const Mention& o) { return o.end + 1 == c.begin; }))
+      continue;
     auto words = Tokenize(c.surface);
     if (words.size() < 2 || !institution_heads_.Has(words.back())) continue;
     for (auto& o : out)
@@ -1062,9 +1066,11 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     if (o.end == o.begin || o.type != "Organization"sv) continue;
     // (A capitalised word only when it does not open the sentence: "Carrefour Belgique".)
     if (o.source != MentionSource::kGazetteer && !(o.source == MentionSource::kCandidate && o.begin > s.begin)) continue;
+    if (o.end >= text.size() || text[o.end] != ' ') continue;
     for (auto& c : out) {
-      if (&c == &o || c.end == c.begin || c.source != MentionSource::kGazetteer || o.end + 1 != c.begin ||
-          text[o.end] != ' ' || !(c.type == "Country"sv || (c.type == "Place"sv && c.kind == "continent"sv)))
+      // (Where c starts first: few mentions start right after o.)
+      if (o.end + 1 != c.begin || &c == &o || c.end == c.begin || c.source != MentionSource::kGazetteer ||
+          !(c.type == "Country"sv || (c.type == "Place"sv && c.kind == "continent"sv)))
         continue;
       if (!std::isupper(static_cast<unsigned char>(text[c.begin]))) continue;
       if (c.end + 1 < s.end && text[c.end] == ' ' && std::isupper(static_cast<unsigned char>(text[c.end + 1]))) continue;

@@ -449,10 +449,12 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
   size_t base = static_cast<size_t>(piece.data() - whole.data());
   // "avec la participation d'Amazon, de Samsung et de X": when the first item
   // follows the preposition, ", de Y" is the next item, not a qualifier.
+  // (Only a list slot reads it.)
   bool repeated_preposition = false;
-  for (std::string_view w : qualifiers)  // (the last byte first: most pieces follow none of them)
-    if (base >= w.size() && (w.empty() || whole[base - 1] == w.back()) && whole.substr(base - w.size(), w.size()) == w)
-      repeated_preposition = true;
+  if (list)
+    for (std::string_view w : qualifiers)  // (the last byte first: most pieces follow none of them)
+      if (base >= w.size() && (w.empty() || whole[base - 1] == w.back()) && whole.substr(base - w.size(), w.size()) == w)
+        repeated_preposition = true;
   // "soutenu par Walmart, et au britannique Ocado": an item after another
   // preposition than the first item's belongs to another phrase.
   const int first_preposition =
@@ -1108,8 +1110,13 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   }
   bool any_possible = false;
   for (const auto& [rule_lang, needs] : lang_needs_) {
+    if (any_possible) break;  // (one is enough)
     if (!rule_lang.empty() && rule_lang != lang) continue;
-    for (const auto& [src, dst] : needs) any_possible |= (src & present) && (dst & present);
+    for (const auto& [src, dst] : needs)
+      if ((src & present) && (dst & present)) {
+        any_possible = true;
+        break;
+      }
   }
   if (!any_possible && !explain_views) return out;
   // Without nested names and descriptors (a usable mention whose outer_begin
@@ -1164,11 +1171,25 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   // the markers count where the text itself has no '\x01' (the pipeline's
   // cleaning removes control characters; a caller's text may hold them).
   const bool markers_only = text.substr(s.begin, s.end - s.begin).find('\x01') == std::string_view::npos;
+  // (The counts from the start of each view, the `from` of a rule's first
+  // match, are counted once per view, on first use, not once per rule.)
+  int markers_from_start[2][kCodes];
+  bool counted_from_start[2] = {false, false};
   auto has_markers = [&](const Rule& r, int v, size_t from) {
     if (r.marker_needs.empty() || !markers_only) return true;
-    int markers[kCodes] = {};  // per code
-    for (const Segment& seg : views[v]->segs)
-      if (seg.mention >= 0 && seg.tagged >= from) ++markers[codes[static_cast<size_t>(seg.mention)] - kFirstCode];
+    int own[kCodes];
+    int* markers = own;  // per code
+    if (from == 0 && counted_from_start[v]) {
+      markers = markers_from_start[v];
+    } else {
+      if (from == 0) {
+        markers = markers_from_start[v];
+        counted_from_start[v] = true;
+      }
+      std::fill(markers, markers + kCodes, 0);
+      for (const Segment& seg : views[v]->segs)
+        if (seg.mention >= 0 && seg.tagged >= from) ++markers[codes[static_cast<size_t>(seg.mention)] - kFirstCode];
+    }
     for (const auto& [needed_codes, count] : r.marker_needs) {
       int have = 0;
       for (unsigned bits = needed_codes; bits; bits &= bits - 1) have += markers[std::countr_zero(bits)];
@@ -1197,7 +1218,11 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
     // (No test of r.lang: Candidates() consults only the filters of `lang`
     // and of no language, which hold the rules of that language.)
     bool possible = false;
-    for (const auto& [src, dst] : r.emit_needs) possible |= (src & present) && (dst & present);
+    for (const auto& [src, dst] : r.emit_needs)
+      if ((src & present) && (dst & present)) {
+        possible = true;
+        break;
+      }
     if (!possible) continue;
     const int ngroups = r.ngroups;
     const RE2* relaxed = !r.fast ? nullptr : narrow || r.fast_any_text ? r.fast : r.Relaxed();

@@ -31,6 +31,11 @@ const Mention* Named(const std::vector<Mention>& ms, const std::string& surface)
     if (m.surface == surface) return &m;
   return nullptr;
 }
+// The type of the mention named `surface`, or "(none)".
+std::string TypeOf(const std::vector<Mention>& ms, const std::string& surface) {
+  const Mention* m = Named(ms, surface);
+  return m ? m->type : "(none)";
+}
 }  // namespace
 
 TEST_CASE("recognizer matches lexicon names case- and accent-aware", "[ingest][entities]") {
@@ -69,12 +74,8 @@ TEST_CASE("recognizer types unknown names from descriptors", "[ingest][entities]
 
 TEST_CASE("recognizer discovers acronyms, model names, anaphors and pronouns", "[ingest][entities]") {
   auto ms = Find("Le Conseil national du numérique (CNN) a parlé avec Nvidia H900 et la société.");
-  const Mention* cnn = Named(ms, "Conseil national du numérique");
-  REQUIRE(cnn);
-  CHECK(cnn->type == "Organization");
-  const Mention* chip = Named(ms, "Nvidia H900");
-  REQUIRE(chip);
-  CHECK(chip->type == "Product");
+  CHECK(TypeOf(ms, "Conseil national du numérique") == "Organization");
+  CHECK(TypeOf(ms, "Nvidia H900") == "Product");
   const Mention* ana = Named(ms, "la société");
   REQUIRE(ana);
   CHECK(ana->source == MentionSource::kAnaphor);
@@ -99,22 +100,16 @@ TEST_CASE("recognizer reads web domains, plus signs and institution names as one
   CHECK(Named(ms, "Federal Agency for Disruptive Innovation"));
   CHECK_FALSE(Named(ms, "Google and Acme Robotics"));  // "and" links no institution's name
   ms = Find("The UK Space Agency awarded the grant.");
-  const Mention* agency = Named(ms, "UK Space Agency");
-  REQUIRE(agency);
-  CHECK(agency->type == "Organization");
+  CHECK(TypeOf(ms, "UK Space Agency") == "Organization");
   ms = Find("Le contrat passe par la Banque de France.");
-  const Mention* b = Named(ms, "Banque de France");
-  REQUIRE(b);
-  CHECK(b->type == "Organization");
+  CHECK(TypeOf(ms, "Banque de France") == "Organization");
 }
 
 TEST_CASE("an acronym after a known company names a company of its group; hyphenated given names",
           "[ingest][entities]") {
   auto ms = Find("Nvidia SDI signed a contract, said Choi Yoon-ho, while Nvidia CEO Karl Bonner and Nvidia RTX chips waited.");
   CHECK(Named(ms, "Nvidia SDI"));
-  const Mention* choi = Named(ms, "Choi Yoon-ho");
-  REQUIRE(choi);
-  CHECK(choi->type == "Person");
+  CHECK(TypeOf(ms, "Choi Yoon-ho") == "Person");
   CHECK_FALSE(Named(ms, "Nvidia CEO"));
   CHECK_FALSE(Named(ms, "Nvidia RTX"));
   // An acronym after a definite article names an organisation; a word of the language does not.
@@ -127,22 +122,16 @@ TEST_CASE("an acronym after a known company names a company of its group; hyphen
 
 TEST_CASE("surname particles after a first name; a description inside a description", "[ingest][entities]") {
   auto ms = Find("Capucine Le Goff et Jeroen van der Linde ont parlé.");
-  const Mention* a = Named(ms, "Capucine Le Goff");
-  REQUIRE(a);
-  CHECK(a->type == "Person");
+  CHECK(TypeOf(ms, "Capucine Le Goff") == "Person");
   CHECK(Named(ms, "Jeroen van der Linde"));
   // "le logiciel de la start-up X": X is the start-up, not the software.
   ms = Find("Carrefour équipe ses magasins du logiciel de la start-up Zembla, qui repère les rayons vides.");
-  const Mention* z = Named(ms, "Zembla");
-  REQUIRE(z);
-  CHECK(z->type == "Organization");
+  CHECK(TypeOf(ms, "Zembla") == "Organization");
 }
 
 TEST_CASE("a known company before a country's or a continent's name is its regional arm", "[ingest][entities]") {
   auto ms = Find("The round was led by Nvidia India and by Google with SoftBank.");
-  const Mention* arm = Named(ms, "Nvidia India");
-  REQUIRE(arm);
-  CHECK(arm->type == "Organization");
+  CHECK(TypeOf(ms, "Nvidia India") == "Organization");
   CHECK_FALSE(Named(ms, "India"));
   ms = Find("Google France a signé un accord avec Orange.");
   CHECK(Named(ms, "Google France"));
@@ -161,9 +150,7 @@ TEST_CASE("a word opening a sentence is a name when an apposition closed by a co
   CHECK_FALSE(Named(Find("Zembla, comme prévu, a obtenu le contrat."), "Zembla"));
   // Before ", who": a person's name.
   ms = Find("Zembla, who serves as the chief executive, said it.");
-  const Mention* who = Named(ms, "Zembla");
-  REQUIRE(who);
-  CHECK(who->type == "Person");
+  CHECK(TypeOf(ms, "Zembla") == "Person");
 }
 
 TEST_CASE("cities and states are places, not organizations or projects", "[ingest][entities]") {
@@ -211,9 +198,7 @@ TEST_CASE("a lexicon product followed by a version number is that version, not a
 
 TEST_CASE("a lexicon name with a comma inside matches as written", "[ingest][entities]") {
   auto ms = Find("Rapidus will get help from the Ministry of Economy, Trade and Industry.");
-  const Mention* m = Named(ms, "Ministry of Economy, Trade and Industry");
-  REQUIRE(m);
-  CHECK(m->type == "Organization");
+  CHECK(TypeOf(ms, "Ministry of Economy, Trade and Industry") == "Organization");
   // Another gap between the same words is no such name.
   CHECK_FALSE(Named(Find("Rapidus will get help from the Ministry of Economy; Trade and Industry."),
                     "Ministry of Economy, Trade and Industry"));
@@ -581,33 +566,23 @@ TEST_CASE("an apposition holding a preposition before its head is no apposition 
   }
   // Without one it still types the name.
   auto company = Find("He cited Kelvora, a robotics company, and others.");
-  const Mention* m = Named(company, "Kelvora");
-  REQUIRE(m);
-  CHECK(m->type == "Organization");
+  CHECK(TypeOf(company, "Kelvora") == "Organization");
 }
 
 TEST_CASE("a product read from its parts keeps its type inside a long description", "[ingest][entities]") {
   // "Le fabricant ... va fournir ... Vanta Lumo": the maker's description is
   // not the product's.
   auto chips = Find("Le fabricant de puces va fournir 500 processeurs Vanta Lumo à Acme.");
-  const Mention* m = Named(chips, "Vanta Lumo");
-  REQUIRE(m);
-  CHECK(m->type == "Product");
+  CHECK(TypeOf(chips, "Vanta Lumo") == "Product");
   // A lone word in capitals after a company is a product line, not a longer
   // company name.
   auto ms = Find("Acme will ship its Acme QRX graphics chiplets next year.");
   CHECK_FALSE(Named(ms, "Acme QRX"));
-  const Mention* qrx = Named(ms, "QRX");
-  REQUIRE(qrx);
-  CHECK(qrx->type == "Product");
+  CHECK(TypeOf(ms, "QRX") == "Product");
 }
 
 TEST_CASE("a known person's surname followed by a capitalised word names an organisation", "[ingest][entities]") {
   auto ms = Find("Investors included Keller Horizons, the family office of Dara Keller.");
-  const Mention* m = Named(ms, "Keller Horizons");
-  REQUIRE(m);
-  CHECK(m->type == "Organization");
-  const Mention* p = Named(ms, "Dara Keller");
-  REQUIRE(p);
-  CHECK(p->type == "Person");
+  CHECK(TypeOf(ms, "Keller Horizons") == "Organization");
+  CHECK(TypeOf(ms, "Dara Keller") == "Person");
 }

@@ -16,12 +16,17 @@ int EntityOf(const Extraction& ex, size_t sentence, const std::string& surface) 
     if (m.surface == surface) return m.entity;
   return -2;
 }
+// The entity of the mention named `surface` in `sentence`; the test stops when it has none.
+int RequiredEntity(const Extraction& ex, size_t sentence, const std::string& surface) {
+  const int e = EntityOf(ex, sentence, surface);
+  REQUIRE(e >= 0);
+  return e;
+}
 }  // namespace
 
 TEST_CASE("resolver gives one entity to repeated names and surnames", "[ingest][resolve]") {
   auto ex = Run("L'universitaire américain Karl Bonner a parlé. Ensuite, Bonner est parti.");
-  int a = EntityOf(ex, 0, "Karl Bonner");
-  REQUIRE(a >= 0);
+  int a = RequiredEntity(ex, 0, "Karl Bonner");
   CHECK(EntityOf(ex, 1, "Bonner") == a);
 }
 
@@ -30,12 +35,10 @@ TEST_CASE("resolver takes a company's first word for the company named in full",
       "Kestrel Orbital, a Glasgow start-up, has raised money. Analysts say Kestrel competes with Astroscale. "
       "The European Space Agency works with European operators.",
       "en");
-  int a = EntityOf(ex, 0, "Kestrel Orbital");
-  REQUIRE(a >= 0);
+  int a = RequiredEntity(ex, 0, "Kestrel Orbital");
   CHECK(EntityOf(ex, 1, "Kestrel") == a);
   // A gazetteer entry lists its own short names: "European" is no name of the agency.
-  int esa = EntityOf(ex, 2, "European Space Agency");
-  REQUIRE(esa >= 0);
+  int esa = RequiredEntity(ex, 2, "European Space Agency");
   CHECK(EntityOf(ex, 2, "European") != esa);
 }
 
@@ -61,14 +64,12 @@ TEST_CASE("a description does not refer to the subject of its own clause", "[ing
   auto ex = Run(
       "Mistral AI, une start-up de Paris, lève des fonds. Microsoft a rejoint le tour de table, qui "
       "valorise l'entreprise à 2 milliards d'euros.");
-  int mistral = EntityOf(ex, 0, "Mistral AI");
-  REQUIRE(mistral >= 0);
+  int mistral = RequiredEntity(ex, 0, "Mistral AI");
   CHECK(EntityOf(ex, 1, "l'entreprise") == mistral);
   // After a reporting verb, the subject is the one meant.
   auto en = kg::ingest::testing::ExtractText(
       "xAI released a model. Microsoft CEO Satya Nadella said the company's cloud would host it.", "en");
-  int microsoft = EntityOf(en, 1, "Microsoft");
-  REQUIRE(microsoft >= 0);
+  int microsoft = RequiredEntity(en, 1, "Microsoft");
   CHECK(EntityOf(en, 1, "the company") == microsoft);
 }
 
@@ -76,23 +77,20 @@ TEST_CASE("a description with no matching head goes to the most salient entity",
   auto ex = Run(
       "Mistral AI lance un assistant. Mistral AI recrute cent ingénieurs. Le patron de Microsoft, "
       "Satya Nadella, en a parlé sur LinkedIn. La société vise l'Europe.");
-  int mistral = EntityOf(ex, 0, "Mistral AI");
-  REQUIRE(mistral >= 0);
+  int mistral = RequiredEntity(ex, 0, "Mistral AI");
   CHECK(EntityOf(ex, 3, "La société") == mistral);
 }
 
 TEST_CASE("a company named again without its corporate suffix is the same entity", "[ingest][resolve]") {
   auto ex = kg::ingest::testing::ExtractText(
       "The startup Dravo AI raised money. Investors said Dravo would grow.", "en");
-  int full = EntityOf(ex, 0, "Dravo AI");
-  REQUIRE(full >= 0);
+  int full = RequiredEntity(ex, 0, "Dravo AI");
   CHECK(EntityOf(ex, 1, "Dravo") == full);
 }
 
 TEST_CASE("an impersonal 'Il' names nobody", "[ingest][resolve]") {
   auto ex = Run("Karl Bonner a parlé. Il s'agit d'une première. Il a ensuite quitté la salle.");
-  int bonner = EntityOf(ex, 0, "Karl Bonner");
-  REQUIRE(bonner >= 0);
+  int bonner = RequiredEntity(ex, 0, "Karl Bonner");
   CHECK(EntityOf(ex, 1, "Il") == -2);  // no mention at all
   CHECK(EntityOf(ex, 2, "Il") == bonner);
 }
@@ -100,8 +98,7 @@ TEST_CASE("an impersonal 'Il' names nobody", "[ingest][resolve]") {
 TEST_CASE("a description stops where another one starts", "[ingest][resolve]") {
   auto ex = kg::ingest::testing::ExtractText(
       "Salesforce grew. Last year, the company bought the data startup Own Company for $1.9 billion.", "en");
-  int salesforce = EntityOf(ex, 0, "Salesforce");
-  REQUIRE(salesforce >= 0);
+  int salesforce = RequiredEntity(ex, 0, "Salesforce");
   CHECK(EntityOf(ex, 1, "the company") == salesforce);
   bool acquired = false;
   for (const auto& r : ex.relations)
@@ -113,8 +110,7 @@ TEST_CASE("a description stops where another one starts", "[ingest][resolve]") {
 TEST_CASE("a name that opens a sentence is known once the article has used it", "[ingest][resolve]") {
   auto ex = kg::ingest::testing::ExtractText(
       "Salesforce agreed to acquire Informatica, a data company. Informatica, based in California, grew.", "en");
-  int informatica = EntityOf(ex, 0, "Informatica");
-  REQUIRE(informatica >= 0);
+  int informatica = RequiredEntity(ex, 0, "Informatica");
   CHECK(EntityOf(ex, 1, "Informatica") == informatica);
 }
 
@@ -123,8 +119,7 @@ TEST_CASE("a person reporting speaks for the organization named with him", "[ing
       "OpenAI grew fast. OpenAI hired more staff. Clay Magouyrk, co-chief executive of Oracle, said the company "
       "was proud.",
       "en");
-  int oracle = EntityOf(ex, 2, "Oracle");
-  REQUIRE(oracle >= 0);
+  int oracle = RequiredEntity(ex, 2, "Oracle");
   CHECK(EntityOf(ex, 2, "the company") == oracle);
 }
 
@@ -133,15 +128,13 @@ TEST_CASE("a genitive apposition names another entity than the one it follows", 
       "Reliance Industries grew. Reliance Industries hired. Mukesh Ambani said that Jio Platforms, the group's "
       "digital arm, would be listed.",
       "en");
-  int reliance = EntityOf(ex, 0, "Reliance Industries");
-  REQUIRE(reliance >= 0);
+  int reliance = RequiredEntity(ex, 0, "Reliance Industries");
   CHECK(EntityOf(ex, 2, "the group") == reliance);
 }
 
 TEST_CASE("a description followed by a verb and a preposition still refers back", "[ingest][resolve]") {
   auto ex = kg::ingest::testing::ExtractText("Perplexity launched a browser. The company partnered with PayPal.", "en");
-  int perplexity = EntityOf(ex, 0, "Perplexity");
-  REQUIRE(perplexity >= 0);
+  int perplexity = RequiredEntity(ex, 0, "Perplexity");
   CHECK(EntityOf(ex, 1, "The company") == perplexity);
 }
 
@@ -152,23 +145,20 @@ TEST_CASE("a description defined by its own clause after an unknown name stays u
 
 TEST_CASE("a company described by the place it is based in refers back", "[ingest][resolve]") {
   auto ex = Run("SAP grandit. Le groupe de Walldorf, dirigé par Christian Klein, investit.");
-  int sap = EntityOf(ex, 0, "SAP");
-  REQUIRE(sap >= 0);
+  int sap = RequiredEntity(ex, 0, "SAP");
   CHECK(EntityOf(ex, 1, "Le groupe de Walldorf") == sap);
 }
 
 TEST_CASE("a description before 'said' is a reporting tag, not an apposition", "[ingest][resolve]") {
   auto ex = kg::ingest::testing::ExtractText(
       "Anysphere has raised $2.3 billion in a round co-led by Accel and Coatue, the company said on Thursday.", "en");
-  int anysphere = EntityOf(ex, 0, "Anysphere");
-  REQUIRE(anysphere >= 0);
+  int anysphere = RequiredEntity(ex, 0, "Anysphere");
   CHECK(EntityOf(ex, 0, "the company") == anysphere);
 }
 
 TEST_CASE("a description followed by a name of another type still refers back", "[ingest][resolve]") {
   auto ex = Run("Orange grandit. Le groupe utilise déjà ChatGPT en interne.");
-  int orange = EntityOf(ex, 0, "Orange");
-  REQUIRE(orange >= 0);
+  int orange = RequiredEntity(ex, 0, "Orange");
   CHECK(EntityOf(ex, 1, "Le groupe") == orange);
 }
 
@@ -264,8 +254,7 @@ TEST_CASE("a description refers to the entity its place, country or kind agrees 
   auto ex = Run(
       "La jeune pousse lyonnaise Corvane a signé un accord avec la start-up berlinoise Tessaly. "
       "Tessaly fournira ses capteurs. La start-up lyonnaise, dirigée par Karl Bonner, les intègre.");
-  int corvane = EntityOf(ex, 0, "Corvane");
-  REQUIRE(corvane >= 0);
+  int corvane = RequiredEntity(ex, 0, "Corvane");
   CHECK(EntityOf(ex, 2, "La start-up lyonnaise") == corvane);
   // A country from the gazetteer: "the South Korean company" is not the
   // American one in focus.
@@ -273,14 +262,12 @@ TEST_CASE("a description refers to the entity its place, country or kind agrees 
       "Samsung Electronics and Google signed a deal. Google will supply the models, and the South Korean "
       "company will ship them.",
       "en");
-  int samsung = EntityOf(en, 0, "Samsung Electronics");
-  REQUIRE(samsung >= 0);
+  int samsung = RequiredEntity(en, 0, "Samsung Electronics");
   CHECK(EntityOf(en, 1, "the South Korean company") == samsung);
   // A kind: "the chipmaker" is the chip maker, not the investor in focus.
   auto kind = kg::ingest::testing::ExtractText(
       "SoftBank sold its stake in Broadcom. SoftBank then said the chipmaker would grow.", "en");
-  int broadcom = EntityOf(kind, 0, "Broadcom");
-  REQUIRE(broadcom >= 0);
+  int broadcom = RequiredEntity(kind, 0, "Broadcom");
   CHECK(EntityOf(kind, 1, "the chipmaker") == broadcom);
 }
 
@@ -307,13 +294,11 @@ TEST_CASE("a maker noun with a product refers to the product's maker", "[ingest]
 TEST_CASE("He and She refer to a person, Il and Elle also to a company", "[ingest][resolve]") {
   auto en = kg::ingest::testing::ExtractText(
       "\"The deal is good for Intel,\" said Karl Bonner, an analyst at Bernstein. He expects more deals.", "en");
-  int bonner = EntityOf(en, 0, "Karl Bonner");
-  REQUIRE(bonner >= 0);
+  int bonner = RequiredEntity(en, 0, "Karl Bonner");
   CHECK(EntityOf(en, 1, "He") == bonner);
   auto fr = Run(
       "Fondée en 2021 par Karl Bonner et Lena Voss, la pépite grenobloise Corvane a levé des fonds. Elle recrute.");
-  int corvane = EntityOf(fr, 0, "Corvane");
-  REQUIRE(corvane >= 0);
+  int corvane = RequiredEntity(fr, 0, "Corvane");
   CHECK(EntityOf(fr, 1, "Elle") == corvane);
 }
 
@@ -322,8 +307,7 @@ TEST_CASE("a place that opens the sentence is not its subject", "[ingest][resolv
   auto ex = Run(
       "Mistral AI a levé des fonds. Au Canada, Cohere, cofondée par Karl Bonner, a levé 2 millions d'euros au "
       "début du mois, lors d'un tour de table mené par Index Ventures.");
-  int cohere = EntityOf(ex, 1, "Cohere");
-  REQUIRE(cohere >= 0);
+  int cohere = RequiredEntity(ex, 1, "Cohere");
   bool funds_cohere = false;
   for (const auto& r : ex.relations)
     if (r.type == "FUNDS" && r.dst == cohere) funds_cohere = true;
@@ -402,8 +386,7 @@ TEST_CASE("a resolved description states what it says of its entity", "[ingest][
 
 TEST_CASE("what a maker noun makes may give the kind of its entity", "[ingest][resolve]") {
   auto ex = Run("SoftBank a investi dans Broadcom. Le fabricant américain de puces a confirmé l'opération.");
-  int broadcom = EntityOf(ex, 0, "Broadcom");
-  REQUIRE(broadcom >= 0);
+  int broadcom = RequiredEntity(ex, 0, "Broadcom");
   CHECK(EntityOf(ex, 1, "Le fabricant américain de puces") == broadcom);
   // Before a name it is a descriptor of that name, not a reference back.
   auto named = Run("SoftBank a investi. Le fabricant de puces Broadcom a confirmé l'opération.");
@@ -415,8 +398,7 @@ TEST_CASE("a name with a number the article has used is one mention again", "[in
   auto ex = Run(
       "La start-up Kestrel a mis au point Nimbus 2, un robot vendu 1000 dollars. Nimbus 2 embarquera des modèles. "
       "Le robot Nimbus 2 sera vendu en France. Kestrel vend 2 robots.");
-  int nimbus = EntityOf(ex, 0, "Nimbus 2");
-  REQUIRE(nimbus >= 0);
+  int nimbus = RequiredEntity(ex, 0, "Nimbus 2");
   CHECK(EntityOf(ex, 1, "Nimbus 2") == nimbus);
   CHECK(EntityOf(ex, 2, "Nimbus 2") == nimbus);
   CHECK(EntityOf(ex, 1, "Nimbus") == -2);
@@ -443,8 +425,7 @@ TEST_CASE("a description after an opening phrase refers back even when a clause 
   auto ex = Run(
       "La start-up Kestrel grandit. Avec cette acquisition, l'entreprise dirigée par Paul Morel recrute. "
       "Orbix a racheté io, la start-up cofondée par Jony Ive.");
-  int kestrel = EntityOf(ex, 0, "Kestrel");
-  REQUIRE(kestrel >= 0);
+  int kestrel = RequiredEntity(ex, 0, "Kestrel");
   CHECK(EntityOf(ex, 1, "l'entreprise") == kestrel);
   CHECK(EntityOf(ex, 2, "la start-up") < 0);
 }
@@ -454,8 +435,7 @@ TEST_CASE("a description after an opening participle clause is none of the names
   auto ex = Run(
       "La start-up Kestrel grandit. Créée en 2021 par Paul Morel, ex-Orbix, l'entreprise recrute. "
       "Soutenue par Orbix, la start-up vise l'Europe.");
-  int kestrel = EntityOf(ex, 0, "Kestrel");
-  REQUIRE(kestrel >= 0);
+  int kestrel = RequiredEntity(ex, 0, "Kestrel");
   REQUIRE(EntityOf(ex, 1, "Orbix") >= 0);
   CHECK(EntityOf(ex, 1, "l'entreprise") == kestrel);
   CHECK(EntityOf(ex, 2, "la start-up") == kestrel);
@@ -493,7 +473,6 @@ TEST_CASE("a start-up named by its descriptor is no fund or bank of the sentence
       "La société Lumenfab a levé 48 millions d'euros. Bpifrance et le fonds Elaia participent à l'opération. "
       "Fondée en 2021 par Claire Vasseur, la jeune pousse recrute.",
       "fr");
-  int lumenfab = EntityOf(ex, 0, "Lumenfab");
-  REQUIRE(lumenfab >= 0);
+  int lumenfab = RequiredEntity(ex, 0, "Lumenfab");
   CHECK(EntityOf(ex, 2, "la jeune pousse") == lumenfab);
 }

@@ -739,9 +739,7 @@ class RelRows : public RowSource {
   RelRows(const PendingRels& rows, NodeId first_node, const std::deque<std::string>& types,
           const std::vector<std::string>& props)
       : rows_(rows), first_node_(first_node), types_(types), props_(props) {}
-  const char* Declaration() const override {
-    return "CREATE TABLE x(src INTEGER, dst INTEGER, type TEXT, props TEXT)";
-  }
+  const char* Declaration() const override { return kRelationshipRowsDeclaration; }
   size_t Rows() const override { return rows_.size(); }
   void Column(size_t row, int column, sqlite3_context* ctx) const override {
     const PendingRel& rel = rows_[row];

@@ -22,6 +22,11 @@ class RowSource {
   virtual void Column(size_t row, int column, sqlite3_context* ctx) const = 0;
 };
 
+// The declaration of a row source of relationships, the columns the `rels`
+// table takes: the node ids of both ends, the type and the JSON properties.
+inline constexpr const char* kRelationshipRowsDeclaration =
+    "CREATE TABLE x(src INTEGER, dst INTEGER, type TEXT, props TEXT)";
+
 // Registers `source` as table `name` on `db` for the lifetime of this object.
 // `name` must outlive it too.
 class RowsModule {

@@ -213,9 +213,7 @@ class EvidenceRows : public RowSource {
 class RelationshipRows : public RowSource {
  public:
   std::span<const NewRelationship> rows;
-  const char* Declaration() const override {
-    return "CREATE TABLE x(src INTEGER, dst INTEGER, type TEXT, props TEXT)";
-  }
+  const char* Declaration() const override { return kRelationshipRowsDeclaration; }
   size_t Rows() const override { return rows.size(); }
   void Column(size_t row, int column, sqlite3_context* ctx) const override {
     const NewRelationship& r = rows[row];

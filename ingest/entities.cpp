@@ -1045,18 +1045,19 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // is part of it.
   for (auto& c : out) {
     if (c.source != MentionSource::kCandidate || c.end == c.begin || c.type != "Organization"sv) continue;
+    if (c.begin == 0 || text[c.begin - 1] != ' ') continue;
     // (A country's name right before it first, then its words.)
-    if (c.begin == 0 || text[c.begin - 1] != ' ' ||
-        std::none_of(out.begin(), out.end(), [&](const Mention& o) { return o.end + 1 == c.begin; }))
-      continue;
-    auto words = Tokenize(c.surface);
-    if (words.size() < 2 || !institution_heads_.Has(words.back())) continue;
+    Mention* country = nullptr;
     for (auto& o : out)
-      if (&o != &c && o.end > o.begin && o.type == "Country"sv && o.source == MentionSource::kGazetteer &&
-          o.end + 1 == c.begin && text[o.end] == ' ') {
-        absorb(c, o, "country+institution");
+      if (o.end + 1 == c.begin && &o != &c && o.end > o.begin && o.type == "Country"sv &&
+          o.source == MentionSource::kGazetteer) {
+        country = &o;
         break;
       }
+    if (!country) continue;
+    auto words = Tokenize(c.surface);
+    if (words.size() < 2 || !institution_heads_.Has(words.back())) continue;
+    absorb(c, *country, "country+institution");
   }
   // "Lightspeed India", "Partech Africa", "Google France": a known company
   // right before a country's or a continent's name is its regional arm, a
@@ -1317,7 +1318,8 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       // after a preposition and an article describes the name (the first
       // head describes that description). Not after a maker's head: "l'éditeur
       // de la plateforme Azure" says who makes what the name is.
-      if (const HeadNoun* outer = FindHead(g[1]); outer && !outer->maker) {
+      const HeadNoun* head = FindHead(g[1]);
+      if (head && !head->maker) {
         size_t inner = 0;
         for (size_t i = 2; i + 1 < words.size(); ++i)
           if (definite_articles_.Has(words[i]) && prepositions_.Has(words[i - 1])) inner = words[i].begin;
@@ -1326,14 +1328,13 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
           const HeadNoun* inner_head = nullptr;
           if (MatchDescriptor(text.substr(inner, m.begin - inner), narrow, g2) && g2[0].data() == text.data() + inner)
             inner_head = FindHead(g2[1]);
-          if (inner_head && inner_head->type != outer->type) {
+          if (inner_head && inner_head->type != head->type) {
             from = inner;
             continue;
           }
         }
       }
       if (words.empty() || prepositions_.Has(words.back())) break;
-      const HeadNoun* head = FindHead(g[1]);
       // "the browser company Sidekick": in a compound the last noun heads.
       if (head) {
         size_t after = static_cast<size_t>(g[1].data() - text.data()) + g[1].size();

@@ -482,8 +482,7 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   for (auto& w : Words(lx / "impersonal.txt")) lex.impersonal.push_back(LowerAscii(w));
   for (auto& w : Words(lx / "speech_verbs.txt")) lex.speech_verbs.push_back(w);
   for (auto& w : Words(lx / "quote_naming.txt")) lex.quote_naming.push_back(w);
-  if (fs::exists(lx / "source_openers.txt"))
-    for (auto& w : Words(lx / "source_openers.txt")) lex.source_openers.push_back(w);
+  lex.source_openers = Words(lx / "source_openers.txt");
   lex.indefinite_articles = Words(lx / "indefinite_articles.txt");
   // Reporting words as they stand in the text: " said" (a word start), and
   // " que " for a whole word (" qu'", ending in an apostrophe, stays a start).
@@ -507,22 +506,14 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
       {"descriptor_stops.txt", &lex.descriptor_stops}, {"prepositions.txt", &lex.prepositions},
       {"item_determiners.txt", &lex.item_determiners}, {"acronym_fillers.txt", &lex.acronym_fillers},
       {"definite_articles.txt", &lex.definite_articles}, {"version_followers.txt", &lex.version_followers},
-  };
-  for (const auto& [file, set] : folded_lists)
-    for (auto& w : Words(lx / file)) set->insert(Fold(w));
-  // Added later: a corpus directory copied from an older kg may lack them.
-  const std::pair<const char*, std::unordered_set<std::string>*> optional_lists[] = {
-      {"domain_suffixes.txt", &lex.domain_suffixes},
-      {"institution_heads.txt", &lex.institution_heads},
-      {"name_links.txt", &lex.name_links},
-      {"person_relatives.txt", &lex.person_relatives},
+      {"domain_suffixes.txt", &lex.domain_suffixes}, {"institution_heads.txt", &lex.institution_heads},
+      {"name_links.txt", &lex.name_links},           {"person_relatives.txt", &lex.person_relatives},
       {"name_particles.txt", &lex.name_particles},
   };
-  for (const auto& [file, set] : optional_lists)
-    if (fs::exists(lx / file))
-      for (auto& w : Words(lx / file)) set->insert(Fold(w));
-  if (fs::exists(lx / "adverb_endings.txt"))
-    for (auto& w : Words(lx / "adverb_endings.txt")) lex.adverb_endings.push_back(Fold(w));
+  // (Words() of a file a corpus directory copied from an older kg lacks is empty.)
+  for (const auto& [file, set] : folded_lists)
+    for (auto& w : Words(lx / file)) set->insert(Fold(w));
+  for (auto& w : Words(lx / "adverb_endings.txt")) lex.adverb_endings.push_back(Fold(w));
   lex.determiners = Words(lx / "determiners.txt");
   lex.anaphor_determiners = Words(lx / "anaphor_determiners.txt");
   lex.apposition_determiners = Words(lx / "apposition_determiners.txt");

@@ -130,36 +130,26 @@ int Resolver::Resolve(Mention& m, size_t i) {
           }
         }
         if (e >= 0) break;
-        // "Scale" after "Scale AI", "Mistral" after "Mistral AI": a company
-        // named again without its corporate suffix.
-        for (int k = static_cast<int>(ex_.entities.size()) - 1; k >= 0; --k) {
+        // A company named again by its first word, in one pass over the
+        // organizations: "Scale" after "Scale AI", "Mistral" after "Mistral
+        // AI" (without its corporate suffix: the latest such company), else
+        // "Kestrel" after "Kestrel Orbital" (a company the article named in
+        // full: the first such company). A gazetteer entry lists its own
+        // short names ("European" is no name for the European Space Agency),
+        // and "Allianz" is not "Allianz X" (a one- or two-letter second word).
+        const bool name_word = !lex_.non_names.count(w);
+        int without_suffix = -1, first_word = -1;
+        for (size_t k = 0; k < ex_.entities.size(); ++k) {
           const auto& rec = ex_.entities[k];
           if (rec.type != "Organization"sv) continue;
-          auto toks = Tokenize(rec.name);
-          if (toks.size() == 2 && toks[0].folded == w && lex_.org_suffixes.count(toks[1].folded)) {
-            e = k;
-            break;
-          }
+          const auto toks = Tokenize(rec.name);
+          if (toks.size() < 2 || toks[0].folded != w) continue;
+          if (toks.size() == 2 && lex_.org_suffixes.count(toks[1].folded)) without_suffix = static_cast<int>(k);
+          if (first_word < 0 && name_word && rec.signal != "lexicon"sv && toks[1].folded.size() >= 3)
+            first_word = static_cast<int>(k);
         }
+        e = without_suffix >= 0 ? without_suffix : first_word;
         if (e >= 0) break;
-        // "Kestrel" after "Kestrel Orbital", "Corvexa" after "Corvexa
-        // Materials": a company the article named in full, named again by
-        // its first word; the first such company when several share it.
-        // (A gazetteer entry lists its own short names: "European" is no
-        // name for the European Space Agency.)
-        if (!lex_.non_names.count(w)) {
-          for (size_t k = 0; k < ex_.entities.size(); ++k) {
-            const auto& rec = ex_.entities[k];
-            if (rec.type != "Organization"sv || rec.signal == "lexicon"sv) continue;
-            auto toks = Tokenize(rec.name);
-            // (Not "Allianz" after "Allianz X": a one- or two-letter second word.)
-            if (toks.size() >= 2 && toks[0].folded == w && toks[1].folded.size() >= 3) {
-              e = static_cast<int>(k);
-              break;
-            }
-          }
-          if (e >= 0) break;
-        }
       }
       e = EntityFor(m.type, m.canonical, m, i);
       break;

@@ -1138,6 +1138,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
 
   const bool narrow = NonAsciiAreLetters(sent);
   AddDescriptors(text, s, tokens, narrow, out);
+  AddCountryPossessors(text, out);
   // Candidates typed by what follows them.
   for (auto& m : out) {
     if (m.source != MentionSource::kCandidate) continue;
@@ -1406,6 +1407,28 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
         }
       }
       break;
+    }
+  }
+}
+
+void Recognizer::AddCountryPossessors(std::string_view text, std::vector<Mention>& out) const {
+  // It places the organisation in the country, and the collapsed view reads
+  // the two as one name, as it reads a described one ("led by Singapore's
+  // Temasek, with Japan's SBI Holdings"). Countries are few in a sentence:
+  // the names after each are looked for among all.
+  for (const Mention& c : out) {
+    if (c.type != "Country"sv || c.source == MentionSource::kDemonym || c.canonical.empty()) continue;
+    const std::string* marker = WordAt(text, c.end, lex_.possessive_markers);
+    if (!marker) continue;
+    const size_t name = c.end + marker->size() + 1;
+    if (name > text.size() || text[name - 1] != ' ') continue;
+    for (Mention& m : out) {
+      if (m.begin != name || m.type != "Organization"sv || m.outer_begin != m.begin || m.nested) continue;
+      m.outer_begin = c.begin;
+      if (!m.country_stated) {
+        m.country = c.canonical;
+        m.country_stated = true;
+      }
     }
   }
 }

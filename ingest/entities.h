@@ -58,6 +58,9 @@ class Recognizer {
   // patterns' narrow twins may be used (ingest/pattern_twins.h).
   void AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
                       bool narrow, std::vector<Mention>& m) const;
+  // "Singapore's Temasek": a country's possessive right before an
+  // organisation's name that has no descriptor describes it as one would.
+  void AddCountryPossessors(std::string_view text, std::vector<Mention>& m) const;
   // Whether the capitalised word tokens[i], opening sentence `s`, is a name:
   // no word of the language (not in the lexicon's lists, not written in
   // lower case in the article) that recurs capitalised inside a sentence

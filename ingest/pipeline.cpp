@@ -505,7 +505,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       const Mention& m = ex.mentions[si][k];
       if (m.entity < 0 || m.type != "Organization"sv) continue;
       bool anaphor = m.source == MentionSource::kAnaphor;
-      if (!anaphor && m.descriptor.empty()) continue;
+      if (!anaphor && m.descriptor.empty() && !m.country_stated) continue;
       const Mention d = m;  // a copy: a country entity may be added below
       std::vector<std::pair<std::string, int>> facts;  // type, other end
       if (anaphor && !d.made.empty())

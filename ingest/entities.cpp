@@ -1412,20 +1412,46 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
 }
 
 void Recognizer::AddCountryPossessors(std::string_view text, std::vector<Mention>& out) const {
-  // It places the organisation in the country, and the collapsed view reads
-  // the two as one name, as it reads a described one ("led by Singapore's
-  // Temasek, with Japan's SBI Holdings"). Countries are few in a sentence:
-  // the names after each are looked for among all.
+  // A country's or a place's possessive ("Singapore's Temasek",
+  // "Johannesburg's Lelapa AI"), or a nationality standing as a noun right
+  // before the name ("l'allemand Helsing", "le britannique FloodFlash"):
+  // either places the organisation, and the collapsed view reads the two as
+  // one name, as it reads a described one ("led by Singapore's Temasek, with
+  // ...", "à commencer par l'allemand Siemens, ainsi que l'américaine
+  // Uptake"). Countries and places are few in a sentence: the names after
+  // each are looked for among all.
   for (const Mention& c : out) {
-    if (c.type != "Country"sv || c.source == MentionSource::kDemonym || c.canonical.empty()) continue;
-    const std::string* marker = WordAt(text, c.end, lex_.possessive_markers);
-    if (!marker) continue;
-    const size_t name = c.end + marker->size() + 1;
-    if (name > text.size() || text[name - 1] != ' ') continue;
+    const bool country = c.type == "Country"sv, place = c.type == "Place"sv;
+    if ((!country && !place) || c.canonical.empty()) continue;
+    size_t name = 0, outer = c.begin;
+    if (c.source == MentionSource::kDemonym) {
+      // (Written in lower case, as French writes a nationality: a capital
+      // one may open the name, "the Norwegian Public Roads Administration".)
+      if (!country || c.end >= text.size() || text[c.end] != ' ' ||
+          std::isupper(static_cast<unsigned char>(text[c.begin])))
+        continue;
+      name = c.end + 1;
+      // With its article, as a descriptor starts with its determiner.
+      size_t w = c.begin;
+      if (w > 0 && text[w - 1] == '\'') --w;
+      else if (w > 0 && text[w - 1] == ' ') --w;
+      else continue;
+      size_t a = w;
+      while (a > 0 && std::isalpha(static_cast<unsigned char>(text[a - 1]))) --a;
+      if (a == w || !lex_.definite_articles.count(Fold(text.substr(a, w - a)))) continue;
+      outer = a;
+    } else {
+      const std::string* marker = WordAt(text, c.end, lex_.possessive_markers);
+      if (!marker) continue;
+      name = c.end + marker->size() + 1;
+      if (name > text.size() || text[name - 1] != ' ') continue;
+    }
     for (Mention& m : out) {
       if (m.begin != name || m.type != "Organization"sv || m.outer_begin != m.begin || m.nested) continue;
-      m.outer_begin = c.begin;
-      if (!m.country_stated) {
+      m.outer_begin = outer;
+      if (place) {
+        if (m.place.empty()) m.place = c.canonical;
+      } else if (!m.country_stated) {
         m.country = c.canonical;
         m.country_stated = true;
       }

@@ -58,7 +58,8 @@ class Recognizer {
   // patterns' narrow twins may be used (ingest/pattern_twins.h).
   void AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
                       bool narrow, std::vector<Mention>& m) const;
-  // "Singapore's Temasek": a country's possessive right before an
+  // "Singapore's Temasek", "l'allemand Helsing": a country's or a place's
+  // possessive, or a nationality with its article, right before an
   // organisation's name that has no descriptor describes it as one would.
   void AddCountryPossessors(std::string_view text, std::vector<Mention>& m) const;
   // Whether the capitalised word tokens[i], opening sentence `s`, is a name:

@@ -586,3 +586,24 @@ TEST_CASE("a known person's surname followed by a capitalised word names an orga
   CHECK(TypeOf(ms, "Keller Horizons") == "Organization");
   CHECK(TypeOf(ms, "Dara Keller") == "Person");
 }
+
+TEST_CASE("a country's possessive or a nationality with its article before a company describes it", "[ingest][entities]") {
+  auto ms = Find("The round was led by Singapore's Temasek, with Acme Robotics following on.");
+  const Mention* temasek = Named(ms, "Temasek");
+  const Mention* singapore = Named(ms, "Singapore");
+  REQUIRE(temasek);
+  REQUIRE(singapore);
+  CHECK(temasek->outer_begin == singapore->begin);  // one name in the collapsed view
+  CHECK(temasek->country == "Singapore");
+  CHECK(temasek->country_stated);
+  ms = Find("Elle affronte l'allemand Acme Robotics.");
+  const Mention* acme = Named(ms, "Acme Robotics");
+  REQUIRE(acme);
+  CHECK(acme->outer_begin == std::string("Elle affronte ").size());  // from the article on
+  CHECK(acme->country == "Germany");
+  // A capital nationality may open the name: no description of the rest.
+  ms = Find("The Norwegian Acme Robotics said so.");
+  acme = Named(ms, "Acme Robotics");
+  REQUIRE(acme);
+  CHECK(acme->outer_begin == acme->begin);
+}

@@ -1198,13 +1198,15 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
           return true;
       return false;
     };
+    // (Capitalised, not in capitals: "IT minister" is no "It".)
     if (!tokens.empty() && tokens[0].begin == s.begin && tokens[0].upper_initial &&
+        !std::isupper(static_cast<unsigned char>(text[std::min(tokens[0].begin + 1, tokens[0].end - 1)])) &&
         pronouns_.Has(tokens[0]) && !Overlaps(out, tokens[0].begin, tokens[0].end) &&
         !impersonal()) {
       Mention m;
       m.begin = tokens[0].begin;
       m.end = tokens[0].end;
-      m.type = "Person";
+      m.type = lex_.thing_pronouns.count(tokens[0].folded) ? "Organization" : "Person";
       m.source = MentionSource::kPronoun;
       m.signal = "pronoun";
       m.surface = span_text(m.begin, m.end);

@@ -499,7 +499,7 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   const std::pair<const char*, std::unordered_set<std::string>*> folded_lists[] = {
       {"first_names.txt", &lex.first_names},         {"non_names.txt", &lex.non_names},
       {"pronouns.txt", &lex.pronouns},               {"we_words.txt", &lex.we_words},
-      {"person_pronouns.txt", &lex.person_pronouns},
+      {"person_pronouns.txt", &lex.person_pronouns}, {"thing_pronouns.txt", &lex.thing_pronouns},
       {"quote_openers.txt", &lex.quote_openers},     {"product_suffixes.txt", &lex.product_suffixes},
       {"org_suffixes.txt", &lex.org_suffixes},       {"place_suffixes.txt", &lex.place_suffixes},
       {"stopwords_fr.txt", &lex.stop_fr},            {"stopwords_en.txt", &lex.stop_en},

@@ -150,6 +150,7 @@ class Lexicon {
   std::unordered_set<std::string> non_names;      // capitalised words that start no name
   std::unordered_set<std::string> pronouns;       // "il", "elle", "he", "she" (folded)
   std::unordered_set<std::string> person_pronouns;  // "he", "she" (folded): never an organization
+  std::unordered_set<std::string> thing_pronouns;   // "it" (folded): never a person (optional file)
   std::unordered_map<std::string, PlaceAdjective> place_adjectives;  // folded form -> place
   std::unordered_map<std::string, std::string> makers;  // product canonical -> maker canonical (maker=)
   std::vector<std::string> impersonal;            // "il s'agit", "il y a" (ASCII lowered): no person

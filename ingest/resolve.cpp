@@ -80,11 +80,19 @@ int Resolver::Resolve(Mention& m, size_t i) {
       // "Il"/"Elle" is the subject of the sentence before (a person or, in
       // French, a company), else the person in focus; "He"/"She"
       // (lexicon/person_pronouns.txt) only a person.
-      const bool person_only = lex_.person_pronouns.count(Fold(m.surface)) > 0;
+      // "It" (lexicon/thing_pronouns.txt) never a person: the company,
+      // product or project the sentence before is about, nothing else (a
+      // sentence about a thing that has no name gives "It" no antecedent:
+      // "The fab is the centrepiece of ... It is backed by ...").
+      const std::string folded = Fold(m.surface);
+      const bool person_only = lex_.person_pronouns.count(folded) > 0;
+      const bool thing_only = lex_.thing_pronouns.count(folded) > 0;
       const std::vector<std::string> types =
-          person_only ? std::vector<std::string>{"Person"} : std::vector<std::string>{"Person", "Organization"};
+          person_only  ? std::vector<std::string>{"Person"}
+          : thing_only ? std::vector<std::string>{"Organization", "Product", "Project"}
+                       : std::vector<std::string>{"Person", "Organization"};
       e = i > 0 ? Subject(types, i - 1, ex_.sentences[i - 1].end, {}, 0) : -1;
-      if (e < 0) e = Focus("Person", i, m.begin);
+      if (e < 0 && !thing_only) e = Focus("Person", i, m.begin);
       break;
     }
     case MentionSource::kAnaphor:

@@ -476,3 +476,16 @@ TEST_CASE("a start-up named by its descriptor is no fund or bank of the sentence
   int lumenfab = RequiredEntity(ex, 0, "Lumenfab");
   CHECK(EntityOf(ex, 2, "la jeune pousse") == lumenfab);
 }
+
+TEST_CASE("'It' opening a sentence is the company or product the sentence before is about", "[ingest][resolve]") {
+  auto ex = kg::ingest::testing::ExtractText(
+      "Pasqal, the Paris start-up, sells software to banks. It also partners with Microsoft. "
+      "The new plant is the centrepiece of the plan. It is backed by Nvidia. It is unclear whether Google will join. "
+      "IT minister Karl Bonner spoke.",
+      "en");
+  const int pasqal = RequiredEntity(ex, 0, "Pasqal");
+  CHECK(EntityOf(ex, 1, "It") == pasqal);
+  CHECK(EntityOf(ex, 3, "It") == -1);  // the sentence before is about a thing without a name
+  CHECK(EntityOf(ex, 4, "It") == -2);  // impersonal: no mention
+  CHECK(EntityOf(ex, 5, "IT") == -2);  // capitals: no pronoun
+}

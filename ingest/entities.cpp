@@ -1300,10 +1300,12 @@ void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const 
       const auto within = WordsWithin(tokens, desc_begin, desc_begin + desc.size());
       if (!within) cut_words = Tokenize(desc, desc_begin);
       const std::span<const Token> words = within ? *within : std::span<const Token>(cut_words);
-      // Restart after a stop word inside the descriptor.
+      // Restart after a stop word inside the descriptor; not right after
+      // the determiner, where the word is a noun ("son produit phare, X",
+      // "la concurrence de X"), not a verb.
       size_t restart = 0;
       for (size_t i = 1; i < words.size(); ++i) {
-        if (descriptor_stops_.Has(words[i])) restart = words[i].end;
+        if (i > 1 && descriptor_stops_.Has(words[i])) restart = words[i].end;
         // "et la société": a second item, not "concepteur et éditeur".
         if (coordinators_.Has(words[i]) && i + 1 < words.size() && item_determiners_.Has(words[i + 1]))
           restart = words[i].end;

@@ -607,3 +607,9 @@ TEST_CASE("a country's possessive or a nationality with its article before a com
   REQUIRE(acme);
   CHECK(acme->outer_begin == acme->begin);
 }
+
+TEST_CASE("a noun that is also a verb right after the determiner heads a descriptor", "[ingest][entities]") {
+  // "produit" ends a descriptor as a verb ("la start-up, produit par X"), not as the noun after "son".
+  auto ms = Find("Son produit phare, Zorblat Assist, rédige des notes.");
+  CHECK(TypeOf(ms, "Zorblat Assist") == "Product");
+}

@@ -146,7 +146,10 @@ std::vector<Sentence> SplitSentences(std::string_view t, const Lexicon& lex) {
         i = j - 1;
         continue;
       }
-      bool initial = word.size() == 2 && word[0] >= 'A' && word[0] <= 'Z';
+      // "J." or "A.P.": capitals each followed by a period.
+      bool initial = word.size() % 2 == 0;
+      for (size_t q = 0; initial && q < word.size(); q += 2)
+        initial = word[q] >= 'A' && word[q] <= 'Z' && word[q + 1] == '.';
       if (initial) {
         i = j - 1;
         continue;

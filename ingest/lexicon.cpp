@@ -495,6 +495,8 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
   for (auto& w : Words(lx / "complementizers.txt")) lex.complementizers.push_back(whole_word(w));
   for (auto& w : Words(lx / "reporting_verbs.txt")) lex.reporting_verbs.push_back(word_start(w));
   for (auto& w : Words(lx / "dated_relations.txt")) lex.dated_relations.insert(w);
+  for (auto& w : Words(lx / "round_relations.txt")) lex.round_relations.insert(w);
+  for (auto& w : Words(lx / "raise_words.txt")) lex.raise_words.insert(Fold(w));
   // The word lists kept folded (lower case, no accents), one set each.
   const std::pair<const char*, std::unordered_set<std::string>*> folded_lists[] = {
       {"first_names.txt", &lex.first_names},         {"non_names.txt", &lex.non_names},

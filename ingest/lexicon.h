@@ -166,6 +166,8 @@ class Lexicon {
   std::vector<std::string> reporting_verbs;   // " said", " déclaré": a verb of speech after a name
   std::unordered_set<std::string> we_words;       // "nous", "nos", "our" (folded): the speaker's side
   std::unordered_set<std::string> dated_relations;  // "FUNDS": take the date of their sentence
+  std::unordered_set<std::string> round_relations;  // "FUNDS": take the amount of the round just raised (optional)
+  std::unordered_set<std::string> raise_words;      // "raised", "leve" (folded): a company raising a round (optional)
   std::unordered_set<std::string> quote_openers;
   std::unordered_set<std::string> product_suffixes;  // "ultra", "pro", "mini" (folded): "Blackwell Ultra"
   std::unordered_set<std::string> place_suffixes;    // "county", "valley" (folded): "Milam County"

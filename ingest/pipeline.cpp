@@ -573,6 +573,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
                    prod.first_begin, prod.first_end);
     }
   }
+  RoundAmounts(ex);
   DateRelations(ex);
   LinkQuotesToContext(ex);
   // Entities that take part in a fact become nodes.
@@ -627,6 +628,60 @@ void Pipeline::DropReplacedGuesses(Extraction& ex, size_t first_new, const std::
   for (auto& r : kept) {
     rel_index.emplace(RelKey(r.type, r.src, r.dst), ex.relations.size());
     ex.relations.push_back(std::move(r));
+  }
+}
+
+// "Tidewright said it had raised $40 million in a Series B round. Bessemer
+// led the round, with participation from ...": a relationship of a kind of
+// corpus/lexicon/round_relations.txt (FUNDS) found in a sentence that states
+// no amount takes the amount of the round its recipient raised in one of the
+// two sentences before (the recipient named before the amount, a word of
+// raise_words.txt among the four words right before it) when no relationship found there has it
+// already. Only the first such relationship takes it (the round's lead is
+// named first): the amount is the round's total, not each investor's.
+void Pipeline::RoundAmounts(Extraction& ex) const {
+  if (lexicon_.round_relations.empty() || lexicon_.raise_words.empty()) return;
+  constexpr size_t kBack = 2, kMaxWords = 4;
+  std::set<std::pair<size_t, size_t>> used;  // (sentence, begin) of the amounts given
+  auto has_money = [&](size_t si) {
+    return std::any_of(ex.mentions[si].begin(), ex.mentions[si].end(),
+                       [](const Mention& m) { return m.type == "Money"sv; });
+  };
+  for (auto& r : ex.relations) {
+    if (!lexicon_.round_relations.count(r.type) || r.props.count("amount")) continue;
+    if (r.sentence >= ex.mentions.size() || has_money(r.sentence)) continue;
+    const Mention* found = nullptr;
+    size_t found_sentence = 0;
+    for (size_t back = 1; back <= kBack && back <= r.sentence && !found; ++back) {
+      const size_t si = r.sentence - back;
+      for (const auto& m : ex.mentions[si]) {
+        if (m.type != "Money"sv || m.currency.empty() || used.count({si, m.begin})) continue;
+        // Given already to a relationship found in that sentence.
+        const bool taken = std::any_of(ex.relations.begin(), ex.relations.end(), [&](const RelationRecord& o) {
+          auto a = o.props.find("amount");
+          return o.sentence == si && a != o.props.end() && a->second == graph::Value(m.amount);
+        });
+        if (taken) continue;
+        for (const auto& who : ex.mentions[si]) {
+          if (who.entity != r.dst || who.end > m.begin) continue;
+          const auto words = Tokenize(std::string_view(ex.doc.text).substr(who.end, m.begin - who.end));
+          const size_t from = words.size() > kMaxWords ? words.size() - kMaxWords : 0;
+          if (std::any_of(words.begin() + static_cast<std::ptrdiff_t>(from), words.end(),
+                          [&](const Token& t) { return lexicon_.raise_words.count(t.folded); })) {
+            found = &m;
+            found_sentence = si;
+            break;
+          }
+        }
+        if (found) break;
+      }
+    }
+    if (!found) continue;
+    used.insert({found_sentence, found->begin});
+    if (found->currency == "USD"sv) r.props["amount_usd"] = found->amount;
+    r.props["amount"] = found->amount;
+    r.props["currency"] = found->currency;
+    if (!found->period.empty()) r.props["period"] = found->period;
   }
 }
 

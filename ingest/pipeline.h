@@ -74,6 +74,9 @@ class Pipeline {
   void DropReplacedGuesses(Extraction& ex, size_t first_new, const std::map<size_t, std::string>& guessed,
                            const std::vector<EndKey>& explicit_ends, std::map<RelationKey, size_t>& rel_index) const;
   void DateRelations(Extraction& ex) const;
+  // A round's investors named after it ("X raised $40 million. Y led the
+  // round.") take its amount (see the .cpp).
+  void RoundAmounts(Extraction& ex) const;
   void LinkQuotesToContext(Extraction& ex) const;
   static std::vector<int> SpeakerSide(const Extraction& ex, int speaker);
   static int TopicBefore(const Extraction& ex, size_t last, const std::vector<int>& exclude);

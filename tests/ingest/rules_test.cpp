@@ -265,6 +265,18 @@ std::vector<std::string> Facts(const Extraction& ex, const std::string& type = "
 }
 }  // namespace
 
+TEST_CASE("a round's lead named after the round takes its amount, the others do not", "[ingest][rules]") {
+  const auto ex = ExtractText(
+      "Pasqal, the Paris start-up, said on Thursday it had raised $40 million in a Series B round. "
+      "Accel led the round, with participation from Sequoia Capital.",
+      "en");
+  CHECK(Facts(ex, "FUNDS", "amount_usd") == std::vector<std::string>{"Accel FUNDS Pasqal 40000000.000000"});
+  CHECK(Facts(ex, "FUNDS").size() == 2);
+  // An amount the round's sentence gave an investor already is not given again.
+  CHECK(Facts(ExtractText("Pasqal raised $40 million from Eurazeo. Accel also took part.", "en"), "FUNDS", "amount_usd") ==
+        std::vector<std::string>{"Eurazeo FUNDS Pasqal 40000000.000000"});
+}
+
 TEST_CASE("a funding takes the date its sentence states", "[ingest][rules]") {
   CHECK(Facts(ExtractText("SoftBank a investi 40 milliards de dollars dans OpenAI le 31 mars 2025.", "fr"), "", "date") ==
         std::vector<std::string>{"SoftBank FUNDS OpenAI 2025-03-31"});

@@ -166,6 +166,18 @@ std::optional<std::span<const Token>> WordsWithin(const std::vector<Token>& toke
 }
 
 // Whether `word` holds a combining mark (Unicode M*), or bytes that are not UTF-8.
+// Whether the words tokens[i + 2 ...] have the hashes of the alias of
+// `start` from its third word on (its first word's hash found it, and its
+// second's is start.second): a word whose hash differs is another word, so
+// most candidates are ruled out without reading their alias. The alias has
+// room in `tokens` from i.
+bool SameHashes(const Lexicon& lex, const std::vector<Token>& tokens, size_t i, const Lexicon::AliasStart& start) {
+  const size_t* hashes = lex.WordHashes(start);
+  for (size_t j = 2; j < start.tokens; ++j)
+    if (tokens[i + j].hash != hashes[j]) return false;
+  return true;
+}
+
 bool HasMark(std::string_view word) {
   for (size_t i = 0; i < word.size();) {
     if (static_cast<unsigned char>(word[i]) < 0x80) {
@@ -556,12 +568,11 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     // Lexicon, longest alias first at each word.
     for (size_t i = 0; i < n_tokens; ++i) {
       if (covered[i]) continue;
-      const auto* cands = lex_.AliasesStartingWith(tokens[i].hash);
-      if (!cands) continue;
-      for (const auto& c : *cands) {
+      for (const auto& c : lex_.AliasesStartingWith(tokens[i].hash)) {
         size_t k = c.tokens;
         if (i + k > n_tokens) continue;
         if (k > 1 && c.second != tokens[i + 1].hash) continue;  // the second words differ
+        if (!SameHashes(lex_, tokens, i, c)) continue;  // (so do later ones)
         const auto& a = lex_.aliases()[static_cast<size_t>(c.alias)];
         bool ok = true;
         for (size_t j = 0; j < k && ok; ++j) {
@@ -596,7 +607,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         if (k == 1 && a.exact_case && i + 1 < n_tokens && !covered[i + 1] &&
             tokens[i + 1].begin == tokens[i].end + 1 && text[tokens[i].end] == ' ' && AllCaps(text, tokens[i]) &&
             AllCaps(text, tokens[i + 1]) && tokens[i + 1].end - tokens[i + 1].begin >= 2 &&
-            !lex_.AliasesStartingWith(tokens[i + 1].hash))
+            lex_.AliasesStartingWith(tokens[i + 1].hash).empty())
           break;
         const auto& e = lex_.entries()[a.entry];
         Mention& m = out.emplace_back();
@@ -742,12 +753,11 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       if (inside < 3) continue;
       for (size_t x = 1; x < inside; ++x) {
         size_t i = first + x;
-        const auto* cands = lex_.AliasesStartingWith(tokens[i].hash);
-        if (!cands) continue;
-        for (const auto& c : *cands) {
+        for (const auto& c : lex_.AliasesStartingWith(tokens[i].hash)) {
           size_t k = c.tokens;
           if (x + k > inside || (x == 0 && k == inside)) continue;
           if (k > 1 && c.second != tokens[i + 1].hash) continue;  // the second words differ
+          if (!SameHashes(lex_, tokens, i, c)) continue;  // (so do later ones)
           const auto& a = lex_.aliases()[static_cast<size_t>(c.alias)];
           const auto& e = lex_.entries()[a.entry];
           if (e.type != "Person"sv && e.type != "Organization"sv && e.type != "Country"sv) continue;

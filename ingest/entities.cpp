@@ -423,16 +423,24 @@ bool Recognizer::HeadLeadBefore(std::string_view text, size_t lo, size_t head) c
 
 Recognizer::~Recognizer() = default;
 
-Recognizer::WordFilter::WordFilter(const std::unordered_set<std::string>& words) : words_(words) {
+Recognizer::WordFilter::WordFilter(const std::unordered_set<std::string>& words) {
   // About 32 bits a word (at least 512): few words not in the list find
   // their bit set.
   int log2 = 9;
   while ((size_t{1} << log2) < 32 * words.size() && log2 < 20) ++log2;
   shift_ = 64 - log2;
   bits_.assign((size_t{1} << log2) / 64, 0);
+  int slots_log2 = 4;
+  while ((size_t{1} << slots_log2) < 2 * words.size()) ++slots_log2;
+  slot_shift_ = 64 - slots_log2;
+  slots_.assign(size_t{1} << slots_log2, Slot{});
   for (const auto& w : words) {
-    const size_t bit = FoldedHash(w) >> shift_;
+    const size_t hash = FoldedHash(w);
+    const size_t bit = hash >> shift_;
     bits_[bit >> 6] |= uint64_t{1} << (bit & 63);
+    size_t i = SlotOf(hash);
+    while (slots_[i].word) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = Slot{hash, &w};
   }
 }
 

@@ -585,21 +585,21 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         bool ok = true;
         for (size_t j = 0; j < k && ok; ++j) {
           const auto& t = tokens[i + j];
-          if ((covered[i + j] && !(number_only[i + j] && j > 0)) || t.folded != a.tokens[j]) ok = false;
+          if ((covered[i + j] && !(number_only[i + j] && j > 0)) || t.folded != lex_.WordOf(c, j)) ok = false;
           if (ok && j > 0) {
             std::string_view gap = text.substr(tokens[i + j - 1].end, t.begin - tokens[i + j - 1].end);
             // A gap no name has, unless the lexicon name has it too
             // ("Ministry of Economy, Trade and Industry").
             if (!NameGap(gap)) {
               auto at = Tokenize(a.surface);
-              ok = at.size() == a.tokens.size() &&
+              ok = at.size() == k &&
                    std::string_view(a.surface).substr(at[j - 1].end, at[j].begin - at[j - 1].end) == gap;
             }
           }
-          if (ok && a.capitalised[j] && !t.upper_initial) ok = false;
+          if (ok && lex_.Capitalised(c, j) && !t.upper_initial) ok = false;
         }
         if (!ok) continue;
-        if (a.exact_case) {
+        if (c.exact_case) {
           std::string surf = span_text(tokens[i].begin, tokens[i + k - 1].end);
           if (Tokenize(surf).size() != k) continue;
           // Compare the words as written.
@@ -612,12 +612,12 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         }
         // "CMA CGM": a known acronym right before another word in capitals
         // that starts no known name is part of a longer name.
-        if (k == 1 && a.exact_case && i + 1 < n_tokens && !covered[i + 1] &&
+        if (k == 1 && c.exact_case && i + 1 < n_tokens && !covered[i + 1] &&
             tokens[i + 1].begin == tokens[i].end + 1 && text[tokens[i].end] == ' ' && AllCaps(text, tokens[i]) &&
             AllCaps(text, tokens[i + 1]) && tokens[i + 1].end - tokens[i + 1].begin >= 2 &&
             lex_.AliasesStartingWith(tokens[i + 1].hash).empty())
           break;
-        const auto& e = lex_.entries()[a.entry];
+        const auto& e = lex_.entries()[static_cast<size_t>(c.entry)];
         Mention& m = out.emplace_back();
         m.begin = tokens[i].begin;
         m.end = tokens[i + k - 1].end;
@@ -766,8 +766,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
           if (x + k > inside || (x == 0 && k == inside)) continue;
           if (k > 1 && c.second != tokens[i + 1].hash) continue;  // the second words differ
           if (!SameHashes(lex_, tokens, i, c)) continue;  // (so do later ones)
-          const auto& a = lex_.aliases()[static_cast<size_t>(c.alias)];
-          const auto& e = lex_.entries()[a.entry];
+          const auto& e = lex_.entries()[static_cast<size_t>(c.entry)];
           if (e.type != "Person"sv && e.type != "Organization"sv && e.type != "Country"sv) continue;
           // An alias of the longer name's own entity ("von der Leyen" in
           // "Ursula von der Leyen") is the same name, not a nested one.
@@ -775,9 +774,9 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
           bool ok = true;
           for (size_t j = 0; j < k && ok; ++j) {
             const auto& t = tokens[i + j];
-            ok = t.folded == a.tokens[j] && (!a.capitalised[j] || t.upper_initial);
+            ok = t.folded == lex_.WordOf(c, j) && (!lex_.Capitalised(c, j) || t.upper_initial);
           }
-          if (!ok || a.exact_case) continue;
+          if (!ok || c.exact_case) continue;
           Mention m;
           m.begin = tokens[i].begin;
           m.end = tokens[i + k - 1].end;

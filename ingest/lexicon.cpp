@@ -370,13 +370,19 @@ void Lexicon::AddSurfaces(const std::string& name, const std::string& type,
 
 void Lexicon::IndexAlias(int idx) {
   const auto& tokens = aliases_[static_cast<size_t>(idx)].tokens;
-  by_first_[TokenHash(tokens[0])].push_back(
-      {.alias = idx, .tokens = tokens.size(), .second = tokens.size() > 1 ? TokenHash(tokens[1]) : 0});
+  const Alias& a = aliases_[static_cast<size_t>(idx)];
+  by_first_[TokenHash(tokens[0])].push_back({.alias = idx,
+                                             .entry = a.entry,
+                                             .tokens = static_cast<uint32_t>(tokens.size()),
+                                             .second = tokens.size() > 1 ? TokenHash(tokens[1]) : 0,
+                                             .exact_case = a.exact_case});
 }
 
 void Lexicon::IndexStarts() {
   starts_.clear();
   word_hashes_.clear();
+  alias_words_.clear();
+  word_texts_.clear();
   // Room for the lists at half the slots at most, and about 16 filter bits a list.
   int log2 = 4;
   while ((size_t{1} << log2) < 2 * by_first_.size()) ++log2;
@@ -394,8 +400,18 @@ void Lexicon::IndexStarts() {
     while (start_slots_[slot].count != 0) slot = (slot + 1) & (start_slots_.size() - 1);
     start_slots_[slot] = StartList{first, static_cast<uint32_t>(starts_.size()), static_cast<uint32_t>(list.size())};
     for (AliasStart start : list) {
+      const Alias& a = aliases_[static_cast<size_t>(start.alias)];
+      // (The same as the alias: AddSurfaces may have relaxed its capitals
+      // since IndexAlias.)
+      start.entry = a.entry;
+      start.exact_case = a.exact_case;
       start.words = static_cast<uint32_t>(word_hashes_.size());
-      for (const auto& t : aliases_[static_cast<size_t>(start.alias)].tokens) word_hashes_.push_back(TokenHash(t));
+      for (size_t j = 0; j < a.tokens.size(); ++j) {
+        word_hashes_.push_back(TokenHash(a.tokens[j]));
+        alias_words_.push_back({static_cast<uint32_t>(word_texts_.size()), static_cast<uint32_t>(a.tokens[j].size()),
+                                static_cast<bool>(a.capitalised[j])});
+        word_texts_ += a.tokens[j];
+      }
       starts_.push_back(start);
     }
   }

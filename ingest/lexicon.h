@@ -131,11 +131,15 @@ class Lexicon {
   const std::vector<Alias>& aliases() const { return aliases_; }
   // An alias as listed under its first token: enough to rule most
   // candidates out without reading the alias itself.
+  // (What a match reads is copied in, so that the alias itself is read only
+  // in the rarer cases that need its surface.)
   struct AliasStart {
     int alias = 0;        // index into aliases()
-    uint32_t words = 0;   // where WordHashes() finds its tokens' hashes
-    size_t tokens = 0;    // aliases()[alias].tokens.size()
+    int entry = 0;        // aliases()[alias].entry
+    uint32_t words = 0;   // where WordHashes() and WordOf() find its tokens
+    uint32_t tokens = 0;  // aliases()[alias].tokens.size()
     size_t second = 0;    // TokenHash of its second token (0 for one token)
+    bool exact_case = false;  // aliases()[alias].exact_case
   };
   static size_t TokenHash(std::string_view folded) { return FoldedHash(folded); }
   // Aliases whose first folded token has TokenHash `first`, longest first: those
@@ -153,6 +157,14 @@ class Lexicon {
   // them), in one array: a candidate's words are compared by hash before
   // its alias is read.
   const size_t* WordHashes(const AliasStart& start) const { return word_hashes_.data() + start.words; }
+  // Token j of the alias of `start`: aliases()[start.alias].tokens[j], and
+  // whether it is capitalised (.capitalised[j]), from arrays laid out in
+  // the order of the lists.
+  std::string_view WordOf(const AliasStart& start, size_t j) const {
+    const AliasWord& w = alias_words_[start.words + j];
+    return std::string_view(word_texts_).substr(w.text_at, w.text_size);
+  }
+  bool Capitalised(const AliasStart& start, size_t j) const { return alias_words_[start.words + j].capitalised; }
 
   std::vector<HeadNoun> heads;
   std::unordered_set<std::string> abbreviations;  // "M.", "janv.", "U.S."
@@ -255,8 +267,14 @@ class Lexicon {
     size_t first = 0;
     uint32_t begin = 0, count = 0;  // count 0: an empty slot
   };
+  struct AliasWord {
+    uint32_t text_at = 0, text_size = 0;  // in word_texts_
+    bool capitalised = false;
+  };
   std::vector<AliasStart> starts_;
-  std::vector<size_t> word_hashes_;
+  std::vector<size_t> word_hashes_;    // per word of each start, in order
+  std::vector<AliasWord> alias_words_;  // likewise
+  std::string word_texts_;
   std::vector<StartList> start_slots_;
   int start_slots_shift_ = 64;
   // One bit per mixed first hash prefix: a word whose bit is clear starts no alias.

@@ -439,8 +439,9 @@ Recognizer::WordFilter::WordFilter(const std::unordered_set<std::string>& words)
     const size_t bit = hash >> shift_;
     bits_[bit >> 6] |= uint64_t{1} << (bit & 63);
     size_t i = SlotOf(hash);
-    while (slots_[i].word) i = (i + 1) & (slots_.size() - 1);
-    slots_[i] = Slot{hash, &w};
+    while (slots_[i].at != kEmpty) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = Slot{hash, static_cast<uint32_t>(texts_.size()), static_cast<uint32_t>(w.size())};
+    texts_ += w;
   }
 }
 

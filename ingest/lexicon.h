@@ -162,7 +162,7 @@ class Lexicon {
   // the order of the lists.
   std::string_view WordOf(const AliasStart& start, size_t j) const {
     const AliasWord& w = alias_words_[start.words + j];
-    return std::string_view(word_texts_).substr(w.text_at, w.text_size);
+    return std::string_view(word_texts_.data() + w.text_at, w.text_size);
   }
   bool Capitalised(const AliasStart& start, size_t j) const { return alias_words_[start.words + j].capitalised; }
 

@@ -349,7 +349,7 @@ TEST_CASE("a rule needing two markers of a type fires where a sentence has them,
                                 "  emit ACQUIRED a -> b\n  view full\n",
                             "t.rules", "en");
   // Two markers of code bit 1 (Organization).
-  CHECK(set.rules()[0]->marker_needs == std::vector<std::pair<unsigned, int>>{{2u, 2}});
+  CHECK(set.rules()[0]->marker_order == std::vector<unsigned>{2u, 2u});
   CHECK(Fire(set, "[A|Organization] buys [B|Organization].") == std::vector<std::vector<int>>{{0, 1}});
   CHECK(Fire(set, "[A|Organization] buys [B|Organization], [C|Organization] buys [D|Organization].") ==
         std::vector<std::vector<int>>{{0, 1}, {2, 3}});
@@ -359,4 +359,16 @@ TEST_CASE("a rule needing two markers of a type fires where a sentence has them,
   // A text holding marker bytes of its own: the pattern decides, as it
   // would without the marker needs.
   CHECK(Fire(set, "[A|Organization] buys \x01\x11" "9\x02.") == std::vector<std::vector<int>>{{0, 9}});
+}
+
+TEST_CASE("a rule's required markers are needed in the order of its pattern", "[ingest][rules]") {
+  auto set = RuleSet::Parse(testing::CorpusMacros() +
+                                "rule t.hires\n  pattern {Organization:a} hired {det}{Person:b}\n"
+                                "  emit LEADS b -> a\n  view full\n",
+                            "t.rules", "en");
+  // An Organization (bit 1), then a Person (bit 0); {det}'s optional markers are not required.
+  CHECK(set.rules()[0]->marker_order == std::vector<unsigned>{2u, 1u});
+  CHECK(Fire(set, "[A|Organization] hired [B|Person].") == std::vector<std::vector<int>>{{0, 1}});
+  CHECK(Fire(set, "[B|Person] hired [A|Organization].").empty());
+  CHECK(Fire(set, "[B|Person] left and [A|Organization] hired [C|Person].") == std::vector<std::vector<int>>{{1, 2}});
 }

@@ -166,6 +166,18 @@ std::optional<std::span<const Token>> WordsWithin(const std::vector<Token>& toke
 }
 
 // Whether `word` holds a combining mark (Unicode M*), or bytes that are not UTF-8.
+// Whether the words tokens[i + 2 ...] have the hashes of the alias of
+// `start` from its third word on (its first word's hash found it, and its
+// second's is start.second): a word whose hash differs is another word, so
+// most candidates are ruled out without reading their alias. The alias has
+// room in `tokens` from i.
+bool SameHashes(const Lexicon& lex, const std::vector<Token>& tokens, size_t i, const Lexicon::AliasStart& start) {
+  const size_t* hashes = lex.WordHashes(start);
+  for (size_t j = 2; j < start.tokens; ++j)
+    if (tokens[i + j].hash != hashes[j]) return false;
+  return true;
+}
+
 bool HasMark(std::string_view word) {
   for (size_t i = 0; i < word.size();) {
     if (static_cast<unsigned char>(word[i]) < 0x80) {
@@ -411,16 +423,25 @@ bool Recognizer::HeadLeadBefore(std::string_view text, size_t lo, size_t head) c
 
 Recognizer::~Recognizer() = default;
 
-Recognizer::WordFilter::WordFilter(const std::unordered_set<std::string>& words) : words_(words) {
+Recognizer::WordFilter::WordFilter(const std::unordered_set<std::string>& words) {
   // About 32 bits a word (at least 512): few words not in the list find
   // their bit set.
   int log2 = 9;
   while ((size_t{1} << log2) < 32 * words.size() && log2 < 20) ++log2;
   shift_ = 64 - log2;
   bits_.assign((size_t{1} << log2) / 64, 0);
+  int slots_log2 = 4;
+  while ((size_t{1} << slots_log2) < 2 * words.size()) ++slots_log2;
+  slot_shift_ = 64 - slots_log2;
+  slots_.assign(size_t{1} << slots_log2, Slot{});
   for (const auto& w : words) {
-    const size_t bit = FoldedHash(w) >> shift_;
+    const size_t hash = FoldedHash(w);
+    const size_t bit = hash >> shift_;
     bits_[bit >> 6] |= uint64_t{1} << (bit & 63);
+    size_t i = SlotOf(hash);
+    while (slots_[i].at != kEmpty) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = Slot{hash, static_cast<uint32_t>(texts_.size()), static_cast<uint32_t>(w.size())};
+    texts_ += w;
   }
 }
 
@@ -556,31 +577,30 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
     // Lexicon, longest alias first at each word.
     for (size_t i = 0; i < n_tokens; ++i) {
       if (covered[i]) continue;
-      const auto* cands = lex_.AliasesStartingWith(tokens[i].hash);
-      if (!cands) continue;
-      for (const auto& c : *cands) {
+      for (const auto& c : lex_.AliasesStartingWith(tokens[i].hash)) {
         size_t k = c.tokens;
         if (i + k > n_tokens) continue;
         if (k > 1 && c.second != tokens[i + 1].hash) continue;  // the second words differ
+        if (!SameHashes(lex_, tokens, i, c)) continue;  // (so do later ones)
         const auto& a = lex_.aliases()[static_cast<size_t>(c.alias)];
         bool ok = true;
         for (size_t j = 0; j < k && ok; ++j) {
           const auto& t = tokens[i + j];
-          if ((covered[i + j] && !(number_only[i + j] && j > 0)) || t.folded != a.tokens[j]) ok = false;
+          if ((covered[i + j] && !(number_only[i + j] && j > 0)) || t.folded != lex_.WordOf(c, j)) ok = false;
           if (ok && j > 0) {
             std::string_view gap = text.substr(tokens[i + j - 1].end, t.begin - tokens[i + j - 1].end);
             // A gap no name has, unless the lexicon name has it too
             // ("Ministry of Economy, Trade and Industry").
             if (!NameGap(gap)) {
               auto at = Tokenize(a.surface);
-              ok = at.size() == a.tokens.size() &&
+              ok = at.size() == k &&
                    std::string_view(a.surface).substr(at[j - 1].end, at[j].begin - at[j - 1].end) == gap;
             }
           }
-          if (ok && a.capitalised[j] && !t.upper_initial) ok = false;
+          if (ok && lex_.Capitalised(c, j) && !t.upper_initial) ok = false;
         }
         if (!ok) continue;
-        if (a.exact_case) {
+        if (c.exact_case) {
           std::string surf = span_text(tokens[i].begin, tokens[i + k - 1].end);
           if (Tokenize(surf).size() != k) continue;
           // Compare the words as written.
@@ -593,12 +613,12 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
         }
         // "CMA CGM": a known acronym right before another word in capitals
         // that starts no known name is part of a longer name.
-        if (k == 1 && a.exact_case && i + 1 < n_tokens && !covered[i + 1] &&
+        if (k == 1 && c.exact_case && i + 1 < n_tokens && !covered[i + 1] &&
             tokens[i + 1].begin == tokens[i].end + 1 && text[tokens[i].end] == ' ' && AllCaps(text, tokens[i]) &&
             AllCaps(text, tokens[i + 1]) && tokens[i + 1].end - tokens[i + 1].begin >= 2 &&
-            !lex_.AliasesStartingWith(tokens[i + 1].hash))
+            lex_.AliasesStartingWith(tokens[i + 1].hash).empty())
           break;
-        const auto& e = lex_.entries()[a.entry];
+        const auto& e = lex_.entries()[static_cast<size_t>(c.entry)];
         Mention& m = out.emplace_back();
         m.begin = tokens[i].begin;
         m.end = tokens[i + k - 1].end;
@@ -742,14 +762,12 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       if (inside < 3) continue;
       for (size_t x = 1; x < inside; ++x) {
         size_t i = first + x;
-        const auto* cands = lex_.AliasesStartingWith(tokens[i].hash);
-        if (!cands) continue;
-        for (const auto& c : *cands) {
+        for (const auto& c : lex_.AliasesStartingWith(tokens[i].hash)) {
           size_t k = c.tokens;
           if (x + k > inside || (x == 0 && k == inside)) continue;
           if (k > 1 && c.second != tokens[i + 1].hash) continue;  // the second words differ
-          const auto& a = lex_.aliases()[static_cast<size_t>(c.alias)];
-          const auto& e = lex_.entries()[a.entry];
+          if (!SameHashes(lex_, tokens, i, c)) continue;  // (so do later ones)
+          const auto& e = lex_.entries()[static_cast<size_t>(c.entry)];
           if (e.type != "Person"sv && e.type != "Organization"sv && e.type != "Country"sv) continue;
           // An alias of the longer name's own entity ("von der Leyen" in
           // "Ursula von der Leyen") is the same name, not a nested one.
@@ -757,9 +775,9 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
           bool ok = true;
           for (size_t j = 0; j < k && ok; ++j) {
             const auto& t = tokens[i + j];
-            ok = t.folded == a.tokens[j] && (!a.capitalised[j] || t.upper_initial);
+            ok = t.folded == lex_.WordOf(c, j) && (!lex_.Capitalised(c, j) || t.upper_initial);
           }
-          if (!ok || a.exact_case) continue;
+          if (!ok || c.exact_case) continue;
           Mention m;
           m.begin = tokens[i].begin;
           m.end = tokens[i + k - 1].end;

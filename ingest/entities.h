@@ -93,19 +93,38 @@ class Recognizer {
 
   // A list of folded words with a filter of their hashes (Token::hash), one
   // bit per hash prefix: a word whose bit is clear is not in the list, known
-  // without hashing the word again. `words` must outlive the filter.
+  // without hashing the word again. A word whose bit is set is looked up by
+  // that hash too, in an open-addressing table of (hash, word): the set's
+  // own lookup hashed the word again (std::hash) and read a bucket and a
+  // node. The words are copied end to end into one string, near each other
+  // (the set's nodes were all over the heap).
   class WordFilter {
    public:
     explicit WordFilter(const std::unordered_set<std::string>& words);
     bool Has(const Token& t) const {
       const size_t bit = t.hash >> shift_;
-      return (bits_[bit >> 6] >> (bit & 63) & 1) != 0 && words_.count(t.folded) > 0;
+      if ((bits_[bit >> 6] >> (bit & 63) & 1) == 0) return false;
+      for (size_t i = SlotOf(t.hash);; i = (i + 1) & (slots_.size() - 1)) {
+        const Slot& slot = slots_[i];
+        if (slot.at == kEmpty) return false;
+        if (slot.hash == t.hash && std::string_view(texts_.data() + slot.at, slot.size) == t.folded) return true;
+      }
     }
 
    private:
-    const std::unordered_set<std::string>& words_;
+    static constexpr uint32_t kEmpty = UINT32_MAX;
+    struct Slot {
+      size_t hash = 0;
+      uint32_t at = kEmpty, size = 0;  // the word: texts_.substr(at, size); kEmpty: an empty slot
+    };
+    size_t SlotOf(size_t hash) const {
+      return static_cast<size_t>((static_cast<uint64_t>(hash) * 0x9e3779b97f4a7c15ull) >> slot_shift_);
+    }
     int shift_ = 0;  // 64 - log2 of the number of bits
     std::vector<uint64_t> bits_;
+    int slot_shift_ = 64;  // 64 - log2 of the number of slots (at least twice the words)
+    std::vector<Slot> slots_;
+    std::string texts_;
   };
 
   // A set of word hashes behind a filter of bits like WordFilter's: most

@@ -319,6 +319,12 @@ std::vector<Token> Tokenize(std::string_view text, size_t base) {
 
 void Lexicon::AddEntry(const std::string& name, const std::string& type,
                        const std::vector<std::string>& surfaces) {
+  AddSurfaces(name, type, surfaces);
+  IndexStarts();
+}
+
+void Lexicon::AddSurfaces(const std::string& name, const std::string& type,
+                          const std::vector<std::string>& surfaces) {
   int entry = static_cast<int>(entries_.size());
   entries_.push_back({name, type, ""});
   std::vector<std::string> all{name};
@@ -364,12 +370,59 @@ void Lexicon::AddEntry(const std::string& name, const std::string& type,
 
 void Lexicon::IndexAlias(int idx) {
   const auto& tokens = aliases_[static_cast<size_t>(idx)].tokens;
-  by_first_[TokenHash(tokens[0])].push_back({idx, tokens.size(), tokens.size() > 1 ? TokenHash(tokens[1]) : 0});
+  const Alias& a = aliases_[static_cast<size_t>(idx)];
+  by_first_[TokenHash(tokens[0])].push_back({.alias = idx,
+                                             .entry = a.entry,
+                                             .tokens = static_cast<uint32_t>(tokens.size()),
+                                             .second = tokens.size() > 1 ? TokenHash(tokens[1]) : 0,
+                                             .exact_case = a.exact_case});
 }
 
-const std::vector<Lexicon::AliasStart>* Lexicon::AliasesStartingWith(size_t first) const {
-  auto it = by_first_.find(first);
-  return it == by_first_.end() ? nullptr : &it->second;
+void Lexicon::IndexStarts() {
+  starts_.clear();
+  word_hashes_.clear();
+  alias_words_.clear();
+  word_texts_.clear();
+  // Room for the lists at half the slots at most, and about 16 filter bits a list.
+  int log2 = 4;
+  while ((size_t{1} << log2) < 2 * by_first_.size()) ++log2;
+  start_slots_shift_ = 64 - log2;
+  start_slots_.assign(size_t{1} << log2, StartList{});
+  int filter_log2 = 9;
+  while ((size_t{1} << filter_log2) < 16 * by_first_.size() && filter_log2 < 24) ++filter_log2;
+  first_filter_shift_ = 64 - filter_log2;
+  first_filter_.assign((size_t{1} << filter_log2) / 64, 0);
+  for (const auto& [first, list] : by_first_) {
+    const uint64_t mixed = static_cast<uint64_t>(first) * kMixHashes;
+    const uint64_t bit = mixed >> first_filter_shift_;
+    first_filter_[bit >> 6] |= uint64_t{1} << (bit & 63);
+    size_t slot = static_cast<size_t>(mixed >> start_slots_shift_);
+    while (start_slots_[slot].count != 0) slot = (slot + 1) & (start_slots_.size() - 1);
+    start_slots_[slot] = StartList{first, static_cast<uint32_t>(starts_.size()), static_cast<uint32_t>(list.size())};
+    for (AliasStart start : list) {
+      const Alias& a = aliases_[static_cast<size_t>(start.alias)];
+      // (The same as the alias: AddSurfaces may have relaxed its capitals
+      // since IndexAlias.)
+      start.entry = a.entry;
+      start.exact_case = a.exact_case;
+      start.words = static_cast<uint32_t>(word_hashes_.size());
+      for (size_t j = 0; j < a.tokens.size(); ++j) {
+        word_hashes_.push_back(TokenHash(a.tokens[j]));
+        alias_words_.push_back({static_cast<uint32_t>(word_texts_.size()), static_cast<uint32_t>(a.tokens[j].size()),
+                                static_cast<bool>(a.capitalised[j])});
+        word_texts_ += a.tokens[j];
+      }
+      starts_.push_back(start);
+    }
+  }
+}
+
+std::span<const Lexicon::AliasStart> Lexicon::StartsOf(size_t first, uint64_t mixed) const {
+  for (size_t slot = static_cast<size_t>(mixed >> start_slots_shift_);; slot = (slot + 1) & (start_slots_.size() - 1)) {
+    const StartList& list = start_slots_[slot];
+    if (list.count == 0) return {};
+    if (list.first == first) return std::span<const AliasStart>(starts_).subspan(list.begin, list.count);
+  }
 }
 
 std::string JoinAlternatives(const std::vector<std::string>& patterns, const char* none) {
@@ -407,7 +460,7 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
       auto where = f.string() + ":" + std::to_string(n) + ":1: ";
       if (demonyms) {
         if (cols.size() < 2) throw RuleError(where + "expected 'forms<TAB>country'");
-        lex.AddEntry(Trim(cols[1]), "Demonym", Split(cols[0], '|'));
+        lex.AddSurfaces(Trim(cols[1]), "Demonym", Split(cols[0], '|'));
         continue;
       }
       if (cols.size() < 2) throw RuleError(where + "expected 'name<TAB>type<TAB>aliases'");
@@ -417,7 +470,7 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
                         "' (Person, Organization, Country, Place, Project, Product, Policy, Event)");
       std::vector<std::string> aliases;
       if (cols.size() > 2 && !Trim(cols[2]).empty()) aliases = Split(cols[2], '|');
-      lex.AddEntry(Trim(cols[0]), type, aliases);
+      lex.AddSurfaces(Trim(cols[0]), type, aliases);
       if (cols.size() > 3)
         for (const auto& attr : Split(cols[3], ';')) {
           std::string a = Trim(attr);
@@ -454,6 +507,7 @@ Lexicon Lexicon::Load(const std::string& corpus_dir) {
       if (a.tokens != b.tokens) return a.tokens > b.tokens;
       return !is_demonym(a) && is_demonym(b);
     });
+  lex.IndexStarts();
 
   fs::path lx = root / "lexicon";
   if (fs::exists(lx / "descriptors.tsv")) {

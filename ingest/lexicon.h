@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -130,16 +131,40 @@ class Lexicon {
   const std::vector<Alias>& aliases() const { return aliases_; }
   // An alias as listed under its first token: enough to rule most
   // candidates out without reading the alias itself.
+  // (What a match reads is copied in, so that the alias itself is read only
+  // in the rarer cases that need its surface.)
   struct AliasStart {
     int alias = 0;        // index into aliases()
-    size_t tokens = 0;    // aliases()[alias].tokens.size()
+    int entry = 0;        // aliases()[alias].entry
+    uint32_t words = 0;   // where WordHashes() and WordOf() find its tokens
+    uint32_t tokens = 0;  // aliases()[alias].tokens.size()
     size_t second = 0;    // TokenHash of its second token (0 for one token)
+    bool exact_case = false;  // aliases()[alias].exact_case
   };
   static size_t TokenHash(std::string_view folded) { return FoldedHash(folded); }
   // Aliases whose first folded token has TokenHash `first`, longest first: those
   // whose first token is the word hashed, and, should another word have the
-  // same hash, its aliases too (a caller compares the tokens).
-  const std::vector<AliasStart>* AliasesStartingWith(size_t first) const;
+  // same hash, its aliases too (a caller compares the tokens). Empty for none.
+  // (A filter of bits first: most words start no alias, and are answered
+  // without reading the table.)
+  std::span<const AliasStart> AliasesStartingWith(size_t first) const {
+    const uint64_t mixed = static_cast<uint64_t>(first) * kMixHashes;
+    const uint64_t bit = mixed >> first_filter_shift_;
+    if ((first_filter_[bit >> 6] >> (bit & 63) & 1) == 0) return {};
+    return StartsOf(first, mixed);
+  }
+  // The TokenHash of each token of the alias of `start` (start.tokens of
+  // them), in one array: a candidate's words are compared by hash before
+  // its alias is read.
+  const size_t* WordHashes(const AliasStart& start) const { return word_hashes_.data() + start.words; }
+  // Token j of the alias of `start`: aliases()[start.alias].tokens[j], and
+  // whether it is capitalised (.capitalised[j]), from arrays laid out in
+  // the order of the lists.
+  std::string_view WordOf(const AliasStart& start, size_t j) const {
+    const AliasWord& w = alias_words_[start.words + j];
+    return std::string_view(word_texts_.data() + w.text_at, w.text_size);
+  }
+  bool Capitalised(const AliasStart& start, size_t j) const { return alias_words_[start.words + j].capitalised; }
 
   std::vector<HeadNoun> heads;
   std::unordered_set<std::string> abbreviations;  // "M.", "janv.", "U.S."
@@ -229,9 +254,35 @@ class Lexicon {
   std::vector<LexiconEntry> entries_;
   std::vector<Alias> aliases_;
   void IndexAlias(int idx);  // adds aliases_[idx] to by_first_
+  // AddEntry without IndexStarts (Load indexes them once, at the end).
+  void AddSurfaces(const std::string& name, const std::string& type, const std::vector<std::string>& aliases);
+  // Makes the flat copy of by_first_ that AliasesStartingWith reads.
+  void IndexStarts();
+  std::span<const AliasStart> StartsOf(size_t first, uint64_t mixed) const;
   // TokenHash of the first token -> its aliases (the hash is the key: a
   // sentence's words are hashed once, for this lookup and the second-token test).
   std::unordered_map<size_t, std::vector<AliasStart>> by_first_;
+  // The same lists in one array, found through an open-addressing table of
+  // (first hash, where its list begins, how many): a lookup reads a slot and
+  // the list, where the map read a bucket, a node and the vector's block.
+  static constexpr uint64_t kMixHashes = 0x9e3779b97f4a7c15ull;
+  struct StartList {
+    size_t first = 0;
+    uint32_t begin = 0, count = 0;  // count 0: an empty slot
+  };
+  struct AliasWord {
+    uint32_t text_at = 0, text_size = 0;  // in word_texts_
+    bool capitalised = false;
+  };
+  std::vector<AliasStart> starts_;
+  std::vector<size_t> word_hashes_;    // per word of each start, in order
+  std::vector<AliasWord> alias_words_;  // likewise
+  std::string word_texts_;
+  std::vector<StartList> start_slots_;
+  int start_slots_shift_ = 64;
+  // One bit per mixed first hash prefix: a word whose bit is clear starts no alias.
+  std::vector<uint64_t> first_filter_ = std::vector<uint64_t>(1, 0);
+  int first_filter_shift_ = 58;
 };
 
 }  // namespace kg::ingest

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <unordered_map>
 
@@ -558,6 +559,16 @@ size_t GroupClose(const std::vector<Token>& tokens) {
 template <typename Size>
 std::string LookaheadPrefix(std::string_view item, int budget, const Size& size);
 
+// True when every match of `item` (a top-level item) starts with the byte
+// \x01: a slot, "(?P<name>\x01...)" without a quantifier.
+bool StartsWithMarker(std::string_view item) {
+  if (item.starts_with("(?P<")) {
+    if (item.back() != ')') return false;
+    item.remove_prefix(item.find('>') + 1);
+  }
+  return item.starts_with("\\x01");
+}
+
 // A pattern whose matches start every match of the sequence `p` (no
 // top-level '|'), of at most `budget` instructions; empty when there is none.
 template <typename Size>
@@ -702,6 +713,8 @@ std::unique_ptr<PatternPieces> PatternPieces::Cut(const RE2& re) {
   // Each branch cuts the items after its choice anew: a bound on the
   // programs compiled keeps patterns with many choices from costing much.
   int programs_left = 256;
+  // The plan of the items from a slot on, per items (see `key` below).
+  std::map<std::string, std::shared_ptr<const Plan>> after_slot;
   // Appends to `plan` the pieces of `items`, up to the end of the span.
   // `checked`: a check has found that the items match the rest of the span.
   auto build = [&](auto& self, std::vector<Item> items, bool checked, Plan& plan) -> bool {
@@ -728,6 +741,32 @@ std::unique_ptr<PatternPieces> PatternPieces::Cut(const RE2& re) {
         if (!piece.re->ok()) return false;
         plan.pieces.push_back(std::move(piece));
         break;
+      }
+      // Items without groups, then a slot (an item that starts with a
+      // marker): a jump to the slot. (The plan after a slot is the same from
+      // every branch that jumps to it.)
+      if (size_t slot = start; items[slot].groups == 0) {
+        while (items[slot].groups == 0) ++slot;  // (last_groups >= start)
+        if (StartsWithMarker(items[slot].text)) {
+          std::string key;  // the items from the slot on, and where their groups start
+          for (size_t k = slot; k < items.size(); ++k)
+            key.append(items[k].text).append(1, '\0').append(std::to_string(items[k].first_group)).append(1, '\0');
+          Piece jump;
+          jump.jump = std::make_unique<RE2>(WithoutGroups(items, start, slot), o);
+          jump.rest = std::make_unique<RE2>(WithoutGroups(items, slot, items.size()), o);
+          auto& after = after_slot[key];
+          if (!after) {
+            auto rest = std::make_shared<Plan>();
+            if (self(self, std::vector<Item>(items.begin() + static_cast<std::ptrdiff_t>(slot), items.end()), false,
+                     *rest))
+              after = std::move(rest);
+          }
+          jump.after_jump = after;
+          if (jump.jump->ok() && jump.rest->ok() && jump.after_jump) {
+            plan.pieces.push_back(std::move(jump));
+            return true;
+          }
+        }
       }
       // As many items as fit with the cut and the rest, then as many of the
       // next ones as still fit as the lookahead; fewer if the program is
@@ -790,7 +829,8 @@ std::unique_ptr<PatternPieces> PatternPieces::Cut(const RE2& re) {
   };
   std::unique_ptr<PatternPieces> cut(new PatternPieces());
   if (!build(build, std::move(items), false, cut->plan_)) return nullptr;
-  if (cut->plan_.pieces.size() < 2 && cut->plan_.branches.empty()) return nullptr;
+  const auto& pieces = cut->plan_.pieces;
+  if (pieces.size() < 2 && cut->plan_.branches.empty() && !(pieces.size() == 1 && pieces[0].jump)) return nullptr;
   return cut;
 }
 
@@ -798,6 +838,32 @@ bool PatternPieces::Run(const Plan& plan, std::string_view text, size_t at, size
                         int n) {
   re2::StringPiece found[kMaxPieceGroups + 1];
   for (const Piece& piece : plan.pieces) {
+    if (piece.jump) {
+      // The items jumped over end where the slot after them starts, at a
+      // '\x01'. When only one '\x01' ends a match of them, the pattern's
+      // parse (of which they are a part, from `at` on) takes that one.
+      // When several do, the one from which the rest (`rest`, its DFA)
+      // matches up to the end of the span, if only one does.
+      constexpr size_t kMaxEnds = 4;
+      size_t ends[kMaxEnds];
+      size_t n_ends = 0;
+      for (size_t c = text.find('\x01', at); c < end && n_ends <= kMaxEnds; c = text.find('\x01', c + 1))
+        if (piece.jump->Match(text, at, c, RE2::ANCHOR_BOTH, nullptr, 0)) {
+          if (n_ends == kMaxEnds) {
+            n_ends = 0;  // too many
+            break;
+          }
+          ends[n_ends++] = c;
+        }
+      if (n_ends > 1) {
+        size_t kept = 0;
+        for (size_t k = 0; k < n_ends; ++k)
+          if (piece.rest->Match(text, ends[k], end, RE2::ANCHOR_BOTH, nullptr, 0)) ends[kept++] = ends[k];
+        n_ends = kept;
+      }
+      // None or several: the pattern reads the groups.
+      return n_ends == 1 && Run(*piece.after_jump, text, ends[0], end, groups, n);
+    }
     const int wanted = static_cast<int>(piece.group_index.size()) + (piece.more ? 1 : 0);
     // The last piece, or the rest when it has no group, ends at the end of
     // the match; the others at the start of the rest.

@@ -111,7 +111,11 @@ bool RelaxingKeepsSyntax(std::string_view pattern);
 // exactly; once no group is left, the rest of the pattern is one piece that
 // only its DFA checks. When a piece fails, the pattern itself reads the
 // groups (on the bench, never; on real articles, for a few percent of the
-// matches).
+// matches). Items without groups before a slot are jumped over where their
+// DFA says where the slot starts: the parse's slot starts at a '\x01' that
+// ends a match of those items and starts a match of the rest of the
+// pattern, where one '\x01' alone does (else the pattern reads the groups:
+// on the bench, never).
 class PatternPieces {
  public:
   static constexpr int kBitStateMax = 512;
@@ -139,10 +143,20 @@ class PatternPieces {
 
  private:
   PatternPieces() = default;
+  struct Plan;
   struct Piece {
     std::unique_ptr<re2::RE2> re;
     std::vector<int> group_index;  // the pattern's index of each of the piece's groups
     bool more = false;             // "A()L": its last group is where the next step starts
+    // Or, with `re` null, a jump over items without groups before one that
+    // starts with "\x01" (a slot): where exactly one '\x01' ends a match of
+    // `jump` (their DFA, anchored at both ends) from where the step starts
+    // and starts a match of `rest` (the items from the slot on, without
+    // groups) up to the end of the span, that item starts there and
+    // `after_jump` reads the rest (the last step of a plan); otherwise the
+    // pattern reads the groups.
+    std::unique_ptr<re2::RE2> jump, rest;
+    std::shared_ptr<const Plan> after_jump;
   };
   // Pieces run one after the other, then, when there are branches, the first
   // one whose check matches the rest of the span (the last one has none)

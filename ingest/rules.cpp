@@ -94,11 +94,13 @@ unsigned CodeBit(char code) {
   return code >= kFirstCode && i < kTypes ? 1u << i : 0;
 }
 
-// Rule::marker_needs of `pattern` (expanded): its required markers, as
-// MarkerPattern writes them ("\x01" then a class of codes), and for unions of
-// their code sets, how many of them take only codes of the union. A view with
-// fewer markers of those codes holds no match (Hall's condition).
-std::vector<std::pair<unsigned, int>> MarkerNeeds(std::string_view pattern) {
+// Rule::marker_order of `pattern` (expanded): its required markers, as
+// MarkerPattern writes them ("\x01" then a class of codes), in pattern order.
+// Required atoms come in every match in that order, each on characters of its
+// own, so a view holds no match from a point after which its markers do not
+// hold these as a subsequence (which implies, for every set of codes, enough
+// markers of them: the count test this replaced).
+std::vector<unsigned> MarkerOrder(std::string_view pattern) {
   const std::vector<std::string_view> atoms = RequiredAtoms(pattern);
   std::vector<unsigned> required;  // per required marker, its codes as bits
   for (size_t k = 0; k + 1 < atoms.size(); ++k) {
@@ -117,31 +119,7 @@ std::vector<std::pair<unsigned, int>> MarkerNeeds(std::string_view pattern) {
     }
     if (codes != ~0u) required.push_back(codes);
   }
-  std::vector<unsigned> distinct;
-  for (unsigned codes : required)
-    if (std::find(distinct.begin(), distinct.end(), codes) == distinct.end()) distinct.push_back(codes);
-  // Every union of the distinct sets, or when there are many, each set and
-  // the union of all.
-  std::vector<unsigned> unions;
-  if (distinct.size() <= 4) {
-    for (unsigned subset = 1; subset < (1u << distinct.size()); ++subset) {
-      unsigned u = 0;
-      for (size_t d = 0; d < distinct.size(); ++d)
-        if (subset & (1u << d)) u |= distinct[d];
-      unions.push_back(u);
-    }
-  } else {
-    unions = distinct;
-    unions.push_back(0);
-    for (unsigned codes : distinct) unions.back() |= codes;
-  }
-  std::vector<std::pair<unsigned, int>> needs;
-  for (unsigned u : unions) {
-    if (std::any_of(needs.begin(), needs.end(), [&](const auto& need) { return need.first == u; })) continue;
-    needs.emplace_back(u, static_cast<int>(std::count_if(required.begin(), required.end(),
-                                                         [&](unsigned codes) { return (codes & ~u) == 0; })));
-  }
-  return needs;
+  return required;
 }
 
 // A slot or macro name: letters, digits and '_'.
@@ -1054,7 +1032,7 @@ void RuleSet::Prepare() {
     };
     r.emit_needs.clear();
     for (const auto& e : r.emits) r.emit_needs.emplace_back(needs(e.src), needs(e.dst));
-    r.marker_needs = MarkerNeeds(r.pattern);
+    r.marker_order = MarkerOrder(r.pattern);
   }
   lang_needs_.clear();
   for (const auto& rp : rules_) {
@@ -1167,35 +1145,29 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
   Candidates(views[0]->text, lang, same_views ? 3 : 1, flags, candidates, passes, false);
   if (!same_views) Candidates(views[1]->text, lang, 2, flags, candidates, passes, true);
   std::sort(candidates.begin(), candidates.end());
-  // Whether view v from offset `from` on has the markers rule r needs. Only
-  // the markers count where the text itself has no '\x01' (the pipeline's
-  // cleaning removes control characters; a caller's text may hold them).
+  // Whether view v from offset `from` on has the markers rule r needs, in
+  // its order (Rule::marker_order). Only the markers count where the text
+  // itself has no '\x01' (the pipeline's cleaning removes control
+  // characters; a caller's text may hold them).
   const bool markers_only = text.substr(s.begin, s.end - s.begin).find('\x01') == std::string_view::npos;
-  // (The counts from the start of each view, the `from` of a rule's first
-  // match, are counted once per view, on first use, not once per rule.)
-  int markers_from_start[2][kCodes];
-  bool counted_from_start[2] = {false, false};
+  // Per view, its markers in order: where each starts and its code as a bit.
+  thread_local std::vector<std::pair<size_t, unsigned>> view_markers[2];
+  for (int v = 0; v < (collapses ? 2 : 1); ++v) {
+    view_markers[v].clear();
+    for (const Segment& seg : views[v]->segs)
+      if (seg.mention >= 0)
+        view_markers[v].emplace_back(seg.tagged, 1u << (codes[static_cast<size_t>(seg.mention)] - kFirstCode));
+  }
   auto has_markers = [&](const Rule& r, int v, size_t from) {
-    if (r.marker_needs.empty() || !markers_only) return true;
-    int own[kCodes];
-    int* markers = own;  // per code
-    if (from == 0 && counted_from_start[v]) {
-      markers = markers_from_start[v];
-    } else {
-      if (from == 0) {
-        markers = markers_from_start[v];
-        counted_from_start[v] = true;
-      }
-      std::fill(markers, markers + kCodes, 0);
-      for (const Segment& seg : views[v]->segs)
-        if (seg.mention >= 0 && seg.tagged >= from) ++markers[codes[static_cast<size_t>(seg.mention)] - kFirstCode];
-    }
-    for (const auto& [needed_codes, count] : r.marker_needs) {
-      int have = 0;
-      for (unsigned bits = needed_codes; bits; bits &= bits - 1) have += markers[std::countr_zero(bits)];
-      if (have < count) return false;
-    }
-    return true;
+    const std::vector<unsigned>& order = r.marker_order;
+    if (order.empty() || !markers_only) return true;
+    const auto& markers = view_markers[collapses ? v : 0];
+    size_t at = 0;
+    while (at < markers.size() && markers[at].first < from) ++at;
+    size_t k = 0;
+    for (; at < markers.size() && markers.size() - at >= order.size() - k; ++at)
+      if ((order[k] & markers[at].second) && ++k == order.size()) return true;
+    return false;
   };
   thread_local std::vector<re2::StringPiece> groups, relaxed_groups;
   // The full view's matches of a rule, for its collapsed view (see

@@ -120,9 +120,9 @@ struct Rule {
   // Per emit: the type bits its src and dst need present in the sentence
   // (kAnyType: no need).
   std::vector<std::pair<unsigned, unsigned>> emit_needs;
-  // Markers every match holds: per set of type codes (bit i: code
-  // kFirstCode + i), how many markers of those codes a view needs at least.
-  std::vector<std::pair<unsigned, int>> marker_needs;
+  // The markers every match holds, in the order they come in it: per
+  // marker, its type codes as bits (bit i: code kFirstCode + i).
+  std::vector<unsigned> marker_order;
   // The pattern (and so each twin) has an empty-width test (^, $, \b...):
   // the groups of a match may depend on the bytes around it. Found on first
   // use (tokenizing every pattern at start-up cost 18M instructions).

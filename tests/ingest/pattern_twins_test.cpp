@@ -265,6 +265,40 @@ TEST_CASE("the pieces of a big pattern find its groups", "[ingest][twins][pieces
               texts);
 }
 
+TEST_CASE("the pieces of a big pattern jump to a slot after items without groups", "[ingest][twins][pieces]") {
+  // A marker as the tagged views write it: "\x01" CODE INDEX "\x02".
+  auto m = [](char code, int index) { return std::string("\x01") + code + std::to_string(index) + "\x02"; };
+  const std::string org = R"(\x01[\x11]\d+\x02)", org_or_country = R"(\x01[\x11\x12]\d+\x02)",
+                    country = R"(\x01[\x12]\d+\x02)";
+  // Two words of ManyVerbs(), the first optional: a program too big for BitState.
+  const std::string verbs = "(?:" + ManyVerbs() + " )?" + ManyVerbs();
+  const std::vector<std::string> texts = {
+      m('\x11', 0) + " backs " + m('\x11', 1) + ".",
+      m('\x11', 0) + ", the old firm, now funds " + m('\x11', 1) + ", " + m('\x12', 2) + " in 2024",
+      // The country before the name: the slot may start at either marker.
+      m('\x11', 0) + " funds " + m('\x12', 1) + "'s " + m('\x11', 2),
+      m('\x11', 0) + " funds the " + m('\x12', 1) + "'s " + m('\x12', 2) + ", " + m('\x11', 3),
+      m('\x11', 0) + " leads " + m('\x12', 1) + " and " + m('\x11', 2) + " buys " + m('\x11', 3),
+      m('\x12', 0) + " sells " + m('\x11', 1),
+      "they backs " + m('\x12', 0) + " buys " + m('\x12', 1) + "'s " + m('\x11', 2),
+      "it funds the " + m('\x11', 0) + " backs " + m('\x11', 1) + " and " + m('\x11', 2),
+      m('\x11', 0) + " backs " + m('\x11', 1) + ", " + m('\x12', 2),
+      "nothing here"};
+  // Between the two slots only items without groups, a country's before the second.
+  CheckPieces("(?P<a>" + org + R"()(?:, [^\x01.;]{1,40}?,)? (?:now |also )?)" + verbs + " (?:the |a )?(?:" +
+                  country + "'s )?(?P<b>" + org_or_country + "(?:, " + org_or_country + R"()*)(?: in (\d+))?)",
+              texts);
+  // The same, the first slot after words too.
+  CheckPieces(R"((?:\w+ )?)" + verbs + R"( (?:\w+ ){0,2}?(?P<a>)" + org_or_country + ")" + " " + verbs +
+                  " (?:" + country + "'s )?(?P<b>" + org + ")",
+              texts);
+  // A greedy gap that may hold markers: the slot may start at several, of
+  // which the gap's preferred parse takes the last.
+  CheckPieces("(?P<a>" + org + R"()(?:, [^\x01.;]{1,40}?,)? (?:now |also )?)" + verbs + " [^.;]*(?P<b>" +
+                  org_or_country + "(?:, " + org_or_country + ")*)",
+              texts);
+}
+
 TEST_CASE("a group too big for a piece is read by its branches", "[ingest][twins][pieces]") {
   const std::vector<std::string> texts = {
       "acme backs beta and gamma",
@@ -349,7 +383,7 @@ TEST_CASE("a rule needing two markers of a type fires where a sentence has them,
                                 "  emit ACQUIRED a -> b\n  view full\n",
                             "t.rules", "en");
   // Two markers of code bit 1 (Organization).
-  CHECK(set.rules()[0]->marker_needs == std::vector<std::pair<unsigned, int>>{{2u, 2}});
+  CHECK(set.rules()[0]->marker_order == std::vector<unsigned>{2u, 2u});
   CHECK(Fire(set, "[A|Organization] buys [B|Organization].") == std::vector<std::vector<int>>{{0, 1}});
   CHECK(Fire(set, "[A|Organization] buys [B|Organization], [C|Organization] buys [D|Organization].") ==
         std::vector<std::vector<int>>{{0, 1}, {2, 3}});
@@ -359,4 +393,16 @@ TEST_CASE("a rule needing two markers of a type fires where a sentence has them,
   // A text holding marker bytes of its own: the pattern decides, as it
   // would without the marker needs.
   CHECK(Fire(set, "[A|Organization] buys \x01\x11" "9\x02.") == std::vector<std::vector<int>>{{0, 9}});
+}
+
+TEST_CASE("a rule's required markers are needed in the order of its pattern", "[ingest][rules]") {
+  auto set = RuleSet::Parse(testing::CorpusMacros() +
+                                "rule t.hires\n  pattern {Organization:a} hired {det}{Person:b}\n"
+                                "  emit LEADS b -> a\n  view full\n",
+                            "t.rules", "en");
+  // An Organization (bit 1), then a Person (bit 0); {det}'s optional markers are not required.
+  CHECK(set.rules()[0]->marker_order == std::vector<unsigned>{2u, 1u});
+  CHECK(Fire(set, "[A|Organization] hired [B|Person].") == std::vector<std::vector<int>>{{0, 1}});
+  CHECK(Fire(set, "[B|Person] hired [A|Organization].").empty());
+  CHECK(Fire(set, "[B|Person] left and [A|Organization] hired [C|Person].") == std::vector<std::vector<int>>{{1, 2}});
 }

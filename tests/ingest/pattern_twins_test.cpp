@@ -92,6 +92,9 @@ TEST_CASE("relaxed twins drop long bounds and capture what must be checked", "[i
 
 namespace {
 
+// A set of the one rule `text` (with the corpus's macros), in English.
+RuleSet OneRule(const std::string& text) { return RuleSet::Parse(testing::CorpusMacros() + text, "t.rules", "en"); }
+
 // The relations a one-rule set finds in `marked` (ParseMarkup syntax).
 std::vector<std::vector<int>> Fire(const RuleSet& set, const std::string& marked) {
   auto [text, given] = ParseMarkup(marked);
@@ -108,11 +111,8 @@ std::vector<std::vector<int>> Fire(const RuleSet& set, const std::string& marked
 }  // namespace
 
 TEST_CASE("a rule with a long bounded repetition keeps its bound", "[ingest][twins][rules]") {
-  auto set = RuleSet::Parse(
-      testing::CorpusMacros() +
-      "rule t.backs\n  pattern {Organization:a}[^\\x01.;]{0,20} backs (?:\\pL+ )?{Organization+:b}\n"
-      "  emit FUNDS a -> b\n  view full\n",
-      "t.rules", "en");
+  auto set = OneRule("rule t.backs\n  pattern {Organization:a}[^\\x01.;]{0,20} backs (?:\\pL+ )?{Organization+:b}\n"
+      "  emit FUNDS a -> b\n  view full\n");
   // Within the bound, with and without characters that are not letters (the
   // second sentence takes the twin without narrow classes).
   CHECK(Fire(set, "[A|Organization] now backs [B|Organization].") == std::vector<std::vector<int>>{{0, 1}});
@@ -156,9 +156,8 @@ TEST_CASE("a pattern's syntax is checked without compiling it", "[ingest][twins]
 TEST_CASE("a rule whose pattern runs only past a bound compiles it then", "[ingest][twins][rules]") {
   // The list slot's qualifier is bounded: past its bound the pattern itself
   // runs, on first use, and gives the pattern's answer.
-  auto set = RuleSet::Parse(testing::CorpusMacros() + "rule t.backs\n  pattern {Organization:a} backs {Organization+:b}\n"
-                            "  emit FUNDS a -> b\n  view full\n",
-                            "t.rules", "en");
+  auto set = OneRule("rule t.backs\n  pattern {Organization:a} backs {Organization+:b}\n"
+                            "  emit FUNDS a -> b\n  view full\n");
   const Rule& rule = *set.rules().front();
   REQUIRE(rule.fast != nullptr);
   CHECK(rule.re == nullptr);  // the filter holds the twin
@@ -170,10 +169,8 @@ TEST_CASE("a rule whose pattern runs only past a bound compiles it then", "[inge
 }
 
 TEST_CASE("a rule whose narrow twin the filter holds compiles its pattern for other sentences", "[ingest][twins][rules]") {
-  auto set = RuleSet::Parse(testing::CorpusMacros() +
-                                "rule t.backs\n  pattern {Organization:a} backs (?:\\pL+ )?{Organization:b}\n"
-                                "  emit FUNDS a -> b\n  view full\n",
-                            "t.rules", "en");
+  auto set = OneRule("rule t.backs\n  pattern {Organization:a} backs (?:\\pL+ )?{Organization:b}\n"
+                                "  emit FUNDS a -> b\n  view full\n");
   const Rule& rule = *set.rules().front();
   REQUIRE(rule.narrow != nullptr);
   CHECK(rule.re == nullptr);
@@ -186,9 +183,8 @@ TEST_CASE("a rule whose narrow twin the filter holds compiles its pattern for ot
 
 TEST_CASE("a bound inside a coordinated list holds for every item", "[ingest][twins][rules]") {
   // The list separator skips ", of X," qualifiers of up to 30 characters.
-  auto set = RuleSet::Parse(testing::CorpusMacros() + "rule t.backs\n  pattern {Organization:a} backs {Organization+:b}\n"
-                            "  emit FUNDS a -> b\n  view full\n",
-                            "t.rules", "en");
+  auto set = OneRule("rule t.backs\n  pattern {Organization:a} backs {Organization+:b}\n"
+                            "  emit FUNDS a -> b\n  view full\n");
   auto near = Fire(set, "[A|Organization] backs [B|Organization], of the fine [X|Organization], [C|Organization].");
   REQUIRE(near.size() == 1);
   CHECK(near[0] == std::vector<int>{0, 1, 3});
@@ -378,10 +374,8 @@ TEST_CASE("required atoms are those outside alternations and repetitions that ma
 }
 
 TEST_CASE("a rule needing two markers of a type fires where a sentence has them, once per match", "[ingest][rules]") {
-  auto set = RuleSet::Parse(testing::CorpusMacros() +
-                                "rule t.buys\n  pattern {Organization:a} buys {Organization:b}\n"
-                                "  emit ACQUIRED a -> b\n  view full\n",
-                            "t.rules", "en");
+  auto set = OneRule("rule t.buys\n  pattern {Organization:a} buys {Organization:b}\n"
+                                "  emit ACQUIRED a -> b\n  view full\n");
   // Two markers of code bit 1 (Organization).
   CHECK(set.rules()[0]->marker_order == std::vector<unsigned>{2u, 2u});
   CHECK(Fire(set, "[A|Organization] buys [B|Organization].") == std::vector<std::vector<int>>{{0, 1}});
@@ -396,10 +390,8 @@ TEST_CASE("a rule needing two markers of a type fires where a sentence has them,
 }
 
 TEST_CASE("a rule's required markers are needed in the order of its pattern", "[ingest][rules]") {
-  auto set = RuleSet::Parse(testing::CorpusMacros() +
-                                "rule t.hires\n  pattern {Organization:a} hired {det}{Person:b}\n"
-                                "  emit LEADS b -> a\n  view full\n",
-                            "t.rules", "en");
+  auto set = OneRule("rule t.hires\n  pattern {Organization:a} hired {det}{Person:b}\n"
+                                "  emit LEADS b -> a\n  view full\n");
   // An Organization (bit 1), then a Person (bit 0); {det}'s optional markers are not required.
   CHECK(set.rules()[0]->marker_order == std::vector<unsigned>{2u, 1u});
   CHECK(Fire(set, "[A|Organization] hired [B|Person].") == std::vector<std::vector<int>>{{0, 1}});

@@ -1179,8 +1179,14 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
       head = FindHead(std::string_view(h.data(), h.size()));
       // "X, known for its agent Y": a preposition before the head makes it
       // the complement of another word, not X's apposition.
-      for (const auto& w : Tokenize(after.substr(0, static_cast<size_t>(h.data() - after.data()))))
-        if (head && descriptor_stops_.Has(w)) head = nullptr;
+      // (The apposition's own determiner is none: "Voltiq, a recycling
+      // start-up", where "a" is also a French verb of descriptor_stops.txt.)
+      const auto before_head = Tokenize(after.substr(0, static_cast<size_t>(h.data() - after.data())));
+      for (size_t k = 0; k < before_head.size(); ++k) {
+        const bool determiner = k == 0 && std::find(lex_.apposition_determiners.begin(), lex_.apposition_determiners.end(),
+                                                    before_head[k].folded) != lex_.apposition_determiners.end();
+        if (head && !determiner && descriptor_stops_.Has(before_head[k])) head = nullptr;
+      }
     }
     if (!head) continue;
     m.type = head->type;

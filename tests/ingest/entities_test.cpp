@@ -613,3 +613,11 @@ TEST_CASE("a noun that is also a verb right after the determiner heads a descrip
   auto ms = Find("Son produit phare, Zorblat Assist, rédige des notes.");
   CHECK(TypeOf(ms, "Zorblat Assist") == "Product");
 }
+
+TEST_CASE("an unknown word opening a sentence before an English apposition with its article is a name",
+          "[ingest][entities]") {
+  // "a" opens the apposition; it is also a French verb that ends a descriptor elsewhere.
+  auto ms = Find("Voltiq, a recycling start-up, raised money.");
+  CHECK(TypeOf(ms, "Voltiq") == "Organization");
+  CHECK(TypeOf(Find("Separately, a spokesperson said so."), "Separately") == "(none)");
+}

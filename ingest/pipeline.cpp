@@ -34,6 +34,15 @@ using namespace std::string_view_literals;
 
 namespace {
 
+// An amount into `props`: `key` (and `key`_usd when in dollars), its
+// currency and the period it spans ("sur quatre ans").
+void SetAmount(graph::Properties& props, const std::string& key, const Mention& money) {
+  if (money.currency == "USD"sv) props[key + "_usd"] = money.amount;
+  props[key] = money.amount;
+  props["currency"] = money.currency;
+  if (!money.period.empty()) props["period"] = money.period;
+}
+
 // The fold of the first word of `text` (Tokenize(text)[0].folded), or
 // nothing when `text` has no word.
 std::optional<std::string> FirstWordFolded(std::string_view text) {
@@ -446,10 +455,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
           // shared by several parties is their total, not each one's.
           if (v.type == "Money"sv && srcs.size() * dsts.size() > 1) continue;
           if (v.type == "Money"sv) {
-            if (v.currency == "USD"sv) props[key + "_usd"] = v.amount;
-            props[key] = v.amount;
-            props["currency"] = v.currency;
-            if (!v.period.empty()) props["period"] = v.period;
+            SetAmount(props, key, v);
           } else if (v.type == "Date"sv) {
             props[key] = v.iso_date;
           } else if (v.type == "Number"sv) {
@@ -636,12 +642,13 @@ void Pipeline::DropReplacedGuesses(Extraction& ex, size_t first_new, const std::
 // corpus/lexicon/round_relations.txt (FUNDS) found in a sentence that states
 // no amount takes the amount of the round its recipient raised in one of the
 // two sentences before (the recipient named before the amount, a word of
-// raise_words.txt among the four words right before it) when no relationship found there has it
-// already. Only the first such relationship takes it (the round's lead is
-// named first): the amount is the round's total, not each investor's.
+// raise_words.txt among the four words right before it) when no relationship
+// found there has it already. Only the first such relationship takes it (the
+// round's lead is named first): the amount is the round's total, not each
+// investor's.
 void Pipeline::RoundAmounts(Extraction& ex) const {
   if (lexicon_.round_relations.empty() || lexicon_.raise_words.empty()) return;
-  constexpr size_t kBack = 2, kMaxWords = 4;
+  constexpr size_t kBack = 2, kWordsBefore = 4;  // sentences back; words before the amount
   std::set<std::pair<size_t, size_t>> used;  // (sentence, begin) of the amounts given
   auto has_money = [&](size_t si) {
     return std::any_of(ex.mentions[si].begin(), ex.mentions[si].end(),
@@ -665,7 +672,7 @@ void Pipeline::RoundAmounts(Extraction& ex) const {
         for (const auto& who : ex.mentions[si]) {
           if (who.entity != r.dst || who.end > m.begin) continue;
           const auto words = Tokenize(std::string_view(ex.doc.text).substr(who.end, m.begin - who.end));
-          const size_t from = words.size() > kMaxWords ? words.size() - kMaxWords : 0;
+          const size_t from = words.size() > kWordsBefore ? words.size() - kWordsBefore : 0;
           if (std::any_of(words.begin() + static_cast<std::ptrdiff_t>(from), words.end(),
                           [&](const Token& t) { return lexicon_.raise_words.count(t.folded); })) {
             found = &m;
@@ -678,10 +685,7 @@ void Pipeline::RoundAmounts(Extraction& ex) const {
     }
     if (!found) continue;
     used.insert({found_sentence, found->begin});
-    if (found->currency == "USD"sv) r.props["amount_usd"] = found->amount;
-    r.props["amount"] = found->amount;
-    r.props["currency"] = found->currency;
-    if (!found->period.empty()) r.props["period"] = found->period;
+    SetAmount(r.props, "amount", *found);
   }
 }
 

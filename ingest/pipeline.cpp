@@ -564,6 +564,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     if (ptoks.empty()) continue;
     const size_t first = ptoks[0].hash;
     auto it = std::lower_bound(org_by_first.begin(), org_by_first.end(), std::pair<size_t, size_t>(first, 0));
+    bool made = false;
     for (; it != org_by_first.end() && it->first == first; ++it) {
       const size_t o = it->second;
       const auto& org = ex.entities[o];
@@ -577,6 +578,30 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       if (!prefix) continue;
       add_built_in("DEVELOPS", static_cast<int>(o), static_cast<int>(p), "name.maker-prefix", prod.first_sentence,
                    prod.first_begin, prod.first_end);
+      made = true;
+    }
+    if (made) continue;
+    // A gazetteer company the article names only inside the product's name,
+    // before a model code ("Nvidia GB300 NVL72 racks"; not "Amazon Web
+    // Services", "Google Cloud"): the longest of its names that opens the
+    // product's words (AliasesStartingWith lists them longest first).
+    for (const auto& start : lexicon_.AliasesStartingWith(first)) {
+      const LexiconEntry& entry = lexicon_.entries()[static_cast<size_t>(start.entry)];
+      if (entry.type != "Organization"sv || start.tokens >= ptoks.size()) continue;
+      if (std::none_of(ptoks.begin() + start.tokens, ptoks.end(), [](const Token& t) { return t.has_digit; }))
+        continue;
+      bool prefix = true;
+      for (size_t k = 0; k < start.tokens && prefix; ++k) prefix = lexicon_.WordOf(start, k) == ptoks[k].folded;
+      if (!prefix) continue;
+      Mention at;
+      at.begin = prod.first_begin;
+      at.end = prod.first_end;
+      at.signal = "maker-prefix";
+      const int o = resolver.OrganizationEntity(entry.name, at, prod.first_sentence);
+      if (o >= 0 && o != static_cast<int>(p))
+        add_built_in("DEVELOPS", o, static_cast<int>(p), "name.maker-prefix", prod.first_sentence, prod.first_begin,
+                     prod.first_end);
+      break;
     }
   }
   RoundAmounts(ex);

@@ -55,6 +55,12 @@ class Resolver {
   // The Country entity named `name`, added for mention `m` of sentence `i`
   // when the article has none yet.
   int CountryEntity(const std::string& name, const Mention& m, size_t i) { return EntityFor("Country", name, m, i); }
+  // The Organization entity named `name` (a gazetteer name the text writes
+  // only inside another name, "Nvidia" of "Nvidia H200"), added for mention
+  // `m` of sentence `i` when the article has none yet.
+  int OrganizationEntity(const std::string& name, const Mention& m, size_t i) {
+    return EntityFor("Organization", name, m, i);
+  }
   // The entity of `type` that the mentions of sentences 0..i name most often,
   // at least twice and more often than any other, but none of `exclude`; -1
   // when none stands out (what an article about a company is about).

@@ -499,6 +499,8 @@ TEST_CASE("unknown products are read from their head noun or model code", "[inge
       Row{"Clients moved to the Nimbus Data Platform last year.", "Nimbus Data Platform"},  // a product head
       Row{"The army ordered the Kestrel-4 in bulk.", "Kestrel-4"},                   // a model code
       Row{"Its Vanta Lumo chip ships in May.", "Vanta Lumo"},                        // an unknown word and a product
+      Row{"Starfish Space, whose Otter vehicle flies next year, grew.", "Otter"},     // a plural-less head after "whose"
+      Row{"Its Radiance scanners are installed in Munich.", "Radiance"},            // a plural head
   }));
   CAPTURE(text);
   auto ms = Find(text);
@@ -506,6 +508,14 @@ TEST_CASE("unknown products are read from their head noun or model code", "[inge
   REQUIRE(m);
   CAPTURE(m->signal);
   CHECK(m->type == "Product");
+}
+
+TEST_CASE("a relative pronoun ends an apposition: the name before it keeps its type", "[ingest][entities]") {
+  // "whose" ends the apposition: the company before it is no product.
+  auto whose = Find("Starfish Space, whose Otter vehicle flies next year, grew.");
+  const Mention* starfish = Named(whose, "Starfish Space");
+  REQUIRE(starfish);
+  CHECK(starfish->type == "Organization");
 }
 
 TEST_CASE("a known acronym before another word in capitals is part of a longer name", "[ingest][entities]") {

@@ -489,3 +489,20 @@ TEST_CASE("'It' opening a sentence is the company or product the sentence before
   CHECK(EntityOf(ex, 4, "It") == -2);  // impersonal: no mention
   CHECK(EntityOf(ex, 5, "IT") == -2);  // capitals: no pronoun
 }
+
+TEST_CASE("a product named after a gazetteer company and a model code is developed by it", "[ingest][resolve]") {
+  auto has = [](const Extraction& ex, const std::string& src, const std::string& dst) {
+    for (const auto& r : ex.relations)
+      if (r.type == "DEVELOPS" && ex.entities[static_cast<size_t>(r.src)].name == src &&
+          ex.entities[static_cast<size_t>(r.dst)].name == dst)
+        return true;
+    return false;
+  };
+  // The company is named only inside the product's name.
+  auto chips = kg::ingest::testing::ExtractText("The lab rents Nvidia H200 chips by the hour.", "en");
+  CHECK(has(chips, "Nvidia", "Nvidia H200"));
+  // No model code: a service named after its owner is no product it develops.
+  auto cloud = kg::ingest::testing::ExtractText("The lab rents servers from Amazon Web Services.", "en");
+  CHECK_FALSE(has(cloud, "Amazon", "Amazon Web Services"));
+}
+

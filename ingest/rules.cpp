@@ -405,6 +405,11 @@ int EndingPreposition(std::string_view text, const ListWords& words) {
       --begin;
     const std::string_view w = text.substr(begin, end - begin);
     end = begin;
+    // A name's possessive belongs to its marker: "with Australia's X".
+    if (w == "s" && begin >= 2 && text[begin - 1] == '\'' && text[begin - 2] == '\x02') {
+      end = begin - 1;
+      continue;
+    }
     if (w == "'" || in(words.determiners, w)) continue;
     for (size_t f = 0; f < words.preposition_families.size(); ++f)
       if (in(words.preposition_families[f], w)) return static_cast<int>(f) + 1;

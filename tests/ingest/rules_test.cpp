@@ -148,6 +148,21 @@ TEST_CASE("a list item after another preposition than the first item's is no ite
   CHECK(Items(plain, marked, "fr") == std::vector<int>{1, 2, 4});
 }
 
+TEST_CASE("'with' may stand again before each item; another preposition before a possessive name ends the list",
+          "[ingest][rules]") {
+  auto set = RuleSet::Parse(CorpusMacros() +
+                                "rule t.list\n  pattern competes with {Organization+:o}\n  emit COMPETES_WITH o -> o\n"
+                                "  view full\n",
+                            "t.rules", "en");
+  CHECK(Items(set, "competes with [A|Organization] and with [B|Organization].", "en") == std::vector<int>{0, 1});
+  auto by = RuleSet::Parse(CorpusMacros() +
+                               "rule t.list\n  pattern owned by {Organization+:o}\n  emit OWNS o -> o\n  view full\n",
+                           "t.rules", "en");
+  // "to" after "owned by A" opens another phrase, also before "Australia's B".
+  CHECK(Items(by, "owned by [A|Organization], and to [Australia|Country]'s [B|Organization].", "en") ==
+        std::vector<int>{0});
+}
+
 TEST_CASE("an item of a list of people may follow a description of it", "[ingest][rules]") {
   auto set = RuleSet::Parse(
       CorpusMacros() + "rule t.list\n  pattern founded by {Person+:p}\n  emit FOUNDED p -> p\n  view full\n"

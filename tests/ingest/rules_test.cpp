@@ -148,13 +148,23 @@ TEST_CASE("a list item after another preposition than the first item's is no ite
   CHECK(Items(plain, marked, "fr") == std::vector<int>{1, 2, 4});
 }
 
-TEST_CASE("'with' may stand again before each item; another preposition before a possessive name ends the list",
+TEST_CASE("'avec' and ', with' may stand before an item; another preposition before a possessive name ends the list",
           "[ingest][rules]") {
-  auto set = RuleSet::Parse(CorpusMacros() +
-                                "rule t.list\n  pattern competes with {Organization+:o}\n  emit COMPETES_WITH o -> o\n"
-                                "  view full\n",
-                            "t.rules", "en");
-  CHECK(Items(set, "competes with [A|Organization] and with [B|Organization].", "en") == std::vector<int>{0, 1});
+  auto fr = RuleSet::Parse(CorpusMacros() +
+                               "rule t.list\n  pattern concurrence avec {Organization+:o}\n  emit COMPETES_WITH o -> o\n"
+                               "  view full\n",
+                           "t.rules", "fr");
+  CHECK(Items(fr, "en concurrence avec [A|Organization] et avec l'[américain|Country] [B|Organization].", "fr") ==
+        std::vector<int>{0, 2});
+  // In English "with" continues a list after a comma alone ("led by A, with B and C"); "and with" opens
+  // another phrase ("with US players A and B, and with Korea's C").
+  auto en = RuleSet::Parse(CorpusMacros() +
+                               "rule t.list\n  pattern led by {Organization+:o}\n  emit FUNDS o -> o\n  view full\n",
+                           "t.rules", "en");
+  CHECK(Items(en, "led by [A|Organization], with [B|Organization] and [C|Organization].", "en") ==
+        std::vector<int>{0, 1, 2});
+  CHECK(Items(en, "led by [A|Organization] and [B|Organization], and with [C|Organization].", "en") ==
+        std::vector<int>{0, 1});
   auto by = RuleSet::Parse(CorpusMacros() +
                                "rule t.list\n  pattern owned by {Organization+:o}\n  emit OWNS o -> o\n  view full\n",
                            "t.rules", "en");

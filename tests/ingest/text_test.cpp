@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "ingest/text.h"
+#include "tests/ingest/corpus_pipeline.h"
 #include "tests/ingest/scratch_corpus.h"
 
 #include <utf8proc.h>
@@ -204,4 +205,14 @@ TEST_CASE("the words that open an author line come from the lexicon files", "[in
   CHECK(author() == "Marie Dupont");
   std::filesystem::remove(corpus.path() + "/lexicon/byline_openers.txt");
   CHECK_THROWS_WITH(Lexicon::Load(corpus.path()), Catch::Contains("byline_openers.txt: missing"));
+}
+
+// DetectLanguage folds a word with accents only when it may be a function
+// word (no more ASCII letters than the longest one): "été" still counts.
+TEST_CASE("the language is told by function words, accented ones folded", "[ingest][text]") {
+  const Pipeline& p = kg::ingest::testing::CorpusPipeline();
+  CHECK(p.DetectLanguage("Le projet a été lancé, et il a été financé par la région.") == "fr");
+  CHECK(p.DetectLanguage("The project was launched and it was funded by the region.") == "en");
+  CHECK(p.DetectLanguage("Été, ÉTÉ, été: the") == "fr");
+  CHECK(p.DetectLanguage("Développement développement développement: the") == "en");
 }

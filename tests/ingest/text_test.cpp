@@ -216,3 +216,23 @@ TEST_CASE("the language is told by function words, accented ones folded", "[inge
   CHECK(p.DetectLanguage("Été, ÉTÉ, été: the") == "fr");
   CHECK(p.DetectLanguage("Développement développement développement: the") == "en");
 }
+
+// Clean takes a line that has no two spaces in a row (HasSpacePair, eight
+// bytes at a time) as it is: a run of spaces anywhere, also across those
+// eight-byte steps, still becomes one space.
+TEST_CASE("text collapses every run of spaces in a line to one", "[ingest][text]") {
+  TextCleaner c(Lex());
+  std::string words;
+  for (int k = 0; k < 60; ++k) words += (k ? " w" : "w") + std::to_string(k % 7) + "x";
+  REQUIRE(words.size() >= 200);
+  CHECK(c.Clean(words, Format::kText).text == words);
+  for (size_t at = 0; at < 40; ++at) {
+    if (words[at] != ' ') continue;
+    for (const std::string& run : {std::string("  "), std::string("   "), std::string("\t "), std::string(9, ' ')}) {
+      std::string spaced = words.substr(0, at) + run + words.substr(at + 1);
+      CAPTURE(spaced);
+      CHECK(c.Clean(spaced, Format::kText).text == words);
+    }
+  }
+  CHECK(c.Clean("  " + words + " ", Format::kText).text == words);
+}

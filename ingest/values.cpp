@@ -647,13 +647,12 @@ MonthNames::MonthNames(const Lexicon& lexicon) {
     std::string folded = Fold(word);
     folded_.emplace_back(folded, number);
     std::string start = folded.substr(0, 3);
-    if (std::find(starts_.begin(), starts_.end(), start) == starts_.end()) starts_.push_back(start);
-  }
-  for (const auto& start : starts_) {
-    if (start.empty())
+    if (start.empty()) {
       empty_start_ = true;
-    else
-      first_bytes_[static_cast<unsigned char>(start[0])] = true;
+      continue;
+    }
+    auto& same_first = starts_[static_cast<unsigned char>(start[0])];
+    if (std::find(same_first.begin(), same_first.end(), start) == same_first.end()) same_first.push_back(start);
   }
   // No names: a group that matches nothing.
   pattern_ = "(" + (alt.empty() ? std::string(kMatchesNothing) : alt) + ")";
@@ -679,19 +678,22 @@ bool MonthNames::At(std::string_view s, size_t at) const {
     end += CharLength(c);
   }
   end = std::min(end, s.size());
+  // (An empty start is the start of every text.)
+  if (empty_start_) return true;
   char lower[3];
   std::string folded;
   std::string_view f;
   if (ascii) {  // Fold of ASCII letters is their lower case
     // A start that is not empty begins with the first byte.
-    if (end > at && !first_bytes_[static_cast<unsigned char>(LowerByte(s[at]))]) return empty_start_;
+    if (end == at || starts_[static_cast<unsigned char>(LowerByte(s[at]))].empty()) return false;
     for (size_t k = at; k < end; ++k) lower[k - at] = LowerByte(s[k]);
     f = std::string_view(lower, end - at);
   } else {
     folded = Fold(s.substr(at, end - at));
     f = folded;
   }
-  for (const auto& start : starts_) {
+  if (f.empty()) return false;
+  for (const auto& start : starts_[static_cast<unsigned char>(f[0])]) {
     // f.substr(0, start.size()) == start, on a few bytes without a call.
     if (start.size() > f.size()) continue;
     size_t k = 0;

@@ -213,10 +213,8 @@ size_t ShortCodePoint(std::string_view word, size_t& i) {
 }  // namespace
 
 std::string Fold(std::string_view word) {
-  bool ascii = true;
-  for (char c : word)
-    if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
-  if (ascii) return LowerAscii(word);
+  if (std::none_of(word.begin(), word.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+    return LowerAscii(word);
   // Characters of one and two bytes (Latin, Greek, Cyrillic, ...): by table.
   const FoldPool& folds = ShortCharFoldPool();
   // Into a buffer on the stack first; a word that outgrows it is made again
@@ -224,8 +222,15 @@ std::string Fold(std::string_view word) {
   char buf[96];
   size_t used = 0;
   for (size_t i = 0; i < word.size();) {
-    size_t cp = ShortCodePoint(word, i);
-    if (cp == kLongCodePoint) return FoldByNormalizeName(word);
+    // (An ASCII byte without the call to ShortCodePoint: Fold 400 -> 340
+    // instructions a word with accents, callgrind.)
+    size_t cp = static_cast<unsigned char>(word[i]);
+    if (cp >= 0x01 && cp < 0x80) {
+      ++i;
+    } else {
+      cp = ShortCodePoint(word, i);
+      if (cp == kLongCodePoint) return FoldByNormalizeName(word);
+    }
     size_t len = folds.at[cp + 1] - folds.at[cp];
     if (used + len > sizeof buf) {
       used = sizeof buf + 1;

@@ -295,8 +295,11 @@ std::vector<Token> Tokenize(std::string_view text, size_t base) {
     t.end = base + i;
     const size_t len = i - start;
     if (ascii) {
-      // Fold of an ASCII word: lower case; hashed on the way.
-      t.folded.resize(len);
+      // Fold of an ASCII word: lower case; hashed on the way. (Its bytes
+      // first, then lowered in place: resize(len) zeroed them with a call to
+      // memset a word; Tokenize 267K -> 263K instructions per bench article,
+      // callgrind.)
+      t.folded.append(p + start, len);
       char* out = t.folded.data();
       uint64_t h = kFoldedHashSeed;
       for (size_t j = 0; j < len; ++j) {

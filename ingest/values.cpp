@@ -240,6 +240,13 @@ struct ValueLiterals {
                                      [](const auto& w) { return !w.empty() && IsDigit(w[0]); }))
       split_month_first = Split::kMonthFirst;
     anchor = CommonPart(scale.starts());
+    // The bytes ValueScan stops at: digits, and the anchor's first byte in
+    // either case (it is lowered).
+    for (char c = '0'; c <= '9'; ++c) scan_stops[static_cast<unsigned char>(c)] = true;
+    if (!anchor.empty()) {
+      scan_stops[static_cast<unsigned char>(anchor[0])] = true;
+      scan_stops[static_cast<unsigned char>(anchor[0] >= 'a' && anchor[0] <= 'z' ? anchor[0] - 'a' + 'A' : anchor[0])] = true;
+    }
     // Each scale start with the offsets at which the anchor stands in it.
     for (const auto& w : scale.starts())
       for (size_t at = w.find(anchor); at != std::string::npos; at = anchor.empty() ? std::string::npos : w.find(anchor, at + 1))
@@ -258,6 +265,7 @@ struct ValueLiterals {
     return out;
   }
 
+  std::array<bool, 256> scan_stops{};  // see ValueScan
   // How the groups of bare_amount_, date_dmy_ and date_mdy_ are read (the
   // words of their lists permitting, off the match).
   Split split_bare = Split::kNone, split_day_first = Split::kNone, split_month_first = Split::kNone;
@@ -310,12 +318,15 @@ class ValueScan {
     all_ = s.find("\xC5\xBF") != std::string_view::npos || s.find("\xE2\x84\xAA") != std::string_view::npos;
     const std::string& anchor = words_.anchor;
     if (anchor.empty() || IsDigit(anchor[0])) anchor_ = 0;  // (the loop skips the digits of a run)
-    // The anchor's first byte in either case (it is lowered).
-    const char first = anchor.empty() ? '\0' : anchor[0];
-    const char first_upper = first >= 'a' && first <= 'z' ? static_cast<char>(first - 'a' + 'A') : first;
+    // Byte by byte to the next digit or first byte of the anchor, by table
+    // (ValueFinder::Find 442K -> 425K instructions per bench article,
+    // callgrind).
+    const auto& stops = words_.scan_stops;
     for (size_t i = 0; i < s.size() && !all_; ++i) {
+      while (i < s.size() && !stops[static_cast<unsigned char>(s[i])]) ++i;
+      if (i == s.size()) break;
       if (!IsDigit(s[i])) {
-        if (anchor_ == std::string_view::npos && (s[i] == first || s[i] == first_upper) && HasAt(s, i, anchor)) anchor_ = i;
+        if (anchor_ == std::string_view::npos && HasAt(s, i, anchor)) anchor_ = i;
         continue;
       }
       size_t e = i + 1;

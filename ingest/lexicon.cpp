@@ -213,10 +213,8 @@ size_t ShortCodePoint(std::string_view word, size_t& i) {
 }  // namespace
 
 std::string Fold(std::string_view word) {
-  bool ascii = true;
-  for (char c : word)
-    if (static_cast<unsigned char>(c) >= 0x80) ascii = false;
-  if (ascii) return LowerAscii(word);
+  if (std::none_of(word.begin(), word.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+    return LowerAscii(word);
   // Characters of one and two bytes (Latin, Greek, Cyrillic, ...): by table.
   const FoldPool& folds = ShortCharFoldPool();
   // Into a buffer on the stack first; a word that outgrows it is made again
@@ -224,8 +222,15 @@ std::string Fold(std::string_view word) {
   char buf[96];
   size_t used = 0;
   for (size_t i = 0; i < word.size();) {
-    size_t cp = ShortCodePoint(word, i);
-    if (cp == kLongCodePoint) return FoldByNormalizeName(word);
+    // (An ASCII byte without the call to ShortCodePoint: Fold 400 -> 340
+    // instructions a word with accents, callgrind.)
+    size_t cp = static_cast<unsigned char>(word[i]);
+    if (cp >= 0x01 && cp < 0x80) {
+      ++i;
+    } else {
+      cp = ShortCodePoint(word, i);
+      if (cp == kLongCodePoint) return FoldByNormalizeName(word);
+    }
     size_t len = folds.at[cp + 1] - folds.at[cp];
     if (used + len > sizeof buf) {
       used = sizeof buf + 1;
@@ -290,8 +295,11 @@ std::vector<Token> Tokenize(std::string_view text, size_t base) {
     t.end = base + i;
     const size_t len = i - start;
     if (ascii) {
-      // Fold of an ASCII word: lower case; hashed on the way.
-      t.folded.resize(len);
+      // Fold of an ASCII word: lower case; hashed on the way. (Its bytes
+      // first, then lowered in place: resize(len) zeroed them with a call to
+      // memset a word; Tokenize 267K -> 263K instructions per bench article,
+      // callgrind.)
+      t.folded.append(p + start, len);
       char* out = t.folded.data();
       uint64_t h = kFoldedHashSeed;
       for (size_t j = 0; j < len; ++j) {

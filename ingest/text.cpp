@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -512,6 +513,34 @@ size_t PrintableAsciiEnd(const char* d, size_t i, size_t n) {
   return i;
 }
 
+// Whether two spaces stand in a row in `s`. Eight bytes at a time where
+// bytes are in little-endian order in a word.
+bool HasSpacePair(std::string_view s) {
+  const char* d = s.data();
+  const size_t n = s.size();
+  size_t i = 0;
+  uint64_t carry = 0;  // 1 when the byte before d[i] is a space
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr uint64_t kSpaces = 0x2020202020202020ULL, kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+    for (; i + 8 <= n; i += 8) {
+      uint64_t w;
+      std::memcpy(&w, d + i, 8);
+      const uint64_t x = w ^ kSpaces;  // a zero byte for each space
+      // The low bit of each byte that was a space (exact: no borrow
+      // crosses bytes).
+      const uint64_t spaces = ~(((x & kLow7) + kLow7) | x | kLow7) >> 7;
+      if ((spaces & (spaces >> 8)) || (carry & spaces)) return true;
+      carry = spaces >> 56;
+    }
+  }
+  for (; i < n; ++i) {
+    const uint64_t space = d[i] == ' ';
+    if (space & carry) return true;
+    carry = space;
+  }
+  return false;
+}
+
 // True when `text` is valid UTF-8 (as utf8proc_iterate decodes it: the same
 // answer as graph::IsValidUtf8, without decoding the ASCII bytes).
 bool ValidUtf8(std::string_view text) {
@@ -815,8 +844,16 @@ Document TextCleaner::Clean(std::string_view raw, Format format, size_t max_byte
     }
     shares.push_back(share);
     // Each run of words goes in whole, after one space when spaces stood
-    // before it and it is not the line's first.
+    // before it and it is not the line's first: a line with no space at
+    // either end and none after another is that already, and goes in at
+    // once (TextCleaner::Clean 232K -> 158K instructions per bench article,
+    // callgrind).
     const size_t begin = line_text.size();
+    if (!line.empty() && line.front() != ' ' && line.back() != ' ' && !HasSpacePair(line)) {
+      line_text.append(line);
+      spans.emplace_back(begin, line_text.size());
+      continue;
+    }
     for (size_t k = 0; k < line.size();) {
       size_t a = k;
       while (a < line.size() && line[a] == ' ') ++a;

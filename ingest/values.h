@@ -4,6 +4,7 @@
 // attached to the amount they follow. Patterns are compiled once.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,9 +39,10 @@ class MonthNames {
  private:
   std::string pattern_;
   std::vector<std::pair<std::string, int>> folded_;  // folded name without its period -> month
-  std::vector<std::string> starts_;                 // the first three bytes of each, folded
-  bool first_bytes_[256] = {};                      // the first byte of each start
-  bool empty_start_ = false;                        // a start is empty
+  // The first three bytes of each, folded, by their first byte (At compares
+  // a text with the few that start like it).
+  std::array<std::vector<std::string>, 256> starts_;
+  bool empty_start_ = false;  // a start is empty
 };
 
 // "21 janvier 2025", "Jan. 21, 2025", "2025-01-21" -> "2025-01-21"; empty

@@ -18,6 +18,9 @@ TEST_CASE("splitter keeps abbreviations, initials and decimals in one sentence",
   auto [text, n] = GENERATE(table<std::string, size_t>({
       Row{"M. Macron a parlé. Il est parti.", 2},
       Row{"Le 22 janv. 2025, il a parlé. Fin.", 2},
+      // The longest abbreviations of the list, also with a capital.
+      Row{"Le 3 févr. 2025 il signe. Fin.", 2},
+      Row{"It costs approx. Two million. Approx. One more.", 2},
       Row{"Dr. Smith met the U.S. team. Then he left.", 2},
       Row{"Le budget atteint 5,5 millions. Puis 3.5 de plus.", 2},
       Row{"J. R. R. Tolkien wrote it. Then nothing.", 2},

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "ingest/text.h"
+#include "tests/ingest/corpus_pipeline.h"
 #include "tests/ingest/scratch_corpus.h"
 
 #include <utf8proc.h>
@@ -204,4 +205,34 @@ TEST_CASE("the words that open an author line come from the lexicon files", "[in
   CHECK(author() == "Marie Dupont");
   std::filesystem::remove(corpus.path() + "/lexicon/byline_openers.txt");
   CHECK_THROWS_WITH(Lexicon::Load(corpus.path()), Catch::Contains("byline_openers.txt: missing"));
+}
+
+// DetectLanguage folds a word with accents only when it may be a function
+// word (no more ASCII letters than the longest one): "été" still counts.
+TEST_CASE("the language is told by function words, accented ones folded", "[ingest][text]") {
+  const Pipeline& p = kg::ingest::testing::CorpusPipeline();
+  CHECK(p.DetectLanguage("Le projet a été lancé, et il a été financé par la région.") == "fr");
+  CHECK(p.DetectLanguage("The project was launched and it was funded by the region.") == "en");
+  CHECK(p.DetectLanguage("Été, ÉTÉ, été: the") == "fr");
+  CHECK(p.DetectLanguage("Développement développement développement: the") == "en");
+}
+
+// Clean takes a line that has no two spaces in a row (HasSpacePair, eight
+// bytes at a time) as it is: a run of spaces anywhere, also across those
+// eight-byte steps, still becomes one space.
+TEST_CASE("text collapses every run of spaces in a line to one", "[ingest][text]") {
+  TextCleaner c(Lex());
+  std::string words;
+  for (int k = 0; k < 60; ++k) words += (k ? " w" : "w") + std::to_string(k % 7) + "x";
+  REQUIRE(words.size() >= 200);
+  CHECK(c.Clean(words, Format::kText).text == words);
+  for (size_t at = 0; at < 40; ++at) {
+    if (words[at] != ' ') continue;
+    for (const std::string& run : {std::string("  "), std::string("   "), std::string("\t "), std::string(9, ' ')}) {
+      std::string spaced = words.substr(0, at) + run + words.substr(at + 1);
+      CAPTURE(spaced);
+      CHECK(c.Clean(spaced, Format::kText).text == words);
+    }
+  }
+  CHECK(c.Clean("  " + words + " ", Format::kText).text == words);
 }

@@ -272,3 +272,35 @@ TEST_CASE("the words of an amount's period come from the lexicon files", "[inges
   std::filesystem::remove(corpus.path() + "/lexicon/currencies.tsv");
   CHECK_THROWS_WITH(Lexicon::Load(corpus.path()), Catch::Contains("currencies.tsv: missing"));
 }
+
+// Counts, bare amounts and dates have their parts read off the whole match
+// (values.cpp, Split): spaces of every kind RE2 reads as \s, and a number
+// after a character of several bytes, must give the parts RE2 gave.
+TEST_CASE("the parts of counts, bare amounts and dates survive odd spacing", "[ingest][values]") {
+  using Row = std::tuple<std::string, std::string, std::string>;
+  auto [text, lang, want] = GENERATE(table<std::string, std::string, std::string>({
+      // "surface type amount-or-date", the first value.
+      Row{"sur 2 000\t puces", "fr", "2 000 Number 2000"},
+      Row{"\xC2\xAB" "12 puces", "fr", "12 Number 12"},
+      Row{"un total de 1 200,5 \f milliards", "fr", "1 200,5 \f milliards Number 1.2005e+12"},
+      Row{"investi 100\t\tmilliards.", "en", "100\t\tmilliards Number 1e+11"},
+      Row{"le 1er \t mars\n2024", "fr", "1er \t mars\n2024 Date 2024-03-01"},
+      Row{"le 21  janv.  2025", "fr", "21  janv.  2025 Date 2025-01-21"},
+      Row{"on January\t21st,\r2025", "en", "January\t21st,\r2025 Date 2025-01-21"},
+      Row{"on Jan. 3 2025", "en", "Jan. 3 2025 Date 2025-01-03"},
+      Row{"du 2025-01-21 au", "fr", "2025-01-21 Date 2025-01-21"},
+  }));
+  CAPTURE(text);
+  auto v = Values(text, lang);
+  REQUIRE(!v.empty());
+  char amount[32];
+  std::snprintf(amount, sizeof amount, "%g", v[0].amount);
+  CHECK(v[0].surface + " " + v[0].type + " " + (v[0].type == "Date" ? v[0].iso_date : std::string(amount)) == want);
+}
+
+TEST_CASE("a scale word with a space still gives the parts of its amount", "[ingest][values]") {
+  kg::ingest::testing::ScratchCorpus corpus("kg_values_spaced_words");
+  corpus.Append("multipliers.tsv", "grand lakh\t1e7\tscale");
+  CHECK(FirstValue(corpus, "100 grand lakh", "fr", "EUR") == "Money 1e+09 EUR");
+  CHECK(FirstValue(corpus, "100 milliards", "fr", "EUR") == "Money 1e+11 EUR");
+}

@@ -388,6 +388,12 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       // The entities of the end `name` of an emit, into `out`.
       auto endpoints = [&](const std::string& name, std::span<const int> exclude, std::vector<int>& out) {
         out.clear();
+        if (!name.empty() && name[0] == '*') {
+          // "*Organization": the entity the article is about, only when one
+          // stands out (named at least twice so far and more than any other).
+          if (int best = resolver.MostNamed(name.substr(1), si, exclude); best >= 0) out.push_back(best);
+          return;
+        }
         if (!name.empty() && (name[0] == '@' || name[0] == '~')) {
           // "@Organization^FUNDS": the recipient of the latest FUNDS
           // relationship of the last sentences ("X a également remis au pot":
@@ -434,7 +440,9 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
         }
         return;
       };
-      auto is_focus = [](const std::string& name) { return !name.empty() && (name[0] == '@' || name[0] == '~'); };
+      auto is_focus = [](const std::string& name) {
+        return !name.empty() && (name[0] == '@' || name[0] == '~' || name[0] == '*');
+      };
       for (const auto& emit : r.emits) {
         // The named endpoint first; the guessed one may not be the same entity.
         if (is_focus(emit.dst) && !is_focus(emit.src)) {

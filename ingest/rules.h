@@ -38,7 +38,7 @@ struct Slot {
 
 struct EmitSpec {
   std::string type;
-  std::string src, dst;  // slot names, or "@Type" for the entity in focus
+  std::string src, dst;  // slot names, or "@Type"/"~Type" (in focus, nearest), "*Type" (the article's)
   std::vector<std::pair<std::string, std::string>> props;  // key=slot or key=literal
 };
 

@@ -145,6 +145,8 @@ int Resolver::Resolve(Mention& m, size_t i) {
         // full: the first such company). A gazetteer entry lists its own
         // short names ("European" is no name for the European Space Agency),
         // and "Allianz" is not "Allianz X" (a one- or two-letter second word).
+        // A company named in full in this same sentence is another one: "JLL
+        // Spark, the venture arm of JLL".
         const bool name_word = !lex_.non_names.count(w);
         int without_suffix = -1, first_word = -1;
         for (size_t k = 0; k < ex_.entities.size(); ++k) {
@@ -153,7 +155,8 @@ int Resolver::Resolve(Mention& m, size_t i) {
           const auto toks = Tokenize(rec.name);
           if (toks.size() < 2 || toks[0].folded != w) continue;
           if (toks.size() == 2 && lex_.org_suffixes.count(toks[1].folded)) without_suffix = static_cast<int>(k);
-          if (first_word < 0 && name_word && rec.signal != "lexicon"sv && toks[1].folded.size() >= 3)
+          if (first_word < 0 && name_word && rec.signal != "lexicon"sv && toks[1].folded.size() >= 3 &&
+              rec.first_sentence < i)
             first_word = static_cast<int>(k);
         }
         e = without_suffix >= 0 ? without_suffix : first_word;

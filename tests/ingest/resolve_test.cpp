@@ -506,3 +506,15 @@ TEST_CASE("a product named after a gazetteer company and a model code is develop
   CHECK_FALSE(has(cloud, "Amazon", "Amazon Web Services"));
 }
 
+
+TEST_CASE("a company's first word in the sentence that names the company in full is another company",
+          "[ingest][resolve]") {
+  auto ex = kg::ingest::testing::ExtractText(
+      "Hoistline raised money from Orbis. Kestrel Spark, a unit of the property firm Kestrel, also invested. "
+      "Kestrel grew.",
+      "en");
+  const int spark = RequiredEntity(ex, 1, "Kestrel Spark");
+  const int parent = RequiredEntity(ex, 1, "Kestrel");
+  CHECK(parent != spark);
+  CHECK(EntityOf(ex, 2, "Kestrel") == parent);
+}

@@ -397,6 +397,64 @@ void Store::PrepareStatements() {
 
 // --- transactions
 
+// The keys of the rows this Store added to evidence and rels since
+// DropIndexes found them empty, in their rowid order. Unusable (`valid`
+// false) after a rollback, a deletion, or a value beyond 32 bits; and when
+// another connection committed meanwhile (PRAGMA data_version).
+struct Store::IndexJournal {
+  bool evidence = false, rels = false;  // the tables it follows
+  bool valid = true;
+  int64_t data_version = 0;
+  // (node_id or rel_id) << 32 | evidence id
+  std::vector<uint64_t> evidence_node, evidence_rel;
+  struct Rel {
+    uint32_t id, src, dst, type;  // type: index into types
+  };
+  std::vector<Rel> rel_rows;
+  std::vector<std::string> types;
+  std::unordered_map<std::string, uint32_t> type_index;
+
+  static bool Fits(int64_t v) { return v >= 0 && v <= int64_t{UINT32_MAX}; }
+  void AddEvidence(std::span<const Evidence> rows, int64_t first_id) {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const int64_t id = first_id + static_cast<int64_t>(i);
+      const int64_t key = rows[i].node ? *rows[i].node : *rows[i].rel;
+      if (!Fits(id) || !Fits(key)) {
+        valid = false;
+        return;
+      }
+      (rows[i].node ? evidence_node : evidence_rel)
+          .push_back(static_cast<uint64_t>(key) << 32 | static_cast<uint64_t>(id));
+    }
+  }
+  void AddRel(int64_t id, NodeId src, NodeId dst, const std::string& type) {
+    if (!Fits(id) || !Fits(src) || !Fits(dst)) {
+      valid = false;
+      return;
+    }
+    auto [it, added] = type_index.try_emplace(type, static_cast<uint32_t>(types.size()));
+    if (added) types.push_back(type);
+    rel_rows.push_back({static_cast<uint32_t>(id), static_cast<uint32_t>(src), static_cast<uint32_t>(dst),
+                        it->second});
+  }
+};
+
+// Marks `journal` (if any) unusable unless Done() ran: a write that failed
+// may have left some of its rows (see AddEvidenceRows).
+class Store::Journaled {
+ public:
+  explicit Journaled(IndexJournal* journal) : journal_(journal) {}
+  Journaled(const Journaled&) = delete;
+  Journaled& operator=(const Journaled&) = delete;
+  ~Journaled() {
+    if (journal_) journal_->valid = false;
+  }
+  void Done() { journal_ = nullptr; }
+
+ private:
+  IndexJournal* journal_;
+};
+
 Store::WriteTxn::WriteTxn(Store& store) : store_(&store), depth_(store.txn_depth_) {
   if (store_->read_only_) throw StorageError("the database is open read-only");
   if (depth_ == 0)
@@ -409,6 +467,7 @@ Store::WriteTxn::WriteTxn(Store& store) : store_(&store), depth_(store.txn_depth
 Store::WriteTxn::~WriteTxn() {
   if (done_) return;
   --store_->txn_depth_;
+  if (store_->journal_) store_->journal_->valid = false;  // it may hold rolled back rows
   auto* h = store_->db_.handle();
   if (depth_ == 0) {
     sqlite3_exec(h, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -471,7 +530,10 @@ RelId Store::CreateRelationship(NodeId start, NodeId end, const std::string& typ
   return WriteOne([&] {
     // The foreign keys refuse a missing end; the lookups only name it.
     try {
+      Journaled journaled(journal_.get());
       st_->insert_rel->Bind(1, start).Bind(2, end).Bind(3, type).Bind(4, EncodeProperties(props)).Run();
+      if (journal_ && journal_->rels) journal_->AddRel(db_.LastInsertRowid(), start, end, type);
+      journaled.Done();
     } catch (const StorageError&) {
       if (!NodeExists(start) || !NodeExists(end))
         throw StorageError("cannot create relationship " + type + ": node " +
@@ -492,8 +554,14 @@ RelId Store::AddRelationships(const std::vector<NewRelationship>& rows) {
     auto& s = *st_;
     if (!s.rel_module) s.rel_module.emplace(db_, "kg_rel_rows", s.rel_rows);
     RowsBinding<NewRelationship> bound(s.rel_rows.rows, rows);
+    Journaled journaled(journal_.get());
     (no_props ? s.insert_rels_no_props : s.insert_rels)->Run();
-    return db_.LastInsertRowid() - static_cast<RelId>(rows.size()) + 1;
+    const RelId first = db_.LastInsertRowid() - static_cast<RelId>(rows.size()) + 1;
+    if (journal_ && journal_->rels)
+      for (size_t i = 0; i < rows.size(); ++i)
+        journal_->AddRel(first + static_cast<RelId>(i), rows[i].start, rows[i].end, rows[i].type);
+    journaled.Done();
+    return first;
   };
   // As in AddEvidenceRows: no savepoint inside an open transaction.
   if (txn_depth_ > 0) return insert();
@@ -519,6 +587,7 @@ void Store::RemoveLabel(NodeId id, const std::string& label) {
 }
 
 void Store::DeleteNode(NodeId id, bool detach) {
+  if (journal_) journal_->valid = false;
   Write([&] {
     auto& s = *st_;
     if (detach) {
@@ -537,6 +606,7 @@ void Store::DeleteNode(NodeId id, bool detach) {
 }
 
 void Store::DeleteRelationship(RelId id) {
+  if (journal_) journal_->valid = false;
   WriteOne([&] { st_->delete_rel->Bind(1, id).Run(); });
 }
 
@@ -811,7 +881,11 @@ void Store::AddEvidenceRows(std::span<const Evidence> rows) {
     auto& s = *st_;
     if (!s.evidence_module) s.evidence_module.emplace(db_, "kg_evidence_rows", s.evidence_rows);
     RowsBinding<Evidence> bound(s.evidence_rows.rows, rows);
+    Journaled journaled(journal_.get());
     (offsets ? s.insert_evidence_offsets : s.insert_evidence)->Run();
+    if (journal_ && journal_->evidence)
+      journal_->AddEvidence(rows, db_.LastInsertRowid() - static_cast<int64_t>(rows.size()) + 1);
+    journaled.Done();
   };
   // Inside an open transaction, no savepoint (its statement journal would
   // copy every page the rows touch): a failure there leaves the rows before
@@ -881,30 +955,28 @@ void Store::DropIndexes(const std::vector<std::string>& names) {
       // The name is one of kIndexes (a constant), not the caller's text.
       db_.Exec((std::string("DROP INDEX IF EXISTS ") + index.name).c_str());
     }
+    JournalDroppedTables(names);
   });
 }
 
 namespace {
 
-// --- secondary indexes written from a scan of their table (WriteSortedIndex)
+// --- secondary indexes written from the keys of the rows a Store added
 //
-// CREATE INDEX reads its table and sorts the records with SQLite's external
-// merge sort (runs written to temporary files and merged back), which was
-// nearly all of the rebuild at the end of a bulk ingest: 1.14M instructions
-// per bench article, ~15 % of the run. These indexes' records are instead
-// read by one scan of their table (one for both evidence indexes, one for
-// both rels indexes), packed into 64-bit keys, radix-sorted in memory and
-// appended in order. The scans read the rows in their b-tree's order, which
-// a stable sort on the leading columns keeps for the last ones: rowids
-// ascending, and for node_labels and aliases their primary key, whose first
-// column's values are thus met in BINARY order already.
+// CREATE INDEX reads its table and sorts the records (SQLite's external
+// merge sort): at the end of a bulk ingest into a new store, that was 1.14M
+// instructions per bench article, 15 % of the run. While a table's indexes
+// are dropped and it held no rows before, the Store notes the key of each row
+// it adds (IndexJournal), so RestoreIndexes writes those indexes from keys
+// radix-sorted in memory (WriteSortedIndex), without reading the table.
+// Reading the table instead (one scan for both evidence indexes, one for both
+// rels indexes) cost as much as CREATE INDEX: 2,000 bench articles, the four
+// indexes 2,144M instructions against 2,143M, of which the scans 552M and
+// the ordered inserts 1,538M (an INSERT into a WITHOUT ROWID table costs
+// ~2,500 instructions a record; CREATE INDEX's own inserts cost less, but its
+// scan and sort more). So a table with older rows keeps CREATE INDEX.
 
 using Keys = std::vector<uint64_t>;
-
-// Above this many records a table's indexes are left to CREATE INDEX, whose
-// memory does not grow with the table (here 8 bytes a record, twice while
-// sorting, plus the scanned columns).
-constexpr size_t kMaxScannedRecords = size_t{1} << 25;
 
 // One column of packed records: the value is `base` plus the field's bits,
 // or for a text column names[bits].
@@ -913,11 +985,6 @@ struct PackedField {
   int bits = 0;
   const std::vector<std::string>* names = nullptr;
 };
-
-// Bits for the values [min, max].
-int BitsFor(int64_t min, int64_t max) {
-  return std::bit_width(static_cast<uint64_t>(max) - static_cast<uint64_t>(min));
-}
 
 // The records of `def`, each key holding its columns' fields from high to
 // low bits, as the row source WriteSortedIndex reads.
@@ -954,138 +1021,114 @@ class PackedRecords : public RowSource {
   std::vector<int> shifts_;
 };
 
-// Writes `def` from the records (lead, rank, row) of `rows` (rank only when
-// `ranks` is given): the leads and ranks of the rows in their scan order, and
-// their last columns, ascending in that order (`last`, or the `names` ranks of
-// a text column, ascending too). A stable sort on (lead, rank) then gives the
-// index's order. Returns false, having written nothing, when the fields do
-// not fit in 64 bits or SQLite does not allow writing the schema.
-bool WriteScanned(Database& db, const SortedIndexDef& def, const std::vector<int64_t>& leads,
-                  const std::vector<uint32_t>* ranks, size_t n_ranks, const std::vector<int64_t>& last,
-                  const std::vector<std::string>* rank_names, const std::vector<std::string>* last_names) {
-  const size_t n = leads.size();
-  if (n == 0) return false;  // CREATE INDEX of nothing costs nothing
-  const auto [lead_min, lead_max] = std::minmax_element(leads.begin(), leads.end());
-  PackedField lead{*lead_min, BitsFor(*lead_min, *lead_max), nullptr};
-  PackedField rank{0, ranks ? static_cast<int>(std::bit_width(uint64_t{n_ranks - 1})) : 0, rank_names};
-  // `last` ascends: its first and last values bound it.
-  PackedField tail{last.front(), BitsFor(last.front(), last.back()), last_names};
-  const int low = tail.bits, total = lead.bits + rank.bits + tail.bits;
-  if (total > 64) return false;
-  Keys keys(n);
-  for (size_t i = 0; i < n; ++i) {
-    uint64_t key = static_cast<uint64_t>(leads[i]) - static_cast<uint64_t>(lead.base);
-    if (ranks) key = (key << rank.bits) | (*ranks)[i];
-    keys[i] = (tail.bits >= 64 ? 0 : key << tail.bits) |
-              (static_cast<uint64_t>(last[i]) - static_cast<uint64_t>(tail.base));
-  }
-  RadixSortBits(keys, low, total);
-  std::vector<PackedField> fields = {lead};
-  if (ranks) fields.push_back(rank);
-  fields.push_back(tail);
+// Sorts `keys` (the fields of `fields`, from high to low bits) by all but
+// their last field, stably: their last field (the rowid) ascends already.
+// Then writes index `name` from them. False when SQLite does not allow it.
+bool WritePacked(Database& db, const char* name, const char* table, const char* columns, const char* names,
+                 const char* sql, Keys& keys, std::vector<PackedField> fields) {
+  int total = 0;
+  for (const auto& field : fields) total += field.bits;
+  RadixSortBits(keys, fields.back().bits, total);
+  const SortedIndexDef def{name, table, sql, columns, names};
   PackedRecords records(def, keys, std::move(fields));
   return WriteSortedIndex(db, def, records);
 }
 
-// The definitions WriteSortedIndex needs (the index's own sql from kIndexes).
-const char* IndexSql(std::string_view name) {
-  for (const auto& index : kIndexes)
-    if (name == index.name) return index.sql;
-  return nullptr;
-}
-
-// Writes those of `missing` that it can from scans of their tables, and
-// removes them from it.
-void WriteIndexesFromScans(Database& db, std::vector<std::string>& missing) {
-  auto wanted = [&](std::string_view name) {
-    return std::find(missing.begin(), missing.end(), name) != missing.end();
-  };
-  auto done = [&](std::string_view name) { missing.erase(std::find(missing.begin(), missing.end(), name)); };
-  auto def = [](const char* name, const char* table, const char* columns, const char* names) {
-    return SortedIndexDef{name, table, IndexSql(name), columns, names};
-  };
-
-  if (wanted("evidence_node") || wanted("evidence_rel")) {
-    // (node_id, id) and (rel_id, id): the rows where it is not NULL, as the
-    // indexes' WHERE clauses keep.
-    std::vector<int64_t> node_ids, node_rows, rel_ids, rel_rows;
-    bool fits = true;
-    Statement scan(db, "SELECT id, node_id, rel_id FROM evidence ORDER BY id");
-    while (scan.Step()) {
-      if (!scan.IsNull(1)) {
-        node_ids.push_back(scan.ColumnInt(1));
-        node_rows.push_back(scan.ColumnInt(0));
-      }
-      if (!scan.IsNull(2)) {
-        rel_ids.push_back(scan.ColumnInt(2));
-        rel_rows.push_back(scan.ColumnInt(0));
-      }
-      if (node_ids.size() + rel_ids.size() > kMaxScannedRecords) {
-        fits = false;
-        break;
-      }
-    }
-    scan.Reset();
-    if (fits && wanted("evidence_node") &&
-        WriteScanned(db, def("evidence_node", "evidence", "node_id INTEGER, id INTEGER", "node_id, id"),
-                     node_ids, nullptr, 0, node_rows, nullptr, nullptr))
-      done("evidence_node");
-    node_ids = node_rows = {};
-    if (fits && wanted("evidence_rel") &&
-        WriteScanned(db, def("evidence_rel", "evidence", "rel_id INTEGER, id INTEGER", "rel_id, id"),
-                     rel_ids, nullptr, 0, rel_rows, nullptr, nullptr))
-      done("evidence_rel");
-  }
-
-  if (wanted("rels_src_type") || wanted("rels_dst_type")) {
-    // (src, type, id) and (dst, type, id); types ranked in BINARY order.
-    std::vector<int64_t> ids, srcs, dsts;
-    std::vector<uint32_t> types;
-    std::vector<std::string> names;
-    std::unordered_map<std::string, uint32_t> seen;
-    bool fits = true;
-    Statement scan(db, "SELECT id, src, dst, type FROM rels ORDER BY id");
-    while (scan.Step()) {
-      ids.push_back(scan.ColumnInt(0));
-      srcs.push_back(scan.ColumnInt(1));
-      dsts.push_back(scan.ColumnInt(2));
-      auto [it, added] = seen.try_emplace(std::string(scan.ColumnView(3)), static_cast<uint32_t>(names.size()));
-      if (added) names.push_back(it->first);
-      types.push_back(it->second);
-      if (ids.size() > kMaxScannedRecords) {
-        fits = false;
-        break;
-      }
-    }
-    scan.Reset();
-    if (fits && !ids.empty()) {
-      std::vector<uint32_t> order(names.size());
-      for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return names[a] < names[b]; });
-      std::vector<uint32_t> rank(names.size());
-      std::vector<std::string> sorted(names.size());
-      for (uint32_t r = 0; r < order.size(); ++r) {
-        rank[order[r]] = r;
-        sorted[r] = names[order[r]];
-      }
-      for (auto& t : types) t = rank[t];
-      if (wanted("rels_src_type") &&
-          WriteScanned(db, def("rels_src_type", "rels", "src INTEGER, type TEXT, id INTEGER", "src, type, id"),
-                       srcs, &types, sorted.size(), ids, &sorted, nullptr))
-        done("rels_src_type");
-      if (wanted("rels_dst_type") &&
-          WriteScanned(db, def("rels_dst_type", "rels", "dst INTEGER, type TEXT, id INTEGER", "dst, type, id"),
-                       dsts, &types, sorted.size(), ids, &sorted, nullptr))
-        done("rels_dst_type");
-    }
-  }
+int64_t DataVersion(Database& db) {
+  Statement st(db, "PRAGMA data_version");
+  st.Step();
+  return st.ColumnInt(0);
 }
 
 }  // namespace
 
+void Store::JournalDroppedTables(const std::vector<std::string>& names) {
+  auto dropped = [&](const char* name) { return std::find(names.begin(), names.end(), name) != names.end(); };
+  auto empty = [&](const char* sql) { return ScalarInt(db_, sql) == 0; };
+  const bool evidence = (dropped("evidence_node") || dropped("evidence_rel")) &&
+                        empty("SELECT EXISTS (SELECT 1 FROM evidence)");
+  const bool rels = (dropped("rels_src_type") || dropped("rels_dst_type")) &&
+                    empty("SELECT EXISTS (SELECT 1 FROM rels)");
+  if (!evidence && !rels) return;
+  journal_ = std::make_unique<IndexJournal>();
+  journal_->evidence = evidence;
+  journal_->rels = rels;
+  journal_->data_version = DataVersion(db_);
+}
+
+void Store::WriteIndexesFromJournal(std::vector<std::string>& missing) {
+  std::unique_ptr<IndexJournal> journal = std::move(journal_);
+  if (!journal || !journal->valid || DataVersion(db_) != journal->data_version) return;
+  auto wanted = [&](std::string_view name) {
+    return std::find(missing.begin(), missing.end(), name) != missing.end();
+  };
+  auto done = [&](std::string_view name) { missing.erase(std::find(missing.begin(), missing.end(), name)); };
+  auto sql = [](std::string_view name) {
+    for (const auto& index : kIndexes)
+      if (name == index.name) return index.sql;
+    return "";
+  };
+  // Every row of the table is in the journal: the counts (which SQLite
+  // reads from the b-tree's pages, not its rows) agree.
+  if (journal->evidence &&
+      ScalarInt(db_, "SELECT count(*) FROM evidence") ==
+          static_cast<int64_t>(journal->evidence_node.size() + journal->evidence_rel.size())) {
+    // (node_id, id) and (rel_id, id), the rows where it is not NULL, as the
+    // indexes' WHERE clauses keep.
+    auto write = [&](const char* name, const char* columns, const char* names, Keys& keys) {
+      if (!wanted(name) || keys.empty()) return;
+      uint64_t max = 0;
+      for (uint64_t key : keys) max = std::max(max, key);
+      const std::vector<PackedField> fields = {{0, static_cast<int>(std::bit_width(max >> 32)), nullptr}, {0, 32, nullptr}};
+      if (WritePacked(db_, name, "evidence", columns, names, sql(name), keys, fields)) done(name);
+    };
+    write("evidence_node", "node_id INTEGER, id INTEGER", "node_id, id", journal->evidence_node);
+    journal->evidence_node = Keys();
+    write("evidence_rel", "rel_id INTEGER, id INTEGER", "rel_id, id", journal->evidence_rel);
+    journal->evidence_rel = Keys();
+  }
+  const auto& rows = journal->rel_rows;
+  if (journal->rels && !rows.empty() &&
+      ScalarInt(db_, "SELECT count(*) FROM rels") == static_cast<int64_t>(rows.size())) {
+    // (src, type, id) and (dst, type, id), types ranked in BINARY order
+    // (std::string compares as memcmp does).
+    const auto& types = journal->types;
+    std::vector<uint32_t> order(types.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return types[a] < types[b]; });
+    std::vector<uint32_t> rank(types.size());
+    std::vector<std::string> sorted(types.size());
+    for (uint32_t r = 0; r < order.size(); ++r) {
+      rank[order[r]] = r;
+      sorted[r] = types[order[r]];
+    }
+    uint32_t max_node = 0;
+    for (const auto& rel : rows) max_node = std::max({max_node, rel.src, rel.dst});
+    const int node_bits = std::bit_width(max_node);
+    const int type_bits = std::bit_width(uint64_t{types.size() - 1});
+    const int id_bits = std::bit_width(rows.back().id);
+    auto write = [&](const char* name, const char* columns, const char* names, bool by_src) {
+      if (!wanted(name) || node_bits + type_bits + id_bits > 64) return;
+      Keys keys(rows.size());
+      for (size_t i = 0; i < rows.size(); ++i) {
+        const uint64_t node = by_src ? rows[i].src : rows[i].dst;
+        keys[i] = (node << type_bits | rank[rows[i].type]) << id_bits | rows[i].id;
+      }
+      const std::vector<PackedField> fields = {
+          {0, node_bits, nullptr}, {0, type_bits, &sorted}, {0, id_bits, nullptr}};
+      if (WritePacked(db_, name, "rels", columns, names, sql(name), keys, fields)) done(name);
+    };
+    write("rels_src_type", "src INTEGER, type TEXT, id INTEGER", "src, type, id", true);
+    write("rels_dst_type", "dst INTEGER, type TEXT, id INTEGER", "dst, type, id", false);
+  }
+}
+
 std::vector<std::string> Store::RestoreIndexes() {
   auto missing = MissingIndexes();
-  if (missing.empty()) return missing;
+  if (missing.empty()) {
+    journal_.reset();
+    return missing;
+  }
   // CREATE INDEX sorts in runs as big as the page cache: with a large cache
   // one huge run is sorted in memory, which is slower than merging runs of
   // SQLite's default size (10,000 articles, the four indexes a bulk load
@@ -1111,7 +1154,7 @@ std::vector<std::string> Store::RestoreIndexes() {
   Write([&] {
     // Within the write lock: another connection may have restored some.
     std::vector<std::string> left = MissingIndexes();
-    WriteIndexesFromScans(db_, left);
+    WriteIndexesFromJournal(left);
     for (const auto& index : kIndexes) {
       if (std::find(left.begin(), left.end(), index.name) == left.end()) continue;
       // "IF NOT EXISTS": another connection may have restored it meanwhile.

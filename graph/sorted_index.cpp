@@ -71,7 +71,8 @@ bool WriteSortedIndex(Database& db, const SortedIndexDef& def, const RowSource& 
   const std::vector<RecordColumn> layout = RecordColumns(db, kHelperKey);
   {
     RowsModule module(db, "kg_sorted_index_rows", records);
-    db.Exec((std::string("INSERT INTO ") + kHelper + "(" + def.names + ") SELECT " + def.names +
+    // OR FAIL: no statement journal (a failure rolls back the caller's transaction).
+    db.Exec((std::string("INSERT OR FAIL INTO ") + kHelper + "(" + def.names + ") SELECT " + def.names +
              " FROM kg_sorted_index_rows")
                 .c_str());
   }

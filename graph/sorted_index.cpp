@@ -94,7 +94,8 @@ bool WriteSortedIndex(Database& db, const SortedIndexDef& def, const RowSource& 
   for (size_t i = 0; i < read_back.size() && i < layout.size(); ++i)
     if (read_back[i].name.empty()) read_back[i].name = layout[i].name;
   if (read_back != layout)
-    throw StorageError(std::string("index ") + def.name + " written from sorted records does not match its definition");
+    throw StorageError(std::string("index ") + def.name +
+                       " written from sorted records does not match its definition");
   return true;
 }
 

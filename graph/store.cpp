@@ -978,10 +978,9 @@ namespace {
 
 using Keys = std::vector<uint64_t>;
 
-// One column of packed records: the value is `base` plus the field's bits,
-// or for a text column names[bits].
+// One column of packed records: an integer, or for a text column the
+// index of its value in `names`.
 struct PackedField {
-  int64_t base = 0;
   int bits = 0;
   const std::vector<std::string>* names = nullptr;
 };
@@ -991,7 +990,9 @@ struct PackedField {
 class PackedRecords : public RowSource {
  public:
   PackedRecords(const SortedIndexDef& def, const Keys& keys, std::vector<PackedField> fields)
-      : declaration_(std::string("CREATE TABLE x(") + def.columns + ")"), keys_(keys), fields_(std::move(fields)) {
+      : declaration_(std::string("CREATE TABLE x(") + def.columns + ")"),
+        keys_(keys),
+        fields_(std::move(fields)) {
     int shift = 0;
     shifts_.resize(fields_.size());
     for (size_t i = fields_.size(); i-- > 0;) {
@@ -1010,7 +1011,7 @@ class PackedRecords : public RowSource {
       const std::string& name = (*field.names)[static_cast<size_t>(value)];
       sqlite3_result_text64(ctx, name.data(), name.size(), SQLITE_STATIC, SQLITE_UTF8);
     } else {
-      sqlite3_result_int64(ctx, static_cast<int64_t>(static_cast<uint64_t>(field.base) + value));
+      sqlite3_result_int64(ctx, static_cast<int64_t>(value));
     }
   }
 
@@ -1079,7 +1080,8 @@ void Store::WriteIndexesFromJournal(std::vector<std::string>& missing) {
       if (!wanted(name) || keys.empty()) return;
       uint64_t max = 0;
       for (uint64_t key : keys) max = std::max(max, key);
-      const std::vector<PackedField> fields = {{0, static_cast<int>(std::bit_width(max >> 32)), nullptr}, {0, 32, nullptr}};
+      const std::vector<PackedField> fields = {{static_cast<int>(std::bit_width(max >> 32)), nullptr},
+                                               {32, nullptr}};
       if (WritePacked(db_, name, "evidence", columns, names, sql(name), keys, fields)) done(name);
     };
     write("evidence_node", "node_id INTEGER, id INTEGER", "node_id, id", journal->evidence_node);
@@ -1114,8 +1116,7 @@ void Store::WriteIndexesFromJournal(std::vector<std::string>& missing) {
         const uint64_t node = by_src ? rows[i].src : rows[i].dst;
         keys[i] = (node << type_bits | rank[rows[i].type]) << id_bits | rows[i].id;
       }
-      const std::vector<PackedField> fields = {
-          {0, node_bits, nullptr}, {0, type_bits, &sorted}, {0, id_bits, nullptr}};
+      const std::vector<PackedField> fields = {{node_bits, nullptr}, {type_bits, &sorted}, {id_bits, nullptr}};
       if (WritePacked(db_, name, "rels", columns, names, sql(name), keys, fields)) done(name);
     };
     write("rels_src_type", "src INTEGER, type TEXT, id INTEGER", "src, type, id", true);

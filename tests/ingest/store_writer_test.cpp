@@ -178,7 +178,8 @@ std::string IndexReport(kg::graph::Store& store) {
   while (indexes.Step()) {
     const std::string name = indexes.ColumnText(0), table = indexes.ColumnText(1);
     out += name + " on " + table + ": " + indexes.ColumnText(2) + "\n";
-    kg::graph::Statement list(db, "SELECT seq, \"unique\", origin, partial FROM pragma_index_list(?1) WHERE name=?2");
+    kg::graph::Statement list(
+        db, "SELECT seq, \"unique\", origin, partial FROM pragma_index_list(?1) WHERE name=?2");
     list.Bind(1, table);
     list.Bind(2, name);
     while (list.Step())
@@ -226,13 +227,15 @@ TEST_CASE("indexes a bulk ingest rebuilds from sorted records are those CREATE I
   std::sort(texts.begin(), texts.end());
   REQUIRE(texts.size() >= 6);
   std::vector<Extraction> extractions;
-  for (const auto& path : texts) extractions.push_back(P().Extract(kg::testing::ReadFile(path), Format::kText, DocOptions{}));
+  for (const auto& path : texts)
+    extractions.push_back(P().Extract(kg::testing::ReadFile(path), Format::kText, DocOptions{}));
   for (size_t written_before : {size_t{0}, size_t{3}}) {
     CAPTURE(written_before);
     kg::testing::TempDir dir;
     std::string reports[2];
     for (bool defensive : {false, true}) {
-      kg::graph::Store store(dir.File(defensive ? "create.db" : "sorted.db"), kg::graph::Store::Mode::kReadWrite);
+      kg::graph::Store store(dir.File(defensive ? "create.db" : "sorted.db"),
+                             kg::graph::Store::Mode::kReadWrite);
       {
         GraphWriter before(store, kSymmetric);
         for (size_t i = 0; i < written_before; ++i) before.Write(extractions[i]);
@@ -241,7 +244,8 @@ TEST_CASE("indexes a bulk ingest rebuilds from sorted records are those CREATE I
       store.DropIndexes(writer.UnreadIndexes());
       CHECK(store.MissingIndexes().size() == (written_before == 0 ? 7 : 3));
       for (size_t i = written_before; i < extractions.size(); ++i) writer.Write(extractions[i]);
-      if (defensive) REQUIRE(sqlite3_db_config(store.db().handle(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr) == SQLITE_OK);
+      if (defensive)
+        REQUIRE(sqlite3_db_config(store.db().handle(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr) == SQLITE_OK);
       CHECK(store.RestoreIndexes().size() == (written_before == 0 ? 7 : 3));
       CHECK(store.MissingIndexes().empty());
       CHECK(store.Check().empty());  // PRAGMA integrity_check among them
@@ -252,9 +256,11 @@ TEST_CASE("indexes a bulk ingest rebuilds from sorted records are those CREATE I
       // The evidence lookups, through the rebuilt indexes.
       std::string answers;
       for (auto id : store.AllNodeIds())
-        for (const auto& e : store.EvidenceForNode(id)) answers += std::to_string(id) + ":" + std::to_string(e.id) + e.rule + " ";
+        for (const auto& e : store.EvidenceForNode(id))
+          answers += std::to_string(id) + ":" + std::to_string(e.id) + e.rule + " ";
       store.ForEachEdge("", [&](kg::graph::RelId id, kg::graph::NodeId, kg::graph::NodeId, const std::string&) {
-        for (const auto& e : store.EvidenceForRelationship(id)) answers += std::to_string(id) + ":" + std::to_string(e.id) + e.rule + " ";
+        for (const auto& e : store.EvidenceForRelationship(id))
+          answers += std::to_string(id) + ":" + std::to_string(e.id) + e.rule + " ";
       });
       reports[defensive] += answers;
       CHECK(!answers.empty());

@@ -42,6 +42,7 @@
 
 #include "graph/csv.h"
 #include "graph/rows_table.h"
+#include "graph/sorted_index.h"
 
 namespace kg::graph {
 
@@ -658,35 +659,13 @@ using Keys = std::vector<uint64_t, HugePageAllocator<uint64_t>>;
 uint64_t ShiftLeft(uint64_t v, int bits) { return bits >= 64 ? 0 : v << bits; }
 uint64_t LowMask(int bits) { return bits >= 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1; }
 
-// Sorts `keys` by their bits [low, high) (none are set above `high`),
-// stably: an LSD radix sort with digits of up to 11 bits, each pass writing
-// to at most 2048 places at a time.
-void RadixSortBits(Keys& keys, int low, int high) {
-  const int bits = high - low;
-  if (bits <= 0 || keys.size() < 2) return;
-  const int passes = (bits + 10) / 11;
-  const int digit_bits = (bits + passes - 1) / passes;
-  const uint64_t mask = LowMask(digit_bits);
-  std::vector<std::vector<size_t>> next(static_cast<size_t>(passes),
-                                        std::vector<size_t>(size_t{1} << digit_bits));
-  for (uint64_t key : keys)
-    for (int pass = 0; pass < passes; ++pass)
-      ++next[static_cast<size_t>(pass)][(key >> (low + pass * digit_bits)) & mask];
-  Keys buffer(keys.size());
-  for (int pass = 0; pass < passes; ++pass) {
-    const int shift = low + pass * digit_bits;
-    auto& slot = next[static_cast<size_t>(pass)];
-    size_t sum = 0;
-    for (auto& c : slot) sum += std::exchange(c, sum);
-    for (uint64_t key : keys) buffer[slot[(key >> shift) & mask]++] = key;
-    keys.swap(buffer);
-  }
-}
-
 // The definition of the index a new import builds from sorted rows (see
 // CsvLoader::BuildEndIndex): its key is (dst, type, id).
 constexpr std::string_view kRelsDstTypeName = "rels_dst_type";
 constexpr std::string_view kRelsDstTypeSql = "CREATE INDEX rels_dst_type ON rels(dst, type)";
+// Its records: column types as in rels (INTEGER, TEXT, and the rowid).
+constexpr SortedIndexDef kRelsDstType = {"rels_dst_type", "rels", kRelsDstTypeSql.data(),
+                                         "dst INTEGER, type TEXT, id INTEGER", "dst, type, id"};
 
 // Relationships in the order of rels_dst_type, each packed in 64 bits: from
 // high to low, the end node (minus the import's first node), the type's rank
@@ -1453,75 +1432,12 @@ class CsvLoader {
   }
 
   // Builds rels_dst_type (dropped, defined as kRelsDstTypeSql) from `order`,
-  // which holds every row of rels. An index b-tree holds records (indexed
-  // columns..., rowid), as does a WITHOUT ROWID table whose primary key is
-  // all its columns: the keys go into such a table in order (SQLite appends
-  // each at the end, where CREATE INDEX would read the whole table and sort
-  // it again), then its schema entry is rewritten into the index's. Returns
-  // false, having changed nothing, when SQLite does not allow writing the
-  // schema (SQLITE_DBCONFIG_DEFENSIVE, or a build without it): the caller
-  // then runs CREATE INDEX.
+  // which holds every row of rels, without CREATE INDEX's scan and sort
+  // (WriteSortedIndex). Returns false, having changed nothing, when SQLite
+  // does not allow it: the caller then runs CREATE INDEX.
   bool BuildEndIndex(const EndOrder& order, RelId first_rel) {
-    static constexpr const char* kToIndex =
-        "UPDATE sqlite_schema SET type='index', name=?1, tbl_name='rels', sql=?2 "
-        "WHERE type='table' AND name='kg_import_rels_dst'";
-    int defensive = 0;
-    if (sqlite3_db_config(db_.handle(), SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive) != SQLITE_OK ||
-        defensive)
-      return false;
-    {
-      // SQLite refuses to prepare a write to sqlite_schema it does not allow.
-      db_.Exec("PRAGMA writable_schema=ON");
-      bool allowed = true;
-      try {
-        Statement probe(db_, kToIndex);
-      } catch (const StorageError&) {
-        allowed = false;
-      }
-      db_.Exec("PRAGMA writable_schema=OFF");
-      if (!allowed) return false;
-    }
-    // Column types as in rels (INTEGER, TEXT, and the rowid), default
-    // (BINARY) collations and ascending order, as the index has.
-    db_.Exec(
-        "CREATE TABLE kg_import_rels_dst(dst INTEGER NOT NULL, type TEXT NOT NULL, "
-        "id INTEGER NOT NULL, PRIMARY KEY(dst, type, id)) WITHOUT ROWID");
-    {
-      EndOrderRows rows(order, first_node_, first_rel, types_);
-      RowsModule module(db_, "kg_import_rels_by_end", rows);
-      db_.Exec(
-          "INSERT INTO kg_import_rels_dst(dst, type, id) "
-          "SELECT dst, type, id FROM kg_import_rels_by_end");
-    }
-    // Back to an ordinary schema (reloaded from the file) on every path.
-    struct WritableSchema {
-      Database& db;
-      explicit WritableSchema(Database& d) : db(d) { db.Exec("PRAGMA writable_schema=ON"); }
-      ~WritableSchema() {
-        sqlite3_exec(db.handle(), "PRAGMA writable_schema=RESET", nullptr, nullptr, nullptr);
-      }
-      WritableSchema(const WritableSchema&) = delete;
-      WritableSchema& operator=(const WritableSchema&) = delete;
-    };
-    {
-      WritableSchema writable(db_);
-      Statement st(db_, kToIndex);
-      st.Bind(1, kRelsDstTypeName);
-      st.Bind(2, kRelsDstTypeSql);
-      st.Step();
-      if (db_.Changes() != 1)
-        throw StorageError("import: could not turn the sorted keys into index rels_dst_type");
-    }
-    // The creating statement of the helper table changed the schema cookie,
-    // so other connections reload the schema after the commit; this one
-    // reloaded it (RESET). It must now see the index on (dst, type).
-    Statement check(db_, "SELECT name FROM pragma_index_info(?1) ORDER BY seqno");
-    check.Bind(1, kRelsDstTypeName);
-    std::string columns;
-    while (check.Step()) columns += check.ColumnText(0) + ",";
-    if (columns != "dst,type,")
-      throw StorageError("import: index rels_dst_type was not rebuilt as expected");
-    return true;
+    EndOrderRows rows(order, first_node_, first_rel, types_);
+    return WriteSortedIndex(db_, kRelsDstType, rows);
   }
 
   void WriteRelationships() {

@@ -7,9 +7,11 @@
 #include <chrono>
 #include <ctime>
 #include <string_view>
+#include <unordered_map>
 
 #include "graph/normalize.h"
 #include "graph/rows_table.h"
+#include "graph/sorted_index.h"
 
 namespace kg::graph {
 
@@ -395,6 +397,64 @@ void Store::PrepareStatements() {
 
 // --- transactions
 
+// The keys of the rows this Store added to evidence and rels since
+// DropIndexes found them empty, in their rowid order. Unusable (`valid`
+// false) after a rollback, a deletion, or a value beyond 32 bits; and when
+// another connection committed meanwhile (PRAGMA data_version).
+struct Store::IndexJournal {
+  bool evidence = false, rels = false;  // the tables it follows
+  bool valid = true;
+  int64_t data_version = 0;
+  // (node_id or rel_id) << 32 | evidence id
+  std::vector<uint64_t> evidence_node, evidence_rel;
+  struct Rel {
+    uint32_t id, src, dst, type;  // type: index into types
+  };
+  std::vector<Rel> rel_rows;
+  std::vector<std::string> types;
+  std::unordered_map<std::string, uint32_t> type_index;
+
+  static bool Fits(int64_t v) { return v >= 0 && v <= int64_t{UINT32_MAX}; }
+  void AddEvidence(std::span<const Evidence> rows, int64_t first_id) {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const int64_t id = first_id + static_cast<int64_t>(i);
+      const int64_t key = rows[i].node ? *rows[i].node : *rows[i].rel;
+      if (!Fits(id) || !Fits(key)) {
+        valid = false;
+        return;
+      }
+      (rows[i].node ? evidence_node : evidence_rel)
+          .push_back(static_cast<uint64_t>(key) << 32 | static_cast<uint64_t>(id));
+    }
+  }
+  void AddRel(int64_t id, NodeId src, NodeId dst, const std::string& type) {
+    if (!Fits(id) || !Fits(src) || !Fits(dst)) {
+      valid = false;
+      return;
+    }
+    auto [it, added] = type_index.try_emplace(type, static_cast<uint32_t>(types.size()));
+    if (added) types.push_back(type);
+    rel_rows.push_back({static_cast<uint32_t>(id), static_cast<uint32_t>(src), static_cast<uint32_t>(dst),
+                        it->second});
+  }
+};
+
+// Marks `journal` (if any) unusable unless Done() ran: a write that failed
+// may have left some of its rows (see AddEvidenceRows).
+class Store::Journaled {
+ public:
+  explicit Journaled(IndexJournal* journal) : journal_(journal) {}
+  Journaled(const Journaled&) = delete;
+  Journaled& operator=(const Journaled&) = delete;
+  ~Journaled() {
+    if (journal_) journal_->valid = false;
+  }
+  void Done() { journal_ = nullptr; }
+
+ private:
+  IndexJournal* journal_;
+};
+
 Store::WriteTxn::WriteTxn(Store& store) : store_(&store), depth_(store.txn_depth_) {
   if (store_->read_only_) throw StorageError("the database is open read-only");
   if (depth_ == 0)
@@ -407,6 +467,7 @@ Store::WriteTxn::WriteTxn(Store& store) : store_(&store), depth_(store.txn_depth
 Store::WriteTxn::~WriteTxn() {
   if (done_) return;
   --store_->txn_depth_;
+  if (store_->journal_) store_->journal_->valid = false;  // it may hold rolled back rows
   auto* h = store_->db_.handle();
   if (depth_ == 0) {
     sqlite3_exec(h, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -469,7 +530,10 @@ RelId Store::CreateRelationship(NodeId start, NodeId end, const std::string& typ
   return WriteOne([&] {
     // The foreign keys refuse a missing end; the lookups only name it.
     try {
+      Journaled journaled(journal_.get());
       st_->insert_rel->Bind(1, start).Bind(2, end).Bind(3, type).Bind(4, EncodeProperties(props)).Run();
+      if (journal_ && journal_->rels) journal_->AddRel(db_.LastInsertRowid(), start, end, type);
+      journaled.Done();
     } catch (const StorageError&) {
       if (!NodeExists(start) || !NodeExists(end))
         throw StorageError("cannot create relationship " + type + ": node " +
@@ -490,8 +554,14 @@ RelId Store::AddRelationships(const std::vector<NewRelationship>& rows) {
     auto& s = *st_;
     if (!s.rel_module) s.rel_module.emplace(db_, "kg_rel_rows", s.rel_rows);
     RowsBinding<NewRelationship> bound(s.rel_rows.rows, rows);
+    Journaled journaled(journal_.get());
     (no_props ? s.insert_rels_no_props : s.insert_rels)->Run();
-    return db_.LastInsertRowid() - static_cast<RelId>(rows.size()) + 1;
+    const RelId first = db_.LastInsertRowid() - static_cast<RelId>(rows.size()) + 1;
+    if (journal_ && journal_->rels)
+      for (size_t i = 0; i < rows.size(); ++i)
+        journal_->AddRel(first + static_cast<RelId>(i), rows[i].start, rows[i].end, rows[i].type);
+    journaled.Done();
+    return first;
   };
   // As in AddEvidenceRows: no savepoint inside an open transaction.
   if (txn_depth_ > 0) return insert();
@@ -517,6 +587,7 @@ void Store::RemoveLabel(NodeId id, const std::string& label) {
 }
 
 void Store::DeleteNode(NodeId id, bool detach) {
+  if (journal_) journal_->valid = false;
   Write([&] {
     auto& s = *st_;
     if (detach) {
@@ -535,6 +606,7 @@ void Store::DeleteNode(NodeId id, bool detach) {
 }
 
 void Store::DeleteRelationship(RelId id) {
+  if (journal_) journal_->valid = false;
   WriteOne([&] { st_->delete_rel->Bind(1, id).Run(); });
 }
 
@@ -809,7 +881,11 @@ void Store::AddEvidenceRows(std::span<const Evidence> rows) {
     auto& s = *st_;
     if (!s.evidence_module) s.evidence_module.emplace(db_, "kg_evidence_rows", s.evidence_rows);
     RowsBinding<Evidence> bound(s.evidence_rows.rows, rows);
+    Journaled journaled(journal_.get());
     (offsets ? s.insert_evidence_offsets : s.insert_evidence)->Run();
+    if (journal_ && journal_->evidence)
+      journal_->AddEvidence(rows, db_.LastInsertRowid() - static_cast<int64_t>(rows.size()) + 1);
+    journaled.Done();
   };
   // Inside an open transaction, no savepoint (its statement journal would
   // copy every page the rows touch): a failure there leaves the rows before
@@ -879,42 +955,212 @@ void Store::DropIndexes(const std::vector<std::string>& names) {
       // The name is one of kIndexes (a constant), not the caller's text.
       db_.Exec((std::string("DROP INDEX IF EXISTS ") + index.name).c_str());
     }
+    JournalDroppedTables(names);
   });
+}
+
+namespace {
+
+// --- secondary indexes written from the keys of the rows a Store added
+//
+// CREATE INDEX reads its table and sorts the records (SQLite's external
+// merge sort): at the end of a bulk ingest into a new store, that was 1.14M
+// instructions per bench article, 15 % of the run. While a table's indexes
+// are dropped and it held no rows before, the Store notes the key of each row
+// it adds (IndexJournal), so RestoreIndexes writes those indexes from keys
+// radix-sorted in memory (WriteSortedIndex), without reading the table.
+// Reading the table instead (one scan for both evidence indexes, one for both
+// rels indexes) cost as much as CREATE INDEX: 2,000 bench articles, the four
+// indexes 2,144M instructions against 2,143M, of which the scans 552M and
+// the ordered inserts 1,538M (an INSERT into a WITHOUT ROWID table costs
+// ~2,500 instructions a record; CREATE INDEX's own inserts cost less, but its
+// scan and sort more). So a table with older rows keeps CREATE INDEX.
+
+using Keys = std::vector<uint64_t>;
+
+// One column of packed records: an integer, or for a text column the
+// index of its value in `names`.
+struct PackedField {
+  int bits = 0;
+  const std::vector<std::string>* names = nullptr;
+};
+
+// The records of `def`, each key holding its columns' fields from high to
+// low bits, as the row source WriteSortedIndex reads.
+class PackedRecords : public RowSource {
+ public:
+  PackedRecords(const SortedIndexDef& def, const Keys& keys, std::vector<PackedField> fields)
+      : declaration_(std::string("CREATE TABLE x(") + def.columns + ")"),
+        keys_(keys),
+        fields_(std::move(fields)) {
+    int shift = 0;
+    shifts_.resize(fields_.size());
+    for (size_t i = fields_.size(); i-- > 0;) {
+      shifts_[i] = shift;
+      shift += fields_[i].bits;
+    }
+  }
+  const char* Declaration() const override { return declaration_.c_str(); }
+  size_t Rows() const override { return keys_.size(); }
+  void Column(size_t row, int column, sqlite3_context* ctx) const override {
+    const auto& field = fields_[static_cast<size_t>(column)];
+    const uint64_t value = field.bits == 0 ? 0
+                           : (keys_[row] >> shifts_[static_cast<size_t>(column)]) &
+                                 (field.bits >= 64 ? ~uint64_t{0} : (uint64_t{1} << field.bits) - 1);
+    if (field.names) {
+      const std::string& name = (*field.names)[static_cast<size_t>(value)];
+      sqlite3_result_text64(ctx, name.data(), name.size(), SQLITE_STATIC, SQLITE_UTF8);
+    } else {
+      sqlite3_result_int64(ctx, static_cast<int64_t>(value));
+    }
+  }
+
+ private:
+  std::string declaration_;
+  const Keys& keys_;
+  std::vector<PackedField> fields_;
+  std::vector<int> shifts_;
+};
+
+// Sorts `keys` (the fields of `fields`, from high to low bits) by all but
+// their last field, stably: their last field (the rowid) ascends already.
+// Then writes index `name` from them. False when SQLite does not allow it.
+bool WritePacked(Database& db, const char* name, const char* table, const char* columns, const char* names,
+                 const char* sql, Keys& keys, std::vector<PackedField> fields) {
+  int total = 0;
+  for (const auto& field : fields) total += field.bits;
+  RadixSortBits(keys, fields.back().bits, total);
+  const SortedIndexDef def{name, table, sql, columns, names};
+  PackedRecords records(def, keys, std::move(fields));
+  return WriteSortedIndex(db, def, records);
+}
+
+int64_t DataVersion(Database& db) {
+  Statement st(db, "PRAGMA data_version");
+  st.Step();
+  return st.ColumnInt(0);
+}
+
+}  // namespace
+
+void Store::JournalDroppedTables(const std::vector<std::string>& names) {
+  auto dropped = [&](const char* name) { return std::find(names.begin(), names.end(), name) != names.end(); };
+  auto empty = [&](const char* sql) { return ScalarInt(db_, sql) == 0; };
+  const bool evidence = (dropped("evidence_node") || dropped("evidence_rel")) &&
+                        empty("SELECT EXISTS (SELECT 1 FROM evidence)");
+  const bool rels = (dropped("rels_src_type") || dropped("rels_dst_type")) &&
+                    empty("SELECT EXISTS (SELECT 1 FROM rels)");
+  if (!evidence && !rels) return;
+  journal_ = std::make_unique<IndexJournal>();
+  journal_->evidence = evidence;
+  journal_->rels = rels;
+  journal_->data_version = DataVersion(db_);
+}
+
+void Store::WriteIndexesFromJournal(std::vector<std::string>& missing) {
+  std::unique_ptr<IndexJournal> journal = std::move(journal_);
+  if (!journal || !journal->valid || DataVersion(db_) != journal->data_version) return;
+  auto wanted = [&](std::string_view name) {
+    return std::find(missing.begin(), missing.end(), name) != missing.end();
+  };
+  auto done = [&](std::string_view name) { missing.erase(std::find(missing.begin(), missing.end(), name)); };
+  auto sql = [](std::string_view name) {
+    for (const auto& index : kIndexes)
+      if (name == index.name) return index.sql;
+    return "";
+  };
+  // Every row of the table is in the journal: the counts (which SQLite
+  // reads from the b-tree's pages, not its rows) agree.
+  if (journal->evidence &&
+      ScalarInt(db_, "SELECT count(*) FROM evidence") ==
+          static_cast<int64_t>(journal->evidence_node.size() + journal->evidence_rel.size())) {
+    // (node_id, id) and (rel_id, id), the rows where it is not NULL, as the
+    // indexes' WHERE clauses keep.
+    auto write = [&](const char* name, const char* columns, const char* names, Keys& keys) {
+      if (!wanted(name) || keys.empty()) return;
+      uint64_t max = 0;
+      for (uint64_t key : keys) max = std::max(max, key);
+      const std::vector<PackedField> fields = {{static_cast<int>(std::bit_width(max >> 32)), nullptr},
+                                               {32, nullptr}};
+      if (WritePacked(db_, name, "evidence", columns, names, sql(name), keys, fields)) done(name);
+    };
+    write("evidence_node", "node_id INTEGER, id INTEGER", "node_id, id", journal->evidence_node);
+    journal->evidence_node = Keys();
+    write("evidence_rel", "rel_id INTEGER, id INTEGER", "rel_id, id", journal->evidence_rel);
+    journal->evidence_rel = Keys();
+  }
+  const auto& rows = journal->rel_rows;
+  if (journal->rels && !rows.empty() &&
+      ScalarInt(db_, "SELECT count(*) FROM rels") == static_cast<int64_t>(rows.size())) {
+    // (src, type, id) and (dst, type, id), types ranked in BINARY order
+    // (std::string compares as memcmp does).
+    const auto& types = journal->types;
+    std::vector<uint32_t> order(types.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return types[a] < types[b]; });
+    std::vector<uint32_t> rank(types.size());
+    std::vector<std::string> sorted(types.size());
+    for (uint32_t r = 0; r < order.size(); ++r) {
+      rank[order[r]] = r;
+      sorted[r] = types[order[r]];
+    }
+    uint32_t max_node = 0;
+    for (const auto& rel : rows) max_node = std::max({max_node, rel.src, rel.dst});
+    const int node_bits = std::bit_width(max_node);
+    const int type_bits = std::bit_width(uint64_t{types.size() - 1});
+    const int id_bits = std::bit_width(rows.back().id);
+    auto write = [&](const char* name, const char* columns, const char* names, bool by_src) {
+      if (!wanted(name) || node_bits + type_bits + id_bits > 64) return;
+      Keys keys(rows.size());
+      for (size_t i = 0; i < rows.size(); ++i) {
+        const uint64_t node = by_src ? rows[i].src : rows[i].dst;
+        keys[i] = (node << type_bits | rank[rows[i].type]) << id_bits | rows[i].id;
+      }
+      const std::vector<PackedField> fields = {{node_bits, nullptr}, {type_bits, &sorted}, {id_bits, nullptr}};
+      if (WritePacked(db_, name, "rels", columns, names, sql(name), keys, fields)) done(name);
+    };
+    write("rels_src_type", "src INTEGER, type TEXT, id INTEGER", "src, type, id", true);
+    write("rels_dst_type", "dst INTEGER, type TEXT, id INTEGER", "dst, type, id", false);
+  }
 }
 
 std::vector<std::string> Store::RestoreIndexes() {
   auto missing = MissingIndexes();
-  if (missing.empty()) return missing;
-  // CREATE INDEX sorts in runs as big as the page cache: with a large cache
-  // one huge run is sorted in memory, which is slower than merging runs of
-  // SQLite's default size (10,000 articles, the four indexes a bulk load
-  // drops: 3.8 s with a 256 MB cache, 1.7 s with the default; the seven
-  // indexes of 10,000 fresh articles in the sqlite3 shell, medians of 3
-  // alternated runs: 2 MB 1.70 s, 0.5 MB 1.83 s, 1 MB 2.00 s; in another
-  // series 2 MB 1.88 s, 8 MB 2.01 s, 16 MB 2.34 s). The connection's cache
-  // size comes back afterwards.
-  int64_t cache_size = 0;
-  {
-    Statement st(db_, "PRAGMA cache_size");
-    if (st.Step()) cache_size = st.ColumnInt(0);
+  if (missing.empty()) {
+    journal_.reset();
+    return missing;
   }
-  db_.Exec("PRAGMA cache_size=-2000");
-  struct RestoreCache {
-    Database& db;
-    int64_t size;
-    ~RestoreCache() {
-      // PRAGMA takes no bound parameters; the value is the integer SQLite gave.
-      sqlite3_exec(db.handle(), ("PRAGMA cache_size=" + std::to_string(size)).c_str(), nullptr, nullptr, nullptr);
-    }
-  } restore_cache{db_, cache_size};
   Write([&] {
+    // Within the write lock: another connection may have restored some.
+    std::vector<std::string> left = MissingIndexes();
+    WriteIndexesFromJournal(left);
+    if (left.empty()) return;
+    // CREATE INDEX sorts in runs as big as the page cache: with a large cache
+    // one huge run is sorted in memory, which is slower than merging runs of
+    // SQLite's default size (10,000 articles, the four indexes a bulk load
+    // drops: 3.8 s with a 256 MB cache, 1.7 s with the default; the seven
+    // indexes of 10,000 fresh articles in the sqlite3 shell, medians of 3
+    // alternated runs: 2 MB 1.70 s, 0.5 MB 1.83 s, 1 MB 2.00 s; in another
+    // series 2 MB 1.88 s, 8 MB 2.01 s, 16 MB 2.34 s). The connection's cache
+    // size comes back afterwards.
+    int64_t cache_size = 0;
+    {
+      Statement st(db_, "PRAGMA cache_size");
+      if (st.Step()) cache_size = st.ColumnInt(0);
+    }
+    db_.Exec("PRAGMA cache_size=-2000");
+    struct RestoreCache {
+      Database& db;
+      int64_t size;
+      ~RestoreCache() {
+        // PRAGMA takes no bound parameters; the value is the integer SQLite gave.
+        sqlite3_exec(db.handle(), ("PRAGMA cache_size=" + std::to_string(size)).c_str(), nullptr, nullptr,
+                     nullptr);
+      }
+    } restore_cache{db_, cache_size};
     for (const auto& index : kIndexes) {
-      if (std::find(missing.begin(), missing.end(), index.name) == missing.end()) continue;
-      // "IF NOT EXISTS": another connection may have restored it meanwhile.
-      // SQLite stores the definition without those words.
-      std::string sql = index.sql;
-      sql.insert(std::string_view("CREATE INDEX ").size(), "IF NOT EXISTS ");
-      db_.Exec(sql.c_str());
+      if (std::find(left.begin(), left.end(), index.name) == left.end()) continue;
+      db_.Exec(index.sql);
     }
   });
   return missing;

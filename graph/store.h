@@ -199,7 +199,13 @@ class Store {
   // StorageError for another name), in a transaction of its own unless one
   // is open.
   void DropIndexes(const std::vector<std::string>& names);
-  // Builds every missing secondary index; returns their names.
+  // Builds every missing secondary index; returns their names. Those of a
+  // table that was empty when DropIndexes dropped them are written from the
+  // keys of the rows this Store has added since (no table scan, no sort),
+  // unless something else changed the table meanwhile (a rollback, a
+  // deletion, another connection's commit): then, as for the others, by
+  // CREATE INDEX. A write to the table through db() that bypasses this
+  // Store's methods meanwhile must be followed by DropIndexes again.
   std::vector<std::string> RestoreIndexes();
   // The secondary indexes of the schema that the database lacks.
   std::vector<std::string> MissingIndexes() const;
@@ -224,6 +230,13 @@ class Store {
   // RestoreIndexes (nothing when none is missing), unless another connection
   // holds the write lock.
   void RestoreMissingIndexes();
+  // After DropIndexes of `names`: starts an IndexJournal of the tables whose
+  // indexes were dropped while they held no rows. REQUIRES: in the write
+  // transaction that dropped them.
+  void JournalDroppedTables(const std::vector<std::string>& names);
+  // Writes those of `missing` that the journal can give the records of, and
+  // removes them from `missing`; ends the journal.
+  void WriteIndexesFromJournal(std::vector<std::string>& missing);
   void PrepareStatements();  // declares them; each is prepared when first run
   template <typename F>
   auto Write(F&& fn);
@@ -238,6 +251,9 @@ class Store {
   int txn_depth_ = 0;
   struct Statements;
   std::unique_ptr<Statements> st_;
+  struct IndexJournal;
+  class Journaled;
+  std::unique_ptr<IndexJournal> journal_;  // null unless a bulk load is journaled
 };
 
 }  // namespace kg::graph

@@ -542,7 +542,11 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // A bare number may be part of a name ("Microsoft 365 Copilot"): a lexicon
   // name of several words may take it (the pipeline then drops the number).
   char* const number_only = covered + n_tokens;
-  for (size_t i = 0; i < n_tokens && !values.empty(); ++i)
+  // (No word that begins at or after the last value's end overlaps one: the
+  // loop stops there rather than reading every value for every word.)
+  size_t values_end = 0;
+  for (const auto& v : values) values_end = std::max(values_end, v.end);
+  for (size_t i = 0; i < n_tokens && tokens[i].begin < values_end; ++i)
     for (const auto& v : values) {
       if (v.begin >= tokens[i].end) break;  // (the values are in order of begin: none after it overlaps)
       if (tokens[i].begin < v.end) {
@@ -559,7 +563,8 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // A mention made at the end of `out` (out.emplace_back(), which saves
   // moving one in) is completed by `added`.
   auto added = [&](Mention& m) {
-    m.surface = span_text(m.begin, m.end);
+    // (Written into the mention's own string: no temporary to move in.)
+    m.surface.assign(text.data() + m.begin, m.end - m.begin);
     if (m.canonical.empty()) m.canonical = m.surface;
     if (m.outer_begin == 0 || m.outer_begin > m.begin) m.outer_begin = m.begin;
     // The words it overlaps: a run of the words, which are in order.
@@ -801,8 +806,12 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   // product followed by one ("Pixel P9").
   for (auto& m : out) {
     if ((m.type != "Organization"sv && m.type != "Product"sv) || m.source != MentionSource::kGazetteer) continue;
-    for (size_t i = 0; i < n_tokens; ++i) {
-      if (tokens[i].begin <= m.end || covered[i]) continue;
+    // (From the first word after the name, which are in order.)
+    for (auto i = static_cast<size_t>(std::partition_point(tokens.begin(), tokens.end(),
+                                                            [&](const Token& t) { return t.begin <= m.end; }) -
+                                      tokens.begin());
+         i < n_tokens; ++i) {
+      if (covered[i]) continue;
       if (tokens[i].begin == m.end + 1 && text[m.end] == ' ' && tokens[i].has_digit &&
           tokens[i].upper_initial) {
         size_t e = tokens[i].end;
@@ -1103,8 +1112,11 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   out.erase(std::remove_if(out.begin(), out.end(), [](const Mention& m) { return m.end == m.begin; }), out.end());
 
   // "Parti communiste chinois (PCC)": a capitalised phrase followed by its
-  // acronym in brackets.
-  for (size_t i = 0; i + 1 < n_tokens; ++i) {
+  // acronym in brackets. (An acronym follows a '(' in the sentence or
+  // right before it: without one, the loop need not read the words.)
+  const size_t paren_from = s.begin > 0 ? s.begin - 1 : 0;
+  const bool has_paren = text.substr(paren_from, s.end - paren_from).find('(') != std::string_view::npos;
+  for (size_t i = 0; has_paren && i + 1 < n_tokens; ++i) {
     const auto& t = tokens[i];
     const size_t len = t.end - t.begin;
     if (len < 2 || len > 6 || t.begin == 0 || text[t.begin - 1] != '(' || t.end >= text.size() || text[t.end] != ')')

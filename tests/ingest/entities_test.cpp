@@ -631,3 +631,34 @@ TEST_CASE("an unknown word opening a sentence before an English apposition with 
   CHECK(TypeOf(ms, "Voltiq") == "Organization");
   CHECK(TypeOf(Find("Separately, a spokesperson said so."), "Separately") == "(none)");
 }
+
+TEST_CASE("the word loops that start late or stop early find what the full loops find", "[ingest][entities]") {
+  // A sentence that does not start the text, with values: the number inside
+  // a lexicon name, the words after the last value, a maker's model code
+  // after other names, an acronym in brackets; and one without a bracket.
+  static Recognizer r(Lex());
+  const std::string text =
+      "Intro (x). Users of Microsoft 365 Copilot paid 20 dollars, then Acme met Nvidia H900 and the "
+      "Zorvik Tarmen Lodal (ZTL) today.";
+  const Sentence s{11, text.size()};
+  std::vector<Mention> values(2);
+  values[0].begin = text.find("365");
+  values[0].end = values[0].begin + 3;
+  values[0].type = "Number";
+  values[1].begin = text.find("20 dollars");
+  values[1].end = values[1].begin + 10;
+  values[1].type = "Money";
+  auto ms = r.Find(text, s, values);
+  CHECK(Named(ms, "Microsoft 365 Copilot"));
+  CHECK(TypeOf(ms, "Nvidia H900") == "Product");
+  const Mention* acronym = Named(ms, "Zorvik Tarmen Lodal");
+  REQUIRE(acronym);
+  CHECK(acronym->type == "Organization");
+  CHECK(acronym->signal == "acronym");
+  CHECK(!Named(ms, "Intro"));
+  for (const auto& m : ms) CHECK(m.begin >= s.begin);
+  // No bracket in the sentence: no acronym, the rest as before.
+  auto plain = r.Find(text, Sentence{11, text.find(" (ZTL)")}, values);
+  CHECK(TypeOf(plain, "Nvidia H900") == "Product");
+  for (const auto& m : plain) CHECK(m.signal != "acronym");
+}

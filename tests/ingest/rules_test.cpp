@@ -383,3 +383,31 @@ TEST_CASE("the articles taken off a name a rule creates come from the lexicon fi
   corpus.Append("name_articles.txt", "ce");
   CHECK(policy() == "décret fiscal");
 }
+
+// RuleSet::Candidates() remembers, per thread and per filter, the rules a set
+// of atoms lets through: rule sets whose atoms are numbered alike but stand
+// for other rules must not share those memories, and a remembered answer
+// must be the one the filter gives.
+TEST_CASE("the prefilter's remembered candidates belong to their own rule set", "[ingest][rules]") {
+  const std::string buys = "rule t.buys\n  pattern {Organization:a} buys {Organization:b}\n  emit ACQUIRED a -> b\n";
+  const std::string sells = "rule t.sells\n  pattern {Organization:a} sells {Organization:b}\n  emit SOLD a -> b\n";
+  auto only_buys = RuleSet::Parse(buys, "t.rules", "en");
+  auto buys_first = RuleSet::Parse(buys + sells, "t.rules", "en");
+  auto sells_first = RuleSet::Parse(sells + buys, "t.rules", "en");
+  auto fired = [](const RuleSet& set, const std::string& marked) {
+    std::vector<std::string> ids;
+    for (const auto& m : Matches(set, marked, "en")) ids.push_back(m.rule->id);
+    return ids;
+  };
+  const std::string bought = "[Alpha|Organization] buys [Beta|Organization].";
+  const std::string sold = "[Alpha|Organization] sells [Beta|Organization].";
+  for (int round = 0; round < 2; ++round) {
+    CHECK(fired(only_buys, bought) == std::vector<std::string>{"t.buys", "t.buys"});  // full and collapsed
+    CHECK(fired(only_buys, sold).empty());
+    for (const RuleSet* set : {&buys_first, &sells_first}) {
+      CHECK(fired(*set, sold) == std::vector<std::string>{"t.sells", "t.sells"});
+      CHECK(fired(*set, bought) == std::vector<std::string>{"t.buys", "t.buys"});
+      CHECK(fired(*set, "[Alpha|Organization] buys [Beta|Organization]; [Gamma|Organization] sells [Delta|Organization].").size() == 4);
+    }
+  }
+}

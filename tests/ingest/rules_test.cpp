@@ -411,3 +411,28 @@ TEST_CASE("the prefilter's remembered candidates belong to their own rule set", 
     }
   }
 }
+
+// A relaxed twin's match stands when each dropped bound holds in it; a
+// capture of no more bytes than the bound is taken as within it without
+// counting. At the edges: as many characters as the bound (within), one more
+// (exceeded), and one more byte but not one more character (within).
+TEST_CASE("a dropped bound is checked in characters, short captures at once", "[ingest][rules]") {
+  auto set = RuleSet::Parse(
+      "rule t.gap\n  pattern {Organization:a} said[^.]{0,10} buys {Organization:b}\n  emit ACQUIRED a -> b\n"
+      "  view full\n"
+      "rule t.words\n  pattern {Organization:a}(?: [a-zé]{0,8}){0,3} sells {Organization:b}\n  emit SOLD a -> b\n"
+      "  view full\n",
+      "t.rules", "fr");
+  auto count = [&](const std::string& middle) {
+    return Matches(set, "[Alpha|Organization] " + middle + " [Beta|Organization].", "fr").size();
+  };
+  CHECK(count("said 123456789 buys") == 1);    // 10 characters
+  CHECK(count("said 1234567890 buys") == 0);   // 11
+  CHECK(count("said 12345678é buys") == 1);    // 10 characters, 11 bytes
+  CHECK(count("said 1 buys") == 1);
+  CHECK(count("xx yyy sells") == 1);
+  CHECK(count("abcdefgh sells") == 1);         // 8 letters
+  CHECK(count("abcdefghi sells") == 0);        // 9
+  CHECK(count("abcdefgé sells") == 1);         // 8 letters, 9 bytes
+  CHECK(count("ab abcdefgé sells") == 1);
+}

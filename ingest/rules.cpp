@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <unordered_map>
 
 #include "ingest/lexicon.h"
 #include "ingest/pattern_twins.h"
@@ -914,7 +915,9 @@ RuleSet RuleSet::Parse(const std::string& content, const std::string& file, cons
 }
 
 void RuleSet::BuildFilter() {
+  static std::atomic<uint64_t> next_id{1};
   for (auto& f : filters_) {
+    f.id = next_id.fetch_add(1, std::memory_order_relaxed);
     f.usable = false;
     f.atoms.reset();
     if (f.rule_of.empty()) continue;
@@ -931,6 +934,42 @@ void RuleSet::BuildFilter() {
     f.usable = true;
     if (!atoms.empty()) f.atoms = std::move(set);
   }
+}
+
+namespace {
+
+// Per thread, per filter (LangFilter::id): the potentials of the last sets
+// of atoms seen, by the atoms (sorted, as bytes).
+struct PotentialsCache {
+  uint64_t filter = 0;
+  std::unordered_map<std::string, std::vector<int>> by_atoms;
+};
+
+}  // namespace
+
+void RuleSet::Potentials(const LangFilter& f, std::vector<int>& matched, std::vector<int>& potentials) {
+  // f.filter->AllPotentials(matched, &potentials), remembered: it depends on
+  // the set of atoms alone, and sentences often match the same set (the
+  // same words around different names). It propagates the atoms up the
+  // filter's tree in fresh sparse arrays the size of the tree, about 7,500
+  // instructions a call on the bench.
+  constexpr size_t kMaxSets = 4096;  // per filter: then start again
+  thread_local std::vector<PotentialsCache> caches;
+  thread_local std::string key;
+  auto cache = std::find_if(caches.begin(), caches.end(), [&](const PotentialsCache& c) { return c.filter == f.id; });
+  if (cache == caches.end()) {
+    if (caches.size() >= 8) caches.clear();  // filters of rule sets gone
+    cache = caches.insert(caches.end(), PotentialsCache{f.id, {}});
+  }
+  std::sort(matched.begin(), matched.end());
+  key.assign(reinterpret_cast<const char*>(matched.data()), matched.size() * sizeof(int));
+  if (auto known = cache->by_atoms.find(key); known != cache->by_atoms.end()) {
+    potentials = known->second;
+    return;
+  }
+  f.filter->AllPotentials(matched, &potentials);
+  if (cache->by_atoms.size() >= kMaxSets) cache->by_atoms.clear();
+  cache->by_atoms.emplace(key, potentials);
 }
 
 void RuleSet::Candidates(std::string_view view_text, const std::string& lang, unsigned char bit,
@@ -974,7 +1013,7 @@ void RuleSet::Candidates(std::string_view view_text, const std::string& lang, un
     const bool subset = second && !pass.all && std::all_of(matched.begin(), matched.end(), [&](int a) {
                           return static_cast<size_t>(a) < pass.seen.size() && pass.seen[static_cast<size_t>(a)];
                         });
-    if (!subset) f.filter->AllPotentials(matched, &pass.potentials);
+    if (!subset) Potentials(f, matched, pass.potentials);
     if (!second) {
       // This view's atoms, marked for the next view: those of the previous
       // sentence unmarked first.
@@ -1281,7 +1320,10 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
           bool within = true;
           for (const auto& b : r.bounds) {
             const re2::StringPiece& g = relaxed_groups[static_cast<size_t>(b.index)];
-            if (!g.data()) continue;
+            // (A capture of at most `max` bytes holds at most `max`
+            // characters: within the bound, and no run of max+1 characters
+            // for `exceeded` to find; most captures on the bench are.)
+            if (!g.data() || g.size() <= static_cast<size_t>(b.max)) continue;
             if (b.exceeded ? b.exceeded->Match(g, 0, g.size(), RE2::UNANCHORED, nullptr, 0)
                            : CountCharacters(g) > static_cast<size_t>(b.max))
               within = false;

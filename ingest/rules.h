@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -226,8 +227,14 @@ class RuleSet {
     std::vector<int> rule_of;              // filter id -> rule index (-1: a replaced pattern)
     bool usable = false;                   // false: every rule of it is a candidate
     std::unique_ptr<re2::RE2::Set> atoms;  // the atoms, case-insensitive, unanchored
+    // Names this filter (as built by BuildFilter(), never reused) in the
+    // per-thread cache of its potentials (Candidates()).
+    uint64_t id = 0;
   };
   std::vector<LangFilter> filters_;
+  // f.filter->AllPotentials(matched, &potentials), from a per-thread cache
+  // when these atoms were seen lately; sorts `matched`.
+  static void Potentials(const LangFilter& f, std::vector<int>& matched, std::vector<int>& potentials);
   // Compiled bound checks of the rules' relaxed twins, shared by pattern.
   std::map<std::string, std::shared_ptr<const re2::RE2>> bound_checks_;
   // Per rule language: the distinct emit needs of its rules.

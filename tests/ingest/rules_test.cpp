@@ -383,3 +383,56 @@ TEST_CASE("the articles taken off a name a rule creates come from the lexicon fi
   corpus.Append("name_articles.txt", "ce");
   CHECK(policy() == "décret fiscal");
 }
+
+// RuleSet::Candidates() remembers, per thread and per filter, the rules a set
+// of atoms lets through: rule sets whose atoms are numbered alike but stand
+// for other rules must not share those memories, and a remembered answer
+// must be the one the filter gives.
+TEST_CASE("the prefilter's remembered candidates belong to their own rule set", "[ingest][rules]") {
+  const std::string buys = "rule t.buys\n  pattern {Organization:a} buys {Organization:b}\n  emit ACQUIRED a -> b\n";
+  const std::string sells = "rule t.sells\n  pattern {Organization:a} sells {Organization:b}\n  emit SOLD a -> b\n";
+  auto only_buys = RuleSet::Parse(buys, "t.rules", "en");
+  auto buys_first = RuleSet::Parse(buys + sells, "t.rules", "en");
+  auto sells_first = RuleSet::Parse(sells + buys, "t.rules", "en");
+  auto fired = [](const RuleSet& set, const std::string& marked) {
+    std::vector<std::string> ids;
+    for (const auto& m : Matches(set, marked, "en")) ids.push_back(m.rule->id);
+    return ids;
+  };
+  const std::string bought = "[Alpha|Organization] buys [Beta|Organization].";
+  const std::string sold = "[Alpha|Organization] sells [Beta|Organization].";
+  for (int round = 0; round < 2; ++round) {
+    CHECK(fired(only_buys, bought) == std::vector<std::string>{"t.buys", "t.buys"});  // full and collapsed
+    CHECK(fired(only_buys, sold).empty());
+    for (const RuleSet* set : {&buys_first, &sells_first}) {
+      CHECK(fired(*set, sold) == std::vector<std::string>{"t.sells", "t.sells"});
+      CHECK(fired(*set, bought) == std::vector<std::string>{"t.buys", "t.buys"});
+      CHECK(fired(*set, "[Alpha|Organization] buys [Beta|Organization]; [Gamma|Organization] sells [Delta|Organization].").size() == 4);
+    }
+  }
+}
+
+// A relaxed twin's match stands when each dropped bound holds in it; a
+// capture of no more bytes than the bound is taken as within it without
+// counting. At the edges: as many characters as the bound (within), one more
+// (exceeded), and one more byte but not one more character (within).
+TEST_CASE("a dropped bound is checked in characters, short captures at once", "[ingest][rules]") {
+  auto set = RuleSet::Parse(
+      "rule t.gap\n  pattern {Organization:a} said[^.]{0,10} buys {Organization:b}\n  emit ACQUIRED a -> b\n"
+      "  view full\n"
+      "rule t.words\n  pattern {Organization:a}(?: [a-zé]{0,8}){0,3} sells {Organization:b}\n  emit SOLD a -> b\n"
+      "  view full\n",
+      "t.rules", "fr");
+  auto count = [&](const std::string& middle) {
+    return Matches(set, "[Alpha|Organization] " + middle + " [Beta|Organization].", "fr").size();
+  };
+  CHECK(count("said 123456789 buys") == 1);    // 10 characters
+  CHECK(count("said 1234567890 buys") == 0);   // 11
+  CHECK(count("said 12345678é buys") == 1);    // 10 characters, 11 bytes
+  CHECK(count("said 1 buys") == 1);
+  CHECK(count("xx yyy sells") == 1);
+  CHECK(count("abcdefgh sells") == 1);         // 8 letters
+  CHECK(count("abcdefghi sells") == 0);        // 9
+  CHECK(count("abcdefgé sells") == 1);         // 8 letters, 9 bytes
+  CHECK(count("ab abcdefgé sells") == 1);
+}

@@ -150,27 +150,25 @@ TEST_CASE("a list item after another preposition than the first item's is no ite
 
 TEST_CASE("'avec' and ', with' may stand before an item; another preposition before a possessive name ends the list",
           "[ingest][rules]") {
-  auto fr = RuleSet::Parse(CorpusMacros() +
-                               "rule t.list\n  pattern concurrence avec {Organization+:o}\n  emit COMPETES_WITH o -> o\n"
-                               "  view full\n",
-                           "t.rules", "fr");
-  CHECK(Items(fr, "en concurrence avec [A|Organization] et avec l'[américain|Country] [B|Organization].", "fr") ==
-        std::vector<int>{0, 2});
+  // A rule reading a list of organizations after `lead`.
+  auto list_after = [](const std::string& lead, const std::string& lang) {
+    return RuleSet::Parse(
+        CorpusMacros() + "rule t.list\n  pattern " + lead + " {Organization+:o}\n  emit PARTNER_OF o -> o\n  view full\n",
+        "t.rules", lang);
+  };
+  CHECK(Items(list_after("concurrence avec", "fr"),
+              "en concurrence avec [A|Organization] et avec l'[américain|Country] [B|Organization].",
+              "fr") == std::vector<int>{0, 2});
   // In English "with" continues a list after a comma alone ("led by A, with B and C"); "and with" opens
   // another phrase ("with US players A and B, and with Korea's C").
-  auto en = RuleSet::Parse(CorpusMacros() +
-                               "rule t.list\n  pattern led by {Organization+:o}\n  emit FUNDS o -> o\n  view full\n",
-                           "t.rules", "en");
+  auto en = list_after("led by", "en");
   CHECK(Items(en, "led by [A|Organization], with [B|Organization] and [C|Organization].", "en") ==
         std::vector<int>{0, 1, 2});
   CHECK(Items(en, "led by [A|Organization] and [B|Organization], and with [C|Organization].", "en") ==
         std::vector<int>{0, 1});
-  auto by = RuleSet::Parse(CorpusMacros() +
-                               "rule t.list\n  pattern owned by {Organization+:o}\n  emit OWNS o -> o\n  view full\n",
-                           "t.rules", "en");
   // "to" after "owned by A" opens another phrase, also before "Australia's B".
-  CHECK(Items(by, "owned by [A|Organization], and to [Australia|Country]'s [B|Organization].", "en") ==
-        std::vector<int>{0});
+  CHECK(Items(list_after("owned by", "en"), "owned by [A|Organization], and to [Australia|Country]'s [B|Organization].",
+              "en") == std::vector<int>{0});
 }
 
 TEST_CASE("an item of a list of people may follow a description of it", "[ingest][rules]") {

@@ -120,6 +120,21 @@ int Resolver::Resolve(Mention& m, size_t i) {
         }
         break;
       }
+      // "Tierney-Voss" after "Orla Tierney-Voss": a hyphenated family name
+      // alone is the person whose name ends with it.
+      if (m.surface.find(' ') == std::string::npos && m.surface.find('-') != std::string::npos) {
+        const std::string tail = " " + Fold(m.surface);
+        for (int k = static_cast<int>(ex_.entities.size()) - 1; k >= 0; --k) {
+          const auto& rec = ex_.entities[static_cast<size_t>(k)];
+          if (rec.type != "Person"sv) continue;
+          const std::string name = Fold(rec.name);
+          if (name.size() > tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0) {
+            e = k;
+            break;
+          }
+        }
+        if (e >= 0) break;
+      }
       // "Marcus" after "Gary Marcus"; "Chen" after "Chen Yu-ting" (a family
       // name before a hyphenated given name).
       if (Tokenize(m.surface).size() == 1) {

@@ -518,3 +518,10 @@ TEST_CASE("a company's first word in the sentence that names the company in full
   CHECK(parent != spark);
   CHECK(EntityOf(ex, 2, "Kestrel") == parent);
 }
+
+TEST_CASE("a hyphenated family name alone is the person named in full before", "[ingest][resolve]") {
+  auto ex = kg::ingest::testing::ExtractText(
+      "The start-up was founded by Orla Tierney-Voss in Dublin. Tierney-Voss said the market was ready.", "en");
+  const int orla = RequiredEntity(ex, 0, "Orla Tierney-Voss");
+  CHECK(EntityOf(ex, 1, "Tierney-Voss") == orla);
+}

@@ -120,28 +120,23 @@ int Resolver::Resolve(Mention& m, size_t i) {
         }
         break;
       }
-      // "Tierney-Voss" after "Orla Tierney-Voss": a hyphenated family name
-      // alone is the person whose name ends with it.
-      if (m.surface.find(' ') == std::string::npos && m.surface.find('-') != std::string::npos) {
-        const std::string tail = " " + Fold(m.surface);
-        for (int k = static_cast<int>(ex_.entities.size()) - 1; k >= 0; --k) {
-          const auto& rec = ex_.entities[static_cast<size_t>(k)];
-          if (rec.type != "Person"sv) continue;
-          const std::string name = Fold(rec.name);
-          if (name.size() > tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0) {
-            e = k;
-            break;
-          }
-        }
-        if (e >= 0) break;
-      }
       // "Marcus" after "Gary Marcus"; "Chen" after "Chen Yu-ting" (a family
-      // name before a hyphenated given name).
-      if (Tokenize(m.surface).size() == 1) {
+      // name before a hyphenated given name); "Tierney-Voss" after "Orla
+      // Tierney-Voss" (a hyphenated family name alone: the name's whole last part).
+      const bool hyphenated = m.surface.find(' ') == std::string::npos && m.surface.find('-') != std::string::npos;
+      if (hyphenated || Tokenize(m.surface).size() == 1) {
         std::string w = Fold(m.surface);
         for (int k = static_cast<int>(ex_.entities.size()) - 1; k >= 0; --k) {
           const auto& rec = ex_.entities[k];
           if (rec.type != "Person"sv) continue;
+          if (hyphenated) {
+            const std::string name = Fold(rec.name);
+            if (name.size() > w.size() && name.ends_with(w) && name[name.size() - w.size() - 1] == ' ') {
+              e = k;
+              break;
+            }
+            continue;
+          }
           const auto toks = Tokenize(rec.name);
           if (toks.size() < 2) continue;
           const size_t space = rec.name.find(' ');
@@ -153,29 +148,31 @@ int Resolver::Resolve(Mention& m, size_t i) {
           }
         }
         if (e >= 0) break;
-        // A company named again by its first word, in one pass over the
-        // organizations: "Scale" after "Scale AI", "Mistral" after "Mistral
-        // AI" (without its corporate suffix: the latest such company), else
-        // "Kestrel" after "Kestrel Orbital" (a company the article named in
-        // full: the first such company). A gazetteer entry lists its own
-        // short names ("European" is no name for the European Space Agency),
-        // and "Allianz" is not "Allianz X" (a one- or two-letter second word).
-        // A company named in full in this same sentence is another one: "JLL
-        // Spark, the venture arm of JLL".
-        const bool name_word = !lex_.non_names.count(w);
-        int without_suffix = -1, first_word = -1;
-        for (size_t k = 0; k < ex_.entities.size(); ++k) {
-          const auto& rec = ex_.entities[k];
-          if (rec.type != "Organization"sv) continue;
-          const auto toks = Tokenize(rec.name);
-          if (toks.size() < 2 || toks[0].folded != w) continue;
-          if (toks.size() == 2 && lex_.org_suffixes.count(toks[1].folded)) without_suffix = static_cast<int>(k);
-          if (first_word < 0 && name_word && rec.signal != "lexicon"sv && toks[1].folded.size() >= 3 &&
-              rec.first_sentence < i)
-            first_word = static_cast<int>(k);
+        if (!hyphenated) {
+          // A company named again by its first word, in one pass over the
+          // organizations: "Scale" after "Scale AI", "Mistral" after "Mistral
+          // AI" (without its corporate suffix: the latest such company), else
+          // "Kestrel" after "Kestrel Orbital" (a company the article named in
+          // full: the first such company). A gazetteer entry lists its own
+          // short names ("European" is no name for the European Space Agency),
+          // and "Allianz" is not "Allianz X" (a one- or two-letter second word).
+          // A company named in full in this same sentence is another one: "JLL
+          // Spark, the venture arm of JLL".
+          const bool name_word = !lex_.non_names.count(w);
+          int without_suffix = -1, first_word = -1;
+          for (size_t k = 0; k < ex_.entities.size(); ++k) {
+            const auto& rec = ex_.entities[k];
+            if (rec.type != "Organization"sv) continue;
+            const auto toks = Tokenize(rec.name);
+            if (toks.size() < 2 || toks[0].folded != w) continue;
+            if (toks.size() == 2 && lex_.org_suffixes.count(toks[1].folded)) without_suffix = static_cast<int>(k);
+            if (first_word < 0 && name_word && rec.signal != "lexicon"sv && toks[1].folded.size() >= 3 &&
+                rec.first_sentence < i)
+              first_word = static_cast<int>(k);
+          }
+          e = without_suffix >= 0 ? without_suffix : first_word;
+          if (e >= 0) break;
         }
-        e = without_suffix >= 0 ? without_suffix : first_word;
-        if (e >= 0) break;
       }
       e = EntityFor(m.type, m.canonical, m, i);
       break;

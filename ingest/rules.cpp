@@ -351,12 +351,11 @@ void BuildView(std::string_view text, const Sentence& s, const std::vector<Menti
       t.segs.push_back({t.text.size(), pos, b - pos, -1, 0});
       t.text.append(text.substr(pos, b - pos));
     }
-    size_t at = t.text.size();  // the marker "\x01" CODE INDEX "\x02"
-    t.text += '\x01';
-    t.text += codes[static_cast<size_t>(i)];
-    char digits[16];
-    t.text.append(digits, std::to_chars(digits, digits + sizeof digits, i).ptr);
-    t.text += '\x02';
+    size_t at = t.text.size();  // the marker "\x01" CODE INDEX "\x02", in one append
+    char marker[24] = {'\x01', codes[static_cast<size_t>(i)]};
+    char* marker_end = std::to_chars(marker + 2, marker + sizeof marker - 1, i).ptr;
+    *marker_end++ = '\x02';
+    t.text.append(marker, static_cast<size_t>(marker_end - marker));
     t.segs.push_back({at, b, t.text.size() - at, i, ms[i].end});
     pos = ms[i].end;
   }
@@ -437,12 +436,19 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
   bool repeated_preposition = false;
   if (list)
     for (std::string_view w : qualifiers)  // (the last byte first: most pieces follow none of them)
-      if (base >= w.size() && (w.empty() || whole[base - 1] == w.back()) && whole.substr(base - w.size(), w.size()) == w)
+      if (base >= w.size() && (w.empty() || whole[base - 1] == w.back()) &&
+          std::string_view(whole.data() + base - w.size(), w.size()) == w)
         repeated_preposition = true;
   // "soutenu par Walmart, et au britannique Ocado": an item after another
-  // preposition than the first item's belongs to another phrase.
-  const int first_preposition =
-      list ? EndingPreposition(whole.substr(base >= 24 ? base - 24 : 0, std::min<size_t>(base, 24)), words) : 0;
+  // preposition than the first item's belongs to another phrase. (Read at
+  // the second item: most lists on the bench have one, and reading the
+  // words before the first was a fifth of this function.)
+  int first_preposition = -1;  // -1: not read yet
+  auto first_preposition_of = [&] {
+    if (first_preposition < 0)
+      first_preposition = EndingPreposition(whole.substr(base >= 24 ? base - 24 : 0, std::min<size_t>(base, 24)), words);
+    return first_preposition;
+  };
   for (size_t i = 0; i < piece.size(); ++i) {
     if (piece[i] != '\x01') continue;
     Marker marker;
@@ -480,7 +486,7 @@ std::vector<int> Markers(std::string_view whole, std::string_view piece, const S
         }
       }
     }
-    if (list && prev_end != std::string_view::npos && first_preposition) {
+    if (list && prev_end != std::string_view::npos && first_preposition_of()) {
       int p = EndingPreposition(piece.substr(prev_end + 1, i - prev_end - 1), words);
       if (p && p != first_preposition) break;
     }
@@ -1243,8 +1249,10 @@ std::vector<RuleMatch> RuleSet::Apply(std::string_view text, const Sentence& s,
     const int ngroups = r.ngroups;
     const RE2* relaxed = !r.fast ? nullptr : narrow || r.fast_any_text ? r.fast : r.Relaxed();
     int nrelaxed = relaxed ? relaxed->NumberOfCapturingGroups() + 1 : 0;
-    relaxed_groups.assign(static_cast<size_t>(nrelaxed), re2::StringPiece());
-    groups.assign(static_cast<size_t>(ngroups), re2::StringPiece());
+    // (Sized only: every match sets each group it reads, and a group of
+    // `groups` is read only where the match that set it succeeded.)
+    if (relaxed_groups.size() < static_cast<size_t>(nrelaxed)) relaxed_groups.resize(static_cast<size_t>(nrelaxed));
+    if (groups.size() < static_cast<size_t>(ngroups)) groups.resize(static_cast<size_t>(ngroups));
     size_t first_full = out.size(), end_full = out.size();
     known.clear();
     known_groups.clear();

@@ -21,7 +21,10 @@ using RelId = int64_t;
 using ArticleId = int64_t;
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
+// The oldest schema version a read-only Store reads as it is (it cannot
+// migrate): its tables are those of kSchemaVersion, only its indexes differ.
+inline constexpr int kOldestReadableVersion = 2;
 
 struct Node {
   NodeId id = 0;

@@ -48,12 +48,9 @@ GraphWriter::GraphWriter(graph::Store& store, std::set<std::string> symmetric_ty
 std::vector<std::string> GraphWriter::UnreadIndexes() const {
   // Evidence is only written; relationships are looked up by their start
   // (rels_src_type), and not even that when there were none before.
-  // evidence_article stays: its keys arrive in increasing order, so SQLite
-  // appends them (it checks the last leaf first), which costs less than
-  // sorting all of them again at the end. evidence_rel does not: its keys
-  // grow with the rowid only for new relationships (163,444 of its 687,473
-  // rows in the 10,000 bench articles name an older one), and kept live it
-  // cost more than its rebuild. 2,000 articles: 0.9 % fewer instructions
+  // evidence_rel is not kept live: its keys grow with the rowid only for new
+  // relationships (163,444 of its 687,473 rows in the 10,000 bench articles
+  // name an older one), and kept live it cost more than its rebuild. 2,000 articles: 0.9 % fewer instructions
   // (rebuild -447M, AddEvidenceRows +284M), but 10,000: 27.8 s instead of
   // 26.3 s (medians of 3 alternated runs; sys 1.4 s instead of 0.9 s: each
   // batch writes the index pages it touched to the WAL). Keeping

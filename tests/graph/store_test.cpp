@@ -259,6 +259,61 @@ TEST_CASE("a version 1 database is migrated: evidence sentences become offsets i
   CHECK(version.ColumnInt(0) == kSchemaVersion);
 }
 
+TEST_CASE("a version 2 database is read as it is and loses its evidence_article index when opened for writing",
+          "[graph][store]") {
+  TempDir tmp;
+  std::string path = tmp.File("kg.db");
+  NodeId n = 0;
+  {
+    Store store(path, Store::Mode::kReadWrite);
+    Article art;
+    art.hash = "h1";
+    art.text = "OpenAI lance Sora. Fin.";
+    const ArticleId aid = store.AddArticle(art);
+    n = store.CreateNode({"Organization"}, {{"name", Value("OpenAI")}});
+    Evidence e;
+    e.node = n;
+    e.article = aid;
+    e.span_start = 0;
+    e.span_end = 6;
+    e.sentence_start = 0;
+    e.sentence_end = 18;
+    e.rule = "entity";
+    store.AddEvidence(e);
+  }
+  auto has_index = [&] {
+    Database db(path, Database::Mode::kReadOnly);
+    Statement st(db, "SELECT count(*) FROM sqlite_schema WHERE name='evidence_article'");
+    st.Step();
+    return st.ColumnInt(0) == 1;
+  };
+  CHECK_FALSE(has_index());
+  {
+    // What version 2 wrote: the same tables, and the index.
+    Database db(path, Database::Mode::kReadWrite);
+    db.Exec("CREATE INDEX evidence_article ON evidence(article_id); PRAGMA user_version=2");
+  }
+  {
+    Store store(path, Store::Mode::kReadOnly);
+    auto ev = store.EvidenceForNode(n);
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].sentence == "OpenAI lance Sora.");
+    CHECK(store.Check().empty());
+  }
+  CHECK(has_index());
+  {
+    Store store(path, Store::Mode::kReadWrite);
+    CHECK(store.Check().empty());
+    Statement version(store.db(), "PRAGMA user_version");
+    REQUIRE(version.Step());
+    CHECK(version.ColumnInt(0) == kSchemaVersion);
+    // Deleting an article still deletes its evidence (a table scan now).
+    store.db().Exec("DELETE FROM articles");
+    CHECK(store.GetStats().evidence == 0);
+  }
+  CHECK_FALSE(has_index());
+}
+
 TEST_CASE("a database written by a newer kg is refused and left untouched", "[graph][store]") {
   TempDir tmp;
   std::string path = tmp.File("kg.db");

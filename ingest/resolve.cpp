@@ -312,6 +312,14 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
     // "le créateur de ChatGPT" is its maker or no one.
     if (!m.made.empty() && best_agreement < 2) return -1;
   }
+  // The name an apposition follows needs only not to contradict it: the
+  // preference for the company shown raising money is for a description
+  // that refers back, not for one that describes the name before it.
+  auto not_contradicted = [&](int e) {
+    if (!distinguishing) return true;
+    auto it = agreement.find(e);
+    return it != agreement.end() && it->second >= 0;
+  };
   auto agrees = [&](int e) {
     if (!distinguishing) return true;
     auto it = agreement.find(e);
@@ -347,7 +355,8 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   if (!genitive && !reporting_tag && !after_opening_participle)
     for (const auto& o : ex_.mentions[i])
       if (o.entity >= 0 && o.end + 2 == m.begin && t.compare(o.end, 2, ", ") == 0 && o.source != MentionSource::kAnaphor &&
-          o.source != MentionSource::kPronoun && o.source != MentionSource::kCandidate && !IsComplement(o) && fits(o))
+          o.source != MentionSource::kPronoun && o.source != MentionSource::kCandidate && !IsComplement(o) &&
+          ex_.entities[o.entity].type == m.type && not_contradicted(o.entity))
         return o.entity;
   // "io, la start-up cofondée par Jony Ive": a description defined by its
   // own clause names what comes before it, not an entity of earlier

@@ -341,6 +341,25 @@ TEST_CASE("an apposition describes the name before it, a genitive another entity
             .size() == 2);
 }
 
+TEST_CASE("'the company' after a round's investors is the company that raised it", "[ingest][resolve]") {
+  // The investors are the sentence's subjects, yet "the company said" is the
+  // recipient shown raising money before (lexicon/descriptors.tsv: "company"
+  // excludes investors).
+  auto ex = ExtractText("Quantix, a robotics start-up, has raised $20 million in a round led by Orbis Capital. Helix "
+                        "Partners and Northgate Partners also took part, the company said. It was founded in 2021 by "
+                        "Lena Marsh.",
+                        "en");
+  REQUIRE(ex.mentions.size() >= 2);
+  auto said = std::find_if(ex.mentions[1].begin(), ex.mentions[1].end(),
+                           [](const auto& m) { return m.surface == "the company"; });
+  REQUIRE(said != ex.mentions[1].end());
+  REQUIRE(said->entity >= 0);
+  CHECK(ex.entities[static_cast<size_t>(said->entity)].name == "Quantix");
+  CHECK(Facts(ex, "FOUNDED") == std::vector<std::string>{"Lena Marsh FOUNDED Quantix"});
+  CHECK(Facts(ex, "FUNDS") == std::vector<std::string>{"Helix Partners FUNDS Quantix", "Northgate Partners FUNDS Quantix",
+                                                        "Orbis Capital FUNDS Quantix"});
+}
+
 TEST_CASE("'son'/'its' refers to the subject, not to a complement in between", "[ingest][resolve]") {
   auto ex = ExtractText("Orange a conclu un accord avec OpenAI pour intégrer ChatGPT dans son application Djingo.", "fr");
   CHECK(Facts(ex, "DEVELOPS") == std::vector<std::string>{"Orange DEVELOPS Djingo"});

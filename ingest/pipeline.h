@@ -99,6 +99,15 @@ class Pipeline {
   // is clear is no function word.
   std::vector<uint64_t> stop_filter_;
   int stop_filter_shift_ = 64;
+  // stop_words_ by Token::hash, in an open-addressing table (bits 0: an
+  // empty slot).
+  struct StopSlot {
+    uint64_t hash = 0;
+    std::string_view word;
+    unsigned char bits = 0;
+  };
+  std::vector<StopSlot> stop_slots_;
+  int stop_slot_shift_ = 64;
 };
 
 }  // namespace kg::ingest

@@ -197,7 +197,6 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
   const std::string lang = *ex.doc.lang;
   const std::string& text = ex.doc.text;
   ex.sentences = SplitSentences(text, lexicon_);
-  size_t next_word = 0;  // the first word of `words` that ends after the sentences so far
   Resolver resolver(ex, lexicon_);
   ex.mentions.reserve(ex.sentences.size());
   ValueContext vctx;
@@ -232,15 +231,16 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     auto vals = values_->Find(text, s, lang, vctx);
     // The sentence's words: those of the text inside it, unless one crosses
     // an end (the recognizer then cuts the sentence itself).
-    while (next_word < words.size() && words[next_word].end <= s.begin) ++next_word;
-    size_t end_word = next_word;
+    const auto first_word = static_cast<size_t>(
+        std::partition_point(words.begin(), words.end(), [&](const Token& t) { return t.end <= s.begin; }) -
+        words.begin());
+    size_t end_word = first_word;
     while (end_word < words.size() && words[end_word].end <= s.end) ++end_word;
-    const bool cut_inside = (next_word < words.size() && words[next_word].begin < s.begin) ||
+    const bool cut_inside = (first_word < words.size() && words[first_word].begin < s.begin) ||
                             (end_word < words.size() && words[end_word].begin < s.end);
     auto ents = cut_inside ? recognizer_->Find(text, s, vals, given)
-                           : recognizer_->Find(text, s, std::span<const Token>(words).subspan(next_word, end_word - next_word),
+                           : recognizer_->Find(text, s, std::span<const Token>(words).subspan(first_word, end_word - first_word),
                                                vals, given);
-    next_word = end_word;
     // A number inside a name ("Microsoft 365 Copilot") is part of the name.
     vals.erase(std::remove_if(vals.begin(), vals.end(),
                               [&](const Mention& v) {

@@ -197,6 +197,9 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
   const std::string lang = *ex.doc.lang;
   const std::string& text = ex.doc.text;
   ex.sentences = SplitSentences(text, lexicon_);
+  // The first word of `words` that may end inside the sentence: those
+  // before it end before the sentences so far.
+  size_t first_word = 0;
   Resolver resolver(ex, lexicon_);
   ex.mentions.reserve(ex.sentences.size());
   ValueContext vctx;
@@ -231,9 +234,13 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     auto vals = values_->Find(text, s, lang, vctx);
     // The sentence's words: those of the text inside it, unless one crosses
     // an end (the recognizer then cuts the sentence itself).
-    const auto first_word = static_cast<size_t>(
-        std::partition_point(words.begin(), words.end(), [&](const Token& t) { return t.end <= s.begin; }) -
-        words.begin());
+    // (Sentences come in order: from where the one before ended, else by a
+    // search.)
+    if (first_word > 0 && words[first_word - 1].end > s.begin)
+      first_word = static_cast<size_t>(
+          std::partition_point(words.begin(), words.end(), [&](const Token& t) { return t.end <= s.begin; }) -
+          words.begin());
+    while (first_word < words.size() && words[first_word].end <= s.begin) ++first_word;
     size_t end_word = first_word;
     while (end_word < words.size() && words[end_word].end <= s.end) ++end_word;
     const bool cut_inside = (first_word < words.size() && words[first_word].begin < s.begin) ||
@@ -241,6 +248,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     auto ents = cut_inside ? recognizer_->Find(text, s, vals, given)
                            : recognizer_->Find(text, s, std::span<const Token>(words).subspan(first_word, end_word - first_word),
                                                vals, given);
+    first_word = end_word;
     // A number inside a name ("Microsoft 365 Copilot") is part of the name.
     vals.erase(std::remove_if(vals.begin(), vals.end(),
                               [&](const Mention& v) {

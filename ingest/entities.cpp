@@ -155,13 +155,13 @@ bool WordOrSingularOccurs(std::string_view text, std::string_view singular, size
 
 // The words of `tokens` (in order) inside [b, e): what Tokenize cuts of the
 // text there, unless a word of `tokens` crosses b or e (nullopt).
-std::optional<std::span<const Token>> WordsWithin(const std::vector<Token>& tokens, size_t b, size_t e) {
+std::optional<std::span<const Token>> WordsWithin(std::span<const Token> tokens, size_t b, size_t e) {
   auto first = std::partition_point(tokens.begin(), tokens.end(), [&](const Token& t) { return t.end <= b; });
   if (first != tokens.end() && first->begin < b) return std::nullopt;
   auto last = first;
   while (last != tokens.end() && last->end <= e) ++last;
   if (last != tokens.end() && last->begin < e) return std::nullopt;
-  return std::span<const Token>(tokens).subspan(static_cast<size_t>(first - tokens.begin()),
+  return tokens.subspan(static_cast<size_t>(first - tokens.begin()),
                                                 static_cast<size_t>(last - first));
 }
 
@@ -171,7 +171,7 @@ std::optional<std::span<const Token>> WordsWithin(const std::vector<Token>& toke
 // second's is start.second): a word whose hash differs is another word, so
 // most candidates are ruled out without reading their alias. The alias has
 // room in `tokens` from i.
-bool SameHashes(const Lexicon& lex, const std::vector<Token>& tokens, size_t i, const Lexicon::AliasStart& start) {
+bool SameHashes(const Lexicon& lex, std::span<const Token> tokens, size_t i, const Lexicon::AliasStart& start) {
   const size_t* hashes = lex.WordHashes(start);
   for (size_t j = 2; j < start.tokens; ++j)
     if (tokens[i + j].hash != hashes[j]) return false;
@@ -513,8 +513,14 @@ const HeadNoun* Recognizer::FindHead(std::string_view head) const {
 std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
                                       const std::vector<Mention>& values,
                                       const std::vector<Mention>* given) const {
+  const auto tokens = Tokenize(text.substr(s.begin, s.end - s.begin), s.begin);
+  return Find(text, s, tokens, values, given);
+}
+
+std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s, std::span<const Token> tokens,
+                                      const std::vector<Mention>& values,
+                                      const std::vector<Mention>* given) const {
   std::string_view sent = text.substr(s.begin, s.end - s.begin);
-  const auto tokens = Tokenize(sent, s.begin);
   // (Held, not read again: the loops below compare with it at every word.)
   const size_t n_tokens = tokens.size();
   // "Jan 27", "Sept. 2": a month and a day, no name nor version.
@@ -1265,7 +1271,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s,
   return sorted;
 }
 
-void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
+void Recognizer::AddDescriptors(std::string_view text, const Sentence& s, std::span<const Token> tokens,
                                 bool narrow, std::vector<Mention>& out) const {
   // Whether each word of the sentence is a cue word, looked up once; and
   // the last words before a name (below). On the stack for most sentences:
@@ -1499,7 +1505,7 @@ void Recognizer::AddCountryPossessors(std::string_view text, std::vector<Mention
   }
 }
 
-int Recognizer::InitialName(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
+int Recognizer::InitialName(std::string_view text, const Sentence& s, std::span<const Token> tokens,
                             size_t i) const {
   const Token& t = tokens[i];
   std::string_view w = text.substr(t.begin, t.end - t.begin);

@@ -44,6 +44,13 @@ class Recognizer {
   std::vector<Mention> Find(std::string_view text, const Sentence& s,
                             const std::vector<Mention>& values,
                             const std::vector<Mention>* given = nullptr) const;
+  // The same, given the sentence's words: Tokenize(text.substr(s.begin,
+  // s.end - s.begin), s.begin), which a caller that cut the whole text
+  // into words has already (the words of the text inside the sentence,
+  // when none crosses either end).
+  std::vector<Mention> Find(std::string_view text, const Sentence& s, std::span<const Token> words,
+                            const std::vector<Mention>& values,
+                            const std::vector<Mention>* given = nullptr) const;
 
   // The head noun entry of `head` (folded compare), or null.
   const HeadNoun* FindHead(std::string_view head) const;
@@ -56,7 +63,7 @@ class Recognizer {
   const PlaceAdjective* PlaceAdjectiveAmong(std::span<const Token> words) const;
   // `narrow`: the sentence's non-ASCII characters are all letters, so the
   // patterns' narrow twins may be used (ingest/pattern_twins.h).
-  void AddDescriptors(std::string_view text, const Sentence& s, const std::vector<Token>& tokens,
+  void AddDescriptors(std::string_view text, const Sentence& s, std::span<const Token> tokens,
                       bool narrow, std::vector<Mention>& m) const;
   // "Singapore's Temasek", "l'allemand Helsing": a country's or a place's
   // possessive, or a nationality with its article, right before an
@@ -67,7 +74,7 @@ class Recognizer {
   // lower case in the article) that recurs capitalised inside a sentence
   // of the article (1), or that a verb follows (lexicon/subject_verbs.txt: 2);
   // 0 when it is neither, -1 when it is a word of the language.
-  int InitialName(std::string_view text, const Sentence& s, const std::vector<Token>& tokens, size_t i) const;
+  int InitialName(std::string_view text, const Sentence& s, std::span<const Token> tokens, size_t i) const;
   // Types the capitalised names left without a signal from their context: a
   // person after "founded by" (and the names listed with it), next to a verb
   // of speech, or after a title ("CEO Jane Roe"); a product when its last

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -57,8 +58,10 @@ class Pipeline {
 
   // $KG_CORPUS, else the corpus/ directory of the source tree kg was built from.
   static std::string DefaultCorpusDir();
-  // "fr" or "en" from function words.
+  // "fr" or "en" from the function words of the text's first 8,000 bytes.
   std::string DetectLanguage(std::string_view text) const;
+  // The same, given the words of `text` (Tokenize(text)).
+  std::string DetectLanguage(std::string_view text, std::span<const Token> words) const;
 
  private:
   // A relationship of an extraction: its type and its two entities (in
@@ -80,6 +83,8 @@ class Pipeline {
   void LinkQuotesToContext(Extraction& ex) const;
   static std::vector<int> SpeakerSide(const Extraction& ex, int speaker);
   static int TopicBefore(const Extraction& ex, size_t last, const std::vector<int>& exclude);
+  // Adds the French (`fr`) and English (`en`) function words among `words`.
+  void CountFunctionWords(std::span<const Token> words, int& fr, int& en) const;
 
   Lexicon lexicon_;
   RuleSet rules_;
@@ -90,9 +95,19 @@ class Pipeline {
   // The folded function words of lexicon_.stop_fr (bit 1) and stop_en (bit
   // 2), viewed in the lexicon's strings, for DetectLanguage.
   std::unordered_map<std::string_view, unsigned char> stop_words_;
-  std::vector<std::pair<std::string_view, unsigned char>> stop_by_first_[256];  // stop_words_ by first byte
-  size_t stop_word_max_ = 0;
-  uint64_t stop_lengths_[256] = {};  // per first byte: bit n set when a function word of n bytes starts with it
+  // One bit per prefix of the words' hashes (Token::hash): a word whose bit
+  // is clear is no function word.
+  std::vector<uint64_t> stop_filter_;
+  int stop_filter_shift_ = 64;
+  // stop_words_ by Token::hash, in an open-addressing table (bits 0: an
+  // empty slot).
+  struct StopSlot {
+    uint64_t hash = 0;
+    std::string_view word;
+    unsigned char bits = 0;
+  };
+  std::vector<StopSlot> stop_slots_;
+  int stop_slot_shift_ = 64;
 };
 
 }  // namespace kg::ingest

@@ -207,14 +207,37 @@ TEST_CASE("the words that open an author line come from the lexicon files", "[in
   CHECK_THROWS_WITH(Lexicon::Load(corpus.path()), Catch::Contains("byline_openers.txt: missing"));
 }
 
-// DetectLanguage folds a word with accents only when it may be a function
-// word (no more ASCII letters than the longest one): "été" still counts.
+// DetectLanguage folds a word with accents as Tokenize does: "été" counts.
 TEST_CASE("the language is told by function words, accented ones folded", "[ingest][text]") {
   const Pipeline& p = kg::ingest::testing::CorpusPipeline();
   CHECK(p.DetectLanguage("Le projet a été lancé, et il a été financé par la région.") == "fr");
   CHECK(p.DetectLanguage("The project was launched and it was funded by the region.") == "en");
   CHECK(p.DetectLanguage("Été, ÉTÉ, été: the") == "fr");
   CHECK(p.DetectLanguage("Développement développement développement: the") == "en");
+}
+
+// Only the words of the first 8,000 bytes count; given the words of the
+// whole text, a word that crosses the bound counts for its part before it
+// ("the" of "theory" is a function word).
+TEST_CASE("the language is told by the words of the first 8,000 bytes", "[ingest][text]") {
+  const Pipeline& p = kg::ingest::testing::CorpusPipeline();
+  // One French and one English word, then `at_bound` from byte 7,997, then
+  // French words after the bound.
+  auto text_with = [](std::string_view at_bound) {
+    std::string text(7989, 'x');
+    text += " le the ";
+    text += at_bound;
+    text += " le la le la le la";
+    return text;
+  };
+  for (std::string_view at_bound : {"theory", "the the", "The", "Theo", "x"}) {
+    const std::string text = text_with(at_bound);
+    CAPTURE(at_bound);
+    CHECK(p.DetectLanguage(text, Tokenize(text)) == p.DetectLanguage(text));
+  }
+  CHECK(p.DetectLanguage(text_with("theory")) == "en");
+  CHECK(p.DetectLanguage(text_with("theory"), Tokenize(text_with("theory"))) == "en");
+  CHECK(p.DetectLanguage(text_with("x")) == "fr");  // one each: French
 }
 
 // Clean takes a line that has no two spaces in a row (HasSpacePair, eight

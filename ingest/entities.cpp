@@ -630,6 +630,13 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s, 
             lex_.AliasesStartingWith(tokens[i + 1].hash).empty())
           break;
         const auto& e = lex_.entries()[static_cast<size_t>(c.entry)];
+        // "Lena Ford", "Jean Roche": a known first name right before a
+        // one-word company name makes a person's name (found below), not
+        // the company.
+        if (k == 1 && e.type == "Organization"sv && i > 0 && !covered[i - 1] && tokens[i - 1].upper_initial &&
+            tokens[i].begin == tokens[i - 1].end + 1 && text[tokens[i - 1].end] == ' ' &&
+            first_names_.Has(tokens[i - 1]) && !stop_en_.Has(tokens[i - 1]) && !stop_fr_.Has(tokens[i - 1]))
+          break;
         Mention& m = out.emplace_back();
         m.begin = tokens[i].begin;
         m.end = tokens[i + k - 1].end;

@@ -52,6 +52,16 @@ TEST_CASE("recognizer matches lexicon names case- and accent-aware", "[ingest][e
   CHECK(us->canonical == "United States");
 }
 
+TEST_CASE("a first name before a one-word company name makes a person", "[ingest][entities]") {
+  // "Acme" is a one-word alias of a company; "Lena" a first name of lexicon/first_names.txt.
+  auto ms = Find("The lab was founded by Lena Acme, and Acme Robotics backed it.");
+  CHECK(TypeOf(ms, "Lena Acme") == "Person");
+  CHECK(!Named(ms, "Acme"));
+  CHECK(TypeOf(ms, "Acme Robotics") == "Organization");
+  // A word that is no first name leaves the company alone.
+  CHECK(TypeOf(Find("Rival Acme grew."), "Acme") == "Organization");
+}
+
 TEST_CASE("recognizer types unknown names from descriptors", "[ingest][entities]") {
   using Row = std::tuple<std::string, std::string, std::string>;
   auto [text, name, type] = GENERATE(table<std::string, std::string, std::string>({

@@ -842,6 +842,23 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s, 
     }
   }
 
+  // "CUDA-Q", "Qwen2.5-VL": a product name goes on after a hyphen with a
+  // short word in capitals or with a digit (the tokenizer cut it there).
+  for (auto& m : out) {
+    if (m.type != "Product"sv || m.end >= text.size() || text[m.end] != '-') continue;
+    auto i = static_cast<size_t>(std::partition_point(tokens.begin(), tokens.end(),
+                                                      [&](const Token& t) { return t.begin <= m.end; }) -
+                                 tokens.begin());
+    if (i >= n_tokens || covered[i] || tokens[i].begin != m.end + 1 || tokens[i].end - tokens[i].begin > 6 ||
+        !(tokens[i].has_digit || AllCaps(text, tokens[i])))
+      continue;
+    m.end = tokens[i].end;
+    m.surface = span_text(m.begin, m.end);
+    m.canonical = m.surface;
+    if (m.source == MentionSource::kGazetteer) m.source = MentionSource::kDiscovered;
+    covered[i] = true;
+  }
+
   // Capitalised names not in the lexicon.
   for (size_t i = 0; i < n_tokens; ++i) {
     if (covered[i] || !tokens[i].upper_initial) continue;

@@ -52,6 +52,16 @@ TEST_CASE("recognizer matches lexicon names case- and accent-aware", "[ingest][e
   CHECK(us->canonical == "United States");
 }
 
+TEST_CASE("a product name goes on after a hyphen with a code", "[ingest][entities]") {
+  // "Lumo" is a product of the test lexicon; "Qwen2.5" a versioned model name.
+  auto ms = Find("The app runs on Lumo-X2 and on Qwen2.5-VL, not on Lumo-based tools.");
+  CHECK(TypeOf(ms, "Lumo-X2") == "Product");
+  CHECK(TypeOf(ms, "Qwen2.5-VL") == "Product");
+  CHECK(!Named(ms, "X2"));
+  CHECK(!Named(ms, "VL"));
+  CHECK(TypeOf(ms, "Lumo") == "Product");  // "-based" is no code
+}
+
 TEST_CASE("a first name before a one-word company name makes a person", "[ingest][entities]") {
   // "Acme" is a one-word alias of a company; "Lena" a first name of lexicon/first_names.txt.
   auto ms = Find("The lab was founded by Lena Acme, and Acme Robotics backed it.");

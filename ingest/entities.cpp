@@ -1097,9 +1097,9 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s, 
       absorb(c, o, "organisation+name");
     }
   }
-  // "the UK Space Agency": a country's name before an institution's
-  // (a capitalised name ending in a head noun of institution_heads.txt)
-  // is part of it.
+  // "the UK Space Agency", "the Irish Aviation Authority": a country's name
+  // or a capitalised nationality before an institution's (a capitalised name
+  // ending in a head noun of institution_heads.txt) is part of it.
   for (auto& c : out) {
     if (c.source != MentionSource::kCandidate || c.end == c.begin || c.type != "Organization"sv) continue;
     if (c.begin == 0 || text[c.begin - 1] != ' ') continue;
@@ -1107,7 +1107,8 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s, 
     Mention* country = nullptr;
     for (auto& o : out)
       if (o.end + 1 == c.begin && &o != &c && o.end > o.begin && o.type == "Country"sv &&
-          o.source == MentionSource::kGazetteer) {
+          (o.source == MentionSource::kGazetteer ||
+           (o.source == MentionSource::kDemonym && std::isupper(static_cast<unsigned char>(text[o.begin]))))) {
         country = &o;
         break;
       }

@@ -52,6 +52,14 @@ TEST_CASE("recognizer matches lexicon names case- and accent-aware", "[ingest][e
   CHECK(us->canonical == "United States");
 }
 
+TEST_CASE("a capitalised nationality before an institution's name is part of it", "[ingest][entities]") {
+  auto ms = Find("The Irish Aviation Authority and the British Business Bank spoke to the French start-up Acme.");
+  CHECK(TypeOf(ms, "Irish Aviation Authority") == "Organization");
+  CHECK(TypeOf(ms, "British Business Bank") == "Organization");
+  CHECK(!Named(ms, "Aviation Authority"));
+  CHECK(TypeOf(ms, "French") == "Country");  // before no institution's name, a nationality
+}
+
 TEST_CASE("a product name goes on after a hyphen with a code", "[ingest][entities]") {
   // "Lumo" is a product of the test lexicon; "Qwen2.5" a versioned model name.
   auto ms = Find("The app runs on Lumo-X2 and on Qwen2.5-VL, not on Lumo-based tools.");

@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <unordered_map>
 
 #include "graph/normalize.h"
 #include "ingest/entities.h"
@@ -108,19 +109,23 @@ Pipeline::Pipeline(const std::string& corpus_dir)
   values_ = std::make_unique<ValueFinder>(lexicon_);
   recognizer_ = std::make_unique<Recognizer>(lexicon_);
   quotes_ = std::make_unique<QuoteAttributor>(lexicon_);
-  for (const auto& w : lexicon_.stop_fr) stop_words_[w] |= 1;
-  for (const auto& w : lexicon_.stop_en) stop_words_[w] |= 2;
+  // The folded function words of lexicon_.stop_fr (bit 1) and stop_en (bit
+  // 2), viewed in the lexicon's strings: read through stop_filter_ and
+  // stop_slots_.
+  std::unordered_map<std::string_view, unsigned char> stop_words;
+  for (const auto& w : lexicon_.stop_fr) stop_words[w] |= 1;
+  for (const auto& w : lexicon_.stop_en) stop_words[w] |= 2;
   // About 64 bits per function word.
   size_t filter_bits = 64;
-  while (filter_bits < 64 * stop_words_.size()) filter_bits *= 2;
+  while (filter_bits < 64 * stop_words.size()) filter_bits *= 2;
   stop_filter_.assign(filter_bits / 64, 0);
   stop_filter_shift_ = 64 - std::countr_zero(filter_bits);
   // Twice as many slots as words, at least.
   size_t slots = 16;
-  while (slots < 2 * stop_words_.size()) slots *= 2;
+  while (slots < 2 * stop_words.size()) slots *= 2;
   stop_slots_.assign(slots, StopSlot{});
   stop_slot_shift_ = 64 - std::countr_zero(slots);
-  for (const auto& [w, bits] : stop_words_) {
+  for (const auto& [w, bits] : stop_words) {
     const uint64_t hash = static_cast<uint64_t>(FoldedHash(w));
     const uint64_t bit = hash * kMixHash >> stop_filter_shift_;
     stop_filter_[bit >> 6] |= uint64_t{1} << (bit & 63);
@@ -135,7 +140,7 @@ Pipeline::~Pipeline() = default;
 void Pipeline::CountFunctionWords(std::span<const Token> words, int& fr, int& en) const {
   // A function word's hash first: most words are none, and are answered
   // from one bit; the others are found by the hash the word has already (a
-  // lookup of stop_words_ hashed it again: 16K more instructions per bench
+  // lookup in a map of the words hashed it again: 16K more instructions per bench
   // article, callgrind).
   const size_t mask = stop_slots_.size() - 1;
   for (const Token& t : words) {

@@ -14,7 +14,6 @@
 #include <string>
 #include <string_view>
 #include <tuple>
-#include <unordered_map>
 #include <vector>
 
 #include "ingest/lexicon.h"
@@ -92,15 +91,13 @@ class Pipeline {
   std::unique_ptr<ValueFinder> values_;
   std::unique_ptr<Recognizer> recognizer_;
   std::unique_ptr<QuoteAttributor> quotes_;
-  // The folded function words of lexicon_.stop_fr (bit 1) and stop_en (bit
-  // 2), viewed in the lexicon's strings, for DetectLanguage.
-  std::unordered_map<std::string_view, unsigned char> stop_words_;
-  // One bit per prefix of the words' hashes (Token::hash): a word whose bit
-  // is clear is no function word.
+  // The function words of DetectLanguage (lexicon_.stop_fr, stop_en): one
+  // bit per prefix of their hashes (Token::hash); a word whose bit is clear
+  // is no function word.
   std::vector<uint64_t> stop_filter_;
   int stop_filter_shift_ = 64;
-  // stop_words_ by Token::hash, in an open-addressing table (bits 0: an
-  // empty slot).
+  // The function words by Token::hash, with bit 1 French and bit 2
+  // English, in an open-addressing table (bits 0: an empty slot).
   struct StopSlot {
     uint64_t hash = 0;
     std::string_view word;

@@ -226,6 +226,7 @@ bool HoldsSpace(std::string_view word) { return word.find_first_of(kReSpaces) !=
 struct ValueLiterals {
   explicit ValueLiterals(const Lexicon& lex)
       : currencies(AfterForms(lex)), scale(ScaleWords(lex)), units(lex.duration_units) {
+    std::vector<std::string> signs, day_tails, ones;  // read through sign_ends, day_tail_ends, one_ends
     for (const auto& c : lex.currencies)
       if (c.before) {
         signs.push_back(CaselessSuffix(c.form));
@@ -304,7 +305,7 @@ struct ValueLiterals {
   // How the groups of bare_amount_, date_dmy_ and date_mdy_ are read (the
   // words of their lists permitting, off the match).
   Split split_bare = Split::kNone, split_day_first = Split::kNone, split_month_first = Split::kNone;
-  std::vector<std::string> day_tails;  // day words after their last digit ("er")
+  WordEnds day_tail_ends;  // day words after their last digit ("er")
   // Bounds, in bytes, of the text a sign of money_prefix_ and a day of
   // date_dmy_ match: twice the longest form, as (?i) matches a character
   // with one of its other cases, which may take more bytes (one of two
@@ -313,7 +314,7 @@ struct ValueLiterals {
   size_t sign_bytes = 0;
   size_t day_bytes = 2 * 2;  // "\d{1,2}"
   WordStarts currencies;            // the currency forms that follow a number
-  std::vector<std::string> signs;   // the ends of the forms that open an amount ("$")
+  WordEnds sign_ends;               // the ends of the forms that open an amount ("$")
   std::array<std::vector<Literal>, 256> multipliers;  // by first byte
   bool multiplier_any = false;      // a multiplier has no literal start
   std::vector<Literal> links;       // "de ", "d'"
@@ -322,8 +323,7 @@ struct ValueLiterals {
   // Text that every scale word holds ("illi"), and where it stands in each.
   std::string anchor;
   std::vector<std::pair<std::string, size_t>> anchored;
-  std::vector<std::string> ones;    // the ends of one_words ("un", "a")
-  WordEnds sign_ends, day_tail_ends, one_ends;  // signs, day_tails and ones, for ValueScan::EndsAt
+  WordEnds one_ends;                // the ends of one_words ("un", "a")
   WordStarts units;                 // "ans", "ann", "mois", "year", "month"
 };
 

@@ -312,19 +312,17 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
     // "le créateur de ChatGPT" is its maker or no one.
     if (!m.made.empty() && best_agreement < 2) return -1;
   }
+  // An entity's agreement with the description (-1: it contradicts it, or
+  // is of another type); best_agreement is at least 0 here.
+  auto agreement_of = [&](int e) {
+    auto it = agreement.find(e);
+    return it == agreement.end() ? -1 : it->second;
+  };
+  auto agrees = [&](int e) { return !distinguishing || agreement_of(e) == best_agreement; };
   // The name an apposition follows needs only not to contradict it: the
   // preference for the company shown raising money is for a description
   // that refers back, not for one that describes the name before it.
-  auto not_contradicted = [&](int e) {
-    if (!distinguishing) return true;
-    auto it = agreement.find(e);
-    return it != agreement.end() && it->second >= 0;
-  };
-  auto agrees = [&](int e) {
-    if (!distinguishing) return true;
-    auto it = agreement.find(e);
-    return it != agreement.end() && it->second == best_agreement;
-  };
+  auto not_contradicted = [&](int e) { return !distinguishing || agreement_of(e) >= 0; };
   auto fits = [&](const Mention& o) {
     if (o.entity < 0 || o.source == MentionSource::kAnaphor || o.source == MentionSource::kPronoun)
       return o.entity >= 0 && ex_.entities[o.entity].type == m.type && agrees(o.entity) &&

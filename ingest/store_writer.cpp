@@ -50,10 +50,11 @@ std::vector<std::string> GraphWriter::UnreadIndexes() const {
   // (rels_src_type), and not even that when there were none before.
   // evidence_rel is not kept live: its keys grow with the rowid only for new
   // relationships (163,444 of its 687,473 rows in the 10,000 bench articles
-  // name an older one), and kept live it cost more than its rebuild. 2,000 articles: 0.9 % fewer instructions
-  // (rebuild -447M, AddEvidenceRows +284M), but 10,000: 27.8 s instead of
-  // 26.3 s (medians of 3 alternated runs; sys 1.4 s instead of 0.9 s: each
-  // batch writes the index pages it touched to the WAL). Keeping
+  // name an older one), and kept live it cost more than its rebuild (live,
+  // 2,000 articles: 0.9 % fewer instructions, rebuild -447M and
+  // AddEvidenceRows +284M; but 10,000: 27.8 s instead of 26.3 s, medians of
+  // 3 alternated runs; sys 1.4 s instead of 0.9 s: each batch writes the
+  // index pages it touched to the WAL). Keeping
   // evidence_node live as well costs more still (2,000 articles: 19,251M
   // instructions in all instead of 18,980M, and 19,145M dropping both).
   std::vector<std::string> names = {"evidence_node", "evidence_rel", "rels_dst_type"};

@@ -456,12 +456,9 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
         }
         return;
       };
-      auto is_focus = [](const std::string& name) {
-        return !name.empty() && (name[0] == '@' || name[0] == '~' || name[0] == '*');
-      };
       for (const auto& emit : r.emits) {
         // The named endpoint first; the guessed one may not be the same entity.
-        if (is_focus(emit.dst) && !is_focus(emit.src)) {
+        if (ContextEndpoint(emit.dst) && !ContextEndpoint(emit.src)) {
           endpoints(emit.src, {}, srcs);
           endpoints(emit.dst, srcs, dsts);
         } else {
@@ -471,9 +468,9 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
         if (srcs.empty() || dsts.empty()) continue;
         // "Apple will pay Google for its Gemini model": the possessor of a
         // product whose maker is known and named in the sentence is its maker.
-        if (emit.type == "DEVELOPS"sv && is_focus(emit.src) && dsts.size() == 1)
+        if (emit.type == "DEVELOPS"sv && ContextEndpoint(emit.src) && dsts.size() == 1)
           if (int maker = resolver.NamedMaker(dsts[0], si); maker >= 0) srcs = {maker};
-        const bool guess = is_focus(emit.src) || is_focus(emit.dst);
+        const bool guess = ContextEndpoint(emit.src) || ContextEndpoint(emit.dst);
         graph::Properties props;
         for (const auto& [key, val] : emit.props) {
           auto it = match.slots.find(val);
@@ -526,8 +523,8 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
             rec.sentence = si;
             rec.span_begin = match.begin;
             rec.span_end = match.end;
-            if (guess && is_focus(emit.src) != is_focus(emit.dst))
-              guessed.emplace(ex.relations.size(), is_focus(emit.dst) ? "src" : "dst");
+            if (guess && ContextEndpoint(emit.src) != ContextEndpoint(emit.dst))
+              guessed.emplace(ex.relations.size(), ContextEndpoint(emit.dst) ? "src" : "dst");
             rel_index.emplace(std::move(key), ex.relations.size());
             ex.relations.push_back(std::move(rec));
           }

@@ -780,7 +780,7 @@ void RuleSet::ParseInto(const std::string& content, const std::string& file, con
   for (const auto& r : rules_) {
     for (const auto& e : r->emits) {
       for (const auto& end : {e.src, e.dst}) {
-        if (end[0] == '@' || end[0] == '~' || end[0] == '*') continue;
+        if (ContextEndpoint(end)) continue;
         bool ok = std::any_of(r->slots.begin(), r->slots.end(), [&](const Slot& s) { return s.name == end; }) ||
                   std::any_of(r->new_entities.begin(), r->new_entities.end(),
                               [&](const auto& p) { return p.first.substr(p.first.find('_', 4) + 1) == end; });
@@ -1075,7 +1075,7 @@ void RuleSet::Prepare() {
     // What an emit endpoint needs: a slot's types (the first slot of that
     // name); @Type, ~Type and new_ groups need nothing.
     auto needs = [&](const std::string& end) -> unsigned {
-      if (end.empty() || end[0] == '@' || end[0] == '~' || end[0] == '*') return kAnyType;
+      if (end.empty() || ContextEndpoint(end)) return kAnyType;
       for (const auto& sl : r.slots)
         if (sl.name == end) return sl.type_mask;
       return kAnyType;

@@ -43,6 +43,12 @@ struct EmitSpec {
   std::vector<std::pair<std::string, std::string>> props;  // key=slot or key=literal
 };
 
+// An emit endpoint the pipeline finds from the context ("@Type", "~Type",
+// "*Type"), not a slot or a new_ group of the match.
+inline bool ContextEndpoint(std::string_view end) {
+  return !end.empty() && (end[0] == '@' || end[0] == '~' || end[0] == '*');
+}
+
 struct RuleExample {
   bool positive = true;
   std::string text;    // with [surface|Type] markup

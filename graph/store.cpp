@@ -338,6 +338,21 @@ void Store::RestoreMissingIndexes() {
   }
 }
 
+bool Store::UseRollbackJournal(bool on) {
+  if (read_only_) return false;
+  // TRUNCATE: the journal file is emptied at commit, not deleted and made
+  // again for the next transaction.
+  const char* want = on ? "truncate" : "wal";
+  try {
+    Statement st(db_, on ? "PRAGMA journal_mode=TRUNCATE" : "PRAGMA journal_mode=WAL");
+    return st.Step() && st.ColumnView(0) == want;
+  } catch (const StorageError&) {
+    int code = sqlite3_errcode(db_.handle()) & 0xff;
+    if (code != SQLITE_BUSY && code != SQLITE_LOCKED) throw;
+    return false;
+  }
+}
+
 void Store::PrepareStatements() {
   st_ = std::make_unique<Statements>();
   auto& s = *st_;

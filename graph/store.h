@@ -212,6 +212,18 @@ class Store {
   std::vector<std::string> RestoreIndexes();
   // The secondary indexes of the schema that the database lacks.
   std::vector<std::string> MissingIndexes() const;
+  // With `on`, writes through a rollback journal instead of the WAL until
+  // called again with false (or the next open for writing). In WAL mode each
+  // page a transaction writes is written twice, to the WAL and then by the
+  // checkpoint into the file; a rollback journal holds only the old content
+  // of pages that existed before the transaction, so pages a bulk load
+  // appends are written once. Durability is the same (the journal is synced
+  // before the file is changed), but readers wait while a transaction
+  // commits instead of reading the last snapshot. Call outside a
+  // transaction. Returns whether the mode is now the one asked for: SQLite
+  // refuses to leave WAL mode while another connection has the file open,
+  // and then the store stays in WAL mode.
+  bool UseRollbackJournal(bool on);
 
   // --- whole-store
   Stats GetStats() const;

@@ -564,3 +564,48 @@ TEST_CASE("a new database takes the page size asked for; an existing one keeps i
   }
   CHECK_THROWS_AS(Store(tmp.File("odd.db"), Store::Mode::kReadWrite, 3000), kg::StorageError);
 }
+
+namespace {
+std::string JournalMode(Store& store) {
+  Statement st(store.db(), "PRAGMA journal_mode");
+  REQUIRE(st.Step());
+  return st.ColumnText(0);
+}
+}  // namespace
+
+TEST_CASE("a bulk load may write through a rollback journal, not while another connection has the file open",
+          "[graph][store]") {
+  TempDir tmp;
+  std::string path = tmp.File("kg.db");
+  Store store(path, Store::Mode::kReadWrite);
+  CHECK(JournalMode(store) == "wal");
+  REQUIRE(store.UseRollbackJournal(true));
+  CHECK(JournalMode(store) == "truncate");
+  NodeId a = 0;
+  {
+    Store::WriteTxn txn(store);
+    a = store.CreateNode({"Organization"}, {{"name", Value("OpenAI")}});
+    txn.Commit();
+  }
+  {
+    // A failed batch still rolls back.
+    Store::WriteTxn txn(store);
+    store.CreateNode({"Organization"}, {{"name", Value("Oracle")}});
+  }
+  CHECK(store.GetStats().nodes == 1);
+  REQUIRE(store.UseRollbackJournal(false));
+  CHECK(JournalMode(store) == "wal");
+  {
+    // Another connection keeps the WAL: the store says so and stays in it.
+    Store reader(path, Store::Mode::kReadOnly);
+    CHECK(reader.GetNode(a).has_value());
+    CHECK_FALSE(store.UseRollbackJournal(true));
+    CHECK(JournalMode(store) == "wal");
+    CHECK_FALSE(reader.UseRollbackJournal(true));
+  }
+  // A new open for writing is in WAL mode whatever the last one left.
+  REQUIRE(store.UseRollbackJournal(true));
+  Store again(path, Store::Mode::kReadWrite);
+  CHECK(JournalMode(again) == "wal");
+  CHECK(again.GetNode(a).has_value());
+}

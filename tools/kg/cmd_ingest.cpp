@@ -52,13 +52,18 @@ constexpr uintmax_t kBulkRatio = 8;
 // (3,000 articles: 5% less time): the writer refers only to rows it has just
 // read or written, and `kg check` verifies every reference. So are the CHECK
 // constraints of the evidence table, which Store::AddEvidenceRows checks in
-// C++ for every row before it writes it.
+// C++ for every row before it writes it. And the store writes through a
+// rollback journal instead of the WAL (Store::UseRollbackJournal), when no
+// other connection has it open: the pages a bulk load appends are written
+// once instead of twice (10,000 bench articles: the batches' commits took
+// 0.66 s instead of 1.1 s, medians of 3 alternated runs).
 class BulkIndexes {
  public:
   BulkIndexes(graph::Store& store, const std::vector<std::string>& names) : store_(store) {
     store_.DropIndexes(names);
     store_.db().Exec("PRAGMA foreign_keys=OFF");  // outside a transaction: it is a no-op inside one
     store_.db().Exec("PRAGMA ignore_check_constraints=ON");
+    rollback_journal_ = store_.UseRollbackJournal(true);
   }
   BulkIndexes(const BulkIndexes&) = delete;
   BulkIndexes& operator=(const BulkIndexes&) = delete;
@@ -75,11 +80,14 @@ class BulkIndexes {
     store_.db().Exec("PRAGMA foreign_keys=ON");
     store_.db().Exec("PRAGMA ignore_check_constraints=OFF");
     store_.RestoreIndexes();
+    // Back to the WAL, which every open for writing also asks for.
+    if (rollback_journal_) store_.UseRollbackJournal(false);
     done_ = true;
   }
 
  private:
   graph::Store& store_;
+  bool rollback_journal_ = false;
   bool done_ = false;
 };
 

@@ -46,7 +46,12 @@ class GraphWriter {
   WriteStats Write(const Extraction& ex);
 
  private:
-  graph::NodeId EntityNode(const EntityRecord& e, bool& created);
+  // The node of `e`, whose RecordKey is `record_key`; `created` says
+  // whether it is new.
+  graph::NodeId EntityNode(const EntityRecord& e, const std::string& record_key, bool& created);
+  // The key of `e` in written_records_: its name, then each alias after its
+  // size (four bytes).
+  static void RecordKey(const EntityRecord& e, std::string& key);
   // The node of `e` by its normalized name or an alias, created if none.
   graph::NodeId ResolveEntity(const EntityRecord& e, bool& created);
   // The relationship `type` (an index into types_) from `a` to `b`, or when
@@ -94,6 +99,13 @@ class GraphWriter {
   // (index into entity_types_, name as written) -> index into known_, in
   // front of node_cache_.
   TextIndex written_names_;
+  // (index into entity_types_, name and aliases of a record) -> index into
+  // known_, in front of written_names_: a record written again costs one
+  // lookup instead of one for its name and one for each alias (2,000 bench
+  // articles: 228K records, 490K lookups before, 293K now; each lookup
+  // waits for memory two or three times).
+  TextIndex written_records_;
+  std::vector<std::string> record_keys_;  // of the article's records, their buffers kept
   // The relationship types met so far, and whether each is one of
   // symmetric_types_.
   struct RelType {

@@ -268,3 +268,38 @@ TEST_CASE("indexes a bulk ingest rebuilds from sorted records are those CREATE I
     CHECK(reports[0] == reports[1]);
   }
 }
+
+TEST_CASE("a record written again keeps its node; one with a new alias adds the alias to that node",
+          "[ingest][store]") {
+  auto article = [](const std::string& text, std::vector<std::string> aliases) {
+    Extraction ex;
+    ex.doc.text = text;
+    ex.doc.lang = "en";
+    ex.sentences.push_back(Sentence{0, text.size()});
+    EntityRecord& e = ex.entities.emplace_back();
+    e.name = "Mistral AI";
+    e.type = "Organization";
+    e.aliases = std::move(aliases);
+    e.strong = true;
+    return ex;
+  };
+  kg::testing::TempDir dir;
+  kg::graph::Store store(dir.File("kg.db"), kg::graph::Store::Mode::kReadWrite);
+  GraphWriter w(store, kSymmetric);
+  CHECK(w.Write(article("Mistral AI grows.", {"Mistral AI", "Mistral"})).entities_added == 1);
+  CHECK(w.Write(article("Mistral AI grows again.", {"Mistral AI", "Mistral"})).entities_added == 0);
+  // The same aliases in another order, then a new one: the same node.
+  CHECK(w.Write(article("Mistral grows.", {"Mistral", "Mistral AI"})).entities_added == 0);
+  CHECK(w.Write(article("Mistral AI SAS grows.", {"Mistral AI", "Mistral AI SAS"})).entities_added == 0);
+  auto nodes = store.FindByAlias("Mistral AI SAS");
+  REQUIRE(nodes.size() == 1);
+  CHECK(store.FindByAlias("Mistral") == nodes);
+  auto aliases = store.GetNode(nodes[0])->props.at("aliases").as_list();
+  CHECK(aliases.size() == 2);  // Mistral, Mistral AI SAS (the name is not repeated)
+  // A record whose aliases run together differently is another key, not a
+  // match: "ab" + "c" is not "a" + "bc".
+  CHECK(w.Write(article("Mistral AI, Mistral AI SASx.", {"Mistral AI SAS", "x"})).entities_added == 0);
+  CHECK(store.FindByAlias("x") == nodes);
+  CHECK(store.EvidenceForNode(nodes[0]).size() == 5);
+  CHECK(store.Check().empty());
+}

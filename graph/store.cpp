@@ -338,21 +338,6 @@ void Store::RestoreMissingIndexes() {
   }
 }
 
-bool Store::UseRollbackJournal(bool on) {
-  if (read_only_) return false;
-  // TRUNCATE: the journal file is emptied at commit, not deleted and made
-  // again for the next transaction.
-  const char* want = on ? "truncate" : "wal";
-  try {
-    Statement st(db_, on ? "PRAGMA journal_mode=TRUNCATE" : "PRAGMA journal_mode=WAL");
-    return st.Step() && st.ColumnView(0) == want;
-  } catch (const StorageError&) {
-    int code = sqlite3_errcode(db_.handle()) & 0xff;
-    if (code != SQLITE_BUSY && code != SQLITE_LOCKED) throw;
-    return false;
-  }
-}
-
 void Store::PrepareStatements() {
   st_ = std::make_unique<Statements>();
   auto& s = *st_;
@@ -1087,7 +1072,10 @@ void Store::WriteIndexesFromJournal(std::vector<std::string>& missing) {
   auto wanted = [&](std::string_view name) {
     return std::find(missing.begin(), missing.end(), name) != missing.end();
   };
-  auto done = [&](std::string_view name) { missing.erase(std::find(missing.begin(), missing.end(), name)); };
+  auto done = [&](std::string_view name) {
+    written_from_keys_.emplace_back(name);
+    missing.erase(std::find(missing.begin(), missing.end(), name));
+  };
   auto sql = [](std::string_view name) {
     for (const auto& index : kIndexes)
       if (name == index.name) return index.sql;
@@ -1148,7 +1136,32 @@ void Store::WriteIndexesFromJournal(std::vector<std::string>& missing) {
   }
 }
 
+bool Store::UseRollbackJournal(bool on) {
+  if (read_only_) return false;
+  // TRUNCATE: the journal file is emptied at commit, not deleted and made
+  // again for the next transaction.
+  const char* want = on ? "truncate" : "wal";
+  try {
+    // A change of mode resets this connection's page cache, which PRAGMA
+    // data_version counts as another connection's commit: the keys noted
+    // for the dropped indexes stay good if nothing else changed before.
+    const bool journal_current = journal_ && DataVersion(db_) == journal_->data_version;
+    bool changed = false;
+    {
+      Statement st(db_, on ? "PRAGMA journal_mode=TRUNCATE" : "PRAGMA journal_mode=WAL");
+      changed = st.Step() && st.ColumnView(0) == want;
+    }
+    if (journal_current) journal_->data_version = DataVersion(db_);
+    return changed;
+  } catch (const StorageError&) {
+    int code = sqlite3_errcode(db_.handle()) & 0xff;
+    if (code != SQLITE_BUSY && code != SQLITE_LOCKED) throw;
+    return false;
+  }
+}
+
 std::vector<std::string> Store::RestoreIndexes() {
+  written_from_keys_.clear();
   auto missing = MissingIndexes();
   if (missing.empty()) {
     journal_.reset();

@@ -210,6 +210,9 @@ class Store {
   // CREATE INDEX. A write to the table through db() that bypasses this
   // Store's methods meanwhile must be followed by DropIndexes again.
   std::vector<std::string> RestoreIndexes();
+  // Those of the indexes the last RestoreIndexes built that it wrote from
+  // the keys of the rows added (the others: CREATE INDEX).
+  const std::vector<std::string>& IndexesWrittenFromKeys() const { return written_from_keys_; }
   // The secondary indexes of the schema that the database lacks.
   std::vector<std::string> MissingIndexes() const;
   // With `on`, writes through a rollback journal instead of the WAL until
@@ -269,6 +272,7 @@ class Store {
   struct IndexJournal;
   class Journaled;
   std::unique_ptr<IndexJournal> journal_;  // null unless a bulk load is journaled
+  std::vector<std::string> written_from_keys_;  // IndexesWrittenFromKeys()
 };
 
 }  // namespace kg::graph

@@ -474,6 +474,38 @@ std::vector<std::string_view> RequiredAtoms(std::string_view p) {
   return out;
 }
 
+std::optional<std::string_view> LeadingMarkerClass(std::string_view p) {
+  if (HasInlineFlags(p)) return std::nullopt;
+  const std::vector<Token> tokens = Tokens(p);
+  auto text = [&](size_t k) { return p.substr(tokens[k].begin, tokens[k].end - tokens[k].begin); };
+  auto quantified = [&](size_t k) { return k + 1 < tokens.size() && tokens[k + 1].kind == Token::kQuant; };
+  // The groups the pattern opens first, then "\x01" and what follows it.
+  size_t k = 0;
+  while (k < tokens.size() && tokens[k].kind == Token::kOpen) ++k;
+  if (k == tokens.size() || text(k) != "\\x01" || quantified(k)) return std::nullopt;
+  std::string_view cls;
+  if (k + 1 < tokens.size() && tokens[k + 1].kind == Token::kAtom && p[tokens[k + 1].begin] == '[' && !quantified(k + 1))
+    cls = text(k + 1);
+  // Then no quantifier after those groups, and no '|' in them but inside
+  // other groups.
+  size_t depth = k, open = k;  // open: the first groups still open
+  for (++k; k < tokens.size(); ++k) {
+    const Token& t = tokens[k];
+    if (t.kind == Token::kOpen) {
+      ++depth;
+    } else if (t.kind == Token::kClose && depth > 0) {
+      if (depth-- == open) {  // one of the first groups closes
+        --open;
+        if (quantified(k)) return std::nullopt;
+      }
+    } else if (t.kind == Token::kOther && p[t.begin] == '|' && depth <= open) {
+      return std::nullopt;
+    }
+  }
+  if (open > 0) return std::nullopt;  // unbalanced
+  return cls;
+}
+
 namespace {
 
 // A top-level item of a pattern: an atom or a group, with its quantifiers.

@@ -20,6 +20,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,14 @@ std::unique_ptr<re2::RE2> CompileNarrowTwin(std::string_view pattern, const re2:
 // that may be empty. Each character or class among them matches a character
 // of its own. Empty when the pattern sets inline flags or does not parse.
 std::vector<std::string_view> RequiredAtoms(std::string_view pattern);
+
+// When every match of `pattern` starts with the byte \x01 (a marker of the
+// tagged views: its first item, or the first item of the groups without
+// quantifier or '|' that it starts with, is "\x01" without quantifier): the
+// class written right after it ("[\x11\x12]"), or empty when no class
+// without quantifier follows. Nullopt when a match may start otherwise, or
+// the pattern sets inline flags.
+std::optional<std::string_view> LeadingMarkerClass(std::string_view pattern);
 
 // True when `pattern` may test the text around a position without reading
 // it (^, $, \b, \B, \A, \z): only then do the groups of a match of it

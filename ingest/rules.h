@@ -130,6 +130,12 @@ struct Rule {
   // The markers every match holds, in the order they come in it: per
   // marker, its type codes as bits (bit i: code kFirstCode + i).
   std::vector<unsigned> marker_order;
+  // Where a match may start: every match of the pattern starts with a
+  // marker of these codes (bits as in marker_order), and so does every match
+  // of its twins, which keep the pattern's first items; 0 when a match may
+  // start elsewhere. Found on first use, as EmptyWidthTests().
+  unsigned StartCodes() const;
+  mutable std::atomic<unsigned> start_codes{~0u};  // ~0u: not known yet
   // The pattern (and so each twin) has an empty-width test (^, $, \b...):
   // the groups of a match may depend on the bytes around it. Found on first
   // use (tokenizing every pattern at start-up cost 18M instructions).

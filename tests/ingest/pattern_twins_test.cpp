@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -348,6 +349,70 @@ TEST_CASE("a pattern that cannot be cut is matched whole", "[ingest][twins][piec
       for (int g = 0; matched && g < 3; ++g) CHECK(got[g] == want[g]);
     }
   }
+}
+
+TEST_CASE("a pattern whose matches start with a marker names the class after it", "[ingest][twins]") {
+  struct Case {
+    const char* pattern;
+    std::optional<std::string> cls;
+  };
+  const Case cases[] = {
+      {R"(\x01[\x11]\d+\x02 buys)", R"([\x11])"},
+      {R"((?P<a>\x01[\x11\x12]\d+\x02(?:, \x01[\x11]\d+\x02)*) x)", R"([\x11\x12])"},
+      {R"((?:(?P<a>\x01[\x11]\d+\x02)) x)", R"([\x11])"},
+      {R"(\x01[^\x02]*\x02 x)", ""},  // a marker of any code
+      {R"(\x01)", ""},
+      {R"((?:the )?\x01[\x11]\d+\x02)", std::nullopt},
+      {R"((?P<a>\x01[\x11]\d+\x02|x))", std::nullopt},  // a '|' in the group
+      {R"(\x01[\x11]\d+\x02|y)", std::nullopt},
+      {R"((?P<a>\x01[\x11]\d+\x02)? x)", std::nullopt},
+      {R"(\x01?[\x11])", std::nullopt},
+      {R"((?:^|\W)\x01[\x11])", std::nullopt},
+      {R"((?i)\x01[\x11])", std::nullopt},  // inline flags
+  };
+  for (const auto& c : cases) {
+    INFO(c.pattern);
+    std::optional<std::string_view> cls = LeadingMarkerClass(c.pattern);
+    REQUIRE(cls.has_value() == c.cls.has_value());
+    if (cls) CHECK(*cls == *c.cls);
+  }
+}
+
+TEST_CASE("the twins of a rule's pattern start as the pattern does", "[ingest][twins][rules]") {
+  // Rule::StartCodes() holds for the twins too: their first items are the
+  // pattern's (relaxing and narrowing leave items without quantifier and
+  // classes of codes alone).
+  size_t starting = 0;
+  for (const auto& r : testing::CorpusPipeline().rules().rules()) {
+    INFO(r->id);
+    const std::optional<std::string_view> cls = LeadingMarkerClass(r->pattern);
+    CHECK((r->StartCodes() != 0) == cls.has_value());
+    if (!cls) continue;
+    ++starting;
+    for (const re2::RE2* twin : {r->fast, r->narrow})
+      if (twin) CHECK(LeadingMarkerClass(twin->pattern()) == cls);
+    if (!r->relaxed_pattern.empty()) CHECK(LeadingMarkerClass(r->relaxed_pattern) == cls);
+    if (std::string narrow = NarrowLetterClasses(r->pattern); !narrow.empty()) CHECK(LeadingMarkerClass(narrow) == cls);
+  }
+  CHECK(starting > 100);
+}
+
+TEST_CASE("a rule whose matches start at a marker finds the leftmost match", "[ingest][rules]") {
+  // A gap that may hold markers: the match starts at the first organization
+  // from which one is found, as an unanchored search finds it.
+  auto set = OneRule("rule t.buys\n  pattern {Organization:a}[^.;]*? buys {Organization:b}\n"
+                     "  emit ACQUIRED a -> b\n  view full\n");
+  CHECK(set.rules()[0]->StartCodes() == 2u);  // Organization
+  CHECK(Fire(set, "[A|Organization] and [C|Organization] buys [B|Organization].") ==
+        std::vector<std::vector<int>>{{0, 2}});
+  CHECK(Fire(set, "[A|Person] and [C|Organization] buys [B|Organization], [D|Organization] buys [E|Organization].") ==
+        std::vector<std::vector<int>>{{1, 2}, {3, 4}});
+  CHECK(Fire(set, "[A|Organization]; [C|Organization] buys [B|Organization].") == std::vector<std::vector<int>>{{1, 2}});
+  // A determiner may come first: the match may start before a marker.
+  auto det = OneRule("rule t.buys\n  pattern {det}{Organization:a} buys {Organization:b}\n"
+                     "  emit ACQUIRED a -> b\n  view full\n");
+  CHECK(det.rules()[0]->StartCodes() == 0u);
+  CHECK(Fire(det, "the [A|Organization] buys [B|Organization].") == std::vector<std::vector<int>>{{0, 1}});
 }
 
 TEST_CASE("required atoms are those outside alternations and repetitions that may be empty", "[ingest][twins]") {

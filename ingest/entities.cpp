@@ -585,10 +585,29 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s, 
     for (const auto& g : *given)
       if (g.begin >= s.begin && g.end <= s.end) add(Mention(g));
   } else {
+    // The aliases that start at each word, looked up for every word before
+    // the loop below reads them, and the first of each list fetched: the
+    // lexicon's tables miss the cache, and lookups that do not wait for each
+    // other's answers miss it at the same time. (More instructions, for the
+    // words a match then skips, but fewer stalls: Recognizer::Find 269.3M ->
+    // 277.9M instructions on 300 bench articles; perf samples of Find and
+    // Lexicon::StartsOf on the 10,000-article dry run 1,229 -> 1,143.)
+    using Starts = std::span<const Lexicon::AliasStart>;
+    Starts few_starts[kFewWords];
+    std::vector<Starts> many_starts;
+    Starts* starts = few_starts;
+    if (n_tokens > kFewWords) {
+      many_starts.resize(n_tokens);
+      starts = many_starts.data();
+    }
+    for (size_t i = 0; i < n_tokens; ++i) {
+      starts[i] = covered[i] ? Starts() : lex_.AliasesStartingWith(tokens[i].hash);
+      if (!starts[i].empty()) __builtin_prefetch(starts[i].data());
+    }
     // Lexicon, longest alias first at each word.
     for (size_t i = 0; i < n_tokens; ++i) {
       if (covered[i]) continue;
-      for (const auto& c : lex_.AliasesStartingWith(tokens[i].hash)) {
+      for (const auto& c : starts[i]) {
         size_t k = c.tokens;
         if (i + k > n_tokens) continue;
         if (k > 1 && c.second != tokens[i + 1].hash) continue;  // the second words differ
@@ -627,7 +646,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s, 
         if (k == 1 && c.exact_case && i + 1 < n_tokens && !covered[i + 1] &&
             tokens[i + 1].begin == tokens[i].end + 1 && text[tokens[i].end] == ' ' && AllCaps(text, tokens[i]) &&
             AllCaps(text, tokens[i + 1]) && tokens[i + 1].end - tokens[i + 1].begin >= 2 &&
-            lex_.AliasesStartingWith(tokens[i + 1].hash).empty())
+            starts[i + 1].empty())
           break;
         const auto& e = lex_.entries()[static_cast<size_t>(c.entry)];
         // "Lena Ford", "Jean Roche": a known first name right before a

@@ -166,18 +166,6 @@ std::optional<std::span<const Token>> WordsWithin(std::span<const Token> tokens,
 }
 
 // Whether `word` holds a combining mark (Unicode M*), or bytes that are not UTF-8.
-// Whether the words tokens[i + 2 ...] have the hashes of the alias of
-// `start` from its third word on (its first word's hash found it, and its
-// second's is start.second): a word whose hash differs is another word, so
-// most candidates are ruled out without reading their alias. The alias has
-// room in `tokens` from i.
-bool SameHashes(const Lexicon& lex, std::span<const Token> tokens, size_t i, const Lexicon::AliasStart& start) {
-  const size_t* hashes = lex.WordHashes(start);
-  for (size_t j = 2; j < start.tokens; ++j)
-    if (tokens[i + j].hash != hashes[j]) return false;
-  return true;
-}
-
 bool HasMark(std::string_view word) {
   for (size_t i = 0; i < word.size();) {
     if (static_cast<unsigned char>(word[i]) < 0x80) {
@@ -611,12 +599,16 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s, 
         size_t k = c.tokens;
         if (i + k > n_tokens) continue;
         if (k > 1 && c.second != tokens[i + 1].hash) continue;  // the second words differ
-        if (!SameHashes(lex_, tokens, i, c)) continue;  // (so do later ones)
+        // (Its entry, read when the words match, on its way while they are
+        // compared: perf samples of the strings copied from it, 10,000-article
+        // dry run, 220 -> 64.)
+        lex_.PrefetchEntry(c);
         const auto& a = lex_.aliases()[static_cast<size_t>(c.alias)];
+        auto words = lex_.WordsOf(c);
         bool ok = true;
         for (size_t j = 0; j < k && ok; ++j) {
           const auto& t = tokens[i + j];
-          if ((covered[i + j] && !(number_only[i + j] && j > 0)) || t.folded != lex_.WordOf(c, j)) ok = false;
+          if ((covered[i + j] && !(number_only[i + j] && j > 0)) || !words.Next(t.folded)) ok = false;
           if (ok && j > 0) {
             std::string_view gap = text.substr(tokens[i + j - 1].end, t.begin - tokens[i + j - 1].end);
             // A gap no name has, unless the lexicon name has it too
@@ -627,7 +619,7 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s, 
                    std::string_view(a.surface).substr(at[j - 1].end, at[j].begin - at[j - 1].end) == gap;
             }
           }
-          if (ok && lex_.Capitalised(c, j) && !t.upper_initial) ok = false;
+          if (ok && words.capitalised() && !t.upper_initial) ok = false;
         }
         if (!ok) continue;
         if (c.exact_case) {
@@ -803,16 +795,16 @@ std::vector<Mention> Recognizer::Find(std::string_view text, const Sentence& s, 
           size_t k = c.tokens;
           if (x + k > inside || (x == 0 && k == inside)) continue;
           if (k > 1 && c.second != tokens[i + 1].hash) continue;  // the second words differ
-          if (!SameHashes(lex_, tokens, i, c)) continue;  // (so do later ones)
           const auto& e = lex_.entries()[static_cast<size_t>(c.entry)];
           if (e.type != "Person"sv && e.type != "Organization"sv && e.type != "Country"sv) continue;
           // An alias of the longer name's own entity ("von der Leyen" in
           // "Ursula von der Leyen") is the same name, not a nested one.
           if (e.type == outer.type && e.name == outer.canonical) continue;
+          auto words = lex_.WordsOf(c);
           bool ok = true;
           for (size_t j = 0; j < k && ok; ++j) {
             const auto& t = tokens[i + j];
-            ok = t.folded == lex_.WordOf(c, j) && (!lex_.Capitalised(c, j) || t.upper_initial);
+            ok = words.Next(t.folded) && (!words.capitalised() || t.upper_initial);
           }
           if (!ok || c.exact_case) continue;
           Mention m;

@@ -619,8 +619,9 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
       if (entry.type != "Organization"sv || start.tokens >= ptoks.size()) continue;
       if (std::none_of(ptoks.begin() + start.tokens, ptoks.end(), [](const Token& t) { return t.has_digit; }))
         continue;
+      auto words = lexicon_.WordsOf(start);
       bool prefix = true;
-      for (size_t k = 0; k < start.tokens && prefix; ++k) prefix = lexicon_.WordOf(start, k) == ptoks[k].folded;
+      for (size_t k = 0; k < start.tokens && prefix; ++k) prefix = words.Next(ptoks[k].folded);
       if (!prefix) continue;
       Mention at;
       at.begin = prod.first_begin;

@@ -615,14 +615,18 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     // Services", "Google Cloud"): the longest of its names that opens the
     // product's words (AliasesStartingWith lists them longest first).
     for (const auto& start : lexicon_.AliasesStartingWith(first)) {
-      const LexiconEntry& entry = lexicon_.entries()[static_cast<size_t>(start.entry)];
-      if (entry.type != "Organization"sv || start.tokens >= ptoks.size()) continue;
+      // (The entry last: reading it missed the cache for most aliases, the
+      // product's own among them; it was ExtractDocument's hottest load in
+      // perf, 15 % of its samples.)
+      if (start.tokens >= ptoks.size()) continue;
       if (std::none_of(ptoks.begin() + start.tokens, ptoks.end(), [](const Token& t) { return t.has_digit; }))
         continue;
       auto words = lexicon_.WordsOf(start);
       bool prefix = true;
       for (size_t k = 0; k < start.tokens && prefix; ++k) prefix = words.Next(ptoks[k].folded);
       if (!prefix) continue;
+      const LexiconEntry& entry = lexicon_.entries()[static_cast<size_t>(start.entry)];
+      if (entry.type != "Organization"sv) continue;
       Mention at;
       at.begin = prod.first_begin;
       at.end = prod.first_end;

@@ -388,8 +388,6 @@ void Lexicon::IndexAlias(int idx) {
 
 void Lexicon::IndexStarts() {
   starts_.clear();
-  word_hashes_.clear();
-  alias_words_.clear();
   word_texts_.clear();
   // Room for the lists at half the slots at most, and about 16 filter bits a list.
   int log2 = 4;
@@ -413,12 +411,10 @@ void Lexicon::IndexStarts() {
       // since IndexAlias.)
       start.entry = a.entry;
       start.exact_case = a.exact_case;
-      start.words = static_cast<uint32_t>(word_hashes_.size());
+      start.words = static_cast<uint32_t>(word_texts_.size());
       for (size_t j = 0; j < a.tokens.size(); ++j) {
-        word_hashes_.push_back(TokenHash(a.tokens[j]));
-        alias_words_.push_back({static_cast<uint32_t>(word_texts_.size()), static_cast<uint32_t>(a.tokens[j].size()),
-                                static_cast<bool>(a.capitalised[j])});
         word_texts_ += a.tokens[j];
+        word_texts_ += a.capitalised[j] ? kCapitalised : kLower;
       }
       starts_.push_back(start);
     }

@@ -32,14 +32,12 @@
 
 namespace kg::ingest {
 
-using namespace std::string_view_literals;
-
 namespace {
 
 // An amount into `props`: `key` (and `key`_usd when in dollars), its
 // currency and the period it spans ("sur quatre ans").
 void SetAmount(graph::Properties& props, const std::string& key, const Mention& money) {
-  if (money.currency == "USD"sv) props[key + "_usd"] = money.amount;
+  if (Is(money.currency, "USD")) props[key + "_usd"] = money.amount;
   props[key] = money.amount;
   props["currency"] = money.currency;
   if (!money.period.empty()) props["period"] = money.period;
@@ -257,9 +255,9 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     // A number inside a name ("Microsoft 365 Copilot") is part of the name.
     vals.erase(std::remove_if(vals.begin(), vals.end(),
                               [&](const Mention& v) {
-                                if (v.type != "Number"sv) return false;
+                                if (!Is(v.type, "Number")) return false;
                                 for (const auto& m : ents)
-                                  if ((m.source == MentionSource::kGazetteer || m.signal == "model-version"sv) &&
+                                  if ((m.source == MentionSource::kGazetteer || Is(m.signal, "model-version")) &&
                                       m.begin <= v.begin && v.end <= m.end)
                                     return true;
                                 return false;
@@ -339,7 +337,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     for (size_t k = 0; k + 1 < all.size(); ++k) {
       Mention& m = all[k];
       const Mention& n = all[k + 1];
-      if (n.type != "Number"sv || m.type == "Money"sv || m.type == "Date"sv || m.type == "Number"sv) continue;
+      if (!Is(n.type, "Number") || Is(m.type, "Money") || Is(m.type, "Date") || Is(m.type, "Number")) continue;
       if (n.begin != m.end + 1 || text[m.end] != ' ') continue;
       const std::string_view both = std::string_view(text).substr(m.begin, n.end - m.begin);
       const int e = resolver.KnownName(both);
@@ -468,7 +466,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
         if (srcs.empty() || dsts.empty()) continue;
         // "Apple will pay Google for its Gemini model": the possessor of a
         // product whose maker is known and named in the sentence is its maker.
-        if (emit.type == "DEVELOPS"sv && ContextEndpoint(emit.src) && dsts.size() == 1)
+        if (Is(emit.type, "DEVELOPS") && ContextEndpoint(emit.src) && dsts.size() == 1)
           if (int maker = resolver.NamedMaker(dsts[0], si); maker >= 0) srcs = {maker};
         const bool guess = ContextEndpoint(emit.src) || ContextEndpoint(emit.dst);
         graph::Properties props;
@@ -482,12 +480,12 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
           const Mention& v = ex.mentions[si][static_cast<size_t>(it->second[0])];
           // "Nvidia et Microsoft misent 15 milliards sur Anthropic": an amount
           // shared by several parties is their total, not each one's.
-          if (v.type == "Money"sv && srcs.size() * dsts.size() > 1) continue;
-          if (v.type == "Money"sv) {
+          if (Is(v.type, "Money") && srcs.size() * dsts.size() > 1) continue;
+          if (Is(v.type, "Money")) {
             SetAmount(props, key, v);
-          } else if (v.type == "Date"sv) {
+          } else if (Is(v.type, "Date")) {
             props[key] = v.iso_date;
-          } else if (v.type == "Number"sv) {
+          } else if (Is(v.type, "Number")) {
             if (std::floor(v.amount) == v.amount && std::abs(v.amount) < 9e15)
               props[key] = static_cast<int64_t>(v.amount);
             else
@@ -538,20 +536,20 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     // parisien Elaia": a city's adjective places it in the city's country).
     for (size_t k = 0; k < ex.mentions[si].size(); ++k) {
       const Mention& m = ex.mentions[si][k];
-      if (m.entity < 0 || m.type != "Organization"sv) continue;
+      if (m.entity < 0 || !Is(m.type, "Organization")) continue;
       bool anaphor = m.source == MentionSource::kAnaphor;
       if (!anaphor && m.descriptor.empty() && !m.country_stated) continue;
       const Mention d = m;  // a copy: a country entity may be added below
       std::vector<std::pair<std::string, int>> facts;  // type, other end
       if (anaphor && !d.made.empty())
         for (const auto& o : ex.mentions[si])
-          if (o.type == "Product"sv && o.canonical == d.made && o.entity >= 0 && o.begin >= d.begin && o.end <= d.end)
+          if (Is(o.type, "Product") && o.canonical == d.made && o.entity >= 0 && o.begin >= d.begin && o.end <= d.end)
             facts.emplace_back("DEVELOPS", o.entity);
       if (d.country_stated && !d.country.empty())
         facts.emplace_back("LOCATED_IN", resolver.CountryEntity(d.country, d, si));
       for (const auto& [type, other] : facts) {
         if (other < 0 || other == d.entity) continue;
-        add_built_in(type, d.entity, other, type == "DEVELOPS"sv ? "description.maker" : "description.located", si,
+        add_built_in(type, d.entity, other, Is(type, "DEVELOPS") ? "description.maker" : "description.located", si,
                      d.begin, d.end);
       }
     }
@@ -559,7 +557,7 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
                                  [&](size_t pos) { return resolver.Focus("Person", si, pos); });
     for (auto& q : qs) {
       // A capitalised name that speaks is a person.
-      if (q.speaker >= 0 && !ex.entities[q.speaker].strong && ex.entities[q.speaker].type == "Organization"sv)
+      if (q.speaker >= 0 && !ex.entities[q.speaker].strong && Is(ex.entities[q.speaker].type, "Organization"))
         ex.entities[q.speaker].type = "Person";
       ex.quotes.push_back(std::move(q));
     }
@@ -574,8 +572,8 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
   std::vector<std::optional<std::vector<Token>>> org_tokens(n_entities);
   std::vector<size_t> orgs, products;  // indexes, in order
   for (size_t e = 0; e < n_entities; ++e) {
-    if (ex.entities[e].type == "Organization"sv) orgs.push_back(e);
-    if (ex.entities[e].type == "Product"sv && ex.entities[e].strong) products.push_back(e);
+    if (Is(ex.entities[e].type, "Organization")) orgs.push_back(e);
+    if (Is(ex.entities[e].type, "Product") && ex.entities[e].strong) products.push_back(e);
   }
   // (FoldedHash of the first word, organisation), sorted: the organisations
   // whose first word may be a product's, in index order, by binary search.
@@ -615,13 +613,18 @@ Extraction Pipeline::ExtractDocument(Document doc, const std::vector<Mention>* g
     // Services", "Google Cloud"): the longest of its names that opens the
     // product's words (AliasesStartingWith lists them longest first).
     for (const auto& start : lexicon_.AliasesStartingWith(first)) {
-      const LexiconEntry& entry = lexicon_.entries()[static_cast<size_t>(start.entry)];
-      if (entry.type != "Organization"sv || start.tokens >= ptoks.size()) continue;
+      // (The entry last: reading it missed the cache for most aliases, the
+      // product's own among them; it was ExtractDocument's hottest load in
+      // perf, 15 % of its samples.)
+      if (start.tokens >= ptoks.size()) continue;
       if (std::none_of(ptoks.begin() + start.tokens, ptoks.end(), [](const Token& t) { return t.has_digit; }))
         continue;
+      auto words = lexicon_.WordsOf(start);
       bool prefix = true;
-      for (size_t k = 0; k < start.tokens && prefix; ++k) prefix = lexicon_.WordOf(start, k) == ptoks[k].folded;
+      for (size_t k = 0; k < start.tokens && prefix; ++k) prefix = words.Next(ptoks[k].folded);
       if (!prefix) continue;
+      const LexiconEntry& entry = lexicon_.entries()[static_cast<size_t>(start.entry)];
+      if (!Is(entry.type, "Organization")) continue;
       Mention at;
       at.begin = prod.first_begin;
       at.end = prod.first_end;
@@ -672,7 +675,7 @@ void Pipeline::DropReplacedGuesses(Extraction& ex, size_t first_new, const std::
     auto g = guessed.find(k);
     if (g == guessed.end()) return false;
     const auto& r = ex.relations[k];
-    const EndKey end = EndKeyOf(r.type, g->second, g->second == "src"sv ? r.src : r.dst);
+    const EndKey end = EndKeyOf(r.type, g->second, Is(g->second, "src") ? r.src : r.dst);
     return std::find(explicit_ends.begin(), explicit_ends.end(), end) != explicit_ends.end();
   };
   std::vector<RelationRecord> kept;
@@ -706,7 +709,7 @@ void Pipeline::RoundAmounts(Extraction& ex) const {
   std::set<std::pair<size_t, size_t>> used;  // (sentence, begin) of the amounts given
   auto has_money = [&](size_t si) {
     return std::any_of(ex.mentions[si].begin(), ex.mentions[si].end(),
-                       [](const Mention& m) { return m.type == "Money"sv; });
+                       [](const Mention& m) { return Is(m.type, "Money"); });
   };
   for (auto& r : ex.relations) {
     if (!lexicon_.round_relations.count(r.type) || r.props.count("amount")) continue;
@@ -716,7 +719,7 @@ void Pipeline::RoundAmounts(Extraction& ex) const {
     for (size_t back = 1; back <= kBack && back <= r.sentence && !found; ++back) {
       const size_t si = r.sentence - back;
       for (const auto& m : ex.mentions[si]) {
-        if (m.type != "Money"sv || m.currency.empty() || used.count({si, m.begin})) continue;
+        if (!Is(m.type, "Money") || m.currency.empty() || used.count({si, m.begin})) continue;
         // Given already to a relationship found in that sentence.
         const bool taken = std::any_of(ex.relations.begin(), ex.relations.end(), [&](const RelationRecord& o) {
           auto a = o.props.find("amount");
@@ -753,7 +756,7 @@ void Pipeline::DateRelations(Extraction& ex) const {
     const Mention* best = nullptr;
     size_t best_distance = 0;
     for (const auto& m : ex.mentions[r.sentence]) {
-      if (m.type != "Date"sv || m.iso_date.empty()) continue;
+      if (!Is(m.type, "Date") || m.iso_date.empty()) continue;
       size_t distance = m.end <= r.span_begin ? r.span_begin - m.end : m.begin >= r.span_end ? m.begin - r.span_end : 0;
       if (!best || distance < best_distance) {
         best = &m;
@@ -815,15 +818,15 @@ std::vector<int> Pipeline::SpeakerSide(const Extraction& ex, int speaker) {
   for (const auto& r : ex.relations) {
     if (r.src != speaker) continue;
     const auto& type = ex.entities[r.dst].type;
-    if ((r.type == "LEADS"sv || r.type == "FOUNDED"sv) && type == "Organization"sv) orgs.push_back(r.dst);
-    if ((r.type == "LEADS"sv || r.type == "LOCATED_IN"sv) && type == "Country"sv) countries.push_back(r.dst);
+    if ((Is(r.type, "LEADS") || Is(r.type, "FOUNDED")) && Is(type, "Organization")) orgs.push_back(r.dst);
+    if ((Is(r.type, "LEADS") || Is(r.type, "LOCATED_IN")) && Is(type, "Country")) countries.push_back(r.dst);
   }
   if (!orgs.empty()) return orgs;
   if (!countries.empty()) return countries;
   const std::string& country = ex.entities[speaker].country;
   if (!country.empty())
     for (size_t e = 0; e < ex.entities.size(); ++e)
-      if (ex.entities[e].type == "Country"sv && ex.entities[e].name == country) return {static_cast<int>(e)};
+      if (Is(ex.entities[e].type, "Country") && ex.entities[e].name == country) return {static_cast<int>(e)};
   return {};
 }
 
@@ -837,7 +840,7 @@ int Pipeline::TopicBefore(const Extraction& ex, size_t last, const std::vector<i
   std::vector<char> topical(n);
   for (size_t e = 0; e < n; ++e) {
     const auto& type = ex.entities[e].type;
-    topical[e] = type == "Organization"sv || type == "Product"sv || type == "Project"sv || type == "Policy"sv;
+    topical[e] = Is(type, "Organization") || Is(type, "Product") || Is(type, "Project") || Is(type, "Policy");
   }
   for (int e : exclude)
     if (e >= 0 && static_cast<size_t>(e) < n) topical[static_cast<size_t>(e)] = 0;
@@ -879,13 +882,13 @@ std::string Pipeline::Explain(const Extraction& ex, bool views) const {
       shown += text.substr(pos, m->begin - pos);
       shown += "[" + text.substr(m->begin, m->end - m->begin) + "|" + m->type;
       if (m->entity >= 0 && ex.entities[m->entity].name != m->surface) shown += "=" + ex.entities[m->entity].name;
-      if (m->type == "Money"sv) {
+      if (Is(m->type, "Money")) {
         std::ostringstream v;
         v.precision(15);
         v << m->amount << " " << m->currency << (m->currency_inferred ? "?" : "");
         shown += "=" + v.str();
       }
-      if (m->type == "Date"sv) shown += "=" + m->iso_date;
+      if (Is(m->type, "Date")) shown += "=" + m->iso_date;
       shown += "]";
       pos = m->end;
     }

@@ -13,8 +13,6 @@
 
 namespace kg::ingest {
 
-using namespace std::string_view_literals;
-
 namespace {
 // True when `m` follows a complementizer (`openers`, as " that " or
 // " qu'") and no verb of speech (`verbs`, as " said") stands between it and
@@ -139,17 +137,17 @@ int QuoteAttributor::SurnameOwner(std::string_view text, size_t begin, size_t en
                                   const std::vector<EntityRecord>& entities) const {
   auto word = Tokenize(text.substr(begin, end - begin));
   if (word.size() != 1 || !word[0].upper_initial) return -1;
-  if (own >= 0 && static_cast<size_t>(own) < entities.size() && entities[static_cast<size_t>(own)].type == "Person"sv &&
+  if (own >= 0 && static_cast<size_t>(own) < entities.size() && Is(entities[static_cast<size_t>(own)].type, "Person") &&
       Tokenize(entities[static_cast<size_t>(own)].name).size() >= 2)
     return -1;  // already a person's full name
   int fallback = -1;
   for (size_t e = 0; e < entities.size(); ++e) {
     if (static_cast<int>(e) == own) continue;
     const auto& ent = entities[e];
-    if (ent.type != "Person"sv && ent.type != "Organization"sv && ent.type != "Project"sv && ent.type != "Product"sv) continue;
+    if (!Is(ent.type, "Person") && !Is(ent.type, "Organization") && !Is(ent.type, "Project") && !Is(ent.type, "Product")) continue;
     auto toks = Tokenize(ent.name);
     if (toks.size() < 2 || toks.back().folded != word[0].folded) continue;
-    if (ent.type == "Person"sv) return static_cast<int>(e);
+    if (Is(ent.type, "Person")) return static_cast<int>(e);
     // A name of two or three capitalised words that recognition did not
     // type as a person ("founded by Nikita Shamgunov").
     if (fallback < 0 && toks.size() <= 3 &&
@@ -170,16 +168,16 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
   auto person = [&](const Mention& m) {
     if (m.entity < 0) return -1;
     // (A known organization's name is no surname.)
-    int owner = m.type == "Person"sv || m.source != MentionSource::kGazetteer
+    int owner = Is(m.type, "Person") || m.source != MentionSource::kGazetteer
                     ? SurnameOwner(text, m.begin, m.end, m.entity, entities)
                     : -1;
     if (owner >= 0) return owner;
-    return m.type == "Person"sv ? m.entity : -1;
+    return Is(m.type, "Person") ? m.entity : -1;
   };
   // A named organization (no capitalised word recognition left untyped): it
   // speaks when no person does ("», a indiqué Orange").
   auto organization = [](const Mention& m) {
-    return m.entity >= 0 && m.type == "Organization"sv && m.source != MentionSource::kCandidate;
+    return m.entity >= 0 && Is(m.type, "Organization") && m.source != MentionSource::kCandidate;
   };
   // The speaker a mention right after a quote names: a person as above, or a
   // capitalised name of two words or more that recognition left untyped.
@@ -202,7 +200,7 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
     if (RE2::PartialMatch(before, *naming_)) continue;
     bool is_name = false;
     for (const auto& m : ms)
-      if (m.begin <= q.begin && m.end >= q.end && m.type != "Money"sv) is_name = true;
+      if (m.begin <= q.begin && m.end >= q.end && !Is(m.type, "Money")) is_name = true;
     if (is_name) continue;
     QuoteRecord rec;
     rec.text = std::string(inner);
@@ -269,7 +267,7 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
         while (head_end < s.end && (text[head_end] == '\'' || text[head_end] == ' ')) ++head_end;
         head_end += head_end < s.end ? WordLength(text.substr(head_end, s.end - head_end)) : 0;
         bool thing = std::any_of(ms.begin(), ms.end(), [&](const Mention& m) {
-          return m.entity >= 0 && m.type != "Person"sv && m.source != MentionSource::kDemonym && m.outer_begin < head_end &&
+          return m.entity >= 0 && !Is(m.type, "Person") && m.source != MentionSource::kDemonym && m.outer_begin < head_end &&
                  m.end > np;
         });
         if (len > 0 && lex_.definite_articles.count(Fold(text.substr(np, len))) && !thing) {
@@ -330,7 +328,7 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
           // speaker; the person before him is.
           if (ReportedSubject(text, *it, q.open, lex_.complementizers, lex_.reporting_verbs)) {
             for (auto earlier = std::next(it); earlier != ms.rend(); ++earlier)
-              if (earlier->begin >= region_start && earlier->type == "Person"sv && earlier->entity >= 0 &&
+              if (earlier->begin >= region_start && Is(earlier->type, "Person") && earlier->entity >= 0 &&
                   earlier->entity != it->entity) {
                 rec.speaker = earlier->entity;
                 break;
@@ -353,7 +351,7 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
       if (rec.speaker < 0) {
         for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
           if (it->end > q.open) continue;
-          if (it->type == "Person"sv && it->entity >= 0) {
+          if (Is(it->type, "Person") && it->entity >= 0) {
             rec.speaker = it->entity;
             rec.rule = "quote.person-before";
             break;
@@ -369,7 +367,7 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
       while (!lead.empty() && lead.back() == ' ') lead.remove_suffix(1);
       const bool colon = !lead.empty() && lead.back() == ':';
       for (const auto& m : ms) {
-        if (m.entity < 0 || m.type != "Organization"sv) continue;
+        if (m.entity < 0 || !Is(m.type, "Organization")) continue;
         if (m.outer_begin < region_start || m.end > q.open) continue;
         // (A capitalised word that nothing typed speaks only after "selon".)
         const bool source = RE2::PartialMatch(text.substr(region_start, m.outer_begin - region_start), *source_before_);
@@ -391,7 +389,7 @@ std::vector<QuoteRecord> QuoteAttributor::Attribute(std::string_view text, const
     // ("qu'OpenAI « pourrait … »").
     for (const auto& m : ms) {
       if (m.entity < 0 || m.entity == rec.speaker) continue;
-      if (m.type == "Money"sv || m.type == "Date"sv || m.type == "Number"sv) continue;
+      if (Is(m.type, "Money") || Is(m.type, "Date") || Is(m.type, "Number")) continue;
       bool inside = m.begin >= q.begin && m.end <= q.end;
       bool just_before = m.end <= q.open && q.open - m.end <= 3 && m.source != MentionSource::kDemonym;
       if ((inside && m.source != MentionSource::kCandidate) || just_before)

@@ -27,8 +27,8 @@ constexpr double kOwnComplementWeight = 0.3;
 constexpr double kInvestorSalience = 0.5;
 
 bool IsEntityType(const std::string& t) {
-  return t == "Person"sv || t == "Organization"sv || t == "Country"sv || t == "Place"sv || t == "Project"sv ||
-         t == "Product"sv || t == "Policy"sv || t == "Event"sv;
+  return Is(t, "Person") || Is(t, "Organization") || Is(t, "Country") || Is(t, "Place") || Is(t, "Project") ||
+         Is(t, "Product") || Is(t, "Policy") || Is(t, "Event");
 }
 
 std::string LastWord(const std::string& name) {
@@ -128,7 +128,7 @@ int Resolver::Resolve(Mention& m, size_t i) {
         std::string w = Fold(m.surface);
         for (int k = static_cast<int>(ex_.entities.size()) - 1; k >= 0; --k) {
           const auto& rec = ex_.entities[k];
-          if (rec.type != "Person"sv) continue;
+          if (!Is(rec.type, "Person")) continue;
           if (hyphenated) {
             const std::string name = Fold(rec.name);
             if (name.size() > w.size() && name.ends_with(w) && name[name.size() - w.size() - 1] == ' ') {
@@ -162,11 +162,11 @@ int Resolver::Resolve(Mention& m, size_t i) {
           int without_suffix = -1, first_word = -1;
           for (size_t k = 0; k < ex_.entities.size(); ++k) {
             const auto& rec = ex_.entities[k];
-            if (rec.type != "Organization"sv) continue;
+            if (!Is(rec.type, "Organization")) continue;
             const auto toks = Tokenize(rec.name);
             if (toks.size() < 2 || toks[0].folded != w) continue;
             if (toks.size() == 2 && lex_.org_suffixes.count(toks[1].folded)) without_suffix = static_cast<int>(k);
-            if (first_word < 0 && name_word && rec.signal != "lexicon"sv && toks[1].folded.size() >= 3 &&
+            if (first_word < 0 && name_word && !Is(rec.signal, "lexicon") && toks[1].folded.size() >= 3 &&
                 rec.first_sentence < i)
               first_word = static_cast<int>(k);
           }
@@ -218,7 +218,7 @@ int Resolver::Agreement(const Mention& m, int e) const {
   // LOCATED_IN facts found so far.
   auto located = [&](const std::string& type, const std::string& name) {
     for (const auto& r : ex_.relations)
-      if (r.src == e && r.type == "LOCATED_IN"sv && r.dst >= 0 && ex_.entities[r.dst].type == type &&
+      if (r.src == e && Is(r.type, "LOCATED_IN") && r.dst >= 0 && ex_.entities[r.dst].type == type &&
           ex_.entities[r.dst].name == name)
         return true;
     return false;
@@ -255,14 +255,14 @@ int Resolver::MakerOf(const std::string& product) const {
   // A DEVELOPS fact of the article, else the gazetteer's maker=.
   int maker = -1;
   for (const auto& r : ex_.relations)
-    if (r.type == "DEVELOPS"sv && r.dst >= 0 && ex_.entities[r.dst].name == product) maker = r.src;
+    if (Is(r.type, "DEVELOPS") && r.dst >= 0 && ex_.entities[r.dst].name == product) maker = r.src;
   if (maker < 0)
     if (auto it = lex_.makers.find(product); it != lex_.makers.end()) maker = KnownName(it->second);
   return maker;
 }
 
 int Resolver::NamedMaker(int product, size_t i) const {
-  if (product < 0 || ex_.entities[product].type != "Product"sv) return -1;
+  if (product < 0 || !Is(ex_.entities[product].type, "Product")) return -1;
   int maker = MakerOf(ex_.entities[product].name);
   if (maker < 0) return -1;
   for (const auto& o : ex_.mentions[i])
@@ -280,9 +280,9 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   // The article's funding so far, per organization: bit 1 it invests, bit 2
   // it raises.
   std::unordered_map<int, int> funding;
-  if (m.type == "Organization"sv)
+  if (Is(m.type, "Organization"))
     for (const auto& r : ex_.relations)
-      if (r.type == "FUNDS"sv) {
+      if (Is(r.type, "FUNDS")) {
         funding[r.src] |= 1;
         funding[r.dst] |= 2;
       }
@@ -397,7 +397,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   const Mention* own_subject = nullptr;
   for (const auto& o : ex_.mentions[i]) {
     if (o.begin >= m.begin) break;
-    if (o.entity < 0 || o.type == "Money"sv || o.type == "Date"sv || o.type == "Number"sv) continue;
+    if (o.entity < 0 || Is(o.type, "Money") || Is(o.type, "Date") || Is(o.type, "Number")) continue;
     if (o.source == MentionSource::kDemonym) continue;
     // ("Reliance's ambitions depend on ...": a possessor is not the subject.)
     bool genitive_o = FollowedByPossessive(o.end);
@@ -470,7 +470,7 @@ int Resolver::ResolveAnaphor(const Mention& m, size_t i) const {
   if (reported_subject && fits(*reported_subject)) return reported_subject->entity;
   // "Clay Magouyrk, co-chief executive of Oracle, said the company ...": a
   // person reporting speaks for the organization named with him.
-  if (reported_subject && ex_.entities[reported_subject->entity].type == "Person"sv)
+  if (reported_subject && Is(ex_.entities[reported_subject->entity].type, "Person"))
     for (const auto& o : ex_.mentions[i])
       if (o.begin > reported_subject->end && o.end <= reported_at && o.entity >= 0 && &o != &m &&
           o.source != MentionSource::kAnaphor && fits(o))
@@ -595,7 +595,7 @@ bool Resolver::CoordinatedSinceComma(size_t pos) const {
   if (comma == std::string::npos || comma + 1 >= pos) return false;
   std::string_view rest = std::string_view(t).substr(comma, pos - comma);
   for (const auto& g : lex_.list_gaps)
-    if (g != ", "sv && rest.substr(0, g.size()) == g) return true;
+    if (!Is(g, ", ") && rest.substr(0, g.size()) == g) return true;
   return false;
 }
 
@@ -664,7 +664,7 @@ int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t po
     size_t prev_end = 0;
     for (const auto& o : ex_.mentions[si]) {
       if (si == i && o.begin >= pos) break;
-      if (o.entity < 0 || o.type == "Money"sv || o.type == "Date"sv || o.type == "Number"sv) continue;
+      if (o.entity < 0 || Is(o.type, "Money") || Is(o.type, "Date") || Is(o.type, "Number")) continue;
       if (si == i && !first && !whole) break;
       // A name in parentheses is an aside, not the subject: the agency of a
       // dateline ("GRENOBLE, 12 mars (AFP) - La start-up X"), an acronym.
@@ -674,7 +674,7 @@ int Resolver::Subject(const std::vector<std::string>& types, size_t i, size_t po
       // "Aux États-Unis, Anduril a levé ...": a place that opens the sentence
       // before a comma is no subject.
       const std::string& ot = ex_.entities[o.entity].type;
-      if ((ot == "Country"sv || ot == "Place"sv) && std::find(types.begin(), types.end(), ot) == types.end() &&
+      if ((Is(ot, "Country") || Is(ot, "Place")) && std::find(types.begin(), types.end(), ot) == types.end() &&
           o.end < ex_.doc.text.size() && ex_.doc.text[o.end] == ',')
         continue;
       first = false;

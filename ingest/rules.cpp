@@ -314,8 +314,7 @@ struct Tagged {
 };
 
 bool Usable(const Mention& m) {
-  using namespace std::string_view_literals;
-  return m.entity >= 0 || m.type == "Money"sv || m.type == "Date"sv || m.type == "Number"sv;
+  return m.entity >= 0 || Is(m.type, "Money") || Is(m.type, "Date") || Is(m.type, "Number");
 }
 
 // The view `view` of sentence `s` into `t` (whose blocks are reused).

@@ -19,8 +19,6 @@
 
 namespace kg::ingest {
 
-using namespace std::string_view_literals;
-
 namespace {
 
 std::string Iso(int y, int m, int d) {
@@ -648,7 +646,7 @@ double ParseNumber(std::string_view s, const std::string& lang) {
       size_t k = i + 1;
       while (k < s.size() && s[k] >= '0' && s[k] <= '9') ++k;
       bool three = k - i - 1 == 3;
-      bool decimal = (lang == "fr"sv) ? (c == ',') : (c == '.');
+      bool decimal = Is(lang, "fr") ? (c == ',') : (c == '.');
       if (!decimal && three) continue;
       digits += '.';
       ++n_sep;
@@ -667,7 +665,7 @@ double ParseNumber(std::string_view s, const std::string& lang) {
 double ValueFinder::Multiplier(std::string_view word, const std::string& lang) const {
   auto it = multipliers_.find(Fold(word));
   if (it == multipliers_.end()) return 1;
-  return lang == "fr"sv ? it->second.second : it->second.first;
+  return Is(lang, "fr") ? it->second.second : it->second.first;
 }
 
 std::string ValueFinder::CurrencyCode(std::string_view word) const {
@@ -875,7 +873,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
     re2::StringPiece g[3];
     for (size_t at; (at = scan.PrefixMoney(from(in))) != ValueScan::npos &&
                     MatchFrom(*money_prefix_, in, at - from(in), g, 3);) {
-      double v = ParseNumber(g[1], lang) * Multiplier(g[2], lang == "fr"sv && g[2].size() > 3 ? "fr" : "en");
+      double v = ParseNumber(g[1], lang) * Multiplier(g[2], Is(lang, "fr") && g[2].size() > 3 ? "fr" : "en");
       Mention m;
       m.type = "Money";
       m.begin = off(g[0]);
@@ -984,7 +982,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   }
   // "$23.28 per share": a price per unit is no amount of a deal.
   for (auto& m : found) {
-    if (m.type != "Money"sv) continue;
+    if (!Is(m.type, "Money")) continue;
     size_t next = m.end;
     while (next < s.end && IsReSpace(text[next])) ++next;
     for (const auto& unit : unit_prices_)
@@ -998,7 +996,7 @@ std::vector<Mention> ValueFinder::Find(std::string_view text, const Sentence& s,
   }
   // Durations after an amount: "500 milliards de dollars ... sur quatre ans".
   for (auto& m : found) {
-    if (m.type != "Money"sv) continue;
+    if (!Is(m.type, "Money")) continue;
     std::string_view after = text.substr(m.end, s.end - m.end);
     re2::StringPiece d;
     if (scan.Duration(after) && RE2::PartialMatch(after, *duration_, &d)) m.period = std::string(d);

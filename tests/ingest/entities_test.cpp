@@ -308,6 +308,30 @@ TEST_CASE("folding a word of one- and two-byte characters by table gives Normali
   CHECK(Fold("Stra\xC3\x9F" "e") == "strasse");
 }
 
+TEST_CASE("an alias's words are compared whole and in order, each with its capital", "[ingest][lexicon]") {
+  Lexicon lex;
+  lex.AddEntry("Banque de France", "Organization", {"banque Centrale"});
+  const auto starts = lex.AliasesStartingWith(Lexicon::TokenHash("banque"));
+  REQUIRE(starts.size() == 2);  // longest first
+  REQUIRE(starts[0].tokens == 3);
+  auto words = lex.WordsOf(starts[0]);
+  CHECK_FALSE(words.Next("ban"));      // a prefix of the word
+  CHECK_FALSE(words.Next("banques"));  // the word and more
+  CHECK_FALSE(words.Next("de"));       // a later word
+  REQUIRE(words.Next("banque"));
+  CHECK(words.capitalised());
+  REQUIRE(words.Next("de"));
+  CHECK_FALSE(words.capitalised());
+  REQUIRE(words.Next("france"));
+  CHECK(words.capitalised());
+  auto other = lex.WordsOf(starts[1]);
+  REQUIRE(other.Next("banque"));
+  CHECK_FALSE(other.capitalised());
+  REQUIRE(other.Next("centrale"));
+  CHECK(other.capitalised());
+  CHECK(lex.AliasesStartingWith(Lexicon::TokenHash("france")).empty());
+}
+
 TEST_CASE("a place preposition before a name is found whatever its length and case", "[ingest][lexicon]") {
   // Every entry of locative_prepositions.txt, the longest too, after a text in capitals.
   const auto& words = Lex().locative_prepositions;

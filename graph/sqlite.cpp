@@ -45,7 +45,7 @@ Database::Database(const std::string& path, Mode mode) : path_(path) {
     throw StorageError(msg);
   }
   sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, 5000);
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
 }
 
 Database::Database(Database&& other) noexcept

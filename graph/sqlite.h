@@ -27,6 +27,11 @@ class Database {
   Database& operator=(const Database&) = delete;
   ~Database();
 
+  // How long a statement waits for another connection's lock before it
+  // fails with "database is locked": kBusyTimeoutMs unless set otherwise.
+  static constexpr int kBusyTimeoutMs = 5000;
+  void SetBusyTimeout(int ms) { sqlite3_busy_timeout(db_, ms); }
+
   // Runs one or more statements that take no parameters and return no rows.
   void Exec(const char* sql);
   sqlite3* handle() const { return db_; }

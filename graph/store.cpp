@@ -1152,6 +1152,10 @@ bool Store::UseRollbackJournal(bool on) {
       changed = st.Step() && st.ColumnView(0) == want;
     }
     if (journal_current) journal_->data_version = DataVersion(db_);
+    // With a rollback journal, a commit waits until no reader holds the
+    // file: a reader's long query must delay a batch, not fail it (in WAL
+    // mode readers never block the writer).
+    if (changed) db_.SetBusyTimeout(on ? kRollbackBusyTimeoutMs : Database::kBusyTimeoutMs);
     return changed;
   } catch (const StorageError&) {
     int code = sqlite3_errcode(db_.handle()) & 0xff;

@@ -571,6 +571,11 @@ std::string JournalMode(Store& store) {
   REQUIRE(st.Step());
   return st.ColumnText(0);
 }
+int64_t BusyTimeout(Store& store) {
+  Statement st(store.db(), "PRAGMA busy_timeout");
+  REQUIRE(st.Step());
+  return st.ColumnInt(0);
+}
 }  // namespace
 
 TEST_CASE("a bulk load may write through a rollback journal, not while another connection has the file open",
@@ -581,6 +586,8 @@ TEST_CASE("a bulk load may write through a rollback journal, not while another c
   CHECK(JournalMode(store) == "wal");
   REQUIRE(store.UseRollbackJournal(true));
   CHECK(JournalMode(store) == "truncate");
+  // A commit then waits for readers; a reader's long query must not fail it.
+  CHECK(BusyTimeout(store) == Store::kRollbackBusyTimeoutMs);
   NodeId a = 0;
   {
     Store::WriteTxn txn(store);
@@ -595,6 +602,7 @@ TEST_CASE("a bulk load may write through a rollback journal, not while another c
   CHECK(store.GetStats().nodes == 1);
   REQUIRE(store.UseRollbackJournal(false));
   CHECK(JournalMode(store) == "wal");
+  CHECK(BusyTimeout(store) == Database::kBusyTimeoutMs);
   {
     // Another connection keeps the WAL: the store says so and stays in it.
     Store reader(path, Store::Mode::kReadOnly);

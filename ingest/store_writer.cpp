@@ -163,12 +163,12 @@ void GraphWriter::RecordKey(const EntityRecord& e, std::string& key) {
   }
 }
 
-graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, const std::string& record_key, bool& created) {
+graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, const RecordLookup& record, bool& created) {
   created = false;
-  const uint32_t type = EntityTypeIndex(e.type);
+  const uint32_t type = record.type;
   // The same record (name and aliases) written before: its node, which has
   // every one of these aliases since then.
-  if (uint32_t k = written_records_.Find(type, record_key); k != TextIndex::kNone) return known_[k].id;
+  if (uint32_t k = written_records_.Find(type, record.key); k != TextIndex::kNone) return known_[k].id;
   // A name seen before as written: the node it resolved to then (an entry of
   // node_cache_ never changes once made).
   uint32_t k = written_names_.Find(type, e.name);
@@ -196,7 +196,7 @@ graph::NodeId GraphWriter::EntityNode(const EntityRecord& e, const std::string& 
     props["aliases"] = std::move(list);
     store_.SetNodeProperties(id, props);
   }
-  written_records_.Add(type, record_key, k);
+  written_records_.Add(type, record.key, k);
   return id;
 }
 
@@ -322,18 +322,20 @@ WriteStats GraphWriter::Write(const Extraction& ex) {
   // asking for the slots of all of an article's records first lets those
   // waits overlap (10,000 bench articles, perf samples in TextIndex::Find
   // -25 %; the same for the relationships' table gave nothing measurable).
-  if (record_keys_.size() < ex.entities.size()) record_keys_.resize(ex.entities.size());
+  if (records_.size() < ex.entities.size()) records_.resize(ex.entities.size());
   for (size_t i = 0; i < ex.entities.size(); ++i) {
     const auto& e = ex.entities[i];
     if (!e.strong) continue;
-    RecordKey(e, record_keys_[i]);
-    written_records_.Prefetch(EntityTypeIndex(e.type), record_keys_[i]);
+    RecordLookup& record = records_[i];
+    record.type = EntityTypeIndex(e.type);
+    RecordKey(e, record.key);
+    written_records_.Prefetch(record.type, record.key);
   }
   for (size_t i = 0; i < ex.entities.size(); ++i) {
     const auto& e = ex.entities[i];
     if (!e.strong) continue;
     bool created = false;
-    node_of[i] = EntityNode(e, record_keys_[i], created);
+    node_of[i] = EntityNode(e, records_[i], created);
     if (created) ++stats.entities_added;
     evidence(node_of[i], std::nullopt, e.first_sentence, e.first_begin, e.first_end,
              e.signal.empty() ? "entity" : "entity:", e.signal);

@@ -46,9 +46,14 @@ class GraphWriter {
   WriteStats Write(const Extraction& ex);
 
  private:
-  // The node of `e`, whose RecordKey is `record_key`; `created` says
-  // whether it is new.
-  graph::NodeId EntityNode(const EntityRecord& e, const std::string& record_key, bool& created);
+  // How EntityNode looks a record up in written_records_: the index into
+  // entity_types_ of its type, and its RecordKey.
+  struct RecordLookup {
+    uint32_t type = 0;
+    std::string key;
+  };
+  // The node of `e`, looked up as `record`; `created` says whether it is new.
+  graph::NodeId EntityNode(const EntityRecord& e, const RecordLookup& record, bool& created);
   // The key of `e` in written_records_: its name, then each alias after its
   // size (four bytes).
   static void RecordKey(const EntityRecord& e, std::string& key);
@@ -105,7 +110,7 @@ class GraphWriter {
   // articles: 228K records, 490K lookups before, 293K now; each lookup
   // waits for memory two or three times).
   TextIndex written_records_;
-  std::vector<std::string> record_keys_;  // of the article's records, their buffers kept
+  std::vector<RecordLookup> records_;  // of the article's records, their keys' buffers kept
   // The relationship types met so far, and whether each is one of
   // symmetric_types_.
   struct RelType {

@@ -326,6 +326,17 @@ void Store::Migrate() {
   txn.Commit();
 }
 
+namespace {
+
+// Whether the last statement on `db` failed because another connection holds
+// a lock (SQLITE_BUSY, SQLITE_LOCKED), after the busy timeout.
+bool LockedByAnother(const Database& db) {
+  const int code = sqlite3_errcode(db.handle()) & 0xff;
+  return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
+}  // namespace
+
 void Store::RestoreMissingIndexes() {
   try {
     RestoreIndexes();
@@ -333,8 +344,7 @@ void Store::RestoreMissingIndexes() {
     // Another connection is writing (a bulk load that dropped them, most
     // likely, and will rebuild them): the answers are the same without the
     // indexes, only slower, and that writer or the next one restores them.
-    int code = sqlite3_errcode(db_.handle()) & 0xff;
-    if (code != SQLITE_BUSY && code != SQLITE_LOCKED) throw;
+    if (!LockedByAnother(db_)) throw;
   }
 }
 
@@ -1158,8 +1168,7 @@ bool Store::UseRollbackJournal(bool on) {
     if (changed) db_.SetBusyTimeout(on ? kRollbackBusyTimeoutMs : Database::kBusyTimeoutMs);
     return changed;
   } catch (const StorageError&) {
-    int code = sqlite3_errcode(db_.handle()) & 0xff;
-    if (code != SQLITE_BUSY && code != SQLITE_LOCKED) throw;
+    if (!LockedByAnother(db_)) throw;
     return false;
   }
 }

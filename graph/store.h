@@ -222,13 +222,12 @@ class Store {
   // of pages that existed before the transaction, so pages a bulk load
   // appends are written once. Durability is the same (the journal is synced
   // before the file is changed), but readers wait while a transaction
-  // commits instead of reading the last snapshot, and a commit waits for
-  // the readers reading then. Call outside a
-  // transaction. Returns whether the mode is now the one asked for: SQLite
-  // refuses to leave WAL mode while another connection has the file open,
-  // and then the store stays in WAL mode. Meanwhile a write waits up to
-  // kRollbackBusyTimeoutMs for readers to finish instead of
-  // Database::kBusyTimeoutMs.
+  // commits instead of reading the last snapshot, and a commit waits for the
+  // readers reading then: up to kRollbackBusyTimeoutMs instead of
+  // Database::kBusyTimeoutMs. Call outside a transaction. Returns whether
+  // the mode is now the one asked for: SQLite refuses to leave WAL mode while
+  // another connection has the file open, and then the store stays in WAL
+  // mode.
   bool UseRollbackJournal(bool on);
   static constexpr int kRollbackBusyTimeoutMs = 10 * 60 * 1000;
 
